@@ -1,0 +1,225 @@
+//! Functions of the IR: an arena of values and an arena of basic blocks.
+//!
+//! Following cranelift, entities are `u32` newtypes indexing tables owned by
+//! the `FuncIR`; there are no pointer graphs. A `ValueId` names either a
+//! function argument, a register (a named or temporary local assigned with
+//! `Assign`, possibly several times), or the result of the op that defined
+//! it. Blocks hold ops in order; the last op of every block is a control op.
+
+use std::fmt;
+
+use super::ops::{FuncRef, Op};
+use super::rtypes::RType;
+
+/// A value of a function: argument, register or op result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ValueId(pub u32);
+
+/// A basic block of a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+impl ValueId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl BlockId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for ValueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "r{}", self.0)
+    }
+}
+
+impl fmt::Display for BlockId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "L{}", self.0)
+    }
+}
+
+/// How a value comes into existence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueKind {
+    /// The n-th argument of the function (also a register: it may be reassigned).
+    Arg(usize),
+    /// A register: a local variable (named) or a temporary assigned in
+    /// several places. Written only by `Op::Assign`.
+    Register,
+    /// The result of exactly one op.
+    OpResult,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueData {
+    pub rtype: RType,
+    pub kind: ValueKind,
+    /// Source-level name (for registers that are Python locals), used by the
+    /// pretty-printer and for `UnboundLocalError` messages.
+    pub name: Option<String>,
+}
+
+/// An op together with the source line it came from (for tracebacks).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Inst {
+    pub op: Op,
+    /// The value this op defines (of type `Void` when it produces nothing).
+    /// For `Assign` this is a fresh `Void` value; the register written is `dest`.
+    pub result: ValueId,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BasicBlock {
+    pub insts: Vec<Inst>,
+    /// Where exceptions raised by ops of this block go (a `try` handler);
+    /// `None` means the function's default handler (return the error value).
+    pub error_handler: Option<BlockId>,
+}
+
+impl BasicBlock {
+    pub fn terminator(&self) -> Option<&Op> {
+        self.insts.last().map(|i| &i.op).filter(|op| op.is_control())
+    }
+}
+
+/// The kind of a parameter, for argument parsing in wrappers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArgKind {
+    Positional,
+    /// Has a default; the native function receives the error value of the
+    /// parameter's type when the caller omits it, and fills in the default.
+    Optional,
+    Star,
+    KwOnly,
+    KwOnlyOptional,
+    Star2,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub rtype: RType,
+    pub kind: ArgKind,
+    pub pos_only: bool,
+}
+
+/// A function's signature and identity, known to callers before its body is
+/// built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FuncDecl {
+    pub func: FuncRef,
+    pub params: Vec<Param>,
+    pub ret: RType,
+    /// Generate a `CPyPy_` wrapper so Python code can call it.
+    pub has_wrapper: bool,
+    /// Source line of the `def` (for tracebacks of argument errors).
+    pub line: u32,
+}
+
+impl FuncDecl {
+    /// `CPyDef_<mangled>`: the native C function.
+    pub fn c_native_name(&self) -> String {
+        format!("CPyDef_{}", self.func.mangled())
+    }
+    /// `CPyPy_<mangled>`: the Python-callable wrapper.
+    pub fn c_wrapper_name(&self) -> String {
+        format!("CPyPy_{}", self.func.mangled())
+    }
+}
+
+/// A function body in IR.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncIR {
+    pub decl: FuncDecl,
+    /// Source file path (for tracebacks).
+    pub source_file: String,
+    /// Argument values, one per parameter, in order.
+    pub args: Vec<ValueId>,
+    pub values: Vec<ValueData>,
+    pub blocks: Vec<BasicBlock>,
+    /// The entry block is always `BlockId(0)`.
+    pub entry: BlockId,
+}
+
+impl FuncIR {
+    pub fn new(decl: FuncDecl, source_file: String) -> FuncIR {
+        let mut f = FuncIR {
+            args: vec![],
+            values: vec![],
+            blocks: vec![BasicBlock::default()],
+            entry: BlockId(0),
+            source_file,
+            decl: decl.clone(),
+        };
+        for (i, p) in decl.params.iter().enumerate() {
+            let v = f.new_value(p.rtype.clone(), ValueKind::Arg(i), Some(p.name.clone()));
+            f.args.push(v);
+        }
+        f
+    }
+
+    pub fn new_value(&mut self, rtype: RType, kind: ValueKind, name: Option<String>) -> ValueId {
+        let id = ValueId(self.values.len() as u32);
+        self.values.push(ValueData { rtype, kind, name });
+        id
+    }
+
+    pub fn new_block(&mut self) -> BlockId {
+        let id = BlockId(self.blocks.len() as u32);
+        self.blocks.push(BasicBlock::default());
+        id
+    }
+
+    pub fn value(&self, v: ValueId) -> &ValueData {
+        &self.values[v.index()]
+    }
+
+    pub fn rtype(&self, v: ValueId) -> &RType {
+        &self.values[v.index()].rtype
+    }
+
+    pub fn block(&self, b: BlockId) -> &BasicBlock {
+        &self.blocks[b.index()]
+    }
+
+    pub fn block_mut(&mut self, b: BlockId) -> &mut BasicBlock {
+        &mut self.blocks[b.index()]
+    }
+
+    pub fn block_ids(&self) -> impl Iterator<Item = BlockId> {
+        (0..self.blocks.len() as u32).map(BlockId)
+    }
+
+    /// Append an op to a block, creating its result value. Returns the result.
+    pub fn push(&mut self, block: BlockId, op: Op, rtype: RType, line: u32) -> ValueId {
+        let result = self.new_value(rtype, ValueKind::OpResult, None);
+        self.blocks[block.index()].insts.push(Inst { op, result, line });
+        result
+    }
+
+    /// Is this value a register (or argument), i.e. possibly assigned more than once?
+    pub fn is_register(&self, v: ValueId) -> bool {
+        matches!(self.values[v.index()].kind, ValueKind::Register | ValueKind::Arg(_))
+    }
+
+    /// Predecessors of every block (index by `BlockId::index`).
+    pub fn predecessors(&self) -> Vec<Vec<BlockId>> {
+        let mut preds = vec![vec![]; self.blocks.len()];
+        for b in self.block_ids() {
+            if let Some(t) = self.block(b).terminator() {
+                for s in t.successors() {
+                    if !preds[s.index()].contains(&b) {
+                        preds[s.index()].push(b);
+                    }
+                }
+            }
+        }
+        preds
+    }
+}

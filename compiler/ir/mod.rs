@@ -1,0 +1,16 @@
+//! The intermediate representation: runtime types, ops, basic blocks,
+//! functions, modules, and the textual format (pretty-printer) used by
+//! snapshot tests and `ops.txt`.
+
+pub mod func;
+pub mod module;
+pub mod ops;
+pub mod pprint;
+pub mod rtypes;
+
+pub use func::{ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, ValueData, ValueId, ValueKind};
+pub use module::{GroupIR, ModuleIR};
+pub use ops::{
+    BranchKind, CallC, CmpKind, ErrorKind, FloatOpKind, FuncRef, IntOpKind, Literal, Op, StaticRef, Steals,
+};
+pub use rtypes::{ObjKind, RType};

@@ -1,0 +1,39 @@
+//! Modules and groups of the IR: what codegen turns into one shared library.
+
+use super::func::{FuncDecl, FuncIR};
+
+/// One compiled Python module.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModuleIR {
+    /// Fully qualified module name (`pkg.mod`).
+    pub name: String,
+    /// Path of the source file, as given to the compiler (for tracebacks).
+    pub source_file: String,
+    /// Native functions defined by the module (module-level functions first,
+    /// in source order). Those with `decl.has_wrapper` and no class are
+    /// exposed in the module's method table.
+    pub functions: Vec<FuncIR>,
+    /// The module body, run by the module's init: `<module>.__top_level__`,
+    /// taking no arguments and returning `None` (error value on failure).
+    pub top_level: FuncIR,
+    /// Compiled modules this module imports (for init ordering in a group).
+    pub imports: Vec<String>,
+}
+
+/// A group of modules compiled into one shared library.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupIR {
+    /// The group's name; the library is `<name>__mypyc`.
+    pub name: String,
+    pub modules: Vec<ModuleIR>,
+}
+
+impl GroupIR {
+    /// All function declarations of the group, for resolving direct calls.
+    pub fn decls(&self) -> impl Iterator<Item = &FuncDecl> {
+        self.modules
+            .iter()
+            .flat_map(|m| m.functions.iter().chain(std::iter::once(&m.top_level)))
+            .map(|f| &f.decl)
+    }
+}

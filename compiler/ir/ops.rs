@@ -1,0 +1,428 @@
+//! The operations of the IR.
+//!
+//! A function body is a list of basic blocks; a block is a list of ops whose
+//! last op is a *control* op (`Goto`, `Branch`, `Return`, `Unreachable`).
+//! Every op produces a value (`ValueId`, possibly of type `Void`); values
+//! live in the function's value table (see `func.rs`). Registers (locals and
+//! temporaries that are assigned more than once) are values too, written by
+//! `Assign`.
+//!
+//! Reference counting conventions (used by the refcount transform):
+//! - The result of an op with a refcounted type is an *owned* (new)
+//!   reference, unless `Op::is_borrowed()` says it is borrowed from
+//!   somewhere that keeps it alive (literals, statics, tuple items...).
+//! - Operands are borrowed by the op, except those listed by `Op::stolen()`,
+//!   whose ownership the op takes over.
+//! - `IncRef`/`DecRef` are only inserted by the refcount transform; irbuild
+//!   never emits them.
+//!
+//! Error handling conventions (used by the exception transform): each op has
+//! an `ErrorKind` saying how it reports a raised exception. The exception
+//! transform inserts, after every op that can fail, a `Branch` to the
+//! block's error handler, carrying a traceback entry (function, line).
+
+use super::func::{BlockId, ValueId};
+use super::rtypes::RType;
+
+/// How an op signals that it raised an exception.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The op never fails.
+    Never,
+    /// The result is the error value of its type (NULL, CPY_INT_TAG, 2, ...).
+    Magic,
+    /// The result is the error value of its type *and* `PyErr_Occurred()` is
+    /// set (for types whose error value overlaps a valid value).
+    MagicOverlapping,
+    /// The result (a `Bit`/`Bool`) is 0 (false) on error.
+    False,
+    /// The result (a `CInt`) is negative on error.
+    NegInt,
+    /// The op always raises (e.g. `RaiseStandardError`, `CPy_Raise`).
+    Always,
+}
+
+/// A literal constant stored in the module's static literal table and
+/// created once at module init. `LoadLiteral` yields a borrowed reference.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    Str(String),
+    Bytes(Vec<u8>),
+    /// An integer too large for a tagged small int, as decimal text.
+    Int(String),
+    Float(f64),
+    Complex(f64, f64),
+    Tuple(Vec<Literal>),
+    FrozenSet(Vec<Literal>),
+    /// `True`/`False` as Python objects.
+    Bool(bool),
+    None,
+    Ellipsis,
+}
+
+/// Operators of `IntOp` (C integer arithmetic on unboxed native ints,
+/// including the tagged representation when irbuild knows it is safe).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IntOpKind {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+}
+
+impl IntOpKind {
+    pub fn c_op(self) -> &'static str {
+        match self {
+            IntOpKind::Add => "+",
+            IntOpKind::Sub => "-",
+            IntOpKind::Mul => "*",
+            IntOpKind::Div => "/",
+            IntOpKind::Mod => "%",
+            IntOpKind::And => "&",
+            IntOpKind::Or => "|",
+            IntOpKind::Xor => "^",
+            IntOpKind::Shl => "<<",
+            IntOpKind::Shr => ">>",
+        }
+    }
+}
+
+/// Comparison operators for `ComparisonOp` (C comparisons; result is `Bit`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CmpKind {
+    Eq,
+    Ne,
+    /// Signed comparisons.
+    Slt,
+    Sle,
+    Sgt,
+    Sge,
+    /// Unsigned comparisons.
+    Ult,
+    Ule,
+    Ugt,
+    Uge,
+}
+
+impl CmpKind {
+    pub fn c_op(self) -> &'static str {
+        match self {
+            CmpKind::Eq => "==",
+            CmpKind::Ne => "!=",
+            CmpKind::Slt | CmpKind::Ult => "<",
+            CmpKind::Sle | CmpKind::Ule => "<=",
+            CmpKind::Sgt | CmpKind::Ugt => ">",
+            CmpKind::Sge | CmpKind::Uge => ">=",
+        }
+    }
+    pub fn is_unsigned(self) -> bool {
+        matches!(self, CmpKind::Ult | CmpKind::Ule | CmpKind::Ugt | CmpKind::Uge)
+    }
+}
+
+/// Operators of `FloatOp` (C double arithmetic). `Mod` is Python's float
+/// modulo, emitted through a runtime helper.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FloatOpKind {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+}
+
+/// What a `Branch` tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BranchKind {
+    /// Branch to `true_label` if the (Bit/Bool/CInt) value is nonzero.
+    Bool,
+    /// Branch to `true_label` if the value is the error value of its type
+    /// (for overlapping error values, also requires `PyErr_Occurred()`).
+    IsError,
+}
+
+/// A reference to a native function in the group (module-level function or
+/// method), by its fully qualified identity.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FuncRef {
+    /// The defining module, e.g. `pkg.mod`.
+    pub module: String,
+    /// The class, for methods.
+    pub class: Option<String>,
+    pub name: String,
+}
+
+impl FuncRef {
+    /// The mangled name used in C identifiers: `mod___Class___name` with dots
+    /// replaced by `___` as well. Deterministic and collision-free for valid
+    /// Python identifiers.
+    pub fn mangled(&self) -> String {
+        let mut s = self.module.replace('.', "___");
+        if let Some(c) = &self.class {
+            s.push_str("___");
+            s.push_str(c);
+        }
+        s.push_str("___");
+        s.push_str(&self.name);
+        s
+    }
+}
+
+/// A call to a C function or macro of the runtime (`lib-rt`) or the C API,
+/// as described by a primitive record (see `primitives/`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallC {
+    pub function: String,
+    pub args: Vec<ValueId>,
+    pub ret: RType,
+    pub error_kind: ErrorKind,
+    /// Which arguments the C function steals (takes ownership of).
+    pub steals: Steals,
+    /// Does the function return a borrowed reference?
+    pub is_borrowed: bool,
+}
+
+/// Which operands an op steals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Steals {
+    None,
+    All,
+    /// Per operand, in order.
+    Some(Vec<bool>),
+}
+
+/// A static variable of the group, owned by a module: module objects of
+/// imports, the module's globals dict, and the module object itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StaticRef {
+    /// The `__dict__` of a compiled module (its globals).
+    Globals(String),
+    /// The module object of an imported module, stored by the importing
+    /// module's init. Borrowed; may be NULL before the import runs.
+    Module(String),
+}
+
+/// One IR operation. See the module comment for the refcount and error
+/// conventions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Op {
+    // ---- control ops (exactly one, last in each block) ----
+    Goto(BlockId),
+    Branch {
+        value: ValueId,
+        true_label: BlockId,
+        false_label: BlockId,
+        kind: BranchKind,
+        /// Invert the test.
+        negated: bool,
+        /// When set, taking the true edge adds a traceback entry
+        /// (function name, line) before jumping: set by the exception transform.
+        traceback: Option<(String, u32)>,
+        /// Hint that the true edge is unlikely (error paths).
+        rare: bool,
+    },
+    Return(ValueId),
+    Unreachable,
+
+    // ---- value ops ----
+    /// `dest = src` for a register `dest`. Steals `src`.
+    Assign { dest: ValueId, src: ValueId },
+    /// An immediate integer of the given type. For `RType::Int` the value is
+    /// the *Python* value (codegen emits it tagged, `value << 1`); irbuild
+    /// only uses it for values that fit in a tagged small int.
+    LoadInt { value: i64, rtype: RType },
+    /// An immediate `double`.
+    LoadFloat(f64),
+    /// The error value of a type (used to mark undefined registers/attrs).
+    LoadErrorValue { rtype: RType },
+    /// A literal from the static table. Borrowed.
+    LoadLiteral { value: Literal, rtype: RType },
+    /// A static variable (module object, module globals dict). Borrowed.
+    LoadStatic(StaticRef),
+    /// Store into a static variable. Steals `value`.
+    InitStatic { target: StaticRef, value: ValueId },
+    /// A C string constant (`const char *`), e.g. a name for a helper.
+    LoadCStr(String),
+    /// Direct call of a native function (`CPyDef_...`). Error kind: Magic or
+    /// MagicOverlapping per the return type.
+    Call { func: FuncRef, args: Vec<ValueId>, ret: RType },
+    /// Call of a runtime/C API function.
+    CallC(CallC),
+    /// Box an unboxed value into a new `PyObject *`. Never fails.
+    Box { src: ValueId, rtype: RType },
+    /// Unbox a `PyObject *` into `rtype`, raising `TypeError` if the object
+    /// has the wrong type. Error kind: Magic/MagicOverlapping.
+    Unbox { src: ValueId, rtype: RType },
+    /// Checked cast between object types (e.g. object -> str), raising
+    /// `TypeError` on mismatch. Steals `src`: the result owns the reference
+    /// (codegen emits `dest = src` after the check, no incref).
+    Cast { src: ValueId, rtype: RType },
+    /// Build an unboxed tuple struct. Borrows items (the struct gets new refs).
+    TupleSet { items: Vec<ValueId>, rtype: RType },
+    /// Read one item of an unboxed tuple struct. The result is a new
+    /// reference (codegen increfs the item).
+    TupleGet { src: ValueId, index: usize, rtype: RType },
+    /// C arithmetic on unboxed integers (no overflow check).
+    IntOp { op: IntOpKind, lhs: ValueId, rhs: ValueId, rtype: RType },
+    /// C comparison of unboxed integers or pointers; result is `Bit`.
+    ComparisonOp { op: CmpKind, lhs: ValueId, rhs: ValueId },
+    /// C double arithmetic.
+    FloatOp { op: FloatOpKind, lhs: ValueId, rhs: ValueId },
+    FloatNeg(ValueId),
+    /// C comparison of doubles; result is `Bit`. Uses `CmpKind` signed variants.
+    FloatComparisonOp { op: CmpKind, lhs: ValueId, rhs: ValueId },
+    /// Convert between C integer types (no checks).
+    IntConvert { src: ValueId, rtype: RType },
+    /// Raise a builtin exception (`PyExc_<class>`) with an optional message.
+    /// Always fails; result is `Bit` (0).
+    RaiseStandardError { class: String, message: Option<String> },
+    /// Keep values alive until this point (stripped by the refcount transform).
+    KeepAlive(Vec<ValueId>),
+    /// Inserted by the refcount transform.
+    IncRef(ValueId),
+    /// Inserted by the refcount transform; `xdec` tolerates an undefined
+    /// (error-value) operand.
+    DecRef { src: ValueId, xdec: bool },
+}
+
+impl Op {
+    /// Is this a control op (must end a block)?
+    pub fn is_control(&self) -> bool {
+        matches!(self, Op::Goto(_) | Op::Branch { .. } | Op::Return(_) | Op::Unreachable)
+    }
+
+    /// Successor blocks of a control op.
+    pub fn successors(&self) -> Vec<BlockId> {
+        match self {
+            Op::Goto(b) => vec![*b],
+            Op::Branch { true_label, false_label, .. } => vec![*true_label, *false_label],
+            _ => vec![],
+        }
+    }
+
+    /// Mutable access to successor labels (for block splitting/rewiring).
+    pub fn successors_mut(&mut self) -> Vec<&mut BlockId> {
+        match self {
+            Op::Goto(b) => vec![b],
+            Op::Branch { true_label, false_label, .. } => vec![true_label, false_label],
+            _ => vec![],
+        }
+    }
+
+    /// The values read by this op, in order (an `Assign` reads `src` only).
+    pub fn sources(&self) -> Vec<ValueId> {
+        match self {
+            Op::Goto(_) | Op::Unreachable => vec![],
+            Op::Branch { value, .. } => vec![*value],
+            Op::Return(v) => vec![*v],
+            Op::Assign { src, .. } => vec![*src],
+            Op::LoadInt { .. }
+            | Op::LoadFloat(_)
+            | Op::LoadErrorValue { .. }
+            | Op::LoadLiteral { .. }
+            | Op::LoadStatic(_)
+            | Op::LoadCStr(_)
+            | Op::RaiseStandardError { .. } => vec![],
+            Op::InitStatic { value, .. } => vec![*value],
+            Op::Call { args, .. } => args.clone(),
+            Op::CallC(c) => c.args.clone(),
+            Op::Box { src, .. }
+            | Op::Unbox { src, .. }
+            | Op::Cast { src, .. }
+            | Op::TupleGet { src, .. }
+            | Op::IntConvert { src, .. } => vec![*src],
+            Op::TupleSet { items, .. } => items.clone(),
+            Op::IntOp { lhs, rhs, .. }
+            | Op::ComparisonOp { lhs, rhs, .. }
+            | Op::FloatOp { lhs, rhs, .. }
+            | Op::FloatComparisonOp { lhs, rhs, .. } => vec![*lhs, *rhs],
+            Op::FloatNeg(v) => vec![*v],
+            Op::KeepAlive(vs) => vs.clone(),
+            Op::IncRef(v) => vec![*v],
+            Op::DecRef { src, .. } => vec![*src],
+        }
+    }
+
+    /// Mutable access to the operands (same order as `sources`).
+    pub fn sources_mut(&mut self) -> Vec<&mut ValueId> {
+        match self {
+            Op::Goto(_) | Op::Unreachable => vec![],
+            Op::Branch { value, .. } => vec![value],
+            Op::Return(v) => vec![v],
+            Op::Assign { src, .. } => vec![src],
+            Op::LoadInt { .. }
+            | Op::LoadFloat(_)
+            | Op::LoadErrorValue { .. }
+            | Op::LoadLiteral { .. }
+            | Op::LoadStatic(_)
+            | Op::LoadCStr(_)
+            | Op::RaiseStandardError { .. } => vec![],
+            Op::InitStatic { value, .. } => vec![value],
+            Op::Call { args, .. } => args.iter_mut().collect(),
+            Op::CallC(c) => c.args.iter_mut().collect(),
+            Op::Box { src, .. }
+            | Op::Unbox { src, .. }
+            | Op::Cast { src, .. }
+            | Op::TupleGet { src, .. }
+            | Op::IntConvert { src, .. } => vec![src],
+            Op::TupleSet { items, .. } => items.iter_mut().collect(),
+            Op::IntOp { lhs, rhs, .. }
+            | Op::ComparisonOp { lhs, rhs, .. }
+            | Op::FloatOp { lhs, rhs, .. }
+            | Op::FloatComparisonOp { lhs, rhs, .. } => vec![lhs, rhs],
+            Op::FloatNeg(v) => vec![v],
+            Op::KeepAlive(vs) => vs.iter_mut().collect(),
+            Op::IncRef(v) => vec![v],
+            Op::DecRef { src, .. } => vec![src],
+        }
+    }
+
+    /// Operands whose ownership this op takes.
+    pub fn stolen(&self) -> Vec<ValueId> {
+        match self {
+            Op::Assign { src, .. } => vec![*src],
+            Op::InitStatic { value, .. } => vec![*value],
+            Op::Return(v) => vec![*v],
+            Op::Cast { src, .. } => vec![*src],
+            Op::CallC(c) => match &c.steals {
+                Steals::None => vec![],
+                Steals::All => c.args.clone(),
+                Steals::Some(flags) => c
+                    .args
+                    .iter()
+                    .zip(flags)
+                    .filter(|(_, s)| **s)
+                    .map(|(a, _)| *a)
+                    .collect(),
+            },
+            _ => vec![],
+        }
+    }
+
+    /// Is the op's result a borrowed reference (not owned by the result)?
+    pub fn is_borrowed(&self) -> bool {
+        match self {
+            Op::LoadLiteral { .. } | Op::LoadStatic(_) => true,
+            Op::CallC(c) => c.is_borrowed,
+            _ => false,
+        }
+    }
+
+    /// How this op reports errors. `ret` is the op's result type (needed to
+    /// pick Magic vs MagicOverlapping for calls and unboxing).
+    pub fn error_kind(&self, ret: &RType) -> ErrorKind {
+        let magic = if ret.error_overlaps() { ErrorKind::MagicOverlapping } else { ErrorKind::Magic };
+        match self {
+            Op::Call { .. } | Op::Unbox { .. } | Op::Cast { .. } => magic,
+            Op::CallC(c) => c.error_kind,
+            Op::RaiseStandardError { .. } => ErrorKind::Always,
+            _ => ErrorKind::Never,
+        }
+    }
+}
