@@ -35,7 +35,10 @@ impl Diagnostic {
     }
 
     pub fn note(path: &str, line: u32, col: u32, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Note, ..Diagnostic::error(path, line, col, message) }
+        Diagnostic {
+            severity: Severity::Note,
+            ..Diagnostic::error(path, line, col, message)
+        }
     }
 
     pub fn with_code(mut self, code: &str) -> Diagnostic {
@@ -50,7 +53,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Note => "note",
         };
-        write!(f, "{}:{}:{}: {}: {}", self.path, self.line, self.col, sev, self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path, self.line, self.col, sev, self.message
+        )?;
         if let Some(code) = &self.code {
             write!(f, "  [{code}]")?;
         }

@@ -5,5 +5,12 @@
 //! (using `analysis`) → `codegen` → C compiler. Each stage consumes the
 //! previous stage's data structures and nothing from later stages.
 
+pub mod build;
+pub mod checker;
 pub mod diagnostics;
 pub mod ir;
+pub mod irbuild;
+pub mod parse;
+pub mod primitives;
+pub mod semanal;
+pub mod types;

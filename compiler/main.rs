@@ -1,4 +1,59 @@
-fn main() {
-    eprintln!("mypyc: not yet implemented");
-    std::process::exit(1);
+//! The `mypyc` command line: compile typed Python modules to C extensions.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use mypyc::build::driver::{self, Options};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mypyc",
+    version,
+    about = "Compile typed Python modules into CPython C extensions"
+)]
+struct Cli {
+    /// Python source files to compile.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Directory for generated C, IR (ops.txt) and objects.
+    #[arg(long, default_value = "build")]
+    build_dir: PathBuf,
+    /// C optimization level (0-3).
+    #[arg(short = 'O', long = "opt-level", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
+    opt_level: u8,
+    /// C debug information level (0-3).
+    #[arg(short = 'g', long = "debug-level", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=3))]
+    debug_level: u8,
+    /// Do not compile assert statements.
+    #[arg(long)]
+    strip_asserts: bool,
+    /// Print what the compiler does.
+    #[arg(short, long)]
+    verbose: bool,
+    /// The Python interpreter to build for.
+    #[arg(long, default_value = "python3")]
+    python: String,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let opts = Options {
+        files: cli.files,
+        build_dir: cli.build_dir,
+        opt_level: cli.opt_level,
+        debug_level: cli.debug_level,
+        strip_asserts: cli.strip_asserts,
+        verbose: cli.verbose,
+        python: cli.python,
+    };
+    match driver::compile(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(diags) => {
+            for d in diags {
+                eprintln!("{d}");
+            }
+            ExitCode::FAILURE
+        }
+    }
 }

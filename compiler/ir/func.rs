@@ -84,7 +84,10 @@ pub struct BasicBlock {
 
 impl BasicBlock {
     pub fn terminator(&self) -> Option<&Op> {
-        self.insts.last().map(|i| &i.op).filter(|op| op.is_control())
+        self.insts
+            .last()
+            .map(|i| &i.op)
+            .filter(|op| op.is_control())
     }
 }
 
@@ -199,13 +202,18 @@ impl FuncIR {
     /// Append an op to a block, creating its result value. Returns the result.
     pub fn push(&mut self, block: BlockId, op: Op, rtype: RType, line: u32) -> ValueId {
         let result = self.new_value(rtype, ValueKind::OpResult, None);
-        self.blocks[block.index()].insts.push(Inst { op, result, line });
+        self.blocks[block.index()]
+            .insts
+            .push(Inst { op, result, line });
         result
     }
 
     /// Is this value a register (or argument), i.e. possibly assigned more than once?
     pub fn is_register(&self, v: ValueId) -> bool {
-        matches!(self.values[v.index()].kind, ValueKind::Register | ValueKind::Arg(_))
+        matches!(
+            self.values[v.index()].kind,
+            ValueKind::Register | ValueKind::Arg(_)
+        )
     }
 
     /// Predecessors of every block (index by `BlockId::index`).

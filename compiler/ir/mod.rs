@@ -8,9 +8,12 @@ pub mod ops;
 pub mod pprint;
 pub mod rtypes;
 
-pub use func::{ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, ValueData, ValueId, ValueKind};
+pub use func::{
+    ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, ValueData, ValueId, ValueKind,
+};
 pub use module::{GroupIR, ModuleIR};
 pub use ops::{
-    BranchKind, CallC, CmpKind, ErrorKind, FloatOpKind, FuncRef, IntOpKind, Literal, Op, StaticRef, Steals,
+    BranchKind, CallC, CmpKind, ErrorKind, FloatOpKind, FuncRef, IntOpKind, Literal, Op, StaticRef,
+    Steals,
 };
 pub use rtypes::{ObjKind, RType};

@@ -122,7 +122,10 @@ impl CmpKind {
         }
     }
     pub fn is_unsigned(self) -> bool {
-        matches!(self, CmpKind::Ult | CmpKind::Ule | CmpKind::Ugt | CmpKind::Uge)
+        matches!(
+            self,
+            CmpKind::Ult | CmpKind::Ule | CmpKind::Ugt | CmpKind::Uge
+        )
     }
 }
 
@@ -232,76 +235,143 @@ pub enum Op {
 
     // ---- value ops ----
     /// `dest = src` for a register `dest`. Steals `src`.
-    Assign { dest: ValueId, src: ValueId },
+    Assign {
+        dest: ValueId,
+        src: ValueId,
+    },
     /// An immediate integer of the given type. For `RType::Int` the value is
     /// the *Python* value (codegen emits it tagged, `value << 1`); irbuild
     /// only uses it for values that fit in a tagged small int.
-    LoadInt { value: i64, rtype: RType },
+    LoadInt {
+        value: i64,
+        rtype: RType,
+    },
     /// An immediate `double`.
     LoadFloat(f64),
     /// The error value of a type (used to mark undefined registers/attrs).
-    LoadErrorValue { rtype: RType },
+    LoadErrorValue {
+        rtype: RType,
+    },
     /// A literal from the static table. Borrowed.
-    LoadLiteral { value: Literal, rtype: RType },
+    LoadLiteral {
+        value: Literal,
+        rtype: RType,
+    },
     /// A static variable (module object, module globals dict). Borrowed.
     LoadStatic(StaticRef),
     /// Store into a static variable. Steals `value`.
-    InitStatic { target: StaticRef, value: ValueId },
+    InitStatic {
+        target: StaticRef,
+        value: ValueId,
+    },
     /// A C string constant (`const char *`), e.g. a name for a helper.
     LoadCStr(String),
     /// Direct call of a native function (`CPyDef_...`). Error kind: Magic or
     /// MagicOverlapping per the return type.
-    Call { func: FuncRef, args: Vec<ValueId>, ret: RType },
+    Call {
+        func: FuncRef,
+        args: Vec<ValueId>,
+        ret: RType,
+    },
     /// Call of a runtime/C API function.
     CallC(CallC),
     /// Box an unboxed value into a new `PyObject *`. Never fails.
-    Box { src: ValueId, rtype: RType },
+    Box {
+        src: ValueId,
+        rtype: RType,
+    },
     /// Unbox a `PyObject *` into `rtype`, raising `TypeError` if the object
     /// has the wrong type. Error kind: Magic/MagicOverlapping.
-    Unbox { src: ValueId, rtype: RType },
+    Unbox {
+        src: ValueId,
+        rtype: RType,
+    },
     /// Checked cast between object types (e.g. object -> str), raising
     /// `TypeError` on mismatch. Steals `src`: the result owns the reference
     /// (codegen emits `dest = src` after the check, no incref).
-    Cast { src: ValueId, rtype: RType },
+    Cast {
+        src: ValueId,
+        rtype: RType,
+    },
     /// Build an unboxed tuple struct. Borrows items (the struct gets new refs).
-    TupleSet { items: Vec<ValueId>, rtype: RType },
+    TupleSet {
+        items: Vec<ValueId>,
+        rtype: RType,
+    },
     /// Read one item of an unboxed tuple struct. The result is a new
     /// reference (codegen increfs the item).
-    TupleGet { src: ValueId, index: usize, rtype: RType },
+    TupleGet {
+        src: ValueId,
+        index: usize,
+        rtype: RType,
+    },
     /// C arithmetic on unboxed integers (no overflow check).
-    IntOp { op: IntOpKind, lhs: ValueId, rhs: ValueId, rtype: RType },
+    IntOp {
+        op: IntOpKind,
+        lhs: ValueId,
+        rhs: ValueId,
+        rtype: RType,
+    },
     /// C comparison of unboxed integers or pointers; result is `Bit`.
-    ComparisonOp { op: CmpKind, lhs: ValueId, rhs: ValueId },
+    ComparisonOp {
+        op: CmpKind,
+        lhs: ValueId,
+        rhs: ValueId,
+    },
     /// C double arithmetic.
-    FloatOp { op: FloatOpKind, lhs: ValueId, rhs: ValueId },
+    FloatOp {
+        op: FloatOpKind,
+        lhs: ValueId,
+        rhs: ValueId,
+    },
     FloatNeg(ValueId),
     /// C comparison of doubles; result is `Bit`. Uses `CmpKind` signed variants.
-    FloatComparisonOp { op: CmpKind, lhs: ValueId, rhs: ValueId },
+    FloatComparisonOp {
+        op: CmpKind,
+        lhs: ValueId,
+        rhs: ValueId,
+    },
     /// Convert between C integer types (no checks).
-    IntConvert { src: ValueId, rtype: RType },
+    IntConvert {
+        src: ValueId,
+        rtype: RType,
+    },
     /// Raise a builtin exception (`PyExc_<class>`) with an optional message.
     /// Always fails; result is `Bit` (0).
-    RaiseStandardError { class: String, message: Option<String> },
+    RaiseStandardError {
+        class: String,
+        message: Option<String>,
+    },
     /// Keep values alive until this point (stripped by the refcount transform).
     KeepAlive(Vec<ValueId>),
     /// Inserted by the refcount transform.
     IncRef(ValueId),
     /// Inserted by the refcount transform; `xdec` tolerates an undefined
     /// (error-value) operand.
-    DecRef { src: ValueId, xdec: bool },
+    DecRef {
+        src: ValueId,
+        xdec: bool,
+    },
 }
 
 impl Op {
     /// Is this a control op (must end a block)?
     pub fn is_control(&self) -> bool {
-        matches!(self, Op::Goto(_) | Op::Branch { .. } | Op::Return(_) | Op::Unreachable)
+        matches!(
+            self,
+            Op::Goto(_) | Op::Branch { .. } | Op::Return(_) | Op::Unreachable
+        )
     }
 
     /// Successor blocks of a control op.
     pub fn successors(&self) -> Vec<BlockId> {
         match self {
             Op::Goto(b) => vec![*b],
-            Op::Branch { true_label, false_label, .. } => vec![*true_label, *false_label],
+            Op::Branch {
+                true_label,
+                false_label,
+                ..
+            } => vec![*true_label, *false_label],
             _ => vec![],
         }
     }
@@ -310,7 +380,11 @@ impl Op {
     pub fn successors_mut(&mut self) -> Vec<&mut BlockId> {
         match self {
             Op::Goto(b) => vec![b],
-            Op::Branch { true_label, false_label, .. } => vec![true_label, false_label],
+            Op::Branch {
+                true_label,
+                false_label,
+                ..
+            } => vec![true_label, false_label],
             _ => vec![],
         }
     }
@@ -417,7 +491,11 @@ impl Op {
     /// How this op reports errors. `ret` is the op's result type (needed to
     /// pick Magic vs MagicOverlapping for calls and unboxing).
     pub fn error_kind(&self, ret: &RType) -> ErrorKind {
-        let magic = if ret.error_overlaps() { ErrorKind::MagicOverlapping } else { ErrorKind::Magic };
+        let magic = if ret.error_overlaps() {
+            ErrorKind::MagicOverlapping
+        } else {
+            ErrorKind::Magic
+        };
         match self {
             Op::Call { .. } | Op::Unbox { .. } | Op::Cast { .. } => magic,
             Op::CallC(c) => c.error_kind,

@@ -38,7 +38,10 @@ fn format_static(s: &StaticRef) -> String {
 }
 
 fn join(f: &FuncIR, vs: &[super::func::ValueId]) -> String {
-    vs.iter().map(|v| name_of(f, *v)).collect::<Vec<_>>().join(", ")
+    vs.iter()
+        .map(|v| name_of(f, *v))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The printed name of a value: its source name for named registers.
@@ -54,12 +57,24 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
     let n = |v| name_of(f, v);
     match op {
         Op::Goto(b) => format!("goto {b}"),
-        Op::Branch { value, true_label, false_label, kind, negated, traceback, .. } => {
+        Op::Branch {
+            value,
+            true_label,
+            false_label,
+            kind,
+            negated,
+            traceback,
+            ..
+        } => {
             let test = match kind {
                 BranchKind::Bool => n(*value),
                 BranchKind::IsError => format!("is_error({})", n(*value)),
             };
-            let test = if *negated { format!("not {test}") } else { test };
+            let test = if *negated {
+                format!("not {test}")
+            } else {
+                test
+            };
             let tb = match traceback {
                 Some((func, line)) => format!(" (error at {func}:{line})"),
                 None => String::new(),
@@ -137,7 +152,13 @@ pub fn format_func(f: &FuncIR) -> String {
         .iter()
         .map(|p| format!("{}{}: {}", format_kind(p.kind), p.name, p.rtype))
         .collect();
-    let _ = writeln!(out, "def {}({}) -> {}:", f.decl.func.mangled(), params.join(", "), f.decl.ret);
+    let _ = writeln!(
+        out,
+        "def {}({}) -> {}:",
+        f.decl.func.mangled(),
+        params.join(", "),
+        f.decl.ret
+    );
     // Declarations of registers and op results that are used.
     let mut decls: Vec<String> = vec![];
     for (i, v) in f.values.iter().enumerate() {
@@ -162,7 +183,8 @@ pub fn format_func(f: &FuncIR) -> String {
         }
         for inst in &block.insts {
             let text = format_op(f, &inst.op);
-            let has_result = f.rtype(inst.result) != &RType::Void && !matches!(inst.op, Op::Assign { .. });
+            let has_result =
+                f.rtype(inst.result) != &RType::Void && !matches!(inst.op, Op::Assign { .. });
             if has_result {
                 let _ = writeln!(out, "    {} = {}", inst.result, text);
             } else {

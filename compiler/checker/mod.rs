@@ -1,0 +1,416 @@
+//! Type inference for expressions and function locals.
+//!
+//! `TypeEnv::expr_type` gives the static type of an expression from the
+//! types of the names it uses; `infer_locals` decides the type of every
+//! local variable of a function (its annotation, or the type of its first
+//! assignment, widened to `object` when a later assignment disagrees, so
+//! that compiled code never assumes more than is true).
+
+pub mod builtins;
+
+use indexmap::IndexMap;
+use rustpython_parser::ast;
+
+use crate::semanal::scope;
+use crate::semanal::{annotation_type, FuncSig, ModuleSymbols, ParamKind, Symbol};
+use crate::types::{is_subtype, join, Type};
+
+/// The names visible to an expression and their types.
+pub struct TypeEnv<'a> {
+    pub module: &'a ModuleSymbols,
+    /// Local variables of the function being typed (None at module level).
+    pub locals: Option<&'a IndexMap<String, Type>>,
+}
+
+impl<'a> TypeEnv<'a> {
+    /// The type of a name, and whether it is known at all.
+    pub fn name_type(&self, name: &str) -> Type {
+        if let Some(locals) = self.locals {
+            if let Some(t) = locals.get(name) {
+                return t.clone();
+            }
+        }
+        match self.module.symbols.get(name) {
+            Some(Symbol::Func(_)) => Type::Callable,
+            Some(Symbol::Var(t)) => t.clone(),
+            None => builtins::builtin_name_type(name),
+        }
+    }
+
+    pub fn expr_type(&self, e: &ast::Expr) -> Type {
+        use ast::Expr as E;
+        match e {
+            E::Constant(c) => constant_type(&c.value),
+            E::Name(n) => self.name_type(n.id.as_str()),
+            E::BinOp(b) => binop_type(
+                b.op,
+                &self.expr_type(&b.left),
+                &self.expr_type(&b.right),
+                &b.right,
+            ),
+            E::UnaryOp(u) => {
+                let t = self.expr_type(&u.operand);
+                match u.op {
+                    ast::UnaryOp::Not => Type::Bool,
+                    ast::UnaryOp::USub | ast::UnaryOp::UAdd | ast::UnaryOp::Invert => match t {
+                        Type::Bool => Type::Int,
+                        Type::Int | Type::Float => t,
+                        _ => Type::Any,
+                    },
+                }
+            }
+            E::BoolOp(b) => {
+                let mut t = self.expr_type(&b.values[0]);
+                for v in &b.values[1..] {
+                    t = join(&t, &self.expr_type(v));
+                }
+                t
+            }
+            E::Compare(c) => {
+                // Comparisons of builtin scalars give bool; others may be overloaded.
+                let l = self.expr_type(&c.left);
+                let simple = |t: &Type| {
+                    matches!(
+                        t,
+                        Type::Int | Type::Float | Type::Bool | Type::Str | Type::None | Type::Bytes
+                    )
+                };
+                let all_simple =
+                    simple(&l) && c.comparators.iter().all(|x| simple(&self.expr_type(x)));
+                let identity_or_in = c.ops.iter().all(|op| {
+                    matches!(
+                        op,
+                        ast::CmpOp::Is | ast::CmpOp::IsNot | ast::CmpOp::In | ast::CmpOp::NotIn
+                    )
+                });
+                if all_simple || identity_or_in {
+                    Type::Bool
+                } else {
+                    Type::Any
+                }
+            }
+            E::IfExp(i) => join(&self.expr_type(&i.body), &self.expr_type(&i.orelse)),
+            E::Call(c) => self.call_type(c),
+            E::Attribute(_) => Type::Any,
+            E::Subscript(s) => self.subscript_type(&self.expr_type(&s.value), &s.slice),
+            E::List(l) => Type::list(self.join_all(&l.elts)),
+            E::Set(s) => Type::Set(Box::new(self.join_all(&s.elts))),
+            E::Tuple(t) => {
+                if t.elts.iter().any(|e| matches!(e, E::Starred(_))) {
+                    Type::VarTuple(Box::new(Type::Any))
+                } else {
+                    Type::Tuple(t.elts.iter().map(|e| self.expr_type(e)).collect())
+                }
+            }
+            E::Dict(d) => {
+                if d.keys.iter().any(|k| k.is_none()) {
+                    return Type::dict(Type::Any, Type::Any);
+                }
+                let keys: Vec<ast::Expr> = d.keys.iter().flatten().cloned().collect();
+                Type::dict(self.join_all(&keys), self.join_all(&d.values))
+            }
+            E::JoinedStr(_) => Type::Str,
+            _ => Type::Any,
+        }
+    }
+
+    fn join_all(&self, items: &[ast::Expr]) -> Type {
+        if items.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+            return Type::Any;
+        }
+        let mut it = items.iter().map(|e| self.expr_type(e));
+        match it.next() {
+            None => Type::Any,
+            Some(first) => {
+                let t = it.fold(first, |a, b| join(&a, &b));
+                // Containers of unmodelled objects are just containers of Any.
+                match t {
+                    Type::Object => Type::Any,
+                    other => other,
+                }
+            }
+        }
+    }
+
+    fn subscript_type(&self, base: &Type, index: &ast::Expr) -> Type {
+        let is_slice = matches!(index, ast::Expr::Slice(_));
+        match base {
+            Type::List(t) => {
+                if is_slice {
+                    base.clone()
+                } else if self.expr_type(index).is_int_like() {
+                    (**t).clone()
+                } else {
+                    Type::Any
+                }
+            }
+            Type::Str => Type::Str,
+            Type::Bytes => {
+                if is_slice {
+                    Type::Bytes
+                } else {
+                    Type::Int
+                }
+            }
+            Type::Dict(_, v) => (**v).clone(),
+            Type::VarTuple(t) => {
+                if is_slice {
+                    base.clone()
+                } else {
+                    (**t).clone()
+                }
+            }
+            Type::Tuple(items) => {
+                if is_slice {
+                    return Type::VarTuple(Box::new(base.iter_item()));
+                }
+                match const_int(index) {
+                    Some(i) => {
+                        let n = items.len() as i64;
+                        let i = if i < 0 { i + n } else { i };
+                        if (0..n).contains(&i) {
+                            items[i as usize].clone()
+                        } else {
+                            Type::Any
+                        }
+                    }
+                    None => base.iter_item(),
+                }
+            }
+            _ => Type::Any,
+        }
+    }
+
+    fn call_type(&self, c: &ast::ExprCall) -> Type {
+        match &*c.func {
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if self.locals.is_some_and(|l| l.contains_key(name)) {
+                    return Type::Any;
+                }
+                match self.module.symbols.get(name) {
+                    Some(Symbol::Func(sig)) => sig.ret.clone(),
+                    Some(Symbol::Var(_)) => Type::Any,
+                    None => {
+                        let args: Vec<Type> = c.args.iter().map(|a| self.expr_type(a)).collect();
+                        builtins::builtin_call_type(name, &args)
+                    }
+                }
+            }
+            ast::Expr::Attribute(a) => {
+                let recv = self.expr_type(&a.value);
+                let args: Vec<Type> = c.args.iter().map(|a| self.expr_type(a)).collect();
+                builtins::method_type(&recv, a.attr.as_str(), &args)
+            }
+            _ => Type::Any,
+        }
+    }
+}
+
+pub fn constant_type(c: &ast::Constant) -> Type {
+    match c {
+        ast::Constant::None => Type::None,
+        ast::Constant::Bool(_) => Type::Bool,
+        ast::Constant::Str(_) => Type::Str,
+        ast::Constant::Bytes(_) => Type::Bytes,
+        ast::Constant::Int(_) => Type::Int,
+        ast::Constant::Float(_) => Type::Float,
+        ast::Constant::Tuple(items) => Type::Tuple(items.iter().map(constant_type).collect()),
+        _ => Type::Any,
+    }
+}
+
+/// A small integer constant (possibly negated), if the expression is one.
+pub fn const_int(e: &ast::Expr) -> Option<i64> {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(i) => i.to_string().parse().ok(),
+            _ => None,
+        },
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => {
+            const_int(&u.operand).map(|v| -v)
+        }
+        _ => None,
+    }
+}
+
+/// The result type of a binary operator on operands of known types.
+pub fn binop_type(op: ast::Operator, l: &Type, r: &Type, right: &ast::Expr) -> Type {
+    use ast::Operator as O;
+    let numeric = |t: &Type| matches!(t, Type::Int | Type::Bool | Type::Float);
+    match (l, r) {
+        (Type::Bool, Type::Bool) if matches!(op, O::BitAnd | O::BitOr | O::BitXor) => Type::Bool,
+        _ if l.is_int_like() && r.is_int_like() => match op {
+            O::Div => Type::Float,
+            O::Pow => match const_int(right) {
+                Some(v) if v >= 0 => Type::Int,
+                _ => Type::Any,
+            },
+            O::MatMult => Type::Any,
+            _ => Type::Int,
+        },
+        _ if numeric(l) && numeric(r) => match op {
+            O::Add | O::Sub | O::Mult | O::Div | O::FloorDiv | O::Mod | O::Pow => Type::Float,
+            _ => Type::Any,
+        },
+        (Type::Str, Type::Str) if matches!(op, O::Add) => Type::Str,
+        (Type::Str, _) if matches!(op, O::Mod) => Type::Str,
+        (Type::Str, t) | (t, Type::Str) if matches!(op, O::Mult) && t.is_int_like() => Type::Str,
+        (Type::Bytes, Type::Bytes) if matches!(op, O::Add) => Type::Bytes,
+        (Type::List(a), Type::List(b)) if matches!(op, O::Add) => Type::list(join(a, b)),
+        (Type::List(_), t) if matches!(op, O::Mult) && t.is_int_like() => l.clone(),
+        (t, Type::List(_)) if matches!(op, O::Mult) && t.is_int_like() => r.clone(),
+        _ => Type::Any,
+    }
+}
+
+/// Decide the type of every local variable of a function.
+pub fn infer_locals(
+    module: &ModuleSymbols,
+    sig: &FuncSig,
+    body: &[ast::Stmt],
+) -> IndexMap<String, Type> {
+    let globals = scope::global_names(body);
+    let mut locals: IndexMap<String, Type> = IndexMap::new();
+    for p in &sig.params {
+        let t = match p.kind {
+            ParamKind::Star | ParamKind::Star2 => p.ty.clone(),
+            _ => p.ty.clone(),
+        };
+        locals.insert(p.name.clone(), t);
+    }
+    let params: Vec<String> = sig.params.iter().map(|p| p.name.clone()).collect();
+    let mut annotated: Vec<String> = params.clone();
+    // Pass 1: annotations and first assignments. Pass 2: widen on disagreement.
+    for pass in 0..3 {
+        let snapshot = locals.clone();
+        let mut widened = false;
+        {
+            let env = TypeEnv {
+                module,
+                locals: Some(&snapshot),
+            };
+            let mut visit = |name: &str, ty: Type, is_annotation: bool| {
+                if globals.iter().any(|g| g == name) {
+                    return;
+                }
+                if is_annotation {
+                    if !annotated.iter().any(|a| a == name) {
+                        annotated.push(name.to_string());
+                    }
+                    locals.insert(name.to_string(), ty);
+                    return;
+                }
+                if annotated.iter().any(|a| a == name) {
+                    return;
+                }
+                match locals.get(name) {
+                    None => {
+                        locals.insert(name.to_string(), crate::semanal::generalize(ty));
+                    }
+                    Some(old) => {
+                        if pass > 0 && !is_subtype(&ty, old) && *old != Type::Object {
+                            locals.insert(name.to_string(), Type::Object);
+                            widened = true;
+                        }
+                    }
+                }
+            };
+            walk_typed_bindings(&env, body, &mut visit);
+        }
+        if pass > 0 && !widened {
+            break;
+        }
+    }
+    locals
+}
+
+/// Visit every binding of a simple name in `body` with the type of the
+/// value bound (annotations reported with `is_annotation`).
+fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(&str, Type, bool)) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Assign(a) => {
+                let vt = env.expr_type(&a.value);
+                for t in &a.targets {
+                    bind_target(t, &vt, visit);
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                if let ast::Expr::Name(n) = &*a.target {
+                    let t = annotation_type(&a.annotation).unwrap_or(Type::Any);
+                    visit(n.id.as_str(), t, true);
+                }
+            }
+            ast::Stmt::AugAssign(a) => {
+                if let ast::Expr::Name(n) = &*a.target {
+                    let l = env.name_type(n.id.as_str());
+                    let t = binop_type(a.op, &l, &env.expr_type(&a.value), &a.value);
+                    visit(n.id.as_str(), t, false);
+                }
+            }
+            ast::Stmt::For(f) => {
+                let item = env.expr_type(&f.iter).iter_item();
+                bind_target(&f.target, &item, visit);
+            }
+            ast::Stmt::FunctionDef(_)
+            | ast::Stmt::AsyncFunctionDef(_)
+            | ast::Stmt::ClassDef(_)
+            | ast::Stmt::Import(_)
+            | ast::Stmt::ImportFrom(_)
+            | ast::Stmt::With(_)
+            | ast::Stmt::Try(_)
+            | ast::Stmt::Delete(_) => {
+                let mut own = vec![];
+                match stmt {
+                    ast::Stmt::Try(t) => {
+                        for h in &t.handlers {
+                            let ast::ExceptHandler::ExceptHandler(h) = h;
+                            if let Some(n) = &h.name {
+                                own.push(n.to_string());
+                            }
+                        }
+                    }
+                    other => scope::for_each_binding(std::slice::from_ref(other), &mut |n| {
+                        own.push(n.to_string())
+                    }),
+                }
+                if !matches!(stmt, ast::Stmt::Delete(_)) {
+                    for n in own {
+                        visit(&n, Type::Any, false);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if !matches!(stmt, ast::Stmt::With(_)) || true {
+            for block in scope::child_blocks(stmt) {
+                walk_typed_bindings(env, block, visit);
+            }
+        }
+    }
+}
+
+fn bind_target(target: &ast::Expr, ty: &Type, visit: &mut dyn FnMut(&str, Type, bool)) {
+    match target {
+        ast::Expr::Name(n) => visit(n.id.as_str(), ty.clone(), false),
+        ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+        | ast::Expr::List(ast::ExprList { elts, .. }) => {
+            let has_star = elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)));
+            for (i, e) in elts.iter().enumerate() {
+                let item = match ty {
+                    Type::Tuple(items) if items.len() == elts.len() && !has_star => {
+                        items[i].clone()
+                    }
+                    Type::List(t) | Type::VarTuple(t) if !has_star => (**t).clone(),
+                    _ => Type::Any,
+                };
+                match e {
+                    ast::Expr::Starred(s) => bind_target(&s.value, &Type::list(Type::Any), visit),
+                    other => bind_target(other, &item, visit),
+                }
+            }
+        }
+        _ => {}
+    }
+}

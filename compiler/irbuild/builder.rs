@@ -1,0 +1,401 @@
+//! The low-level IR builder: the function being built, the current block,
+//! emitting ops, coercions between runtime types, and calls of primitives.
+//! Statement and expression lowering (stmt.rs, expr.rs) sit on top of it.
+
+use indexmap::IndexMap;
+
+use crate::diagnostics::Diagnostic;
+use crate::ir::*;
+use crate::primitives::{self, Primitive};
+
+/// Loop targets for `break` and `continue`.
+#[derive(Clone, Copy)]
+pub struct LoopTargets {
+    pub break_to: BlockId,
+    pub continue_to: BlockId,
+}
+
+pub struct Builder {
+    pub f: FuncIR,
+    pub cur: BlockId,
+    pub line: u32,
+    pub module: String,
+    /// Python locals mapped to their registers.
+    pub locals: IndexMap<String, ValueId>,
+    pub loops: Vec<LoopTargets>,
+    pub errors: Vec<Diagnostic>,
+}
+
+impl Builder {
+    pub fn new(decl: FuncDecl, source_file: &str, module: &str) -> Builder {
+        let f = FuncIR::new(decl, source_file.to_string());
+        let mut locals = IndexMap::new();
+        for (p, v) in f.decl.params.iter().zip(&f.args) {
+            locals.insert(p.name.clone(), *v);
+        }
+        Builder {
+            f,
+            cur: BlockId(0),
+            line: 0,
+            module: module.to_string(),
+            locals,
+            loops: vec![],
+            errors: vec![],
+        }
+    }
+
+    // ---- blocks and ops ----
+
+    pub fn new_block(&mut self) -> BlockId {
+        let b = self.f.new_block();
+        // Blocks created inside a `try` body inherit its handler.
+        let handler = self.f.block(self.cur).error_handler;
+        self.f.block_mut(b).error_handler = handler;
+        b
+    }
+
+    /// Is the current block already terminated (e.g. after `return`)?
+    pub fn terminated(&self) -> bool {
+        self.f.block(self.cur).terminator().is_some()
+    }
+
+    pub fn add(&mut self, op: Op, rtype: RType) -> ValueId {
+        if self.terminated() {
+            // Code after a terminator is unreachable: put it in a fresh block.
+            let b = self.f.new_block();
+            self.cur = b;
+        }
+        self.f.push(self.cur, op, rtype, self.line)
+    }
+
+    pub fn goto(&mut self, target: BlockId) {
+        if !self.terminated() {
+            self.add(Op::Goto(target), RType::Void);
+        }
+    }
+
+    pub fn activate(&mut self, b: BlockId) {
+        self.cur = b;
+    }
+
+    pub fn goto_and_activate(&mut self, b: BlockId) {
+        self.goto(b);
+        self.activate(b);
+    }
+
+    /// Branch on a Bit/Bool value.
+    pub fn branch(&mut self, cond: ValueId, t: BlockId, f: BlockId) {
+        self.add(
+            Op::Branch {
+                value: cond,
+                true_label: t,
+                false_label: f,
+                kind: BranchKind::Bool,
+                negated: false,
+                traceback: None,
+                rare: false,
+            },
+            RType::Void,
+        );
+    }
+
+    pub fn new_register(&mut self, rtype: RType, name: Option<String>) -> ValueId {
+        self.f.new_value(rtype, ValueKind::Register, name)
+    }
+
+    pub fn assign(&mut self, dest: ValueId, src: ValueId) {
+        let t = self.f.rtype(dest).clone();
+        let v = self.coerce(src, &t);
+        self.add(Op::Assign { dest, src: v }, RType::Void);
+    }
+
+    pub fn rtype(&self, v: ValueId) -> RType {
+        self.f.rtype(v).clone()
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.errors.push(d);
+    }
+
+    // ---- constants ----
+
+    pub fn int(&mut self, v: i64) -> ValueId {
+        self.add(
+            Op::LoadInt {
+                value: v,
+                rtype: RType::Int,
+            },
+            RType::Int,
+        )
+    }
+
+    pub fn ssize(&mut self, v: i64) -> ValueId {
+        self.add(
+            Op::LoadInt {
+                value: v,
+                rtype: RType::SsizeT,
+            },
+            RType::SsizeT,
+        )
+    }
+
+    pub fn bool_const(&mut self, b: bool) -> ValueId {
+        self.add(
+            Op::LoadInt {
+                value: b as i64,
+                rtype: RType::Bool,
+            },
+            RType::Bool,
+        )
+    }
+
+    pub fn none(&mut self) -> ValueId {
+        self.add(
+            Op::LoadInt {
+                value: 1,
+                rtype: RType::None,
+            },
+            RType::None,
+        )
+    }
+
+    /// `None` as a boxed object.
+    pub fn none_obj(&mut self) -> ValueId {
+        let n = self.none();
+        self.boxed(n)
+    }
+
+    pub fn str_lit(&mut self, s: &str) -> ValueId {
+        self.add(
+            Op::LoadLiteral {
+                value: Literal::Str(s.to_string()),
+                rtype: RType::STR,
+            },
+            RType::STR,
+        )
+    }
+
+    pub fn null(&mut self) -> ValueId {
+        self.add(
+            Op::LoadErrorValue {
+                rtype: RType::OBJECT,
+            },
+            RType::OBJECT,
+        )
+    }
+
+    // ---- coercions ----
+
+    /// Box any value into a `PyObject *` (objects are returned as they are).
+    pub fn boxed(&mut self, v: ValueId) -> ValueId {
+        let t = self.rtype(v);
+        if t.is_boxed() {
+            return v;
+        }
+        let v = if t == RType::Bit {
+            self.add(
+                Op::IntConvert {
+                    src: v,
+                    rtype: RType::Bool,
+                },
+                RType::Bool,
+            )
+        } else {
+            v
+        };
+        let bt = self.rtype(v).boxed();
+        self.add(
+            Op::Box {
+                src: v,
+                rtype: bt.clone(),
+            },
+            bt,
+        )
+    }
+
+    /// Convert `v` to runtime type `target`, with runtime checks where the
+    /// conversion can fail (unboxing, casts to a specific object type).
+    pub fn coerce(&mut self, v: ValueId, target: &RType) -> ValueId {
+        let src = self.rtype(v);
+        if src == *target {
+            return v;
+        }
+        match (&src, target) {
+            (RType::Bit, RType::Bool) | (RType::Bool, RType::Bit) => self.add(
+                Op::IntConvert {
+                    src: v,
+                    rtype: target.clone(),
+                },
+                target.clone(),
+            ),
+            (RType::Bool | RType::Bit, RType::Int) => {
+                let w = self.add(
+                    Op::IntConvert {
+                        src: v,
+                        rtype: RType::SsizeT,
+                    },
+                    RType::SsizeT,
+                );
+                let one = self.ssize(1);
+                let shifted = self.add(
+                    Op::IntOp {
+                        op: IntOpKind::Shl,
+                        lhs: w,
+                        rhs: one,
+                        rtype: RType::SsizeT,
+                    },
+                    RType::SsizeT,
+                );
+                self.add(
+                    Op::IntConvert {
+                        src: shifted,
+                        rtype: RType::Int,
+                    },
+                    RType::Int,
+                )
+            }
+            (RType::Int, RType::Float) => self.prim_named("generic.int_to_float", &[v]),
+            (RType::Bool | RType::Bit, RType::Float) => {
+                let i = self.coerce(v, &RType::Int);
+                self.prim_named("generic.int_to_float", &[i])
+            }
+            (RType::Tuple(items), RType::Tuple(targets)) if items.len() == targets.len() => {
+                let mut out = vec![];
+                for (i, (it, tt)) in items.clone().iter().zip(targets).enumerate() {
+                    let item = self.add(
+                        Op::TupleGet {
+                            src: v,
+                            index: i,
+                            rtype: it.clone(),
+                        },
+                        it.clone(),
+                    );
+                    out.push(self.coerce(item, tt));
+                }
+                self.add(
+                    Op::TupleSet {
+                        items: out,
+                        rtype: target.clone(),
+                    },
+                    target.clone(),
+                )
+            }
+            _ if !src.is_boxed() && target.is_boxed() => {
+                let b = self.boxed(v);
+                self.coerce(b, target)
+            }
+            _ if src.is_boxed() && !target.is_boxed() => self.add(
+                Op::Unbox {
+                    src: v,
+                    rtype: target.clone(),
+                },
+                target.clone(),
+            ),
+            _ if src.is_boxed() && target.is_boxed() => {
+                if *target == RType::OBJECT || union_contains(target, &src) {
+                    v
+                } else {
+                    self.add(
+                        Op::Cast {
+                            src: v,
+                            rtype: target.clone(),
+                        },
+                        target.clone(),
+                    )
+                }
+            }
+            _ => {
+                // Unboxed to a different unboxed type: go through an object.
+                let b = self.boxed(v);
+                self.coerce(b, target)
+            }
+        }
+    }
+
+    // ---- primitives ----
+
+    /// Emit a call of primitive `p` with operands coerced to its patterns.
+    pub fn call_prim(&mut self, p: &Primitive, args: &[ValueId]) -> ValueId {
+        let mut cargs = vec![];
+        for (i, a) in args.iter().enumerate() {
+            let want = p.args.get(i).copied().unwrap_or(primitives::Arg::Obj);
+            let v = match want {
+                primitives::Arg::Obj => self.boxed(*a),
+                other => self.coerce(*a, &other.rtype()),
+            };
+            cargs.push(v);
+        }
+        let steals = if p.steals.is_empty() {
+            Steals::None
+        } else {
+            Steals::Some((0..cargs.len()).map(|i| p.steals.contains(&i)).collect())
+        };
+        let ret = p.ret.rtype();
+        let call = CallC {
+            function: p.c_function.to_string(),
+            args: cargs,
+            ret: ret.clone(),
+            error_kind: p.error_kind,
+            steals,
+            is_borrowed: p.is_borrowed,
+        };
+        self.add(Op::CallC(call), ret)
+    }
+
+    /// Call the registry's fixed generic primitive `name`.
+    pub fn prim_named(&mut self, name: &str, args: &[ValueId]) -> ValueId {
+        match primitives::generic(name) {
+            Some(p) => self.call_prim(p, args),
+            None => {
+                self.errors.push(Diagnostic::error(
+                    &self.f.source_file,
+                    self.line,
+                    1,
+                    format!("internal error: missing primitive {name}"),
+                ));
+                self.null()
+            }
+        }
+    }
+
+    /// Look up a primitive by name and operand types and call it, if any.
+    pub fn try_prim(&mut self, name: &str, args: &[ValueId]) -> Option<ValueId> {
+        let types: Vec<RType> = args.iter().map(|a| self.rtype(*a)).collect();
+        let p = primitives::lookup(name, &types)?;
+        Some(self.call_prim(p, args))
+    }
+
+    /// A C-int result (0/1, negative = error already handled) as a Bit.
+    pub fn cint_to_bit(&mut self, v: ValueId) -> ValueId {
+        let zero = self.add(
+            Op::LoadInt {
+                value: 0,
+                rtype: RType::CInt,
+            },
+            RType::CInt,
+        );
+        self.add(
+            Op::ComparisonOp {
+                op: CmpKind::Ne,
+                lhs: v,
+                rhs: zero,
+            },
+            RType::Bit,
+        )
+    }
+
+    /// The module's globals dict (borrowed).
+    pub fn globals(&mut self) -> ValueId {
+        let m = self.module.clone();
+        self.add(Op::LoadStatic(StaticRef::Globals(m)), RType::DICT)
+    }
+}
+
+fn union_contains(target: &RType, src: &RType) -> bool {
+    match target {
+        RType::Union(items) => items
+            .iter()
+            .any(|t| t == src || (*t == RType::None && false)),
+        _ => false,
+    }
+}

@@ -1,0 +1,1138 @@
+//! Lowering expressions to IR. Each expression is lowered with the type the
+//! checker infers for it: known builtin types use specialized primitives
+//! and unboxed values; everything else goes through generic object
+//! operations, which have the interpreter's semantics.
+
+use rustpython_parser::ast::{self, Ranged};
+
+use super::IrBuilder;
+use crate::checker::const_int;
+use crate::ir::*;
+use crate::semanal::{ParamKind, Symbol};
+use crate::types::Type;
+
+pub fn binop_name(op: ast::Operator) -> &'static str {
+    use ast::Operator as O;
+    match op {
+        O::Add => "+",
+        O::Sub => "-",
+        O::Mult => "*",
+        O::MatMult => "@",
+        O::Div => "/",
+        O::Mod => "%",
+        O::Pow => "**",
+        O::LShift => "<<",
+        O::RShift => ">>",
+        O::BitOr => "|",
+        O::BitXor => "^",
+        O::BitAnd => "&",
+        O::FloorDiv => "//",
+    }
+}
+
+fn cmp_name(op: ast::CmpOp) -> &'static str {
+    use ast::CmpOp as C;
+    match op {
+        C::Eq => "==",
+        C::NotEq => "!=",
+        C::Lt => "<",
+        C::LtE => "<=",
+        C::Gt => ">",
+        C::GtE => ">=",
+        C::Is => "is",
+        C::IsNot => "is not",
+        C::In => "in",
+        C::NotIn => "not in",
+    }
+}
+
+/// CPython's rich comparison op codes (Py_LT ... Py_GE).
+fn rich_op(op: ast::CmpOp) -> i64 {
+    use ast::CmpOp as C;
+    match op {
+        C::Lt => 0,
+        C::LtE => 1,
+        C::Eq => 2,
+        C::NotEq => 3,
+        C::Gt => 4,
+        _ => 5,
+    }
+}
+
+impl<'a> IrBuilder<'a> {
+    /// Lower an expression and coerce it to the runtime type of `ty`.
+    pub fn expr_as(&mut self, e: &ast::Expr, target: &RType) -> ValueId {
+        let v = self.expr(e);
+        self.b.coerce(v, target)
+    }
+
+    /// Lower an expression; the value has the runtime type of the
+    /// expression's inferred type (or a more general one).
+    pub fn expr(&mut self, e: &ast::Expr) -> ValueId {
+        self.set_line(e);
+        let ty = self.type_of(e);
+        let v = self.expr_inner(e, &ty);
+        self.set_line(e);
+        // Results of generic operations are refined to the inferred type.
+        let want = ty.rtype();
+        let have = self.b.rtype(v);
+        if have == RType::OBJECT && want != RType::OBJECT {
+            self.b.coerce(v, &want)
+        } else {
+            v
+        }
+    }
+
+    fn expr_inner(&mut self, e: &ast::Expr, ty: &Type) -> ValueId {
+        use ast::Expr as E;
+        match e {
+            E::Constant(c) => self.constant(&c.value),
+            E::Name(n) => self.load_name(n.id.as_str(), e),
+            E::BinOp(b) => {
+                let l = self.expr(&b.left);
+                let r = self.expr(&b.right);
+                self.binary_op(binop_name(b.op), l, r)
+            }
+            E::UnaryOp(u) => self.unary_op(u),
+            E::BoolOp(b) => self.bool_op(b, ty),
+            E::Compare(c) => self.compare(c),
+            E::IfExp(i) => {
+                let result = self.b.new_register(ty.rtype(), None);
+                let (t, f, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+                self.condition(&i.test, t, f);
+                self.b.activate(t);
+                let v = self.expr(&i.body);
+                self.b.assign(result, v);
+                self.b.goto(done);
+                self.b.activate(f);
+                let v = self.expr(&i.orelse);
+                self.b.assign(result, v);
+                self.b.goto(done);
+                self.b.activate(done);
+                result
+            }
+            E::Call(c) => self.call(c),
+            E::Attribute(a) => {
+                let obj = self.expr(&a.value);
+                let name = self.b.str_lit(a.attr.as_str());
+                self.b.prim_named("generic.getattr", &[obj, name])
+            }
+            E::Subscript(s) => self.subscript(s),
+            E::List(l) => self.build_display("generic.build_list", &l.elts, e),
+            E::Set(s) => self.build_display("generic.build_set", &s.elts, e),
+            E::Tuple(t) => {
+                if let Type::Tuple(items) = ty {
+                    let rt = ty.rtype();
+                    let mut vals = vec![];
+                    for (x, it) in t.elts.iter().zip(items) {
+                        vals.push(self.expr_as(x, &it.rtype()));
+                    }
+                    self.b.add(
+                        Op::TupleSet {
+                            items: vals,
+                            rtype: rt.clone(),
+                        },
+                        rt,
+                    )
+                } else {
+                    self.build_display("generic.build_tuple", &t.elts, e)
+                }
+            }
+            E::Dict(d) => {
+                if d.keys.iter().any(|k| k.is_none()) {
+                    self.unsupported(e, "dictionary unpacking (**) in a dict display");
+                    return self.b.null();
+                }
+                let mut args = vec![];
+                let n = self.b.ssize(d.keys.len() as i64);
+                args.push(n);
+                for (k, v) in d.keys.iter().flatten().zip(&d.values) {
+                    let kv = self.expr(k);
+                    let kv = self.b.boxed(kv);
+                    args.push(kv);
+                    let vv = self.expr(v);
+                    let vv = self.b.boxed(vv);
+                    args.push(vv);
+                }
+                self.b.prim_named("generic.build_dict", &args)
+            }
+            E::JoinedStr(j) => self.fstring(j),
+            E::FormattedValue(fv) => {
+                let j = ast::ExprJoinedStr {
+                    range: fv.range,
+                    values: vec![e.clone()],
+                };
+                self.fstring(&j)
+            }
+            E::ListComp(lc) => self.list_comprehension(lc),
+            E::Slice(_) => self.slice_obj(e),
+            E::Starred(_) => {
+                self.unsupported(e, "star expression in this position");
+                self.b.null()
+            }
+            other => {
+                let what = expr_kind_name(other);
+                self.unsupported(e, what);
+                self.b.null()
+            }
+        }
+    }
+
+    pub fn constant(&mut self, c: &ast::Constant) -> ValueId {
+        match c {
+            ast::Constant::None => self.b.none(),
+            ast::Constant::Bool(v) => self.b.bool_const(*v),
+            ast::Constant::Int(i) => {
+                let text = i.to_string();
+                match text.parse::<i64>() {
+                    Ok(v) if (-(1i64 << 60)..(1i64 << 60)).contains(&v) => self.b.int(v),
+                    _ => {
+                        let obj = self.b.add(
+                            Op::LoadLiteral {
+                                value: Literal::Int(text),
+                                rtype: RType::Object(ObjKind::IntObj),
+                            },
+                            RType::Object(ObjKind::IntObj),
+                        );
+                        self.b.add(
+                            Op::Unbox {
+                                src: obj,
+                                rtype: RType::Int,
+                            },
+                            RType::Int,
+                        )
+                    }
+                }
+            }
+            ast::Constant::Float(f) => self.b.add(Op::LoadFloat(*f), RType::Float),
+            ast::Constant::Str(s) => self.b.str_lit(s),
+            ast::Constant::Bytes(b) => {
+                let t = RType::Object(ObjKind::Bytes);
+                self.b.add(
+                    Op::LoadLiteral {
+                        value: Literal::Bytes(b.clone()),
+                        rtype: t.clone(),
+                    },
+                    t,
+                )
+            }
+            ast::Constant::Complex { real, imag } => self.b.add(
+                Op::LoadLiteral {
+                    value: Literal::Complex(*real, *imag),
+                    rtype: RType::OBJECT,
+                },
+                RType::OBJECT,
+            ),
+            ast::Constant::Ellipsis => self.b.add(
+                Op::LoadLiteral {
+                    value: Literal::Ellipsis,
+                    rtype: RType::OBJECT,
+                },
+                RType::OBJECT,
+            ),
+            ast::Constant::Tuple(items) => {
+                let vals: Vec<ValueId> = items.iter().map(|c| self.constant(c)).collect();
+                let boxed: Vec<ValueId> = vals.into_iter().map(|v| self.b.boxed(v)).collect();
+                let n = self.b.ssize(boxed.len() as i64);
+                let mut args = vec![n];
+                args.extend(boxed);
+                self.b.prim_named("generic.build_tuple", &args)
+            }
+        }
+    }
+
+    /// Load a name: a local register, a global (from the module dict), or a builtin.
+    pub fn load_name(&mut self, name: &str, node: &ast::Expr) -> ValueId {
+        if let Some(v) = self.b.locals.get(name).copied() {
+            return v;
+        }
+        if self.is_local_name(name) {
+            // A local that has no register yet (e.g. only deleted): treat as unbound.
+            self.unsupported(node, "use of an unbound local variable");
+            return self.b.null();
+        }
+        match name {
+            "True" => return self.b.bool_const(true),
+            "False" => return self.b.bool_const(false),
+            "None" => return self.b.none(),
+            _ => {}
+        }
+        let globals = self.b.globals();
+        let key = self.b.str_lit(name);
+        let v = self.b.prim_named("generic.globals_get", &[globals, key]);
+        let t = self.env_name_type(name).rtype();
+        self.b.coerce(v, &t)
+    }
+
+    fn unary_op(&mut self, u: &ast::ExprUnaryOp) -> ValueId {
+        match u.op {
+            ast::UnaryOp::Not => {
+                let v = self.expr(&u.operand);
+                let b = self.truth_value(v);
+                let one = self.b.add(
+                    Op::LoadInt {
+                        value: 1,
+                        rtype: RType::Bit,
+                    },
+                    RType::Bit,
+                );
+                let r = self.b.add(
+                    Op::IntOp {
+                        op: IntOpKind::Xor,
+                        lhs: b,
+                        rhs: one,
+                        rtype: RType::Bit,
+                    },
+                    RType::Bit,
+                );
+                self.b.coerce(r, &RType::Bool)
+            }
+            ast::UnaryOp::USub => {
+                let v = self.expr(&u.operand);
+                match self.b.rtype(v) {
+                    RType::Float => self.b.add(Op::FloatNeg(v), RType::Float),
+                    RType::Bool | RType::Bit => {
+                        let i = self.b.coerce(v, &RType::Int);
+                        self.b.prim_named("unary-", &[i])
+                    }
+                    _ => self.b.try_prim("unary-", &[v]).unwrap_or(v),
+                }
+            }
+            ast::UnaryOp::UAdd => {
+                let v = self.expr(&u.operand);
+                match self.b.rtype(v) {
+                    RType::Int | RType::Float => v,
+                    RType::Bool | RType::Bit => self.b.coerce(v, &RType::Int),
+                    _ => self.b.prim_named("unary+", &[v]),
+                }
+            }
+            ast::UnaryOp::Invert => {
+                let v = self.expr(&u.operand);
+                let v = if matches!(self.b.rtype(v), RType::Bool | RType::Bit) {
+                    self.b.coerce(v, &RType::Int)
+                } else {
+                    v
+                };
+                self.b.try_prim("unary~", &[v]).unwrap_or(v)
+            }
+        }
+    }
+
+    /// A binary operator on lowered operands.
+    pub fn binary_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
+        let (lt, rt) = (self.b.rtype(l), self.b.rtype(r));
+        let intish = |t: &RType| matches!(t, RType::Int | RType::Bool | RType::Bit);
+        let numeric = |t: &RType| intish(t) || *t == RType::Float;
+        // bool & bool etc. stay bool.
+        if matches!(lt, RType::Bool | RType::Bit)
+            && matches!(rt, RType::Bool | RType::Bit)
+            && matches!(op, "&" | "|" | "^")
+        {
+            let kind = match op {
+                "&" => IntOpKind::And,
+                "|" => IntOpKind::Or,
+                _ => IntOpKind::Xor,
+            };
+            let l = self.b.coerce(l, &RType::Bool);
+            let r = self.b.coerce(r, &RType::Bool);
+            return self.b.add(
+                Op::IntOp {
+                    op: kind,
+                    lhs: l,
+                    rhs: r,
+                    rtype: RType::Bool,
+                },
+                RType::Bool,
+            );
+        }
+        if intish(&lt) && intish(&rt) {
+            let l = self.b.coerce(l, &RType::Int);
+            let r = self.b.coerce(r, &RType::Int);
+            if let Some(v) = self.b.try_prim(op, &[l, r]) {
+                return v;
+            }
+        }
+        if numeric(&lt) && numeric(&rt) && (lt == RType::Float || rt == RType::Float || op == "/") {
+            let l = self.b.coerce(l, &RType::Float);
+            let r = self.b.coerce(r, &RType::Float);
+            let simple = match op {
+                "+" => Some(FloatOpKind::Add),
+                "-" => Some(FloatOpKind::Sub),
+                "*" => Some(FloatOpKind::Mul),
+                _ => None,
+            };
+            if let Some(k) = simple {
+                return self.b.add(
+                    Op::FloatOp {
+                        op: k,
+                        lhs: l,
+                        rhs: r,
+                    },
+                    RType::Float,
+                );
+            }
+            if let Some(v) = self.b.try_prim(op, &[l, r]) {
+                return v;
+            }
+        }
+        if let Some(v) = self.b.try_prim(op, &[l, r]) {
+            return v;
+        }
+        // In-place operators fall back to the plain operator's primitive.
+        let plain = op.trim_end_matches('=');
+        self.b
+            .try_prim(plain, &[l, r])
+            .unwrap_or_else(|| self.b.null())
+    }
+
+    fn bool_op(&mut self, b: &ast::ExprBoolOp, ty: &Type) -> ValueId {
+        let rt = ty.rtype();
+        let result = self.b.new_register(rt.clone(), None);
+        let done = self.b.new_block();
+        let n = b.values.len();
+        for (i, v) in b.values.iter().enumerate() {
+            let val = self.expr(v);
+            if i == n - 1 {
+                self.b.assign(result, val);
+                self.b.goto(done);
+                break;
+            }
+            let tv = self.truth_value(val);
+            let (short, next) = (self.b.new_block(), self.b.new_block());
+            match b.op {
+                ast::BoolOp::And => self.b.branch(tv, next, short),
+                ast::BoolOp::Or => self.b.branch(tv, short, next),
+            }
+            self.b.activate(short);
+            self.b.assign(result, val);
+            self.b.goto(done);
+            self.b.activate(next);
+        }
+        self.b.activate(done);
+        result
+    }
+
+    /// The truth value of a lowered value, as a Bit/Bool.
+    pub fn truth_value(&mut self, v: ValueId) -> ValueId {
+        match self.b.rtype(v) {
+            RType::Bool | RType::Bit => v,
+            RType::None => self.b.add(
+                Op::LoadInt {
+                    value: 0,
+                    rtype: RType::Bit,
+                },
+                RType::Bit,
+            ),
+            RType::Int => {
+                let zero = self.b.int(0);
+                self.b.add(
+                    Op::ComparisonOp {
+                        op: CmpKind::Ne,
+                        lhs: v,
+                        rhs: zero,
+                    },
+                    RType::Bit,
+                )
+            }
+            RType::Float => {
+                let zero = self.b.add(Op::LoadFloat(0.0), RType::Float);
+                self.b.add(
+                    Op::FloatComparisonOp {
+                        op: CmpKind::Ne,
+                        lhs: v,
+                        rhs: zero,
+                    },
+                    RType::Bit,
+                )
+            }
+            RType::Object(ObjKind::Str)
+            | RType::Object(ObjKind::List)
+            | RType::Object(ObjKind::Dict) => {
+                let n = match self.b.try_prim("builtins.len", &[v]) {
+                    Some(n) => n,
+                    None => return self.b.null(),
+                };
+                let zero = self.b.int(0);
+                self.b.add(
+                    Op::ComparisonOp {
+                        op: CmpKind::Ne,
+                        lhs: n,
+                        rhs: zero,
+                    },
+                    RType::Bit,
+                )
+            }
+            RType::Tuple(items) => {
+                let nonempty = !items.is_empty();
+                self.b.add(
+                    Op::LoadInt {
+                        value: nonempty as i64,
+                        rtype: RType::Bit,
+                    },
+                    RType::Bit,
+                )
+            }
+            _ => {
+                let o = self.b.boxed(v);
+                self.b.prim_named("generic.is_true", &[o])
+            }
+        }
+    }
+
+    /// Lower a condition as a branch (short-circuiting `and`/`or`/`not`).
+    pub fn condition(&mut self, e: &ast::Expr, t: BlockId, f: BlockId) {
+        match e {
+            ast::Expr::BoolOp(b) => {
+                let n = b.values.len();
+                for (i, v) in b.values.iter().enumerate() {
+                    if i == n - 1 {
+                        self.condition(v, t, f);
+                        break;
+                    }
+                    let next = self.b.new_block();
+                    match b.op {
+                        ast::BoolOp::And => self.condition(v, next, f),
+                        ast::BoolOp::Or => self.condition(v, t, next),
+                    }
+                    self.b.activate(next);
+                }
+            }
+            ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
+                self.condition(&u.operand, f, t)
+            }
+            _ => {
+                let v = self.expr(e);
+                let tv = self.truth_value(v);
+                self.b.branch(tv, t, f);
+            }
+        }
+    }
+
+    fn compare(&mut self, c: &ast::ExprCompare) -> ValueId {
+        if c.ops.len() == 1 {
+            let l = self.expr(&c.left);
+            let r = self.expr(&c.comparators[0]);
+            return self.compare_pair(c.ops[0], l, r);
+        }
+        // Chained: a < b < c evaluates b once and short-circuits.
+        let result = self.b.new_register(RType::OBJECT, None);
+        let done = self.b.new_block();
+        let mut left = self.expr(&c.left);
+        for (i, (op, right)) in c.ops.iter().zip(&c.comparators).enumerate() {
+            let r = self.expr(right);
+            let v = self.compare_pair(*op, left, r);
+            if i == c.ops.len() - 1 {
+                self.b.assign(result, v);
+                self.b.goto(done);
+                break;
+            }
+            let tv = self.truth_value(v);
+            let (short, next) = (self.b.new_block(), self.b.new_block());
+            self.b.branch(tv, next, short);
+            self.b.activate(short);
+            self.b.assign(result, v);
+            self.b.goto(done);
+            self.b.activate(next);
+            left = r;
+        }
+        self.b.activate(done);
+        result
+    }
+
+    pub fn compare_pair(&mut self, op: ast::CmpOp, l: ValueId, r: ValueId) -> ValueId {
+        let name = cmp_name(op);
+        let (lt, rt) = (self.b.rtype(l), self.b.rtype(r));
+        match op {
+            ast::CmpOp::Is | ast::CmpOp::IsNot => {
+                let lo = self.b.boxed(l);
+                let ro = self.b.boxed(r);
+                let k = if op == ast::CmpOp::Is {
+                    CmpKind::Eq
+                } else {
+                    CmpKind::Ne
+                };
+                let v = self.b.add(
+                    Op::ComparisonOp {
+                        op: k,
+                        lhs: lo,
+                        rhs: ro,
+                    },
+                    RType::Bit,
+                );
+                // Keep both operands alive across the pointer comparison.
+                self.b.add(Op::KeepAlive(vec![lo, ro]), RType::Void);
+                return self.b.coerce(v, &RType::Bool);
+            }
+            ast::CmpOp::In | ast::CmpOp::NotIn => {
+                let res = self
+                    .b
+                    .try_prim("in", &[r, l])
+                    .unwrap_or_else(|| self.b.null());
+                let bit = self.b.cint_to_bit(res);
+                let bit = if op == ast::CmpOp::NotIn {
+                    let one = self.b.add(
+                        Op::LoadInt {
+                            value: 1,
+                            rtype: RType::Bit,
+                        },
+                        RType::Bit,
+                    );
+                    self.b.add(
+                        Op::IntOp {
+                            op: IntOpKind::Xor,
+                            lhs: bit,
+                            rhs: one,
+                            rtype: RType::Bit,
+                        },
+                        RType::Bit,
+                    )
+                } else {
+                    bit
+                };
+                return self.b.coerce(bit, &RType::Bool);
+            }
+            _ => {}
+        }
+        let intish = |t: &RType| matches!(t, RType::Int | RType::Bool | RType::Bit);
+        if intish(&lt) && intish(&rt) {
+            let l = self.b.coerce(l, &RType::Int);
+            let r = self.b.coerce(r, &RType::Int);
+            if let Some(v) = self.b.try_prim(name, &[l, r]) {
+                return v;
+            }
+        }
+        let numeric = |t: &RType| intish(t) || *t == RType::Float;
+        if numeric(&lt) && numeric(&rt) {
+            let l = self.b.coerce(l, &RType::Float);
+            let r = self.b.coerce(r, &RType::Float);
+            let k = match op {
+                ast::CmpOp::Eq => CmpKind::Eq,
+                ast::CmpOp::NotEq => CmpKind::Ne,
+                ast::CmpOp::Lt => CmpKind::Slt,
+                ast::CmpOp::LtE => CmpKind::Sle,
+                ast::CmpOp::Gt => CmpKind::Sgt,
+                _ => CmpKind::Sge,
+            };
+            let v = self.b.add(
+                Op::FloatComparisonOp {
+                    op: k,
+                    lhs: l,
+                    rhs: r,
+                },
+                RType::Bit,
+            );
+            return self.b.coerce(v, &RType::Bool);
+        }
+        if lt == RType::STR && rt == RType::STR && matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq)
+        {
+            let eq = match self.b.try_prim("==", &[l, r]) {
+                Some(eq) => eq,
+                None => return self.b.null(),
+            };
+            if op == ast::CmpOp::Eq {
+                return eq;
+            }
+            let one = self.b.add(
+                Op::LoadInt {
+                    value: 1,
+                    rtype: RType::Bool,
+                },
+                RType::Bool,
+            );
+            return self.b.add(
+                Op::IntOp {
+                    op: IntOpKind::Xor,
+                    lhs: eq,
+                    rhs: one,
+                    rtype: RType::Bool,
+                },
+                RType::Bool,
+            );
+        }
+        let code = self.b.add(
+            Op::LoadInt {
+                value: rich_op(op),
+                rtype: RType::CInt,
+            },
+            RType::CInt,
+        );
+        self.b.prim_named("generic.richcompare", &[l, r, code])
+    }
+
+    fn build_display(&mut self, prim: &str, elts: &[ast::Expr], node: &ast::Expr) -> ValueId {
+        if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+            self.unsupported(node, "star unpacking in a display");
+            return self.b.null();
+        }
+        let mut args = vec![];
+        let n = self.b.ssize(elts.len() as i64);
+        args.push(n);
+        for x in elts {
+            let v = self.expr(x);
+            let v = self.b.boxed(v);
+            args.push(v);
+        }
+        self.b.prim_named(prim, &args)
+    }
+
+    fn subscript(&mut self, s: &ast::ExprSubscript) -> ValueId {
+        let base_ty = self.type_of(&s.value);
+        let base = self.expr(&s.value);
+        if let (Type::Tuple(items), Some(i)) = (&base_ty, const_int(&s.slice)) {
+            let n = items.len() as i64;
+            let idx = if i < 0 { i + n } else { i };
+            if (0..n).contains(&idx) && matches!(self.b.rtype(base), RType::Tuple(_)) {
+                let t = items[idx as usize].rtype();
+                return self.b.add(
+                    Op::TupleGet {
+                        src: base,
+                        index: idx as usize,
+                        rtype: t.clone(),
+                    },
+                    t,
+                );
+            }
+        }
+        let index = if let ast::Expr::Slice(_) = &*s.slice {
+            self.slice_obj(&s.slice)
+        } else {
+            self.expr(&s.slice)
+        };
+        let base = if matches!(self.b.rtype(base), RType::Tuple(_)) {
+            self.b.boxed(base)
+        } else {
+            base
+        };
+        let index = if matches!(self.b.rtype(index), RType::Bool | RType::Bit) {
+            self.b.coerce(index, &RType::Int)
+        } else {
+            index
+        };
+        self.b
+            .try_prim("[]", &[base, index])
+            .unwrap_or_else(|| self.b.null())
+    }
+
+    fn slice_obj(&mut self, e: &ast::Expr) -> ValueId {
+        let ast::Expr::Slice(sl) = e else {
+            return self.b.null();
+        };
+        let mut parts = vec![];
+        for part in [&sl.lower, &sl.upper, &sl.step] {
+            let v = match part {
+                Some(x) => {
+                    let v = self.expr(x);
+                    self.b.boxed(v)
+                }
+                None => self.b.none_obj(),
+            };
+            parts.push(v);
+        }
+        self.b.prim_named("generic.slice", &parts)
+    }
+
+    fn fstring(&mut self, j: &ast::ExprJoinedStr) -> ValueId {
+        let mut parts = vec![];
+        for v in &j.values {
+            match v {
+                ast::Expr::Constant(c) => {
+                    if let ast::Constant::Str(s) = &c.value {
+                        parts.push(self.b.str_lit(s));
+                    }
+                }
+                ast::Expr::FormattedValue(fv) => {
+                    let x = self.expr(&fv.value);
+                    let x = self.b.boxed(x);
+                    let x = match fv.conversion {
+                        ast::ConversionFlag::Repr => self.b.prim_named("generic.repr", &[x]),
+                        ast::ConversionFlag::Str => self.b.prim_named("generic.str", &[x]),
+                        ast::ConversionFlag::Ascii => {
+                            self.unsupported(v, "!a conversion in f-strings");
+                            x
+                        }
+                        ast::ConversionFlag::None => x,
+                    };
+                    let spec = match &fv.format_spec {
+                        Some(s) => self.expr(s),
+                        None => self.b.str_lit(""),
+                    };
+                    parts.push(self.b.prim_named("generic.format", &[x, spec]));
+                }
+                other => {
+                    let x = self.expr(other);
+                    parts.push(x);
+                }
+            }
+        }
+        let n = self.b.ssize(parts.len() as i64);
+        let mut args = vec![n];
+        args.extend(parts);
+        self.b.prim_named("generic.build_str", &args)
+    }
+
+    fn list_comprehension(&mut self, lc: &ast::ExprListComp) -> ValueId {
+        let n = self.b.ssize(0);
+        let list = self.b.prim_named("generic.build_list", &[n]);
+        let result = self.b.new_register(RType::LIST, None);
+        self.b.assign(result, list);
+        // Comprehension variables live in their own scope.
+        let saved = self.b.locals.clone();
+        let saved_types = self.local_types.clone();
+        self.comprehension_loops(&lc.generators, 0, &mut |this: &mut IrBuilder| {
+            let v = this.expr(&lc.elt);
+            this.b.prim_named("generic.list_append", &[result, v]);
+        });
+        self.b.locals = saved;
+        self.local_types = saved_types;
+        result
+    }
+
+    fn comprehension_loops(
+        &mut self,
+        gens: &[ast::Comprehension],
+        i: usize,
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+    ) {
+        if i == gens.len() {
+            body(self);
+            return;
+        }
+        let g = &gens[i];
+        if g.is_async {
+            self.unsupported(&g.iter, "async comprehension");
+            return;
+        }
+        let item_ty = self.type_of(&g.iter).iter_item();
+        // Bind the comprehension's targets as fresh registers.
+        let mut names = vec![];
+        crate::semanal::scope::target_names(&g.target, &mut |n| names.push(n.to_string()));
+        for n in &names {
+            let t = match &g.target {
+                ast::Expr::Name(_) => item_ty.clone(),
+                _ => Type::Any,
+            };
+            let reg = self.b.new_register(t.rtype(), Some(n.clone()));
+            self.b.locals.insert(n.clone(), reg);
+            self.local_types.insert(n.clone(), t);
+        }
+        let target = g.target.clone();
+        let ifs = g.ifs.clone();
+        self.for_loop(
+            &target,
+            &g.iter,
+            &mut |this: &mut IrBuilder<'a>| {
+                let mut skip = None;
+                for cond in &ifs {
+                    let (t, f) = (this.b.new_block(), this.b.new_block());
+                    this.condition(cond, t, f);
+                    this.b.activate(f);
+                    let cont = this.b.loops.last().map(|l| l.continue_to);
+                    if let Some(c) = cont {
+                        this.b.goto(c);
+                    }
+                    this.b.activate(t);
+                    skip = cont;
+                }
+                let _ = skip;
+                this.comprehension_loops(gens, i + 1, body);
+            },
+            None,
+        );
+    }
+
+    // ---- calls ----
+
+    fn call(&mut self, c: &ast::ExprCall) -> ValueId {
+        if let ast::Expr::Name(n) = &*c.func {
+            let name = n.id.as_str();
+            if !self.is_local_name(name) {
+                if let Some(Symbol::Func(sig)) = self.module.symbols.get(name).cloned() {
+                    if let Some(v) = self.direct_call(&sig, c) {
+                        return v;
+                    }
+                } else if !self.module.symbols.contains_key(name) {
+                    if let Some(v) = self.builtin_call(name, c) {
+                        return v;
+                    }
+                }
+            }
+        }
+        if let ast::Expr::Attribute(a) = &*c.func {
+            if !self.is_module_ref(&a.value) {
+                return self.method_call(a, c);
+            }
+        }
+        let f = self.expr(&c.func);
+        self.generic_call(f, c)
+    }
+
+    fn is_module_ref(&self, e: &ast::Expr) -> bool {
+        matches!(e, ast::Expr::Name(n) if matches!(self.env_name_type(n.id.as_str()), Type::Module(_)))
+    }
+
+    /// A call of a compiled module-level function: a direct C call with
+    /// arguments matched to parameters at compile time.
+    fn direct_call(&mut self, sig: &crate::semanal::FuncSig, c: &ast::ExprCall) -> Option<ValueId> {
+        if c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
+            || c.keywords.iter().any(|k| k.arg.is_none())
+        {
+            return None;
+        }
+        if sig
+            .params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::Star | ParamKind::Star2))
+        {
+            return None;
+        }
+        let mut slots: Vec<Option<&ast::Expr>> = vec![None; sig.params.len()];
+        let positional: Vec<usize> = sig
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == ParamKind::Positional)
+            .map(|(i, _)| i)
+            .collect();
+        if c.args.len() > positional.len() {
+            return None;
+        }
+        for (a, &slot) in c.args.iter().zip(&positional) {
+            slots[slot] = Some(a);
+        }
+        for k in &c.keywords {
+            let name = k.arg.as_ref().map(|n| n.as_str()).unwrap_or("");
+            let idx = sig
+                .params
+                .iter()
+                .position(|p| p.name == name && !p.pos_only)?;
+            if slots[idx].is_some() {
+                return None;
+            }
+            slots[idx] = Some(&k.value);
+        }
+        // Evaluate in source order (positional, then keywords), then place.
+        let mut values: Vec<Option<ValueId>> = vec![None; sig.params.len()];
+        let mut order: Vec<(usize, &ast::Expr)> = vec![];
+        for (a, &slot) in c.args.iter().zip(&positional) {
+            order.push((slot, a));
+        }
+        for k in &c.keywords {
+            let name = k.arg.as_ref().map(|n| n.as_str()).unwrap_or("");
+            let idx = sig.params.iter().position(|p| p.name == name)?;
+            order.push((idx, &k.value));
+        }
+        for (idx, e) in order {
+            let t = sig.params[idx].ty.rtype();
+            values[idx] = Some(self.expr_as(e, &t));
+        }
+        let mut args = vec![];
+        for (i, p) in sig.params.iter().enumerate() {
+            match values[i] {
+                Some(v) => args.push(v),
+                None if p.has_default => {
+                    let t = p.ty.rtype();
+                    args.push(self.b.add(Op::LoadErrorValue { rtype: t.clone() }, t));
+                }
+                None => return None,
+            }
+        }
+        let func = FuncRef {
+            module: self.module.name.clone(),
+            class: None,
+            name: sig.name.clone(),
+        };
+        let ret = sig.ret.rtype();
+        self.set_line(c);
+        Some(self.b.add(
+            Op::Call {
+                func,
+                args,
+                ret: ret.clone(),
+            },
+            ret,
+        ))
+    }
+
+    fn builtin_call(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
+        if !c.keywords.is_empty() || c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
+            return None;
+        }
+        let key = format!("builtins.{name}");
+        if crate::primitives::PRIMITIVES.iter().all(|p| p.name != key) {
+            return None;
+        }
+        let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();
+        let args: Vec<ValueId> = args
+            .into_iter()
+            .map(|a| {
+                if matches!(self.b.rtype(a), RType::Bool | RType::Bit) && name != "str" {
+                    self.b.coerce(a, &RType::Int)
+                } else {
+                    a
+                }
+            })
+            .collect();
+        self.set_line(c);
+        if let Some(v) = self.b.try_prim(&key, &args) {
+            return Some(v);
+        }
+        // Arguments are already evaluated: finish with a generic call.
+        let f = self.load_name(name, &c.func);
+        Some(self.call_values(f, args))
+    }
+
+    fn method_call(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> ValueId {
+        let recv = self.expr(&a.value);
+        let plain =
+            c.keywords.is_empty() && !c.args.iter().any(|x| matches!(x, ast::Expr::Starred(_)));
+        if plain {
+            let recv_rt = self.b.rtype(recv);
+            let key = format!("{}.{}", type_prefix(&recv_rt), a.attr);
+            if crate::primitives::PRIMITIVES.iter().any(|p| p.name == key) {
+                let mut args = vec![recv];
+                for x in &c.args {
+                    args.push(self.expr(x));
+                }
+                self.set_line(c);
+                if let Some(v) = self.b.try_prim(&key, &args) {
+                    return v;
+                }
+                let name = self.b.str_lit(a.attr.as_str());
+                return self.call_method_values(args[0], name, args[1..].to_vec(), vec![]);
+            }
+        }
+        let name = self.b.str_lit(a.attr.as_str());
+        let (pos, kw) = match self.call_args(c) {
+            Some(x) => x,
+            None => return self.b.null(),
+        };
+        self.set_line(c);
+        self.call_method_values(recv, name, pos, kw)
+    }
+
+    /// Evaluate call arguments: positional values and (name, value) keywords.
+    fn call_args(&mut self, c: &ast::ExprCall) -> Option<(Vec<ValueId>, Vec<(String, ValueId)>)> {
+        let mut pos = vec![];
+        for a in &c.args {
+            if let ast::Expr::Starred(_) = a {
+                self.unsupported(a, "star arguments (*args) in calls");
+                return None;
+            }
+            pos.push(self.expr(a));
+        }
+        let mut kw = vec![];
+        for k in &c.keywords {
+            match &k.arg {
+                Some(n) => {
+                    let v = self.expr(&k.value);
+                    kw.push((n.to_string(), v));
+                }
+                None => {
+                    self.unsupported(&k.value, "keyword argument unpacking (**kwargs) in calls");
+                    return None;
+                }
+            }
+        }
+        Some((pos, kw))
+    }
+
+    fn generic_call(&mut self, f: ValueId, c: &ast::ExprCall) -> ValueId {
+        let (pos, kw) = match self.call_args(c) {
+            Some(x) => x,
+            None => return self.b.null(),
+        };
+        self.set_line(c);
+        self.call_values_kw(f, pos, kw)
+    }
+
+    pub fn call_values(&mut self, f: ValueId, args: Vec<ValueId>) -> ValueId {
+        self.call_values_kw(f, args, vec![])
+    }
+
+    fn kwnames(&mut self, kw: &[(String, ValueId)]) -> ValueId {
+        let lit = Literal::Tuple(kw.iter().map(|(n, _)| Literal::Str(n.clone())).collect());
+        let t = RType::Object(ObjKind::Tuple);
+        self.b.add(
+            Op::LoadLiteral {
+                value: lit,
+                rtype: t.clone(),
+            },
+            t,
+        )
+    }
+
+    pub fn call_values_kw(
+        &mut self,
+        f: ValueId,
+        pos: Vec<ValueId>,
+        kw: Vec<(String, ValueId)>,
+    ) -> ValueId {
+        let f = self.b.boxed(f);
+        let n = self.b.ssize(pos.len() as i64);
+        let mut args = vec![f, n];
+        if !kw.is_empty() {
+            args.push(self.kwnames(&kw));
+        }
+        for v in pos.into_iter().chain(kw.iter().map(|(_, v)| *v)) {
+            args.push(self.b.boxed(v));
+        }
+        let prim = if kw.is_empty() {
+            "generic.call"
+        } else {
+            "generic.call_kw"
+        };
+        self.b.prim_named(prim, &args)
+    }
+
+    fn call_method_values(
+        &mut self,
+        recv: ValueId,
+        name: ValueId,
+        pos: Vec<ValueId>,
+        kw: Vec<(String, ValueId)>,
+    ) -> ValueId {
+        let recv = self.b.boxed(recv);
+        let n = self.b.ssize(pos.len() as i64);
+        let mut args = vec![recv, name, n];
+        if !kw.is_empty() {
+            args.push(self.kwnames(&kw));
+        }
+        for v in pos.into_iter().chain(kw.iter().map(|(_, v)| *v)) {
+            args.push(self.b.boxed(v));
+        }
+        let prim = if kw.is_empty() {
+            "generic.call_method"
+        } else {
+            "generic.call_method_kw"
+        };
+        self.b.prim_named(prim, &args)
+    }
+
+    pub fn set_line<T: Ranged>(&mut self, node: &T) {
+        self.b.line = self.parsed.line_of(node);
+    }
+}
+
+fn type_prefix(t: &RType) -> &'static str {
+    match t {
+        RType::Object(k) => k.name(),
+        RType::Int => "int",
+        RType::Float => "float",
+        RType::Bool => "bool",
+        _ => "object",
+    }
+}
+
+pub fn expr_kind_name(e: &ast::Expr) -> &'static str {
+    use ast::Expr as E;
+    match e {
+        E::Lambda(_) => "lambda",
+        E::NamedExpr(_) => "assignment expression (:=)",
+        E::SetComp(_) => "set comprehension",
+        E::DictComp(_) => "dict comprehension",
+        E::GeneratorExp(_) => "generator expression",
+        E::Await(_) => "await",
+        E::Yield(_) | E::YieldFrom(_) => "yield",
+        _ => "this expression",
+    }
+}

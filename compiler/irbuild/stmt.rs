@@ -1,0 +1,575 @@
+//! Lowering statements to IR: assignments, control flow, loops, raise,
+//! assert, imports. Constructs outside the supported subset produce a
+//! compile-time error naming the construct and its line.
+
+use rustpython_parser::ast::{self, Ranged};
+
+use super::builder::LoopTargets;
+use super::IrBuilder;
+use crate::ir::*;
+use crate::types::Type;
+
+impl<'a> IrBuilder<'a> {
+    pub fn stmts(&mut self, body: &[ast::Stmt]) {
+        for s in body {
+            self.stmt(s);
+        }
+    }
+
+    pub fn stmt(&mut self, s: &ast::Stmt) {
+        self.set_line(s);
+        use ast::Stmt as S;
+        match s {
+            S::Expr(e) => {
+                self.expr(&e.value);
+            }
+            S::Pass(_) => {}
+            S::Assign(a) => {
+                if a.targets.len() == 1 {
+                    let v = self.expr(&a.value);
+                    self.assign_to(&a.targets[0], v);
+                } else {
+                    let v = self.expr(&a.value);
+                    let v = self.b.boxed(v);
+                    for t in &a.targets {
+                        self.assign_to(t, v);
+                    }
+                }
+            }
+            S::AnnAssign(a) => {
+                if let Some(v) = &a.value {
+                    let val = self.expr(v);
+                    self.assign_to(&a.target, val);
+                }
+            }
+            S::AugAssign(a) => self.aug_assign(a),
+            S::Return(r) => {
+                let ret = self.b.f.decl.ret.clone();
+                let v = match &r.value {
+                    Some(e) => self.expr_as(e, &ret),
+                    None => {
+                        let n = self.b.none();
+                        self.b.coerce(n, &ret)
+                    }
+                };
+                self.b.add(Op::Return(v), RType::Void);
+            }
+            S::If(i) => {
+                let (t, f, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+                self.condition(&i.test, t, f);
+                self.b.activate(t);
+                self.stmts(&i.body);
+                self.b.goto(done);
+                self.b.activate(f);
+                self.stmts(&i.orelse);
+                self.b.goto(done);
+                self.b.activate(done);
+            }
+            S::While(w) => {
+                let (top, body, els, done) = (
+                    self.b.new_block(),
+                    self.b.new_block(),
+                    self.b.new_block(),
+                    self.b.new_block(),
+                );
+                self.b.goto_and_activate(top);
+                self.condition(&w.test, body, els);
+                self.b.activate(body);
+                self.b.loops.push(LoopTargets {
+                    break_to: done,
+                    continue_to: top,
+                });
+                self.stmts(&w.body);
+                self.b.loops.pop();
+                self.b.goto(top);
+                self.b.activate(els);
+                self.stmts(&w.orelse);
+                self.b.goto(done);
+                self.b.activate(done);
+            }
+            S::For(f) => {
+                let body = f.body.clone();
+                self.for_loop(
+                    &f.target,
+                    &f.iter,
+                    &mut |this: &mut IrBuilder<'a>| this.stmts(&body),
+                    Some(&f.orelse),
+                );
+            }
+            S::Break(_) => match self.b.loops.last().copied() {
+                Some(l) => self.b.goto(l.break_to),
+                None => self.unsupported(s, "'break' outside loop"),
+            },
+            S::Continue(_) => match self.b.loops.last().copied() {
+                Some(l) => self.b.goto(l.continue_to),
+                None => self.unsupported(s, "'continue' not properly in loop"),
+            },
+            S::Raise(r) => self.raise(r),
+            S::Assert(a) => {
+                if self.opts_strip_asserts {
+                    return;
+                }
+                let (ok, fail) = (self.b.new_block(), self.b.new_block());
+                self.condition(&a.test, ok, fail);
+                self.b.activate(fail);
+                let msg = match &a.msg {
+                    Some(m) => {
+                        let v = self.expr(m);
+                        self.b.boxed(v)
+                    }
+                    None => self.b.null(),
+                };
+                self.b.prim_named("generic.assert_failed", &[msg]);
+                self.b.add(Op::Unreachable, RType::Void);
+                self.b.activate(ok);
+            }
+            S::Import(i) => {
+                for alias in &i.names {
+                    let full = alias.name.as_str();
+                    let lit = self.b.str_lit(full);
+                    let (v, bind) = match &alias.asname {
+                        Some(a) => (
+                            self.b.prim_named("generic.import_module", &[lit]),
+                            a.to_string(),
+                        ),
+                        None => (
+                            self.b.prim_named("generic.import", &[lit]),
+                            full.split('.').next().unwrap_or(full).to_string(),
+                        ),
+                    };
+                    self.bind_name(&bind, v);
+                }
+            }
+            S::ImportFrom(i) => {
+                if i.level.map(|l| l.to_u32()).unwrap_or(0) > 0 {
+                    self.unsupported(s, "relative import");
+                    return;
+                }
+                let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                if module == "__future__" {
+                    return;
+                }
+                let lit = self.b.str_lit(&module);
+                let m = self.b.prim_named("generic.import_module", &[lit]);
+                for alias in &i.names {
+                    if alias.name.as_str() == "*" {
+                        self.unsupported(s, "'from ... import *'");
+                        return;
+                    }
+                    let name = self.b.str_lit(alias.name.as_str());
+                    let modname = self.b.str_lit(&module);
+                    let v = self
+                        .b
+                        .prim_named("generic.import_from", &[m, name, modname]);
+                    let bind = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
+                    self.bind_name(&bind, v);
+                }
+            }
+            S::Global(_) => {}
+            S::FunctionDef(d) => {
+                if self.is_top_level {
+                    // Module-level functions are built separately and exposed
+                    // through the module's method table; decorated ones are
+                    // not supported yet.
+                    if !d.decorator_list.is_empty() {
+                        self.unsupported(s, "decorated function");
+                    }
+                } else {
+                    self.unsupported(s, "nested function");
+                }
+            }
+            S::Delete(d) => {
+                for t in &d.targets {
+                    match t {
+                        ast::Expr::Subscript(sub) => {
+                            let base = self.expr(&sub.value);
+                            let idx = self.expr(&sub.slice);
+                            self.b.prim_named("del[]", &[base, idx]);
+                        }
+                        _ => self.unsupported(t, "'del' of this target"),
+                    }
+                }
+            }
+            other => {
+                let what = stmt_kind_name(other);
+                self.unsupported(s, what);
+            }
+        }
+    }
+
+    /// Bind a name to a value in the current scope (local register or global).
+    pub fn bind_name(&mut self, name: &str, v: ValueId) {
+        if let Some(reg) = self.b.locals.get(name).copied() {
+            self.b.assign(reg, v);
+            return;
+        }
+        if !self.is_top_level && self.is_local_name(name) {
+            let t = self.local_types.get(name).cloned().unwrap_or(Type::Any);
+            let reg = self.b.new_register(t.rtype(), Some(name.to_string()));
+            self.b.locals.insert(name.to_string(), reg);
+            self.b.assign(reg, v);
+            return;
+        }
+        let globals = self.b.globals();
+        let key = self.b.str_lit(name);
+        let t = self.env_name_type(name).rtype();
+        let v = self.b.coerce(v, &t);
+        let o = self.b.boxed(v);
+        self.b.prim_named("generic.globals_set", &[globals, key, o]);
+    }
+
+    pub fn assign_to(&mut self, target: &ast::Expr, v: ValueId) {
+        match target {
+            ast::Expr::Name(n) => self.bind_name(n.id.as_str(), v),
+            ast::Expr::Subscript(s) => {
+                let base = self.expr(&s.value);
+                let idx = self.expr(&s.slice);
+                let idx = if matches!(self.b.rtype(idx), RType::Bool | RType::Bit) {
+                    self.b.coerce(idx, &RType::Int)
+                } else {
+                    idx
+                };
+                let v = self.b.boxed(v);
+                if self.b.try_prim("[]=", &[base, idx, v]).is_none() {
+                    self.unsupported(target, "assignment to this subscript");
+                }
+            }
+            ast::Expr::Attribute(a) => {
+                let obj = self.expr(&a.value);
+                let name = self.b.str_lit(a.attr.as_str());
+                let v = self.b.boxed(v);
+                self.b.prim_named("generic.setattr", &[obj, name, v]);
+            }
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+            | ast::Expr::List(ast::ExprList { elts, .. }) => self.unpack(target, elts, v),
+            _ => self.unsupported(target, "assignment to this target"),
+        }
+    }
+
+    fn unpack(&mut self, target: &ast::Expr, elts: &[ast::Expr], v: ValueId) {
+        if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+            self.unsupported(target, "starred assignment target");
+            return;
+        }
+        if let RType::Tuple(items) = self.b.rtype(v) {
+            if items.len() == elts.len() {
+                for (i, (e, t)) in elts.iter().zip(items).enumerate() {
+                    let item = self.b.add(
+                        Op::TupleGet {
+                            src: v,
+                            index: i,
+                            rtype: t.clone(),
+                        },
+                        t,
+                    );
+                    self.assign_to(e, item);
+                }
+                return;
+            }
+        }
+        // Generic unpacking: convert to a tuple and check its length.
+        let o = self.b.boxed(v);
+        let tup = self.b.prim_named("generic.to_tuple", &[o]);
+        let n = self.b.prim_named("generic.tuple_len", &[tup]);
+        let want = self.b.int(elts.len() as i64);
+        let ok = self.b.add(
+            Op::ComparisonOp {
+                op: CmpKind::Eq,
+                lhs: n,
+                rhs: want,
+            },
+            RType::Bit,
+        );
+        let (good, bad) = (self.b.new_block(), self.b.new_block());
+        self.b.branch(ok, good, bad);
+        self.b.activate(bad);
+        let msg = format!("wrong number of values to unpack (expected {})", elts.len());
+        self.b.add(
+            Op::RaiseStandardError {
+                class: "ValueError".into(),
+                message: Some(msg),
+            },
+            RType::Bit,
+        );
+        self.b.add(Op::Unreachable, RType::Void);
+        self.b.activate(good);
+        for (i, e) in elts.iter().enumerate() {
+            let idx = self.b.int(i as i64);
+            let item = self
+                .b
+                .try_prim("[]", &[tup, idx])
+                .unwrap_or_else(|| self.b.null());
+            self.assign_to(e, item);
+        }
+    }
+
+    fn aug_assign(&mut self, a: &ast::StmtAugAssign) {
+        let op = format!("{}=", super::expr::binop_name(a.op));
+        match &*a.target {
+            ast::Expr::Name(n) => {
+                let cur = self.load_name(n.id.as_str(), &a.target);
+                let r = self.expr(&a.value);
+                let v = self.inplace_op(&op, cur, r);
+                self.bind_name(n.id.as_str(), v);
+            }
+            ast::Expr::Subscript(s) => {
+                let base = self.expr(&s.value);
+                let idx = self.expr(&s.slice);
+                let cur = self
+                    .b
+                    .try_prim("[]", &[base, idx])
+                    .unwrap_or_else(|| self.b.null());
+                let want = self.type_of(&a.target).rtype();
+                let cur = self.b.coerce(cur, &want);
+                let r = self.expr(&a.value);
+                let v = self.inplace_op(&op, cur, r);
+                let v = self.b.boxed(v);
+                self.b.try_prim("[]=", &[base, idx, v]);
+            }
+            ast::Expr::Attribute(at) => {
+                let obj = self.expr(&at.value);
+                let name = self.b.str_lit(at.attr.as_str());
+                let cur = self.b.prim_named("generic.getattr", &[obj, name]);
+                let r = self.expr(&a.value);
+                let v = self.inplace_op(&op, cur, r);
+                let v = self.b.boxed(v);
+                self.b.prim_named("generic.setattr", &[obj, name, v]);
+            }
+            _ => self.unsupported(&*a.target, "augmented assignment to this target"),
+        }
+    }
+
+    fn inplace_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
+        let plain = op.trim_end_matches('=');
+        // Unboxed and immutable operands: the in-place operator is the plain one.
+        if !self.b.rtype(l).is_boxed() || self.b.rtype(l) == RType::STR {
+            return self.binary_op(plain, l, r);
+        }
+        match self.b.try_prim(op, &[l, r]) {
+            Some(v) if self.b.rtype(l) == RType::OBJECT => v,
+            _ => self.binary_op(plain, l, r),
+        }
+    }
+
+    fn raise(&mut self, r: &ast::StmtRaise) {
+        match (&r.exc, &r.cause) {
+            (None, _) => {
+                self.b.prim_named("generic.reraise", &[]);
+            }
+            (Some(e), None) => {
+                let v = self.expr(e);
+                self.b.prim_named("generic.raise", &[v]);
+            }
+            (Some(e), Some(c)) => {
+                let v = self.expr(e);
+                let cv = self.expr(c);
+                self.b.prim_named("generic.raise_from", &[v, cv]);
+            }
+        }
+        self.b.add(Op::Unreachable, RType::Void);
+    }
+
+    /// A `for` loop over `iter`, binding `target` and running `body` for
+    /// each item; `orelse` runs when the loop ends without `break`.
+    pub fn for_loop(
+        &mut self,
+        target: &ast::Expr,
+        iter: &ast::Expr,
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+        orelse: Option<&[ast::Stmt]>,
+    ) {
+        if let Some(args) = self.range_args(iter) {
+            return self.for_range(target, &args, body, orelse);
+        }
+        let iter_ty = self.type_of(iter);
+        let item_ty = iter_ty.iter_item();
+        let (top, body_b, els, done) = (
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+        );
+        let it = self.expr(iter);
+        let cont;
+        if self.b.rtype(it) == RType::LIST {
+            // Index-based loop over a list (the length is re-read each time).
+            let idx = self.b.new_register(RType::Int, None);
+            let zero = self.b.int(0);
+            self.b.assign(idx, zero);
+            let list = self.b.new_register(RType::LIST, None);
+            self.b.assign(list, it);
+            self.b.goto_and_activate(top);
+            let n = self.b.prim_named("generic.list_len", &[list]);
+            let more = self.b.try_prim("<", &[idx, n]).unwrap_or(zero);
+            self.b.branch(more, body_b, els);
+            self.b.activate(body_b);
+            let item = self.b.prim_named("[]", &[list, idx]);
+            let item = self.b.coerce(item, &item_ty.rtype());
+            self.assign_to(target, item);
+            let step = self.b.new_block();
+            cont = step;
+            self.b.loops.push(LoopTargets {
+                break_to: done,
+                continue_to: step,
+            });
+            body(self);
+            self.b.loops.pop();
+            self.b.goto_and_activate(step);
+            let one = self.b.int(1);
+            let next = self.b.prim_named("+", &[idx, one]);
+            self.b.assign(idx, next);
+            self.b.goto(top);
+        } else {
+            let o = self.b.boxed(it);
+            let iterator = self.b.prim_named("generic.get_iter", &[o]);
+            let iter_reg = self.b.new_register(RType::OBJECT, None);
+            self.b.assign(iter_reg, iterator);
+            self.b.goto_and_activate(top);
+            let item = self.b.prim_named("generic.iter_next", &[iter_reg]);
+            let is_end = self.b.add(
+                Op::Branch {
+                    value: item,
+                    true_label: els,
+                    false_label: body_b,
+                    kind: BranchKind::IsError,
+                    negated: false,
+                    traceback: None,
+                    rare: false,
+                },
+                RType::Void,
+            );
+            let _ = is_end;
+            self.b.activate(body_b);
+            let item = self.b.coerce(item, &item_ty.rtype());
+            self.assign_to(target, item);
+            cont = top;
+            self.b.loops.push(LoopTargets {
+                break_to: done,
+                continue_to: top,
+            });
+            body(self);
+            self.b.loops.pop();
+            self.b.goto(top);
+        }
+        let _ = cont;
+        self.b.activate(els);
+        if self.b.rtype(it) != RType::LIST {
+            self.b.prim_named("generic.no_err_occurred", &[]);
+        }
+        if let Some(orelse) = orelse {
+            self.stmts(orelse);
+        }
+        self.b.goto(done);
+        self.b.activate(done);
+    }
+
+    /// `range(...)` arguments when `iter` is a call of the builtin range
+    /// with int arguments and a constant step.
+    fn range_args(&self, iter: &ast::Expr) -> Option<Vec<ast::Expr>> {
+        let ast::Expr::Call(c) = iter else {
+            return None;
+        };
+        let ast::Expr::Name(n) = &*c.func else {
+            return None;
+        };
+        if n.id.as_str() != "range"
+            || self.is_local_name("range")
+            || self.module.symbols.contains_key("range")
+        {
+            return None;
+        }
+        if !c.keywords.is_empty() || c.args.is_empty() || c.args.len() > 3 {
+            return None;
+        }
+        if c.args.iter().any(|a| !self.type_of(a).is_int_like()) {
+            return None;
+        }
+        if c.args.len() == 3 && crate::checker::const_int(&c.args[2]).is_none_or(|s| s == 0) {
+            return None;
+        }
+        Some(c.args.clone())
+    }
+
+    fn for_range(
+        &mut self,
+        target: &ast::Expr,
+        args: &[ast::Expr],
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+        orelse: Option<&[ast::Stmt]>,
+    ) {
+        let (start, end) = match args.len() {
+            1 => (self.b.int(0), self.expr_as(&args[0], &RType::Int)),
+            _ => {
+                let s = self.expr_as(&args[0], &RType::Int);
+                (s, self.expr_as(&args[1], &RType::Int))
+            }
+        };
+        let step = if args.len() == 3 {
+            crate::checker::const_int(&args[2]).unwrap_or(1)
+        } else {
+            1
+        };
+        let end_reg = self.b.new_register(RType::Int, None);
+        self.b.assign(end_reg, end);
+        let idx = self.b.new_register(RType::Int, None);
+        self.b.assign(idx, start);
+        let (top, body_b, step_b, els, done) = (
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+        );
+        self.b.goto_and_activate(top);
+        let cmp = if step > 0 { "<" } else { ">" };
+        let more = self.b.try_prim(cmp, &[idx, end_reg]).unwrap_or(idx);
+        self.b.branch(more, body_b, els);
+        self.b.activate(body_b);
+        self.assign_to(target, idx);
+        self.b.loops.push(LoopTargets {
+            break_to: done,
+            continue_to: step_b,
+        });
+        body(self);
+        self.b.loops.pop();
+        self.b.goto_and_activate(step_b);
+        let st = self.b.int(step);
+        let next = self.b.prim_named("+", &[idx, st]);
+        self.b.assign(idx, next);
+        self.b.goto(top);
+        self.b.activate(els);
+        if let Some(orelse) = orelse {
+            self.stmts(orelse);
+        }
+        self.b.goto(done);
+        self.b.activate(done);
+    }
+
+    pub fn unsupported<T: Ranged>(&mut self, node: &T, what: &str) {
+        let d = self
+            .parsed
+            .error_at(
+                node,
+                format!("{what} is not supported by this compiler yet"),
+            )
+            .with_code("misc");
+        self.b.error(d);
+    }
+}
+
+pub fn stmt_kind_name(s: &ast::Stmt) -> &'static str {
+    use ast::Stmt as S;
+    match s {
+        S::ClassDef(_) => "class definition",
+        S::AsyncFunctionDef(_) => "async function",
+        S::Try(_) => "try statement",
+        S::TryStar(_) => "try/except* statement",
+        S::With(_) => "with statement",
+        S::AsyncWith(_) => "async with statement",
+        S::AsyncFor(_) => "async for statement",
+        S::Match(_) => "match statement",
+        S::Nonlocal(_) => "nonlocal declaration",
+        S::TypeAlias(_) => "type alias statement",
+        _ => "this statement",
+    }
+}

@@ -1,0 +1,91 @@
+//! Parsing: a thin wrapper over rustpython-parser that turns syntax errors
+//! into diagnostics and maps byte offsets to 1-based line/column positions.
+
+use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::text_size::TextSize;
+
+use crate::diagnostics::Diagnostic;
+
+/// Maps byte offsets of a source file to 1-based (line, column).
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+    source: String,
+}
+
+impl LineIndex {
+    pub fn new(source: &str) -> LineIndex {
+        let mut line_starts = vec![0];
+        for (i, b) in source.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+            }
+        }
+        LineIndex {
+            line_starts,
+            source: source.to_string(),
+        }
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line(&self, offset: TextSize) -> u32 {
+        let off = u32::from(offset);
+        match self.line_starts.binary_search(&off) {
+            Ok(i) => i as u32 + 1,
+            Err(i) => i as u32,
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts characters.
+    pub fn line_col(&self, offset: TextSize) -> (u32, u32) {
+        let line = self.line(offset);
+        let start = self.line_starts[(line - 1) as usize] as usize;
+        let end = (u32::from(offset) as usize).min(self.source.len());
+        let col = self
+            .source
+            .get(start..end)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line, col as u32 + 1)
+    }
+}
+
+/// A parsed module with its position index.
+pub struct ParsedModule {
+    pub path: String,
+    pub body: Vec<ast::Stmt>,
+    pub lines: LineIndex,
+}
+
+impl ParsedModule {
+    /// 1-based line of a node.
+    pub fn line_of<T: Ranged>(&self, node: &T) -> u32 {
+        self.lines.line(node.start())
+    }
+
+    /// An error diagnostic at a node.
+    pub fn error_at<T: Ranged>(&self, node: &T, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = self.lines.line_col(node.start());
+        Diagnostic::error(&self.path, line, col, message)
+    }
+}
+
+/// Parse a module's source; a syntax error becomes a diagnostic.
+pub fn parse_module(path: &str, source: &str) -> Result<ParsedModule, Diagnostic> {
+    let lines = LineIndex::new(source);
+    match rustpython_parser::parse(source, rustpython_parser::Mode::Module, path) {
+        Ok(ast::Mod::Module(m)) => Ok(ParsedModule {
+            path: path.to_string(),
+            body: m.body,
+            lines,
+        }),
+        Ok(_) => Err(Diagnostic::error(path, 1, 1, "expected a module")),
+        Err(e) => {
+            let (line, col) = lines.line_col(e.offset);
+            Err(
+                Diagnostic::error(path, line, col, format!("invalid syntax: {}", e.error))
+                    .with_code("syntax"),
+            )
+        }
+    }
+}

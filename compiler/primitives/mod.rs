@@ -1,0 +1,850 @@
+//! The primitive registry: a declarative table of specialized operations.
+//!
+//! Each record says: this operation (a binary operator, a builtin function,
+//! a method of a builtin type, or a named generic operation), on operands of
+//! these runtime types, is the C function `c_function` of lib-rt or the C
+//! API, returning `ret`, reporting errors as `error_kind`, stealing these
+//! operands. irbuild asks `lookup` for the first record matching the operand
+//! types and falls back to generic object operations when none does. Adding
+//! a fast path means adding a record here, not a branch in the builder.
+
+use crate::ir::{ErrorKind, ObjKind, RType};
+
+/// An operand pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Arg {
+    Int,
+    Float,
+    Bool,
+    Str,
+    List,
+    Dict,
+    Set,
+    Tuple,
+    Bytes,
+    /// Any boxed object (the operand is boxed if needed).
+    Obj,
+    /// A C `Py_ssize_t` (irbuild passes an immediate, e.g. an argument count).
+    Ssize,
+    /// A C `int` immediate.
+    CInt,
+}
+
+impl Arg {
+    pub fn rtype(self) -> RType {
+        match self {
+            Arg::Int => RType::Int,
+            Arg::Float => RType::Float,
+            Arg::Bool => RType::Bool,
+            Arg::Str => RType::STR,
+            Arg::List => RType::LIST,
+            Arg::Dict => RType::DICT,
+            Arg::Set => RType::Object(ObjKind::Set),
+            Arg::Tuple => RType::Object(ObjKind::Tuple),
+            Arg::Bytes => RType::Object(ObjKind::Bytes),
+            Arg::Obj => RType::OBJECT,
+            Arg::Ssize => RType::SsizeT,
+            Arg::CInt => RType::CInt,
+        }
+    }
+
+    /// Does an operand of runtime type `t` match this pattern exactly
+    /// (without coercion other than boxing into `Obj`)?
+    fn matches(self, t: &RType) -> bool {
+        match self {
+            Arg::Obj => true,
+            Arg::Int => *t == RType::Int,
+            Arg::Bool => matches!(t, RType::Bool | RType::Bit),
+            other => other.rtype() == *t,
+        }
+    }
+}
+
+/// One specialized operation.
+#[derive(Clone, Copy, Debug)]
+pub struct Primitive {
+    /// `"+"`, `"builtins.len"`, `"str.join"`, `"generic.getattr"`, ...
+    pub name: &'static str,
+    pub args: &'static [Arg],
+    /// Extra variadic operands allowed after `args` (all `Obj`).
+    pub var_args: bool,
+    pub ret: Ret,
+    pub c_function: &'static str,
+    pub error_kind: ErrorKind,
+    /// Indexes of stolen operands.
+    pub steals: &'static [usize],
+    pub is_borrowed: bool,
+}
+
+/// Result type of a primitive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ret {
+    Int,
+    Float,
+    Bool,
+    Bit,
+    CInt,
+    Obj(ObjKind),
+    Void,
+    None,
+}
+
+impl Ret {
+    pub fn rtype(self) -> RType {
+        match self {
+            Ret::Int => RType::Int,
+            Ret::Float => RType::Float,
+            Ret::Bool => RType::Bool,
+            Ret::Bit => RType::Bit,
+            Ret::CInt => RType::CInt,
+            Ret::Obj(k) => RType::Object(k),
+            Ret::Void => RType::Void,
+            Ret::None => RType::None,
+        }
+    }
+}
+
+use Arg as A;
+use ErrorKind as E;
+use ObjKind as K;
+
+const fn p(
+    name: &'static str,
+    args: &'static [Arg],
+    ret: Ret,
+    c_function: &'static str,
+    error_kind: ErrorKind,
+) -> Primitive {
+    Primitive {
+        name,
+        args,
+        var_args: false,
+        ret,
+        c_function,
+        error_kind,
+        steals: &[],
+        is_borrowed: false,
+    }
+}
+
+const fn var(
+    name: &'static str,
+    args: &'static [Arg],
+    ret: Ret,
+    c_function: &'static str,
+) -> Primitive {
+    Primitive {
+        name,
+        args,
+        var_args: true,
+        ret,
+        c_function,
+        error_kind: E::Magic,
+        steals: &[],
+        is_borrowed: false,
+    }
+}
+
+const OBJ: Ret = Ret::Obj(K::Object);
+
+/// The registry, searched in order: more specific records first.
+pub static PRIMITIVES: &[Primitive] = &[
+    // ---- int ----
+    p("+", &[A::Int, A::Int], Ret::Int, "CPyTagged_Add", E::Magic),
+    p(
+        "-",
+        &[A::Int, A::Int],
+        Ret::Int,
+        "CPyTagged_Subtract",
+        E::Magic,
+    ),
+    p(
+        "*",
+        &[A::Int, A::Int],
+        Ret::Int,
+        "CPyTagged_Multiply",
+        E::Magic,
+    ),
+    p(
+        "//",
+        &[A::Int, A::Int],
+        Ret::Int,
+        "CPyTagged_FloorDivide",
+        E::Magic,
+    ),
+    p(
+        "%",
+        &[A::Int, A::Int],
+        Ret::Int,
+        "CPyTagged_Remainder",
+        E::Magic,
+    ),
+    p("&", &[A::Int, A::Int], Ret::Int, "CPyTagged_And", E::Magic),
+    p("|", &[A::Int, A::Int], Ret::Int, "CPyTagged_Or", E::Magic),
+    p("^", &[A::Int, A::Int], Ret::Int, "CPyTagged_Xor", E::Magic),
+    p(
+        "<<",
+        &[A::Int, A::Int],
+        Ret::Int,
+        "CPyTagged_Lshift",
+        E::Magic,
+    ),
+    p(
+        ">>",
+        &[A::Int, A::Int],
+        Ret::Int,
+        "CPyTagged_Rshift",
+        E::Magic,
+    ),
+    p("**", &[A::Int, A::Int], OBJ, "CPyTagged_Power", E::Magic),
+    p(
+        "/",
+        &[A::Int, A::Int],
+        Ret::Float,
+        "CPyTagged_TrueDivide",
+        E::MagicOverlapping,
+    ),
+    p(
+        "==",
+        &[A::Int, A::Int],
+        Ret::Bool,
+        "CPyTagged_IsEq",
+        E::Never,
+    ),
+    p(
+        "!=",
+        &[A::Int, A::Int],
+        Ret::Bool,
+        "CPyTagged_IsNe",
+        E::Never,
+    ),
+    p(
+        "<",
+        &[A::Int, A::Int],
+        Ret::Bool,
+        "CPyTagged_IsLt",
+        E::Never,
+    ),
+    p(
+        "<=",
+        &[A::Int, A::Int],
+        Ret::Bool,
+        "CPyTagged_IsLe",
+        E::Never,
+    ),
+    p(
+        ">",
+        &[A::Int, A::Int],
+        Ret::Bool,
+        "CPyTagged_IsGt",
+        E::Never,
+    ),
+    p(
+        ">=",
+        &[A::Int, A::Int],
+        Ret::Bool,
+        "CPyTagged_IsGe",
+        E::Never,
+    ),
+    p("unary-", &[A::Int], Ret::Int, "CPyTagged_Negate", E::Magic),
+    p("unary~", &[A::Int], Ret::Int, "CPyTagged_Invert", E::Magic),
+    // ---- float ----
+    p(
+        "//",
+        &[A::Float, A::Float],
+        Ret::Float,
+        "CPyFloat_FloorDivide",
+        E::MagicOverlapping,
+    ),
+    p(
+        "%",
+        &[A::Float, A::Float],
+        Ret::Float,
+        "CPyFloat_Remainder",
+        E::MagicOverlapping,
+    ),
+    p(
+        "/",
+        &[A::Float, A::Float],
+        Ret::Float,
+        "CPyFloat_TrueDivide",
+        E::MagicOverlapping,
+    ),
+    p(
+        "**",
+        &[A::Float, A::Float],
+        Ret::Float,
+        "CPyFloat_Pow",
+        E::MagicOverlapping,
+    ),
+    // ---- str ----
+    p(
+        "+",
+        &[A::Str, A::Str],
+        Ret::Obj(K::Str),
+        "PyUnicode_Concat",
+        E::Magic,
+    ),
+    p("==", &[A::Str, A::Str], Ret::Bool, "CPyStr_Equal", E::Never),
+    p(
+        "*",
+        &[A::Str, A::Int],
+        Ret::Obj(K::Str),
+        "CPyStr_Multiply",
+        E::Magic,
+    ),
+    p(
+        "*",
+        &[A::List, A::Int],
+        Ret::Obj(K::List),
+        "CPySequence_Multiply",
+        E::Magic,
+    ),
+    p(
+        "*",
+        &[A::Int, A::List],
+        Ret::Obj(K::List),
+        "CPySequence_RMultiply",
+        E::Magic,
+    ),
+    p(
+        "+",
+        &[A::List, A::List],
+        Ret::Obj(K::List),
+        "PySequence_Concat",
+        E::Magic,
+    ),
+    // ---- generic binary operators on objects ----
+    p("+", &[A::Obj, A::Obj], OBJ, "PyNumber_Add", E::Magic),
+    p("-", &[A::Obj, A::Obj], OBJ, "PyNumber_Subtract", E::Magic),
+    p("*", &[A::Obj, A::Obj], OBJ, "PyNumber_Multiply", E::Magic),
+    p("/", &[A::Obj, A::Obj], OBJ, "PyNumber_TrueDivide", E::Magic),
+    p(
+        "//",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_FloorDivide",
+        E::Magic,
+    ),
+    p("%", &[A::Obj, A::Obj], OBJ, "PyNumber_Remainder", E::Magic),
+    p("&", &[A::Obj, A::Obj], OBJ, "PyNumber_And", E::Magic),
+    p("|", &[A::Obj, A::Obj], OBJ, "PyNumber_Or", E::Magic),
+    p("^", &[A::Obj, A::Obj], OBJ, "PyNumber_Xor", E::Magic),
+    p("<<", &[A::Obj, A::Obj], OBJ, "PyNumber_Lshift", E::Magic),
+    p(">>", &[A::Obj, A::Obj], OBJ, "PyNumber_Rshift", E::Magic),
+    p(
+        "@",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_MatrixMultiply",
+        E::Magic,
+    ),
+    p(
+        "+=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceAdd",
+        E::Magic,
+    ),
+    p(
+        "-=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceSubtract",
+        E::Magic,
+    ),
+    p(
+        "*=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceMultiply",
+        E::Magic,
+    ),
+    p(
+        "/=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceTrueDivide",
+        E::Magic,
+    ),
+    p(
+        "//=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceFloorDivide",
+        E::Magic,
+    ),
+    p(
+        "%=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceRemainder",
+        E::Magic,
+    ),
+    p(
+        "&=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceAnd",
+        E::Magic,
+    ),
+    p("|=", &[A::Obj, A::Obj], OBJ, "PyNumber_InPlaceOr", E::Magic),
+    p(
+        "^=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceXor",
+        E::Magic,
+    ),
+    p(
+        "<<=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceLshift",
+        E::Magic,
+    ),
+    p(
+        ">>=",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyNumber_InPlaceRshift",
+        E::Magic,
+    ),
+    p("unary-", &[A::Obj], OBJ, "PyNumber_Negative", E::Magic),
+    p("unary+", &[A::Obj], OBJ, "PyNumber_Positive", E::Magic),
+    p("unary~", &[A::Obj], OBJ, "PyNumber_Invert", E::Magic),
+    // "in" operands are (container, item), as the C functions take them.
+    p(
+        "in",
+        &[A::Dict, A::Obj],
+        Ret::CInt,
+        "CPyDict_Contains",
+        E::NegInt,
+    ),
+    p(
+        "in",
+        &[A::Obj, A::Obj],
+        Ret::CInt,
+        "PySequence_Contains",
+        E::NegInt,
+    ),
+    // ---- builtins ----
+    p(
+        "builtins.len",
+        &[A::List],
+        Ret::Int,
+        "CPyList_Len",
+        E::Never,
+    ),
+    p("builtins.len", &[A::Str], Ret::Int, "CPyStr_Len", E::Never),
+    p(
+        "builtins.len",
+        &[A::Dict],
+        Ret::Int,
+        "CPyDict_Len",
+        E::Never,
+    ),
+    p(
+        "builtins.len",
+        &[A::Tuple],
+        Ret::Int,
+        "CPyTuple_Len",
+        E::Never,
+    ),
+    p("builtins.len", &[A::Set], Ret::Int, "CPySet_Len", E::Never),
+    p(
+        "builtins.len",
+        &[A::Obj],
+        Ret::Int,
+        "CPyObject_Len",
+        E::Magic,
+    ),
+    p(
+        "builtins.str",
+        &[A::Int],
+        Ret::Obj(K::Str),
+        "CPyTagged_Str",
+        E::Magic,
+    ),
+    p(
+        "builtins.str",
+        &[A::Float],
+        Ret::Obj(K::Str),
+        "CPyFloat_Str",
+        E::Magic,
+    ),
+    p(
+        "builtins.str",
+        &[A::Obj],
+        Ret::Obj(K::Str),
+        "PyObject_Str",
+        E::Magic,
+    ),
+    p(
+        "builtins.repr",
+        &[A::Obj],
+        Ret::Obj(K::Str),
+        "PyObject_Repr",
+        E::Magic,
+    ),
+    p(
+        "builtins.int",
+        &[A::Float],
+        Ret::Int,
+        "CPyTagged_FromFloat",
+        E::Magic,
+    ),
+    p(
+        "builtins.int",
+        &[A::Str],
+        Ret::Int,
+        "CPyLong_FromStr",
+        E::Magic,
+    ),
+    p(
+        "builtins.int",
+        &[A::Obj],
+        Ret::Int,
+        "CPyTagged_FromAny",
+        E::Magic,
+    ),
+    p(
+        "builtins.float",
+        &[A::Int],
+        Ret::Float,
+        "CPyTagged_AsDouble",
+        E::MagicOverlapping,
+    ),
+    p(
+        "builtins.float",
+        &[A::Obj],
+        Ret::Float,
+        "CPyFloat_FromAny",
+        E::MagicOverlapping,
+    ),
+    p(
+        "builtins.abs",
+        &[A::Int],
+        Ret::Int,
+        "CPyTagged_Abs",
+        E::Magic,
+    ),
+    p(
+        "builtins.isinstance",
+        &[A::Obj, A::Obj],
+        Ret::Bool,
+        "CPy_IsInstance",
+        E::Magic,
+    ),
+    // ---- str methods ----
+    p(
+        "str.join",
+        &[A::Str, A::Obj],
+        Ret::Obj(K::Str),
+        "PyUnicode_Join",
+        E::Magic,
+    ),
+    // ---- list methods ----
+    p(
+        "list.append",
+        &[A::List, A::Obj],
+        Ret::CInt,
+        "CPyList_Append",
+        E::NegInt,
+    ),
+    p("list.pop", &[A::List], OBJ, "CPyList_Pop", E::Magic),
+    p(
+        "list.pop",
+        &[A::List, A::Int],
+        OBJ,
+        "CPyList_PopIndex",
+        E::Magic,
+    ),
+    // ---- indexing ----
+    p("[]", &[A::List, A::Int], OBJ, "CPyList_GetItem", E::Magic),
+    p(
+        "[]",
+        &[A::Str, A::Int],
+        Ret::Obj(K::Str),
+        "CPyStr_GetItem",
+        E::Magic,
+    ),
+    p("[]", &[A::Dict, A::Obj], OBJ, "CPyDict_GetItem", E::Magic),
+    p(
+        "[]",
+        &[A::Tuple, A::Int],
+        OBJ,
+        "CPySequenceTuple_GetItem",
+        E::Magic,
+    ),
+    p("[]", &[A::Obj, A::Obj], OBJ, "PyObject_GetItem", E::Magic),
+    Primitive {
+        name: "[]=",
+        args: &[A::List, A::Int, A::Obj],
+        var_args: false,
+        ret: Ret::Bit,
+        c_function: "CPyList_SetItem",
+        error_kind: E::False,
+        steals: &[2],
+        is_borrowed: false,
+    },
+    p(
+        "[]=",
+        &[A::Dict, A::Obj, A::Obj],
+        Ret::CInt,
+        "CPyDict_SetItem",
+        E::NegInt,
+    ),
+    p(
+        "[]=",
+        &[A::Obj, A::Obj, A::Obj],
+        Ret::CInt,
+        "PyObject_SetItem",
+        E::NegInt,
+    ),
+    p(
+        "del[]",
+        &[A::Obj, A::Obj],
+        Ret::CInt,
+        "PyObject_DelItem",
+        E::NegInt,
+    ),
+    // ---- generic object operations used by the builder ----
+    p(
+        "generic.getattr",
+        &[A::Obj, A::Obj],
+        OBJ,
+        "PyObject_GetAttr",
+        E::Magic,
+    ),
+    p(
+        "generic.setattr",
+        &[A::Obj, A::Obj, A::Obj],
+        Ret::CInt,
+        "PyObject_SetAttr",
+        E::NegInt,
+    ),
+    p(
+        "generic.richcompare",
+        &[A::Obj, A::Obj, A::CInt],
+        OBJ,
+        "PyObject_RichCompare",
+        E::Magic,
+    ),
+    p(
+        "generic.is_true",
+        &[A::Obj],
+        Ret::Bool,
+        "CPyObject_IsTrue",
+        E::Magic,
+    ),
+    p(
+        "generic.str",
+        &[A::Obj],
+        Ret::Obj(K::Str),
+        "PyObject_Str",
+        E::Magic,
+    ),
+    p(
+        "generic.repr",
+        &[A::Obj],
+        Ret::Obj(K::Str),
+        "PyObject_Repr",
+        E::Magic,
+    ),
+    p(
+        "generic.format",
+        &[A::Obj, A::Obj],
+        Ret::Obj(K::Str),
+        "PyObject_Format",
+        E::Magic,
+    ),
+    p(
+        "generic.get_iter",
+        &[A::Obj],
+        OBJ,
+        "PyObject_GetIter",
+        E::Magic,
+    ),
+    p(
+        "generic.iter_next",
+        &[A::Obj],
+        OBJ,
+        "CPyIter_Next",
+        E::Never,
+    ),
+    p(
+        "generic.no_err_occurred",
+        &[],
+        Ret::Bit,
+        "CPy_NoErrOccurred",
+        E::False,
+    ),
+    p(
+        "generic.slice",
+        &[A::Obj, A::Obj, A::Obj],
+        OBJ,
+        "PySlice_New",
+        E::Magic,
+    ),
+    p(
+        "generic.to_tuple",
+        &[A::Obj],
+        Ret::Obj(K::Tuple),
+        "PySequence_Tuple",
+        E::Magic,
+    ),
+    var("generic.call", &[A::Obj, A::Ssize], OBJ, "CPy_Call"),
+    var(
+        "generic.call_kw",
+        &[A::Obj, A::Ssize, A::Tuple],
+        OBJ,
+        "CPy_CallKw",
+    ),
+    var(
+        "generic.call_method",
+        &[A::Obj, A::Str, A::Ssize],
+        OBJ,
+        "CPy_CallMethod",
+    ),
+    var(
+        "generic.call_method_kw",
+        &[A::Obj, A::Str, A::Ssize, A::Tuple],
+        OBJ,
+        "CPy_CallMethodKw",
+    ),
+    var(
+        "generic.build_list",
+        &[A::Ssize],
+        Ret::Obj(K::List),
+        "CPyList_Build",
+    ),
+    var(
+        "generic.build_tuple",
+        &[A::Ssize],
+        Ret::Obj(K::Tuple),
+        "CPyTuple_Build",
+    ),
+    var(
+        "generic.build_dict",
+        &[A::Ssize],
+        Ret::Obj(K::Dict),
+        "CPyDict_Build",
+    ),
+    var(
+        "generic.build_set",
+        &[A::Ssize],
+        Ret::Obj(K::Set),
+        "CPySet_Build",
+    ),
+    var(
+        "generic.build_str",
+        &[A::Ssize],
+        Ret::Obj(K::Str),
+        "CPyStr_Build",
+    ),
+    p(
+        "generic.globals_get",
+        &[A::Dict, A::Str],
+        OBJ,
+        "CPyGlobals_Get",
+        E::Magic,
+    ),
+    p(
+        "generic.globals_set",
+        &[A::Dict, A::Str, A::Obj],
+        Ret::CInt,
+        "CPyGlobals_Set",
+        E::NegInt,
+    ),
+    p(
+        "generic.import",
+        &[A::Str],
+        OBJ,
+        "CPyImport_Import",
+        E::Magic,
+    ),
+    p(
+        "generic.import_module",
+        &[A::Str],
+        OBJ,
+        "CPyImport_ImportModule",
+        E::Magic,
+    ),
+    p(
+        "generic.import_from",
+        &[A::Obj, A::Str, A::Str],
+        OBJ,
+        "CPyImport_ImportFrom",
+        E::Magic,
+    ),
+    p(
+        "generic.raise",
+        &[A::Obj],
+        Ret::Void,
+        "CPy_Raise",
+        E::Always,
+    ),
+    p(
+        "generic.raise_from",
+        &[A::Obj, A::Obj],
+        Ret::Void,
+        "CPy_RaiseFrom",
+        E::Always,
+    ),
+    p("generic.reraise", &[], Ret::Void, "CPy_Reraise", E::Always),
+    p(
+        "generic.assert_failed",
+        &[A::Obj],
+        Ret::Void,
+        "CPy_AssertFailed",
+        E::Always,
+    ),
+    p(
+        "generic.list_append",
+        &[A::List, A::Obj],
+        Ret::CInt,
+        "CPyList_Append",
+        E::NegInt,
+    ),
+    p(
+        "generic.list_len",
+        &[A::List],
+        Ret::Int,
+        "CPyList_Len",
+        E::Never,
+    ),
+    p(
+        "generic.tuple_len",
+        &[A::Tuple],
+        Ret::Int,
+        "CPyTuple_Len",
+        E::Never,
+    ),
+    p(
+        "generic.int_to_float",
+        &[A::Int],
+        Ret::Float,
+        "CPyTagged_AsDouble",
+        E::MagicOverlapping,
+    ),
+];
+
+/// The first primitive named `name` whose operand patterns match `args`.
+pub fn lookup(name: &str, args: &[RType]) -> Option<&'static Primitive> {
+    PRIMITIVES.iter().find(|p| {
+        p.name == name
+            && if p.var_args {
+                args.len() >= p.args.len()
+            } else {
+                args.len() == p.args.len()
+            }
+            && p.args.iter().zip(args).all(|(a, t)| a.matches(t))
+    })
+}
+
+/// The primitive named `name` regardless of operand types (for the builder's
+/// fixed generic operations); `None` only if the registry lacks it.
+pub fn generic(name: &str) -> Option<&'static Primitive> {
+    PRIMITIVES.iter().find(|p| p.name == name)
+}

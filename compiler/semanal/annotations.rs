@@ -1,0 +1,126 @@
+//! Turning annotation expressions into types: builtin names, `typing`
+//! aliases (`List`, `Optional`, `Union`, ...), PEP 585/604 forms, string
+//! (forward-reference) annotations, `Final[...]`, and `mypy_extensions`
+//! native integer types.
+
+use rustpython_parser::ast;
+
+use crate::types::{union, Type};
+
+/// The type an annotation denotes, or an error message.
+pub fn annotation_type(e: &ast::Expr) -> Result<Type, String> {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::None => Ok(Type::None),
+            ast::Constant::Str(s) => {
+                let parsed = rustpython_parser::parse(
+                    s,
+                    rustpython_parser::Mode::Expression,
+                    "<annotation>",
+                )
+                .map_err(|_| format!("Invalid type comment or annotation: \"{s}\""))?;
+                match parsed {
+                    ast::Mod::Expression(x) => annotation_type(&x.body),
+                    _ => Err("Invalid type annotation".into()),
+                }
+            }
+            _ => Err("Invalid type: try using Literal[...] instead?".into()),
+        },
+        ast::Expr::Name(n) => name_type(n.id.as_str()),
+        ast::Expr::Attribute(a) => {
+            // typing.List, t.Optional, mypy_extensions.i64 ...
+            name_type(a.attr.as_str())
+        }
+        ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => Ok(union(vec![
+            annotation_type(&b.left)?,
+            annotation_type(&b.right)?,
+        ])),
+        ast::Expr::Subscript(s) => subscript_type(&s.value, &s.slice),
+        _ => Err("Invalid type annotation".into()),
+    }
+}
+
+fn base_name(e: &ast::Expr) -> Option<&str> {
+    match e {
+        ast::Expr::Name(n) => Some(n.id.as_str()),
+        ast::Expr::Attribute(a) => Some(a.attr.as_str()),
+        _ => None,
+    }
+}
+
+fn args_of(slice: &ast::Expr) -> Vec<&ast::Expr> {
+    match slice {
+        ast::Expr::Tuple(t) => t.elts.iter().collect(),
+        other => vec![other],
+    }
+}
+
+fn subscript_type(base: &ast::Expr, slice: &ast::Expr) -> Result<Type, String> {
+    let name = base_name(base).ok_or("Invalid type annotation")?;
+    let args = args_of(slice);
+    let arg = |i: usize| -> Result<Type, String> {
+        args.get(i)
+            .map(|a| annotation_type(a))
+            .unwrap_or(Ok(Type::Any))
+    };
+    match name {
+        "list" | "List" | "Sequence" | "MutableSequence" => Ok(if name.starts_with(['l', 'L']) {
+            Type::list(arg(0)?)
+        } else {
+            arg(0).map(|_| Type::Any)?
+        }),
+        "dict" | "Dict" => Ok(Type::dict(arg(0)?, arg(1)?)),
+        "set" | "Set" => Ok(Type::Set(Box::new(arg(0)?))),
+        "frozenset" | "FrozenSet" => Ok(Type::FrozenSet(Box::new(arg(0)?))),
+        "tuple" | "Tuple" => {
+            if args.len() == 2
+                && matches!(args[1], ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis))
+            {
+                return Ok(Type::VarTuple(Box::new(arg(0)?)));
+            }
+            if let [ast::Expr::Tuple(t)] = args.as_slice() {
+                if t.elts.is_empty() {
+                    return Ok(Type::Tuple(vec![]));
+                }
+            }
+            Ok(Type::Tuple(
+                args.iter()
+                    .map(|a| annotation_type(a))
+                    .collect::<Result<_, _>>()?,
+            ))
+        }
+        "Optional" => Ok(Type::optional(arg(0)?)),
+        "Union" => Ok(union(
+            args.iter()
+                .map(|a| annotation_type(a))
+                .collect::<Result<_, _>>()?,
+        )),
+        "Final" | "ClassVar" | "Annotated" => arg(0),
+        "Type" | "type" => Ok(Type::Any),
+        _ => Ok(Type::Any),
+    }
+}
+
+fn name_type(name: &str) -> Result<Type, String> {
+    Ok(match name {
+        "int" => Type::Int,
+        "float" => Type::Float,
+        "bool" => Type::Bool,
+        "str" => Type::Str,
+        "bytes" => Type::Bytes,
+        "object" => Type::Object,
+        "None" => Type::None,
+        "list" | "List" => Type::list(Type::Any),
+        "dict" | "Dict" => Type::dict(Type::Any, Type::Any),
+        "set" | "Set" => Type::Set(Box::new(Type::Any)),
+        "frozenset" | "FrozenSet" => Type::FrozenSet(Box::new(Type::Any)),
+        "tuple" | "Tuple" => Type::VarTuple(Box::new(Type::Any)),
+        "i64" | "i32" | "i16" | "u8" => {
+            return Err(format!(
+                "mypy_extensions native integer type \"{name}\" is not supported yet"
+            ))
+        }
+        "Final" => Type::Any,
+        _ => Type::Any,
+    })
+}

@@ -1,0 +1,211 @@
+//! Semantic analysis: module symbol tables (functions with their signatures,
+//! global variables, imports), annotations turned into types, and the local
+//! scope of each function (which names are locals, which are declared
+//! `global`).
+
+pub mod annotations;
+pub mod scope;
+
+use indexmap::IndexMap;
+use rustpython_parser::ast::{self, Ranged};
+
+use crate::diagnostics::Diagnostic;
+use crate::parse::ParsedModule;
+use crate::types::Type;
+
+pub use annotations::annotation_type;
+
+/// How a parameter is passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamKind {
+    Positional,
+    Star,
+    KwOnly,
+    Star2,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParamSig {
+    pub name: String,
+    pub ty: Type,
+    pub kind: ParamKind,
+    pub has_default: bool,
+    pub pos_only: bool,
+}
+
+/// The signature of a module-level function.
+#[derive(Clone, Debug)]
+pub struct FuncSig {
+    pub name: String,
+    pub params: Vec<ParamSig>,
+    pub ret: Type,
+    pub line: u32,
+}
+
+/// What a module-level name is bound to.
+#[derive(Clone, Debug)]
+pub enum Symbol {
+    /// A compiled module-level function (called directly).
+    Func(FuncSig),
+    /// A global variable with its declared or inferred type.
+    Var(Type),
+}
+
+/// The symbol table of a compiled module.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleSymbols {
+    pub name: String,
+    pub symbols: IndexMap<String, Symbol>,
+}
+
+impl ModuleSymbols {
+    pub fn func(&self, name: &str) -> Option<&FuncSig> {
+        match self.symbols.get(name) {
+            Some(Symbol::Func(sig)) => Some(sig),
+            _ => None,
+        }
+    }
+}
+
+/// Build the signature of a `def`.
+pub fn func_sig(m: &ParsedModule, def: &ast::StmtFunctionDef) -> Result<FuncSig, Diagnostic> {
+    let mut params = vec![];
+    let args = &def.args;
+    let ann = |a: &ast::Arg| -> Result<Type, Diagnostic> {
+        match &a.annotation {
+            Some(e) => annotation_type(e).map_err(|msg| m.error_at(&**e, msg)),
+            None => Ok(Type::Any),
+        }
+    };
+    for (i, a) in args.posonlyargs.iter().chain(args.args.iter()).enumerate() {
+        params.push(ParamSig {
+            name: a.def.arg.to_string(),
+            ty: ann(&a.def)?,
+            kind: ParamKind::Positional,
+            has_default: a.default.is_some(),
+            pos_only: i < args.posonlyargs.len(),
+        });
+    }
+    if let Some(v) = &args.vararg {
+        let item = ann(v)?;
+        params.push(ParamSig {
+            name: v.arg.to_string(),
+            ty: Type::VarTuple(Box::new(item)),
+            kind: ParamKind::Star,
+            has_default: false,
+            pos_only: false,
+        });
+    }
+    for a in &args.kwonlyargs {
+        params.push(ParamSig {
+            name: a.def.arg.to_string(),
+            ty: ann(&a.def)?,
+            kind: ParamKind::KwOnly,
+            has_default: a.default.is_some(),
+            pos_only: false,
+        });
+    }
+    if let Some(k) = &args.kwarg {
+        let item = ann(k)?;
+        params.push(ParamSig {
+            name: k.arg.to_string(),
+            ty: Type::dict(Type::Str, item),
+            kind: ParamKind::Star2,
+            has_default: false,
+            pos_only: false,
+        });
+    }
+    let ret = match &def.returns {
+        Some(e) => annotation_type(e).map_err(|msg| m.error_at(&**e, msg))?,
+        // mypy: an unannotated function returns Any.
+        None => Type::Any,
+    };
+    Ok(FuncSig {
+        name: def.name.to_string(),
+        params,
+        ret,
+        line: m.line_of(def),
+    })
+}
+
+/// Collect the module-level symbols: functions first (so that global
+/// initializers may refer to them), then annotated and assigned globals.
+pub fn collect_module_symbols(
+    name: &str,
+    m: &ParsedModule,
+    infer: &mut dyn FnMut(&ast::Expr, &ModuleSymbols) -> Type,
+) -> Result<ModuleSymbols, Vec<Diagnostic>> {
+    let mut syms = ModuleSymbols {
+        name: name.to_string(),
+        symbols: IndexMap::new(),
+    };
+    let mut errors = vec![];
+    // Names bound more than once at module level are variables, not direct-call functions.
+    let mut def_counts: IndexMap<String, usize> = IndexMap::new();
+    scope::for_each_binding(&m.body, &mut |n| {
+        *def_counts.entry(n.to_string()).or_default() += 1
+    });
+    for stmt in &m.body {
+        if let ast::Stmt::FunctionDef(def) = stmt {
+            if def_counts.get(def.name.as_str()).copied().unwrap_or(0) > 1
+                || !def.decorator_list.is_empty()
+            {
+                continue;
+            }
+            match func_sig(m, def) {
+                Ok(sig) => {
+                    syms.symbols.insert(def.name.to_string(), Symbol::Func(sig));
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    let mut declared: IndexMap<String, Type> = IndexMap::new();
+    scope::walk_assignments(&m.body, &mut |target, value, annotation| {
+        if let Some(ann) = annotation {
+            match annotation_type(ann) {
+                Ok(t) => {
+                    declared.insert(target.to_string(), t);
+                }
+                Err(msg) => errors.push(m.error_at(ann, msg)),
+            }
+        } else if let Some(v) = value {
+            let t = infer(v, &syms);
+            let entry = declared
+                .entry(target.to_string())
+                .or_insert_with(|| t.clone());
+            if !crate::types::is_subtype(&t, entry) {
+                *entry = Type::Object;
+            }
+        } else {
+            declared.entry(target.to_string()).or_insert(Type::Any);
+        }
+    });
+    for (name, ty) in declared {
+        if syms.symbols.contains_key(&name) {
+            // A function name rebound at module level is a variable.
+            syms.symbols.insert(name, Symbol::Var(Type::Any));
+            continue;
+        }
+        syms.symbols.insert(name, Symbol::Var(generalize(ty)));
+    }
+    if errors.is_empty() {
+        Ok(syms)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Types inferred for variables from a first assignment: `None` alone gives
+/// no useful type (mypy's partial types), so it becomes `Any`.
+pub fn generalize(t: Type) -> Type {
+    match t {
+        Type::None => Type::Any,
+        other => other,
+    }
+}
+
+/// 1-based line of a node.
+pub fn line_of<T: Ranged>(m: &ParsedModule, node: &T) -> u32 {
+    m.line_of(node)
+}

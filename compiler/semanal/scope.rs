@@ -1,0 +1,179 @@
+//! Scopes: which names a block of statements binds (not looking into nested
+//! functions or classes), the assignments to simple names, and `global`
+//! declarations. Python decides at compile time whether a name in a
+//! function is local: it is, if the function binds it anywhere and does not
+//! declare it `global`.
+
+use rustpython_parser::ast;
+
+/// Call `f` for every name bound by `target` (names inside tuple/list/starred targets).
+pub fn target_names<'a>(target: &'a ast::Expr, f: &mut dyn FnMut(&'a str)) {
+    match target {
+        ast::Expr::Name(n) => f(n.id.as_str()),
+        ast::Expr::Tuple(t) => t.elts.iter().for_each(|e| target_names(e, f)),
+        ast::Expr::List(l) => l.elts.iter().for_each(|e| target_names(e, f)),
+        ast::Expr::Starred(s) => target_names(&s.value, f),
+        _ => {}
+    }
+}
+
+/// Sub-blocks of a compound statement (not nested defs/classes).
+pub fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {
+    match stmt {
+        ast::Stmt::If(s) => vec![&s.body, &s.orelse],
+        ast::Stmt::While(s) => vec![&s.body, &s.orelse],
+        ast::Stmt::For(s) => vec![&s.body, &s.orelse],
+        ast::Stmt::AsyncFor(s) => vec![&s.body, &s.orelse],
+        ast::Stmt::With(s) => vec![&s.body],
+        ast::Stmt::AsyncWith(s) => vec![&s.body],
+        ast::Stmt::Try(s) => {
+            let mut v: Vec<&[ast::Stmt]> = vec![&s.body, &s.orelse, &s.finalbody];
+            for h in &s.handlers {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                v.push(&h.body);
+            }
+            v
+        }
+        ast::Stmt::TryStar(s) => {
+            let mut v: Vec<&[ast::Stmt]> = vec![&s.body, &s.orelse, &s.finalbody];
+            for h in &s.handlers {
+                let ast::ExceptHandler::ExceptHandler(h) = h;
+                v.push(&h.body);
+            }
+            v
+        }
+        ast::Stmt::Match(m) => m.cases.iter().map(|c| c.body.as_slice()).collect(),
+        _ => vec![],
+    }
+}
+
+/// Call `f` for every name bound directly in `body` (recursing into compound
+/// statements but not into nested functions, lambdas or classes).
+pub fn for_each_binding<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a str)) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::FunctionDef(d) => f(d.name.as_str()),
+            ast::Stmt::AsyncFunctionDef(d) => f(d.name.as_str()),
+            ast::Stmt::ClassDef(c) => f(c.name.as_str()),
+            ast::Stmt::Assign(a) => a.targets.iter().for_each(|t| target_names(t, f)),
+            ast::Stmt::AnnAssign(a) => target_names(&a.target, f),
+            ast::Stmt::AugAssign(a) => target_names(&a.target, f),
+            ast::Stmt::For(s) => target_names(&s.target, f),
+            ast::Stmt::AsyncFor(s) => target_names(&s.target, f),
+            ast::Stmt::With(s) => {
+                for item in &s.items {
+                    if let Some(v) = &item.optional_vars {
+                        target_names(v, f);
+                    }
+                }
+            }
+            ast::Stmt::Import(i) => {
+                for alias in &i.names {
+                    match &alias.asname {
+                        Some(a) => f(a.as_str()),
+                        None => f(alias.name.split('.').next().unwrap_or("")),
+                    }
+                }
+            }
+            ast::Stmt::ImportFrom(i) => {
+                for alias in &i.names {
+                    f(alias.asname.as_ref().unwrap_or(&alias.name).as_str());
+                }
+            }
+            ast::Stmt::Try(t) => {
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(n) = &h.name {
+                        f(n.as_str());
+                    }
+                }
+            }
+            ast::Stmt::Delete(d) => d.targets.iter().for_each(|t| target_names(t, f)),
+            _ => {}
+        }
+        for block in child_blocks(stmt) {
+            for_each_binding(block, f);
+        }
+    }
+}
+
+/// Call `f(name, value, annotation)` for each assignment to a simple name in
+/// `body` (in source order, not looking into nested functions). Names bound
+/// by tuple unpacking, `for`, `with`, imports and `except ... as` get
+/// `value = None`.
+pub fn walk_assignments<'a>(
+    body: &'a [ast::Stmt],
+    f: &mut dyn FnMut(&'a str, Option<&'a ast::Expr>, Option<&'a ast::Expr>),
+) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Assign(a) => {
+                for t in &a.targets {
+                    match t {
+                        ast::Expr::Name(n) => f(n.id.as_str(), Some(&a.value), None),
+                        other => target_names(other, &mut |n| f(n, None, None)),
+                    }
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                if let ast::Expr::Name(n) = &*a.target {
+                    f(n.id.as_str(), a.value.as_deref(), Some(&a.annotation));
+                }
+            }
+            _ => {
+                let mut names = vec![];
+                match stmt {
+                    ast::Stmt::FunctionDef(_)
+                    | ast::Stmt::AsyncFunctionDef(_)
+                    | ast::Stmt::ClassDef(_) => {}
+                    ast::Stmt::AugAssign(_) => {}
+                    other => for_each_binding(std::slice::from_ref(other), &mut |n| names.push(n)),
+                }
+                // Compound statements: only their own targets here; children below.
+                let own: Vec<&str> = match stmt {
+                    ast::Stmt::For(s) => {
+                        let mut v = vec![];
+                        target_names(&s.target, &mut |n| v.push(n));
+                        v
+                    }
+                    ast::Stmt::If(_)
+                    | ast::Stmt::While(_)
+                    | ast::Stmt::Try(_)
+                    | ast::Stmt::Match(_) => {
+                        let mut v = vec![];
+                        if let ast::Stmt::Try(t) = stmt {
+                            for h in &t.handlers {
+                                let ast::ExceptHandler::ExceptHandler(h) = h;
+                                if let Some(n) = &h.name {
+                                    v.push(n.as_str());
+                                }
+                            }
+                        }
+                        v
+                    }
+                    _ => names,
+                };
+                for n in own {
+                    f(n, None, None);
+                }
+            }
+        }
+        for block in child_blocks(stmt) {
+            walk_assignments(block, f);
+        }
+    }
+}
+
+/// Names declared `global` in `body` (not looking into nested functions).
+pub fn global_names(body: &[ast::Stmt]) -> Vec<String> {
+    let mut out = vec![];
+    for stmt in body {
+        if let ast::Stmt::Global(g) = stmt {
+            out.extend(g.names.iter().map(|n| n.to_string()));
+        }
+        for block in child_blocks(stmt) {
+            out.extend(global_names(block));
+        }
+    }
+    out
+}

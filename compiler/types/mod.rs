@@ -1,0 +1,262 @@
+//! The Python-level type model used by semantic analysis and checking:
+//! builtin value types, containers, unions, callables, modules and classes,
+//! with subtyping, joins and the mapping to runtime representations.
+//!
+//! Imprecision is always safe here: a type the checker cannot pin down is
+//! `Any`, which compiles to generic `PyObject *` operations with the same
+//! semantics as the interpreter. Precision only buys speed.
+
+use std::fmt;
+
+use crate::ir::{ObjKind, RType};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Any,
+    Object,
+    None,
+    Int,
+    Float,
+    Bool,
+    Str,
+    Bytes,
+    I64,
+    I32,
+    I16,
+    U8,
+    List(Box<Type>),
+    Dict(Box<Type>, Box<Type>),
+    Set(Box<Type>),
+    FrozenSet(Box<Type>),
+    /// Fixed-length tuple.
+    Tuple(Vec<Type>),
+    /// Variable-length `tuple[T, ...]`.
+    VarTuple(Box<Type>),
+    Union(Vec<Type>),
+    Range,
+    /// A module object (by full name).
+    Module(String),
+    /// A class object (`int`, `ValueError`, ...), by full name.
+    TypeObj(String),
+    /// An instance of a class that is not otherwise modelled (`ValueError`,
+    /// `Exception`, ...), by full name. Represented as an object.
+    Instance(String),
+    /// A callable value (a function object).
+    Callable,
+}
+
+impl Type {
+    pub fn list(t: Type) -> Type {
+        Type::List(Box::new(t))
+    }
+    pub fn dict(k: Type, v: Type) -> Type {
+        Type::Dict(Box::new(k), Box::new(v))
+    }
+    pub fn optional(t: Type) -> Type {
+        union(vec![t, Type::None])
+    }
+
+    /// The element type produced by iterating over a value of this type.
+    pub fn iter_item(&self) -> Type {
+        match self {
+            Type::List(t) | Type::Set(t) | Type::FrozenSet(t) | Type::VarTuple(t) => (**t).clone(),
+            Type::Dict(k, _) => (**k).clone(),
+            Type::Str => Type::Str,
+            Type::Bytes => Type::Int,
+            Type::Range => Type::Int,
+            Type::Tuple(items) => items
+                .iter()
+                .cloned()
+                .reduce(|a, b| join(&a, &b))
+                .unwrap_or(Type::Any),
+            _ => Type::Any,
+        }
+    }
+
+    /// Is a value of this type known to be an int-like number?
+    pub fn is_int_like(&self) -> bool {
+        matches!(self, Type::Int | Type::Bool)
+    }
+
+    pub fn is_native_int(&self) -> bool {
+        matches!(self, Type::I64 | Type::I32 | Type::I16 | Type::U8)
+    }
+
+    /// The runtime representation of values of this type.
+    pub fn rtype(&self) -> RType {
+        match self {
+            Type::Int => RType::Int,
+            Type::Float => RType::Float,
+            Type::Bool => RType::Bool,
+            Type::None => RType::None,
+            Type::I64 => RType::I64,
+            Type::I32 => RType::I32,
+            Type::I16 => RType::I16,
+            Type::U8 => RType::U8,
+            Type::Str => RType::STR,
+            Type::Bytes => RType::Object(ObjKind::Bytes),
+            Type::List(_) => RType::LIST,
+            Type::Dict(..) => RType::DICT,
+            Type::Set(_) => RType::Object(ObjKind::Set),
+            Type::FrozenSet(_) => RType::Object(ObjKind::FrozenSet),
+            Type::Tuple(items) => RType::Tuple(items.iter().map(|t| t.rtype()).collect()),
+            Type::VarTuple(_) => RType::Object(ObjKind::Tuple),
+            Type::Range => RType::Object(ObjKind::Range),
+            Type::Union(items) => {
+                let mut rs: Vec<RType> = vec![];
+                for t in items {
+                    let r = match t {
+                        Type::None => RType::None,
+                        other => other.rtype().boxed(),
+                    };
+                    if r == RType::OBJECT {
+                        return RType::OBJECT;
+                    }
+                    if !rs.contains(&r) {
+                        rs.push(r);
+                    }
+                }
+                RType::Union(rs)
+            }
+            Type::Any
+            | Type::Object
+            | Type::Module(_)
+            | Type::TypeObj(_)
+            | Type::Instance(_)
+            | Type::Callable => RType::OBJECT,
+        }
+    }
+}
+
+/// Is `a` a subtype of `b` (values of `a` may be used where `b` is expected)?
+pub fn is_subtype(a: &Type, b: &Type) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a, b) {
+        (_, Type::Any) | (Type::Any, _) | (_, Type::Object) => true,
+        (Type::Bool, Type::Int) | (Type::Bool, Type::Float) | (Type::Int, Type::Float) => true,
+        (Type::Union(items), _) => items.iter().all(|t| is_subtype(t, b)),
+        (_, Type::Union(items)) => items.iter().any(|t| is_subtype(a, t)),
+        (Type::Tuple(xs), Type::Tuple(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| is_subtype(x, y))
+        }
+        (Type::Tuple(xs), Type::VarTuple(y)) => xs.iter().all(|x| is_subtype(x, y)),
+        (Type::VarTuple(x), Type::VarTuple(y)) => is_subtype(x, y),
+        // Containers are invariant in mypy, but `list[Any]` is compatible.
+        (Type::List(x), Type::List(y)) | (Type::Set(x), Type::Set(y)) => {
+            **x == Type::Any || **y == Type::Any
+        }
+        (Type::Dict(k1, v1), Type::Dict(k2, v2)) => {
+            (**k1 == Type::Any || **k2 == Type::Any || k1 == k2)
+                && (**v1 == Type::Any || **v2 == Type::Any || v1 == v2)
+        }
+        _ => false,
+    }
+}
+
+/// Build a simplified union: flattened, deduplicated, subsumed items removed.
+pub fn union(items: Vec<Type>) -> Type {
+    let mut flat: Vec<Type> = vec![];
+    for t in items {
+        match t {
+            Type::Union(inner) => flat.extend(inner),
+            other => flat.push(other),
+        }
+    }
+    if flat.iter().any(|t| *t == Type::Any) {
+        return Type::Any;
+    }
+    let mut out: Vec<Type> = vec![];
+    for t in flat {
+        if out
+            .iter()
+            .any(|o| is_subtype(&t, o) && !matches!(o, Type::Object))
+        {
+            continue;
+        }
+        out.retain(|o| !(is_subtype(o, &t) && !matches!(t, Type::Object)));
+        out.push(t);
+    }
+    match out.len() {
+        0 => Type::Any,
+        1 => out.pop().unwrap_or(Type::Any),
+        _ => Type::Union(out),
+    }
+}
+
+/// The join of two types: the narrowest type both are subtypes of that the
+/// compiler models (mypy's join, simplified: unions for `None`).
+pub fn join(a: &Type, b: &Type) -> Type {
+    if is_subtype(a, b) {
+        return b.clone();
+    }
+    if is_subtype(b, a) {
+        return a.clone();
+    }
+    match (a, b) {
+        (Type::None, _) | (_, Type::None) | (Type::Union(_), _) | (_, Type::Union(_)) => {
+            union(vec![a.clone(), b.clone()])
+        }
+        (Type::Tuple(xs), Type::Tuple(ys)) if xs.len() == ys.len() => {
+            Type::Tuple(xs.iter().zip(ys).map(|(x, y)| join(x, y)).collect())
+        }
+        _ => Type::Object,
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |items: &[Type]| {
+            items
+                .iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Type::Any => write!(f, "Any"),
+            Type::Object => write!(f, "object"),
+            Type::None => write!(f, "None"),
+            Type::Int => write!(f, "int"),
+            Type::Float => write!(f, "float"),
+            Type::Bool => write!(f, "bool"),
+            Type::Str => write!(f, "str"),
+            Type::Bytes => write!(f, "bytes"),
+            Type::I64 => write!(f, "i64"),
+            Type::I32 => write!(f, "i32"),
+            Type::I16 => write!(f, "i16"),
+            Type::U8 => write!(f, "u8"),
+            Type::List(t) => write!(f, "list[{t}]"),
+            Type::Dict(k, v) => write!(f, "dict[{k}, {v}]"),
+            Type::Set(t) => write!(f, "set[{t}]"),
+            Type::FrozenSet(t) => write!(f, "frozenset[{t}]"),
+            Type::Tuple(items) => write!(f, "tuple[{}]", list(items)),
+            Type::VarTuple(t) => write!(f, "tuple[{t}, ...]"),
+            Type::Union(items) => {
+                if items.len() == 2 && items.contains(&Type::None) {
+                    let other = items
+                        .iter()
+                        .find(|t| **t != Type::None)
+                        .unwrap_or(&Type::Any);
+                    write!(f, "{other} | None")
+                } else {
+                    write!(
+                        f,
+                        "{}",
+                        items
+                            .iter()
+                            .map(|t| t.to_string())
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    )
+                }
+            }
+            Type::Range => write!(f, "range"),
+            Type::Module(m) => write!(f, "Module {m}"),
+            Type::TypeObj(c) => write!(f, "type[{c}]"),
+            Type::Instance(c) => write!(f, "{c}"),
+            Type::Callable => write!(f, "Callable"),
+        }
+    }
+}
