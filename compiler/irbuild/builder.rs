@@ -13,6 +13,9 @@ use crate::primitives::{self, Primitive};
 pub struct LoopTargets {
     pub break_to: BlockId,
     pub continue_to: BlockId,
+    /// Depth of the cleanup stack when the loop started: `break` and
+    /// `continue` run the cleanups above it.
+    pub cleanup_depth: usize,
 }
 
 pub struct Builder {
@@ -24,6 +27,16 @@ pub struct Builder {
     pub locals: IndexMap<String, ValueId>,
     pub loops: Vec<LoopTargets>,
     pub errors: Vec<Diagnostic>,
+}
+
+impl LoopTargets {
+    pub fn new(break_to: BlockId, continue_to: BlockId, cleanup_depth: usize) -> LoopTargets {
+        LoopTargets {
+            break_to,
+            continue_to,
+            cleanup_depth,
+        }
+    }
 }
 
 impl Builder {
@@ -54,6 +67,19 @@ impl Builder {
         b
     }
 
+    /// A new block whose exceptions go to `handler` (None: the function's
+    /// default handler).
+    pub fn new_block_with_handler(&mut self, handler: Option<BlockId>) -> BlockId {
+        let b = self.f.new_block();
+        self.f.block_mut(b).error_handler = handler;
+        b
+    }
+
+    /// The error handler of the current block.
+    pub fn handler(&self) -> Option<BlockId> {
+        self.f.block(self.cur).error_handler
+    }
+
     /// Is the current block already terminated (e.g. after `return`)?
     pub fn terminated(&self) -> bool {
         self.f.block(self.cur).terminator().is_some()
@@ -62,7 +88,7 @@ impl Builder {
     pub fn add(&mut self, op: Op, rtype: RType) -> ValueId {
         if self.terminated() {
             // Code after a terminator is unreachable: put it in a fresh block.
-            let b = self.f.new_block();
+            let b = self.new_block();
             self.cur = b;
         }
         self.f.push(self.cur, op, rtype, self.line)

@@ -6,6 +6,7 @@
 //! (expr.rs), statements in stmt.rs, on top of the op-level `Builder`.
 
 pub mod builder;
+pub mod exceptions;
 pub mod expr;
 pub mod stmt;
 
@@ -37,6 +38,8 @@ pub struct IrBuilder<'a> {
     pub local_names: Vec<String>,
     pub is_top_level: bool,
     pub opts_strip_asserts: bool,
+    /// What leaving the enclosing try/with blocks early must do, innermost last.
+    pub cleanups: Vec<exceptions::Cleanup>,
 }
 
 impl<'a> IrBuilder<'a> {
@@ -143,6 +146,7 @@ fn build_function(
         local_names,
         is_top_level: false,
         opts_strip_asserts: opts.strip_asserts,
+        cleanups: vec![],
     };
     ib.set_line(def);
     // Defaults: an omitted argument arrives as the error value of its type.
@@ -218,6 +222,7 @@ fn build_top_level(
         local_names: vec![],
         is_top_level: true,
         opts_strip_asserts: opts.strip_asserts,
+        cleanups: vec![],
     };
     ib.stmts(&parsed.body);
     if !ib.b.terminated() {

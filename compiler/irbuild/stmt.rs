@@ -52,7 +52,16 @@ impl<'a> IrBuilder<'a> {
                         self.b.coerce(n, &ret)
                     }
                 };
-                self.b.add(Op::Return(v), RType::Void);
+                if self.cleanups.is_empty() {
+                    self.b.add(Op::Return(v), RType::Void);
+                } else {
+                    // Leaving try/with blocks: keep the value in a register
+                    // while their cleanups run.
+                    let reg = self.b.new_register(ret, None);
+                    self.b.assign(reg, v);
+                    self.run_cleanups(0);
+                    self.b.add(Op::Return(reg), RType::Void);
+                }
             }
             S::If(i) => {
                 let (t, f, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
@@ -75,10 +84,9 @@ impl<'a> IrBuilder<'a> {
                 self.b.goto_and_activate(top);
                 self.condition(&w.test, body, els);
                 self.b.activate(body);
-                self.b.loops.push(LoopTargets {
-                    break_to: done,
-                    continue_to: top,
-                });
+                self.b
+                    .loops
+                    .push(LoopTargets::new(done, top, self.cleanups.len()));
                 self.stmts(&w.body);
                 self.b.loops.pop();
                 self.b.goto(top);
@@ -97,13 +105,21 @@ impl<'a> IrBuilder<'a> {
                 );
             }
             S::Break(_) => match self.b.loops.last().copied() {
-                Some(l) => self.b.goto(l.break_to),
+                Some(l) => {
+                    self.run_cleanups(l.cleanup_depth);
+                    self.b.goto(l.break_to)
+                }
                 None => self.unsupported(s, "'break' outside loop"),
             },
             S::Continue(_) => match self.b.loops.last().copied() {
-                Some(l) => self.b.goto(l.continue_to),
+                Some(l) => {
+                    self.run_cleanups(l.cleanup_depth);
+                    self.b.goto(l.continue_to)
+                }
                 None => self.unsupported(s, "'continue' not properly in loop"),
             },
+            S::Try(t) => self.try_stmt(t),
+            S::With(w) => self.with_stmt(w),
             S::Raise(r) => self.raise(r),
             S::Assert(a) => {
                 if self.opts_strip_asserts {
@@ -408,10 +424,9 @@ impl<'a> IrBuilder<'a> {
             self.assign_to(target, item);
             let step = self.b.new_block();
             cont = step;
-            self.b.loops.push(LoopTargets {
-                break_to: done,
-                continue_to: step,
-            });
+            self.b
+                .loops
+                .push(LoopTargets::new(done, step, self.cleanups.len()));
             body(self);
             self.b.loops.pop();
             self.b.goto_and_activate(step);
@@ -443,10 +458,9 @@ impl<'a> IrBuilder<'a> {
             let item = self.b.coerce(item, &item_ty.rtype());
             self.assign_to(target, item);
             cont = top;
-            self.b.loops.push(LoopTargets {
-                break_to: done,
-                continue_to: top,
-            });
+            self.b
+                .loops
+                .push(LoopTargets::new(done, top, self.cleanups.len()));
             body(self);
             self.b.loops.pop();
             self.b.goto(top);
@@ -526,10 +540,9 @@ impl<'a> IrBuilder<'a> {
         self.b.branch(more, body_b, els);
         self.b.activate(body_b);
         self.assign_to(target, idx);
-        self.b.loops.push(LoopTargets {
-            break_to: done,
-            continue_to: step_b,
-        });
+        self.b
+            .loops
+            .push(LoopTargets::new(done, step_b, self.cleanups.len()));
         body(self);
         self.b.loops.pop();
         self.b.goto_and_activate(step_b);

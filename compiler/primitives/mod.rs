@@ -28,6 +28,13 @@ pub enum Arg {
     Ssize,
     /// A C `int` immediate.
     CInt,
+    /// Saved exception info (`tuple_T3OOO`).
+    ExcInfo,
+}
+
+/// The runtime type of saved exception info: `tuple[object, object, object]`.
+pub fn exc_info_rtype() -> RType {
+    RType::Tuple(vec![RType::OBJECT, RType::OBJECT, RType::OBJECT])
 }
 
 impl Arg {
@@ -45,6 +52,7 @@ impl Arg {
             Arg::Obj => RType::OBJECT,
             Arg::Ssize => RType::SsizeT,
             Arg::CInt => RType::CInt,
+            Arg::ExcInfo => exc_info_rtype(),
         }
     }
 
@@ -87,6 +95,7 @@ pub enum Ret {
     Obj(ObjKind),
     Void,
     None,
+    ExcInfo,
 }
 
 impl Ret {
@@ -100,6 +109,7 @@ impl Ret {
             Ret::Obj(k) => RType::Object(k),
             Ret::Void => RType::Void,
             Ret::None => RType::None,
+            Ret::ExcInfo => exc_info_rtype(),
         }
     }
 }

@@ -1,0 +1,265 @@
+//! Lowering `try` (except/else/finally) and `with` statements.
+//!
+//! Exceptions raised by ops in a block go to the block's `error_handler`.
+//! Entering an `except` handler calls `CPy_CatchError`, which makes the
+//! pending exception the handled one (`sys.exc_info()`) and returns the
+//! previously handled one; every way out of the handler restores it. A
+//! `finally` body is emitted on each way out of the `try` (normal exit,
+//! exception, and `return`/`break`/`continue` through the cleanup stack).
+
+use rustpython_parser::ast::{self, Ranged};
+
+use super::IrBuilder;
+use crate::ir::*;
+
+/// Work to do when control leaves a try/with block early.
+#[derive(Clone, Debug)]
+pub enum Cleanup {
+    /// Restore the handled exception saved by `CPy_CatchError`.
+    RestoreExc(ValueId),
+    /// Run a `finally` body.
+    Finally(Vec<ast::Stmt>),
+    /// Call a context manager's `__exit__(None, None, None)`.
+    WithExit(ValueId),
+}
+
+impl<'a> IrBuilder<'a> {
+    /// Emit the cleanups above `depth` (innermost first), as on a
+    /// `return`/`break`/`continue` that leaves them.
+    pub fn run_cleanups(&mut self, depth: usize) {
+        let saved = self.cleanups.clone();
+        while self.cleanups.len() > depth {
+            let Some(c) = self.cleanups.pop() else { break };
+            match c {
+                Cleanup::RestoreExc(v) => {
+                    self.b.prim_named("generic.restore_exc_info", &[v]);
+                }
+                Cleanup::Finally(body) => self.stmts(&body),
+                Cleanup::WithExit(exit) => self.call_exit_none(exit),
+            }
+        }
+        self.cleanups = saved;
+    }
+
+    /// Propagate the pending exception to the enclosing handler without
+    /// adding a traceback entry.
+    fn keep_propagating(&mut self) {
+        let line = self.b.line;
+        self.b.line = 0;
+        self.b.prim_named("generic.keep_propagating", &[]);
+        self.b.add(Op::Unreachable, RType::Void);
+        self.b.line = line;
+    }
+
+    /// A block that restores `saved` exception info and keeps propagating,
+    /// in the error context `outer`.
+    fn restore_and_propagate_block(&mut self, saved: ValueId, outer: Option<BlockId>) -> BlockId {
+        let here = self.b.cur;
+        let blk = self.b.new_block_with_handler(outer);
+        self.b.activate(blk);
+        self.b.prim_named("generic.restore_exc_info", &[saved]);
+        self.keep_propagating();
+        self.b.activate(here);
+        blk
+    }
+
+    pub fn try_stmt(&mut self, t: &ast::StmtTry) {
+        if t.finalbody.is_empty() {
+            self.try_except(&t.body, &t.handlers, &t.orelse);
+            return;
+        }
+        let finalbody = t.finalbody.clone();
+        let outer = self.b.handler();
+        let err = self.b.new_block_with_handler(outer);
+        let done = self.b.new_block_with_handler(outer);
+        // The protected part: try/except/else, with exceptions going to `err`.
+        let body = self.b.new_block_with_handler(Some(err));
+        self.b.goto_and_activate(body);
+        self.cleanups.push(Cleanup::Finally(finalbody.clone()));
+        if t.handlers.is_empty() {
+            self.stmts(&t.body);
+            self.stmts(&t.orelse);
+        } else {
+            self.try_except(&t.body, &t.handlers, &t.orelse);
+        }
+        self.cleanups.pop();
+        // Normal exit: run the finally body.
+        if !self.b.terminated() {
+            let normal = self.b.new_block_with_handler(outer);
+            self.b.goto_and_activate(normal);
+            self.stmts(&finalbody);
+            self.b.goto(done);
+        }
+        // Exceptional exit: catch, run the finally body, re-raise.
+        self.b.activate(err);
+        let saved_v = self.b.prim_named("generic.catch_error", &[]);
+        let saved = self
+            .b
+            .new_register(crate::primitives::exc_info_rtype(), None);
+        self.b.assign(saved, saved_v);
+        let cleanup = self.restore_and_propagate_block(saved, outer);
+        let fin = self.b.new_block_with_handler(Some(cleanup));
+        self.b.goto_and_activate(fin);
+        self.cleanups.push(Cleanup::RestoreExc(saved));
+        self.stmts(&finalbody);
+        self.cleanups.pop();
+        if !self.b.terminated() {
+            self.b.prim_named("generic.reraise", &[]);
+            self.b.add(Op::Unreachable, RType::Void);
+        }
+        self.b.activate(done);
+    }
+
+    fn try_except(
+        &mut self,
+        body: &[ast::Stmt],
+        handlers: &[ast::ExceptHandler],
+        orelse: &[ast::Stmt],
+    ) {
+        let outer = self.b.handler();
+        let except_entry = self.b.new_block_with_handler(outer);
+        let done = self.b.new_block_with_handler(outer);
+        let body_b = self.b.new_block_with_handler(Some(except_entry));
+        self.b.goto_and_activate(body_b);
+        self.stmts(body);
+        if !self.b.terminated() {
+            let else_b = self.b.new_block_with_handler(outer);
+            self.b.goto_and_activate(else_b);
+            self.stmts(orelse);
+            self.b.goto(done);
+        }
+        // Handlers.
+        self.b.activate(except_entry);
+        let saved_v = self.b.prim_named("generic.catch_error", &[]);
+        let saved = self
+            .b
+            .new_register(crate::primitives::exc_info_rtype(), None);
+        self.b.assign(saved, saved_v);
+        let cleanup = self.restore_and_propagate_block(saved, outer);
+        let first = self.b.new_block_with_handler(Some(cleanup));
+        self.b.goto_and_activate(first);
+        self.cleanups.push(Cleanup::RestoreExc(saved));
+        for h in handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            self.set_line(h);
+            let next = self.b.new_block_with_handler(Some(cleanup));
+            if let Some(ty) = &h.type_ {
+                let tv = self.expr(ty);
+                let tv = self.b.boxed(tv);
+                let m = self.b.prim_named("generic.exception_matches", &[tv]);
+                let yes = self.b.new_block_with_handler(Some(cleanup));
+                self.b.branch(m, yes, next);
+                self.b.activate(yes);
+            }
+            if let Some(name) = &h.name {
+                let v = self.b.prim_named("generic.get_exc_value", &[]);
+                self.bind_name(name.as_str(), v);
+            }
+            self.stmts(&h.body);
+            if !self.b.terminated() {
+                self.b.prim_named("generic.restore_exc_info", &[saved]);
+                self.b.goto(done);
+            }
+            self.b.activate(next);
+            if h.type_.is_none() {
+                break;
+            }
+        }
+        self.cleanups.pop();
+        // No handler matched: re-raise into the cleanup block.
+        if !self.b.terminated() {
+            self.b.line = 0;
+            self.b.prim_named("generic.reraise", &[]);
+            self.b.add(Op::Unreachable, RType::Void);
+        }
+        self.b.activate(done);
+    }
+
+    fn call_exit_none(&mut self, exit: ValueId) {
+        let n1 = self.b.none_obj();
+        let n2 = self.b.none_obj();
+        let n3 = self.b.none_obj();
+        self.call_values(exit, vec![n1, n2, n3]);
+    }
+
+    pub fn with_stmt(&mut self, w: &ast::StmtWith) {
+        self.with_items(&w.items, &w.body);
+    }
+
+    fn with_items(&mut self, items: &[ast::WithItem], body: &[ast::Stmt]) {
+        let Some((item, rest)) = items.split_first() else {
+            self.stmts(body);
+            return;
+        };
+        self.set_line(&item.context_expr);
+        let mgr = self.expr(&item.context_expr);
+        let mgr = self.b.boxed(mgr);
+        let mgr_reg = self.b.new_register(RType::OBJECT, None);
+        self.b.assign(mgr_reg, mgr);
+        let exit_name = self.b.str_lit("__exit__");
+        let exit = self.b.prim_named("generic.getattr", &[mgr_reg, exit_name]);
+        let exit_reg = self.b.new_register(RType::OBJECT, None);
+        self.b.assign(exit_reg, exit);
+        let enter_name = self.b.str_lit("__enter__");
+        let enter = self.b.prim_named("generic.getattr", &[mgr_reg, enter_name]);
+        let value = self.call_values(enter, vec![]);
+
+        let outer = self.b.handler();
+        let err = self.b.new_block_with_handler(outer);
+        let done = self.b.new_block_with_handler(outer);
+        let body_b = self.b.new_block_with_handler(Some(err));
+        self.b.goto_and_activate(body_b);
+        if let Some(target) = &item.optional_vars {
+            self.assign_to(target, value);
+        }
+        self.cleanups.push(Cleanup::WithExit(exit_reg));
+        self.with_items(rest, body);
+        self.cleanups.pop();
+        if !self.b.terminated() {
+            let normal = self.b.new_block_with_handler(outer);
+            self.b.goto_and_activate(normal);
+            self.call_exit_none(exit_reg);
+            self.b.goto(done);
+        }
+        // An exception in the body: __exit__(type, value, tb) may suppress it.
+        self.b.activate(err);
+        let saved_v = self.b.prim_named("generic.catch_error", &[]);
+        let saved = self
+            .b
+            .new_register(crate::primitives::exc_info_rtype(), None);
+        self.b.assign(saved, saved_v);
+        let cleanup = self.restore_and_propagate_block(saved, outer);
+        let call_b = self.b.new_block_with_handler(Some(cleanup));
+        self.b.goto_and_activate(call_b);
+        let info = self.b.prim_named("generic.get_exc_info", &[]);
+        let mut args = vec![];
+        for i in 0..3 {
+            let item = self.b.add(
+                Op::TupleGet {
+                    src: info,
+                    index: i,
+                    rtype: RType::OBJECT,
+                },
+                RType::OBJECT,
+            );
+            args.push(item);
+        }
+        let suppress = self.call_values(exit_reg, args);
+        let tv = self.truth_value(suppress);
+        let (swallow, reraise) = (
+            self.b.new_block_with_handler(Some(cleanup)),
+            self.b.new_block_with_handler(Some(cleanup)),
+        );
+        self.b.branch(tv, swallow, reraise);
+        self.b.activate(swallow);
+        self.b.prim_named("generic.restore_exc_info", &[saved]);
+        self.b.goto(done);
+        self.b.activate(reraise);
+        self.b.line = 0;
+        self.b.prim_named("generic.reraise", &[]);
+        self.b.add(Op::Unreachable, RType::Void);
+        self.b.activate(done);
+        self.set_line(&item.context_expr);
+        let _ = item.context_expr.range();
+    }
+}
