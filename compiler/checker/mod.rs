@@ -33,6 +33,7 @@ impl<'a> TypeEnv<'a> {
         match self.module.symbols.get(name) {
             Some(Symbol::Func(_)) => Type::Callable,
             Some(Symbol::Var(t)) => t.clone(),
+            Some(Symbol::Class(c)) => Type::TypeObj(format!("{}.{}", self.module.name, c.name)),
             None => builtins::builtin_name_type(name),
         }
     }
@@ -191,6 +192,7 @@ impl<'a> TypeEnv<'a> {
                 match self.module.symbols.get(name) {
                     Some(Symbol::Func(sig)) => sig.ret.clone(),
                     Some(Symbol::Var(_)) => Type::Any,
+                    Some(Symbol::Class(c)) => Type::Instance(format!("{}.{}", self.module.name, c.name)),
                     None => {
                         let args: Vec<Type> = c.args.iter().map(|a| self.expr_type(a)).collect();
                         builtins::builtin_call_type(name, &args)

@@ -275,6 +275,12 @@ pub enum Op {
     },
     /// Call of a runtime/C API function.
     CallC(CallC),
+    /// A new Python function object for a native function's wrapper
+    /// (`PyCFunction_NewEx` over a static `PyMethodDef` for `CPyPy_...`),
+    /// used where a compiled function is needed as a value: decorators,
+    /// methods of classes built at runtime, nested functions without free
+    /// variables. New reference; error kind Magic.
+    FuncObject(FuncRef),
     /// Box an unboxed value into a new `PyObject *`. Never fails.
     Box {
         src: ValueId,
@@ -402,6 +408,7 @@ impl Op {
             | Op::LoadLiteral { .. }
             | Op::LoadStatic(_)
             | Op::LoadCStr(_)
+            | Op::FuncObject(_)
             | Op::RaiseStandardError { .. } => vec![],
             Op::InitStatic { value, .. } => vec![*value],
             Op::Call { args, .. } => args.clone(),
@@ -436,6 +443,7 @@ impl Op {
             | Op::LoadLiteral { .. }
             | Op::LoadStatic(_)
             | Op::LoadCStr(_)
+            | Op::FuncObject(_)
             | Op::RaiseStandardError { .. } => vec![],
             Op::InitStatic { value, .. } => vec![value],
             Op::Call { args, .. } => args.iter_mut().collect(),
@@ -497,7 +505,7 @@ impl Op {
             ErrorKind::Magic
         };
         match self {
-            Op::Call { .. } | Op::Unbox { .. } | Op::Cast { .. } => magic,
+            Op::Call { .. } | Op::Unbox { .. } | Op::Cast { .. } | Op::FuncObject(_) => magic,
             Op::CallC(c) => c.error_kind,
             Op::RaiseStandardError { .. } => ErrorKind::Always,
             _ => ErrorKind::Never,

@@ -95,6 +95,7 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
         Op::InitStatic { target, value } => format!("{} = {}", format_static(target), n(*value)),
         Op::LoadCStr(s) => format!("cstr {s:?}"),
         Op::Call { func, args, .. } => format!("{}({})", func.mangled(), join(f, args)),
+        Op::FuncObject(func) => format!("func_object({})", func.mangled()),
         Op::CallC(c) => {
             let steals = match &c.steals {
                 Steals::None => "",

@@ -49,6 +49,17 @@ pub enum Symbol {
     Func(FuncSig),
     /// A global variable with its declared or inferred type.
     Var(Type),
+    /// A class defined at module level (built at runtime as a Python class
+    /// whose methods are compiled functions).
+    Class(ClassInfo),
+}
+
+/// A class defined in a compiled module.
+#[derive(Clone, Debug)]
+pub struct ClassInfo {
+    pub name: String,
+    /// Methods by name, with their signatures (first parameter: self/cls).
+    pub methods: IndexMap<String, FuncSig>,
 }
 
 /// The symbol table of a compiled module.
@@ -56,6 +67,8 @@ pub enum Symbol {
 pub struct ModuleSymbols {
     pub name: String,
     pub symbols: IndexMap<String, Symbol>,
+    /// Signatures of decorated module-level functions (bound as variables).
+    pub decorated: IndexMap<String, FuncSig>,
 }
 
 impl ModuleSymbols {
@@ -135,10 +148,7 @@ pub fn collect_module_symbols(
     m: &ParsedModule,
     infer: &mut dyn FnMut(&ast::Expr, &ModuleSymbols) -> Type,
 ) -> Result<ModuleSymbols, Vec<Diagnostic>> {
-    let mut syms = ModuleSymbols {
-        name: name.to_string(),
-        symbols: IndexMap::new(),
-    };
+    let mut syms = ModuleSymbols { name: name.to_string(), ..Default::default() };
     let mut errors = vec![];
     // Names bound more than once at module level are variables, not direct-call functions.
     let mut def_counts: IndexMap<String, usize> = IndexMap::new();
@@ -182,6 +192,10 @@ pub fn collect_module_symbols(
         }
     });
     for (name, ty) in declared {
+        if syms.decorated.contains_key(&name) {
+            syms.symbols.insert(name, Symbol::Var(Type::Any));
+            continue;
+        }
         if syms.symbols.contains_key(&name) {
             // A function name rebound at module level is a variable.
             syms.symbols.insert(name, Symbol::Var(Type::Any));
