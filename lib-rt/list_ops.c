@@ -97,8 +97,11 @@ PyObject *CPyList_PopIndex(PyObject *list, CPyTagged index) {
         if (i >= 0 && i < n) {
             return cpy_list_take(list, i);
         }
+    } else if (PyLong_AsSsize_t(CPyTagged_LongAsObject(index)) == -1 && PyErr_Occurred()) {
+        /* list.pop takes a C ssize_t: OverflowError, not IndexError. */
+        return NULL;
     }
-    CPy_RaiseIndexError(index, "pop index out of range");
+    PyErr_SetString(PyExc_IndexError, "pop index out of range");
     return NULL;
 }
 
