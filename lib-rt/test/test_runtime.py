@@ -145,6 +145,11 @@ class TaggedIntTests(unittest.TestCase):
         for a, b in itertools.product(BOUNDARY_INTS, repeat=2):
             expected = (a == b, a != b, a < b, a <= b, a > b, a >= b)
             self.assertEqual(rt.int_compare(a, b), tuple(int(x) for x in expected), (a, b))
+        # Equal boxed values held in distinct objects.
+        x, y = 2**100, int("1" + "0" * 30)
+        y = y - 10**30 + 2**100
+        self.assertIsNot(x, y)
+        self.assertEqual(rt.int_compare(x, y), (1, 0, 0, 1, 0, 1))
 
     def test_conversions(self):
         for v in BOUNDARY_INTS:
