@@ -1,0 +1,567 @@
+/*
+ * CPy.h: the single header that generated C includes.
+ *
+ * It owns the runtime's public surface (see lib-rt/API.md): the tagged-int
+ * representation and its inline fast paths, container length helpers, the
+ * exception-info tuple type, the argument-parser descriptor, and the
+ * declarations of everything implemented out of line in the lib-rt C files.
+ *
+ * Fast paths live here as `static inline` so the C compiler can fold them
+ * into generated code; each falls back to an out-of-line `...Slow` function
+ * (int_ops.c) that handles boxed ints, overflow and errors with exact
+ * Python semantics.
+ *
+ * Only the public C API is used, with `#if PY_VERSION_HEX` for faster paths.
+ */
+#ifndef CPY_CPY_H
+#define CPY_CPY_H
+
+#ifndef PY_SSIZE_T_CLEAN
+#define PY_SSIZE_T_CLEAN
+#endif
+#include <Python.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Portability
+ * ------------------------------------------------------------------------ */
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CPY_LIKELY(x) __builtin_expect(!!(x), 1)
+#define CPY_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define CPY_HAVE_OVERFLOW_BUILTINS 1
+#else
+#define CPY_LIKELY(x) (x)
+#define CPY_UNLIKELY(x) (x)
+#endif
+
+/* Signed add/sub/mul with overflow detection; return nonzero on overflow. */
+static inline int CPy_AddOverflow(Py_ssize_t a, Py_ssize_t b, Py_ssize_t *r) {
+#ifdef CPY_HAVE_OVERFLOW_BUILTINS
+    return __builtin_add_overflow(a, b, r);
+#else
+    Py_ssize_t s = (Py_ssize_t)((size_t)a + (size_t)b);
+    *r = s;
+    return ((a ^ s) & (b ^ s)) < 0;
+#endif
+}
+
+static inline int CPy_SubOverflow(Py_ssize_t a, Py_ssize_t b, Py_ssize_t *r) {
+#ifdef CPY_HAVE_OVERFLOW_BUILTINS
+    return __builtin_sub_overflow(a, b, r);
+#else
+    Py_ssize_t s = (Py_ssize_t)((size_t)a - (size_t)b);
+    *r = s;
+    return ((a ^ b) & (a ^ s)) < 0;
+#endif
+}
+
+static inline int CPy_MulOverflow(Py_ssize_t a, Py_ssize_t b, Py_ssize_t *r) {
+#ifdef CPY_HAVE_OVERFLOW_BUILTINS
+    return __builtin_mul_overflow(a, b, r);
+#else
+    if (a == 0 || b == 0) {
+        *r = 0;
+        return 0;
+    }
+    if ((a == -1 && b == PY_SSIZE_T_MIN) || (b == -1 && a == PY_SSIZE_T_MIN)) {
+        return 1;
+    }
+    Py_ssize_t p = (Py_ssize_t)((size_t)a * (size_t)b);
+    *r = p;
+    return p / b != a;
+#endif
+}
+
+/* ------------------------------------------------------------------------
+ * Tagged integers
+ * ------------------------------------------------------------------------ */
+
+typedef size_t CPyTagged;
+typedef Py_ssize_t CPySignedInt;
+
+#define CPY_INT_TAG 1
+#define CPY_TAGGED_MAX (PY_SSIZE_T_MAX >> 1)
+#define CPY_TAGGED_MIN (PY_SSIZE_T_MIN >> 1)
+#define CPY_INT_BITS ((int)(sizeof(CPyTagged) * 8))
+
+static inline int CPyTagged_CheckShort(CPyTagged x) {
+    return (x & CPY_INT_TAG) == 0;
+}
+
+static inline int CPyTagged_CheckLong(CPyTagged x) {
+    return (x & CPY_INT_TAG) != 0;
+}
+
+static inline Py_ssize_t CPyTagged_ShortAsSsize_t(CPyTagged x) {
+    /* Arithmetic shift keeps the sign (all supported compilers do this). */
+    return (Py_ssize_t)x >> 1;
+}
+
+static inline PyObject *CPyTagged_LongAsObject(CPyTagged x) {
+    return (PyObject *)(x & ~(CPyTagged)CPY_INT_TAG);
+}
+
+/* Tag a value known to be in [CPY_TAGGED_MIN, CPY_TAGGED_MAX]. */
+static inline CPyTagged CPyTagged_ShortFromSsize_t(Py_ssize_t v) {
+    return (CPyTagged)v << 1;
+}
+
+static inline int CPyTagged_SsizeFitsShort(Py_ssize_t v) {
+    return v >= CPY_TAGGED_MIN && v <= CPY_TAGGED_MAX;
+}
+
+static inline void CPyTagged_INCREF(CPyTagged x) {
+    if (CPY_UNLIKELY(CPyTagged_CheckLong(x))) {
+        Py_INCREF(CPyTagged_LongAsObject(x));
+    }
+}
+
+static inline void CPyTagged_DECREF(CPyTagged x) {
+    if (CPY_UNLIKELY(CPyTagged_CheckLong(x))) {
+        Py_DECREF(CPyTagged_LongAsObject(x));
+    }
+}
+
+static inline void CPyTagged_XDECREF(CPyTagged x) {
+    if (CPY_UNLIKELY(CPyTagged_CheckLong(x))) {
+        Py_XDECREF(CPyTagged_LongAsObject(x));
+    }
+}
+
+CPyTagged CPyTagged_FromSsize_tSlow(Py_ssize_t v);
+
+static inline CPyTagged CPyTagged_FromSsize_t(Py_ssize_t v) {
+    if (CPY_LIKELY(CPyTagged_SsizeFitsShort(v))) {
+        return CPyTagged_ShortFromSsize_t(v);
+    }
+    return CPyTagged_FromSsize_tSlow(v);
+}
+
+CPyTagged CPyTagged_FromInt64(int64_t v);
+CPyTagged CPyTagged_FromObject(PyObject *o);
+CPyTagged CPyTagged_StealFromObject(PyObject *o);
+CPyTagged CPyTagged_BorrowFromObject(PyObject *o);
+PyObject *CPyTagged_AsObject(CPyTagged x);
+PyObject *CPyTagged_StealAsObject(CPyTagged x);
+Py_ssize_t CPyTagged_AsSsize_t(CPyTagged x);
+
+/* Out-of-line slow paths: boxed operands, overflow, errors. */
+CPyTagged CPyTagged_AddSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_SubtractSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_MultiplySlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_FloorDivideSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_RemainderSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_NegateSlow(CPyTagged a);
+CPyTagged CPyTagged_InvertSlow(CPyTagged a);
+CPyTagged CPyTagged_AbsSlow(CPyTagged a);
+CPyTagged CPyTagged_AndSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_OrSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_XorSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_LshiftSlow(CPyTagged a, CPyTagged b);
+CPyTagged CPyTagged_RshiftSlow(CPyTagged a, CPyTagged b);
+char CPyTagged_IsEqSlow(CPyTagged a, CPyTagged b);
+char CPyTagged_IsLtSlow(CPyTagged a, CPyTagged b);
+
+static inline CPyTagged CPyTagged_Add(CPyTagged a, CPyTagged b) {
+    Py_ssize_t r;
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b)) &&
+        !CPy_AddOverflow((Py_ssize_t)a, (Py_ssize_t)b, &r)) {
+        return (CPyTagged)r;
+    }
+    return CPyTagged_AddSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Subtract(CPyTagged a, CPyTagged b) {
+    Py_ssize_t r;
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b)) &&
+        !CPy_SubOverflow((Py_ssize_t)a, (Py_ssize_t)b, &r)) {
+        return (CPyTagged)r;
+    }
+    return CPyTagged_SubtractSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Multiply(CPyTagged a, CPyTagged b) {
+    Py_ssize_t r;
+    /* (va) * (vb << 1) == (va * vb) << 1 */
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b)) &&
+        !CPy_MulOverflow(CPyTagged_ShortAsSsize_t(a), (Py_ssize_t)b, &r)) {
+        return (CPyTagged)r;
+    }
+    return CPyTagged_MultiplySlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_FloorDivide(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b)) && b != 0) {
+        Py_ssize_t x = CPyTagged_ShortAsSsize_t(a);
+        Py_ssize_t y = CPyTagged_ShortAsSsize_t(b);
+        Py_ssize_t q = x / y;
+        if (x % y != 0 && ((x < 0) != (y < 0))) {
+            q--;
+        }
+        /* Only CPY_TAGGED_MIN // -1 leaves the short range. */
+        if (CPY_LIKELY(q <= CPY_TAGGED_MAX)) {
+            return CPyTagged_ShortFromSsize_t(q);
+        }
+    }
+    return CPyTagged_FloorDivideSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Remainder(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b)) && b != 0) {
+        Py_ssize_t x = CPyTagged_ShortAsSsize_t(a);
+        Py_ssize_t y = CPyTagged_ShortAsSsize_t(b);
+        Py_ssize_t r = x % y;
+        if (r != 0 && ((r < 0) != (y < 0))) {
+            r += y;
+        }
+        return CPyTagged_ShortFromSsize_t(r);
+    }
+    return CPyTagged_RemainderSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Negate(CPyTagged a) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a)) &&
+        a != CPyTagged_ShortFromSsize_t(CPY_TAGGED_MIN)) {
+        return (CPyTagged)0 - a;
+    }
+    return CPyTagged_NegateSlow(a);
+}
+
+static inline CPyTagged CPyTagged_Abs(CPyTagged a) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a)) &&
+        a != CPyTagged_ShortFromSsize_t(CPY_TAGGED_MIN)) {
+        return (Py_ssize_t)a < 0 ? (CPyTagged)0 - a : a;
+    }
+    return CPyTagged_AbsSlow(a);
+}
+
+static inline CPyTagged CPyTagged_Invert(CPyTagged a) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a))) {
+        /* ~v == -v - 1 stays in range; flip every bit but the tag. */
+        return a ^ ~(CPyTagged)CPY_INT_TAG;
+    }
+    return CPyTagged_InvertSlow(a);
+}
+
+static inline CPyTagged CPyTagged_And(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b))) {
+        return a & b;
+    }
+    return CPyTagged_AndSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Or(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b))) {
+        return a | b;
+    }
+    return CPyTagged_OrSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Xor(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b))) {
+        return a ^ b;
+    }
+    return CPyTagged_XorSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Lshift(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b))) {
+        Py_ssize_t n = CPyTagged_ShortAsSsize_t(b);
+        if (n >= 0 && n < CPY_INT_BITS - 1) {
+            CPyTagged r = a << n;
+            if (((Py_ssize_t)r >> n) == (Py_ssize_t)a) {
+                return r;
+            }
+        }
+    }
+    return CPyTagged_LshiftSlow(a, b);
+}
+
+static inline CPyTagged CPyTagged_Rshift(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b))) {
+        Py_ssize_t n = CPyTagged_ShortAsSsize_t(b);
+        if (n >= 0) {
+            Py_ssize_t v = CPyTagged_ShortAsSsize_t(a);
+            if (n >= CPY_INT_BITS) {
+                n = CPY_INT_BITS - 1;
+            }
+            return CPyTagged_ShortFromSsize_t(v >> n);
+        }
+    }
+    return CPyTagged_RshiftSlow(a, b);
+}
+
+PyObject *CPyTagged_Power(CPyTagged a, CPyTagged b);
+double CPyTagged_TrueDivide(CPyTagged a, CPyTagged b);
+
+static inline char CPyTagged_IsEq(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b))) {
+        return a == b;
+    }
+    return CPyTagged_IsEqSlow(a, b);
+}
+
+static inline char CPyTagged_IsNe(CPyTagged a, CPyTagged b) {
+    return !CPyTagged_IsEq(a, b);
+}
+
+static inline char CPyTagged_IsLt(CPyTagged a, CPyTagged b) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(a) && CPyTagged_CheckShort(b))) {
+        return (Py_ssize_t)a < (Py_ssize_t)b;
+    }
+    return CPyTagged_IsLtSlow(a, b);
+}
+
+static inline char CPyTagged_IsGt(CPyTagged a, CPyTagged b) {
+    return CPyTagged_IsLt(b, a);
+}
+
+static inline char CPyTagged_IsLe(CPyTagged a, CPyTagged b) {
+    return !CPyTagged_IsLt(b, a);
+}
+
+static inline char CPyTagged_IsGe(CPyTagged a, CPyTagged b) {
+    return !CPyTagged_IsLt(a, b);
+}
+
+PyObject *CPyTagged_Str(CPyTagged x);
+double CPyTagged_AsDouble(CPyTagged x);
+CPyTagged CPyTagged_FromFloat(double d);
+CPyTagged CPyLong_FromStr(PyObject *s);
+CPyTagged CPyLong_FromStrWithBase(PyObject *s, CPyTagged base);
+CPyTagged CPyTagged_FromAny(PyObject *o);
+
+/* ------------------------------------------------------------------------
+ * Floats
+ * ------------------------------------------------------------------------ */
+
+#define CPY_FLOAT_ERROR (-113.0)
+
+double CPyFloat_FloorDivide(double a, double b);
+double CPyFloat_Remainder(double a, double b);
+double CPyFloat_TrueDivide(double a, double b);
+double CPyFloat_Pow(double a, double b);
+double CPyFloat_FromObject(PyObject *o);
+double CPyFloat_FromAny(PyObject *o);
+PyObject *CPyFloat_Str(double x);
+CPyTagged CPyFloat_Round(double x);
+CPyTagged CPyFloat_Floor(double x);
+CPyTagged CPyFloat_Ceil(double x);
+
+/* ------------------------------------------------------------------------
+ * Lengths (never fail)
+ * ------------------------------------------------------------------------ */
+
+static inline CPyTagged CPyStr_Len(PyObject *s) {
+    return CPyTagged_ShortFromSsize_t(PyUnicode_GET_LENGTH(s));
+}
+
+static inline CPyTagged CPyList_Len(PyObject *l) {
+    return CPyTagged_ShortFromSsize_t(PyList_GET_SIZE(l));
+}
+
+static inline CPyTagged CPyTuple_Len(PyObject *t) {
+    return CPyTagged_ShortFromSsize_t(PyTuple_GET_SIZE(t));
+}
+
+static inline CPyTagged CPyDict_Len(PyObject *d) {
+#ifdef PyDict_GET_SIZE
+    return CPyTagged_ShortFromSsize_t(PyDict_GET_SIZE(d));
+#else
+    return CPyTagged_ShortFromSsize_t(PyDict_Size(d));
+#endif
+}
+
+static inline CPyTagged CPySet_Len(PyObject *s) {
+    return CPyTagged_ShortFromSsize_t(PySet_GET_SIZE(s));
+}
+
+CPyTagged CPyObject_Len(PyObject *o);
+
+/* ------------------------------------------------------------------------
+ * Strings
+ * ------------------------------------------------------------------------ */
+
+PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index);
+PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end);
+PyObject *CPyStr_Append(PyObject *a, PyObject *b);
+char CPyStr_Equal(PyObject *a, PyObject *b);
+int CPyStr_Compare(PyObject *a, PyObject *b);
+PyObject *CPyStr_Build(Py_ssize_t n, ...);
+PyObject *CPyStr_Multiply(PyObject *s, CPyTagged n);
+
+/* ------------------------------------------------------------------------
+ * Lists, tuples, sequences
+ * ------------------------------------------------------------------------ */
+
+Py_ssize_t CPyTagged_LongAsSliceIndex(CPyTagged x);
+
+/* Clamp a tagged index for slicing: boxed ints saturate to the word range. */
+static inline Py_ssize_t CPyTagged_AsSliceIndex(CPyTagged x) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(x))) {
+        return CPyTagged_ShortAsSsize_t(x);
+    }
+    return CPyTagged_LongAsSliceIndex(x);
+}
+
+/* Python's step-1 slice normalization of [start:end) against length len. */
+void CPy_AdjustSlice(Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end);
+
+/* Raise IndexError for an out-of-range index: `message` for a short index,
+ * CPython's "cannot fit 'int' into an index-sized integer" for a boxed one. */
+void CPy_RaiseIndexError(CPyTagged index, const char *message);
+
+PyObject *CPyList_Build(Py_ssize_t n, ...);
+PyObject *CPyTuple_Build(Py_ssize_t n, ...);
+PyObject *CPyList_GetItemSlow(PyObject *list, CPyTagged index);
+char CPyList_SetItemSlow(PyObject *list, CPyTagged index, PyObject *v);
+
+static inline PyObject *CPyList_GetItem(PyObject *list, CPyTagged index) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
+        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
+        Py_ssize_t n = PyList_GET_SIZE(list);
+        if (i < 0) {
+            i += n;
+        }
+        if (CPY_LIKELY(i >= 0 && i < n)) {
+            PyObject *item = PyList_GET_ITEM(list, i);
+            Py_INCREF(item);
+            return item;
+        }
+    }
+    return CPyList_GetItemSlow(list, index);
+}
+
+static inline char CPyList_SetItem(PyObject *list, CPyTagged index, PyObject *v) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
+        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
+        Py_ssize_t n = PyList_GET_SIZE(list);
+        if (i < 0) {
+            i += n;
+        }
+        if (CPY_LIKELY(i >= 0 && i < n)) {
+            PyObject *old = PyList_GET_ITEM(list, i);
+            PyList_SET_ITEM(list, i, v);
+            Py_DECREF(old);
+            return 1;
+        }
+    }
+    return CPyList_SetItemSlow(list, index, v);
+}
+
+int CPyList_Append(PyObject *list, PyObject *v);
+PyObject *CPyList_Pop(PyObject *list);
+PyObject *CPyList_PopIndex(PyObject *list, CPyTagged index);
+PyObject *CPyList_GetSlice(PyObject *list, CPyTagged start, CPyTagged end);
+PyObject *CPyList_Extend(PyObject *list, PyObject *iterable);
+PyObject *CPySequence_Multiply(PyObject *seq, CPyTagged n);
+PyObject *CPySequence_RMultiply(CPyTagged n, PyObject *seq);
+PyObject *CPySequenceTuple_GetItem(PyObject *tuple, CPyTagged index);
+PyObject *CPySequenceTuple_GetSlice(PyObject *tuple, CPyTagged start, CPyTagged end);
+PyObject *CPyObject_GetSlice(PyObject *obj, CPyTagged start, CPyTagged end);
+
+/* ------------------------------------------------------------------------
+ * Dicts and sets
+ * ------------------------------------------------------------------------ */
+
+PyObject *CPyDict_Build(Py_ssize_t n, ...);
+PyObject *CPySet_Build(Py_ssize_t n, ...);
+PyObject *CPyDict_GetItem(PyObject *dict, PyObject *key);
+int CPyDict_SetItem(PyObject *dict, PyObject *key, PyObject *value);
+PyObject *CPyDict_Get(PyObject *dict, PyObject *key, PyObject *fallback);
+int CPyDict_Contains(PyObject *dict, PyObject *key);
+int CPySet_Contains(PyObject *set, PyObject *key);
+
+/* ------------------------------------------------------------------------
+ * Generic objects
+ * ------------------------------------------------------------------------ */
+
+PyObject *CPy_Call(PyObject *callable, Py_ssize_t nargs, ...);
+PyObject *CPy_CallKw(PyObject *callable, Py_ssize_t nargs, PyObject *kwnames, ...);
+PyObject *CPy_CallMethod(PyObject *obj, PyObject *name, Py_ssize_t nargs, ...);
+PyObject *CPy_CallMethodKw(PyObject *obj, PyObject *name, Py_ssize_t nargs,
+                           PyObject *kwnames, ...);
+PyObject *CPyIter_Next(PyObject *iter);
+
+static inline char CPy_NoErrOccurred(void) {
+    return PyErr_Occurred() == NULL;
+}
+
+char CPyObject_IsTrue(PyObject *o);
+PyObject *CPyObject_RichCompare(PyObject *a, PyObject *b, int op);
+char CPyObject_RichCompareBool(PyObject *a, PyObject *b, int op);
+char CPy_IsInstance(PyObject *o, PyObject *cls);
+PyObject *CPyObject_Str(PyObject *o);
+PyObject *CPyObject_Repr(PyObject *o);
+
+/* ------------------------------------------------------------------------
+ * Globals and imports
+ * ------------------------------------------------------------------------ */
+
+PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name);
+int CPyGlobals_Set(PyObject *globals, PyObject *name, PyObject *value);
+PyObject *CPyImport_Import(PyObject *fullname);
+PyObject *CPyImport_ImportModule(PyObject *fullname);
+PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *module_name);
+
+/* The `builtins` module (borrowed, cached); NULL with an exception on failure. */
+PyObject *CPy_GetBuiltins(void);
+
+/* ------------------------------------------------------------------------
+ * Exceptions and tracebacks
+ * ------------------------------------------------------------------------ */
+
+#ifndef MYPYC_DECLARED_tuple_T3OOO
+#define MYPYC_DECLARED_tuple_T3OOO
+typedef struct tuple_T3OOO {
+    PyObject *f0;
+    PyObject *f1;
+    PyObject *f2;
+} tuple_T3OOO;
+#endif
+
+void CPy_AddTraceback(const char *filename, const char *funcname, int line,
+                      PyObject *globals);
+void CPy_TypeError(const char *expected, PyObject *value);
+void CPy_TypeErrorTraceback(const char *filename, const char *funcname, int line,
+                            PyObject *globals, const char *expected, PyObject *value);
+void CPy_Raise(PyObject *exc);
+void CPy_RaiseFrom(PyObject *exc, PyObject *cause);
+void CPy_Reraise(void);
+tuple_T3OOO CPy_CatchError(void);
+void CPy_RestoreExcInfo(tuple_T3OOO info);
+char CPy_ExceptionMatches(PyObject *type);
+PyObject *CPy_GetExcValue(void);
+void CPy_AssertFailed(PyObject *msg);
+
+/* ------------------------------------------------------------------------
+ * Argument parsing for wrappers
+ * ------------------------------------------------------------------------ */
+
+typedef struct CPyArgParser {
+    const char *fname;
+    const char *const *names;
+    int num_pos;
+    int num_required_pos;
+    int num_posonly;
+    int num_kwonly;
+    const char *kwonly_required;
+    int has_star;
+    int has_star2;
+    PyObject **interned;
+} CPyArgParser;
+
+int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                 CPyArgParser *parser, PyObject **out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CPY_CPY_H */

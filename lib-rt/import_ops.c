@@ -1,0 +1,131 @@
+/*
+ * import_ops.c: module globals, builtins and imports.
+ *
+ * Owns name lookup in a module's globals with fallback to `builtins`
+ * (NameError otherwise), global assignment, and the three import forms
+ * generated code uses: `import a.b.c` (binds the top-level package),
+ * `import a.b.c as x` (binds the leaf module) and `from m import name`.
+ *
+ * The only global state is a cached reference to the `builtins` module.
+ */
+#include "CPy.h"
+
+static PyObject *cpy_builtins_module;
+
+PyObject *CPy_GetBuiltins(void) {
+    if (cpy_builtins_module == NULL) {
+        cpy_builtins_module = PyImport_ImportModule("builtins");
+    }
+    return cpy_builtins_module;
+}
+
+PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name) {
+    PyObject *v;
+    if (PyDict_CheckExact(globals)) {
+        v = PyDict_GetItemWithError(globals, name);
+        if (v != NULL) {
+            Py_INCREF(v);
+            return v;
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    } else {
+        v = PyObject_GetItem(globals, name);
+        if (v != NULL) {
+            return v;
+        }
+        if (!PyErr_ExceptionMatches(PyExc_KeyError)) {
+            return NULL;
+        }
+        PyErr_Clear();
+    }
+    PyObject *builtins = CPy_GetBuiltins();
+    if (builtins == NULL) {
+        return NULL;
+    }
+    v = PyDict_GetItemWithError(PyModule_GetDict(builtins), name);
+    if (v != NULL) {
+        Py_INCREF(v);
+        return v;
+    }
+    if (!PyErr_Occurred()) {
+        PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+    }
+    return NULL;
+}
+
+int CPyGlobals_Set(PyObject *globals, PyObject *name, PyObject *value) {
+    if (PyDict_CheckExact(globals)) {
+        return PyDict_SetItem(globals, name, value);
+    }
+    return PyObject_SetItem(globals, name, value);
+}
+
+PyObject *CPyImport_Import(PyObject *fullname) {
+    /* With an empty fromlist, __import__ returns the top-level package. */
+    return PyImport_ImportModuleLevelObject(fullname, NULL, NULL, NULL, 0);
+}
+
+PyObject *CPyImport_ImportModule(PyObject *fullname) {
+    /* Goes through builtins.__import__ and returns sys.modules[fullname]. */
+    return PyImport_Import(fullname);
+}
+
+/* The submodule module_name.name if it is (or can be) imported, else NULL
+ * without an exception. */
+static PyObject *cpy_find_submodule(PyObject *module, PyObject *name,
+                                    PyObject *module_name) {
+    PyObject *fullname = PyUnicode_FromFormat("%U.%U", module_name, name);
+    if (fullname == NULL) {
+        return NULL;
+    }
+    PyObject *sub = PyImport_GetModule(fullname);
+    if (sub == NULL && !PyErr_Occurred() && PyObject_HasAttrString(module, "__path__")) {
+        sub = PyImport_Import(fullname);
+    }
+    Py_DECREF(fullname);
+    if (sub == NULL) {
+        PyErr_Clear();
+    }
+    return sub;
+}
+
+/* ImportError "cannot import name 'x' from 'm' (<location>)", like the
+ * interpreter's, with the error's name and path attributes set. */
+static void cpy_raise_cannot_import(PyObject *module, PyObject *name,
+                                    PyObject *module_name) {
+    PyObject *path = PyObject_GetAttrString(module, "__file__");
+    PyObject *msg;
+    if (path != NULL && PyUnicode_Check(path)) {
+        msg = PyUnicode_FromFormat("cannot import name %R from %R (%U)", name,
+                                   module_name, path);
+    } else {
+        PyErr_Clear();
+        Py_CLEAR(path);
+        msg = PyUnicode_FromFormat("cannot import name %R from %R (unknown location)",
+                                   name, module_name);
+    }
+    if (msg != NULL) {
+        PyErr_SetImportError(msg, module_name, path);
+        Py_DECREF(msg);
+    }
+    Py_XDECREF(path);
+}
+
+PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *module_name) {
+    PyObject *v = PyObject_GetAttr(module, name);
+    if (v != NULL) {
+        return v;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        return NULL;
+    }
+    PyErr_Clear();
+    v = cpy_find_submodule(module, name, module_name);
+    if (v != NULL) {
+        return v;
+    }
+    cpy_raise_cannot_import(module, name, module_name);
+    return NULL;
+}

@@ -1,0 +1,143 @@
+/*
+ * str_ops.c: operations on str objects.
+ *
+ * Owns indexing and slicing with tagged indexes, concatenation (in place
+ * when the left operand is uniquely owned, and n-ary building for f-strings
+ * and joins), equality/ordering, repetition, and the shared sequence-index
+ * helpers (slice clamping, IndexError messages) used by list_ops.c too.
+ */
+#include "CPy.h"
+
+#include <string.h>
+
+void CPy_AdjustSlice(Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end) {
+    Py_ssize_t s = *start;
+    Py_ssize_t e = *end;
+    if (s < 0) {
+        s = s + len < 0 ? 0 : s + len;
+    } else if (s > len) {
+        s = len;
+    }
+    if (e < 0) {
+        e = e + len < 0 ? 0 : e + len;
+    } else if (e > len) {
+        e = len;
+    }
+    if (e < s) {
+        e = s;
+    }
+    *start = s;
+    *end = e;
+}
+
+void CPy_RaiseIndexError(CPyTagged index, const char *message) {
+    if (CPyTagged_CheckLong(index)) {
+        Py_ssize_t v = PyLong_AsSsize_t(CPyTagged_LongAsObject(index));
+        if (v == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_IndexError,
+                            "cannot fit 'int' into an index-sized integer");
+            return;
+        }
+    }
+    PyErr_SetString(PyExc_IndexError, message);
+}
+
+PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index) {
+    if (CPyTagged_CheckShort(index)) {
+        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+        if (i < 0) {
+            i += n;
+        }
+        if (i >= 0 && i < n) {
+            /* Substring of length one reuses the interpreter's char cache. */
+            return PyUnicode_Substring(s, i, i + 1);
+        }
+    }
+    CPy_RaiseIndexError(index, "string index out of range");
+    return NULL;
+}
+
+PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end) {
+    Py_ssize_t b = CPyTagged_AsSliceIndex(start);
+    Py_ssize_t e = CPyTagged_AsSliceIndex(end);
+    CPy_AdjustSlice(PyUnicode_GET_LENGTH(s), &b, &e);
+    return PyUnicode_Substring(s, b, e);
+}
+
+PyObject *CPyStr_Append(PyObject *a, PyObject *b) {
+    /* PyUnicode_Append steals `a`, resizes it in place when it can, and
+     * leaves NULL on error. */
+    PyUnicode_Append(&a, b);
+    return a;
+}
+
+char CPyStr_Equal(PyObject *a, PyObject *b) {
+    if (a == b) {
+        return 1;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    if (n != PyUnicode_GET_LENGTH(b)) {
+        return 0;
+    }
+    /* Strings are stored in their narrowest kind, so equal strings share it. */
+    int kind = PyUnicode_KIND(a);
+    if (kind != (int)PyUnicode_KIND(b)) {
+        return 0;
+    }
+    return memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)n * (size_t)kind) == 0;
+}
+
+int CPyStr_Compare(PyObject *a, PyObject *b) {
+    return PyUnicode_Compare(a, b);
+}
+
+PyObject *CPyStr_Build(Py_ssize_t n, ...) {
+    va_list ap;
+    Py_ssize_t total = 0;
+    Py_UCS4 maxchar = 0;
+
+    va_start(ap, n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *part = va_arg(ap, PyObject *);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(part);
+        if (len > PY_SSIZE_T_MAX - total) {
+            va_end(ap);
+            PyErr_SetString(PyExc_OverflowError, "join() result is too long for a Python string");
+            return NULL;
+        }
+        total += len;
+        if (len > 0 && PyUnicode_MAX_CHAR_VALUE(part) > maxchar) {
+            maxchar = PyUnicode_MAX_CHAR_VALUE(part);
+        }
+    }
+    va_end(ap);
+
+    PyObject *result = PyUnicode_New(total, maxchar);
+    if (result == NULL) {
+        return NULL;
+    }
+    Py_ssize_t pos = 0;
+    va_start(ap, n);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *part = va_arg(ap, PyObject *);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(part);
+        if (len > 0 && PyUnicode_CopyCharacters(result, pos, part, 0, len) < 0) {
+            va_end(ap);
+            Py_DECREF(result);
+            return NULL;
+        }
+        pos += len;
+    }
+    va_end(ap);
+    return result;
+}
+
+PyObject *CPyStr_Multiply(PyObject *s, CPyTagged n) {
+    if (CPyTagged_CheckShort(n)) {
+        return PySequence_Repeat(s, CPyTagged_ShortAsSsize_t(n));
+    }
+    /* Boxed count: let str * int raise (OverflowError) or return "". */
+    return PyNumber_Multiply(s, CPyTagged_LongAsObject(n));
+}
