@@ -539,6 +539,20 @@ void CPy_RestoreExcInfo(tuple_T3OOO info);
 char CPy_ExceptionMatches(PyObject *type);
 PyObject *CPy_GetExcValue(void);
 void CPy_AssertFailed(PyObject *msg);
+/* The handled exception as (type, value, traceback), new refs (None when
+ * there is none); for calling a context manager's __exit__. */
+tuple_T3OOO CPy_GetExcInfo(void);
+/* Always 0: "an exception is already set, keep propagating it". */
+char CPy_KeepPropagating(void);
+
+/* ---- classes built at runtime (class_ops.c) ---- */
+/* Create a class the way a class statement does: find the metaclass (the
+ * `meta` argument, or the most derived metaclass of the bases), call its
+ * __prepare__, copy the items of `ns` into the prepared namespace in order,
+ * then call metaclass(name, bases, namespace). New ref, NULL on error. */
+PyObject *CPyClass_Create(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta);
+/* Wrap a callable so that it binds as a method (PyInstanceMethod_New). */
+PyObject *CPy_InstanceMethod(PyObject *func);
 
 /* ------------------------------------------------------------------------
  * Argument parsing for wrappers
