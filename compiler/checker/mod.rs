@@ -192,7 +192,9 @@ impl<'a> TypeEnv<'a> {
                 match self.module.symbols.get(name) {
                     Some(Symbol::Func(sig)) => sig.ret.clone(),
                     Some(Symbol::Var(_)) => Type::Any,
-                    Some(Symbol::Class(c)) => Type::Instance(format!("{}.{}", self.module.name, c.name)),
+                    Some(Symbol::Class(c)) => {
+                        Type::Instance(format!("{}.{}", self.module.name, c.name))
+                    }
                     None => {
                         let args: Vec<Type> = c.args.iter().map(|a| self.expr_type(a)).collect();
                         builtins::builtin_call_type(name, &args)

@@ -251,6 +251,13 @@ impl<'a> IrBuilder<'a> {
             self.unsupported(node, "use of an unbound local variable");
             return self.b.null();
         }
+        if let Some((ns, names)) = &self.class_ns {
+            if names.iter().any(|n| n == name) {
+                let ns = *ns;
+                let key = self.b.str_lit(name);
+                return self.b.prim_named("generic.dict_get", &[ns, key]);
+            }
+        }
         match name {
             "True" => return self.b.bool_const(true),
             "False" => return self.b.bool_const(false),
@@ -843,6 +850,9 @@ impl<'a> IrBuilder<'a> {
     // ---- calls ----
 
     fn call(&mut self, c: &ast::ExprCall) -> ValueId {
+        if let Some(v) = self.zero_arg_super(c) {
+            return v;
+        }
         if let ast::Expr::Name(n) = &*c.func {
             let name = n.id.as_str();
             if !self.is_local_name(name) {
@@ -864,6 +874,21 @@ impl<'a> IrBuilder<'a> {
         }
         let f = self.expr(&c.func);
         self.generic_call(f, c)
+    }
+
+    /// `super()` in a method: `super(<class>, <first argument>)`.
+    fn zero_arg_super(&mut self, c: &ast::ExprCall) -> Option<ValueId> {
+        let ast::Expr::Name(n) = &*c.func else {
+            return None;
+        };
+        if n.id.as_str() != "super" || !c.args.is_empty() || !c.keywords.is_empty() {
+            return None;
+        }
+        let class = self.current_class.clone()?;
+        let first = *self.b.f.args.first()?;
+        let sup = self.load_name("super", &c.func);
+        let cls = self.load_name(&class, &c.func);
+        Some(self.call_values(sup, vec![cls, first]))
     }
 
     fn is_module_ref(&self, e: &ast::Expr) -> bool {

@@ -6,6 +6,7 @@
 //! (expr.rs), statements in stmt.rs, on top of the op-level `Builder`.
 
 pub mod builder;
+pub mod classes;
 pub mod exceptions;
 pub mod expr;
 pub mod stmt;
@@ -17,7 +18,7 @@ use crate::checker::{infer_locals, TypeEnv};
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
 use crate::parse::ParsedModule;
-use crate::semanal::{scope, FuncSig, ModuleSymbols, ParamKind};
+use crate::semanal::{scope, FuncSig, ModuleSymbols, ParamKind, Symbol};
 use crate::types::Type;
 use builder::Builder;
 
@@ -40,6 +41,15 @@ pub struct IrBuilder<'a> {
     pub opts_strip_asserts: bool,
     /// What leaving the enclosing try/with blocks early must do, innermost last.
     pub cleanups: Vec<exceptions::Cleanup>,
+    /// The class whose method is being built (for `super()`).
+    pub current_class: Option<String>,
+    /// While lowering a class body: the namespace dict register and the
+    /// names bound in it so far.
+    pub class_ns: Option<(ValueId, Vec<String>)>,
+    /// The name of the class whose body is being lowered.
+    pub class_being_built: Option<String>,
+    /// Method names defined so far in the class body (for setters/deleters).
+    pub method_defs: Vec<String>,
 }
 
 impl<'a> IrBuilder<'a> {
@@ -121,15 +131,12 @@ fn build_function(
     parsed: &ParsedModule,
     module: &ModuleSymbols,
     def: &ast::StmtFunctionDef,
+    sig: &FuncSig,
+    class: Option<&str>,
     opts: &IrOptions,
 ) -> Result<FuncIR, Vec<Diagnostic>> {
-    let Some(sig) = module.func(def.name.as_str()) else {
-        return Err(vec![parsed.error_at(
-            def,
-            "decorated or redefined function is not supported by this compiler yet",
-        )]);
-    };
-    let decl = func_decl(&module.name, sig);
+    let mut decl = func_decl(&module.name, sig);
+    decl.func.class = class.map(|c| c.to_string());
     let local_types = infer_locals(module, sig, &def.body);
     let globals = scope::global_names(&def.body);
     let mut local_names: Vec<String> = sig.params.iter().map(|p| p.name.clone()).collect();
@@ -145,6 +152,10 @@ fn build_function(
         local_types,
         local_names,
         is_top_level: false,
+        current_class: class.map(|c| c.to_string()),
+        class_ns: None,
+        class_being_built: None,
+        method_defs: vec![],
         opts_strip_asserts: opts.strip_asserts,
         cleanups: vec![],
     };
@@ -221,6 +232,10 @@ fn build_top_level(
         local_types: IndexMap::new(),
         local_names: vec![],
         is_top_level: true,
+        current_class: None,
+        class_ns: None,
+        class_being_built: None,
+        method_defs: vec![],
         opts_strip_asserts: opts.strip_asserts,
         cleanups: vec![],
     };
@@ -244,15 +259,86 @@ pub fn build_module(
 ) -> Result<ModuleIR, Vec<Diagnostic>> {
     let mut errors = vec![];
     let mut functions = vec![];
+    let mut seen: Vec<&str> = vec![];
     for stmt in &parsed.body {
-        if let ast::Stmt::FunctionDef(def) = stmt {
-            if !def.decorator_list.is_empty() {
-                continue;
+        match stmt {
+            ast::Stmt::FunctionDef(def) => {
+                if seen.contains(&def.name.as_str()) {
+                    errors.push(parsed.error_at(
+                        def,
+                        format!(
+                            "redefinition of function \"{}\" is not supported by this compiler yet",
+                            def.name
+                        ),
+                    ));
+                    continue;
+                }
+                seen.push(def.name.as_str());
+                let Some(sig) = module
+                    .func(def.name.as_str())
+                    .or_else(|| module.decorated.get(def.name.as_str()))
+                else {
+                    continue;
+                };
+                match build_function(parsed, module, def, sig, None, opts) {
+                    Ok(f) => functions.push(f),
+                    Err(e) => errors.extend(e),
+                }
             }
-            match build_function(parsed, module, def, opts) {
-                Ok(f) => functions.push(f),
-                Err(e) => errors.extend(e),
+            ast::Stmt::ClassDef(c) => {
+                let Some(Symbol::Class(info)) = module.symbols.get(c.name.as_str()) else {
+                    errors.push(parsed.error_at(
+                        c,
+                        format!(
+                            "redefinition of class \"{}\" is not supported by this compiler yet",
+                            c.name
+                        ),
+                    ));
+                    continue;
+                };
+                let mut seen_methods: Vec<&str> = vec![];
+                for item in &c.body {
+                    if let ast::Stmt::FunctionDef(def) = item {
+                        if seen_methods.contains(&def.name.as_str())
+                            && def.decorator_list.is_empty()
+                        {
+                            errors.push(parsed.error_at(def, format!("redefinition of method \"{}\" is not supported by this compiler yet", def.name)));
+                            continue;
+                        }
+                        let Some(sig) = info.methods.get(def.name.as_str()) else {
+                            continue;
+                        };
+                        if seen_methods.contains(&def.name.as_str()) {
+                            // A property setter/deleter: same name, its own function.
+                            let mut sig = sig.clone();
+                            sig.name = format!(
+                                "{}__{}",
+                                def.name,
+                                seen_methods
+                                    .iter()
+                                    .filter(|m| **m == def.name.as_str())
+                                    .count()
+                            );
+                            if let Ok(own) = crate::semanal::func_sig(parsed, def) {
+                                sig.params = own.params;
+                                sig.ret = own.ret;
+                            }
+                            match build_function(parsed, module, def, &sig, Some(&info.name), opts)
+                            {
+                                Ok(f) => functions.push(f),
+                                Err(e) => errors.extend(e),
+                            }
+                        } else {
+                            match build_function(parsed, module, def, sig, Some(&info.name), opts) {
+                                Ok(f) => functions.push(f),
+                                Err(e) => errors.extend(e),
+                            }
+                        }
+                        seen_methods.push(def.name.as_str());
+                    }
+                }
             }
+            _ => {}
         }
     }
     let top_level = match build_top_level(parsed, module, opts) {

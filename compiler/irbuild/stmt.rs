@@ -182,18 +182,8 @@ impl<'a> IrBuilder<'a> {
                 }
             }
             S::Global(_) => {}
-            S::FunctionDef(d) => {
-                if self.is_top_level {
-                    // Module-level functions are built separately and exposed
-                    // through the module's method table; decorated ones are
-                    // not supported yet.
-                    if !d.decorator_list.is_empty() {
-                        self.unsupported(s, "decorated function");
-                    }
-                } else {
-                    self.unsupported(s, "nested function");
-                }
-            }
+            S::FunctionDef(d) => self.function_def_stmt(d),
+            S::ClassDef(c) => self.class_def_stmt(c),
             S::Delete(d) => {
                 for t in &d.targets {
                     match t {
@@ -215,6 +205,16 @@ impl<'a> IrBuilder<'a> {
 
     /// Bind a name to a value in the current scope (local register or global).
     pub fn bind_name(&mut self, name: &str, v: ValueId) {
+        if let Some((ns, names)) = &mut self.class_ns {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+            let ns = *ns;
+            let key = self.b.str_lit(name);
+            let o = self.b.boxed(v);
+            self.b.prim_named("generic.dict_set", &[ns, key, o]);
+            return;
+        }
         if let Some(reg) = self.b.locals.get(name).copied() {
             self.b.assign(reg, v);
             return;

@@ -27,6 +27,14 @@ impl LineIndex {
         }
     }
 
+    /// The source text of a node.
+    pub fn text<T: Ranged>(&self, node: &T) -> &str {
+        let r = node.range();
+        self.source
+            .get(usize::from(r.start())..usize::from(r.end()))
+            .unwrap_or("")
+    }
+
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: TextSize) -> u32 {
         let off = u32::from(offset);

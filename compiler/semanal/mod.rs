@@ -148,7 +148,10 @@ pub fn collect_module_symbols(
     m: &ParsedModule,
     infer: &mut dyn FnMut(&ast::Expr, &ModuleSymbols) -> Type,
 ) -> Result<ModuleSymbols, Vec<Diagnostic>> {
-    let mut syms = ModuleSymbols { name: name.to_string(), ..Default::default() };
+    let mut syms = ModuleSymbols {
+        name: name.to_string(),
+        ..Default::default()
+    };
     let mut errors = vec![];
     // Names bound more than once at module level are variables, not direct-call functions.
     let mut def_counts: IndexMap<String, usize> = IndexMap::new();

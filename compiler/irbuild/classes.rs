@@ -1,0 +1,184 @@
+//! Lowering `def` statements that create function objects at run time
+//! (decorated module-level functions, methods) and `class` statements.
+//!
+//! Classes are built the way the interpreter builds them (metaclass,
+//! `__prepare__`, namespace, metaclass call), with each method a compiled
+//! native function exposed through a function object. Instances are
+//! ordinary Python objects, accessed with generic attribute operations.
+
+use rustpython_parser::ast;
+
+use super::IrBuilder;
+use crate::ir::*;
+
+impl<'a> IrBuilder<'a> {
+    /// Apply decorators (already evaluated, outermost first) to a value.
+    fn apply_decorators(&mut self, decorators: Vec<ValueId>, mut v: ValueId) -> ValueId {
+        for d in decorators.into_iter().rev() {
+            v = self.call_values(d, vec![v]);
+        }
+        v
+    }
+
+    fn eval_decorators(&mut self, list: &[ast::Expr]) -> Vec<ValueId> {
+        list.iter()
+            .map(|d| {
+                let v = self.expr(d);
+                self.b.boxed(v)
+            })
+            .collect()
+    }
+
+    /// A `def` statement in module, class or function scope.
+    pub fn function_def_stmt(&mut self, d: &ast::StmtFunctionDef) {
+        if let Some((_, _)) = &self.class_ns {
+            let class = self.class_being_built.clone().unwrap_or_default();
+            let n = self
+                .method_defs
+                .iter()
+                .filter(|m| **m == d.name.as_str())
+                .count();
+            self.method_defs.push(d.name.to_string());
+            let name = if n == 0 {
+                d.name.to_string()
+            } else {
+                format!("{}__{}", d.name, n)
+            };
+            let decorators = self.eval_decorators(&d.decorator_list);
+            let func = FuncRef {
+                module: self.module.name.clone(),
+                class: Some(class),
+                name,
+            };
+            let f = self.b.add(Op::FuncObject(func), RType::OBJECT);
+            let v = if decorators.is_empty() {
+                self.b.prim_named("generic.instance_method", &[f])
+            } else {
+                self.apply_decorators(decorators, f)
+            };
+            self.bind_name(d.name.as_str(), v);
+            return;
+        }
+        if !self.is_top_level {
+            self.unsupported(d, "nested function");
+            return;
+        }
+        if d.decorator_list.is_empty() {
+            // Exposed through the module's method table at init.
+            return;
+        }
+        let decorators = self.eval_decorators(&d.decorator_list);
+        let func = FuncRef {
+            module: self.module.name.clone(),
+            class: None,
+            name: d.name.to_string(),
+        };
+        let f = self.b.add(Op::FuncObject(func), RType::OBJECT);
+        let v = self.apply_decorators(decorators, f);
+        self.bind_name(d.name.as_str(), v);
+    }
+
+    /// A `class` statement at module level.
+    pub fn class_def_stmt(&mut self, c: &ast::StmtClassDef) {
+        if !self.is_top_level || self.class_ns.is_some() {
+            self.unsupported(c, "nested class");
+            return;
+        }
+        if !c.type_params.is_empty() {
+            self.unsupported(c, "class type parameters");
+            return;
+        }
+        let decorators = self.eval_decorators(&c.decorator_list);
+        let mut bases = vec![];
+        for b in &c.bases {
+            let v = self.expr(b);
+            bases.push(self.b.boxed(v));
+        }
+        let mut meta = None;
+        for k in &c.keywords {
+            match k.arg.as_ref().map(|a| a.as_str()) {
+                Some("metaclass") => {
+                    let v = self.expr(&k.value);
+                    meta = Some(self.b.boxed(v));
+                }
+                _ => {
+                    self.unsupported(&k.value, "class keyword argument");
+                    return;
+                }
+            }
+        }
+        let n = self.b.ssize(bases.len() as i64);
+        let mut args = vec![n];
+        args.extend(bases);
+        let bases_tuple = self.b.prim_named("generic.build_tuple", &args);
+        let zero = self.b.ssize(0);
+        let ns_v = self.b.prim_named("generic.build_dict", &[zero]);
+        let ns = self.b.new_register(RType::DICT, None);
+        self.b.assign(ns, ns_v);
+        self.ns_set(ns, "__module__", |this| {
+            this.b.str_lit(&this.module.name.clone())
+        });
+        let qualname = c.name.to_string();
+        self.ns_set(ns, "__qualname__", |this| this.b.str_lit(&qualname));
+        let annotated: Vec<(String, String)> = c
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                ast::Stmt::AnnAssign(a) => match &*a.target {
+                    ast::Expr::Name(n) => Some((
+                        n.id.to_string(),
+                        self.parsed.lines.text(&*a.annotation).to_string(),
+                    )),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        if !annotated.is_empty() {
+            let zero = self.b.ssize(0);
+            let ann = self.b.prim_named("generic.build_dict", &[zero]);
+            for (name, text) in &annotated {
+                let k = self.b.str_lit(name);
+                let v = self.b.str_lit(text);
+                self.b.prim_named("generic.dict_set", &[ann, k, v]);
+            }
+            self.ns_set(ns, "__annotations__", |_| ann);
+        }
+        let saved_defs = std::mem::take(&mut self.method_defs);
+        self.class_ns = Some((ns, vec![]));
+        self.class_being_built = Some(c.name.to_string());
+        for (i, s) in c.body.iter().enumerate() {
+            match s {
+                ast::Stmt::Expr(e)
+                    if i == 0
+                        && matches!(&*e.value, ast::Expr::Constant(k) if k.value.is_str()) =>
+                {
+                    let v = self.expr(&e.value);
+                    self.ns_set(ns, "__doc__", |_| v);
+                }
+                other => self.stmt(other),
+            }
+        }
+        self.class_ns = None;
+        self.class_being_built = None;
+        self.method_defs = saved_defs;
+        self.set_line(c);
+        let name = self.b.str_lit(c.name.as_str());
+        let meta = match meta {
+            Some(m) => m,
+            None => self.b.null(),
+        };
+        let cls = self
+            .b
+            .prim_named("generic.class_create", &[name, bases_tuple, ns, meta]);
+        let cls = self.apply_decorators(decorators, cls);
+        self.bind_name(c.name.as_str(), cls);
+    }
+
+    fn ns_set(&mut self, ns: ValueId, key: &str, value: impl FnOnce(&mut Self) -> ValueId) {
+        let k = self.b.str_lit(key);
+        let v = value(self);
+        let v = self.b.boxed(v);
+        self.b.prim_named("generic.dict_set", &[ns, k, v]);
+    }
+}
