@@ -5,5 +5,7 @@
 //! (using `analysis`) → `codegen` → C compiler. Each stage consumes the
 //! previous stage's data structures and nothing from later stages.
 
+pub mod analysis;
 pub mod diagnostics;
 pub mod ir;
+pub mod transform;
