@@ -13,8 +13,9 @@
 //! an owned reference overwritten by an assignment or a redefinition (leak),
 //! and owned references remaining at `return` (leak).
 //!
-//! The true edge of `is_error(v)` means `v` holds no reference; branches on
-//! immediate constants only follow the edge that can be taken; paths end at
+//! The true edge of `is_error(v)` means `v` holds no reference; a test of a
+//! register follows the one edge its definedness selects, and branches on
+//! immediate constants only the edge that can be taken; paths end at
 //! `unreachable` without checks. Only values of refcounted types that are
 //! not error values or immediates are tracked.
 
@@ -253,9 +254,18 @@ impl Checker<'_> {
                 } else {
                     err.released.insert(value);
                 }
-                let mut ok = st;
-                ok.undefined.remove(&value);
-                vec![(error_label, err), (ok_label, ok)]
+                // A register's definedness decides the test; an argument
+                // may be the error value (an omitted optional argument); an
+                // op result is tested right after the op that may fail.
+                match self.f.value(value).kind {
+                    ValueKind::Register if st.undefined.contains(&value) => {
+                        vec![(error_label, err)]
+                    }
+                    ValueKind::Register => vec![(ok_label, st)],
+                    ValueKind::Arg(_) | ValueKind::OpResult => {
+                        vec![(error_label, err), (ok_label, st)]
+                    }
+                }
             }
         }
     }

@@ -23,13 +23,14 @@
 //!
 //! Borrowed values, error values, immediates and values of non-refcounted
 //! types are never touched. `xdec_ref` is used for registers that may be
-//! undefined at that point.
+//! undefined at that point (must-defined analysis); registers undefined on
+//! every path (maybe-defined analysis) are not released at all.
 
 use std::collections::BTreeMap;
 
 use crate::analysis::{
-    analyze_borrowed, analyze_liveness, analyze_must_defined, BitSet, Borrowed, Cfg, ErrorEdges,
-    Liveness, MustDefined, OpState, Results, ValueFacts,
+    analyze_borrowed, analyze_liveness, analyze_maybe_defined, analyze_must_defined, BitSet,
+    Borrowed, Cfg, ErrorEdges, Liveness, MaybeDefined, MustDefined, OpState, Results, ValueFacts,
 };
 use crate::ir::{BlockId, BranchKind, FuncIR, Inst, Op, RType, ValueId};
 
@@ -39,6 +40,7 @@ struct Analyses {
     live: Results<Liveness>,
     borrowed: Results<Borrowed>,
     defined: Results<MustDefined>,
+    maybe_defined: Results<MaybeDefined>,
 }
 
 /// Per-op states of one block.
@@ -46,7 +48,11 @@ struct BlockStates {
     live: Vec<OpState>,
     borrowed: Vec<OpState>,
     defined: Vec<OpState>,
+    maybe_defined: Vec<OpState>,
 }
+
+/// Definedness of registers at one point: (must, maybe).
+type Defined<'a> = (&'a BitSet, &'a BitSet);
 
 /// Releases on an edge: (value, xdec), then new references, in value order.
 type EdgeOps = (Vec<(ValueId, bool)>, Vec<ValueId>);
@@ -77,13 +83,21 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn is_maybe_undefined(&self, v: ValueId, defined: &BitSet) -> bool {
-        self.f.is_register(v) && !defined.contains_value(v)
+    fn is_maybe_undefined(&self, v: ValueId, must: &BitSet) -> bool {
+        self.f.is_register(v) && !must.contains_value(v)
     }
 
-    fn dec_ref(&mut self, v: ValueId, defined: &BitSet) {
+    /// Is `v` a register that holds its error value on every path here?
+    fn is_surely_undefined(&self, v: ValueId, maybe: &BitSet) -> bool {
+        self.f.is_register(v) && !maybe.contains_value(v)
+    }
+
+    fn dec_ref(&mut self, v: ValueId, (must, maybe): Defined) {
+        if self.is_surely_undefined(v, maybe) {
+            return;
+        }
         if self.facts.needs_refcount(self.f, v) {
-            let xdec = self.is_maybe_undefined(v, defined);
+            let xdec = self.is_maybe_undefined(v, must);
             self.items
                 .push(Item::New(Op::DecRef { src: v, xdec }, self.line));
         }
@@ -96,11 +110,18 @@ impl Emitter<'_> {
     }
 
     /// Rewrite one op given its states.
-    fn visit(&mut self, inst: &Inst, live: &OpState, borrowed: &OpState, defined: &OpState) {
+    fn visit(
+        &mut self,
+        inst: &Inst,
+        live: &OpState,
+        borrowed: &OpState,
+        defined: (&OpState, &OpState),
+    ) {
         self.line = inst.line;
         let (pre_live, post_live) = (&live.before, &live.after);
         let pre_borrow = &borrowed.before;
-        let post_defined = &defined.after;
+        let pre_defined = (&defined.0.before, &defined.1.before);
+        let post_defined = (&defined.0.after, &defined.1.after);
         let stolen = inst.op.stolen();
         for (j, &src) in stolen.iter().enumerate() {
             if post_live.contains_value(src)
@@ -116,7 +137,7 @@ impl Emitter<'_> {
         };
         let is_assign = matches!(inst.op, Op::Assign { .. });
         if is_assign && !pre_borrow.contains_value(dest) && pre_live.contains_value(dest) {
-            self.dec_ref(dest, post_defined);
+            self.dec_ref(dest, pre_defined);
         }
         if !matches!(inst.op, Op::KeepAlive(_)) {
             self.items.push(Item::Keep(inst.clone()));
@@ -150,6 +171,7 @@ impl Analyses {
             live: analyze_liveness(f, &cfg),
             borrowed: analyze_borrowed(f, &cfg),
             defined: analyze_must_defined(f, &cfg, true),
+            maybe_defined: analyze_maybe_defined(f, &cfg, true),
         }
     }
 
@@ -158,6 +180,7 @@ impl Analyses {
             live: self.live.op_states(f, b),
             borrowed: self.borrowed.op_states(f, b),
             defined: self.defined.op_states(f, b),
+            maybe_defined: self.maybe_defined.op_states(f, b),
         }
     }
 
@@ -170,7 +193,12 @@ impl Analyses {
             line: 0,
         };
         for (i, inst) in f.block(b).insts.iter().enumerate() {
-            em.visit(inst, &st.live[i], &st.borrowed[i], &st.defined[i]);
+            em.visit(
+                inst,
+                &st.live[i],
+                &st.borrowed[i],
+                (&st.defined[i], &st.maybe_defined[i]),
+            );
         }
         em.items
     }
@@ -189,9 +217,12 @@ impl Analyses {
             .insts
             .first()
             .is_some_and(|i| i.op == Op::Unreachable);
-        let (Some(live), Some(borrowed), Some(defined)) =
-            (st.live.last(), st.borrowed.last(), st.defined.last())
-        else {
+        let (Some(live), Some(borrowed), Some(defined), Some(maybe)) = (
+            st.live.last(),
+            st.borrowed.last(),
+            st.defined.last(),
+            st.maybe_defined.last(),
+        ) else {
             return (vec![], vec![]);
         };
         if starts_unreachable {
@@ -200,6 +231,7 @@ impl Analyses {
         let source_live = &live.before;
         let source_borrowed = &borrowed.after;
         let source_defined = &defined.after;
+        let source_maybe = &maybe.after;
         let target_live = self.live.block_entry(target);
         let target_borrowed = self.borrowed.block_entry(target);
         let em = Emitter {
@@ -212,6 +244,7 @@ impl Analyses {
             .values()
             .filter(|v| !target_live.contains_value(*v) && !source_borrowed.contains_value(*v))
             .filter(|v| Some(*v) != omitted && self.facts.needs_refcount(f, *v))
+            .filter(|v| !em.is_surely_undefined(*v, source_maybe))
             .map(|v| (v, em.is_maybe_undefined(v, source_defined)))
             .collect();
         let incs = source_borrowed

@@ -99,7 +99,7 @@ fn unique_sources(op: &Op) -> Vec<ValueId> {
 fn has_distinct_error_value(t: &RType) -> bool {
     match t {
         RType::Int | RType::Bool | RType::None | RType::Object(_) | RType::Union(_) => true,
-        RType::Tuple(items) => items.first().map_or(true, has_distinct_error_value),
+        RType::Tuple(items) => items.first().is_none_or(has_distinct_error_value),
         RType::Float
         | RType::I64
         | RType::I32
@@ -294,15 +294,14 @@ pub fn insert_uninit_checks(f: &mut FuncIR) {
     }
     tracking.resize(f.values.len(), None);
     let error_values = ValueFacts::new(f).error_values;
-    let block_count = f.blocks.len();
     let mut rw = Rewriter {
         f,
         tracking,
         layout: vec![],
         error_values,
     };
-    for i in 0..block_count {
-        rw.rewrite_block(BlockId(i as u32), &undefined[i]);
+    for (i, reads) in undefined.iter().enumerate() {
+        rw.rewrite_block(BlockId(i as u32), reads);
     }
     rw.init_at_entry();
     let layout = std::mem::take(&mut rw.layout);
