@@ -5,6 +5,7 @@
 //! (using `analysis`) → `codegen` → C compiler. Each stage consumes the
 //! previous stage's data structures and nothing from later stages.
 
+pub mod analysis;
 pub mod build;
 pub mod checker;
 pub mod diagnostics;
@@ -13,4 +14,5 @@ pub mod irbuild;
 pub mod parse;
 pub mod primitives;
 pub mod semanal;
+pub mod transform;
 pub mod types;

@@ -1,0 +1,37 @@
+//! The transforms mypyc runs on each function after irbuild, in order:
+//!
+//! 1. `uninit`: checks that raise `UnboundLocalError` for reads of locals
+//!    that may be unassigned;
+//! 2. `exceptions`: an explicit branch to the error handler after every op
+//!    that can fail;
+//! 3. `refcount`: `inc_ref`/`dec_ref` insertion.
+//!
+//! `cleanup` drops unreachable blocks and renumbers blocks in layout order;
+//! `check` verifies the reference counting of the result (tests, debugging).
+
+pub mod check;
+pub mod cleanup;
+pub mod exceptions;
+pub mod refcount;
+pub mod uninit;
+
+use crate::analysis::ErrorEdges;
+use crate::ir::FuncIR;
+
+pub use check::check_refcounts;
+pub use exceptions::{insert_exception_handling, traceback_name};
+pub use refcount::insert_refcounts;
+pub use uninit::insert_uninit_checks;
+
+/// Run all transforms on a function built by irbuild, leaving it ready for
+/// codegen.
+pub fn run_all(f: &mut FuncIR) {
+    // Blocks unreachable even through handler links (code after `return`)
+    // would only get spurious uninit checks.
+    cleanup::remove_unreachable(f, ErrorEdges::Implicit);
+    insert_uninit_checks(f);
+    insert_exception_handling(f);
+    // Handlers that no failing op reaches are now unreachable.
+    cleanup::remove_unreachable(f, ErrorEdges::Ignore);
+    insert_refcounts(f);
+}
