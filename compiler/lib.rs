@@ -5,5 +5,7 @@
 //! (using `analysis`) → `codegen` → C compiler. Each stage consumes the
 //! previous stage's data structures and nothing from later stages.
 
+pub mod build;
+pub mod codegen;
 pub mod diagnostics;
 pub mod ir;
