@@ -8,6 +8,7 @@
 pub mod analysis;
 pub mod build;
 pub mod checker;
+pub mod codegen;
 pub mod diagnostics;
 pub mod ir;
 pub mod irbuild;

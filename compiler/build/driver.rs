@@ -190,23 +190,44 @@ pub fn collect_sources(files: &[PathBuf]) -> Result<Vec<SourceModule>, Vec<Diagn
     }
 }
 
+/// Run the IR transforms (uninit, exceptions, refcount) on every function.
+pub fn transform_group(group: &mut GroupIR) {
+    for m in &mut group.modules {
+        crate::transform::run_all(&mut m.top_level);
+        for f in &mut m.functions {
+            crate::transform::run_all(f);
+        }
+    }
+}
+
+fn build_error(message: String) -> Vec<Diagnostic> {
+    vec![Diagnostic::error("mypyc", 1, 1, message)]
+}
+
 /// Compile the given files: front end, IR, transforms, C, extension modules.
 pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     let sources = collect_sources(&opts.files)?;
-    let group = lower_group(&sources, opts)?;
+    let mut group = lower_group(&sources, opts)?;
+    transform_group(&mut group);
     let ops = format_group(&group);
-    write_atomic(&opts.build_dir.join("ops.txt"), ops.as_bytes()).map_err(|e| {
-        vec![Diagnostic::error(
-            "<build>",
-            1,
-            1,
-            format!("cannot write ops.txt: {e}"),
-        )]
-    })?;
-    Err(vec![Diagnostic::error(
-        "<build>",
-        1,
-        1,
-        "code generation is not wired up yet",
-    )])
+    write_atomic(&opts.build_dir.join("ops.txt"), ops.as_bytes())
+        .map_err(|e| build_error(format!("cannot write ops.txt: {e}")))?;
+    let generated = crate::codegen::generate_group(&group, &crate::codegen::CodegenOptions::default());
+    let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
+    let layout = crate::build::cc::OutputLayout::beside_sources(&group, &generated, &cfg.ext_suffix)
+        .map_err(build_error)?;
+    let build_opts = crate::build::cc::BuildOptions {
+        opt_level: opts.opt_level as u32,
+        debug: opts.debug_level > 0,
+        cache_dir: None,
+        runtime_dir: None,
+    };
+    let outputs = crate::build::cc::build_group(&cfg, &generated, &opts.build_dir, &layout, &build_opts)
+        .map_err(build_error)?;
+    if opts.verbose {
+        for o in outputs {
+            eprintln!("mypyc: wrote {}", o.display());
+        }
+    }
+    Ok(())
 }

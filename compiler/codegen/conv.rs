@@ -1,0 +1,265 @@
+//! Conversions between representations, shared by function bodies and
+//! wrappers: boxing, checked unboxing, checked casts, and reference count
+//! operations on every RType (tuples recurse into their items).
+//!
+//! Each emitter writes statements that assign a C lvalue `dest` from a C
+//! expression `src` (a local name or a struct field), so they compose for
+//! nested tuples.
+
+use crate::ir::RType;
+
+use super::ctypes::{declaration, error_value, full_error_test, object_check, python_type_name};
+use super::emitter::Emitter;
+
+/// Emits an incref of `expr` (of type `t`); nothing for unrefcounted types.
+pub fn emit_inc_ref(e: &mut Emitter, expr: &str, t: &RType) {
+    match t {
+        RType::Int => e.line(format!("CPyTagged_INCREF({expr});")),
+        RType::Object(_) | RType::Union(_) => e.line(format!("Py_INCREF({expr});")),
+        RType::Tuple(items) => {
+            for (i, item) in items.iter().enumerate() {
+                emit_inc_ref(e, &format!("{expr}.f{i}"), item);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Emits a decref (or xdecref, which tolerates the error value) of `expr`.
+pub fn emit_dec_ref(e: &mut Emitter, expr: &str, t: &RType, xdec: bool) {
+    let x = if xdec { "X" } else { "" };
+    match t {
+        RType::Int => e.line(format!("CPyTagged_{x}DECREF({expr});")),
+        RType::Object(_) | RType::Union(_) => e.line(format!("Py_{x}DECREF({expr});")),
+        RType::Tuple(items) => {
+            for (i, item) in items.iter().enumerate() {
+                emit_dec_ref(e, &format!("{expr}.f{i}"), item, xdec);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `dest = box(src)`: a new reference to a Python object for an unboxed
+/// value of type `t` (for boxed types, `src` itself with an incref).
+pub fn emit_box(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    match t {
+        RType::Int => e.line(format!("{dest} = CPyTagged_AsObject({src});")),
+        RType::Bool | RType::Bit => {
+            e.line(format!("{dest} = {src} ? Py_True : Py_False;"));
+            e.line(format!("Py_INCREF({dest});"));
+        }
+        RType::None | RType::Void => {
+            e.line(format!("{dest} = Py_None;"));
+            e.line(format!("Py_INCREF({dest});"));
+        }
+        RType::Float => e.line(format!("{dest} = PyFloat_FromDouble({src});")),
+        RType::I64 | RType::I32 | RType::I16 | RType::U8 => {
+            e.line(format!("{dest} = PyLong_FromLongLong((long long){src});"))
+        }
+        RType::CInt => e.line(format!("{dest} = PyLong_FromLong((long){src});")),
+        RType::SsizeT => e.line(format!("{dest} = PyLong_FromSsize_t({src});")),
+        RType::CStr => e.line(format!("{dest} = PyUnicode_FromString({src});")),
+        RType::Object(_) | RType::Union(_) => {
+            e.line(format!("{dest} = {src};"));
+            e.line(format!("Py_INCREF({dest});"));
+        }
+        RType::Tuple(items) => emit_box_tuple(e, dest, src, items),
+    }
+}
+
+fn emit_box_tuple(e: &mut Emitter, dest: &str, src: &str, items: &[RType]) {
+    e.line(format!("{dest} = PyTuple_New({});", items.len()));
+    if items.is_empty() {
+        return;
+    }
+    e.open(format!("if (likely({dest} != NULL))"));
+    for (i, item) in items.iter().enumerate() {
+        let tmp = e.temp("item");
+        e.open("");
+        e.line(format!("PyObject *{tmp};"));
+        emit_box(e, &tmp, &format!("{src}.f{i}"), item);
+        e.line(format!("PyTuple_SET_ITEM({dest}, {i}, {tmp});"));
+        e.close("");
+    }
+    e.close("");
+}
+
+/// `dest = unbox(src)` with a runtime type check. `dest` receives a value it
+/// owns (a new reference for refcounted types) or, after a `TypeError` (or
+/// `OverflowError` for native ints), the error value of `t`.
+pub fn emit_unbox(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    match t {
+        RType::Int => {
+            e.open(format!("if (likely(PyLong_Check({src})))"));
+            e.line(format!("{dest} = CPyTagged_FromObject({src});"));
+            emit_type_error_else(e, dest, src, t);
+        }
+        RType::Bool | RType::Bit => {
+            e.open(format!("if (likely(PyBool_Check({src})))"));
+            e.line(format!("{dest} = {src} == Py_True;"));
+            emit_type_error_else(e, dest, src, t);
+        }
+        RType::None | RType::Void => {
+            e.open(format!("if (likely({src} == Py_None))"));
+            e.line(format!("{dest} = 1;"));
+            emit_type_error_else(e, dest, src, t);
+        }
+        RType::Float => e.line(format!("{dest} = CPyFloat_FromObject({src});")),
+        RType::I64 | RType::I32 | RType::I16 | RType::U8 | RType::CInt | RType::SsizeT => {
+            emit_unbox_native_int(e, dest, src, t)
+        }
+        RType::CStr => {
+            e.open(format!("if (likely(PyUnicode_Check({src})))"));
+            e.line(format!("{dest} = PyUnicode_AsUTF8({src});"));
+            emit_type_error_else(e, dest, src, t);
+        }
+        RType::Object(_) | RType::Union(_) => match object_check(src, t) {
+            None => {
+                e.line(format!("{dest} = {src};"));
+                e.line(format!("Py_INCREF({dest});"));
+            }
+            Some(check) => {
+                e.open(format!("if (likely({check}))"));
+                e.line(format!("{dest} = {src};"));
+                e.line(format!("Py_INCREF({dest});"));
+                emit_type_error_else(e, dest, src, t);
+            }
+        },
+        RType::Tuple(items) => emit_unbox_tuple(e, dest, src, t, items),
+    }
+}
+
+/// Closes the "type is right" branch with an else branch raising TypeError.
+fn emit_type_error_else(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    e.else_branch();
+    e.line(format!("CPy_TypeError(\"{}\", {src});", python_type_name(t)));
+    e.line(format!("{dest} = {};", error_value(t)));
+    e.close("");
+}
+
+/// Inclusive C range of a native integer type, for overflow checks.
+fn native_int_range(t: &RType) -> Option<(&'static str, &'static str)> {
+    match t {
+        RType::I32 => Some(("INT32_MIN", "INT32_MAX")),
+        RType::I16 => Some(("INT16_MIN", "INT16_MAX")),
+        RType::U8 => Some(("0", "255")),
+        RType::CInt => Some(("INT_MIN", "INT_MAX")),
+        RType::SsizeT => Some(("PY_SSIZE_T_MIN", "PY_SSIZE_T_MAX")),
+        _ => None,
+    }
+}
+
+fn emit_unbox_native_int(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    let overflow = e.temp("overflow");
+    let value = e.temp("value");
+    e.open(format!("if (likely(PyLong_Check({src})))"));
+    e.line(format!("int {overflow} = 0;"));
+    e.line(format!("long long {value} = PyLong_AsLongLongAndOverflow({src}, &{overflow});"));
+    let range = match native_int_range(t) {
+        Some((lo, hi)) => format!(" || {value} < {lo} || {value} > {hi}"),
+        None => String::new(),
+    };
+    e.open(format!("if (unlikely({overflow} != 0{range}))"));
+    e.line(format!(
+        "PyErr_SetString(PyExc_OverflowError, \"int too large or small to convert to {}\");",
+        python_type_name(t)
+    ));
+    e.line(format!("{dest} = {};", error_value(t)));
+    e.else_if(format!("unlikely({value} == -1 && PyErr_Occurred())"));
+    e.line(format!("{dest} = {};", error_value(t)));
+    e.else_branch();
+    e.line(format!("{dest} = ({}){value};", t.c_type()));
+    e.close("");
+    emit_type_error_else(e, dest, src, t);
+}
+
+/// Unboxes a tuple object item by item into a temporary struct; on any
+/// failure, releases the items already unboxed and yields the error value.
+fn emit_unbox_tuple(e: &mut Emitter, dest: &str, src: &str, t: &RType, items: &[RType]) {
+    e.line(format!("{dest} = {};", error_value(t)));
+    e.open(format!(
+        "if (unlikely(!PyTuple_Check({src}) || PyTuple_GET_SIZE({src}) != {}))",
+        items.len()
+    ));
+    e.line(format!("CPy_TypeError(\"{}\", {src});", python_type_name(t)));
+    e.else_branch();
+    let tmp = e.temp("tuple");
+    e.line(format!("{};", declaration(t, &tmp)));
+    if items.is_empty() {
+        e.line(format!("{tmp}.empty_struct_error_flag = 0;"));
+        e.line(format!("{dest} = {tmp};"));
+    } else {
+        emit_unbox_items(e, dest, src, &tmp, items, 0);
+    }
+    e.close("");
+}
+
+fn emit_unbox_items(e: &mut Emitter, dest: &str, src: &str, tmp: &str, items: &[RType], i: usize) {
+    if i == items.len() {
+        e.line(format!("{dest} = {tmp};"));
+        return;
+    }
+    let field = format!("{tmp}.f{i}");
+    emit_unbox(e, &field, &format!("PyTuple_GET_ITEM({src}, {i})"), &items[i]);
+    e.open(format!("if (likely(!({})))", full_error_test(&field, &items[i])));
+    emit_unbox_items(e, dest, src, tmp, items, i + 1);
+    if i > 0 {
+        e.else_branch();
+        for (j, item) in items.iter().enumerate().take(i) {
+            emit_dec_ref(e, &format!("{tmp}.f{j}"), item, false);
+        }
+    }
+    e.close("");
+}
+
+/// `dest = cast(src)`: checks that the object `src` fits the boxed type `t`;
+/// the cast steals `src`, so on failure the reference is released and `dest`
+/// is NULL with `TypeError` set.
+pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    let boxed = if t.is_boxed() { t.clone() } else { t.boxed() };
+    match object_check(src, &boxed) {
+        None => e.line(format!("{dest} = {src};")),
+        Some(check) => {
+            e.open(format!("if (likely({check}))"));
+            e.line(format!("{dest} = {src};"));
+            e.else_branch();
+            e.line(format!("CPy_TypeError(\"{}\", {src});", python_type_name(&boxed)));
+            e.line(format!("Py_DECREF({src});"));
+            e.line(format!("{dest} = NULL;"));
+            e.close("");
+        }
+    }
+}
+
+/// Like `emit_unbox`, but for wrapper arguments: the result may borrow from
+/// `src` (objects and small/long ints are borrowed), so only tuples (see
+/// `arg_needs_release`) must be released after the call.
+pub fn emit_unbox_borrowed(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    match t {
+        RType::Int => {
+            e.open(format!("if (likely(PyLong_Check({src})))"));
+            e.line(format!("{dest} = CPyTagged_BorrowFromObject({src});"));
+            emit_type_error_else(e, dest, src, t);
+        }
+        RType::Object(_) | RType::Union(_) => match object_check(src, t) {
+            None => e.line(format!("{dest} = {src};")),
+            Some(check) => {
+                e.open(format!("if (likely({check}))"));
+                e.line(format!("{dest} = {src};"));
+                emit_type_error_else(e, dest, src, t);
+            }
+        },
+        _ => emit_unbox(e, dest, src, t),
+    }
+}
+
+/// Does a wrapper argument unboxed with `emit_unbox_borrowed` own references?
+pub fn arg_needs_release(t: &RType) -> bool {
+    matches!(t, RType::Tuple(_)) && t.is_refcounted()
+}
+
+/// The C condition for a `Branch` on `IsError` of a value of type `t`.
+pub fn branch_error_condition(expr: &str, t: &RType) -> String {
+    full_error_test(expr, t)
+}
