@@ -170,20 +170,23 @@ fn run_in_temp_dir(case: &TestCase, config: &ExecConfig) -> Verdict {
         Ok(d) => d,
         Err(e) => return fail(format!("cannot resolve the temporary directory: {e}")),
     };
-    let verdict = compile_and_run(case, config, &dir);
-    if let (Verdict::Fail { details, .. }, Some(keep)) = (&verdict, &config.keep_failed) {
-        let dest = keep.join(format!("{}__{}", case.file_name, case.name));
-        let note = match keep_dir(&dir, &dest) {
-            Ok(()) => format!("kept in {}", dest.display()),
-            Err(e) => format!("could not keep the case directory: {e}"),
-        };
-        let mut details = details.clone();
-        details.push(note);
-        if let Verdict::Fail { reason, .. } = verdict {
-            return Verdict::Fail { reason, details };
+    match (compile_and_run(case, config, &dir), &config.keep_failed) {
+        (
+            Verdict::Fail {
+                reason,
+                mut details,
+            },
+            Some(keep),
+        ) => {
+            let dest = keep.join(format!("{}__{}", case.file_name, case.name));
+            details.push(match keep_dir(&dir, &dest) {
+                Ok(()) => format!("kept in {}", dest.display()),
+                Err(e) => format!("could not keep the case directory: {e}"),
+            });
+            Verdict::Fail { reason, details }
         }
+        (verdict, _) => verdict,
     }
-    verdict
 }
 
 fn fail(reason: String) -> Verdict {
