@@ -212,18 +212,21 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     let ops = format_group(&group);
     write_atomic(&opts.build_dir.join("ops.txt"), ops.as_bytes())
         .map_err(|e| build_error(format!("cannot write ops.txt: {e}")))?;
-    let generated = crate::codegen::generate_group(&group, &crate::codegen::CodegenOptions::default());
+    let generated =
+        crate::codegen::generate_group(&group, &crate::codegen::CodegenOptions::default());
     let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
-    let layout = crate::build::cc::OutputLayout::beside_sources(&group, &generated, &cfg.ext_suffix)
-        .map_err(build_error)?;
+    let layout =
+        crate::build::cc::OutputLayout::beside_sources(&group, &generated, &cfg.ext_suffix)
+            .map_err(build_error)?;
     let build_opts = crate::build::cc::BuildOptions {
         opt_level: opts.opt_level as u32,
         debug: opts.debug_level > 0,
         cache_dir: None,
         runtime_dir: None,
     };
-    let outputs = crate::build::cc::build_group(&cfg, &generated, &opts.build_dir, &layout, &build_opts)
-        .map_err(build_error)?;
+    let outputs =
+        crate::build::cc::build_group(&cfg, &generated, &opts.build_dir, &layout, &build_opts)
+            .map_err(build_error)?;
     if opts.verbose {
         for o in outputs {
             eprintln!("mypyc: wrote {}", o.display());

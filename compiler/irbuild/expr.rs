@@ -947,7 +947,7 @@ impl<'a> IrBuilder<'a> {
             order.push((idx, &k.value));
         }
         for (idx, e) in order {
-            let t = sig.params[idx].ty.rtype();
+            let t = super::param_rtype(&sig.params[idx]);
             values[idx] = Some(self.expr_as(e, &t));
         }
         let mut args = vec![];
@@ -955,7 +955,7 @@ impl<'a> IrBuilder<'a> {
             match values[i] {
                 Some(v) => args.push(v),
                 None if p.has_default => {
-                    let t = p.ty.rtype();
+                    let t = super::param_rtype(p);
                     args.push(self.b.add(Op::LoadErrorValue { rtype: t.clone() }, t));
                 }
                 None => return None,

@@ -105,7 +105,7 @@ pub fn func_decl(module: &str, sig: &FuncSig) -> FuncDecl {
             .iter()
             .map(|p| Param {
                 name: p.name.clone(),
-                rtype: p.ty.rtype(),
+                rtype: param_rtype(p),
                 kind: arg_kind(p),
                 pos_only: p.pos_only,
             })
@@ -113,6 +113,18 @@ pub fn func_decl(module: &str, sig: &FuncSig) -> FuncDecl {
         ret: sig.ret.rtype(),
         has_wrapper: true,
         line: sig.line,
+    }
+}
+
+/// The native representation of a parameter. Optional parameters whose
+/// type's error value overlaps a valid value (float, native ints) are
+/// passed boxed, so that "omitted" (NULL) is distinguishable.
+pub fn param_rtype(p: &crate::semanal::ParamSig) -> RType {
+    let t = p.ty.rtype();
+    if p.has_default && t.error_overlaps() {
+        t.boxed()
+    } else {
+        t
     }
 }
 
@@ -194,6 +206,17 @@ fn build_function(
         ib.b.assign(reg, v);
         ib.b.goto(done);
         ib.b.activate(done);
+        // A boxed optional parameter is unboxed once, into a local.
+        let want = ib
+            .local_types
+            .get(a.def.arg.as_str())
+            .map(|t| t.rtype())
+            .unwrap_or(RType::OBJECT);
+        if *ib.b.f.rtype(reg) != want {
+            let local = ib.b.new_register(want, Some(a.def.arg.to_string()));
+            ib.b.assign(local, reg);
+            ib.b.locals.insert(a.def.arg.to_string(), local);
+        }
     }
     ib.stmts(&def.body);
     if !ib.b.terminated() {
