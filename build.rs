@@ -8,7 +8,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let lib_rt = root.join("lib-rt");
     println!("cargo:rerun-if-changed={}", lib_rt.display());
     let mut names: Vec<String> = match fs::read_dir(&lib_rt) {
@@ -20,15 +21,22 @@ fn main() {
         Err(_) => Vec::new(),
     };
     names.sort();
-    let mut out = String::from("/// The runtime sources (`lib-rt/`), as (file name, contents), sorted by name.\n");
+    let mut out = String::from(
+        "/// The runtime sources (`lib-rt/`), as (file name, contents), sorted by name.\n",
+    );
     out.push_str("pub const LIB_RT_SOURCES: &[(&str, &str)] = &[\n");
     for name in &names {
         let path = lib_rt.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
-        out.push_str(&format!("    ({:?}, include_str!({:?})),\n", name, path_str(&path)));
+        out.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            name,
+            path_str(&path)
+        ));
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("lib_rt_sources.rs");
+    let dest =
+        PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("lib_rt_sources.rs");
     fs::write(dest, out).expect("write lib_rt_sources.rs");
 }
 

@@ -14,19 +14,28 @@ use mypyc::build::python::PythonConfig;
 use mypyc::build::runtime_cache::{ensure_runtime, runtime_sources};
 use mypyc::codegen::{generate_group, CodegenOptions, ExtensionKind};
 use mypyc::ir::{
-    ArgKind, BlockId, BranchKind, CallC, CmpKind, ErrorKind, FloatOpKind, FuncDecl, FuncIR, FuncRef, GroupIR, Literal,
-    ModuleIR, Op, Param, RType, StaticRef, Steals, ValueId, ValueKind,
+    ArgKind, BlockId, BranchKind, CallC, CmpKind, ErrorKind, FloatOpKind, FuncDecl, FuncIR,
+    FuncRef, GroupIR, Literal, ModuleIR, Op, Param, RType, StaticRef, Steals, ValueId, ValueKind,
 };
 
 // ---------------------------------------------------------------- IR helpers
 
 fn param(name: &str, rtype: RType) -> Param {
-    Param { name: name.into(), rtype, kind: ArgKind::Positional, pos_only: false }
+    Param {
+        name: name.into(),
+        rtype,
+        kind: ArgKind::Positional,
+        pos_only: false,
+    }
 }
 
 fn new_func(module: &str, name: &str, params: Vec<Param>, ret: RType, line: u32) -> FuncIR {
     let decl = FuncDecl {
-        func: FuncRef { module: module.into(), class: None, name: name.into() },
+        func: FuncRef {
+            module: module.into(),
+            class: None,
+            name: name.into(),
+        },
         params,
         ret,
         has_wrapper: name != "__top_level__",
@@ -35,8 +44,22 @@ fn new_func(module: &str, name: &str, params: Vec<Param>, ret: RType, line: u32)
     FuncIR::new(decl, format!("{module}.py"))
 }
 
-fn call_c(f: &mut FuncIR, b: BlockId, function: &str, args: Vec<ValueId>, ret: RType, error_kind: ErrorKind) -> ValueId {
-    let c = CallC { function: function.into(), args, ret: ret.clone(), error_kind, steals: Steals::None, is_borrowed: false };
+fn call_c(
+    f: &mut FuncIR,
+    b: BlockId,
+    function: &str,
+    args: Vec<ValueId>,
+    ret: RType,
+    error_kind: ErrorKind,
+) -> ValueId {
+    let c = CallC {
+        function: function.into(),
+        args,
+        ret: ret.clone(),
+        error_kind,
+        steals: Steals::None,
+        is_borrowed: false,
+    };
     f.push(b, Op::CallC(c), ret, 1)
 }
 
@@ -50,7 +73,14 @@ fn ret(f: &mut FuncIR, b: BlockId, v: ValueId) {
 
 /// `if <error or true> goto err (traceback) else goto ok`, where `err`
 /// returns the function's error value. Returns the `ok` block.
-fn check(f: &mut FuncIR, b: BlockId, v: ValueId, kind: BranchKind, negated: bool, line: u32) -> BlockId {
+fn check(
+    f: &mut FuncIR,
+    b: BlockId,
+    v: ValueId,
+    kind: BranchKind,
+    negated: bool,
+    line: u32,
+) -> BlockId {
     let err = f.new_block();
     let ok = f.new_block();
     let name = f.decl.func.name.clone();
@@ -71,16 +101,37 @@ fn check(f: &mut FuncIR, b: BlockId, v: ValueId, kind: BranchKind, negated: bool
 }
 
 fn return_none(f: &mut FuncIR, b: BlockId) {
-    let one = f.push(b, Op::LoadInt { value: 1, rtype: RType::None }, RType::None, 1);
+    let one = f.push(
+        b,
+        Op::LoadInt {
+            value: 1,
+            rtype: RType::None,
+        },
+        RType::None,
+        1,
+    );
     ret(f, b, one);
 }
 
 /// `def add(x: int, y: int) -> int: return x + y`
 fn add_func(m: &str) -> FuncIR {
-    let mut f = new_func(m, "add", vec![param("x", RType::Int), param("y", RType::Int)], RType::Int, 3);
+    let mut f = new_func(
+        m,
+        "add",
+        vec![param("x", RType::Int), param("y", RType::Int)],
+        RType::Int,
+        3,
+    );
     let (x, y) = (f.args[0], f.args[1]);
     let b0 = BlockId(0);
-    let r = call_c(&mut f, b0, "CPyTagged_Add", vec![x, y], RType::Int, ErrorKind::Magic);
+    let r = call_c(
+        &mut f,
+        b0,
+        "CPyTagged_Add",
+        vec![x, y],
+        RType::Int,
+        ErrorKind::Magic,
+    );
     let ok = check(&mut f, b0, r, BranchKind::IsError, false, 4);
     ret(&mut f, ok, r);
     f
@@ -91,8 +142,25 @@ fn positive_func(m: &str) -> FuncIR {
     let mut f = new_func(m, "positive", vec![param("x", RType::Int)], RType::Int, 6);
     let x = f.args[0];
     let b0 = BlockId(0);
-    let zero = f.push(b0, Op::LoadInt { value: 0, rtype: RType::Int }, RType::Int, 7);
-    let neg = f.push(b0, Op::ComparisonOp { op: CmpKind::Slt, lhs: x, rhs: zero }, RType::Bit, 7);
+    let zero = f.push(
+        b0,
+        Op::LoadInt {
+            value: 0,
+            rtype: RType::Int,
+        },
+        RType::Int,
+        7,
+    );
+    let neg = f.push(
+        b0,
+        Op::ComparisonOp {
+            op: CmpKind::Slt,
+            lhs: x,
+            rhs: zero,
+        },
+        RType::Bit,
+        7,
+    );
     let raise_b = f.new_block();
     let ok_b = f.new_block();
     let br = Op::Branch {
@@ -105,7 +173,10 @@ fn positive_func(m: &str) -> FuncIR {
         rare: false,
     };
     f.push(b0, br, RType::Void, 7);
-    let raise = Op::RaiseStandardError { class: "ValueError".into(), message: Some("negative".into()) };
+    let raise = Op::RaiseStandardError {
+        class: "ValueError".into(),
+        message: Some("negative".into()),
+    };
     let r = f.push(raise_b, raise, RType::Bit, 8);
     let after = check(&mut f, raise_b, r, BranchKind::Bool, true, 8);
     f.push(after, Op::Unreachable, RType::Void, 8);
@@ -119,9 +190,19 @@ fn greet_func(m: &str) -> FuncIR {
     let mut f = new_func(m, "greet", vec![param("name", RType::STR)], RType::STR, 11);
     let name = f.args[0];
     let b0 = BlockId(0);
-    let lit = Op::LoadLiteral { value: Literal::Str("héllo ☃ \"q\"\n".into()), rtype: RType::STR };
+    let lit = Op::LoadLiteral {
+        value: Literal::Str("héllo ☃ \"q\"\n".into()),
+        rtype: RType::STR,
+    };
     let s = f.push(b0, lit, RType::STR, 12);
-    let r = call_c(&mut f, b0, "PyUnicode_Concat", vec![s, name], RType::STR, ErrorKind::Magic);
+    let r = call_c(
+        &mut f,
+        b0,
+        "PyUnicode_Concat",
+        vec![s, name],
+        RType::STR,
+        ErrorKind::Magic,
+    );
     let ok = check(&mut f, b0, r, BranchKind::IsError, false, 12);
     ret(&mut f, ok, r);
     f
@@ -134,23 +215,89 @@ fn swap_func(m: &str) -> FuncIR {
     let mut f = new_func(m, "swap", vec![param("t", tin)], tout.clone(), 14);
     let t = f.args[0];
     let b0 = BlockId(0);
-    let s = f.push(b0, Op::TupleGet { src: t, index: 1, rtype: RType::STR }, RType::STR, 15);
-    let i = f.push(b0, Op::TupleGet { src: t, index: 0, rtype: RType::Int }, RType::Int, 15);
-    let r = f.push(b0, Op::TupleSet { items: vec![s, i], rtype: tout.clone() }, tout, 15);
-    f.push(b0, Op::DecRef { src: s, xdec: false }, RType::Void, 15);
-    f.push(b0, Op::DecRef { src: i, xdec: false }, RType::Void, 15);
+    let s = f.push(
+        b0,
+        Op::TupleGet {
+            src: t,
+            index: 1,
+            rtype: RType::STR,
+        },
+        RType::STR,
+        15,
+    );
+    let i = f.push(
+        b0,
+        Op::TupleGet {
+            src: t,
+            index: 0,
+            rtype: RType::Int,
+        },
+        RType::Int,
+        15,
+    );
+    let r = f.push(
+        b0,
+        Op::TupleSet {
+            items: vec![s, i],
+            rtype: tout.clone(),
+        },
+        tout,
+        15,
+    );
+    f.push(
+        b0,
+        Op::DecRef {
+            src: s,
+            xdec: false,
+        },
+        RType::Void,
+        15,
+    );
+    f.push(
+        b0,
+        Op::DecRef {
+            src: i,
+            xdec: false,
+        },
+        RType::Void,
+        15,
+    );
     ret(&mut f, b0, r);
     f
 }
 
 /// `def fma(x: float, y: float) -> float: return x * y + 0.5`
 fn fma_func(m: &str) -> FuncIR {
-    let mut f = new_func(m, "fma", vec![param("x", RType::Float), param("y", RType::Float)], RType::Float, 17);
+    let mut f = new_func(
+        m,
+        "fma",
+        vec![param("x", RType::Float), param("y", RType::Float)],
+        RType::Float,
+        17,
+    );
     let (x, y) = (f.args[0], f.args[1]);
     let b0 = BlockId(0);
-    let p = f.push(b0, Op::FloatOp { op: FloatOpKind::Mul, lhs: x, rhs: y }, RType::Float, 18);
+    let p = f.push(
+        b0,
+        Op::FloatOp {
+            op: FloatOpKind::Mul,
+            lhs: x,
+            rhs: y,
+        },
+        RType::Float,
+        18,
+    );
     let h = f.push(b0, Op::LoadFloat(0.5), RType::Float, 18);
-    let r = f.push(b0, Op::FloatOp { op: FloatOpKind::Add, lhs: p, rhs: h }, RType::Float, 18);
+    let r = f.push(
+        b0,
+        Op::FloatOp {
+            op: FloatOpKind::Add,
+            lhs: p,
+            rhs: h,
+        },
+        RType::Float,
+        18,
+    );
     ret(&mut f, b0, r);
     f
 }
@@ -172,10 +319,25 @@ fn bump_func(m: &str) -> FuncIR {
         rare: false,
     };
     f.push(b0, br, RType::Void, 20);
-    let ten = f.push(fill, Op::LoadInt { value: 10, rtype: RType::Int }, RType::Int, 20);
+    let ten = f.push(
+        fill,
+        Op::LoadInt {
+            value: 10,
+            rtype: RType::Int,
+        },
+        RType::Int,
+        20,
+    );
     f.push(fill, Op::Assign { dest: y, src: ten }, RType::Void, 20);
     goto(&mut f, fill, body);
-    let r = call_c(&mut f, body, "CPyTagged_Add", vec![x, y], RType::Int, ErrorKind::Magic);
+    let r = call_c(
+        &mut f,
+        body,
+        "CPyTagged_Add",
+        vec![x, y],
+        RType::Int,
+        ErrorKind::Magic,
+    );
     let ok = check(&mut f, body, r, BranchKind::IsError, false, 21);
     ret(&mut f, ok, r);
     f
@@ -187,7 +349,15 @@ fn to_str_func(m: &str) -> FuncIR {
     let x = f.args[0];
     let b0 = BlockId(0);
     f.push(b0, Op::IncRef(x), RType::Void, 24);
-    let r = f.push(b0, Op::Cast { src: x, rtype: RType::STR }, RType::STR, 24);
+    let r = f.push(
+        b0,
+        Op::Cast {
+            src: x,
+            rtype: RType::STR,
+        },
+        RType::STR,
+        24,
+    );
     let ok = check(&mut f, b0, r, BranchKind::IsError, false, 24);
     ret(&mut f, ok, r);
     f
@@ -197,12 +367,49 @@ fn to_str_func(m: &str) -> FuncIR {
 fn store_globals_top_level(m: &str) -> FuncIR {
     let mut f = new_func(m, "__top_level__", vec![], RType::None, 1);
     let mut b = BlockId(0);
-    let d = f.push(b, Op::LoadStatic(StaticRef::Globals(m.into())), RType::DICT, 1);
-    let k = f.push(b, Op::LoadLiteral { value: Literal::Str("answer".into()), rtype: RType::STR }, RType::STR, 1);
-    let n = f.push(b, Op::LoadInt { value: 42, rtype: RType::Int }, RType::Int, 1);
-    let boxed = f.push(b, Op::Box { src: n, rtype: RType::OBJECT }, RType::OBJECT, 1);
+    let d = f.push(
+        b,
+        Op::LoadStatic(StaticRef::Globals(m.into())),
+        RType::DICT,
+        1,
+    );
+    let k = f.push(
+        b,
+        Op::LoadLiteral {
+            value: Literal::Str("answer".into()),
+            rtype: RType::STR,
+        },
+        RType::STR,
+        1,
+    );
+    let n = f.push(
+        b,
+        Op::LoadInt {
+            value: 42,
+            rtype: RType::Int,
+        },
+        RType::Int,
+        1,
+    );
+    let boxed = f.push(
+        b,
+        Op::Box {
+            src: n,
+            rtype: RType::OBJECT,
+        },
+        RType::OBJECT,
+        1,
+    );
     b = dict_set(&mut f, b, d, k, boxed, 1);
-    f.push(b, Op::DecRef { src: boxed, xdec: false }, RType::Void, 1);
+    f.push(
+        b,
+        Op::DecRef {
+            src: boxed,
+            xdec: false,
+        },
+        RType::Void,
+        1,
+    );
     let items = vec![
         Literal::Float(1.5),
         Literal::Str("x".into()),
@@ -211,8 +418,24 @@ fn store_globals_top_level(m: &str) -> FuncIR {
         Literal::Int("12345678901234567890".into()),
     ];
     let tuple_type = RType::Object(mypyc::ir::ObjKind::Tuple);
-    let k2 = f.push(b, Op::LoadLiteral { value: Literal::Str("consts".into()), rtype: RType::STR }, RType::STR, 2);
-    let t = f.push(b, Op::LoadLiteral { value: Literal::Tuple(items), rtype: tuple_type.clone() }, tuple_type, 2);
+    let k2 = f.push(
+        b,
+        Op::LoadLiteral {
+            value: Literal::Str("consts".into()),
+            rtype: RType::STR,
+        },
+        RType::STR,
+        2,
+    );
+    let t = f.push(
+        b,
+        Op::LoadLiteral {
+            value: Literal::Tuple(items),
+            rtype: tuple_type.clone(),
+        },
+        tuple_type,
+        2,
+    );
     b = dict_set(&mut f, b, d, k2, t, 2);
     return_none(&mut f, b);
     f
@@ -220,14 +443,44 @@ fn store_globals_top_level(m: &str) -> FuncIR {
 
 /// `PyDict_SetItem(d, k, v)` with its `< 0` error check.
 fn dict_set(f: &mut FuncIR, b: BlockId, d: ValueId, k: ValueId, v: ValueId, line: u32) -> BlockId {
-    let r = call_c(f, b, "PyDict_SetItem", vec![d, k, v], RType::CInt, ErrorKind::NegInt);
-    let zero = f.push(b, Op::LoadInt { value: 0, rtype: RType::CInt }, RType::CInt, line);
-    let bad = f.push(b, Op::ComparisonOp { op: CmpKind::Slt, lhs: r, rhs: zero }, RType::Bit, line);
+    let r = call_c(
+        f,
+        b,
+        "PyDict_SetItem",
+        vec![d, k, v],
+        RType::CInt,
+        ErrorKind::NegInt,
+    );
+    let zero = f.push(
+        b,
+        Op::LoadInt {
+            value: 0,
+            rtype: RType::CInt,
+        },
+        RType::CInt,
+        line,
+    );
+    let bad = f.push(
+        b,
+        Op::ComparisonOp {
+            op: CmpKind::Slt,
+            lhs: r,
+            rhs: zero,
+        },
+        RType::Bit,
+        line,
+    );
     check(f, b, bad, BranchKind::Bool, false, line)
 }
 
 fn module(name: &str, functions: Vec<FuncIR>, top_level: FuncIR) -> ModuleIR {
-    ModuleIR { name: name.into(), source_file: format!("{name}.py"), functions, top_level, imports: vec![] }
+    ModuleIR {
+        name: name.into(),
+        source_file: format!("{name}.py"),
+        functions,
+        top_level,
+        imports: vec![],
+    }
 }
 
 fn native_group() -> GroupIR {
@@ -241,7 +494,10 @@ fn native_group() -> GroupIR {
         bump_func(m),
         to_str_func(m),
     ];
-    GroupIR { name: m.into(), modules: vec![module(m, functions, store_globals_top_level(m))] }
+    GroupIR {
+        name: m.into(),
+        modules: vec![module(m, functions, store_globals_top_level(m))],
+    }
 }
 
 // ---------------------------------------------------------------- build helpers
@@ -258,8 +514,17 @@ fn runtime_dir() -> Option<PathBuf> {
     }
 }
 
+fn uses_stub_runtime() -> bool {
+    runtime_dir().is_some_and(|d| d.ends_with("codegen_stub_rt"))
+}
+
 fn options(cache: &Path) -> BuildOptions {
-    BuildOptions { opt_level: 1, debug: false, cache_dir: Some(cache.to_path_buf()), runtime_dir: runtime_dir() }
+    BuildOptions {
+        opt_level: 1,
+        debug: false,
+        cache_dir: Some(cache.to_path_buf()),
+        runtime_dir: runtime_dir(),
+    }
 }
 
 /// A runtime cache shared by the tests of this binary (safe under concurrency).
@@ -276,7 +541,9 @@ fn python() -> PythonConfig {
 fn build(group: &GroupIR, dir: &Path, opts: &CodegenOptions) -> PathBuf {
     let out = dir.join("out");
     let ext_suffix = python().ext_suffix;
-    build_with(group, dir, opts, |g| OutputLayout::in_directory(g, &out, &ext_suffix));
+    build_with(group, dir, opts, |g| {
+        OutputLayout::in_directory(g, &out, &ext_suffix)
+    });
     out
 }
 
@@ -288,7 +555,13 @@ fn build_with(
 ) -> Vec<PathBuf> {
     let cfg = python();
     let generated = generate_group(group, opts);
-    let built = build_group(&cfg, &generated, &dir.join("build"), &layout(&generated), &options(&shared_cache()));
+    let built = build_group(
+        &cfg,
+        &generated,
+        &dir.join("build"),
+        &layout(&generated),
+        &options(&shared_cache()),
+    );
     let paths = built.unwrap_or_else(|e| panic!("build failed: {e}"));
     for p in &paths {
         assert!(p.is_file(), "{} missing", p.display());
@@ -307,7 +580,11 @@ fn run_python(dir: &Path, script: &str) -> String {
         .output()
         .expect("run python3");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "python failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "python failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
@@ -376,14 +653,43 @@ assert sys.modules["native"] is native
 print("ok")
 "#;
     assert_eq!(run_python(&out, script).trim(), "ok");
+    if uses_stub_runtime() {
+        return; // the stub does not record traceback entries
+    }
+    let tracebacks = r#"
+import native, traceback
+def frames(f, *args):
+    try:
+        f(*args)
+    except Exception as e:
+        return [(fr.name, fr.lineno, fr.filename) for fr in traceback.extract_tb(e.__traceback__)]
+    raise AssertionError("no exception")
+assert ("positive", 8, "native.py") in frames(native.positive, -1), frames(native.positive, -1)
+assert ("add", 3, "native.py") in frames(native.add, "x", 1), frames(native.add, "x", 1)
+print("ok")
+"#;
+    assert_eq!(run_python(&out, tracebacks).trim(), "ok");
 }
 
 /// `def double(x: int) -> int: return x + x` in `pkg.pa`.
 fn double_func() -> FuncIR {
-    let mut f = new_func("pkg.pa", "double", vec![param("x", RType::Int)], RType::Int, 3);
+    let mut f = new_func(
+        "pkg.pa",
+        "double",
+        vec![param("x", RType::Int)],
+        RType::Int,
+        3,
+    );
     let x = f.args[0];
     let b0 = BlockId(0);
-    let r = call_c(&mut f, b0, "CPyTagged_Add", vec![x, x], RType::Int, ErrorKind::Magic);
+    let r = call_c(
+        &mut f,
+        b0,
+        "CPyTagged_Add",
+        vec![x, x],
+        RType::Int,
+        ErrorKind::Magic,
+    );
     let ok = check(&mut f, b0, r, BranchKind::IsError, false, 4);
     ret(&mut f, ok, r);
     f
@@ -393,12 +699,42 @@ fn double_func() -> FuncIR {
 fn quad_func() -> FuncIR {
     let mut f = new_func("pb", "quad", vec![param("x", RType::Int)], RType::Int, 2);
     let x = f.args[0];
-    let double = FuncRef { module: "pkg.pa".into(), class: None, name: "double".into() };
+    let double = FuncRef {
+        module: "pkg.pa".into(),
+        class: None,
+        name: "double".into(),
+    };
     let b0 = BlockId(0);
-    let r1 = f.push(b0, Op::Call { func: double.clone(), args: vec![x], ret: RType::Int }, RType::Int, 3);
+    let r1 = f.push(
+        b0,
+        Op::Call {
+            func: double.clone(),
+            args: vec![x],
+            ret: RType::Int,
+        },
+        RType::Int,
+        3,
+    );
     let ok = check(&mut f, b0, r1, BranchKind::IsError, false, 3);
-    let r2 = f.push(ok, Op::Call { func: double, args: vec![r1], ret: RType::Int }, RType::Int, 3);
-    f.push(ok, Op::DecRef { src: r1, xdec: false }, RType::Void, 3);
+    let r2 = f.push(
+        ok,
+        Op::Call {
+            func: double,
+            args: vec![r1],
+            ret: RType::Int,
+        },
+        RType::Int,
+        3,
+    );
+    f.push(
+        ok,
+        Op::DecRef {
+            src: r1,
+            xdec: false,
+        },
+        RType::Void,
+        3,
+    );
     let ok2 = check(&mut f, ok, r2, BranchKind::IsError, false, 3);
     ret(&mut f, ok2, r2);
     f
@@ -426,13 +762,21 @@ fn multi_module_group_uses_library_and_shims() {
         ],
     };
     let generated = generate_group(&group, &CodegenOptions::default());
-    let kinds: Vec<_> = generated.extensions.iter().map(|e| (e.name.as_str(), e.kind.clone())).collect();
+    let kinds: Vec<_> = generated
+        .extensions
+        .iter()
+        .map(|e| (e.name.as_str(), e.kind.clone()))
+        .collect();
     assert_eq!(kinds[0], ("grp__mypyc", ExtensionKind::GroupLibrary));
     assert_eq!(kinds.len(), 4);
     let src = tmp.path().join("src");
     std::fs::create_dir_all(src.join("pkg")).unwrap();
     let mut group = group;
-    for (m, path) in group.modules.iter_mut().zip(["pkg/__init__.py", "pkg/pa.py", "pb.py"]) {
+    for (m, path) in group
+        .modules
+        .iter_mut()
+        .zip(["pkg/__init__.py", "pkg/pa.py", "pb.py"])
+    {
         m.source_file = src.join(path).to_string_lossy().into_owned();
     }
     let suffix = python().ext_suffix;
@@ -464,11 +808,17 @@ print("ok")
 fn failing_top_level_raises_and_leaves_no_module() {
     let tmp = tempfile::tempdir().unwrap();
     let mut top = new_func("boom", "__top_level__", vec![], RType::None, 1);
-    let raise = Op::RaiseStandardError { class: "RuntimeError".into(), message: Some("boom".into()) };
+    let raise = Op::RaiseStandardError {
+        class: "RuntimeError".into(),
+        message: Some("boom".into()),
+    };
     let r = top.push(BlockId(0), raise, RType::Bit, 2);
     let after = check(&mut top, BlockId(0), r, BranchKind::Bool, true, 2);
     top.push(after, Op::Unreachable, RType::Void, 2);
-    let group = GroupIR { name: "boom".into(), modules: vec![module("boom", vec![], top)] };
+    let group = GroupIR {
+        name: "boom".into(),
+        modules: vec![module("boom", vec![], top)],
+    };
     let out = build(&group, tmp.path(), &CodegenOptions::default());
     let script = r#"
 import sys
@@ -490,10 +840,22 @@ fn generated_c_is_deterministic() {
     let a = generate_group(&native_group(), &CodegenOptions::default());
     let b = generate_group(&native_group(), &CodegenOptions::default());
     assert_eq!(a, b);
-    let forced = CodegenOptions { force_group_library: true };
-    assert_eq!(generate_group(&native_group(), &forced), generate_group(&native_group(), &forced));
-    let text: String = a.extensions[0].files.iter().map(|f| f.contents.as_str()).collect();
-    assert!(text.contains("CPyDef_native___add(CPyTagged cpy_r_x, CPyTagged cpy_r_y)"), "{text}");
+    let forced = CodegenOptions {
+        force_group_library: true,
+    };
+    assert_eq!(
+        generate_group(&native_group(), &forced),
+        generate_group(&native_group(), &forced)
+    );
+    let text: String = a.extensions[0]
+        .files
+        .iter()
+        .map(|f| f.contents.as_str())
+        .collect();
+    assert!(
+        text.contains("CPyDef_native___add(CPyTagged cpy_r_x, CPyTagged cpy_r_y)"),
+        "{text}"
+    );
     assert!(text.contains("PyInit_native(void)"));
 }
 
@@ -506,14 +868,25 @@ fn runtime_cache_is_reused() {
     assert!(first.freshly_built);
     assert!(!first.objects.is_empty());
     assert!(first.include_dir.join("CPy.h").is_file());
-    let mtimes: Vec<_> = first.objects.iter().map(|o| std::fs::metadata(o).unwrap().modified().unwrap()).collect();
+    let mtimes: Vec<_> = first
+        .objects
+        .iter()
+        .map(|o| std::fs::metadata(o).unwrap().modified().unwrap())
+        .collect();
     let second = ensure_runtime(&cfg, &opts).expect("second runtime build");
     assert!(!second.freshly_built);
     assert_eq!(first.objects, second.objects);
-    let again: Vec<_> = second.objects.iter().map(|o| std::fs::metadata(o).unwrap().modified().unwrap()).collect();
+    let again: Vec<_> = second
+        .objects
+        .iter()
+        .map(|o| std::fs::metadata(o).unwrap().modified().unwrap())
+        .collect();
     assert_eq!(mtimes, again);
     // A different flag set is a different entry.
-    let o0 = BuildOptions { opt_level: 0, ..opts };
+    let o0 = BuildOptions {
+        opt_level: 0,
+        ..opts
+    };
     assert!(ensure_runtime(&cfg, &o0).unwrap().freshly_built);
 }
 

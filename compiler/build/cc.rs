@@ -42,7 +42,12 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { opt_level: 3, debug: false, cache_dir: None, runtime_dir: None }
+        BuildOptions {
+            opt_level: 3,
+            debug: false,
+            cache_dir: None,
+            runtime_dir: None,
+        }
     }
 }
 
@@ -57,7 +62,11 @@ impl OutputLayout {
     /// Each module's extension beside its source file (`a/b.py` ->
     /// `a/b<EXT_SUFFIX>`, a package's `a/__init__.py` -> `a/__init__<EXT_SUFFIX>`),
     /// and the group library in the directory holding the top-level package.
-    pub fn beside_sources(group: &GroupIR, generated: &GeneratedGroup, ext_suffix: &str) -> Result<OutputLayout, String> {
+    pub fn beside_sources(
+        group: &GroupIR,
+        generated: &GeneratedGroup,
+        ext_suffix: &str,
+    ) -> Result<OutputLayout, String> {
         let mut destinations = BTreeMap::new();
         let mut root: Option<PathBuf> = None;
         for m in &group.modules {
@@ -76,7 +85,10 @@ impl OutputLayout {
         for ext in &generated.extensions {
             if ext.kind == ExtensionKind::GroupLibrary {
                 let dir = root.clone().unwrap_or_default();
-                destinations.insert(ext.name.clone(), dir.join(format!("{}{ext_suffix}", ext.name)));
+                destinations.insert(
+                    ext.name.clone(),
+                    dir.join(format!("{}{ext_suffix}", ext.name)),
+                );
             }
         }
         Ok(OutputLayout { destinations })
@@ -93,7 +105,12 @@ impl OutputLayout {
                 for part in ext.name.split('.') {
                     path.push(part);
                 }
-                let file = format!("{}{ext_suffix}", path.file_name().map(|f| f.to_string_lossy()).unwrap_or_default());
+                let file = format!(
+                    "{}{ext_suffix}",
+                    path.file_name()
+                        .map(|f| f.to_string_lossy())
+                        .unwrap_or_default()
+                );
                 (ext.name.clone(), path.with_file_name(file))
             })
             .collect();
@@ -145,7 +162,12 @@ impl Messages {
 }
 
 /// A `cc::Build` configured for extension code of `cfg`.
-fn configured_build(cfg: &PythonConfig, opts: &BuildOptions, out_dir: &Path, includes: &[&Path]) -> cc::Build {
+fn configured_build(
+    cfg: &PythonConfig,
+    opts: &BuildOptions,
+    out_dir: &Path,
+    includes: &[&Path],
+) -> cc::Build {
     let triple = host_triple();
     let mut b = cc::Build::new();
     b.target(&triple)
@@ -164,7 +186,9 @@ fn configured_build(cfg: &PythonConfig, opts: &BuildOptions, out_dir: &Path, inc
         b.include(dir);
     }
     if !cfg!(target_env = "msvc") {
-        b.flag("-fvisibility=hidden").flag("-fno-strict-aliasing").flag("-fwrapv");
+        b.flag("-fvisibility=hidden")
+            .flag("-fno-strict-aliasing")
+            .flag("-fwrapv");
     }
     b
 }
@@ -186,7 +210,11 @@ pub fn compile_object(
             .into_iter()
             .next()
             .ok_or_else(|| format!("compiling {} produced no object", source.display())),
-        Err(e) => Err(format!("C compilation of {} failed: {e}\n{}", source.display(), messages.text())),
+        Err(e) => Err(format!(
+            "C compilation of {} failed: {e}\n{}",
+            source.display(),
+            messages.text()
+        )),
     }
 }
 
@@ -198,17 +226,34 @@ pub fn compile_objects(
     out_dir: &Path,
     includes: &[&Path],
 ) -> Result<Vec<PathBuf>, String> {
-    sources.par_iter().map(|s| compile_object(cfg, opts, s, out_dir, includes)).collect()
+    sources
+        .par_iter()
+        .map(|s| compile_object(cfg, opts, s, out_dir, includes))
+        .collect()
 }
 
 /// Links objects into a shared object at `output`, atomically: the file is
 /// written under a temporary name in the same directory, then renamed.
-pub fn link_shared(cfg: &PythonConfig, opts: &BuildOptions, objects: &[PathBuf], output: &Path, work_dir: &Path) -> Result<(), String> {
+pub fn link_shared(
+    cfg: &PythonConfig,
+    opts: &BuildOptions,
+    objects: &[PathBuf],
+    output: &Path,
+    work_dir: &Path,
+) -> Result<(), String> {
     let b = configured_build(cfg, opts, work_dir, &[]);
-    let tool = b.try_get_compiler().map_err(|e| format!("no C compiler: {e}"))?;
-    let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let tool = b
+        .try_get_compiler()
+        .map_err(|e| format!("no C compiler: {e}"))?;
+    let dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let file_name = output.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = output
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let mut cmd = tool.to_command();
     if cfg!(target_os = "macos") {
@@ -217,7 +262,9 @@ pub fn link_shared(cfg: &PythonConfig, opts: &BuildOptions, objects: &[PathBuf],
         cmd.arg("-shared");
     }
     cmd.args(objects).arg("-o").arg(&tmp);
-    let out = cmd.output().map_err(|e| format!("cannot run the linker: {e}"))?;
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run the linker: {e}"))?;
     if !out.status.success() {
         let _ = fs::remove_file(&tmp);
         return Err(format!(
@@ -244,7 +291,10 @@ fn extension_dir_name(ext: &GeneratedExtension) -> String {
 
 /// Writes a file unless it already holds exactly `contents`.
 fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
-    if fs::read_to_string(path).map(|old| old == contents).unwrap_or(false) {
+    if fs::read_to_string(path)
+        .map(|old| old == contents)
+        .unwrap_or(false)
+    {
         return Ok(());
     }
     fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
@@ -261,7 +311,11 @@ pub fn build_group(
     outputs: &OutputLayout,
     opts: &BuildOptions,
 ) -> Result<Vec<PathBuf>, String> {
-    let runtime = if generated.extensions.iter().any(GeneratedExtension::links_runtime) {
+    let runtime = if generated
+        .extensions
+        .iter()
+        .any(GeneratedExtension::links_runtime)
+    {
         Some(ensure_runtime(cfg, opts)?)
     } else {
         None
@@ -286,7 +340,9 @@ pub fn build_group(
         jobs.push((ext, dir, sources, dest));
     }
     jobs.par_iter()
-        .map(|(ext, dir, sources, dest)| build_extension(cfg, opts, ext, dir, sources, dest, runtime.as_ref()))
+        .map(|(ext, dir, sources, dest)| {
+            build_extension(cfg, opts, ext, dir, sources, dest, runtime.as_ref())
+        })
         .collect()
 }
 
@@ -319,9 +375,18 @@ mod tests {
 
     #[test]
     fn package_roots() {
-        assert_eq!(package_root("a.b", Path::new("/r/a/b.py"), false), PathBuf::from("/r"));
-        assert_eq!(package_root("a", Path::new("/r/a/__init__.py"), true), PathBuf::from("/r"));
-        assert_eq!(package_root("m", Path::new("/r/m.py"), false), PathBuf::from("/r"));
+        assert_eq!(
+            package_root("a.b", Path::new("/r/a/b.py"), false),
+            PathBuf::from("/r")
+        );
+        assert_eq!(
+            package_root("a", Path::new("/r/a/__init__.py"), true),
+            PathBuf::from("/r")
+        );
+        assert_eq!(
+            package_root("m", Path::new("/r/m.py"), false),
+            PathBuf::from("/r")
+        );
     }
 
     #[test]

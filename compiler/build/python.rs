@@ -37,7 +37,11 @@ impl PythonConfig {
     /// Asks `python` (a command or path) for its configuration; answers are
     /// cached per command for the life of the process.
     pub fn query(python: &str) -> Result<PythonConfig, String> {
-        if let Some(cfg) = cache().lock().map_err(|_| "python config cache poisoned")?.get(python) {
+        if let Some(cfg) = cache()
+            .lock()
+            .map_err(|_| "python config cache poisoned")?
+            .get(python)
+        {
             return Ok(cfg.clone());
         }
         let cfg = Self::run_query(python)?;
@@ -69,14 +73,22 @@ impl PythonConfig {
         let ext_suffix = lines.next().unwrap_or("").to_string();
         let version_string = lines.next().unwrap_or("").to_string();
         if include_dir.is_empty() || ext_suffix.is_empty() {
-            return Err(format!("Python interpreter '{python}' reports no INCLUDEPY/EXT_SUFFIX"));
+            return Err(format!(
+                "Python interpreter '{python}' reports no INCLUDEPY/EXT_SUFFIX"
+            ));
         }
         let mut parts = version_string.split('.').map(|p| p.parse::<u32>());
         let version = match (parts.next(), parts.next()) {
             (Some(Ok(major)), Some(Ok(minor))) => (major, minor),
             _ => return Err(format!("cannot parse Python version '{version_string}'")),
         };
-        Ok(PythonConfig { executable: python.to_string(), include_dir, ext_suffix, version, version_string })
+        Ok(PythonConfig {
+            executable: python.to_string(),
+            include_dir,
+            ext_suffix,
+            version,
+            version_string,
+        })
     }
 }
 
@@ -86,7 +98,11 @@ mod tests {
 
     #[test]
     fn parses_query_output() {
-        let cfg = PythonConfig::parse("py", "/inc/python3.11\n.cpython-311-x86_64-linux-gnu.so\n3.11.7\n").unwrap();
+        let cfg = PythonConfig::parse(
+            "py",
+            "/inc/python3.11\n.cpython-311-x86_64-linux-gnu.so\n3.11.7\n",
+        )
+        .unwrap();
         assert_eq!(cfg.version, (3, 11));
         assert_eq!(cfg.ext_suffix, ".cpython-311-x86_64-linux-gnu.so");
         assert!(PythonConfig::parse("py", "\n\n3.11.7\n").is_err());

@@ -40,14 +40,19 @@ pub struct RuntimeObjects {
 /// `override_dir` when given (its `*.c`/`*.h` files), else embedded.
 pub fn runtime_sources(override_dir: Option<&Path>) -> Result<Vec<(String, String)>, String> {
     let Some(dir) = override_dir else {
-        return Ok(embedded::LIB_RT_SOURCES.iter().map(|(n, c)| (n.to_string(), c.to_string())).collect());
+        return Ok(embedded::LIB_RT_SOURCES
+            .iter()
+            .map(|(n, c)| (n.to_string(), c.to_string()))
+            .collect());
     };
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read runtime dir {}: {e}", dir.display()))?;
+    let entries =
+        fs::read_dir(dir).map_err(|e| format!("cannot read runtime dir {}: {e}", dir.display()))?;
     let mut out = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.ends_with(".c") || name.ends_with(".h") {
-            let text = fs::read_to_string(entry.path()).map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+            let text = fs::read_to_string(entry.path())
+                .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
             out.push((name, text));
         }
     }
@@ -61,7 +66,11 @@ pub fn cache_root(explicit: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(p) = explicit {
         return Ok(p.to_path_buf());
     }
-    let non_empty = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let non_empty = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(p) = non_empty("MYPYC_CACHE_DIR") {
         return Ok(p);
     }
@@ -98,13 +107,18 @@ fn cache_key(cfg: &PythonConfig, opts: &BuildOptions, sources: &[(String, String
         data.extend_from_slice(format!("{name}\0{}\0", text.len()).as_bytes());
         data.extend_from_slice(text.as_bytes());
     }
-    format!("{:016x}{:016x}", fnv1a(&data, 0), fnv1a(&data, 0x9e37_79b9_7f4a_7c15))
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(&data, 0),
+        fnv1a(&data, 0x9e37_79b9_7f4a_7c15)
+    )
 }
 
 /// Lists the objects of a complete entry, sorted.
 fn entry_objects(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let obj_dir = dir.join("obj");
-    let entries = fs::read_dir(&obj_dir).map_err(|e| format!("cannot read {}: {e}", obj_dir.display()))?;
+    let entries =
+        fs::read_dir(&obj_dir).map_err(|e| format!("cannot read {}: {e}", obj_dir.display()))?;
     let mut objects: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
@@ -133,8 +147,12 @@ pub fn ensure_runtime(cfg: &PythonConfig, opts: &BuildOptions) -> Result<Runtime
     if entry.join("obj").is_dir() {
         return existing_entry(&entry, false);
     }
-    fs::create_dir_all(&root).map_err(|e| format!("cannot create cache dir {}: {e}", root.display()))?;
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    fs::create_dir_all(&root)
+        .map_err(|e| format!("cannot create cache dir {}: {e}", root.display()))?;
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     let tmp = root.join(format!(".tmp-{key}-{}-{nanos}", std::process::id()));
     let built = build_entry(cfg, opts, &sources, &tmp);
     if let Err(e) = built {
@@ -149,16 +167,25 @@ pub fn ensure_runtime(cfg: &PythonConfig, opts: &BuildOptions) -> Result<Runtime
                 // Another process finished first; use its entry.
                 existing_entry(&entry, false)
             } else {
-                Err(format!("cannot install runtime cache entry {}: {e}", entry.display()))
+                Err(format!(
+                    "cannot install runtime cache entry {}: {e}",
+                    entry.display()
+                ))
             }
         }
     }
 }
 
 /// Writes the sources into `dir/src` and compiles them into `dir/obj`.
-fn build_entry(cfg: &PythonConfig, opts: &BuildOptions, sources: &[(String, String)], dir: &Path) -> Result<(), String> {
+fn build_entry(
+    cfg: &PythonConfig,
+    opts: &BuildOptions,
+    sources: &[(String, String)],
+    dir: &Path,
+) -> Result<(), String> {
     let src_dir = dir.join("src");
-    fs::create_dir_all(&src_dir).map_err(|e| format!("cannot create {}: {e}", src_dir.display()))?;
+    fs::create_dir_all(&src_dir)
+        .map_err(|e| format!("cannot create {}: {e}", src_dir.display()))?;
     let mut c_files = Vec::new();
     for (name, text) in sources {
         let path = src_dir.join(name);
@@ -168,7 +195,8 @@ fn build_entry(cfg: &PythonConfig, opts: &BuildOptions, sources: &[(String, Stri
         }
     }
     let obj_dir = dir.join("obj");
-    fs::create_dir_all(&obj_dir).map_err(|e| format!("cannot create {}: {e}", obj_dir.display()))?;
+    fs::create_dir_all(&obj_dir)
+        .map_err(|e| format!("cannot create {}: {e}", obj_dir.display()))?;
     compile_objects(cfg, opts, &c_files, &obj_dir, &[&src_dir])?;
     Ok(())
 }
@@ -193,7 +221,10 @@ mod tests {
         let opts = BuildOptions::default();
         let k1 = cache_key(&cfg(), &opts, &src);
         assert_eq!(k1, cache_key(&cfg(), &opts, &src));
-        let o0 = BuildOptions { opt_level: 0, ..BuildOptions::default() };
+        let o0 = BuildOptions {
+            opt_level: 0,
+            ..BuildOptions::default()
+        };
         assert_ne!(k1, cache_key(&cfg(), &o0, &src));
         let src2 = vec![("CPy.h".to_string(), "int y;".to_string())];
         assert_ne!(k1, cache_key(&cfg(), &opts, &src2));
@@ -202,6 +233,9 @@ mod tests {
 
     #[test]
     fn explicit_cache_root_wins() {
-        assert_eq!(cache_root(Some(Path::new("/x"))).unwrap(), PathBuf::from("/x"));
+        assert_eq!(
+            cache_root(Some(Path::new("/x"))).unwrap(),
+            PathBuf::from("/x")
+        );
     }
 }

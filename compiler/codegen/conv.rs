@@ -133,7 +133,10 @@ pub fn emit_unbox(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
 /// Closes the "type is right" branch with an else branch raising TypeError.
 fn emit_type_error_else(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
     e.else_branch();
-    e.line(format!("CPy_TypeError(\"{}\", {src});", python_type_name(t)));
+    e.line(format!(
+        "CPy_TypeError(\"{}\", {src});",
+        python_type_name(t)
+    ));
     e.line(format!("{dest} = {};", error_value(t)));
     e.close("");
 }
@@ -155,7 +158,9 @@ fn emit_unbox_native_int(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
     let value = e.temp("value");
     e.open(format!("if (likely(PyLong_Check({src})))"));
     e.line(format!("int {overflow} = 0;"));
-    e.line(format!("long long {value} = PyLong_AsLongLongAndOverflow({src}, &{overflow});"));
+    e.line(format!(
+        "long long {value} = PyLong_AsLongLongAndOverflow({src}, &{overflow});"
+    ));
     let range = match native_int_range(t) {
         Some((lo, hi)) => format!(" || {value} < {lo} || {value} > {hi}"),
         None => String::new(),
@@ -182,7 +187,10 @@ fn emit_unbox_tuple(e: &mut Emitter, dest: &str, src: &str, t: &RType, items: &[
         "if (unlikely(!PyTuple_Check({src}) || PyTuple_GET_SIZE({src}) != {}))",
         items.len()
     ));
-    e.line(format!("CPy_TypeError(\"{}\", {src});", python_type_name(t)));
+    e.line(format!(
+        "CPy_TypeError(\"{}\", {src});",
+        python_type_name(t)
+    ));
     e.else_branch();
     let tmp = e.temp("tuple");
     e.line(format!("{};", declaration(t, &tmp)));
@@ -201,8 +209,16 @@ fn emit_unbox_items(e: &mut Emitter, dest: &str, src: &str, tmp: &str, items: &[
         return;
     }
     let field = format!("{tmp}.f{i}");
-    emit_unbox(e, &field, &format!("PyTuple_GET_ITEM({src}, {i})"), &items[i]);
-    e.open(format!("if (likely(!({})))", full_error_test(&field, &items[i])));
+    emit_unbox(
+        e,
+        &field,
+        &format!("PyTuple_GET_ITEM({src}, {i})"),
+        &items[i],
+    );
+    e.open(format!(
+        "if (likely(!({})))",
+        full_error_test(&field, &items[i])
+    ));
     emit_unbox_items(e, dest, src, tmp, items, i + 1);
     if i > 0 {
         e.else_branch();
@@ -224,7 +240,10 @@ pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             e.open(format!("if (likely({check}))"));
             e.line(format!("{dest} = {src};"));
             e.else_branch();
-            e.line(format!("CPy_TypeError(\"{}\", {src});", python_type_name(&boxed)));
+            e.line(format!(
+                "CPy_TypeError(\"{}\", {src});",
+                python_type_name(&boxed)
+            ));
             e.line(format!("Py_DECREF({src});"));
             e.line(format!("{dest} = NULL;"));
             e.close("");

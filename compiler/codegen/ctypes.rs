@@ -117,9 +117,13 @@ pub fn object_check(obj: &str, t: &RType) -> Option<String> {
     match t {
         RType::Object(k) => obj_kind_check(obj, *k),
         RType::None => Some(format!("{obj} == Py_None")),
-        RType::Int | RType::I64 | RType::I32 | RType::I16 | RType::U8 | RType::CInt | RType::SsizeT => {
-            Some(format!("PyLong_Check({obj})"))
-        }
+        RType::Int
+        | RType::I64
+        | RType::I32
+        | RType::I16
+        | RType::U8
+        | RType::CInt
+        | RType::SsizeT => Some(format!("PyLong_Check({obj})")),
         RType::Bool | RType::Bit => Some(format!("PyBool_Check({obj})")),
         RType::Float => Some(format!("(PyFloat_Check({obj}) || PyLong_Check({obj}))")),
         RType::Tuple(_) => Some(format!("PyTuple_Check({obj})")),
@@ -302,17 +306,32 @@ mod tests {
 
     #[test]
     fn error_values_of_tuples_fill_every_item() {
-        let t = RType::Tuple(vec![RType::Int, RType::Tuple(vec![RType::STR, RType::Float])]);
-        assert_eq!(error_value(&t), "(tuple_T2IT2OF) { CPY_INT_TAG, { NULL, -113.0 } }");
+        let t = RType::Tuple(vec![
+            RType::Int,
+            RType::Tuple(vec![RType::STR, RType::Float]),
+        ]);
+        assert_eq!(
+            error_value(&t),
+            "(tuple_T2IT2OF) { CPY_INT_TAG, { NULL, -113.0 } }"
+        );
         assert_eq!(error_test("x", &t), "x.f0 == CPY_INT_TAG");
-        assert_eq!(error_test("e", &RType::Tuple(vec![])), "e.empty_struct_error_flag");
+        assert_eq!(
+            error_test("e", &RType::Tuple(vec![])),
+            "e.empty_struct_error_flag"
+        );
     }
 
     #[test]
     fn union_names_and_checks() {
         let t = RType::Union(vec![RType::STR, RType::None]);
         assert_eq!(python_type_name(&t), "str or None");
-        assert_eq!(object_check("o", &t).as_deref(), Some("(PyUnicode_Check(o) || o == Py_None)"));
-        assert_eq!(object_check("o", &RType::Union(vec![RType::STR, RType::OBJECT])), None);
+        assert_eq!(
+            object_check("o", &t).as_deref(),
+            Some("(PyUnicode_Check(o) || o == Py_None)")
+        );
+        assert_eq!(
+            object_check("o", &RType::Union(vec![RType::STR, RType::OBJECT])),
+            None
+        );
     }
 }

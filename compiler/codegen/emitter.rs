@@ -105,6 +105,9 @@ mod tests {
         e.close("");
         assert_eq!(e.temp("t"), "__t1");
         assert_eq!(e.temp("t"), "__t2");
-        assert_eq!(e.finish(), "if (x) {\n    y = 1;\n} else {\n    y = 2;\n}\n");
+        assert_eq!(
+            e.finish(),
+            "if (x) {\n    y = 1;\n} else {\n    y = 2;\n}\n"
+        );
     }
 }

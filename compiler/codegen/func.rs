@@ -8,10 +8,18 @@
 
 use std::collections::HashSet;
 
-use crate::ir::{BranchKind, CallC, CmpKind, FloatOpKind, FuncDecl, FuncIR, Inst, IntOpKind, Op, RType, StaticRef, ValueId, ValueKind};
+use crate::ir::{
+    BranchKind, CallC, CmpKind, FloatOpKind, FuncDecl, FuncIR, Inst, IntOpKind, Op, RType,
+    StaticRef, ValueId, ValueKind,
+};
 
-use super::conv::{branch_error_condition, emit_box, emit_cast, emit_dec_ref, emit_inc_ref, emit_unbox};
-use super::ctypes::{c_double_literal, c_identifier_fragment, c_int_literal, c_string_literal, declaration, error_value};
+use super::conv::{
+    branch_error_condition, emit_box, emit_cast, emit_dec_ref, emit_inc_ref, emit_unbox,
+};
+use super::ctypes::{
+    c_double_literal, c_identifier_fragment, c_int_literal, c_string_literal, declaration,
+    error_value,
+};
 use super::emitter::Emitter;
 use super::literals::LiteralTable;
 use super::statics::{globals_static, static_name};
@@ -51,7 +59,11 @@ pub fn native_prototype(decl: &FuncDecl, param_names: &[String]) -> String {
         .zip(param_names)
         .map(|(p, n)| declaration(&p.rtype, n))
         .collect();
-    let params = if params.is_empty() { "void".to_string() } else { params.join(", ") };
+    let params = if params.is_empty() {
+        "void".to_string()
+    } else {
+        params.join(", ")
+    };
     declaration(&decl.ret, &format!("{}({params})", decl.c_native_name()))
 }
 
@@ -63,7 +75,9 @@ pub fn param_names(f: &FuncIR) -> Vec<String> {
 
 /// Parameter names for a prototype of a declaration without a body.
 pub fn decl_param_names(decl: &FuncDecl) -> Vec<String> {
-    (0..decl.params.len()).map(|i| format!("cpy_arg_{i}")).collect()
+    (0..decl.params.len())
+        .map(|i| format!("cpy_arg_{i}"))
+        .collect()
 }
 
 struct FuncEmitter<'a> {
@@ -98,7 +112,12 @@ impl FuncEmitter<'_> {
     }
 
     fn emit(&mut self) {
-        let params: Vec<String> = self.f.args.iter().map(|a| self.names[a.index()].clone()).collect();
+        let params: Vec<String> = self
+            .f
+            .args
+            .iter()
+            .map(|a| self.names[a.index()].clone())
+            .collect();
         let proto = native_prototype(&self.f.decl, &params);
         self.e.open(proto);
         self.declare_locals();
@@ -132,9 +151,24 @@ impl FuncEmitter<'_> {
                     self.e.line(format!("goto CPyL{};", b.0));
                 }
             }
-            Op::Branch { value, true_label, false_label, kind, negated, traceback, rare } => {
-                self.emit_branch(*value, *true_label, *false_label, *kind, *negated, traceback.as_ref(), *rare, next)
-            }
+            Op::Branch {
+                value,
+                true_label,
+                false_label,
+                kind,
+                negated,
+                traceback,
+                rare,
+            } => self.emit_branch(
+                *value,
+                *true_label,
+                *false_label,
+                *kind,
+                *negated,
+                traceback.as_ref(),
+                *rare,
+                next,
+            ),
             Op::Return(v) => {
                 if matches!(self.rtype(*v), RType::Void) {
                     self.e.line("return;");
@@ -145,7 +179,8 @@ impl FuncEmitter<'_> {
             Op::Unreachable => self.e.line("Py_UNREACHABLE();"),
             Op::Assign { dest, src } => {
                 if !matches!(self.rtype(*src), RType::Void) {
-                    self.e.line(format!("{} = {};", self.name(*dest), self.name(*src)));
+                    self.e
+                        .line(format!("{} = {};", self.name(*dest), self.name(*src)));
                 }
             }
             Op::LoadInt { value, rtype } => {
@@ -156,11 +191,17 @@ impl FuncEmitter<'_> {
                 self.e.line(format!("{dest} = {text};"));
             }
             Op::LoadFloat(x) => self.e.line(format!("{dest} = {};", c_double_literal(*x))),
-            Op::LoadErrorValue { rtype } => self.e.line(format!("{dest} = {};", error_value(rtype))),
-            Op::LoadLiteral { value, .. } => self.e.line(format!("{dest} = {};", self.literals.expr(value))),
+            Op::LoadErrorValue { rtype } => {
+                self.e.line(format!("{dest} = {};", error_value(rtype)))
+            }
+            Op::LoadLiteral { value, .. } => self
+                .e
+                .line(format!("{dest} = {};", self.literals.expr(value))),
             Op::LoadStatic(s) => self.e.line(format!("{dest} = {};", static_name(s))),
             Op::InitStatic { target, value } => self.emit_init_static(target, *value),
-            Op::LoadCStr(s) => self.e.line(format!("{dest} = {};", c_string_literal(s.as_bytes()))),
+            Op::LoadCStr(s) => self
+                .e
+                .line(format!("{dest} = {};", c_string_literal(s.as_bytes()))),
             Op::Call { func, args, .. } => {
                 let call = format!("CPyDef_{}({})", func.mangled(), self.arg_list(args));
                 self.emit_call(&dest, has_dest, &call);
@@ -170,14 +211,24 @@ impl FuncEmitter<'_> {
                 let t = self.rtype(*src).clone();
                 emit_box(&mut self.e, &dest, self.names[src.index()].as_str(), &t);
             }
-            Op::Unbox { src, rtype } => emit_unbox(&mut self.e, &dest, &self.names[src.index()], rtype),
-            Op::Cast { src, rtype } => emit_cast(&mut self.e, &dest, &self.names[src.index()], rtype),
+            Op::Unbox { src, rtype } => {
+                emit_unbox(&mut self.e, &dest, &self.names[src.index()], rtype)
+            }
+            Op::Cast { src, rtype } => {
+                emit_cast(&mut self.e, &dest, &self.names[src.index()], rtype)
+            }
             Op::TupleSet { items, rtype } => self.emit_tuple_set(&dest, items, rtype),
             Op::TupleGet { src, index, rtype } => {
-                self.e.line(format!("{dest} = {}.f{index};", self.name(*src)));
+                self.e
+                    .line(format!("{dest} = {}.f{index};", self.name(*src)));
                 emit_inc_ref(&mut self.e, &dest, rtype);
             }
-            Op::IntOp { op, lhs, rhs, rtype } => self.emit_int_op(&dest, *op, *lhs, *rhs, rtype),
+            Op::IntOp {
+                op,
+                lhs,
+                rhs,
+                rtype,
+            } => self.emit_int_op(&dest, *op, *lhs, *rhs, rtype),
             Op::ComparisonOp { op, lhs, rhs } => self.emit_comparison(&dest, *op, *lhs, *rhs),
             Op::FloatOp { op, lhs, rhs } => {
                 let (l, r) = (self.name(*lhs), self.name(*rhs));
@@ -192,7 +243,12 @@ impl FuncEmitter<'_> {
             }
             Op::FloatNeg(v) => self.e.line(format!("{dest} = -{};", self.name(*v))),
             Op::FloatComparisonOp { op, lhs, rhs } => {
-                let line = format!("{dest} = {} {} {};", self.name(*lhs), op.c_op(), self.name(*rhs));
+                let line = format!(
+                    "{dest} = {} {} {};",
+                    self.name(*lhs),
+                    op.c_op(),
+                    self.name(*rhs)
+                );
                 self.e.line(line);
             }
             Op::IntConvert { src, rtype } => {
@@ -224,7 +280,10 @@ impl FuncEmitter<'_> {
     }
 
     fn arg_list(&self, args: &[ValueId]) -> String {
-        args.iter().map(|a| self.name(*a)).collect::<Vec<_>>().join(", ")
+        args.iter()
+            .map(|a| self.name(*a))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn emit_call(&mut self, dest: &str, has_dest: bool, call: &str) {
@@ -258,14 +317,22 @@ impl FuncEmitter<'_> {
         emit_inc_ref(&mut self.e, dest, rtype);
     }
 
-    fn emit_int_op(&mut self, dest: &str, op: IntOpKind, lhs: ValueId, rhs: ValueId, rtype: &RType) {
+    fn emit_int_op(
+        &mut self,
+        dest: &str,
+        op: IntOpKind,
+        lhs: ValueId,
+        rhs: ValueId,
+        rtype: &RType,
+    ) {
         let (l, r) = (self.name(lhs), self.name(rhs));
         // Right shifts of tagged ints must be arithmetic: shift as signed.
-        let line = if op == IntOpKind::Shr && is_unsigned_c_type(rtype) && !matches!(rtype, RType::U8) {
-            format!("{dest} = (Py_ssize_t){l} >> {r};")
-        } else {
-            format!("{dest} = {l} {} {r};", op.c_op())
-        };
+        let line =
+            if op == IntOpKind::Shr && is_unsigned_c_type(rtype) && !matches!(rtype, RType::U8) {
+                format!("{dest} = (Py_ssize_t){l} >> {r};")
+            } else {
+                format!("{dest} = {l} {} {r};", op.c_op())
+            };
         self.e.line(line);
     }
 

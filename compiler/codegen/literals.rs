@@ -31,8 +31,12 @@ fn key(lit: &Literal) -> String {
         Literal::Int(s) => format!("i{s}"),
         Literal::Float(x) => format!("f{}", x.to_bits()),
         Literal::Complex(r, i) => format!("c{},{}", r.to_bits(), i.to_bits()),
-        Literal::Tuple(items) => format!("t({})", items.iter().map(key).collect::<Vec<_>>().join(",")),
-        Literal::FrozenSet(items) => format!("F({})", items.iter().map(key).collect::<Vec<_>>().join(",")),
+        Literal::Tuple(items) => {
+            format!("t({})", items.iter().map(key).collect::<Vec<_>>().join(","))
+        }
+        Literal::FrozenSet(items) => {
+            format!("F({})", items.iter().map(key).collect::<Vec<_>>().join(","))
+        }
         Literal::Bool(b) => format!("B{b}"),
         Literal::None => "N".into(),
         Literal::Ellipsis => "E".into(),
@@ -111,7 +115,10 @@ impl LiteralTable {
                 "{slot} = PyLong_FromString({}, NULL, 10);",
                 c_string_literal(text.as_bytes())
             )),
-            Literal::Float(x) => e.line(format!("{slot} = PyFloat_FromDouble({});", c_double_literal(*x))),
+            Literal::Float(x) => e.line(format!(
+                "{slot} = PyFloat_FromDouble({});",
+                c_double_literal(*x)
+            )),
             Literal::Complex(r, i) => e.line(format!(
                 "{slot} = PyComplex_FromDoubles({}, {});",
                 c_double_literal(*r),
@@ -122,14 +129,21 @@ impl LiteralTable {
                 if args.is_empty() {
                     e.line(format!("{slot} = PyTuple_New(0);"));
                 } else {
-                    e.line(format!("{slot} = PyTuple_Pack({}, {});", args.len(), args.join(", ")));
+                    e.line(format!(
+                        "{slot} = PyTuple_Pack({}, {});",
+                        args.len(),
+                        args.join(", ")
+                    ));
                 }
             }
             Literal::FrozenSet(items) => {
                 e.line(format!("{slot} = PyFrozenSet_New(NULL);"));
                 e.line(format!("if (unlikely({slot} == NULL)) return -1;"));
                 for item in items {
-                    e.line(format!("if (unlikely(PySet_Add({slot}, {}) < 0)) return -1;", self.expr(item)));
+                    e.line(format!(
+                        "if (unlikely(PySet_Add({slot}, {}) < 0)) return -1;",
+                        self.expr(item)
+                    ));
                 }
             }
             Literal::Bool(b) => {
@@ -164,7 +178,13 @@ mod tests {
         let mut e = Emitter::new();
         t.emit_init(&mut e);
         let c = e.finish();
-        assert!(c.contains("CPyStatics[2] = PyTuple_Pack(2, CPyStatics[0], CPyStatics[1]);"), "{c}");
-        assert!(c.contains("CPyStatics[1] = PyFloat_FromDouble((-0.0));"), "{c}");
+        assert!(
+            c.contains("CPyStatics[2] = PyTuple_Pack(2, CPyStatics[0], CPyStatics[1]);"),
+            "{c}"
+        );
+        assert!(
+            c.contains("CPyStatics[1] = PyFloat_FromDouble((-0.0));"),
+            "{c}"
+        );
     }
 }

@@ -17,7 +17,9 @@ use crate::ir::{ModuleIR, StaticRef};
 use super::ctypes::{c_string_literal, full_error_test, mangle_module};
 use super::emitter::Emitter;
 use super::literals::{LiteralTable, TABLE};
-use super::statics::{globals_static, internal_module_static, module_init_function, static_name, short_name};
+use super::statics::{
+    globals_static, internal_module_static, module_init_function, short_name, static_name,
+};
 
 /// The C function creating the literal table (idempotent).
 pub const GLOBALS_INIT: &str = "CPyGlobalsInit";
@@ -45,7 +47,9 @@ pub fn emit_module_init(m: &ModuleIR) -> String {
     e.line("{NULL, NULL, 0, NULL}");
     e.close(";");
     e.line("");
-    e.open(format!("static struct PyModuleDef CPyModuleDef_{mangled} ="));
+    e.open(format!(
+        "static struct PyModuleDef CPyModuleDef_{mangled} ="
+    ));
     e.line("PyModuleDef_HEAD_INIT,");
     e.line(format!("{},", c_string_literal(m.name.as_bytes())));
     e.line("NULL,");
@@ -65,27 +69,42 @@ fn emit_init_function(e: &mut Emitter, m: &ModuleIR) {
     let top = &m.top_level.decl;
     e.open(format!("PyObject *{}(void)", module_init_function(&m.name)));
     e.line("PyObject *modules;");
-    e.line(format!("{};", super::ctypes::declaration(&top.ret, "result")));
+    e.line(format!(
+        "{};",
+        super::ctypes::declaration(&top.ret, "result")
+    ));
     e.open(format!("if ({internal} != NULL)"));
     e.line(format!("Py_INCREF({internal});"));
     e.line(format!("return {internal};"));
     e.close("");
     e.line(format!("if ({GLOBALS_INIT}() < 0) return NULL;"));
     e.line("modules = PyImport_GetModuleDict();");
-    e.line(format!("{internal} = PyModule_Create(&CPyModuleDef_{});", mangle_module(&m.name)));
+    e.line(format!(
+        "{internal} = PyModule_Create(&CPyModuleDef_{});",
+        mangle_module(&m.name)
+    ));
     e.line(format!("if (unlikely({internal} == NULL)) return NULL;"));
     e.line(format!("{globals} = PyModule_GetDict({internal});"));
-    e.line(format!("if (unlikely(PyDict_SetItemString(modules, {name}, {internal}) < 0)) goto fail;"));
+    e.line(format!(
+        "if (unlikely(PyDict_SetItemString(modules, {name}, {internal}) < 0)) goto fail;"
+    ));
     e.line(format!("result = {}();", top.c_native_name()));
-    e.line(format!("if (unlikely({})) goto fail;", full_error_test("result", &top.ret)));
+    e.line(format!(
+        "if (unlikely({})) goto fail;",
+        full_error_test("result", &top.ret)
+    ));
     e.line(format!("Py_INCREF({internal});"));
     e.line(format!("return {internal};"));
     e.raw_line("fail: ;");
     e.open("");
     e.line("PyObject *type, *value, *traceback;");
     e.line("PyErr_Fetch(&type, &value, &traceback);");
-    e.line(format!("if (PyDict_GetItemString(modules, {name}) == {internal}) {{"));
-    e.line(format!("    if (PyDict_DelItemString(modules, {name}) < 0) PyErr_Clear();"));
+    e.line(format!(
+        "if (PyDict_GetItemString(modules, {name}) == {internal}) {{"
+    ));
+    e.line(format!(
+        "    if (PyDict_DelItemString(modules, {name}) < 0) PyErr_Clear();"
+    ));
     e.line("}");
     e.line("PyErr_Restore(type, value, traceback);");
     e.close("");
@@ -145,7 +164,10 @@ pub fn emit_group_init(
 
 fn emit_library_init(e: &mut Emitter, modules: &[ModuleIR], lib: &str) {
     e.open("static struct PyModuleDef CPyGroupModuleDef =");
-    e.line(format!("PyModuleDef_HEAD_INIT, {}, NULL, -1, NULL, NULL, NULL, NULL, NULL", c_string_literal(lib.as_bytes())));
+    e.line(format!(
+        "PyModuleDef_HEAD_INIT, {}, NULL, -1, NULL, NULL, NULL, NULL, NULL",
+        c_string_literal(lib.as_bytes())
+    ));
     e.close(";");
     e.line("");
     e.raw_line("PyMODINIT_FUNC");
@@ -161,7 +183,10 @@ fn emit_library_init(e: &mut Emitter, modules: &[ModuleIR], lib: &str) {
     for m in modules {
         let attr = capsule_attr(&m.name);
         let full = c_string_literal(format!("{lib}.{attr}").as_bytes());
-        e.line(format!("capsule = PyCapsule_New((void *){}, {full}, NULL);", module_init_function(&m.name)));
+        e.line(format!(
+            "capsule = PyCapsule_New((void *){}, {full}, NULL);",
+            module_init_function(&m.name)
+        ));
         e.line(format!(
             "if (unlikely(capsule == NULL || PyModule_AddObject(lib, {}, capsule) < 0)) goto fail;",
             c_string_literal(attr.as_bytes())

@@ -52,8 +52,14 @@ mod tests {
 
     #[test]
     fn static_names_mangle_dots() {
-        assert_eq!(static_name(&StaticRef::Globals("a.b".into())), "CPyStatic_a___b___globals");
-        assert_eq!(static_name(&StaticRef::Module("os.path".into())), "CPyModule_os___path");
+        assert_eq!(
+            static_name(&StaticRef::Globals("a.b".into())),
+            "CPyStatic_a___b___globals"
+        );
+        assert_eq!(
+            static_name(&StaticRef::Module("os.path".into())),
+            "CPyModule_os___path"
+        );
         assert_eq!(short_name("a.b.c"), "c");
         assert_eq!(short_name("m"), "m");
     }

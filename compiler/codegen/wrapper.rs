@@ -71,9 +71,16 @@ fn param_slots(params: &[Param]) -> ParamSlots {
         .collect();
     ParamSlots {
         slot,
-        names: positional.iter().chain(kwonly.iter()).map(|p| p.name.clone()).collect(),
+        names: positional
+            .iter()
+            .chain(kwonly.iter())
+            .map(|p| p.name.clone())
+            .collect(),
         num_pos,
-        num_required_pos: positional.iter().take_while(|p| p.kind == ArgKind::Positional).count(),
+        num_required_pos: positional
+            .iter()
+            .take_while(|p| p.kind == ArgKind::Positional)
+            .count(),
         num_posonly: positional.iter().take_while(|p| p.pos_only).count(),
         kwonly_required: kwonly.iter().map(|p| p.kind == ArgKind::KwOnly).collect(),
         has_star,
@@ -91,7 +98,11 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
     let total = slots.names.len() + usize::from(slots.has_star) + usize::from(slots.has_star2);
     e.line(format!("PyObject *obj[{}];", total.max(1)));
     for (i, p) in decl.params.iter().enumerate() {
-        e.line(format!("{} = {};", declaration(&p.rtype, &format!("arg_{i}")), error_value(&p.rtype)));
+        e.line(format!(
+            "{} = {};",
+            declaration(&p.rtype, &format!("arg_{i}")),
+            error_value(&p.rtype)
+        ));
     }
     e.line(format!("{};", declaration(&decl.ret, "retval")));
     e.line("PyObject *retbox;");
@@ -100,9 +111,16 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
         emit_arg_conversion(&mut e, i, p, slots.slot[i]);
     }
     let call_args: Vec<String> = (0..decl.params.len()).map(|i| format!("arg_{i}")).collect();
-    e.line(format!("retval = {}({});", decl.c_native_name(), call_args.join(", ")));
+    e.line(format!(
+        "retval = {}({});",
+        decl.c_native_name(),
+        call_args.join(", ")
+    ));
     emit_release_args(&mut e, decl);
-    e.line(format!("if (unlikely({})) return NULL;", full_error_test("retval", &decl.ret)));
+    e.line(format!(
+        "if (unlikely({})) return NULL;",
+        full_error_test("retval", &decl.ret)
+    ));
     emit_box_result(&mut e, &decl.ret);
     e.line("return retbox;");
     e.raw_line("fail: ;");
@@ -120,14 +138,28 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
 }
 
 fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
-    let mut names: Vec<String> = slots.names.iter().map(|n| c_string_literal(n.as_bytes())).collect();
+    let mut names: Vec<String> = slots
+        .names
+        .iter()
+        .map(|n| c_string_literal(n.as_bytes()))
+        .collect();
     names.push("NULL".into());
-    e.line(format!("static const char *const kwlist[] = {{{}}};", names.join(", ")));
+    e.line(format!(
+        "static const char *const kwlist[] = {{{}}};",
+        names.join(", ")
+    ));
     let kwonly_required = if slots.kwonly_required.is_empty() {
         "NULL".to_string()
     } else {
-        let flags: Vec<&str> = slots.kwonly_required.iter().map(|r| if *r { "1" } else { "0" }).collect();
-        e.line(format!("static const char kwonly_required[] = {{{}}};", flags.join(", ")));
+        let flags: Vec<&str> = slots
+            .kwonly_required
+            .iter()
+            .map(|r| if *r { "1" } else { "0" })
+            .collect();
+        e.line(format!(
+            "static const char kwonly_required[] = {{{}}};",
+            flags.join(", ")
+        ));
         "kwonly_required".to_string()
     };
     e.line(format!(
@@ -157,7 +189,10 @@ fn emit_arg_conversion(e: &mut Emitter, i: usize, p: &Param, slot: usize) {
         ArgKind::Positional | ArgKind::KwOnly => e.open(""),
     }
     emit_unbox_borrowed(e, &dest, &src, &p.rtype);
-    e.line(format!("if (unlikely({})) goto fail;", full_error_test(&dest, &p.rtype)));
+    e.line(format!(
+        "if (unlikely({})) goto fail;",
+        full_error_test(&dest, &p.rtype)
+    ));
     e.close("");
 }
 
@@ -189,7 +224,12 @@ mod tests {
     use crate::ir::FuncRef;
 
     fn param(name: &str, kind: ArgKind) -> Param {
-        Param { name: name.into(), rtype: RType::OBJECT, kind, pos_only: false }
+        Param {
+            name: name.into(),
+            rtype: RType::OBJECT,
+            kind,
+            pos_only: false,
+        }
     }
 
     #[test]
@@ -212,8 +252,17 @@ mod tests {
     #[test]
     fn wrapper_checks_types_and_adds_traceback() {
         let decl = FuncDecl {
-            func: FuncRef { module: "m".into(), class: None, name: "f".into() },
-            params: vec![Param { name: "x".into(), rtype: RType::Int, kind: ArgKind::Positional, pos_only: false }],
+            func: FuncRef {
+                module: "m".into(),
+                class: None,
+                name: "f".into(),
+            },
+            params: vec![Param {
+                name: "x".into(),
+                rtype: RType::Int,
+                kind: ArgKind::Positional,
+                pos_only: false,
+            }],
             ret: RType::STR,
             has_wrapper: true,
             line: 7,
@@ -221,7 +270,10 @@ mod tests {
         let c = emit_wrapper(&decl, "m.py");
         assert!(c.contains("PyLong_Check(obj[0])"), "{c}");
         assert!(c.contains("CPy_TypeError(\"int\", obj[0]);"), "{c}");
-        assert!(c.contains("CPy_AddTraceback(\"m.py\", \"f\", 7, CPyStatic_m___globals);"), "{c}");
+        assert!(
+            c.contains("CPy_AddTraceback(\"m.py\", \"f\", 7, CPyStatic_m___globals);"),
+            "{c}"
+        );
         assert!(c.contains("retval = CPyDef_m___f(arg_0);"), "{c}");
     }
 }
