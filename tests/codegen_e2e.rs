@@ -473,6 +473,53 @@ fn dict_set(f: &mut FuncIR, b: BlockId, d: ValueId, k: ValueId, v: ValueId, line
     check(f, b, bad, BranchKind::Bool, false, line)
 }
 
+/// `def nat(x: i64, y: u8) -> i64: return x + i64(y)`
+fn native_int_func(m: &str) -> FuncIR {
+    let params = vec![param("x", RType::I64), param("y", RType::U8)];
+    let mut f = new_func(m, "nat", params, RType::I64, 26);
+    let (x, y) = (f.args[0], f.args[1]);
+    let b0 = BlockId(0);
+    let wide = f.push(
+        b0,
+        Op::IntConvert {
+            src: y,
+            rtype: RType::I64,
+        },
+        RType::I64,
+        27,
+    );
+    let op = Op::IntOp {
+        op: mypyc::ir::IntOpKind::Add,
+        lhs: x,
+        rhs: wide,
+        rtype: RType::I64,
+    };
+    let r = f.push(b0, op, RType::I64, 27);
+    ret(&mut f, b0, r);
+    f
+}
+
+/// `def maybe(x: Optional[str]) -> Optional[str]: return x`
+fn optional_func(m: &str) -> FuncIR {
+    let t = RType::Union(vec![RType::STR, RType::None]);
+    let mut f = new_func(m, "maybe", vec![param("x", t.clone())], t, 29);
+    let x = f.args[0];
+    f.push(BlockId(0), Op::IncRef(x), RType::Void, 30);
+    ret(&mut f, BlockId(0), x);
+    f
+}
+
+/// `def nested(t: tuple[tuple[int, float], bool, tuple[()]]) -> same: return t`
+fn nested_tuple_func(m: &str) -> FuncIR {
+    let inner = RType::Tuple(vec![RType::Int, RType::Float]);
+    let t = RType::Tuple(vec![inner, RType::Bool, RType::Tuple(vec![])]);
+    let mut f = new_func(m, "nested", vec![param("t", t.clone())], t, 32);
+    let x = f.args[0];
+    f.push(BlockId(0), Op::IncRef(x), RType::Void, 33);
+    ret(&mut f, BlockId(0), x);
+    f
+}
+
 fn module(name: &str, functions: Vec<FuncIR>, top_level: FuncIR) -> ModuleIR {
     ModuleIR {
         name: name.into(),
@@ -493,6 +540,9 @@ fn native_group() -> GroupIR {
         fma_func(m),
         bump_func(m),
         to_str_func(m),
+        native_int_func(m),
+        optional_func(m),
+        nested_tuple_func(m),
     ];
     GroupIR {
         name: m.into(),
@@ -512,6 +562,10 @@ fn runtime_dir() -> Option<PathBuf> {
     } else {
         Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codegen_stub_rt"))
     }
+}
+
+fn uses_stub_runtime() -> bool {
+    runtime_dir().is_some_and(|d| d.ends_with("codegen_stub_rt"))
 }
 
 fn options(cache: &Path) -> BuildOptions {
@@ -643,12 +697,58 @@ except TypeError as e:
     assert "str object expected" in str(e), e
 else:
     raise AssertionError("no TypeError for to_str")
+assert native.nat(2 ** 62, 255) == 2 ** 62 + 255
+for bad in ((2 ** 63, 0), (0, 256), (0, -1)):
+    try:
+        native.nat(*bad)
+    except OverflowError:
+        pass
+    else:
+        raise AssertionError("no OverflowError for %r" % (bad,))
+try:
+    native.nat("1", 0)
+except TypeError as e:
+    assert "i64 object expected" in str(e), e
+else:
+    raise AssertionError("no TypeError for nat")
+assert native.maybe(None) is None and native.maybe("a") == "a"
+try:
+    native.maybe(1)
+except TypeError as e:
+    assert "str or None object expected" in str(e), e
+else:
+    raise AssertionError("no TypeError for maybe")
+assert native.nested(((10 ** 25, 2.5), True, ())) == ((10 ** 25, 2.5), True, ())
+assert native.nested(((1, 2), False, ())) == ((1, 2.0), False, ())
+for bad in (((1, "x"), True, ()), ((1, 2.0), 1, ()), ((1, 2.0), True, (1,))):
+    try:
+        native.nested(bad)
+    except TypeError:
+        pass
+    else:
+        raise AssertionError("no TypeError for nested %r" % (bad,))
 assert native.answer == 42
 assert native.consts == (1.5, "x", None, b"\0\xff", 12345678901234567890), native.consts
 assert sys.modules["native"] is native
 print("ok")
 "#;
     assert_eq!(run_python(&out, script).trim(), "ok");
+    if uses_stub_runtime() {
+        return; // the stub does not record traceback entries
+    }
+    let tracebacks = r#"
+import native, traceback
+def frames(f, *args):
+    try:
+        f(*args)
+    except Exception as e:
+        return [(fr.name, fr.lineno, fr.filename) for fr in traceback.extract_tb(e.__traceback__)]
+    raise AssertionError("no exception")
+assert ("positive", 8, "native.py") in frames(native.positive, -1), frames(native.positive, -1)
+assert ("add", 3, "native.py") in frames(native.add, "x", 1), frames(native.add, "x", 1)
+print("ok")
+"#;
+    assert_eq!(run_python(&out, tracebacks).trim(), "ok");
 }
 
 /// `def double(x: int) -> int: return x + x` in `pkg.pa`.
@@ -837,6 +937,9 @@ fn generated_c_is_deterministic() {
         "{text}"
     );
     assert!(text.contains("PyInit_native(void)"));
+    if let Some(path) = std::env::var_os("MYPYC_DUMP_C") {
+        std::fs::write(path, &text).unwrap();
+    }
 }
 
 #[test]
@@ -880,4 +983,32 @@ fn registers_are_named_after_python_locals() {
     assert_eq!(names[reg.index()], "cpy_r_total");
     assert_eq!(names[clash.index()], "cpy_r_total_1");
     assert_eq!(names[odd.index()], format!("cpy_r_r{}", odd.0));
+}
+
+#[test]
+fn unchanged_group_is_not_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let group = GroupIR {
+        name: "same".into(),
+        modules: vec![module(
+            "same",
+            vec![add_func("same")],
+            none_top_level("same"),
+        )],
+    };
+    let out = build(&group, tmp.path(), &CodegenOptions::default());
+    let so = out.join(format!("same{}", python().ext_suffix));
+    let modified = || std::fs::metadata(&so).unwrap().modified().unwrap();
+    let first = modified();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    build(&group, tmp.path(), &CodegenOptions::default());
+    assert_eq!(first, modified(), "unchanged group was relinked");
+    let mut changed = group.clone();
+    changed.modules[0].functions[0].decl.line = 99;
+    build(&changed, tmp.path(), &CodegenOptions::default());
+    assert_ne!(first, modified(), "changed group was not rebuilt");
+    assert_eq!(
+        run_python(&out, "import same; print(same.add(2, 3))").trim(),
+        "5"
+    );
 }

@@ -23,7 +23,7 @@ use crate::codegen::{ExtensionKind, GeneratedExtension, GeneratedGroup};
 use crate::ir::GroupIR;
 
 use super::python::PythonConfig;
-use super::runtime_cache::{ensure_runtime, RuntimeObjects};
+use super::runtime_cache::{content_hash, ensure_runtime, RuntimeObjects};
 
 /// C compilation options.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -302,8 +302,10 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
 
 /// Builds every extension of a generated group: writes the C into
 /// `build_dir`, compiles (in parallel) and links each extension to its
-/// destination in `outputs`. Returns the written extension paths, in the
-/// order of `generated.extensions`.
+/// destination in `outputs`. An extension whose C, flags, runtime and
+/// destination match its last build in `build_dir` (and whose output still
+/// exists) is not rebuilt. Returns the extension paths, in the order of
+/// `generated.extensions`.
 pub fn build_group(
     cfg: &PythonConfig,
     generated: &GeneratedGroup,
@@ -355,8 +357,15 @@ fn build_extension(
     dest: &Path,
     runtime: Option<&RuntimeObjects>,
 ) -> Result<PathBuf, String> {
-    let mut includes: Vec<&Path> = vec![dir];
     let runtime = runtime.filter(|_| ext.links_runtime());
+    let stamp_path = dir.join("stamp");
+    let stamp = build_stamp(cfg, opts, ext, dest, runtime);
+    let unchanged = fs::read_to_string(&stamp_path).is_ok_and(|old| old == stamp);
+    if unchanged && dest.is_file() {
+        return Ok(dest.to_path_buf());
+    }
+    let _ = fs::remove_file(&stamp_path);
+    let mut includes: Vec<&Path> = vec![dir];
     if let Some(rt) = runtime {
         includes.push(&rt.include_dir);
     }
@@ -366,7 +375,38 @@ fn build_extension(
         objects.extend(rt.objects.iter().cloned());
     }
     link_shared(cfg, opts, &objects, dest, &obj_dir)?;
+    fs::write(&stamp_path, stamp)
+        .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))?;
     Ok(dest.to_path_buf())
+}
+
+/// Identifies everything an extension's build depends on: its C, the
+/// compiler configuration, the runtime entry and the destination. When the
+/// stamp of the last build matches and the output exists, the build is skipped.
+fn build_stamp(
+    cfg: &PythonConfig,
+    opts: &BuildOptions,
+    ext: &GeneratedExtension,
+    dest: &Path,
+    runtime: Option<&RuntimeObjects>,
+) -> String {
+    let mut data = format!(
+        "{}\0{}\0{}\0{}\0{}\0{}\0",
+        cfg.include_dir,
+        cfg.version_string,
+        opts.opt_level,
+        opts.debug,
+        dest.display(),
+        runtime
+            .map(|r| r.dir.display().to_string())
+            .unwrap_or_default()
+    )
+    .into_bytes();
+    for f in &ext.files {
+        data.extend_from_slice(format!("{}\0{}\0", f.name, f.contents.len()).as_bytes());
+        data.extend_from_slice(f.contents.as_bytes());
+    }
+    content_hash(&data)
 }
 
 #[cfg(test)]

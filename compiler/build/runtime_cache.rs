@@ -93,6 +93,15 @@ fn fnv1a(data: &[u8], seed: u64) -> u64 {
     h
 }
 
+/// A 128-bit content hash as 32 hex digits (two FNV-1a passes).
+pub fn content_hash(data: &[u8]) -> String {
+    format!(
+        "{:016x}{:016x}",
+        fnv1a(data, 0),
+        fnv1a(data, 0x9e37_79b9_7f4a_7c15)
+    )
+}
+
 /// The cache key of a runtime build.
 fn cache_key(cfg: &PythonConfig, opts: &BuildOptions, sources: &[(String, String)]) -> String {
     let mut data = Vec::new();
@@ -107,11 +116,7 @@ fn cache_key(cfg: &PythonConfig, opts: &BuildOptions, sources: &[(String, String
         data.extend_from_slice(format!("{name}\0{}\0", text.len()).as_bytes());
         data.extend_from_slice(text.as_bytes());
     }
-    format!(
-        "{:016x}{:016x}",
-        fnv1a(&data, 0),
-        fnv1a(&data, 0x9e37_79b9_7f4a_7c15)
-    )
+    content_hash(&data)
 }
 
 /// Lists the objects of a complete entry, sorted.

@@ -104,23 +104,31 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
             error_value(&p.rtype)
         ));
     }
-    e.line(format!("{};", declaration(&decl.ret, "retval")));
+    let has_result = !matches!(decl.ret, RType::Void);
+    if has_result {
+        e.line(format!("{};", declaration(&decl.ret, "retval")));
+    }
     e.line("PyObject *retbox;");
     e.line("if (!CPyArg_Parse(args, nargs, kwnames, &parser, obj)) return NULL;");
     for (i, p) in decl.params.iter().enumerate() {
         emit_arg_conversion(&mut e, i, p, slots.slot[i]);
     }
     let call_args: Vec<String> = (0..decl.params.len()).map(|i| format!("arg_{i}")).collect();
-    e.line(format!(
-        "retval = {}({});",
-        decl.c_native_name(),
-        call_args.join(", ")
-    ));
+    let call = format!("{}({})", decl.c_native_name(), call_args.join(", "));
+    if has_result {
+        e.line(format!("retval = {call};"));
+    } else {
+        e.line(format!("{call};"));
+    }
     emit_release_args(&mut e, decl);
-    e.line(format!(
-        "if (unlikely({})) return NULL;",
-        full_error_test("retval", &decl.ret)
-    ));
+    if has_result {
+        e.line(format!(
+            "if (unlikely({})) return NULL;",
+            full_error_test("retval", &decl.ret)
+        ));
+    } else {
+        e.line("if (unlikely(PyErr_Occurred() != NULL)) return NULL;");
+    }
     emit_box_result(&mut e, &decl.ret);
     e.line("return retbox;");
     e.raw_line("fail: ;");
@@ -211,6 +219,10 @@ fn emit_box_result(e: &mut Emitter, ret: &RType) {
     match ret {
         RType::Object(_) | RType::Union(_) => e.line("retbox = retval;"),
         RType::Int => e.line("retbox = CPyTagged_StealAsObject(retval);"),
+        RType::Void => {
+            e.line("retbox = Py_None;");
+            e.line("Py_INCREF(retbox);");
+        }
         other => {
             emit_box(e, "retbox", "retval", other);
             emit_dec_ref(e, "retval", other, false);
