@@ -158,19 +158,36 @@ pub fn collect_module_symbols(
     scope::for_each_binding(&m.body, &mut |n| {
         *def_counts.entry(n.to_string()).or_default() += 1
     });
+    let count = |n: &str| def_counts.get(n).copied().unwrap_or(0);
     for stmt in &m.body {
-        if let ast::Stmt::FunctionDef(def) = stmt {
-            if def_counts.get(def.name.as_str()).copied().unwrap_or(0) > 1
-                || !def.decorator_list.is_empty()
-            {
-                continue;
-            }
-            match func_sig(m, def) {
+        match stmt {
+            ast::Stmt::FunctionDef(def) => match func_sig(m, def) {
                 Ok(sig) => {
-                    syms.symbols.insert(def.name.to_string(), Symbol::Func(sig));
+                    if count(def.name.as_str()) > 1 || !def.decorator_list.is_empty() {
+                        syms.decorated.insert(def.name.to_string(), sig);
+                    } else {
+                        syms.symbols.insert(def.name.to_string(), Symbol::Func(sig));
+                    }
                 }
                 Err(d) => errors.push(d),
+            },
+            ast::Stmt::ClassDef(c) if count(c.name.as_str()) == 1 => {
+                let mut methods = IndexMap::new();
+                for item in &c.body {
+                    if let ast::Stmt::FunctionDef(def) = item {
+                        match func_sig(m, def) {
+                            // Property setters reuse the getter's name: keep the first.
+                            Ok(sig) => {
+                                methods.entry(def.name.to_string()).or_insert(sig);
+                            }
+                            Err(d) => errors.push(d),
+                        }
+                    }
+                }
+                let info = ClassInfo { name: c.name.to_string(), methods };
+                syms.symbols.insert(c.name.to_string(), Symbol::Class(info));
             }
+            _ => {}
         }
     }
     let mut declared: IndexMap<String, Type> = IndexMap::new();
