@@ -623,3 +623,46 @@ fn transforms_are_deterministic() {
         assert_eq!(build(), first);
     }
 }
+
+#[test]
+fn self_assignment() {
+    // def f() -> None: x = g(); x = x
+    let mut b = Builder::new("f", &[], RType::None);
+    let x = b.reg("x", OBJ);
+    let v = b.call("g", &[], OBJ);
+    b.assign(x, v);
+    b.assign(x, x);
+    let n = b.none();
+    b.ret(n);
+    insta::assert_snapshot!(b.finish());
+}
+
+#[test]
+fn deleted_in_try_then_read_in_handler() {
+    // def f() -> object:
+    //     x = g()
+    //     try:
+    //         del x
+    //         h()          # may fail with x unbound
+    //         x = g()
+    //     except:
+    //         return x     # needs a check: x may be unbound here
+    //     return x
+    let mut b = Builder::new("f", &[], OBJ);
+    let x = b.reg("x", OBJ);
+    let (body, handler) = (b.block(), b.block());
+    let v = b.call("g", &[], OBJ);
+    b.assign(x, v);
+    b.goto(body);
+    b.f.block_mut(body).error_handler = Some(handler);
+    b.at(body);
+    let e = b.op(Op::LoadErrorValue { rtype: OBJ }, OBJ);
+    b.assign(x, e);
+    b.call("h", &[], RType::None);
+    let w = b.call("g", &[], OBJ);
+    b.assign(x, w);
+    b.ret(x);
+    b.at(handler);
+    b.ret(x);
+    insta::assert_snapshot!(b.finish());
+}

@@ -42,8 +42,9 @@ impl Analysis for Borrowed {
     }
 
     fn transfer(&self, _f: &FuncIR, inst: &Inst, gk: &mut GenKill) {
-        if let Op::Assign { dest, .. } = &inst.op {
-            if self.initial.contains_value(*dest) {
+        if let Op::Assign { dest, src } = &inst.op {
+            // `x = x` leaves the reference where it was.
+            if self.initial.contains_value(*dest) && dest != src {
                 gk.kill(*dest);
             }
         }

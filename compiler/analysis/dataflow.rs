@@ -11,6 +11,12 @@
 //! States are `BitSet`s over value indices; "before" and "after" always
 //! mean program order (before/after the op executes), whatever the
 //! direction of the analysis.
+//!
+//! Implicit exception edges (`Cfg::handler`, before the exception
+//! transform): any op of a block with a handler may fail, so the state
+//! before *each* op flows to the handler. Forward, the handler's input
+//! joins those states; backward, the handler's entry state is joined into
+//! the state before each op of the block.
 
 use std::collections::VecDeque;
 
@@ -93,6 +99,8 @@ pub struct Results<A> {
     pub entry: Vec<BitSet>,
     /// State after the last op of each block.
     pub exit: Vec<BitSet>,
+    /// Implicit handler of each block (see `Cfg::handler`).
+    handler: Vec<Option<BlockId>>,
 }
 
 /// The states around one op.
@@ -120,83 +128,182 @@ fn block_effect<A: Analysis>(a: &A, f: &FuncIR, b: BlockId) -> GenKill {
     total
 }
 
+/// `acc = acc JOIN state`, where `None` is the neutral element.
+fn join_into(join: Join, acc: &mut Option<BitSet>, state: &BitSet) {
+    match acc {
+        None => *acc = Some(state.clone()),
+        Some(a) => {
+            match join {
+                Join::Union => a.union_with(state),
+                Join::Intersection => a.intersect_with(state),
+            };
+        }
+    }
+}
+
+/// The join of the states before each op of `b` (forward analyses): what
+/// flows to the block's handler.
+fn exceptional_exit<A: Analysis>(a: &A, f: &FuncIR, b: BlockId, entry: &BitSet) -> BitSet {
+    let mut state = entry.clone();
+    let mut acc = None;
+    for inst in &f.block(b).insts {
+        join_into(a.join(), &mut acc, &state);
+        op_effect(a, f, inst).apply(&mut state);
+    }
+    acc.unwrap_or(state)
+}
+
+/// The entry state of `b` (backward analyses) when each op may also jump
+/// to a handler whose entry state is `handler_entry`.
+fn entry_with_handler<A: Analysis>(
+    a: &A,
+    f: &FuncIR,
+    b: BlockId,
+    exit: &BitSet,
+    handler_entry: &BitSet,
+) -> BitSet {
+    let mut state = exit.clone();
+    for inst in f.block(b).insts.iter().rev() {
+        op_effect(a, f, inst).apply(&mut state);
+        let mut acc = Some(state);
+        join_into(a.join(), &mut acc, handler_entry);
+        state = acc.unwrap_or_else(|| handler_entry.clone());
+    }
+    state
+}
+
+/// Mutable fixpoint state of `run`.
+struct Solver<'a, A> {
+    f: &'a FuncIR,
+    cfg: &'a Cfg,
+    analysis: &'a A,
+    effects: Vec<GenKill>,
+    boundary: BitSet,
+    /// Program-order states at block entry and exit.
+    entry: Vec<BitSet>,
+    exit: Vec<BitSet>,
+    /// Forward: what each block sends to its handler.
+    exceptional: Vec<BitSet>,
+    queue: VecDeque<BlockId>,
+    queued: Vec<bool>,
+}
+
+impl<A: Analysis> Solver<'_, A> {
+    fn enqueue(&mut self, b: BlockId) {
+        if !self.queued[b.index()] {
+            self.queued[b.index()] = true;
+            self.queue.push_back(b);
+        }
+    }
+
+    fn visit_forward(&mut self, b: BlockId) {
+        let i = b.index();
+        let join = self.analysis.join();
+        let mut acc = None;
+        if b == self.f.entry
+            || (self.cfg.preds[i].is_empty() && self.cfg.handler_users[i].is_empty())
+        {
+            acc = Some(self.boundary.clone());
+        }
+        for p in &self.cfg.preds[i] {
+            join_into(join, &mut acc, &self.exit[p.index()]);
+        }
+        for u in &self.cfg.handler_users[i] {
+            join_into(join, &mut acc, &self.exceptional[u.index()]);
+        }
+        let state = acc.unwrap_or_else(|| self.boundary.clone());
+        let mut out = state.clone();
+        self.effects[i].apply(&mut out);
+        if let Some(h) = self.cfg.handler[i] {
+            let exc = exceptional_exit(self.analysis, self.f, b, &state);
+            if exc != self.exceptional[i] {
+                self.exceptional[i] = exc;
+                self.enqueue(h);
+            }
+        }
+        self.entry[i] = state;
+        if out != self.exit[i] {
+            self.exit[i] = out;
+            for s in self.cfg.succs[i].clone() {
+                self.enqueue(s);
+            }
+        }
+    }
+
+    fn visit_backward(&mut self, b: BlockId) {
+        let i = b.index();
+        let join = self.analysis.join();
+        let mut acc = None;
+        for s in &self.cfg.succs[i] {
+            join_into(join, &mut acc, &self.entry[s.index()]);
+        }
+        let state = acc.unwrap_or_else(|| self.boundary.clone());
+        let new_entry = match self.cfg.handler[i] {
+            Some(h) => entry_with_handler(self.analysis, self.f, b, &state, &self.entry[h.index()]),
+            None => {
+                let mut e = state.clone();
+                self.effects[i].apply(&mut e);
+                e
+            }
+        };
+        self.exit[i] = state;
+        if new_entry != self.entry[i] {
+            self.entry[i] = new_entry;
+            let inputs: Vec<BlockId> = self.cfg.preds[i]
+                .iter()
+                .chain(&self.cfg.handler_users[i])
+                .copied()
+                .collect();
+            for p in inputs {
+                self.enqueue(p);
+            }
+        }
+    }
+}
+
 /// Run `analysis` over `f` with the block graph `cfg` to a fixpoint.
 pub fn run<A: Analysis>(f: &FuncIR, cfg: &Cfg, analysis: A) -> Results<A> {
     let n = f.blocks.len();
     let domain = f.values.len();
-    let effects: Vec<GenKill> = f
-        .block_ids()
-        .map(|b| block_effect(&analysis, f, b))
-        .collect();
-    let boundary = analysis.boundary(f);
     let initial = match analysis.join() {
         Join::Union => BitSet::new(domain),
         Join::Intersection => BitSet::full(domain),
     };
     let forward = analysis.direction() == Direction::Forward;
-    // `flow_in` is the state where flow enters a block (entry for forward,
-    // exit for backward); `flow_out` where it leaves.
-    let mut flow_in = vec![initial.clone(); n];
-    let mut flow_out = vec![initial; n];
-    let (inputs, outputs) = if forward {
-        (&cfg.preds, &cfg.succs)
-    } else {
-        (&cfg.succs, &cfg.preds)
-    };
-    let mut queue: VecDeque<BlockId> = if forward {
+    let queue: VecDeque<BlockId> = if forward {
         f.block_ids().collect()
     } else {
         (0..n as u32).rev().map(BlockId).collect()
     };
-    let mut queued = vec![true; n];
-    while let Some(b) = queue.pop_front() {
-        queued[b.index()] = false;
-        let srcs = &inputs[b.index()];
-        let is_start = if forward {
-            b == f.entry
+    let mut solver = Solver {
+        f,
+        cfg,
+        analysis: &analysis,
+        effects: f
+            .block_ids()
+            .map(|b| block_effect(&analysis, f, b))
+            .collect(),
+        boundary: analysis.boundary(f),
+        entry: vec![initial.clone(); n],
+        exit: vec![initial.clone(); n],
+        exceptional: vec![initial; n],
+        queue,
+        queued: vec![true; n],
+    };
+    while let Some(b) = solver.queue.pop_front() {
+        solver.queued[b.index()] = false;
+        if forward {
+            solver.visit_forward(b);
         } else {
-            srcs.is_empty()
-        };
-        let mut state: Option<BitSet> = if is_start || srcs.is_empty() {
-            Some(boundary.clone())
-        } else {
-            None
-        };
-        for s in srcs {
-            let out = &flow_out[s.index()];
-            match state.as_mut() {
-                None => state = Some(out.clone()),
-                Some(st) => {
-                    match analysis.join() {
-                        Join::Union => st.union_with(out),
-                        Join::Intersection => st.intersect_with(out),
-                    };
-                }
-            }
-        }
-        let state = state.unwrap_or_else(|| boundary.clone());
-        let mut out = state.clone();
-        effects[b.index()].apply(&mut out);
-        flow_in[b.index()] = state;
-        if out != flow_out[b.index()] {
-            flow_out[b.index()] = out;
-            for &s in &outputs[b.index()] {
-                if !queued[s.index()] {
-                    queued[s.index()] = true;
-                    queue.push_back(s);
-                }
-            }
+            solver.visit_backward(b);
         }
     }
-    let (entry, exit) = if forward {
-        (flow_in, flow_out)
-    } else {
-        (flow_out, flow_in)
-    };
+    let (entry, exit) = (solver.entry, solver.exit);
     Results {
         analysis,
         entry,
         exit,
+        handler: cfg.handler.clone(),
     }
 }
 
@@ -228,10 +335,21 @@ impl<A: Analysis> Results<A> {
                 }
             }
             Direction::Backward => {
+                let handler_entry = self
+                    .handler
+                    .get(b.index())
+                    .copied()
+                    .flatten()
+                    .map(|h| &self.entry[h.index()]);
                 let mut state = self.exit[b.index()].clone();
                 for inst in insts.iter().rev() {
                     let after = state.clone();
                     op_effect(&self.analysis, f, inst).apply(&mut state);
+                    if let Some(h) = handler_entry {
+                        let mut acc = Some(state);
+                        join_into(self.analysis.join(), &mut acc, h);
+                        state = acc.unwrap_or_else(|| h.clone());
+                    }
                     states.push(OpState {
                         before: state.clone(),
                         after,

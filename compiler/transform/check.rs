@@ -11,7 +11,9 @@
 //! stealing a borrowed value without `inc_ref`), a `dec_ref` of an
 //! undefined register, a read of a released value or an undefined register,
 //! an owned reference overwritten by an assignment or a redefinition (leak),
-//! and owned references remaining at `return` (leak).
+//! owned references remaining at `return` (leak), and owned references that
+//! are not live into the next block (leak, also on paths that never return;
+//! liveness of the checked IR counts `dec_ref` as a use).
 //!
 //! The true edge of `is_error(v)` means `v` holds no reference; a test of a
 //! register follows the one edge its definedness selects, and branches on
@@ -21,7 +23,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::ValueFacts;
+use crate::analysis::{analyze_liveness, BitSet, Cfg, ErrorEdges, ValueFacts};
 use crate::ir::pprint::name_of;
 use crate::ir::{BlockId, BranchKind, FuncIR, Inst, Op, ValueId, ValueKind};
 
@@ -42,6 +44,8 @@ struct Checker<'a> {
     f: &'a FuncIR,
     facts: ValueFacts,
     immediates: BTreeMap<ValueId, i64>,
+    /// Values live into each block of the checked function.
+    live_in: Vec<BitSet>,
     errors: BTreeSet<String>,
 }
 
@@ -182,6 +186,10 @@ impl Checker<'_> {
             }
             _ => {}
         }
+        if matches!(inst.op, Op::Assign { dest, src } if dest == src) {
+            // `x = x` moves nothing.
+            return;
+        }
         for v in inst.op.stolen() {
             if self.tracked(v) && !st.undefined.contains(&v) {
                 self.release(st, v, at, "steal");
@@ -270,7 +278,26 @@ impl Checker<'_> {
         }
     }
 
+    /// An owned reference that is never used again (not even released)
+    /// has leaked; this also catches leaks on paths that never return.
+    fn check_entry(&mut self, b: BlockId, st: &State) {
+        let live = &self.live_in[b.index()];
+        let leaked: Vec<ValueId> = st
+            .owned
+            .keys()
+            .copied()
+            .filter(|v| !live.contains_value(*v))
+            .collect();
+        for v in leaked {
+            self.error(
+                (b, 0),
+                format!("leak: {} owned but never used again", self.name(v)),
+            );
+        }
+    }
+
     fn run_block(&mut self, b: BlockId, mut st: State) -> Vec<(BlockId, State)> {
+        self.check_entry(b, &st);
         let insts = &self.f.block(b).insts;
         for (i, inst) in insts.iter().enumerate() {
             if inst.op.is_control() {
@@ -293,10 +320,12 @@ pub fn check_refcounts(f: &FuncIR) -> Result<(), Vec<String>> {
             immediates.insert(inst.result, value);
         }
     }
+    let live = analyze_liveness(f, &Cfg::new(f, ErrorEdges::Ignore));
     let mut checker = Checker {
         f,
         facts,
         immediates,
+        live_in: live.entry,
         errors: BTreeSet::new(),
     };
     let mut start = State::default();

@@ -122,7 +122,13 @@ impl Emitter<'_> {
         let pre_borrow = &borrowed.before;
         let pre_defined = (&defined.0.before, &defined.1.before);
         let post_defined = (&defined.0.after, &defined.1.after);
-        let stolen = inst.op.stolen();
+        // `x = x` moves nothing: treat it as a plain read of `x`.
+        let self_assign = matches!(inst.op, Op::Assign { dest, src } if dest == src);
+        let stolen = if self_assign {
+            vec![]
+        } else {
+            inst.op.stolen()
+        };
         for (j, &src) in stolen.iter().enumerate() {
             if post_live.contains_value(src)
                 || pre_borrow.contains_value(src)
@@ -135,7 +141,7 @@ impl Emitter<'_> {
             Op::Assign { dest, .. } => *dest,
             _ => inst.result,
         };
-        let is_assign = matches!(inst.op, Op::Assign { .. });
+        let is_assign = matches!(inst.op, Op::Assign { .. }) && !self_assign;
         if is_assign && !pre_borrow.contains_value(dest) && pre_live.contains_value(dest) {
             self.dec_ref(dest, pre_defined);
         }
@@ -154,7 +160,8 @@ impl Emitter<'_> {
                 self.dec_ref(src, post_defined);
             }
         }
-        if self.f.rtype(dest) != &RType::Void
+        if !self_assign
+            && self.f.rtype(dest) != &RType::Void
             && !post_live.contains_value(dest)
             && !inst.op.is_borrowed()
         {
