@@ -25,7 +25,83 @@ static PyObject *cpy_calculate_metaclass(PyObject *meta, PyObject *bases) {
     return winner;
 }
 
-PyObject *CPyClass_Create(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta) {
+static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta);
+
+/* PEP 560: replace bases that define __mro_entries__ by the classes it
+ * returns. New ref to the resolved tuple (the same tuple, increfed, when
+ * nothing changed), NULL on error. */
+static PyObject *cpy_resolve_bases(PyObject *bases) {
+    Py_ssize_t n = PyTuple_GET_SIZE(bases);
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    int changed = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *base = PyTuple_GET_ITEM(bases, i);
+        PyObject *meth = NULL;
+        if (!PyType_Check(base)) {
+            meth = PyObject_GetAttrString(base, "__mro_entries__");
+            if (meth == NULL) {
+                if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                    Py_DECREF(out);
+                    return NULL;
+                }
+                PyErr_Clear();
+            }
+        }
+        if (meth == NULL) {
+            if (PyList_Append(out, base) < 0) {
+                Py_DECREF(out);
+                return NULL;
+            }
+            continue;
+        }
+        PyObject *entries = PyObject_CallOneArg(meth, bases);
+        Py_DECREF(meth);
+        if (entries == NULL || !PyTuple_Check(entries)) {
+            if (entries != NULL) {
+                PyErr_SetString(PyExc_TypeError, "__mro_entries__ must return a tuple");
+                Py_DECREF(entries);
+            }
+            Py_DECREF(out);
+            return NULL;
+        }
+        changed = 1;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(entries); j++) {
+            if (PyList_Append(out, PyTuple_GET_ITEM(entries, j)) < 0) {
+                Py_DECREF(entries);
+                Py_DECREF(out);
+                return NULL;
+            }
+        }
+        Py_DECREF(entries);
+    }
+    if (!changed) {
+        Py_DECREF(out);
+        Py_INCREF(bases);
+        return bases;
+    }
+    PyObject *t = PyList_AsTuple(out);
+    Py_DECREF(out);
+    return t;
+}
+
+PyObject *CPyClass_Create(PyObject *name, PyObject *orig_bases, PyObject *ns, PyObject *meta) {
+    PyObject *bases = cpy_resolve_bases(orig_bases);
+    if (bases == NULL) {
+        return NULL;
+    }
+    if (bases != orig_bases && PyDict_SetItemString(ns, "__orig_bases__", orig_bases) < 0) {
+        Py_DECREF(bases);
+        return NULL;
+    }
+    PyObject *cls = cpy_create_class(name, bases, ns, meta);
+    Py_DECREF(bases);
+    return cls;
+}
+
+static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta) {
     PyObject *m = meta;
     if (m == NULL || m == Py_None) {
         m = (PyObject *)&PyType_Type;

@@ -31,50 +31,26 @@ impl<'a> IrBuilder<'a> {
 
     /// A `def` statement in module, class or function scope.
     pub fn function_def_stmt(&mut self, d: &ast::StmtFunctionDef) {
-        if let Some((_, _)) = &self.class_ns {
-            let class = self.class_being_built.clone().unwrap_or_default();
-            let n = self
-                .method_defs
-                .iter()
-                .filter(|m| **m == d.name.as_str())
-                .count();
-            self.method_defs.push(d.name.to_string());
-            let name = if n == 0 {
-                d.name.to_string()
-            } else {
-                format!("{}__{}", d.name, n)
-            };
-            let decorators = self.eval_decorators(&d.decorator_list);
-            let func = FuncRef {
-                module: self.module.name.clone(),
-                class: Some(class),
-                name,
-            };
-            let f = self.b.add(Op::FuncObject(func), RType::OBJECT);
-            let v = if decorators.is_empty() {
-                self.b.prim_named("generic.instance_method", &[f])
-            } else {
-                self.apply_decorators(decorators, f)
-            };
-            self.bind_name(d.name.as_str(), v);
-            return;
-        }
-        if !self.is_top_level {
+        let in_class = self.class_ns.is_some();
+        if !in_class && !self.is_top_level {
             self.unsupported(d, "nested function");
             return;
         }
-        if d.decorator_list.is_empty() {
+        let name = crate::semanal::def_key(&self.method_defs, d.name.as_str());
+        self.method_defs.push(d.name.to_string());
+        if !in_class && self.module.func(&name).is_some() {
             // Exposed through the module's method table at init.
             return;
         }
         let decorators = self.eval_decorators(&d.decorator_list);
-        let func = FuncRef {
-            module: self.module.name.clone(),
-            class: None,
-            name: d.name.to_string(),
-        };
+        let class = if in_class { self.class_being_built.clone() } else { None };
+        let func = FuncRef { module: self.module.name.clone(), class, name };
         let f = self.b.add(Op::FuncObject(func), RType::OBJECT);
-        let v = self.apply_decorators(decorators, f);
+        let v = if in_class && decorators.is_empty() {
+            self.b.prim_named("generic.instance_method", &[f])
+        } else {
+            self.apply_decorators(decorators, f)
+        };
         self.bind_name(d.name.as_str(), v);
     }
 

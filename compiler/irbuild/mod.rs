@@ -282,88 +282,50 @@ pub fn build_module(
 ) -> Result<ModuleIR, Vec<Diagnostic>> {
     let mut errors = vec![];
     let mut functions = vec![];
-    let mut seen: Vec<&str> = vec![];
+    let mut build = |def: &ast::StmtFunctionDef, sig: &FuncSig, class: Option<&str>| {
+        match build_function(parsed, module, def, sig, class, opts) {
+            Ok(f) => functions.push(f),
+            Err(e) => errors.extend(e),
+        }
+    };
+    let mut module_defs: Vec<String> = vec![];
+    let mut class_errors = vec![];
     for stmt in &parsed.body {
         match stmt {
             ast::Stmt::FunctionDef(def) => {
-                if seen.contains(&def.name.as_str()) {
-                    errors.push(parsed.error_at(
-                        def,
-                        format!(
-                            "redefinition of function \"{}\" is not supported by this compiler yet",
-                            def.name
-                        ),
-                    ));
-                    continue;
-                }
-                seen.push(def.name.as_str());
-                let Some(sig) = module
-                    .func(def.name.as_str())
-                    .or_else(|| module.decorated.get(def.name.as_str()))
-                else {
-                    continue;
-                };
-                match build_function(parsed, module, def, sig, None, opts) {
-                    Ok(f) => functions.push(f),
-                    Err(e) => errors.extend(e),
+                let key = crate::semanal::def_key(&module_defs, def.name.as_str());
+                module_defs.push(def.name.to_string());
+                let sig = module.func(&key).or_else(|| module.decorated.get(&key));
+                if let Some(sig) = sig {
+                    build(def, sig, None);
                 }
             }
             ast::Stmt::ClassDef(c) => {
                 let Some(Symbol::Class(info)) = module.symbols.get(c.name.as_str()) else {
-                    errors.push(parsed.error_at(
-                        c,
-                        format!(
-                            "redefinition of class \"{}\" is not supported by this compiler yet",
-                            c.name
-                        ),
-                    ));
+                    let msg = format!("redefinition of class \"{}\" is not supported by this compiler yet", c.name);
+                    class_errors.push(parsed.error_at(c, msg));
                     continue;
                 };
-                let mut seen_methods: Vec<&str> = vec![];
+                let mut method_defs: Vec<String> = vec![];
                 for item in &c.body {
-                    if let ast::Stmt::FunctionDef(def) = item {
-                        if seen_methods.contains(&def.name.as_str())
-                            && def.decorator_list.is_empty()
-                        {
-                            errors.push(parsed.error_at(def, format!("redefinition of method \"{}\" is not supported by this compiler yet", def.name)));
-                            continue;
+                    let ast::Stmt::FunctionDef(def) = item else { continue };
+                    let key = crate::semanal::def_key(&method_defs, def.name.as_str());
+                    method_defs.push(def.name.to_string());
+                    // Each definition of a name (overloads, property setters)
+                    // is its own native function.
+                    match crate::semanal::func_sig(parsed, def) {
+                        Ok(mut sig) => {
+                            sig.name = key;
+                            build(def, &sig, Some(&info.name));
                         }
-                        let Some(sig) = info.methods.get(def.name.as_str()) else {
-                            continue;
-                        };
-                        if seen_methods.contains(&def.name.as_str()) {
-                            // A property setter/deleter: same name, its own function.
-                            let mut sig = sig.clone();
-                            sig.name = format!(
-                                "{}__{}",
-                                def.name,
-                                seen_methods
-                                    .iter()
-                                    .filter(|m| **m == def.name.as_str())
-                                    .count()
-                            );
-                            if let Ok(own) = crate::semanal::func_sig(parsed, def) {
-                                sig.params = own.params;
-                                sig.ret = own.ret;
-                            }
-                            match build_function(parsed, module, def, &sig, Some(&info.name), opts)
-                            {
-                                Ok(f) => functions.push(f),
-                                Err(e) => errors.extend(e),
-                            }
-                        } else {
-                            match build_function(parsed, module, def, sig, Some(&info.name), opts) {
-                                Ok(f) => functions.push(f),
-                                Err(e) => errors.extend(e),
-                            }
-                        }
-                        seen_methods.push(def.name.as_str());
+                        Err(d) => class_errors.push(d),
                     }
                 }
             }
             _ => {}
         }
     }
+    errors.extend(class_errors);
     let top_level = match build_top_level(parsed, module, opts) {
         Ok(f) => Some(f),
         Err(e) => {

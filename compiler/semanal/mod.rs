@@ -159,12 +159,17 @@ pub fn collect_module_symbols(
         *def_counts.entry(n.to_string()).or_default() += 1
     });
     let count = |n: &str| def_counts.get(n).copied().unwrap_or(0);
+    let mut defined: Vec<String> = vec![];
     for stmt in &m.body {
         match stmt {
             ast::Stmt::FunctionDef(def) => match func_sig(m, def) {
-                Ok(sig) => {
+                Ok(mut sig) => {
+                    let key = def_key(&defined, def.name.as_str());
+                    defined.push(def.name.to_string());
                     if count(def.name.as_str()) > 1 || !def.decorator_list.is_empty() {
-                        syms.decorated.insert(def.name.to_string(), sig);
+                        sig.name = key.clone();
+                        syms.decorated.insert(key, sig);
+                        syms.symbols.insert(def.name.to_string(), Symbol::Var(Type::Any));
                     } else {
                         syms.symbols.insert(def.name.to_string(), Symbol::Func(sig));
                     }
@@ -227,6 +232,17 @@ pub fn collect_module_symbols(
         Ok(syms)
     } else {
         Err(errors)
+    }
+}
+
+/// The native name of the next definition of `name` in a scope where
+/// `earlier` were defined before: `name` itself for the first, then
+/// `name___dupN`, so that redefinitions (overloads, property setters,
+/// conditional definitions) each get their own native function.
+pub fn def_key(earlier: &[String], name: &str) -> String {
+    match earlier.iter().filter(|n| *n == name).count() {
+        0 => name.to_string(),
+        n => format!("{name}___dup{n}"),
     }
 }
 

@@ -1,0 +1,59 @@
+//! IR snapshot tests: representative functions lowered from Python source
+//! through irbuild and the transforms, printed in the `ops.txt` format.
+//! A change in lowering shows up as a reviewed snapshot diff.
+
+use std::path::PathBuf;
+
+use mypyc::build::driver::{lower_module, transform_group, Options, SourceModule};
+use mypyc::ir::{pprint, GroupIR};
+
+fn lower(source: &str) -> String {
+    let src = SourceModule { name: "native".into(), path: PathBuf::from("native.py"), display_path: "native.py".into() };
+    let opts = Options {
+        files: vec![],
+        build_dir: PathBuf::from("build"),
+        opt_level: 0,
+        debug_level: 0,
+        strip_asserts: false,
+        verbose: false,
+        python: "python3".into(),
+    };
+    let module = lower_module(&src, source, &opts).unwrap_or_else(|e| panic!("{e:?}"));
+    let mut group = GroupIR { name: "native".into(), modules: vec![module] };
+    transform_group(&mut group);
+    group.modules[0].functions.iter().map(pprint::format_func).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn tagged_int_arithmetic_and_direct_calls() {
+    insta::assert_snapshot!(lower(
+        "def fib(n: int) -> int:\n    if n < 2:\n        return n\n    return fib(n - 1) + fib(n - 2)\n"
+    ));
+}
+
+#[test]
+fn list_loop_with_unboxed_float() {
+    insta::assert_snapshot!(lower(
+        "from typing import List\n\ndef total(xs: List[int], scale: float = 1.5) -> float:\n    s = 0\n    for x in xs:\n        s += x\n    return s * scale\n"
+    ));
+}
+
+#[test]
+fn optional_narrowing_and_generic_fallback() {
+    insta::assert_snapshot!(lower(
+        "from typing import Optional\n\ndef f(x: Optional[str]) -> int:\n    if x is None:\n        return 0\n    return len(x)\n"
+    ));
+}
+
+#[test]
+fn try_except_restores_exception_state() {
+    insta::assert_snapshot!(lower(
+        "def g(d: dict, k: str) -> int:\n    try:\n        return d[k]\n    except KeyError as e:\n        return -1\n"
+    ));
+}
+
+#[test]
+fn same_input_same_ir() {
+    let src = "def h(a: int, b: str) -> str:\n    return b * a + str(a)\n";
+    assert_eq!(lower(src), lower(src));
+}
