@@ -8,7 +8,11 @@ use mypyc::build::driver::{lower_module, transform_group, Options, SourceModule}
 use mypyc::ir::{pprint, GroupIR};
 
 fn lower(source: &str) -> String {
-    let src = SourceModule { name: "native".into(), path: PathBuf::from("native.py"), display_path: "native.py".into() };
+    let src = SourceModule {
+        name: "native".into(),
+        path: PathBuf::from("native.py"),
+        display_path: "native.py".into(),
+    };
     let opts = Options {
         files: vec![],
         build_dir: PathBuf::from("build"),
@@ -19,9 +23,17 @@ fn lower(source: &str) -> String {
         python: "python3".into(),
     };
     let module = lower_module(&src, source, &opts).unwrap_or_else(|e| panic!("{e:?}"));
-    let mut group = GroupIR { name: "native".into(), modules: vec![module] };
+    let mut group = GroupIR {
+        name: "native".into(),
+        modules: vec![module],
+    };
     transform_group(&mut group);
-    group.modules[0].functions.iter().map(pprint::format_func).collect::<Vec<_>>().join("\n")
+    group.modules[0]
+        .functions
+        .iter()
+        .map(pprint::format_func)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]

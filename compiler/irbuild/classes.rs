@@ -43,8 +43,16 @@ impl<'a> IrBuilder<'a> {
             return;
         }
         let decorators = self.eval_decorators(&d.decorator_list);
-        let class = if in_class { self.class_being_built.clone() } else { None };
-        let func = FuncRef { module: self.module.name.clone(), class, name };
+        let class = if in_class {
+            self.class_being_built.clone()
+        } else {
+            None
+        };
+        let func = FuncRef {
+            module: self.module.name.clone(),
+            class,
+            name,
+        };
         let f = self.b.add(Op::FuncObject(func), RType::OBJECT);
         let v = if in_class && decorators.is_empty() {
             self.b.prim_named("generic.instance_method", &[f])

@@ -164,7 +164,7 @@ impl<'a> IrBuilder<'a> {
                 };
                 self.fstring(&j)
             }
-            E::ListComp(lc) => self.list_comprehension(lc),
+            E::ListComp(_) | E::SetComp(_) | E::DictComp(_) => self.comprehension(e),
             E::Slice(_) => self.slice_obj(e),
             E::Starred(_) => {
                 self.unsupported(e, "star expression in this position");
@@ -295,6 +295,11 @@ impl<'a> IrBuilder<'a> {
                 self.b.coerce(r, &RType::Bool)
             }
             ast::UnaryOp::USub => {
+                if let Some(c) = const_int(&u.operand) {
+                    if c.abs() < (1i64 << 60) {
+                        return self.b.int(-c);
+                    }
+                }
                 let v = self.expr(&u.operand);
                 match self.b.rtype(v) {
                     RType::Float => self.b.add(Op::FloatNeg(v), RType::Float),
@@ -777,17 +782,48 @@ impl<'a> IrBuilder<'a> {
         self.b.prim_named("generic.build_str", &args)
     }
 
-    fn list_comprehension(&mut self, lc: &ast::ExprListComp) -> ValueId {
+    /// A list, set or dict comprehension: an empty container filled by
+    /// nested loops. Comprehension variables live in their own scope.
+    fn comprehension(&mut self, e: &ast::Expr) -> ValueId {
+        let (build, add, gens, rtype) = match e {
+            ast::Expr::ListComp(c) => (
+                "generic.build_list",
+                "generic.list_append",
+                &c.generators,
+                RType::LIST,
+            ),
+            ast::Expr::SetComp(c) => (
+                "generic.build_set",
+                "generic.set_add",
+                &c.generators,
+                RType::Object(ObjKind::Set),
+            ),
+            ast::Expr::DictComp(c) => (
+                "generic.build_dict",
+                "generic.dict_set",
+                &c.generators,
+                RType::DICT,
+            ),
+            _ => return self.b.null(),
+        };
         let n = self.b.ssize(0);
-        let list = self.b.prim_named("generic.build_list", &[n]);
-        let result = self.b.new_register(RType::LIST, None);
-        self.b.assign(result, list);
-        // Comprehension variables live in their own scope.
+        let empty = self.b.prim_named(build, &[n]);
+        let result = self.b.new_register(rtype, None);
+        self.b.assign(result, empty);
         let saved = self.b.locals.clone();
         let saved_types = self.local_types.clone();
-        self.comprehension_loops(&lc.generators, 0, &mut |this: &mut IrBuilder| {
-            let v = this.expr(&lc.elt);
-            this.b.prim_named("generic.list_append", &[result, v]);
+        self.comprehension_loops(gens, 0, &mut |this: &mut IrBuilder| {
+            let mut args = vec![result];
+            match e {
+                ast::Expr::ListComp(c) => args.push(this.expr(&c.elt)),
+                ast::Expr::SetComp(c) => args.push(this.expr(&c.elt)),
+                ast::Expr::DictComp(c) => {
+                    args.push(this.expr(&c.key));
+                    args.push(this.expr(&c.value));
+                }
+                _ => {}
+            }
+            this.b.prim_named(add, &args);
         });
         self.b.locals = saved;
         self.local_types = saved_types;

@@ -282,12 +282,13 @@ pub fn build_module(
 ) -> Result<ModuleIR, Vec<Diagnostic>> {
     let mut errors = vec![];
     let mut functions = vec![];
-    let mut build = |def: &ast::StmtFunctionDef, sig: &FuncSig, class: Option<&str>| {
-        match build_function(parsed, module, def, sig, class, opts) {
+    let mut build =
+        |def: &ast::StmtFunctionDef, sig: &FuncSig, class: Option<&str>| match build_function(
+            parsed, module, def, sig, class, opts,
+        ) {
             Ok(f) => functions.push(f),
             Err(e) => errors.extend(e),
-        }
-    };
+        };
     let mut module_defs: Vec<String> = vec![];
     let mut class_errors = vec![];
     for stmt in &parsed.body {
@@ -302,13 +303,18 @@ pub fn build_module(
             }
             ast::Stmt::ClassDef(c) => {
                 let Some(Symbol::Class(info)) = module.symbols.get(c.name.as_str()) else {
-                    let msg = format!("redefinition of class \"{}\" is not supported by this compiler yet", c.name);
+                    let msg = format!(
+                        "redefinition of class \"{}\" is not supported by this compiler yet",
+                        c.name
+                    );
                     class_errors.push(parsed.error_at(c, msg));
                     continue;
                 };
                 let mut method_defs: Vec<String> = vec![];
                 for item in &c.body {
-                    let ast::Stmt::FunctionDef(def) = item else { continue };
+                    let ast::Stmt::FunctionDef(def) = item else {
+                        continue;
+                    };
                     let key = crate::semanal::def_key(&method_defs, def.name.as_str());
                     method_defs.push(def.name.to_string());
                     // Each definition of a name (overloads, property setters)

@@ -314,6 +314,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.keep_propagating", &[], Ret::Bit, "CPy_KeepPropagating", E::False),
     p("generic.class_create", &[A::Str, A::Tuple, A::Dict, A::Obj], OBJ, "CPyClass_Create", E::Magic),
     p("generic.instance_method", &[A::Obj], OBJ, "CPy_InstanceMethod", E::Magic),
+    p("generic.set_add", &[A::Set, A::Obj], Ret::CInt, "PySet_Add", E::NegInt),
     p("generic.dict_set", &[A::Dict, A::Obj, A::Obj], Ret::CInt, "CPyDict_SetItem", E::NegInt),
     p("generic.dict_get", &[A::Dict, A::Obj], OBJ, "CPyDict_GetItem", E::Magic),
     p("generic.list_append", &[A::List, A::Obj], Ret::CInt, "CPyList_Append", E::NegInt),

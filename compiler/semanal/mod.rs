@@ -169,7 +169,8 @@ pub fn collect_module_symbols(
                     if count(def.name.as_str()) > 1 || !def.decorator_list.is_empty() {
                         sig.name = key.clone();
                         syms.decorated.insert(key, sig);
-                        syms.symbols.insert(def.name.to_string(), Symbol::Var(Type::Any));
+                        syms.symbols
+                            .insert(def.name.to_string(), Symbol::Var(Type::Any));
                     } else {
                         syms.symbols.insert(def.name.to_string(), Symbol::Func(sig));
                     }
@@ -189,7 +190,10 @@ pub fn collect_module_symbols(
                         }
                     }
                 }
-                let info = ClassInfo { name: c.name.to_string(), methods };
+                let info = ClassInfo {
+                    name: c.name.to_string(),
+                    methods,
+                };
                 syms.symbols.insert(c.name.to_string(), Symbol::Class(info));
             }
             _ => {}

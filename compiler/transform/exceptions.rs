@@ -120,7 +120,8 @@ impl Splitter<'_> {
             false_label: next,
             kind: branch_kind,
             negated,
-            traceback: Some((self.name.clone(), line)),
+            // Line 0 marks ops that re-raise an exception already traced.
+            traceback: (line > 0).then(|| (self.name.clone(), line)),
             rare: true,
         };
         self.f.push(cur, branch, RType::Void, line);
