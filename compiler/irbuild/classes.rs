@@ -33,7 +33,7 @@ impl<'a> IrBuilder<'a> {
     pub fn function_def_stmt(&mut self, d: &ast::StmtFunctionDef) {
         let in_class = self.class_ns.is_some();
         if !in_class && !self.is_top_level {
-            self.unsupported(d, "nested function");
+            self.nested_def_stmt(d);
             return;
         }
         let name = crate::semanal::def_key(&self.method_defs, d.name.as_str());

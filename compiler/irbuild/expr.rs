@@ -166,6 +166,7 @@ impl<'a> IrBuilder<'a> {
             }
             E::ListComp(_) | E::SetComp(_) | E::DictComp(_) => self.comprehension(e),
             E::Slice(_) => self.slice_obj(e),
+            E::Lambda(l) => self.lambda_expr(l),
             E::Starred(_) => {
                 self.unsupported(e, "star expression in this position");
                 self.b.null()

@@ -9,6 +9,7 @@ pub mod builder;
 pub mod classes;
 pub mod exceptions;
 pub mod expr;
+pub mod nested;
 pub mod stmt;
 
 use indexmap::IndexMap;
@@ -50,6 +51,9 @@ pub struct IrBuilder<'a> {
     pub class_being_built: Option<String>,
     /// Method names defined so far in the class body (for setters/deleters).
     pub method_defs: Vec<String>,
+    /// Functions defined inside this one (nested defs, lambdas), built here.
+    pub nested: Vec<FuncIR>,
+    pub opts: IrOptions,
 }
 
 impl<'a> IrBuilder<'a> {
@@ -139,14 +143,14 @@ fn is_constant_default(e: &ast::Expr) -> bool {
     }
 }
 
-fn build_function(
+pub fn build_function(
     parsed: &ParsedModule,
     module: &ModuleSymbols,
     def: &ast::StmtFunctionDef,
     sig: &FuncSig,
     class: Option<&str>,
     opts: &IrOptions,
-) -> Result<FuncIR, Vec<Diagnostic>> {
+) -> Result<Vec<FuncIR>, Vec<Diagnostic>> {
     let mut decl = func_decl(&module.name, sig);
     decl.func.class = class.map(|c| c.to_string());
     let local_types = infer_locals(module, sig, &def.body);
@@ -170,6 +174,8 @@ fn build_function(
         method_defs: vec![],
         opts_strip_asserts: opts.strip_asserts,
         cleanups: vec![],
+        nested: vec![],
+        opts: opts.clone(),
     };
     ib.set_line(def);
     // Defaults: an omitted argument arrives as the error value of its type.
@@ -226,7 +232,9 @@ fn build_function(
         ib.b.add(Op::Return(v), RType::Void);
     }
     if ib.b.errors.is_empty() {
-        Ok(ib.b.f)
+        let mut out = vec![ib.b.f];
+        out.extend(ib.nested);
+        Ok(out)
     } else {
         Err(ib.b.errors)
     }
@@ -236,7 +244,7 @@ fn build_top_level(
     parsed: &ParsedModule,
     module: &ModuleSymbols,
     opts: &IrOptions,
-) -> Result<FuncIR, Vec<Diagnostic>> {
+) -> Result<(FuncIR, Vec<FuncIR>), Vec<Diagnostic>> {
     let decl = FuncDecl {
         func: FuncRef {
             module: module.name.clone(),
@@ -261,6 +269,8 @@ fn build_top_level(
         method_defs: vec![],
         opts_strip_asserts: opts.strip_asserts,
         cleanups: vec![],
+        nested: vec![],
+        opts: opts.clone(),
     };
     ib.stmts(&parsed.body);
     if !ib.b.terminated() {
@@ -268,7 +278,7 @@ fn build_top_level(
         ib.b.add(Op::Return(n), RType::Void);
     }
     if ib.b.errors.is_empty() {
-        Ok(ib.b.f)
+        Ok((ib.b.f, ib.nested))
     } else {
         Err(ib.b.errors)
     }
@@ -286,7 +296,7 @@ pub fn build_module(
         |def: &ast::StmtFunctionDef, sig: &FuncSig, class: Option<&str>| match build_function(
             parsed, module, def, sig, class, opts,
         ) {
-            Ok(f) => functions.push(f),
+            Ok(fs) => functions.extend(fs),
             Err(e) => errors.extend(e),
         };
     let mut module_defs: Vec<String> = vec![];
@@ -333,7 +343,10 @@ pub fn build_module(
     }
     errors.extend(class_errors);
     let top_level = match build_top_level(parsed, module, opts) {
-        Ok(f) => Some(f),
+        Ok((f, nested)) => {
+            functions.extend(nested);
+            Some(f)
+        }
         Err(e) => {
             errors.extend(e);
             None
