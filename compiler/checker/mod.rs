@@ -353,6 +353,14 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
                     visit(n.id.as_str(), t, false);
                 }
             }
+            ast::Stmt::With(w) => {
+                // `with ... as x`: the value of __enter__() is not modelled.
+                for item in &w.items {
+                    if let Some(target) = &item.optional_vars {
+                        bind_target(target, &Type::Any, visit);
+                    }
+                }
+            }
             ast::Stmt::For(f) => {
                 let item = env.expr_type(&f.iter).iter_item();
                 bind_target(&f.target, &item, visit);
@@ -362,7 +370,6 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
             | ast::Stmt::ClassDef(_)
             | ast::Stmt::Import(_)
             | ast::Stmt::ImportFrom(_)
-            | ast::Stmt::With(_)
             | ast::Stmt::Try(_)
             | ast::Stmt::Delete(_) => {
                 let mut own = vec![];
@@ -387,10 +394,8 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
             }
             _ => {}
         }
-        if !matches!(stmt, ast::Stmt::With(_)) || true {
-            for block in scope::child_blocks(stmt) {
-                walk_typed_bindings(env, block, visit);
-            }
+        for block in scope::child_blocks(stmt) {
+            walk_typed_bindings(env, block, visit);
         }
     }
 }

@@ -419,9 +419,7 @@ impl Builder {
 
 fn union_contains(target: &RType, src: &RType) -> bool {
     match target {
-        RType::Union(items) => items
-            .iter()
-            .any(|t| t == src || (*t == RType::None && false)),
+        RType::Union(items) => items.contains(src),
         _ => false,
     }
 }

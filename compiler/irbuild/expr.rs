@@ -11,6 +11,9 @@ use crate::ir::*;
 use crate::semanal::{ParamKind, Symbol};
 use crate::types::Type;
 
+/// Evaluated call arguments: positional values and (keyword, value) pairs.
+type CallArgs = (Vec<ValueId>, Vec<(String, ValueId)>);
+
 pub fn binop_name(op: ast::Operator) -> &'static str {
     use ast::Operator as O;
     match op {
@@ -1073,7 +1076,7 @@ impl<'a> IrBuilder<'a> {
     }
 
     /// Evaluate call arguments: positional values and (name, value) keywords.
-    fn call_args(&mut self, c: &ast::ExprCall) -> Option<(Vec<ValueId>, Vec<(String, ValueId)>)> {
+    fn call_args(&mut self, c: &ast::ExprCall) -> Option<CallArgs> {
         let mut pos = vec![];
         for a in &c.args {
             if let ast::Expr::Starred(_) = a {

@@ -164,7 +164,7 @@ pub fn union(items: Vec<Type>) -> Type {
             other => flat.push(other),
         }
     }
-    if flat.iter().any(|t| *t == Type::Any) {
+    if flat.contains(&Type::Any) {
         return Type::Any;
     }
     let mut out: Vec<Type> = vec![];
@@ -175,7 +175,7 @@ pub fn union(items: Vec<Type>) -> Type {
         {
             continue;
         }
-        out.retain(|o| !(is_subtype(o, &t) && !matches!(t, Type::Object)));
+        out.retain(|o| !is_subtype(o, &t) || matches!(t, Type::Object));
         out.push(t);
     }
     match out.len() {
