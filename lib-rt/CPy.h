@@ -545,6 +545,12 @@ tuple_T3OOO CPy_GetExcInfo(void);
 /* Always 0: "an exception is already set, keep propagating it". */
 char CPy_KeepPropagating(void);
 
+/* Keyword arguments of a call with `**` unpacking: add one keyword, or
+ * every item of a mapping, to `kwargs`; a keyword given twice raises
+ * TypeError "got multiple values for keyword argument 'k'". -1 on error. */
+int CPyDict_MergeKwarg(PyObject *kwargs, PyObject *key, PyObject *value);
+int CPyDict_MergeKwargs(PyObject *kwargs, PyObject *mapping);
+
 /* ---- classes built at runtime (class_ops.c) ---- */
 /* Create a class the way a class statement does: find the metaclass (the
  * `meta` argument, or the most derived metaclass of the bases), call its

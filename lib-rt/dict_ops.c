@@ -113,3 +113,48 @@ int CPySet_Contains(PyObject *set, PyObject *key) {
     }
     return PySequence_Contains(set, key);
 }
+
+int CPyDict_MergeKwarg(PyObject *kwargs, PyObject *key, PyObject *value) {
+    int present = PyDict_Contains(kwargs, key);
+    if (present < 0) {
+        return -1;
+    }
+    if (present) {
+        PyErr_Format(PyExc_TypeError, "got multiple values for keyword argument '%U'", key);
+        return -1;
+    }
+    return PyDict_SetItem(kwargs, key, value);
+}
+
+int CPyDict_MergeKwargs(PyObject *kwargs, PyObject *mapping) {
+    PyObject *keys = PyMapping_Keys(mapping);
+    if (keys == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Format(PyExc_TypeError, "argument after ** must be a mapping, not %.200s",
+                         Py_TYPE(mapping)->tp_name);
+        }
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(keys);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *key = PyList_GET_ITEM(keys, i);
+        if (!PyUnicode_Check(key)) {
+            PyErr_SetString(PyExc_TypeError, "keywords must be strings");
+            Py_DECREF(keys);
+            return -1;
+        }
+        PyObject *value = PyObject_GetItem(mapping, key);
+        if (value == NULL) {
+            Py_DECREF(keys);
+            return -1;
+        }
+        int r = CPyDict_MergeKwarg(kwargs, key, value);
+        Py_DECREF(value);
+        if (r < 0) {
+            Py_DECREF(keys);
+            return -1;
+        }
+    }
+    Py_DECREF(keys);
+    return 0;
+}

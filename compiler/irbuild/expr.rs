@@ -1067,12 +1067,54 @@ impl<'a> IrBuilder<'a> {
             }
         }
         let name = self.b.str_lit(a.attr.as_str());
+        if has_unpacking(c) {
+            let method = self.b.prim_named("generic.getattr", &[recv, name]);
+            return self.star_call(method, c);
+        }
         let (pos, kw) = match self.call_args(c) {
             Some(x) => x,
             None => return self.b.null(),
         };
         self.set_line(c);
         self.call_method_values(recv, name, pos, kw)
+    }
+
+    /// A call with `*args` or `**kwargs` unpacking: the positional arguments
+    /// are collected into a tuple and the keywords into a dict (duplicate
+    /// keywords raise TypeError), then `PyObject_Call`.
+    fn star_call(&mut self, f: ValueId, c: &ast::ExprCall) -> ValueId {
+        let f = self.b.boxed(f);
+        let zero = self.b.ssize(0);
+        let list = self.b.prim_named("generic.build_list", &[zero]);
+        for a in &c.args {
+            match a {
+                ast::Expr::Starred(st) => {
+                    let v = self.expr(&st.value);
+                    self.b.prim_named("generic.list_extend", &[list, v]);
+                }
+                other => {
+                    let v = self.expr(other);
+                    self.b.prim_named("generic.list_append", &[list, v]);
+                }
+            }
+        }
+        let args = self.b.prim_named("generic.list_to_tuple", &[list]);
+        let zero = self.b.ssize(0);
+        let kwargs = self.b.prim_named("generic.build_dict", &[zero]);
+        for k in &c.keywords {
+            let v = self.expr(&k.value);
+            match &k.arg {
+                Some(n) => {
+                    let key = self.b.str_lit(n.as_str());
+                    self.b.prim_named("generic.merge_kwarg", &[kwargs, key, v]);
+                }
+                None => {
+                    self.b.prim_named("generic.merge_kwargs", &[kwargs, v]);
+                }
+            }
+        }
+        self.set_line(c);
+        self.b.prim_named("generic.call_star", &[f, args, kwargs])
     }
 
     /// Evaluate call arguments: positional values and (name, value) keywords.
@@ -1102,6 +1144,9 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn generic_call(&mut self, f: ValueId, c: &ast::ExprCall) -> ValueId {
+        if has_unpacking(c) {
+            return self.star_call(f, c);
+        }
         let (pos, kw) = match self.call_args(c) {
             Some(x) => x,
             None => return self.b.null(),
@@ -1176,6 +1221,12 @@ impl<'a> IrBuilder<'a> {
     pub fn set_line<T: Ranged>(&mut self, node: &T) {
         self.b.line = self.parsed.line_of(node);
     }
+}
+
+/// Does a call unpack `*args` or `**kwargs`?
+fn has_unpacking(c: &ast::ExprCall) -> bool {
+    c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
+        || c.keywords.iter().any(|k| k.arg.is_none())
 }
 
 fn type_prefix(t: &RType) -> &'static str {
