@@ -38,6 +38,17 @@ impl<'a> IrBuilder<'a> {
         }
         let name = crate::semanal::def_key(&self.method_defs, d.name.as_str());
         self.method_defs.push(d.name.to_string());
+        let class = if in_class {
+            self.class_being_built.clone()
+        } else {
+            None
+        };
+        let func = FuncRef {
+            module: self.module.name.clone(),
+            class,
+            name: name.clone(),
+        };
+        self.store_defaults(d, &func);
         if !in_class && self.module.func(&name).is_some() {
             // Exposed through the module's method table at init.
             return;
@@ -60,6 +71,30 @@ impl<'a> IrBuilder<'a> {
             self.apply_decorators(decorators, f)
         };
         self.bind_name(d.name.as_str(), v);
+    }
+
+    /// Evaluate the non-constant defaults of `d` where the `def` runs and
+    /// keep them in the module dict for the native function to read.
+    pub fn store_defaults(&mut self, d: &ast::StmtFunctionDef, func: &FuncRef) {
+        let args = &d.args;
+        for a in args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+        {
+            let Some(default) = &a.default else { continue };
+            if super::is_constant_default(default) {
+                continue;
+            }
+            let v = self.expr(default);
+            let v = self.b.boxed(v);
+            let globals = self.b.globals();
+            let key = self
+                .b
+                .str_lit(&super::default_key(func, a.def.arg.as_str()));
+            self.b.prim_named("generic.globals_set", &[globals, key, v]);
+        }
     }
 
     /// A `class` statement at module level.

@@ -132,8 +132,14 @@ pub fn param_rtype(p: &crate::semanal::ParamSig) -> RType {
     }
 }
 
+/// The module-dict key holding the value of a non-constant default of
+/// parameter `param` of `func`.
+pub fn default_key(func: &FuncRef, param: &str) -> String {
+    format!("__mypyc_default__{}__{param}", func.mangled())
+}
+
 /// Is a default value simple enough to evaluate on each call (a constant)?
-fn is_constant_default(e: &ast::Expr) -> bool {
+pub fn is_constant_default(e: &ast::Expr) -> bool {
     match e {
         ast::Expr::Constant(_) => true,
         ast::Expr::UnaryOp(u) => matches!(&*u.operand, ast::Expr::Constant(_)),
@@ -187,10 +193,6 @@ pub fn build_function(
         .chain(&args.kwonlyargs);
     for a in with_defaults {
         let Some(default) = &a.default else { continue };
-        if !is_constant_default(default) {
-            ib.unsupported(&**default, "non-constant default argument");
-            continue;
-        }
         let Some(reg) = ib.b.locals.get(a.def.arg.as_str()).copied() else {
             continue;
         };
@@ -208,7 +210,15 @@ pub fn build_function(
             RType::Void,
         );
         ib.b.activate(set);
-        let v = ib.expr(default);
+        let v = if is_constant_default(default) {
+            ib.expr(default)
+        } else {
+            // Evaluated once, where the `def` runs, and kept in the module dict.
+            let key = default_key(&ib.b.f.decl.func, a.def.arg.as_str());
+            let globals = ib.b.globals();
+            let k = ib.b.str_lit(&key);
+            ib.b.prim_named("generic.globals_get", &[globals, k])
+        };
         ib.b.assign(reg, v);
         ib.b.goto(done);
         ib.b.activate(done);

@@ -83,6 +83,12 @@ impl<'a> IrBuilder<'a> {
         let (line, col) = self.parsed.lines.line_col(def.start());
         sig.name = format!("{}___{}_L{line}C{col}", self.b.f.decl.func.name, def.name);
         let opts = self.opts.clone();
+        let func = FuncRef {
+            module: self.module.name.clone(),
+            class: None,
+            name: sig.name.clone(),
+        };
+        self.store_defaults(def, &func);
         match build_function(self.parsed, self.module, def, &sig, None, &opts) {
             Ok(fs) => self.nested.extend(fs),
             Err(e) => {
