@@ -111,6 +111,7 @@ impl<'a> TypeEnv<'a> {
                 Type::dict(self.join_all(&keys), self.join_all(&d.values))
             }
             E::JoinedStr(_) => Type::Str,
+            E::NamedExpr(n) => self.expr_type(&n.value),
             _ => Type::Any,
         }
     }
@@ -393,6 +394,15 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
                 }
             }
             _ => {}
+        }
+        if !matches!(
+            stmt,
+            ast::Stmt::FunctionDef(_) | ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::ClassDef(_)
+        ) {
+            // `name := value`: typed as Any (the value is boxed).
+            for name in scope::walrus_targets(stmt) {
+                visit(&name, Type::Any, false);
+            }
         }
         for block in scope::child_blocks(stmt) {
             walk_typed_bindings(env, block, visit);

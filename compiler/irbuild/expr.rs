@@ -170,6 +170,11 @@ impl<'a> IrBuilder<'a> {
             E::ListComp(_) | E::SetComp(_) | E::DictComp(_) => self.comprehension(e),
             E::Slice(_) => self.slice_obj(e),
             E::Lambda(l) => self.lambda_expr(l),
+            E::NamedExpr(n) => {
+                let v = self.expr(&n.value);
+                self.assign_to(&n.target, v);
+                v
+            }
             E::Starred(_) => {
                 self.unsupported(e, "star expression in this position");
                 self.b.null()
@@ -829,8 +834,30 @@ impl<'a> IrBuilder<'a> {
             }
             this.b.prim_named(add, &args);
         });
-        self.b.locals = saved;
-        self.local_types = saved_types;
+        // Restore the names the comprehension's targets shadowed; names bound
+        // by `:=` inside it belong to the enclosing scope and stay.
+        let mut targets = vec![];
+        for g in gens {
+            crate::semanal::scope::target_names(&g.target, &mut |n| targets.push(n.to_string()));
+        }
+        for t in targets {
+            match saved.get(&t) {
+                Some(v) => {
+                    self.b.locals.insert(t.clone(), *v);
+                }
+                None => {
+                    self.b.locals.shift_remove(&t);
+                }
+            }
+            match saved_types.get(&t) {
+                Some(ty) => {
+                    self.local_types.insert(t, ty.clone());
+                }
+                None => {
+                    self.local_types.shift_remove(&t);
+                }
+            }
+        }
         result
     }
 

@@ -4,10 +4,38 @@
 //! function is local: it is, if the function binds it anywhere and does not
 //! declare it `global`.
 
+use rustpython_ast::Visitor;
 use rustpython_parser::ast;
 
+/// Collects the targets of assignment expressions (`name := value`) in a
+/// statement, not looking into nested functions, lambdas or classes.
+#[derive(Default)]
+struct WalrusTargets {
+    names: Vec<String>,
+}
+
+impl Visitor for WalrusTargets {
+    fn visit_expr_named_expr(&mut self, node: ast::ExprNamedExpr) {
+        if let ast::Expr::Name(n) = &*node.target {
+            self.names.push(n.id.to_string());
+        }
+        self.visit_expr(*node.value);
+    }
+    fn visit_stmt_function_def(&mut self, _node: ast::StmtFunctionDef) {}
+    fn visit_stmt_async_function_def(&mut self, _node: ast::StmtAsyncFunctionDef) {}
+    fn visit_stmt_class_def(&mut self, _node: ast::StmtClassDef) {}
+    fn visit_expr_lambda(&mut self, _node: ast::ExprLambda) {}
+}
+
+/// Names bound by `:=` anywhere in `stmt` (including its sub-blocks).
+pub fn walrus_targets(stmt: &ast::Stmt) -> Vec<String> {
+    let mut v = WalrusTargets::default();
+    v.visit_stmt(stmt.clone());
+    v.names
+}
+
 /// Call `f` for every name bound by `target` (names inside tuple/list/starred targets).
-pub fn target_names<'a>(target: &'a ast::Expr, f: &mut dyn FnMut(&'a str)) {
+pub fn target_names(target: &ast::Expr, f: &mut dyn FnMut(&str)) {
     match target {
         ast::Expr::Name(n) => f(n.id.as_str()),
         ast::Expr::Tuple(t) => t.elts.iter().for_each(|e| target_names(e, f)),
@@ -49,7 +77,7 @@ pub fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {
 
 /// Call `f` for every name bound directly in `body` (recursing into compound
 /// statements but not into nested functions, lambdas or classes).
-pub fn for_each_binding<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a str)) {
+pub fn for_each_binding(body: &[ast::Stmt], f: &mut dyn FnMut(&str)) {
     for stmt in body {
         match stmt {
             ast::Stmt::FunctionDef(d) => f(d.name.as_str()),
@@ -91,11 +119,22 @@ pub fn for_each_binding<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a str)) {
             ast::Stmt::Delete(d) => d.targets.iter().for_each(|t| target_names(t, f)),
             _ => {}
         }
+        if !matches!(
+            stmt,
+            ast::Stmt::FunctionDef(_) | ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::ClassDef(_)
+        ) {
+            for name in walrus_targets(stmt) {
+                f(&name);
+            }
+        }
         for block in child_blocks(stmt) {
             for_each_binding(block, f);
         }
     }
 }
+
+/// Receives (name, value, annotation) of each assignment to a simple name.
+pub type AssignmentVisitor<'a> = dyn FnMut(&str, Option<&'a ast::Expr>, Option<&'a ast::Expr>) + 'a;
 
 /// Call `f(name, value, annotation)` for each assignment to a simple name in
 /// `body` (in source order, not looking into nested functions). Names bound
@@ -103,7 +142,7 @@ pub fn for_each_binding<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a str)) {
 /// `value = None`.
 pub fn walk_assignments<'a>(
     body: &'a [ast::Stmt],
-    f: &mut dyn FnMut(&'a str, Option<&'a ast::Expr>, Option<&'a ast::Expr>),
+    f: &mut AssignmentVisitor<'a>,
 ) {
     for stmt in body {
         match stmt {
@@ -127,13 +166,16 @@ pub fn walk_assignments<'a>(
                     | ast::Stmt::AsyncFunctionDef(_)
                     | ast::Stmt::ClassDef(_) => {}
                     ast::Stmt::AugAssign(_) => {}
-                    other => for_each_binding(std::slice::from_ref(other), &mut |n| names.push(n)),
+                    other => for_each_binding(std::slice::from_ref(other), &mut |n| {
+                        names.push(n.to_string())
+                    }),
                 }
                 // Compound statements: only their own targets here; children below.
-                let own: Vec<&str> = match stmt {
+                let own: Vec<String> = match stmt {
                     ast::Stmt::For(s) => {
                         let mut v = vec![];
-                        target_names(&s.target, &mut |n| v.push(n));
+                        target_names(&s.target, &mut |n| v.push(n.to_string()));
+                        v.extend(walrus_targets(stmt));
                         v
                     }
                     ast::Stmt::If(_)
@@ -145,16 +187,17 @@ pub fn walk_assignments<'a>(
                             for h in &t.handlers {
                                 let ast::ExceptHandler::ExceptHandler(h) = h;
                                 if let Some(n) = &h.name {
-                                    v.push(n.as_str());
+                                    v.push(n.to_string());
                                 }
                             }
                         }
+                        v.extend(walrus_targets(stmt));
                         v
                     }
                     _ => names,
                 };
                 for n in own {
-                    f(n, None, None);
+                    f(&n, None, None);
                 }
             }
         }
