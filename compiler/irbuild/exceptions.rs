@@ -51,6 +51,23 @@ impl<'a> IrBuilder<'a> {
         self.b.line = line;
     }
 
+    /// Start lowering the handler block `entry` of a try/with: catch the
+    /// exception (it becomes the handled one), keep the previously handled
+    /// one in a register, and continue in a block whose own errors restore it
+    /// and propagate to `outer`. Returns (saved exception info, cleanup block).
+    fn enter_handler(&mut self, entry: BlockId, outer: Option<BlockId>) -> (ValueId, BlockId) {
+        self.b.activate(entry);
+        let saved_v = self.b.prim_named("generic.catch_error", &[]);
+        let saved = self
+            .b
+            .new_register(crate::primitives::exc_info_rtype(), None);
+        self.b.assign(saved, saved_v);
+        let cleanup = self.restore_and_propagate_block(saved, outer);
+        let body = self.b.new_block_with_handler(Some(cleanup));
+        self.b.goto_and_activate(body);
+        (saved, cleanup)
+    }
+
     /// A block that restores `saved` exception info and keeps propagating,
     /// in the error context `outer`.
     fn restore_and_propagate_block(&mut self, saved: ValueId, outer: Option<BlockId>) -> BlockId {
@@ -91,15 +108,7 @@ impl<'a> IrBuilder<'a> {
             self.b.goto(done);
         }
         // Exceptional exit: catch, run the finally body, re-raise.
-        self.b.activate(err);
-        let saved_v = self.b.prim_named("generic.catch_error", &[]);
-        let saved = self
-            .b
-            .new_register(crate::primitives::exc_info_rtype(), None);
-        self.b.assign(saved, saved_v);
-        let cleanup = self.restore_and_propagate_block(saved, outer);
-        let fin = self.b.new_block_with_handler(Some(cleanup));
-        self.b.goto_and_activate(fin);
+        let (saved, _) = self.enter_handler(err, outer);
         self.cleanups.push(Cleanup::RestoreExc(saved));
         self.stmts(&finalbody);
         self.cleanups.pop();
@@ -129,15 +138,7 @@ impl<'a> IrBuilder<'a> {
             self.b.goto(done);
         }
         // Handlers.
-        self.b.activate(except_entry);
-        let saved_v = self.b.prim_named("generic.catch_error", &[]);
-        let saved = self
-            .b
-            .new_register(crate::primitives::exc_info_rtype(), None);
-        self.b.assign(saved, saved_v);
-        let cleanup = self.restore_and_propagate_block(saved, outer);
-        let first = self.b.new_block_with_handler(Some(cleanup));
-        self.b.goto_and_activate(first);
+        let (saved, cleanup) = self.enter_handler(except_entry, outer);
         self.cleanups.push(Cleanup::RestoreExc(saved));
         for h in handlers {
             let ast::ExceptHandler::ExceptHandler(h) = h;
@@ -222,15 +223,7 @@ impl<'a> IrBuilder<'a> {
             self.b.goto(done);
         }
         // An exception in the body: __exit__(type, value, tb) may suppress it.
-        self.b.activate(err);
-        let saved_v = self.b.prim_named("generic.catch_error", &[]);
-        let saved = self
-            .b
-            .new_register(crate::primitives::exc_info_rtype(), None);
-        self.b.assign(saved, saved_v);
-        let cleanup = self.restore_and_propagate_block(saved, outer);
-        let call_b = self.b.new_block_with_handler(Some(cleanup));
-        self.b.goto_and_activate(call_b);
+        let (saved, cleanup) = self.enter_handler(err, outer);
         let info = self.b.prim_named("generic.get_exc_info", &[]);
         let mut args = vec![];
         for i in 0..3 {

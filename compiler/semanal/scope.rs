@@ -140,10 +140,7 @@ pub type AssignmentVisitor<'a> = dyn FnMut(&str, Option<&'a ast::Expr>, Option<&
 /// `body` (in source order, not looking into nested functions). Names bound
 /// by tuple unpacking, `for`, `with`, imports and `except ... as` get
 /// `value = None`.
-pub fn walk_assignments<'a>(
-    body: &'a [ast::Stmt],
-    f: &mut AssignmentVisitor<'a>,
-) {
+pub fn walk_assignments<'a>(body: &'a [ast::Stmt], f: &mut AssignmentVisitor<'a>) {
     for stmt in body {
         match stmt {
             ast::Stmt::Assign(a) => {
