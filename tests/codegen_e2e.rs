@@ -2,16 +2,15 @@
 //! they look after the transforms), compiled into real extension modules,
 //! imported and called by `python3`.
 //!
-//! The runtime is the repository's lib-rt when it is present (embedded in
-//! the compiler), `$MYPYC_TEST_LIB_RT` when set, else a tiny stub under
-//! `tests/codegen_stub_rt/` that covers what these tests call.
+//! The runtime is the repository's lib-rt (embedded in the compiler), or
+//! the directory `$MYPYC_TEST_LIB_RT` when set.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use mypyc::build::cc::{build_group, BuildOptions, OutputLayout};
 use mypyc::build::python::PythonConfig;
-use mypyc::build::runtime_cache::{ensure_runtime, runtime_sources};
+use mypyc::build::runtime_cache::ensure_runtime;
 use mypyc::codegen::{generate_group, CodegenOptions, ExtensionKind};
 use mypyc::ir::{
     ArgKind, BlockId, BranchKind, CallC, CmpKind, ErrorKind, FloatOpKind, FuncDecl, FuncIR,
@@ -553,19 +552,7 @@ fn native_group() -> GroupIR {
 // ---------------------------------------------------------------- build helpers
 
 fn runtime_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("MYPYC_TEST_LIB_RT") {
-        return Some(PathBuf::from(dir));
-    }
-    let embedded = runtime_sources(None).expect("embedded runtime");
-    if embedded.iter().any(|(n, _)| n == "CPy.h") {
-        None
-    } else {
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codegen_stub_rt"))
-    }
-}
-
-fn uses_stub_runtime() -> bool {
-    runtime_dir().is_some_and(|d| d.ends_with("codegen_stub_rt"))
+    std::env::var_os("MYPYC_TEST_LIB_RT").map(PathBuf::from)
 }
 
 fn options(cache: &Path) -> BuildOptions {
@@ -733,9 +720,6 @@ assert sys.modules["native"] is native
 print("ok")
 "#;
     assert_eq!(run_python(&out, script).trim(), "ok");
-    if uses_stub_runtime() {
-        return; // the stub does not record traceback entries
-    }
     let tracebacks = r#"
 import native, traceback
 def frames(f, *args):
