@@ -19,6 +19,7 @@ pub mod func;
 pub mod literals;
 pub mod module_init;
 pub mod statics;
+pub mod structs;
 pub mod wrapper;
 
 use indexmap::IndexSet;
@@ -216,6 +217,13 @@ fn collect_tuples(group: &GroupIR) -> IndexSet<RType> {
             }
         }
     }
+    for m in &group.modules {
+        for st in &m.structs {
+            for (_, t) in &st.fields {
+                collect_tuple_types(t, &mut out);
+            }
+        }
+    }
     out
 }
 
@@ -245,6 +253,11 @@ fn emit_header(group: &GroupIR, statics: &GroupStatics, literals: &LiteralTable)
         literals.len().max(1)
     ));
     e.line(format!("int {GLOBALS_INIT}(void);"));
+    for m in &group.modules {
+        for st in &m.structs {
+            e.raw(&structs::struct_declaration(&m.name, st));
+        }
+    }
     for m in &group.modules {
         e.line(format!(
             "PyObject *{}(void);",
@@ -285,6 +298,10 @@ fn emit_module_file(m: &ModuleIR, literals: &LiteralTable) -> String {
         "/* Module {} ({source}). */\n#include \"{HEADER}\"\n",
         m.name
     );
+    for st in &m.structs {
+        out.push('\n');
+        out.push_str(&structs::struct_definition(&m.name, st));
+    }
     for f in module_funcs(m) {
         out.push('\n');
         out.push_str(&func::emit_function(f, literals));
