@@ -506,6 +506,7 @@ PyObject *CPyObject_Repr(PyObject *o);
 
 PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name);
 int CPyGlobals_Set(PyObject *globals, PyObject *name, PyObject *value);
+int CPyGlobals_Del(PyObject *globals, PyObject *name);
 PyObject *CPyImport_Import(PyObject *fullname);
 PyObject *CPyImport_ImportModule(PyObject *fullname);
 PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *module_name);

@@ -62,6 +62,17 @@ int CPyGlobals_Set(PyObject *globals, PyObject *name, PyObject *value) {
     return PyObject_SetItem(globals, name, value);
 }
 
+int CPyGlobals_Del(PyObject *globals, PyObject *name) {
+    if (PyObject_DelItem(globals, name) == 0) {
+        return 0;
+    }
+    if (PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+    }
+    return -1;
+}
+
 PyObject *CPyImport_Import(PyObject *fullname) {
     /* With an empty fromlist, __import__ returns the top-level package. */
     return PyImport_ImportModuleLevelObject(fullname, NULL, NULL, NULL, 0);

@@ -204,6 +204,20 @@ impl<'a> IrBuilder<'a> {
         })
     }
 
+    /// Does `name` live in an environment (this function's or an enclosing one's)?
+    pub fn closure_has(&self, name: &str) -> bool {
+        let own = self
+            .closure
+            .own
+            .as_ref()
+            .is_some_and(|(i, _)| i.index(name).is_some());
+        own || self
+            .closure
+            .ancestors
+            .iter()
+            .any(|a| a.index(name).is_some())
+    }
+
     /// Read a variable that lives in an environment, raising if it is unset.
     pub fn load_env_var(&mut self, name: &str) -> Option<ValueId> {
         let slot = self.env_slot(name)?;

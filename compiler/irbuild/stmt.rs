@@ -186,14 +186,7 @@ impl<'a> IrBuilder<'a> {
             S::ClassDef(c) => self.class_def_stmt(c),
             S::Delete(d) => {
                 for t in &d.targets {
-                    match t {
-                        ast::Expr::Subscript(sub) => {
-                            let base = self.expr(&sub.value);
-                            let idx = self.expr(&sub.slice);
-                            self.b.prim_named("del[]", &[base, idx]);
-                        }
-                        _ => self.unsupported(t, "'del' of this target"),
-                    }
+                    self.delete(t);
                 }
             }
             other => {
@@ -201,6 +194,59 @@ impl<'a> IrBuilder<'a> {
                 self.unsupported(s, what);
             }
         }
+    }
+
+    /// `del target`.
+    fn delete(&mut self, t: &ast::Expr) {
+        match t {
+            ast::Expr::Subscript(sub) => {
+                let base = self.expr(&sub.value);
+                let idx = self.expr(&sub.slice);
+                self.b.prim_named("del[]", &[base, idx]);
+            }
+            ast::Expr::Attribute(a) => {
+                let obj = self.expr(&a.value);
+                let name = self.b.str_lit(a.attr.as_str());
+                self.b.prim_named("generic.delattr", &[obj, name]);
+            }
+            ast::Expr::Tuple(ast::ExprTuple { elts, .. })
+            | ast::Expr::List(ast::ExprList { elts, .. }) => {
+                for e in elts {
+                    self.delete(e);
+                }
+            }
+            ast::Expr::Name(n) => self.delete_name(n),
+            _ => self.unsupported(t, "'del' of this target"),
+        }
+    }
+
+    /// `del name`: unbind a local (reading it first, so that deleting an
+    /// unbound local raises) or delete a global.
+    fn delete_name(&mut self, n: &ast::ExprName) {
+        let name = n.id.as_str();
+        if self.class_ns.is_some() {
+            self.unsupported(n, "'del' in a class body");
+            return;
+        }
+        if let Some(reg) = self.b.locals.get(name).copied() {
+            if self.b.f.is_register(reg) {
+                let t = self.b.f.rtype(reg).clone();
+                let tmp = self.b.new_register(t.clone(), None);
+                self.b.assign(tmp, reg);
+                let unset = self
+                    .b
+                    .add(Op::LoadErrorValue { rtype: t }, self.b.f.rtype(reg).clone());
+                self.b.assign(reg, unset);
+                return;
+            }
+        }
+        if self.is_local_name(name) || self.closure_has(name) {
+            self.unsupported(n, "'del' of this variable");
+            return;
+        }
+        let globals = self.b.globals();
+        let key = self.b.str_lit(name);
+        self.b.prim_named("generic.globals_del", &[globals, key]);
     }
 
     /// Bind a name to a value in the current scope (local register or global).

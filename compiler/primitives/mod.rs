@@ -269,6 +269,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     // ---- generic object operations used by the builder ----
     p("generic.getattr", &[A::Obj, A::Obj], OBJ, "PyObject_GetAttr", E::Magic),
     p("generic.setattr", &[A::Obj, A::Obj, A::Obj], Ret::CInt, "PyObject_SetAttr", E::NegInt),
+    p("generic.delattr", &[A::Obj, A::Obj], Ret::CInt, "PyObject_DelAttr", E::NegInt),
     p("generic.richcompare", &[A::Obj, A::Obj, A::CInt], OBJ, "PyObject_RichCompare", E::Magic),
     p("generic.is_true", &[A::Obj], Ret::Bool, "CPyObject_IsTrue", E::Magic),
     p("generic.str", &[A::Obj], Ret::Obj(K::Str), "PyObject_Str", E::Magic),
@@ -290,6 +291,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     var("generic.build_str", &[A::Ssize], Ret::Obj(K::Str), "CPyStr_Build"),
     p("generic.globals_get", &[A::Dict, A::Str], OBJ, "CPyGlobals_Get", E::Magic),
     p("generic.globals_set", &[A::Dict, A::Str, A::Obj], Ret::CInt, "CPyGlobals_Set", E::NegInt),
+    p("generic.globals_del", &[A::Dict, A::Str], Ret::CInt, "CPyGlobals_Del", E::NegInt),
     p("generic.import", &[A::Str], OBJ, "CPyImport_Import", E::Magic),
     p("generic.import_module", &[A::Str], OBJ, "CPyImport_ImportModule", E::Magic),
     p("generic.import_from", &[A::Obj, A::Str, A::Str], OBJ, "CPyImport_ImportFrom", E::Magic),
