@@ -585,4 +585,34 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
 }
 #endif
 
+/* Generators and coroutines (gen_ops.c). */
+typedef PyObject *(*CPyGenResume)(PyObject *gen, PyObject *sent, PyObject *exc);
+typedef struct {
+    PyObject_HEAD
+    PyObject *env;
+    CPyGenResume resume;
+    PyObject *delegate;
+    PyObject *name;
+    int label;
+    char yielded;
+    char running;
+    char is_coro;
+} CPyGenObject;
+extern PyTypeObject CPyGen_Type;
+extern PyTypeObject CPyCoro_Type;
+PyObject *CPyGen_New(PyObject *env, CPyGenResume resume, const char *name, int is_coro);
+int CPyGen_SetDelegate(PyObject *gen, PyObject *it);
+int CPy_RaiseObject(PyObject *exc);
+PyObject *CPy_GetAwaitable(PyObject *o);
+static inline PyObject *CPyGen_Env(PyObject *gen) {
+    return ((CPyGenObject *)gen)->env;
+}
+static inline int CPyGen_Label(PyObject *gen) {
+    return ((CPyGenObject *)gen)->label;
+}
+static inline void CPyGen_SetLabel(PyObject *gen, int label) {
+    ((CPyGenObject *)gen)->label = label;
+    ((CPyGenObject *)gen)->yielded = 1;
+}
+
 #endif /* CPY_CPY_H */

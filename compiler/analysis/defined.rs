@@ -63,6 +63,11 @@ impl Analysis for MustDefined {
 
     fn transfer(&self, _f: &FuncIR, inst: &Inst, gk: &mut GenKill) {
         assign_effect(&self.facts, self.strict_errors, inst, gk);
+        if let Op::Assign { dest, src } = &inst.op {
+            if self.strict_errors && self.facts.maybe_error_values.contains_value(*src) {
+                gk.kill(*dest);
+            }
+        }
     }
 }
 

@@ -14,6 +14,10 @@ pub struct ValueFacts {
     pub immediates: BitSet,
     /// Results of ops whose result is a borrowed reference.
     pub borrowed_results: BitSet,
+    /// Results that may be an error value without signalling an error
+    /// (`GetField` of an unset field): a register assigned one is not
+    /// certainly defined.
+    pub maybe_error_values: BitSet,
 }
 
 impl ValueFacts {
@@ -23,6 +27,7 @@ impl ValueFacts {
             error_values: BitSet::new(n),
             immediates: BitSet::new(n),
             borrowed_results: BitSet::new(n),
+            maybe_error_values: BitSet::new(n),
         };
         for block in &f.blocks {
             for inst in &block.insts {
@@ -32,6 +37,9 @@ impl ValueFacts {
                     }
                     Op::LoadInt { .. } => {
                         facts.immediates.insert_value(inst.result);
+                    }
+                    Op::GetField { .. } => {
+                        facts.maybe_error_values.insert_value(inst.result);
                     }
                     op if op.is_borrowed() => {
                         facts.borrowed_results.insert_value(inst.result);

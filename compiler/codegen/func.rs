@@ -220,6 +220,26 @@ impl FuncEmitter<'_> {
                     .line(format!("{dest} = PyCFunction_NewEx(&def, {env}, NULL);"));
                 self.e.close("");
             }
+            Op::NewGenerator {
+                env,
+                resume,
+                name,
+                coroutine,
+            } => {
+                let call = format!(
+                    "CPyGen_New({}, (CPyGenResume)CPyDef_{}, {}, {})",
+                    self.name(*env),
+                    resume.mangled(),
+                    c_string_literal(name.as_bytes()),
+                    u8::from(*coroutine)
+                );
+                self.emit_call(&dest, has_dest, &call);
+            }
+            Op::Suspend(_) => {
+                // The suspend transform removes every suspension point.
+                self.e
+                    .line("Py_FatalError(\"mypyc: suspension point left in generated code\");");
+            }
             Op::NewStruct(st) => {
                 let call = format!("{}()", super::structs::struct_new_function(st));
                 self.emit_call(&dest, has_dest, &call);
@@ -247,7 +267,12 @@ impl FuncEmitter<'_> {
                 let v = self.name(*value).to_string();
                 self.e.open("");
                 self.e.line(format!("{} = {slot};", declaration(&t, "old")));
-                emit_inc_ref(&mut self.e, &v, &t);
+                // A saved local may be unset (its error value).
+                if t.is_refcounted() {
+                    self.e.open(format!("if (!({}))", error_test(&v, &t)));
+                    emit_inc_ref(&mut self.e, &v, &t);
+                    self.e.close("");
+                }
                 self.e.line(format!("{slot} = {v};"));
                 emit_dec_ref(&mut self.e, "old", &t, true);
                 self.e.close("");

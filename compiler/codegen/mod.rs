@@ -218,10 +218,25 @@ fn collect_tuples(group: &GroupIR) -> IndexSet<RType> {
         }
     }
     for m in &group.modules {
-        for st in &m.structs {
+        for st in module_structs(m) {
             for (_, t) in &st.fields {
                 collect_tuple_types(t, &mut out);
             }
+        }
+    }
+    out
+}
+
+/// The native struct types of a module: environments, and the states of
+/// its generators.
+fn module_structs(m: &ModuleIR) -> Vec<crate::ir::StructDef> {
+    let mut out = m.structs.clone();
+    for f in &m.functions {
+        if let Some(s) = &f.suspend {
+            out.push(crate::ir::StructDef {
+                name: s.strct.name.clone(),
+                fields: s.fields.clone(),
+            });
         }
     }
     out
@@ -254,8 +269,8 @@ fn emit_header(group: &GroupIR, statics: &GroupStatics, literals: &LiteralTable)
     ));
     e.line(format!("int {GLOBALS_INIT}(void);"));
     for m in &group.modules {
-        for st in &m.structs {
-            e.raw(&structs::struct_declaration(&m.name, st));
+        for st in module_structs(m) {
+            e.raw(&structs::struct_declaration(&m.name, &st));
         }
     }
     for m in &group.modules {
@@ -298,9 +313,9 @@ fn emit_module_file(m: &ModuleIR, literals: &LiteralTable) -> String {
         "/* Module {} ({source}). */\n#include \"{HEADER}\"\n",
         m.name
     );
-    for st in &m.structs {
+    for st in module_structs(m) {
         out.push('\n');
-        out.push_str(&structs::struct_definition(&m.name, st));
+        out.push_str(&structs::struct_definition(&m.name, &st));
     }
     for f in module_funcs(m) {
         out.push('\n');

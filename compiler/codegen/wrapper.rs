@@ -137,7 +137,7 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
     e.line(format!(
         "CPy_AddTraceback({}, {}, {}, {});",
         c_string_literal(source_file.as_bytes()),
-        c_string_literal(decl.func.name.as_bytes()),
+        c_string_literal(crate::transform::exceptions::python_name(&decl.func.name).as_bytes()),
         decl.line,
         globals_static(&decl.func.module)
     ));
@@ -173,7 +173,7 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
     };
     e.line(format!(
         "static CPyArgParser parser = {{{}, kwlist, {}, {}, {}, {}, {kwonly_required}, {}, {}, NULL}};",
-        c_string_literal(decl.func.name.as_bytes()),
+        c_string_literal(crate::transform::exceptions::python_name(&decl.func.name).as_bytes()),
         slots.num_pos,
         slots.num_required_pos,
         slots.num_posonly,

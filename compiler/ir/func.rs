@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::ops::{FuncRef, Op};
+use super::ops::{FuncRef, Op, StructRef};
 use super::rtypes::RType;
 
 /// A value of a function: argument, register or op result.
@@ -154,6 +154,17 @@ pub struct FuncIR {
     pub blocks: Vec<BasicBlock>,
     /// The entry block is always `BlockId(0)`.
     pub entry: BlockId,
+    /// For the resume function of a generator: the struct keeping its
+    /// state between steps. irbuild declares the parameters' fields; the
+    /// suspend transform adds one per value live across a suspension.
+    pub suspend: Option<SuspendState>,
+}
+
+/// The state struct of a generator's resume function.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuspendState {
+    pub strct: StructRef,
+    pub fields: Vec<(String, RType)>,
 }
 
 impl FuncIR {
@@ -163,6 +174,7 @@ impl FuncIR {
             values: vec![],
             blocks: vec![BasicBlock::default()],
             entry: BlockId(0),
+            suspend: None,
             source_file,
             decl: decl.clone(),
         };

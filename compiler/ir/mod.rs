@@ -9,7 +9,8 @@ pub mod pprint;
 pub mod rtypes;
 
 pub use func::{
-    ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, ValueData, ValueId, ValueKind,
+    ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, SuspendState, ValueData, ValueId,
+    ValueKind,
 };
 pub use module::{GroupIR, ModuleIR, StructDef};
 pub use ops::{

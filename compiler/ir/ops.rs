@@ -304,6 +304,21 @@ pub enum Op {
     /// A new instance of a native struct type, every field set to its error
     /// value. New reference; error kind Magic.
     NewStruct(StructRef),
+    /// A new generator (or coroutine) object over the state `env` (borrowed)
+    /// and the native resume function `resume` (see lib-rt/gen_ops.c).
+    /// New reference; error kind Magic.
+    NewGenerator {
+        env: ValueId,
+        resume: FuncRef,
+        name: String,
+        coroutine: bool,
+    },
+    /// A suspension point of a generator's resume function: yield `value`
+    /// (borrowed) to the caller; the result is the value sent in when it
+    /// resumes. Only exists between irbuild and the suspend transform,
+    /// which turns it into saving live values, returning, and a resumption
+    /// block.
+    Suspend(ValueId),
     /// Read field `field` (of type `rtype`) of a native struct object: a new
     /// reference, or the field's error value when it is unset. Never fails.
     GetField {
@@ -450,6 +465,8 @@ impl Op {
             | Op::NewStruct(_)
             | Op::RaiseStandardError { .. } => vec![],
             Op::FuncObject { env, .. } => env.iter().copied().collect(),
+            Op::NewGenerator { env, .. } => vec![*env],
+            Op::Suspend(v) => vec![*v],
             Op::GetField { obj, .. } => vec![*obj],
             Op::SetField { obj, value, .. } => vec![*obj, *value],
             Op::InitStatic { value, .. } => vec![*value],
@@ -488,6 +505,8 @@ impl Op {
             | Op::NewStruct(_)
             | Op::RaiseStandardError { .. } => vec![],
             Op::FuncObject { env, .. } => env.iter_mut().collect(),
+            Op::NewGenerator { env, .. } => vec![env],
+            Op::Suspend(v) => vec![v],
             Op::GetField { obj, .. } => vec![obj],
             Op::SetField { obj, value, .. } => vec![obj, value],
             Op::InitStatic { value, .. } => vec![value],
@@ -554,6 +573,7 @@ impl Op {
             | Op::Unbox { .. }
             | Op::Cast { .. }
             | Op::FuncObject { .. }
+            | Op::NewGenerator { .. }
             | Op::NewStruct(_) => magic,
             Op::CallC(c) => c.error_kind,
             Op::RaiseStandardError { .. } => ErrorKind::Always,

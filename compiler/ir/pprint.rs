@@ -100,6 +100,10 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
             None => format!("func_object({})", func.mangled()),
         },
         Op::NewStruct(st) => format!("new {}", st.name),
+        Op::NewGenerator { env, resume, .. } => {
+            format!("new_generator({}, {})", n(*env), resume.mangled())
+        }
+        Op::Suspend(v) => format!("suspend {}", n(*v)),
         Op::GetField {
             obj, strct, field, ..
         } => format!("{}.{}#{field}", n(*obj), strct.name),

@@ -170,6 +170,9 @@ impl<'a> IrBuilder<'a> {
             E::ListComp(_) | E::SetComp(_) | E::DictComp(_) => self.comprehension(e),
             E::Slice(_) => self.slice_obj(e),
             E::Lambda(l) => self.lambda_expr(l),
+            E::Yield(y) => self.yield_expr(y),
+            E::YieldFrom(y) => self.yield_from_expr(y),
+            E::GeneratorExp(g) => self.generator_expr(g),
             E::NamedExpr(n) => {
                 let v = self.expr(&n.value);
                 self.assign_to(&n.target, v);
@@ -259,9 +262,13 @@ impl<'a> IrBuilder<'a> {
             return v;
         }
         if self.is_local_name(name) {
-            // A local that has no register yet (e.g. only deleted): treat as unbound.
-            self.unsupported(node, "use of an unbound local variable");
-            return self.b.null();
+            // Read before any assignment: a register the uninit transform
+            // finds unassigned, so the read raises UnboundLocalError.
+            let _ = node;
+            let t = self.local_types.get(name).cloned().unwrap_or(Type::Any);
+            let reg = self.b.new_register(t.rtype(), Some(name.to_string()));
+            self.b.locals.insert(name.to_string(), reg);
+            return reg;
         }
         if let Some((ns, names)) = &self.class_ns {
             if names.iter().any(|n| n == name) {

@@ -9,6 +9,7 @@ pub mod builder;
 pub mod classes;
 pub mod exceptions;
 pub mod expr;
+pub mod generators;
 pub mod nested;
 pub mod stmt;
 
@@ -57,6 +58,8 @@ pub struct IrBuilder<'a> {
     pub structs: Vec<StructDef>,
     /// How this function reaches variables shared with nested functions.
     pub closure: nested::ClosureCtx,
+    /// In a generator's resume function: its generator-object argument.
+    pub generator: Option<ValueId>,
     pub opts: IrOptions,
 }
 
@@ -68,6 +71,36 @@ pub struct BuiltFunction {
 }
 
 impl<'a> IrBuilder<'a> {
+    /// A builder for the body of a function with declaration `decl`.
+    pub fn for_function(
+        parsed: &'a ParsedModule,
+        module: &'a ModuleSymbols,
+        decl: FuncDecl,
+        local_types: IndexMap<String, Type>,
+        local_names: Vec<String>,
+        opts: &IrOptions,
+    ) -> IrBuilder<'a> {
+        IrBuilder {
+            b: Builder::new(decl, &parsed.path, &module.name),
+            parsed,
+            module,
+            local_types,
+            local_names,
+            is_top_level: false,
+            current_class: None,
+            class_ns: None,
+            class_being_built: None,
+            method_defs: vec![],
+            opts_strip_asserts: opts.strip_asserts,
+            cleanups: vec![],
+            nested: vec![],
+            structs: vec![],
+            closure: nested::ClosureCtx::default(),
+            generator: None,
+            opts: opts.clone(),
+        }
+    }
+
     pub fn type_of(&self, e: &ast::Expr) -> Type {
         let env = TypeEnv {
             module: self.module,
@@ -209,28 +242,9 @@ pub fn build_function_in(
             }
         }
     }
-    let mut ib = IrBuilder {
-        b: Builder::new(decl, &parsed.path, &module.name),
-        parsed,
-        module,
-        local_types,
-        local_names,
-        is_top_level: false,
-        current_class: class.map(|c| c.to_string()),
-        class_ns: None,
-        class_being_built: None,
-        method_defs: vec![],
-        opts_strip_asserts: opts.strip_asserts,
-        cleanups: vec![],
-        nested: vec![],
-        structs: vec![],
-        closure: nested::ClosureCtx {
-            ancestors,
-            incoming: None,
-            own: None,
-        },
-        opts: opts.clone(),
-    };
+    let mut ib = IrBuilder::for_function(parsed, module, decl, local_types, local_names, opts);
+    ib.current_class = class.map(|c| c.to_string());
+    ib.closure.ancestors = ancestors;
     if !ib.closure.ancestors.is_empty() {
         ib.closure.incoming = ib.b.f.args.first().copied();
     }
@@ -287,6 +301,9 @@ pub fn build_function_in(
             ib.b.locals.insert(a.def.arg.to_string(), local);
         }
     }
+    if scope::is_generator(&def.body) {
+        return generators::build_generator(ib, def);
+    }
     ib.setup_environment(&def.args, &def.body);
     ib.stmts(&def.body);
     if !ib.b.terminated() {
@@ -340,6 +357,7 @@ fn build_top_level(
         nested: vec![],
         structs: vec![],
         closure: nested::ClosureCtx::default(),
+        generator: None,
         opts: opts.clone(),
     };
     ib.stmts(&parsed.body);

@@ -351,7 +351,7 @@ impl<'a> IrBuilder<'a> {
     }
 
     /// Build a nested function and return a new function object for it.
-    fn nested_function_object(
+    pub fn nested_function_object(
         &mut self,
         def: &ast::StmtFunctionDef,
         python_name: &str,

@@ -155,6 +155,12 @@ const fn var(
     }
 }
 
+/// A record whose result is a borrowed reference.
+const fn borrowed(mut prim: Primitive) -> Primitive {
+    prim.is_borrowed = true;
+    prim
+}
+
 const OBJ: Ret = Ret::Obj(K::Object);
 
 /// The registry, searched in order: more specific records first.
@@ -276,6 +282,13 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.repr", &[A::Obj], Ret::Obj(K::Str), "PyObject_Repr", E::Magic),
     p("generic.format", &[A::Obj, A::Obj], Ret::Obj(K::Str), "PyObject_Format", E::Magic),
     p("generic.get_iter", &[A::Obj], OBJ, "PyObject_GetIter", E::Magic),
+    // ---- generators ----
+    borrowed(p("gen.env", &[A::Obj], OBJ, "CPyGen_Env", E::Never)),
+    p("gen.label", &[A::Obj], Ret::CInt, "CPyGen_Label", E::Never),
+    p("gen.set_label", &[A::Obj, A::CInt], Ret::Void, "CPyGen_SetLabel", E::Never),
+    p("gen.set_delegate", &[A::Obj, A::Obj], Ret::CInt, "CPyGen_SetDelegate", E::Never),
+    p("gen.raise_object", &[A::Obj], Ret::Void, "CPy_RaiseObject", E::Always),
+    p("gen.get_awaitable", &[A::Obj], OBJ, "CPy_GetAwaitable", E::Magic),
     p("generic.iter_next", &[A::Obj], OBJ, "CPyIter_Next", E::Never),
     p("generic.no_err_occurred", &[], Ret::Bit, "CPy_NoErrOccurred", E::False),
     p("generic.slice", &[A::Obj, A::Obj, A::Obj], OBJ, "PySlice_New", E::Magic),

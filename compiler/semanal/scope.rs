@@ -5,7 +5,7 @@
 //! declare it `global`.
 
 use rustpython_ast::Visitor;
-use rustpython_parser::ast;
+use rustpython_parser::ast::{self, Ranged};
 
 /// Collects the targets of assignment expressions (`name := value`) in a
 /// statement, not looking into nested functions, lambdas or classes.
@@ -313,6 +313,13 @@ impl Visitor for ScopeUses {
         })];
         self.nested(&node.args, &body);
     }
+    fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
+        if let Some(first) = node.generators.first() {
+            self.visit_expr(first.iter.clone());
+        }
+        let def = genexpr_function(&node);
+        self.nested(&def.args, &def.body);
+    }
 }
 
 /// The free variables of a function or lambda: names that it, or a
@@ -366,6 +373,13 @@ impl Visitor for NestedScopes {
         })];
         self.scopes.push((*node.args, body));
     }
+    fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
+        if let Some(first) = node.generators.first() {
+            self.visit_expr(first.iter.clone());
+        }
+        let def = genexpr_function(&node);
+        self.scopes.push((*def.args, def.body));
+    }
 }
 
 /// The cell variables of a function: its locals that a nested function
@@ -379,4 +393,109 @@ pub fn cell_variables(args: &ast::Arguments, body: &[ast::Stmt]) -> Vec<String> 
         .into_iter()
         .filter(|n| used.contains(n))
         .collect()
+}
+
+/// Finds `yield`/`yield from`/`await` outside nested scopes.
+#[derive(Default)]
+struct YieldFinder {
+    found: bool,
+}
+
+impl Visitor for YieldFinder {
+    fn visit_expr_yield(&mut self, _node: ast::ExprYield) {
+        self.found = true;
+    }
+    fn visit_expr_yield_from(&mut self, _node: ast::ExprYieldFrom) {
+        self.found = true;
+    }
+    fn visit_stmt_function_def(&mut self, _node: ast::StmtFunctionDef) {}
+    fn visit_stmt_async_function_def(&mut self, _node: ast::StmtAsyncFunctionDef) {}
+    fn visit_stmt_class_def(&mut self, _node: ast::StmtClassDef) {}
+    fn visit_expr_lambda(&mut self, _node: ast::ExprLambda) {}
+    fn visit_expr_generator_exp(&mut self, _node: ast::ExprGeneratorExp) {}
+}
+
+/// Is a function with this body a generator (does it `yield` itself)?
+pub fn is_generator(body: &[ast::Stmt]) -> bool {
+    let mut v = YieldFinder::default();
+    for s in body {
+        v.visit_stmt(s.clone());
+        if v.found {
+            return true;
+        }
+    }
+    false
+}
+
+/// The parameter of a generator expression's function: the iterator of
+/// its first `for` clause.
+pub const GENEXPR_ITER: &str = "__mypyc_genexpr_iter__";
+
+/// The function a generator expression stands for:
+/// `def <genexpr>(it): for t in it: [for ...] [if ...] yield elt`.
+pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
+    let range = g.range();
+    let name = |id: &str| {
+        Box::new(ast::Expr::Name(ast::ExprName {
+            range,
+            id: ast::Identifier::new(id),
+            ctx: ast::ExprContext::Load,
+        }))
+    };
+    let mut body = vec![ast::Stmt::Expr(ast::StmtExpr {
+        range,
+        value: Box::new(ast::Expr::Yield(ast::ExprYield {
+            range: g.elt.range(),
+            value: Some(g.elt.clone()),
+        })),
+    })];
+    for (i, c) in g.generators.iter().enumerate().rev() {
+        for cond in c.ifs.iter().rev() {
+            body = vec![ast::Stmt::If(ast::StmtIf {
+                range: cond.range(),
+                test: Box::new(cond.clone()),
+                body,
+                orelse: vec![],
+            })];
+        }
+        let iter = if i == 0 {
+            name(GENEXPR_ITER)
+        } else {
+            Box::new(c.iter.clone())
+        };
+        body = vec![ast::Stmt::For(ast::StmtFor {
+            range: c.target.range(),
+            target: Box::new(c.target.clone()),
+            iter,
+            body,
+            orelse: vec![],
+            type_comment: None,
+        })];
+    }
+    ast::StmtFunctionDef {
+        range,
+        name: ast::Identifier::new("genexpr"),
+        args: Box::new(ast::Arguments {
+            range: Default::default(),
+            posonlyargs: vec![],
+            args: vec![ast::ArgWithDefault {
+                range: Default::default(),
+                def: ast::Arg {
+                    range,
+                    arg: ast::Identifier::new(GENEXPR_ITER),
+                    annotation: None,
+                    type_comment: None,
+                },
+                default: None,
+            }],
+            vararg: None,
+            kwonlyargs: vec![],
+            kwarg: None,
+        }),
+        body,
+        decorator_list: vec![],
+        returns: None,
+        type_comment: None,
+        type_params: vec![],
+    }
 }

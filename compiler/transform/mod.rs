@@ -2,9 +2,11 @@
 //!
 //! 1. `uninit`: checks that raise `UnboundLocalError` for reads of locals
 //!    that may be unassigned;
-//! 2. `exceptions`: an explicit branch to the error handler after every op
+//! 2. `suspend`: for generators, saving and restoring live values around
+//!    each suspension point and dispatching on the resume label;
+//! 3. `exceptions`: an explicit branch to the error handler after every op
 //!    that can fail;
-//! 3. `refcount`: `inc_ref`/`dec_ref` insertion.
+//! 4. `refcount`: `inc_ref`/`dec_ref` insertion.
 //!
 //! `cleanup` drops unreachable blocks and renumbers blocks in layout order;
 //! `check` verifies the reference counting of the result (tests, debugging).
@@ -13,6 +15,7 @@ pub mod check;
 pub mod cleanup;
 pub mod exceptions;
 pub mod refcount;
+pub mod suspend;
 pub mod uninit;
 
 use crate::analysis::ErrorEdges;
@@ -30,6 +33,7 @@ pub fn run_all(f: &mut FuncIR) {
     // would only get spurious uninit checks.
     cleanup::remove_unreachable(f, ErrorEdges::Implicit);
     insert_uninit_checks(f);
+    suspend::lower_suspensions(f);
     insert_exception_handling(f);
     // Handlers that no failing op reaches are now unreachable.
     cleanup::remove_unreachable(f, ErrorEdges::Ignore);
