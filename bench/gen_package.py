@@ -2,8 +2,8 @@
 
     python3 bench/gen_package.py OUT_DIR [N]   (N defaults to 50)
 
-writes OUT_DIR/genpkg/: an __init__.py that imports every submodule and
-defines main(), and mod_00.py ... mod_{N-1}.py. Module i:
+writes OUT_DIR/genpkg/: an __init__.py that imports every submodule
+(relative imports) and defines main(), and mod_00.py ... mod_{N-1}.py. Module i:
 
 - subclasses the Shape class of its parent module (i-1)//2 (so classes
   inherit across modules, several levels deep, with super() calls);
@@ -96,7 +96,7 @@ def module_source(i: int, n: int) -> str:
 def init_source(n: int) -> str:
     lines = ['"""Generated package of %d modules."""' % n]
     for i in range(n):
-        lines.append("from genpkg.%s import report%d" % (name(i), i))
+        lines.append("from .%s import report%d" % (name(i), i))
     lines += ["", "", "def main() -> None:"]
     for i in range(n):
         lines.append("    print(report%d())" % i)

@@ -34,6 +34,8 @@ pub struct ImportTable {
     names: IndexMap<String, ImportTarget>,
     /// The directly callable functions of every compiled module of the build.
     funcs: Arc<ModuleFuncs>,
+    /// The package relative imports start from.
+    package: String,
 }
 
 /// Module name to its directly callable (compiled, not rebound) functions.
@@ -96,7 +98,17 @@ impl ImportTable {
                 names.insert(name, t);
             }
         }
-        ImportTable { names, funcs }
+        ImportTable {
+            names,
+            funcs,
+            package: package.to_string(),
+        }
+    }
+
+    /// The absolute name of the module of `from <level dots><module> import`
+    /// (None: the import goes above the top-level package).
+    pub fn absolute_module(&self, level: u32, module: Option<&str>) -> Option<String> {
+        absolute_module(&self.package, level, module)
     }
 
     /// The compiled module an expression statically refers to: an imported
