@@ -17,7 +17,7 @@ use indexmap::{IndexMap, IndexSet};
 use crate::codegen::{GroupLinks, ImportedGroup};
 use crate::ir::{FuncRef, GroupIR, Op};
 
-use super::sources::SourceModule;
+use super::sources::{same_file, SourceModule};
 
 /// An explicit group: a library name and the files of its modules.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,13 +103,6 @@ pub fn partition(
         }
     }
     Ok(groups)
-}
-
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
 }
 
 /// The group's name: the module name for a single module, else a

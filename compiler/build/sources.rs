@@ -132,7 +132,7 @@ pub fn collect_sources(targets: &[PathBuf]) -> Result<Vec<SourceModule>, Vec<Dia
             let name = module_name_of(&f);
             let display_path = f.to_string_lossy().to_string();
             if let Some(prev) = out.iter().find(|m| m.name == name) {
-                if prev.path != f {
+                if !same_file(&prev.path, &f) {
                     errors.push(Diagnostic::error(
                         &display_path,
                         1,
@@ -156,6 +156,14 @@ pub fn collect_sources(targets: &[PathBuf]) -> Result<Vec<SourceModule>, Vec<Dia
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// Do two paths name the same file?
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
     }
 }
 
@@ -187,7 +195,7 @@ mod tests {
         ] {
             std::fs::write(root.join(f), "").unwrap();
         }
-        let sources = collect_sources(&[root.clone()]).unwrap();
+        let sources = collect_sources(std::slice::from_ref(&root)).unwrap();
         let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["pkg", "pkg.a", "pkg.sub", "pkg.sub.b"]);
         let err = collect_sources(&[tmp.path().join("missing.py")]).unwrap_err();
