@@ -140,7 +140,8 @@ pub fn lower_modules(
             strip_asserts: opts.strip_asserts,
             imports: Arc::new(imports),
         };
-        match build_module(&c.parsed, &c.symbols, &ir_opts) {
+        let symbols = ir_opts.imports.symbols_seen_by(&c.symbols);
+        match build_module(&c.parsed, &symbols, &ir_opts) {
             Ok(m) => modules.push(m),
             Err(e) => errors.extend(e),
         }

@@ -240,4 +240,43 @@ mod tests {
             vec![("ab".into(), vec![0, 1]), ("p___c".into(), vec![2])]
         );
     }
+
+    #[test]
+    fn links_export_exactly_what_other_groups_call() {
+        use crate::build::driver::{check_module, lower_modules, Options};
+        let a = check_module(
+            &src("a"),
+            "def f(x: int) -> int:\n    return x\ndef unused() -> None:\n    pass\n",
+        )
+        .unwrap();
+        let m = check_module(
+            &src("m"),
+            "from a import f\nimport a\ndef g() -> int:\n    return f(1) + a.f(2)\n",
+        )
+        .unwrap();
+        let modules = lower_modules(&[a, m], &Options::default()).unwrap();
+        let groups: Vec<GroupIR> = modules
+            .into_iter()
+            .map(|m| GroupIR {
+                name: m.name.clone(),
+                modules: vec![m],
+            })
+            .collect();
+        let links = group_links(&groups);
+        let names = |ds: &[crate::ir::FuncDecl]| -> Vec<String> {
+            ds.iter().map(|d| d.c_native_name()).collect()
+        };
+        assert_eq!(names(&links[0].exports), ["CPyDef_a___f"]);
+        assert!(links[0].imports.is_empty());
+        assert!(links[1].exports.is_empty());
+        assert_eq!(links[1].imports.len(), 1);
+        assert_eq!(links[1].imports[0].group, "a");
+        assert_eq!(names(&links[1].imports[0].decls), ["CPyDef_a___f"]);
+        // One group: nothing crosses a group boundary.
+        let one = GroupIR {
+            name: "g".into(),
+            modules: groups.into_iter().flat_map(|g| g.modules).collect(),
+        };
+        assert_eq!(group_links(&[one]), vec![GroupLinks::default()]);
+    }
 }

@@ -924,13 +924,15 @@ impl<'a> IrBuilder<'a> {
         if let ast::Expr::Name(n) = &*c.func {
             let name = n.id.as_str();
             if !self.is_local_name(name) {
-                if let Some(Symbol::Func(sig)) = self.module.symbols.get(name).cloned() {
+                if self.opts.imports.get(name).is_some() {
+                    if let Some(v) = self.imported_call(name, c) {
+                        return v;
+                    }
+                } else if let Some(Symbol::Func(sig)) = self.module.symbols.get(name).cloned() {
                     let module = self.module.name.clone();
                     if let Some(v) = self.direct_call(&module, &sig, c) {
                         return v;
                     }
-                } else if let Some(v) = self.imported_call(name, c) {
-                    return v;
                 } else if !self.module.symbols.contains_key(name) {
                     if let Some(v) = self.builtin_call(name, c) {
                         return v;

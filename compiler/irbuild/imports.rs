@@ -105,6 +105,19 @@ impl ImportTable {
         }
     }
 
+    /// The module's symbol table as its code sees it: names imported from
+    /// compiled functions are functions with their signatures (so calls
+    /// through them are typed precisely), not variables of type `Any`.
+    pub fn symbols_seen_by(&self, own: &ModuleSymbols) -> ModuleSymbols {
+        let mut syms = own.clone();
+        for (name, target) in &self.names {
+            if let ImportTarget::Func { sig, .. } = target {
+                syms.symbols.insert(name.clone(), Symbol::Func(sig.clone()));
+            }
+        }
+        syms
+    }
+
     /// The absolute name of the module of `from <level dots><module> import`
     /// (None: the import goes above the top-level package).
     pub fn absolute_module(&self, level: u32, module: Option<&str>) -> Option<String> {
@@ -258,6 +271,59 @@ fn resolve_binding(binding: &Binding, all: &BuildModules, depth: usize) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::parse_module;
+    use crate::semanal::collect_module_symbols;
+
+    /// (name, package, source) -> the build's modules.
+    fn build(modules: &[(&str, &str, &str)]) -> BuildModules {
+        modules
+            .iter()
+            .map(|(name, package, src)| {
+                let parsed = parse_module(&format!("{name}.py"), src).unwrap();
+                let syms =
+                    collect_module_symbols(name, &parsed, &mut |_, _| crate::types::Type::Any)
+                        .unwrap();
+                (
+                    name.to_string(),
+                    (syms, package.to_string(), parsed.body.clone()),
+                )
+            })
+            .collect()
+    }
+
+    fn table(all: &BuildModules, name: &str) -> ImportTable {
+        let (_, package, body) = &all[name];
+        ImportTable::resolve(package, body, all, module_funcs(all))
+    }
+
+    #[test]
+    fn imports_resolve_to_compiled_functions_and_modules() {
+        let all = build(&[
+            ("a", "", "def f(x: int) -> int:\n    return x\ng = 1\n"),
+            ("p", "p", "from .s import h\n"),
+            ("p.s", "p", "def h() -> None:\n    pass\n"),
+            (
+                "m",
+                "",
+                "from a import f, g\nimport a\nimport p.s\nfrom p import h as hh\nfrom a import f as twice\ntwice = 3\n",
+            ),
+        ]);
+        let t = table(&all, "m");
+        assert!(matches!(t.get("f"), Some(ImportTarget::Func { module, .. }) if module == "a"));
+        // A variable is not called directly; a rebound name is a variable.
+        assert!(t.get("g").is_none());
+        assert!(t.get("twice").is_none());
+        assert!(matches!(t.get("a"), Some(ImportTarget::Module(m)) if m == "a"));
+        // Re-exported through the package's __init__ (a relative import).
+        assert!(matches!(t.get("hh"), Some(ImportTarget::Func { module, .. }) if module == "p.s"));
+        let expr = crate::parse::parse_module("x.py", "p.s\n").unwrap();
+        let ast::Stmt::Expr(e) = &expr.body[0] else {
+            panic!()
+        };
+        assert_eq!(t.module_of_expr(&e.value).as_deref(), Some("p.s"));
+        let seen = t.symbols_seen_by(&all["m"].0);
+        assert!(matches!(seen.symbols.get("f"), Some(Symbol::Func(_))));
+    }
 
     #[test]
     fn relative_modules() {
