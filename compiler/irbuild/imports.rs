@@ -243,7 +243,13 @@ fn absolute_module(package: &str, level: u32, module: Option<&str>) -> Option<St
 
 fn resolve_binding(binding: &Binding, all: &BuildModules, depth: usize) -> Option<ImportTarget> {
     match binding {
-        Binding::Module(m) => all.contains_key(m).then(|| ImportTarget::Module(m.clone())),
+        // A package counts when it or a module below it is compiled (`import
+        // a.b` binds `a`, which may be interpreted while `a.b` is compiled).
+        Binding::Module(m) => {
+            let below = format!("{m}.");
+            let known = all.keys().any(|k| k == m || k.starts_with(&below));
+            known.then(|| ImportTarget::Module(m.clone()))
+        }
         Binding::From { module, name } => {
             let full = format!("{module}.{name}");
             if all.contains_key(&full) {
@@ -301,11 +307,12 @@ mod tests {
         let all = build(&[
             ("a", "", "def f(x: int) -> int:\n    return x\ng = 1\n"),
             ("p", "p", "from .s import h\n"),
+            ("q.r", "q", "def k() -> int:\n    return 1\n"),
             ("p.s", "p", "def h() -> None:\n    pass\n"),
             (
                 "m",
                 "",
-                "from a import f, g\nimport a\nimport p.s\nfrom p import h as hh\nfrom a import f as twice\ntwice = 3\n",
+                "from a import f, g\nimport a\nimport p.s\nfrom p import h as hh\nfrom a import f as twice\ntwice = 3\nimport q.r\n",
             ),
         ]);
         let t = table(&all, "m");
@@ -321,6 +328,12 @@ mod tests {
             panic!()
         };
         assert_eq!(t.module_of_expr(&e.value).as_deref(), Some("p.s"));
+        // `q` itself is not compiled, but `q.r` is.
+        let expr = crate::parse::parse_module("x.py", "q.r\n").unwrap();
+        let ast::Stmt::Expr(e) = &expr.body[0] else {
+            panic!()
+        };
+        assert_eq!(t.module_of_expr(&e.value).as_deref(), Some("q.r"));
         let seen = t.symbols_seen_by(&all["m"].0);
         assert!(matches!(seen.symbols.get("f"), Some(Symbol::Func(_))));
     }
