@@ -39,6 +39,7 @@ fn new_func(module: &str, name: &str, params: Vec<Param>, ret: RType, line: u32)
         ret,
         has_wrapper: name != "__top_level__",
         line,
+        nested: false,
     };
     FuncIR::new(decl, format!("{module}.py"))
 }
@@ -526,6 +527,7 @@ fn module(name: &str, functions: Vec<FuncIR>, top_level: FuncIR) -> ModuleIR {
         functions,
         top_level,
         imports: vec![],
+        structs: vec![],
     }
 }
 

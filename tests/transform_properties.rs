@@ -56,6 +56,7 @@ fn decl(name: &str, params: &[(&str, RType)], ret: RType) -> FuncDecl {
         ret,
         has_wrapper: false,
         line: 1,
+        nested: false,
     }
 }
 

@@ -36,6 +36,7 @@ impl Builder {
             ret,
             has_wrapper: true,
             line: 1,
+            nested: false,
         };
         Builder {
             f: FuncIR::new(decl, "m.py".into()),

@@ -18,7 +18,7 @@ use super::conv::{
 };
 use super::ctypes::{
     c_double_literal, c_identifier_fragment, c_int_literal, c_string_literal, declaration,
-    error_value,
+    error_test, error_value,
 };
 use super::emitter::Emitter;
 use super::literals::LiteralTable;
@@ -207,16 +207,49 @@ impl FuncEmitter<'_> {
                 self.emit_call(&dest, has_dest, &call);
             }
             Op::CallC(c) => self.emit_call_c(&dest, has_dest, c),
-            Op::FuncObject(func) => {
+            Op::FuncObject { func, name, env } => {
                 // A function object over the native function's wrapper.
                 self.e.open("");
                 self.e.line(format!(
                     "static PyMethodDef def = {{{}, (PyCFunction)(void (*)(void))CPyPy_{}, METH_FASTCALL | METH_KEYWORDS, NULL}};",
-                    c_string_literal(func.name.as_bytes()),
+                    c_string_literal(name.as_bytes()),
                     func.mangled()
                 ));
+                let env = env.map_or("NULL".to_string(), |v| self.name(v).to_string());
                 self.e
-                    .line(format!("{dest} = PyCFunction_NewEx(&def, NULL, NULL);"));
+                    .line(format!("{dest} = PyCFunction_NewEx(&def, {env}, NULL);"));
+                self.e.close("");
+            }
+            Op::NewStruct(st) => {
+                let call = format!("{}()", super::structs::struct_new_function(st));
+                self.emit_call(&dest, has_dest, &call);
+            }
+            Op::GetField {
+                obj,
+                strct,
+                field,
+                rtype,
+            } => {
+                let src = super::structs::field_expr(strct, self.name(*obj), *field);
+                self.e.line(format!("{dest} = {src};"));
+                self.e.open(format!("if (!({}))", error_test(&dest, rtype)));
+                emit_inc_ref(&mut self.e, &dest, rtype);
+                self.e.close("");
+            }
+            Op::SetField {
+                obj,
+                strct,
+                field,
+                value,
+            } => {
+                let t = self.rtype(*value).clone();
+                let slot = super::structs::field_expr(strct, self.name(*obj), *field);
+                let v = self.name(*value).to_string();
+                self.e.open("");
+                self.e.line(format!("{} = {slot};", declaration(&t, "old")));
+                emit_inc_ref(&mut self.e, &v, &t);
+                self.e.line(format!("{slot} = {v};"));
+                emit_dec_ref(&mut self.e, "old", &t, true);
                 self.e.close("");
             }
             Op::Box { src, .. } => {

@@ -20,6 +20,7 @@ pub mod func;
 pub mod literals;
 pub mod module_init;
 pub mod statics;
+pub mod structs;
 pub mod wrapper;
 
 use indexmap::IndexSet;
@@ -262,6 +263,13 @@ fn collect_tuples(group: &GroupIR, links: &GroupLinks) -> IndexSet<RType> {
             }
         }
     }
+    for m in &group.modules {
+        for st in &m.structs {
+            for (_, t) in &st.fields {
+                collect_tuple_types(t, &mut out);
+            }
+        }
+    }
     out
 }
 
@@ -302,6 +310,11 @@ fn emit_header(
     e.line(format!("int {GLOBALS_INIT}(void);"));
     e.line(format!("int {}(void);", exports::IMPORTS_INIT));
     for m in &group.modules {
+        for st in &m.structs {
+            e.raw(&structs::struct_declaration(&m.name, st));
+        }
+    }
+    for m in &group.modules {
         e.line(format!(
             "extern struct PyModuleDef {};",
             statics::module_def(&m.name)
@@ -341,6 +354,10 @@ fn emit_module_file(m: &ModuleIR, literals: &LiteralTable) -> String {
         "/* Module {} ({source}). */\n#include \"{HEADER}\"\n",
         m.name
     );
+    for st in &m.structs {
+        out.push('\n');
+        out.push_str(&structs::struct_definition(&m.name, st));
+    }
     for f in module_funcs(m) {
         out.push('\n');
         out.push_str(&func::emit_function(f, literals));

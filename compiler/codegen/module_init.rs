@@ -43,7 +43,7 @@ pub fn emit_module_init(m: &ModuleIR) -> String {
     e.open(format!("static PyMethodDef CPyMethods_{mangled}[] ="));
     for f in &m.functions {
         let d = &f.decl;
-        if d.has_wrapper && d.func.class.is_none() {
+        if d.has_wrapper && d.func.class.is_none() && !d.nested {
             e.line(format!(
                 "{{{}, (PyCFunction)(void (*)(void)){}, METH_FASTCALL | METH_KEYWORDS, NULL}},",
                 c_string_literal(d.func.name.as_bytes()),

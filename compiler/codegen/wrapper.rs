@@ -67,6 +67,7 @@ fn param_slots(params: &[Param]) -> ParamSlots {
             }
             ArgKind::Star => star_slot,
             ArgKind::Star2 => star2_slot,
+            ArgKind::Env => usize::MAX,
         })
         .collect();
     ParamSlots {
@@ -188,6 +189,11 @@ fn emit_arg_conversion(e: &mut Emitter, i: usize, p: &Param, slot: usize) {
     let dest = format!("arg_{i}");
     let src = format!("obj[{slot}]");
     match p.kind {
+        ArgKind::Env => {
+            // Borrowed from the function object.
+            e.line(format!("{dest} = self;"));
+            return;
+        }
         ArgKind::Star | ArgKind::Star2 => {
             // New references made by the parser, of the right type already.
             e.line(format!("{dest} = {src};"));
@@ -278,6 +284,7 @@ mod tests {
             ret: RType::STR,
             has_wrapper: true,
             line: 7,
+            nested: false,
         };
         let c = emit_wrapper(&decl, "m.py");
         assert!(c.contains("PyLong_Check(obj[0])"), "{c}");

@@ -102,6 +102,9 @@ pub enum ArgKind {
     KwOnly,
     KwOnlyOptional,
     Star2,
+    /// The environment of a closure: not a Python argument, it arrives as
+    /// the `self` of the function object (see `Op::FuncObject`).
+    Env,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,6 +126,9 @@ pub struct FuncDecl {
     pub has_wrapper: bool,
     /// Source line of the `def` (for tracebacks of argument errors).
     pub line: u32,
+    /// Defined inside another function: not in the module's method table
+    /// (its function objects are made where the `def` runs).
+    pub nested: bool,
 }
 
 impl FuncDecl {

@@ -11,9 +11,9 @@ pub mod rtypes;
 pub use func::{
     ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, ValueData, ValueId, ValueKind,
 };
-pub use module::{GroupIR, ModuleIR};
+pub use module::{GroupIR, ModuleIR, StructDef};
 pub use ops::{
     BranchKind, CallC, CmpKind, ErrorKind, FloatOpKind, FuncRef, IntOpKind, Literal, Op, StaticRef,
-    Steals,
+    Steals, StructRef,
 };
 pub use rtypes::{ObjKind, RType};

@@ -1,6 +1,18 @@
 //! Modules and groups of the IR: what codegen turns into one shared library.
 
 use super::func::{FuncDecl, FuncIR};
+use super::rtypes::RType;
+
+/// A native struct type: a Python object (a GC-tracked extension type)
+/// whose fields are typed C members. Closures keep the variables they share
+/// with their enclosing function in one, and generators keep their state in
+/// one between steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructDef {
+    /// Unique within its module; see `StructRef`.
+    pub name: String,
+    pub fields: Vec<(String, RType)>,
+}
 
 /// One compiled Python module.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +30,8 @@ pub struct ModuleIR {
     pub top_level: FuncIR,
     /// Compiled modules this module imports (for init ordering in a group).
     pub imports: Vec<String>,
+    /// Native struct types defined by the module's functions.
+    pub structs: Vec<StructDef>,
 }
 
 /// A group of modules compiled into one shared library.

@@ -150,6 +150,20 @@ pub enum BranchKind {
     IsError,
 }
 
+/// A native struct type of the group (see `ir::module::StructDef`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StructRef {
+    pub module: String,
+    pub name: String,
+}
+
+impl StructRef {
+    /// The mangled name used in C identifiers.
+    pub fn mangled(&self) -> String {
+        format!("{}___{}", self.module.replace('.', "___"), self.name)
+    }
+}
+
 /// A reference to a native function in the group (module-level function or
 /// method), by its fully qualified identity.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -278,9 +292,34 @@ pub enum Op {
     /// A new Python function object for a native function's wrapper
     /// (`PyCFunction_NewEx` over a static `PyMethodDef` for `CPyPy_...`),
     /// used where a compiled function is needed as a value: decorators,
-    /// methods of classes built at runtime, nested functions without free
-    /// variables. New reference; error kind Magic.
-    FuncObject(FuncRef),
+    /// methods of classes built at runtime, nested functions. `name` is its
+    /// `__name__`; `env`, for closures, becomes the function object's `self`
+    /// and reaches the native function as its environment parameter.
+    /// New reference; error kind Magic.
+    FuncObject {
+        func: FuncRef,
+        name: String,
+        env: Option<ValueId>,
+    },
+    /// A new instance of a native struct type, every field set to its error
+    /// value. New reference; error kind Magic.
+    NewStruct(StructRef),
+    /// Read field `field` (of type `rtype`) of a native struct object: a new
+    /// reference, or the field's error value when it is unset. Never fails.
+    GetField {
+        obj: ValueId,
+        strct: StructRef,
+        field: usize,
+        rtype: RType,
+    },
+    /// Store `value` into a field of a native struct object, releasing the
+    /// old value. Borrows `value` (the field takes a new reference).
+    SetField {
+        obj: ValueId,
+        strct: StructRef,
+        field: usize,
+        value: ValueId,
+    },
     /// Box an unboxed value into a new `PyObject *`. Never fails.
     Box {
         src: ValueId,
@@ -408,8 +447,11 @@ impl Op {
             | Op::LoadLiteral { .. }
             | Op::LoadStatic(_)
             | Op::LoadCStr(_)
-            | Op::FuncObject(_)
+            | Op::NewStruct(_)
             | Op::RaiseStandardError { .. } => vec![],
+            Op::FuncObject { env, .. } => env.iter().copied().collect(),
+            Op::GetField { obj, .. } => vec![*obj],
+            Op::SetField { obj, value, .. } => vec![*obj, *value],
             Op::InitStatic { value, .. } => vec![*value],
             Op::Call { args, .. } => args.clone(),
             Op::CallC(c) => c.args.clone(),
@@ -443,8 +485,11 @@ impl Op {
             | Op::LoadLiteral { .. }
             | Op::LoadStatic(_)
             | Op::LoadCStr(_)
-            | Op::FuncObject(_)
+            | Op::NewStruct(_)
             | Op::RaiseStandardError { .. } => vec![],
+            Op::FuncObject { env, .. } => env.iter_mut().collect(),
+            Op::GetField { obj, .. } => vec![obj],
+            Op::SetField { obj, value, .. } => vec![obj, value],
             Op::InitStatic { value, .. } => vec![value],
             Op::Call { args, .. } => args.iter_mut().collect(),
             Op::CallC(c) => c.args.iter_mut().collect(),
@@ -505,7 +550,11 @@ impl Op {
             ErrorKind::Magic
         };
         match self {
-            Op::Call { .. } | Op::Unbox { .. } | Op::Cast { .. } | Op::FuncObject(_) => magic,
+            Op::Call { .. }
+            | Op::Unbox { .. }
+            | Op::Cast { .. }
+            | Op::FuncObject { .. }
+            | Op::NewStruct(_) => magic,
             Op::CallC(c) => c.error_kind,
             Op::RaiseStandardError { .. } => ErrorKind::Always,
             _ => ErrorKind::Never,

@@ -95,7 +95,20 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
         Op::InitStatic { target, value } => format!("{} = {}", format_static(target), n(*value)),
         Op::LoadCStr(s) => format!("cstr {s:?}"),
         Op::Call { func, args, .. } => format!("{}({})", func.mangled(), join(f, args)),
-        Op::FuncObject(func) => format!("func_object({})", func.mangled()),
+        Op::FuncObject { func, env, .. } => match env {
+            Some(env) => format!("func_object({}, env={})", func.mangled(), n(*env)),
+            None => format!("func_object({})", func.mangled()),
+        },
+        Op::NewStruct(st) => format!("new {}", st.name),
+        Op::GetField {
+            obj, strct, field, ..
+        } => format!("{}.{}#{field}", n(*obj), strct.name),
+        Op::SetField {
+            obj,
+            strct,
+            field,
+            value,
+        } => format!("{}.{}#{field} = {}", n(*obj), strct.name, n(*value)),
         Op::CallC(c) => {
             let steals = match &c.steals {
                 Steals::None => "",
@@ -141,6 +154,7 @@ fn format_kind(kind: ArgKind) -> &'static str {
         ArgKind::KwOnly => "(kw)",
         ArgKind::KwOnlyOptional => "(kw)=",
         ArgKind::Star2 => "**",
+        ArgKind::Env => "(env)",
     }
 }
 

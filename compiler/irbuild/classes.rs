@@ -64,7 +64,14 @@ impl<'a> IrBuilder<'a> {
             class,
             name,
         };
-        let f = self.b.add(Op::FuncObject(func), RType::OBJECT);
+        let f = self.b.add(
+            Op::FuncObject {
+                func,
+                name: d.name.to_string(),
+                env: None,
+            },
+            RType::OBJECT,
+        );
         let v = if in_class && decorators.is_empty() {
             self.b.prim_named("generic.instance_method", &[f])
         } else {

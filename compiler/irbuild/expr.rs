@@ -253,6 +253,9 @@ impl<'a> IrBuilder<'a> {
 
     /// Load a name: a local register, a global (from the module dict), or a builtin.
     pub fn load_name(&mut self, name: &str, node: &ast::Expr) -> ValueId {
+        if let Some(v) = self.load_env_var(name) {
+            return v;
+        }
         if let Some(v) = self.b.locals.get(name).copied() {
             return v;
         }

@@ -57,7 +57,18 @@ pub struct IrBuilder<'a> {
     pub method_defs: Vec<String>,
     /// Functions defined inside this one (nested defs, lambdas), built here.
     pub nested: Vec<FuncIR>,
+    /// Native struct types (environments) of this function and nested ones.
+    pub structs: Vec<StructDef>,
+    /// How this function reaches variables shared with nested functions.
+    pub closure: nested::ClosureCtx,
     pub opts: IrOptions,
+}
+
+/// The native functions built for one `def` (itself first, then the
+/// functions nested in it) and the struct types they use.
+pub struct BuiltFunction {
+    pub funcs: Vec<FuncIR>,
+    pub structs: Vec<StructDef>,
 }
 
 impl<'a> IrBuilder<'a> {
@@ -121,6 +132,7 @@ pub fn func_decl(module: &str, sig: &FuncSig) -> FuncDecl {
         ret: sig.ret.rtype(),
         has_wrapper: true,
         line: sig.line,
+        nested: false,
     }
 }
 
@@ -153,6 +165,7 @@ pub fn is_constant_default(e: &ast::Expr) -> bool {
     }
 }
 
+/// Build a module-level function or a method.
 pub fn build_function(
     parsed: &ParsedModule,
     module: &ModuleSymbols,
@@ -160,17 +173,46 @@ pub fn build_function(
     sig: &FuncSig,
     class: Option<&str>,
     opts: &IrOptions,
-) -> Result<Vec<FuncIR>, Vec<Diagnostic>> {
+) -> Result<BuiltFunction, Vec<Diagnostic>> {
+    build_function_in(parsed, module, def, sig, class, opts, None)
+}
+
+/// Build a function; for a nested function, `enclosing` holds the
+/// environments of the functions around it (innermost first).
+pub fn build_function_in(
+    parsed: &ParsedModule,
+    module: &ModuleSymbols,
+    def: &ast::StmtFunctionDef,
+    sig: &FuncSig,
+    class: Option<&str>,
+    opts: &IrOptions,
+    enclosing: Option<Vec<nested::EnvInfo>>,
+) -> Result<BuiltFunction, Vec<Diagnostic>> {
     let mut decl = func_decl(&module.name, sig);
     decl.func.class = class.map(|c| c.to_string());
-    let local_types = infer_locals(module, sig, &def.body);
-    let globals = scope::global_names(&def.body);
-    let mut local_names: Vec<String> = sig.params.iter().map(|p| p.name.clone()).collect();
-    scope::for_each_binding(&def.body, &mut |n| {
-        if !globals.iter().any(|g| g == n) && !local_names.iter().any(|l| l == n) {
-            local_names.push(n.to_string());
+    decl.nested = enclosing.is_some();
+    let ancestors = enclosing.unwrap_or_default();
+    if !ancestors.is_empty() {
+        decl.params.insert(
+            0,
+            Param {
+                name: nested::ENV_PARAM.into(),
+                rtype: RType::OBJECT,
+                kind: ArgKind::Env,
+                pos_only: true,
+            },
+        );
+    }
+    let mut local_types = infer_locals(module, sig, &def.body);
+    let local_names = scope::function_locals(&def.args, &def.body);
+    // Free variables have the types they have in the function defining them.
+    for a in &ancestors {
+        for (name, t) in a.fields.iter().zip(&a.types) {
+            if !local_names.contains(name) && !local_types.contains_key(name) {
+                local_types.insert(name.clone(), t.clone());
+            }
         }
-    });
+    }
     let mut ib = IrBuilder {
         b: Builder::new(decl, &parsed.path, &module.name),
         parsed,
@@ -185,8 +227,17 @@ pub fn build_function(
         opts_strip_asserts: opts.strip_asserts,
         cleanups: vec![],
         nested: vec![],
+        structs: vec![],
+        closure: nested::ClosureCtx {
+            ancestors,
+            incoming: None,
+            own: None,
+        },
         opts: opts.clone(),
     };
+    if !ib.closure.ancestors.is_empty() {
+        ib.closure.incoming = ib.b.f.args.first().copied();
+    }
     ib.set_line(def);
     // Defaults: an omitted argument arrives as the error value of its type.
     let args = &def.args;
@@ -216,6 +267,8 @@ pub fn build_function(
         ib.b.activate(set);
         let v = if is_constant_default(default) {
             ib.expr(default)
+        } else if let Some(v) = ib.env_default(a.def.arg.as_str()) {
+            v
         } else {
             // Evaluated once, where the `def` runs, and kept in the module dict.
             let key = default_key(&ib.b.f.decl.func, a.def.arg.as_str());
@@ -238,6 +291,7 @@ pub fn build_function(
             ib.b.locals.insert(a.def.arg.to_string(), local);
         }
     }
+    ib.setup_environment(&def.args, &def.body);
     ib.stmts(&def.body);
     if !ib.b.terminated() {
         let ret = ib.b.f.decl.ret.clone();
@@ -246,9 +300,12 @@ pub fn build_function(
         ib.b.add(Op::Return(v), RType::Void);
     }
     if ib.b.errors.is_empty() {
-        let mut out = vec![ib.b.f];
-        out.extend(ib.nested);
-        Ok(out)
+        let mut funcs = vec![ib.b.f];
+        funcs.extend(ib.nested);
+        Ok(BuiltFunction {
+            funcs,
+            structs: ib.structs,
+        })
     } else {
         Err(ib.b.errors)
     }
@@ -258,7 +315,7 @@ fn build_top_level(
     parsed: &ParsedModule,
     module: &ModuleSymbols,
     opts: &IrOptions,
-) -> Result<(FuncIR, Vec<FuncIR>), Vec<Diagnostic>> {
+) -> Result<(FuncIR, BuiltFunction), Vec<Diagnostic>> {
     let decl = FuncDecl {
         func: FuncRef {
             module: module.name.clone(),
@@ -269,6 +326,7 @@ fn build_top_level(
         ret: RType::None,
         has_wrapper: false,
         line: 1,
+        nested: false,
     };
     let mut ib = IrBuilder {
         b: Builder::new(decl, &parsed.path, &module.name),
@@ -284,6 +342,8 @@ fn build_top_level(
         opts_strip_asserts: opts.strip_asserts,
         cleanups: vec![],
         nested: vec![],
+        structs: vec![],
+        closure: nested::ClosureCtx::default(),
         opts: opts.clone(),
     };
     ib.stmts(&parsed.body);
@@ -292,7 +352,13 @@ fn build_top_level(
         ib.b.add(Op::Return(n), RType::Void);
     }
     if ib.b.errors.is_empty() {
-        Ok((ib.b.f, ib.nested))
+        Ok((
+            ib.b.f,
+            BuiltFunction {
+                funcs: ib.nested,
+                structs: ib.structs,
+            },
+        ))
     } else {
         Err(ib.b.errors)
     }
@@ -306,11 +372,15 @@ pub fn build_module(
 ) -> Result<ModuleIR, Vec<Diagnostic>> {
     let mut errors = vec![];
     let mut functions = vec![];
+    let mut structs = vec![];
     let mut build =
         |def: &ast::StmtFunctionDef, sig: &FuncSig, class: Option<&str>| match build_function(
             parsed, module, def, sig, class, opts,
         ) {
-            Ok(fs) => functions.extend(fs),
+            Ok(built) => {
+                functions.extend(built.funcs);
+                structs.extend(built.structs);
+            }
             Err(e) => errors.extend(e),
         };
     let mut module_defs: Vec<String> = vec![];
@@ -358,7 +428,8 @@ pub fn build_module(
     errors.extend(class_errors);
     let top_level = match build_top_level(parsed, module, opts) {
         Ok((f, nested)) => {
-            functions.extend(nested);
+            functions.extend(nested.funcs);
+            structs.extend(nested.structs);
             Some(f)
         }
         Err(e) => {
@@ -373,6 +444,7 @@ pub fn build_module(
             functions,
             top_level,
             imports: vec![],
+            structs,
         }),
         _ => Err(errors),
     }

@@ -1,77 +1,359 @@
-//! Functions defined inside functions: nested `def`s and lambdas.
+//! Functions defined inside functions: nested `def`s and lambdas, and the
+//! environment objects through which they share variables (closures).
 //!
-//! Each becomes its own native function (built here, returned with the
-//! enclosing one) exposed through a function object created where the
-//! definition runs. Closures — nested functions that use locals of the
-//! enclosing function — need environment objects and are rejected with a
-//! compile-time error until those exist.
+//! Each nested function becomes its own native function (built here,
+//! returned with the enclosing one) exposed through a function object
+//! created where the definition runs.
+//!
+//! A function's *cell variables* (its locals that nested functions use) do
+//! not live in registers but in fields of an environment object, a native
+//! struct created on entry (see `ir::StructDef`). The function object of a
+//! nested function carries the environment of its nearest enclosing
+//! function that has one, and the nested function receives it as its
+//! `__mypyc_env__` parameter. An environment whose function is itself
+//! nested holds its parent's environment in field `__mypyc_parent__`, so a
+//! variable several levels out is reached by following parents. Fields hold
+//! values unboxed where the type's error value can mean "unset"; other
+//! types (float, tuples, native ints) are stored boxed.
 
-use rustpython_ast::Visitor;
 use rustpython_parser::ast::{self, Ranged};
 
-use super::{build_function, IrBuilder};
+use super::{build_function_in, IrBuilder};
 use crate::ir::*;
+use crate::semanal::scope;
+use crate::types::Type;
 
-/// Collects every name a piece of code reads or writes.
-#[derive(Default)]
-struct NameCollector {
-    names: Vec<String>,
+/// The environment parameter of a nested function.
+pub const ENV_PARAM: &str = "__mypyc_env__";
+/// The field of an environment holding the enclosing environment.
+const PARENT: &str = "__mypyc_parent__";
+
+/// The layout of one function's environment object.
+#[derive(Clone, Debug)]
+pub struct EnvInfo {
+    pub strct: StructRef,
+    /// Field names, in order.
+    pub fields: Vec<String>,
+    /// The Python type of each field's variable.
+    pub types: Vec<Type>,
 }
 
-impl Visitor for NameCollector {
-    fn visit_expr_name(&mut self, node: ast::ExprName) {
-        self.names.push(node.id.to_string());
+impl EnvInfo {
+    fn index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f == name)
+    }
+
+    fn rtype(&self, i: usize) -> RType {
+        field_rtype(&self.types[i])
+    }
+
+    pub fn def(&self) -> StructDef {
+        StructDef {
+            name: self.strct.name.clone(),
+            fields: (0..self.fields.len())
+                .map(|i| (self.fields[i].clone(), self.rtype(i)))
+                .collect(),
+        }
     }
 }
 
+/// How a function reaches the variables it shares with other functions.
+#[derive(Clone, Debug, Default)]
+pub struct ClosureCtx {
+    /// Environments of the enclosing functions that have one, innermost
+    /// first; the first is the one the environment parameter holds.
+    pub ancestors: Vec<EnvInfo>,
+    /// The environment parameter.
+    pub incoming: Option<ValueId>,
+    /// The function's own environment and the register holding it.
+    pub own: Option<(EnvInfo, ValueId)>,
+}
+
+/// The representation of a variable of type `t` in an environment field:
+/// its own, if its error value can mark "unset"; else boxed.
+fn field_rtype(t: &Type) -> RType {
+    let r = t.rtype();
+    if r.error_overlaps() || matches!(r, RType::Tuple(_) | RType::Void | RType::Bit) {
+        r.boxed()
+    } else {
+        r
+    }
+}
+
+/// The field of a defaults struct holding the default of `param`.
+fn default_field(param: &str) -> String {
+    format!("__mypyc_default__{param}")
+}
+
+/// Where a variable lives in an environment: the object and the field.
+struct EnvSlot {
+    env: ValueId,
+    info: EnvInfo,
+    index: usize,
+    own: bool,
+}
+
 impl<'a> IrBuilder<'a> {
-    /// Locals of the enclosing function (or comprehension variables) that
-    /// `def` would capture.
-    fn captured_locals(&self, def: &ast::StmtFunctionDef) -> Vec<String> {
-        let mut c = NameCollector::default();
-        for s in &def.body {
-            c.visit_stmt(s.clone());
+    /// Create the function's environment object on entry, if it has cell
+    /// variables, and move cell-variable parameters into it.
+    pub fn setup_environment(&mut self, args: &ast::Arguments, body: &[ast::Stmt]) {
+        let cells = scope::cell_variables(args, body);
+        if cells.is_empty() {
+            return;
         }
-        let mut own: Vec<String> = vec![];
+        let f = &self.b.f.decl.func;
+        let name = match &f.class {
+            Some(c) => format!("{c}___{}_env", f.name),
+            None => format!("{}_env", f.name),
+        };
+        let mut info = EnvInfo {
+            strct: StructRef {
+                module: self.module.name.clone(),
+                name,
+            },
+            fields: vec![],
+            types: vec![],
+        };
+        if self.closure.incoming.is_some() {
+            info.fields.push(PARENT.into());
+            info.types.push(Type::Any);
+        }
+        for c in &cells {
+            info.fields.push(c.clone());
+            info.types
+                .push(self.local_types.get(c).cloned().unwrap_or(Type::Any));
+        }
+        let new = self.b.add(Op::NewStruct(info.strct.clone()), RType::OBJECT);
+        let env = self
+            .b
+            .new_register(RType::OBJECT, Some("__mypyc_env_obj__".into()));
+        self.b.assign(env, new);
+        if let Some(parent) = self.closure.incoming {
+            self.set_field(env, &info, 0, parent);
+        }
+        self.structs.push(info.def());
+        self.closure.own = Some((info.clone(), env));
+        for c in &cells {
+            if let Some(reg) = self.b.locals.shift_remove(c) {
+                let i = info.index(c).unwrap_or(0);
+                self.set_field(env, &info, i, reg);
+            }
+        }
+    }
+
+    fn set_field(&mut self, env: ValueId, info: &EnvInfo, index: usize, v: ValueId) {
+        let v = self.b.coerce(v, &info.rtype(index));
+        self.b.add(
+            Op::SetField {
+                obj: env,
+                strct: info.strct.clone(),
+                field: index,
+                value: v,
+            },
+            RType::Void,
+        );
+    }
+
+    fn get_field(&mut self, env: ValueId, info: &EnvInfo, index: usize) -> ValueId {
+        self.b.add(
+            Op::GetField {
+                obj: env,
+                strct: info.strct.clone(),
+                field: index,
+                rtype: info.rtype(index),
+            },
+            info.rtype(index),
+        )
+    }
+
+    /// The environment field holding variable `name`, if it lives in one:
+    /// a cell variable of this function, or a free variable of it that an
+    /// enclosing function shares.
+    fn env_slot(&mut self, name: &str) -> Option<EnvSlot> {
+        if let Some((info, env)) = &self.closure.own {
+            if let Some(index) = info.index(name) {
+                return Some(EnvSlot {
+                    env: *env,
+                    info: info.clone(),
+                    index,
+                    own: true,
+                });
+            }
+        }
+        if self.b.locals.contains_key(name) || self.is_local_name(name) {
+            return None;
+        }
+        let depth = self
+            .closure
+            .ancestors
+            .iter()
+            .position(|a| a.index(name).is_some())?;
+        let mut env = self.closure.incoming?;
+        let ancestors = self.closure.ancestors.clone();
+        for anc in &ancestors[..depth] {
+            let parent = anc.index(PARENT)?;
+            env = self.get_field(env, anc, parent);
+        }
+        let info = ancestors[depth].clone();
+        let index = info.index(name)?;
+        Some(EnvSlot {
+            env,
+            info,
+            index,
+            own: false,
+        })
+    }
+
+    /// Read a variable that lives in an environment, raising if it is unset.
+    pub fn load_env_var(&mut self, name: &str) -> Option<ValueId> {
+        let slot = self.env_slot(name)?;
+        let v = self.get_field(slot.env, &slot.info, slot.index);
+        let (unset, ok) = (self.b.new_block(), self.b.new_block());
+        self.b.add(
+            Op::Branch {
+                value: v,
+                true_label: unset,
+                false_label: ok,
+                kind: BranchKind::IsError,
+                negated: false,
+                traceback: None,
+                rare: true,
+            },
+            RType::Void,
+        );
+        self.b.activate(unset);
+        let (class, message) = if slot.own {
+            (
+                "UnboundLocalError",
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
+            )
+        } else {
+            (
+                "NameError",
+                format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"),
+            )
+        };
+        self.b.add(
+            Op::RaiseStandardError {
+                class: class.into(),
+                message: Some(message),
+            },
+            RType::Bit,
+        );
+        self.b.add(Op::Unreachable, RType::Void);
+        self.b.activate(ok);
+        let t = slot.info.types[slot.index].rtype();
+        Some(self.b.coerce(v, &t))
+    }
+
+    /// Assign a variable that lives in an environment. Returns false if
+    /// `name` does not live in one.
+    pub fn store_env_var(&mut self, name: &str, v: ValueId) -> bool {
+        match self.env_slot(name) {
+            Some(slot) => {
+                self.set_field(slot.env, &slot.info, slot.index, v);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// What a function nested in this one receives: the enclosing
+    /// environments (innermost first) and the value of its environment
+    /// parameter.
+    fn child_closure(&self) -> (Vec<EnvInfo>, Option<ValueId>) {
+        match &self.closure.own {
+            Some((info, env)) => {
+                let mut a = vec![info.clone()];
+                a.extend(self.closure.ancestors.iter().cloned());
+                (a, Some(*env))
+            }
+            None => (self.closure.ancestors.clone(), self.closure.incoming),
+        }
+    }
+
+    /// Non-constant defaults of a nested function belong to each function
+    /// object: they are evaluated where the `def` runs and kept in a struct
+    /// that becomes the function's environment (with the enclosing
+    /// environment as its parent).
+    fn defaults_object(
+        &mut self,
+        def: &ast::StmtFunctionDef,
+        func: &FuncRef,
+        parent: Option<ValueId>,
+    ) -> Option<(EnvInfo, ValueId)> {
         let args = &def.args;
-        for a in args
+        let defaults: Vec<(&str, &ast::Expr)> = args
             .posonlyargs
             .iter()
             .chain(&args.args)
             .chain(&args.kwonlyargs)
-        {
-            own.push(a.def.arg.to_string());
-        }
-        for a in args.vararg.iter().chain(args.kwarg.iter()) {
-            own.push(a.arg.to_string());
-        }
-        crate::semanal::scope::for_each_binding(&def.body, &mut |n| own.push(n.to_string()));
-        let mut captured: Vec<String> = c
-            .names
-            .into_iter()
-            .filter(|n| {
-                !own.contains(n) && (self.is_local_name(n) || self.b.locals.contains_key(n))
-            })
+            .filter_map(|a| Some((a.def.arg.as_str(), a.default.as_deref()?)))
+            .filter(|(_, d)| !super::is_constant_default(d))
             .collect();
-        captured.sort();
-        captured.dedup();
-        captured
+        if defaults.is_empty() {
+            return None;
+        }
+        let mut info = EnvInfo {
+            strct: StructRef {
+                module: self.module.name.clone(),
+                name: format!("{}_defaults", func.name),
+            },
+            fields: vec![],
+            types: vec![],
+        };
+        if parent.is_some() {
+            info.fields.push(PARENT.into());
+            info.types.push(Type::Any);
+        }
+        for (p, _) in &defaults {
+            info.fields.push(default_field(p));
+            info.types.push(Type::Any);
+        }
+        let values: Vec<ValueId> = defaults.iter().map(|(_, d)| self.expr(d)).collect();
+        let obj = self.b.add(Op::NewStruct(info.strct.clone()), RType::OBJECT);
+        let mut i = 0;
+        if let Some(p) = parent {
+            self.set_field(obj, &info, 0, p);
+            i = 1;
+        }
+        for v in values {
+            self.set_field(obj, &info, i, v);
+            i += 1;
+        }
+        self.structs.push(info.def());
+        Some((info, obj))
+    }
+
+    /// The value of a nested function's non-constant default for `param`,
+    /// if its environment holds one.
+    pub fn env_default(&mut self, param: &str) -> Option<ValueId> {
+        let info = self.closure.ancestors.first()?.clone();
+        let index = info.index(&default_field(param))?;
+        let env = self.closure.incoming?;
+        Some(self.get_field(env, &info, index))
     }
 
     /// Build a nested function and return a new function object for it.
     fn nested_function_object(
         &mut self,
         def: &ast::StmtFunctionDef,
-        what: &str,
+        python_name: &str,
     ) -> Option<ValueId> {
-        let captured = self.captured_locals(def);
-        if !captured.is_empty() {
-            let msg = format!(
-                "{what} using local variable \"{}\" of the enclosing function (a closure)",
-                captured[0]
-            );
-            self.unsupported(def, &msg);
-            return None;
+        for v in scope::free_variables(&def.args, &def.body) {
+            let in_env = self
+                .closure
+                .own
+                .as_ref()
+                .is_some_and(|(i, _)| i.index(&v).is_some());
+            if !in_env && self.b.locals.contains_key(&v) && !self.is_local_name(&v) {
+                let msg =
+                    format!("a nested function using comprehension variable \"{v}\" (a closure)");
+                self.unsupported(def, &msg);
+                return None;
+            }
         }
         let mut sig = match crate::semanal::func_sig(self.parsed, def) {
             Ok(s) => s,
@@ -88,21 +370,38 @@ impl<'a> IrBuilder<'a> {
             class: None,
             name: sig.name.clone(),
         };
-        self.store_defaults(def, &func);
-        match build_function(self.parsed, self.module, def, &sig, None, &opts) {
-            Ok(fs) => self.nested.extend(fs),
+        let (mut ancestors, mut env) = self.child_closure();
+        if let Some((info, obj)) = self.defaults_object(def, &func, env) {
+            ancestors.insert(0, info);
+            env = Some(obj);
+        }
+        match build_function_in(
+            self.parsed,
+            self.module,
+            def,
+            &sig,
+            None,
+            &opts,
+            Some(ancestors),
+        ) {
+            Ok(built) => {
+                self.nested.extend(built.funcs);
+                self.structs.extend(built.structs);
+            }
             Err(e) => {
                 self.b.errors.extend(e);
                 return None;
             }
         }
         self.set_line(def);
-        let func = FuncRef {
-            module: self.module.name.clone(),
-            class: None,
-            name: sig.name,
-        };
-        Some(self.b.add(Op::FuncObject(func), RType::OBJECT))
+        Some(self.b.add(
+            Op::FuncObject {
+                func,
+                name: python_name.to_string(),
+                env,
+            },
+            RType::OBJECT,
+        ))
     }
 
     /// A `def` inside a function body.
@@ -115,7 +414,7 @@ impl<'a> IrBuilder<'a> {
                 self.b.boxed(v)
             })
             .collect();
-        let Some(mut f) = self.nested_function_object(def, "nested function") else {
+        let Some(mut f) = self.nested_function_object(def, def.name.as_str()) else {
             return;
         };
         for d in decorators.into_iter().rev() {
@@ -139,7 +438,7 @@ impl<'a> IrBuilder<'a> {
             type_comment: None,
             type_params: vec![],
         };
-        match self.nested_function_object(&def, "lambda") {
+        match self.nested_function_object(&def, "<lambda>") {
             Some(v) => v,
             None => self.b.null(),
         }

@@ -185,7 +185,7 @@ impl<'a> IrBuilder<'a> {
                     self.bind_name(&bind, v);
                 }
             }
-            S::Global(_) => {}
+            S::Global(_) | S::Nonlocal(_) => {}
             S::FunctionDef(d) => self.function_def_stmt(d),
             S::ClassDef(c) => self.class_def_stmt(c),
             S::Delete(d) => {
@@ -217,6 +217,9 @@ impl<'a> IrBuilder<'a> {
             let key = self.b.str_lit(name);
             let o = self.b.boxed(v);
             self.b.prim_named("generic.dict_set", &[ns, key, o]);
+            return;
+        }
+        if self.store_env_var(name, v) {
             return;
         }
         if let Some(reg) = self.b.locals.get(name).copied() {

@@ -217,3 +217,166 @@ pub fn global_names(body: &[ast::Stmt]) -> Vec<String> {
     }
     out
 }
+
+/// Names declared `nonlocal` in `body` (not looking into nested functions).
+pub fn nonlocal_names(body: &[ast::Stmt]) -> Vec<String> {
+    let mut out = vec![];
+    for stmt in body {
+        if let ast::Stmt::Nonlocal(g) = stmt {
+            out.extend(g.names.iter().map(|n| n.to_string()));
+        }
+        for block in child_blocks(stmt) {
+            out.extend(nonlocal_names(block));
+        }
+    }
+    out
+}
+
+/// The parameter names of a function or lambda.
+pub fn param_names(args: &ast::Arguments) -> Vec<String> {
+    let mut out: Vec<String> = args
+        .posonlyargs
+        .iter()
+        .chain(&args.args)
+        .chain(&args.kwonlyargs)
+        .map(|a| a.def.arg.to_string())
+        .collect();
+    out.extend(
+        args.vararg
+            .iter()
+            .chain(args.kwarg.iter())
+            .map(|a| a.arg.to_string()),
+    );
+    out
+}
+
+/// The local variables of a function: its parameters and the names its
+/// body binds, except those declared `global` or `nonlocal`.
+pub fn function_locals(args: &ast::Arguments, body: &[ast::Stmt]) -> Vec<String> {
+    let outer: Vec<String> = global_names(body)
+        .into_iter()
+        .chain(nonlocal_names(body))
+        .collect();
+    let mut out = param_names(args);
+    for_each_binding(body, &mut |n| {
+        if !outer.iter().any(|o| o == n) && !out.iter().any(|l| l == n) {
+            out.push(n.to_string());
+        }
+    });
+    out
+}
+
+/// Collects the names used by the code of one function scope, and the free
+/// variables of the functions and lambdas nested in it.
+#[derive(Default)]
+struct ScopeUses {
+    names: Vec<String>,
+}
+
+impl ScopeUses {
+    fn nested(&mut self, args: &ast::Arguments, body: &[ast::Stmt]) {
+        // Defaults and annotations are evaluated in the enclosing scope.
+        for a in args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+        {
+            if let Some(d) = &a.default {
+                self.visit_expr((**d).clone());
+            }
+        }
+        self.names.extend(free_variables(args, body));
+    }
+}
+
+impl Visitor for ScopeUses {
+    fn visit_expr_name(&mut self, node: ast::ExprName) {
+        self.names.push(node.id.to_string());
+    }
+    fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
+        for d in node.decorator_list {
+            self.visit_expr(d);
+        }
+        self.nested(&node.args, &node.body);
+    }
+    fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
+        for d in node.decorator_list {
+            self.visit_expr(d);
+        }
+        self.nested(&node.args, &node.body);
+    }
+    fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
+        let body = vec![ast::Stmt::Expr(ast::StmtExpr {
+            range: node.range,
+            value: node.body,
+        })];
+        self.nested(&node.args, &body);
+    }
+}
+
+/// The free variables of a function or lambda: names that it, or a
+/// function nested in it, uses or declares `nonlocal` without binding them
+/// itself (sorted). They are locals of an enclosing function, globals or
+/// builtins; the enclosing function decides which.
+pub fn free_variables(args: &ast::Arguments, body: &[ast::Stmt]) -> Vec<String> {
+    let mut uses = ScopeUses::default();
+    for s in body {
+        uses.visit_stmt(s.clone());
+    }
+    uses.names.extend(nonlocal_names(body));
+    let locals = function_locals(args, body);
+    let globals = global_names(body);
+    let mut free: Vec<String> = uses
+        .names
+        .into_iter()
+        .filter(|n| !locals.contains(n) && !globals.contains(n))
+        .collect();
+    free.sort();
+    free.dedup();
+    free
+}
+
+/// The functions and lambdas nested directly in `body` (not inside
+/// another nested function): their parameters and bodies.
+pub fn nested_scopes(body: &[ast::Stmt]) -> Vec<(ast::Arguments, Vec<ast::Stmt>)> {
+    let mut uses = NestedScopes::default();
+    for s in body {
+        uses.visit_stmt(s.clone());
+    }
+    uses.scopes
+}
+
+#[derive(Default)]
+struct NestedScopes {
+    scopes: Vec<(ast::Arguments, Vec<ast::Stmt>)>,
+}
+
+impl Visitor for NestedScopes {
+    fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
+        self.scopes.push((*node.args, node.body));
+    }
+    fn visit_stmt_async_function_def(&mut self, node: ast::StmtAsyncFunctionDef) {
+        self.scopes.push((*node.args, node.body));
+    }
+    fn visit_expr_lambda(&mut self, node: ast::ExprLambda) {
+        let body = vec![ast::Stmt::Expr(ast::StmtExpr {
+            range: node.range,
+            value: node.body,
+        })];
+        self.scopes.push((*node.args, body));
+    }
+}
+
+/// The cell variables of a function: its locals that a nested function
+/// uses (and so must live in an environment object shared with it).
+pub fn cell_variables(args: &ast::Arguments, body: &[ast::Stmt]) -> Vec<String> {
+    let mut used = vec![];
+    for (a, b) in nested_scopes(body) {
+        used.extend(free_variables(&a, &b));
+    }
+    function_locals(args, body)
+        .into_iter()
+        .filter(|n| used.contains(n))
+        .collect()
+}

@@ -83,6 +83,7 @@ mod tests {
             ret: RType::None,
             has_wrapper: false,
             line: 1,
+            nested: false,
         };
         FuncIR::new(decl, "m.py".into())
     }
