@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use mypyc::build::driver::{self, Options};
+use mypyc::build::driver::{self, GroupSpec, Options};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -13,7 +13,8 @@ use mypyc::build::driver::{self, Options};
     about = "Compile typed Python modules into CPython C extensions"
 )]
 struct Cli {
-    /// Python source files to compile.
+    /// What to compile: Python source files, package directories (all their
+    /// modules, recursively) and dotted module names.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Directory for generated C, IR (ops.txt) and objects.
@@ -34,6 +35,25 @@ struct Cli {
     /// The Python interpreter to build for.
     #[arg(long, default_value = "python3")]
     python: String,
+    /// Compile each module into its own shared library (group); groups call
+    /// each other through exports tables.
+    #[arg(long)]
+    separate: bool,
+    /// With --separate: put the listed files into one group named NAME
+    /// (NAME=FILE[,FILE...]; may be repeated).
+    #[arg(long = "group", value_name = "NAME=FILES", value_parser = parse_group)]
+    groups: Vec<GroupSpec>,
+    /// Generate one C file per module (compiled in parallel) instead of one
+    /// per group.
+    #[arg(long)]
+    multi_file: bool,
+    /// Number of parallel C compiler jobs [default: one per core].
+    #[arg(short = 'j', long = "jobs", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
+fn parse_group(text: &str) -> Result<GroupSpec, String> {
+    GroupSpec::parse(text)
 }
 
 fn main() -> ExitCode {
@@ -46,6 +66,10 @@ fn main() -> ExitCode {
         strip_asserts: cli.strip_asserts,
         verbose: cli.verbose,
         python: cli.python,
+        separate: cli.separate || !cli.groups.is_empty(),
+        groups: cli.groups,
+        multi_file: cli.multi_file,
+        jobs: cli.jobs.map(usize::from),
     };
     match driver::compile(&opts) {
         Ok(()) => ExitCode::SUCCESS,

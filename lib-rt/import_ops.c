@@ -83,8 +83,10 @@ PyObject *CPyImport_ImportModule(PyObject *fullname) {
     return PyImport_Import(fullname);
 }
 
-/* The submodule module_name.name if it is (or can be) imported, else NULL
- * without an exception. */
+/* The submodule module_name.name if it is (or can be) imported; else NULL
+ * without an exception when there is no such submodule, or NULL with the
+ * exception its import raised (which must propagate, as for the
+ * interpreter's `from package import submodule`). */
 static PyObject *cpy_find_submodule(PyObject *module, PyObject *name,
                                     PyObject *module_name) {
     PyObject *fullname = PyUnicode_FromFormat("%U.%U", module_name, name);
@@ -96,7 +98,7 @@ static PyObject *cpy_find_submodule(PyObject *module, PyObject *name,
         sub = PyImport_Import(fullname);
     }
     Py_DECREF(fullname);
-    if (sub == NULL) {
+    if (sub == NULL && PyErr_ExceptionMatches(PyExc_ModuleNotFoundError)) {
         PyErr_Clear();
     }
     return sub;
@@ -134,7 +136,7 @@ PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *modul
     }
     PyErr_Clear();
     v = cpy_find_submodule(module, name, module_name);
-    if (v != NULL) {
+    if (v != NULL || PyErr_Occurred()) {
         return v;
     }
     cpy_raise_cannot_import(module, name, module_name);

@@ -908,6 +908,7 @@ fn generated_c_is_deterministic() {
     assert_eq!(a, b);
     let forced = CodegenOptions {
         force_group_library: true,
+        ..CodegenOptions::default()
     };
     assert_eq!(
         generate_group(&native_group(), &forced),

@@ -21,6 +21,7 @@ fn lower(source: &str) -> String {
         strip_asserts: false,
         verbose: false,
         python: "python3".into(),
+        ..Options::default()
     };
     let module = lower_module(&src, source, &opts).unwrap_or_else(|e| panic!("{e:?}"));
     let mut group = GroupIR {

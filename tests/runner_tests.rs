@@ -16,7 +16,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use runner::compare::{describe_difference, normalize_output, split_lines};
-use runner::execute::{is_compiled_module, run_case, skip_reason, CaseResult, ExecConfig, Status};
+use runner::execute::{
+    is_compiled_module, run_case, separate_groups, skip_reason, CaseResult, CompileMode,
+    ExecConfig, Status,
+};
 use runner::python::PythonInfo;
 use runner::session::{
     find_test_files, format_result, passing_ids, ratchet_regressions, run_cases, run_session,
@@ -168,6 +171,42 @@ fn compiled_module_convention() {
     assert!(!is_compiled_module("other.pyi"));
 }
 
+#[test]
+fn separate_mode_flags_follow_the_case() {
+    let cases = parse(
+        "[case testPlain]\nx = 1\n[case testGroups]\n# separate: [([\"native.py\", \"other_a.py\", \"pkg/__init__.py\"], \"stuff\")]\nx = 1\n[case testX_separate]\nx = 1\n",
+    );
+    let modules = strings(&["native.py", "other_a.py", "other_b.py"]);
+    assert!(CompileMode::Default.flags(&cases[0], &modules).is_empty());
+    assert_eq!(
+        CompileMode::MultiFile.flags(&cases[0], &modules),
+        strings(&["--multi-file"])
+    );
+    assert_eq!(
+        CompileMode::Separate.flags(&cases[0], &modules),
+        strings(&["--separate"])
+    );
+    // Only the listed files that are compiled go into the explicit group.
+    assert_eq!(
+        CompileMode::Separate.flags(&cases[1], &modules),
+        strings(&["--separate", "--group", "stuff=native.py,other_a.py"])
+    );
+    assert!(CompileMode::Default.flags(&cases[1], &modules).is_empty());
+    // `_separate` cases are compiled separately in every mode.
+    assert_eq!(
+        CompileMode::Default.flags(&cases[2], &modules),
+        strings(&["--separate"])
+    );
+    assert_eq!(
+        separate_groups("# separate: [([\"a.py\"], \"g1\"), ([\"b.py\", \"c.py\"], \"g2\")]"),
+        vec![
+            ("g1".to_string(), strings(&["a.py"])),
+            ("g2".to_string(), strings(&["b.py", "c.py"]))
+        ]
+    );
+    assert!(separate_groups("# separate2: []\n").is_empty());
+}
+
 /// The corpus that the runner exists for: every case must parse.
 #[test]
 fn every_conformance_case_parses() {
@@ -317,6 +356,7 @@ fn config(mypyc: &Path) -> ExecConfig {
         default_driver,
         testutil,
         keep_failed: None,
+        mode: CompileMode::Default,
     }
 }
 

@@ -1,23 +1,34 @@
 //! The build driver: from source paths to extension modules.
 //!
-//! Locates and reads the modules, runs the front end (parse, semantic
-//! analysis, type inference) and irbuild for each, runs the IR transforms,
-//! writes the final IR (`ops.txt`) and generated C into the build directory,
-//! and hands the group to the C compiler. All modules given on one command
-//! line form one group.
+//! Finds the modules (`sources`), runs the front end (parse, semantic
+//! analysis, type inference) for all of them, then irbuild for each with the
+//! symbols of all the others (so calls across modules are direct), divides
+//! the modules into groups (`groups`: one for the whole program by default,
+//! one per module with `--separate`), runs the IR transforms, writes the
+//! final IR (`ops.txt`) and the generated C into the build directory, and
+//! builds the groups' libraries in parallel.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use crate::checker::TypeEnv;
 use crate::diagnostics::Diagnostic;
 use crate::ir::{pprint, GroupIR, ModuleIR};
+use crate::irbuild::imports::{module_funcs, BuildModules, ImportTable};
 use crate::irbuild::{build_module, IrOptions};
 use crate::parse::{parse_module, ParsedModule};
-use crate::semanal::collect_module_symbols;
+use crate::semanal::{collect_module_symbols, ModuleSymbols};
+
+pub use super::groups::{group_links, group_name, partition, GroupSpec};
+pub use super::sources::{collect_sources, module_name_of, SourceModule};
 
 /// Everything the command line can ask for.
 #[derive(Clone, Debug)]
 pub struct Options {
+    /// What to compile: `.py` files, package directories (recursively) and
+    /// dotted module names (resolved relative to the current directory).
     pub files: Vec<PathBuf>,
     pub build_dir: PathBuf,
     pub opt_level: u8,
@@ -25,54 +36,45 @@ pub struct Options {
     pub strip_asserts: bool,
     pub verbose: bool,
     pub python: String,
+    /// One group (shared library) per module, linked through exports tables.
+    pub separate: bool,
+    /// Explicit groups (with `separate`): modules not listed get their own.
+    pub groups: Vec<GroupSpec>,
+    /// One C file per module inside a group.
+    pub multi_file: bool,
+    /// Parallel C compiler jobs (None: one per core).
+    pub jobs: Option<usize>,
 }
 
-/// A source module to compile.
-#[derive(Clone, Debug)]
-pub struct SourceModule {
-    /// Fully qualified module name.
-    pub name: String,
-    pub path: PathBuf,
-    /// The path as given/displayed in diagnostics and tracebacks.
-    pub display_path: String,
-}
-
-/// The module name of a source file: its stem, prefixed by the packages
-/// (directories with `__init__.py`) that contain it.
-pub fn module_name_of(path: &Path) -> String {
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("module")
-        .to_string();
-    let mut parts = vec![];
-    if stem != "__init__" {
-        parts.push(stem);
-    }
-    let mut dir = path.parent().map(|p| p.to_path_buf());
-    while let Some(d) = dir {
-        if d.join("__init__.py").is_file() {
-            match d.file_name().and_then(|s| s.to_str()) {
-                Some(n) => parts.push(n.to_string()),
-                None => break,
-            }
-            dir = d.parent().map(|p| p.to_path_buf());
-        } else {
-            break;
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            files: vec![],
+            build_dir: PathBuf::from("build"),
+            opt_level: 3,
+            debug_level: 1,
+            strip_asserts: false,
+            verbose: false,
+            python: "python3".into(),
+            separate: false,
+            groups: vec![],
+            multi_file: false,
+            jobs: None,
         }
     }
-    parts.reverse();
-    parts.join(".")
 }
 
-/// Parse and lower one module to IR.
-pub fn lower_module(
-    src: &SourceModule,
-    text: &str,
-    opts: &Options,
-) -> Result<ModuleIR, Vec<Diagnostic>> {
+/// A module after the front end: parsed, with its symbol table.
+pub struct CheckedModule {
+    pub source: SourceModule,
+    pub parsed: ParsedModule,
+    pub symbols: ModuleSymbols,
+}
+
+/// Parse one module and collect its symbols.
+pub fn check_module(src: &SourceModule, text: &str) -> Result<CheckedModule, Vec<Diagnostic>> {
     let parsed: ParsedModule = parse_module(&src.display_path, text).map_err(|d| vec![d])?;
-    let mut infer = |e: &rustpython_parser::ast::Expr, syms: &crate::semanal::ModuleSymbols| {
+    let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
         TypeEnv {
             module: syms,
             locals: None,
@@ -80,15 +82,82 @@ pub fn lower_module(
         .expr_type(e)
     };
     let symbols = collect_module_symbols(&src.name, &parsed, &mut infer)?;
-    let ir_opts = IrOptions {
-        strip_asserts: opts.strip_asserts,
-    };
-    build_module(&parsed, &symbols, &ir_opts)
+    Ok(CheckedModule {
+        source: src.clone(),
+        parsed,
+        symbols,
+    })
 }
 
-/// Front end and IR for every module of the group; diagnostics of all modules.
-pub fn lower_group(sources: &[SourceModule], opts: &Options) -> Result<GroupIR, Vec<Diagnostic>> {
+/// Parse and lower one module on its own (no other modules in the build).
+pub fn lower_module(
+    src: &SourceModule,
+    text: &str,
+    opts: &Options,
+) -> Result<ModuleIR, Vec<Diagnostic>> {
+    let checked = check_module(src, text)?;
+    lower_modules(&[checked], opts).map(|mut ms| ms.remove(0))
+}
+
+/// The package relative imports of a module start from.
+fn package_of(m: &SourceModule) -> String {
+    let is_init = m.path.file_stem().and_then(|s| s.to_str()) == Some("__init__");
+    if is_init {
+        m.name.clone()
+    } else {
+        m.name
+            .rsplit_once('.')
+            .map(|(p, _)| p)
+            .unwrap_or("")
+            .to_string()
+    }
+}
+
+/// Lower checked modules to IR, each knowing the symbols of all the others
+/// (cross-module direct calls); diagnostics of all modules, sorted.
+pub fn lower_modules(
+    checked: &[CheckedModule],
+    opts: &Options,
+) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
+    let all: BuildModules = checked
+        .iter()
+        .map(|c| {
+            let entry = (
+                c.symbols.clone(),
+                package_of(&c.source),
+                c.parsed.body.clone(),
+            );
+            (c.source.name.clone(), entry)
+        })
+        .collect();
+    let funcs = module_funcs(&all);
     let mut modules = vec![];
+    let mut errors = vec![];
+    for c in checked {
+        let imports =
+            ImportTable::resolve(&package_of(&c.source), &c.parsed.body, &all, funcs.clone());
+        let ir_opts = IrOptions {
+            strip_asserts: opts.strip_asserts,
+            imports: Arc::new(imports),
+        };
+        let symbols = ir_opts.imports.symbols_seen_by(&c.symbols);
+        match build_module(&c.parsed, &symbols, &ir_opts) {
+            Ok(m) => modules.push(m),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(modules)
+    } else {
+        errors.sort();
+        errors.dedup();
+        Err(errors)
+    }
+}
+
+/// Read and check every source; diagnostics of all modules.
+pub fn check_sources(sources: &[SourceModule]) -> Result<Vec<CheckedModule>, Vec<Diagnostic>> {
+    let mut checked = vec![];
     let mut errors = vec![];
     for src in sources {
         let text = match std::fs::read_to_string(&src.path) {
@@ -103,34 +172,50 @@ pub fn lower_group(sources: &[SourceModule], opts: &Options) -> Result<GroupIR, 
                 continue;
             }
         };
-        match lower_module(src, &text, opts) {
-            Ok(m) => modules.push(m),
+        match check_module(src, &text) {
+            Ok(m) => checked.push(m),
             Err(e) => errors.extend(e),
         }
     }
-    if !errors.is_empty() {
+    if errors.is_empty() {
+        Ok(checked)
+    } else {
         errors.sort();
         errors.dedup();
-        return Err(errors);
+        Err(errors)
     }
-    let name = group_name(sources);
-    Ok(GroupIR { name, modules })
 }
 
-/// The group's name: the module name for a single module, else a
-/// deterministic name derived from the module names.
-pub fn group_name(sources: &[SourceModule]) -> String {
-    if sources.len() == 1 {
-        return sources[0].name.replace('.', "___");
-    }
-    let mut h: u64 = 0xcbf29ce484222325;
-    for s in sources {
-        for b in s.name.bytes().chain(std::iter::once(0)) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
-    }
-    format!("g{:012x}", h & 0xffff_ffff_ffff)
+/// Front end and IR for every module, divided into the build's groups.
+pub fn lower_groups(
+    sources: &[SourceModule],
+    opts: &Options,
+) -> Result<Vec<GroupIR>, Vec<Diagnostic>> {
+    let checked = check_sources(sources)?;
+    let modules = lower_modules(&checked, opts)?;
+    let parts = partition(
+        sources,
+        opts.separate || !opts.groups.is_empty(),
+        &opts.groups,
+    )
+    .map_err(build_error)?;
+    Ok(parts
+        .into_iter()
+        .map(|(name, members)| GroupIR {
+            name,
+            modules: members.iter().map(|&i| modules[i].clone()).collect(),
+        })
+        .collect())
+}
+
+/// Front end and IR of all sources as one group.
+pub fn lower_group(sources: &[SourceModule], opts: &Options) -> Result<GroupIR, Vec<Diagnostic>> {
+    let checked = check_sources(sources)?;
+    let modules = lower_modules(&checked, opts)?;
+    Ok(GroupIR {
+        name: group_name(sources),
+        modules,
+    })
 }
 
 /// The final IR of a group, as written to `ops.txt`.
@@ -153,43 +238,6 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Resolve command-line paths into source modules.
-pub fn collect_sources(files: &[PathBuf]) -> Result<Vec<SourceModule>, Vec<Diagnostic>> {
-    let mut out = vec![];
-    let mut errors = vec![];
-    for f in files {
-        let display = f.to_string_lossy().to_string();
-        if !f.is_file() {
-            errors.push(Diagnostic::error(
-                &display,
-                1,
-                1,
-                "can't read file: No such file or directory",
-            ));
-            continue;
-        }
-        if f.extension().and_then(|e| e.to_str()) != Some("py") {
-            errors.push(Diagnostic::error(
-                &display,
-                1,
-                1,
-                "expected a Python source file (.py)",
-            ));
-            continue;
-        }
-        out.push(SourceModule {
-            name: module_name_of(f),
-            path: f.clone(),
-            display_path: display,
-        });
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
-}
-
 /// Run the IR transforms (uninit, exceptions, refcount) on every function.
 pub fn transform_group(group: &mut GroupIR) {
     for m in &mut group.modules {
@@ -204,31 +252,54 @@ fn build_error(message: String) -> Vec<Diagnostic> {
     vec![Diagnostic::error("mypyc", 1, 1, message)]
 }
 
-/// Compile the given files: front end, IR, transforms, C, extension modules.
+/// Compile the given targets: front end, IR, transforms, C, extension modules.
 pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
+    if let Some(n) = opts.jobs {
+        // Only the first configuration of the global pool takes effect.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
     let sources = collect_sources(&opts.files)?;
-    let mut group = lower_group(&sources, opts)?;
-    transform_group(&mut group);
-    let ops = format_group(&group);
+    let mut groups = lower_groups(&sources, opts)?;
+    for g in &mut groups {
+        transform_group(g);
+    }
+    let ops: String = groups.iter().map(format_group).collect();
     write_atomic(&opts.build_dir.join("ops.txt"), ops.as_bytes())
         .map_err(|e| build_error(format!("cannot write ops.txt: {e}")))?;
-    let generated =
-        crate::codegen::generate_group(&group, &crate::codegen::CodegenOptions::default());
+    let links = group_links(&groups);
+    let codegen_opts = crate::codegen::CodegenOptions {
+        // Groups that link with others need a library with capsules.
+        force_group_library: groups.len() > 1,
+        multi_file: opts.multi_file,
+    };
+    let generated: Vec<_> = groups
+        .iter()
+        .zip(&links)
+        .map(|(g, l)| crate::codegen::generate_group_linked(g, &codegen_opts, l))
+        .collect();
     let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
-    let layout =
-        crate::build::cc::OutputLayout::beside_sources(&group, &generated, &cfg.ext_suffix)
-            .map_err(build_error)?;
     let build_opts = crate::build::cc::BuildOptions {
         opt_level: opts.opt_level as u32,
         debug: opts.debug_level > 0,
         cache_dir: None,
         runtime_dir: None,
     };
-    let outputs =
-        crate::build::cc::build_group(&cfg, &generated, &opts.build_dir, &layout, &build_opts)
-            .map_err(build_error)?;
+    // Built once here, so that the parallel group builds share the entry.
+    crate::build::runtime_cache::ensure_runtime(&cfg, &build_opts).map_err(build_error)?;
+    let outputs: Vec<Vec<PathBuf>> = groups
+        .par_iter()
+        .zip(&generated)
+        .map(|(group, gen)| {
+            let layout =
+                crate::build::cc::OutputLayout::beside_sources(group, gen, &cfg.ext_suffix)?;
+            crate::build::cc::build_group(&cfg, gen, &opts.build_dir, &layout, &build_opts)
+        })
+        .collect::<Result<_, String>>()
+        .map_err(build_error)?;
     if opts.verbose {
-        for o in outputs {
+        for o in outputs.iter().flatten() {
             eprintln!("mypyc: wrote {}", o.display());
         }
     }

@@ -4,5 +4,7 @@
 
 pub mod cc;
 pub mod driver;
+pub mod groups;
 pub mod python;
 pub mod runtime_cache;
+pub mod sources;

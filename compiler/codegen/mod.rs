@@ -15,6 +15,7 @@
 pub mod conv;
 pub mod ctypes;
 pub mod emitter;
+pub mod exports;
 pub mod func;
 pub mod literals;
 pub mod module_init;
@@ -28,6 +29,7 @@ use crate::ir::{FuncIR, GroupIR, ModuleIR, Op, RType, StaticRef};
 
 use ctypes::{collect_tuple_types, mangle_module, tuple_struct_definition};
 use emitter::Emitter;
+pub use exports::{GroupLinks, ImportedGroup};
 use literals::{LiteralTable, TABLE};
 use module_init::{GroupStatics, GLOBALS_INIT};
 
@@ -36,6 +38,9 @@ use module_init::{GroupStatics, GLOBALS_INIT};
 pub struct CodegenOptions {
     /// Build a shared group library plus shims even for a single module.
     pub force_group_library: bool,
+    /// One C file per module (compiled in parallel) instead of one C file
+    /// for the whole group.
+    pub multi_file: bool,
 }
 
 /// One generated C source or header file.
@@ -95,9 +100,20 @@ pub fn group_library_name(group: &str) -> String {
 
 const HEADER: &str = "group__native.h";
 const GROUP_INIT: &str = "group__init.c";
+const GROUP_NATIVE: &str = "group__native.c";
 
-/// Generates the C sources of a group.
+/// Generates the C sources of a group that stands alone.
 pub fn generate_group(group: &GroupIR, opts: &CodegenOptions) -> GeneratedGroup {
+    generate_group_linked(group, opts, &GroupLinks::default())
+}
+
+/// Generates the C sources of a group that exports functions to, or
+/// imports functions from, other groups of the build (`links`).
+pub fn generate_group_linked(
+    group: &GroupIR,
+    opts: &CodegenOptions,
+    links: &GroupLinks,
+) -> GeneratedGroup {
     let literals = collect_literals(group);
     let refs = collect_static_refs(group);
     let statics = GroupStatics::collect(&group.modules, &refs);
@@ -105,31 +121,39 @@ pub fn generate_group(group: &GroupIR, opts: &CodegenOptions) -> GeneratedGroup 
     let library = group_library_name(&group.name);
     let header = CFile {
         name: HEADER.into(),
-        contents: emit_header(group, &statics, &literals),
+        contents: emit_header(group, &statics, &literals, links),
     };
-    let init = CFile {
-        name: GROUP_INIT.into(),
-        contents: format!(
-            "#include \"{HEADER}\"\n\n{}",
-            module_init::emit_group_init(
-                &group.modules,
-                &statics,
-                &literals,
-                shared.then_some(library.as_str())
-            )
-        ),
-    };
-    let mut files = vec![header, init];
+    let init = format!(
+        "#include \"{HEADER}\"\n\n{}",
+        module_init::emit_group_init(
+            group,
+            &statics,
+            &literals,
+            shared.then_some(library.as_str()),
+            links,
+        )
+    );
+    let mut module_files = vec![];
     for m in &group.modules {
         let mut contents = emit_module_file(m, &literals);
         if !shared {
             contents.push('\n');
             contents.push_str(&module_init::emit_plain_pyinit(m));
         }
-        files.push(CFile {
+        module_files.push(CFile {
             name: format!("module__{}.c", mangle_module(&m.name)),
             contents,
         });
+    }
+    let mut files = vec![header];
+    if opts.multi_file {
+        files.push(CFile {
+            name: GROUP_INIT.into(),
+            contents: init,
+        });
+        files.extend(module_files);
+    } else {
+        files.push(single_file(init, module_files));
     }
     let mut extensions = Vec::new();
     if shared {
@@ -158,6 +182,22 @@ pub fn generate_group(group: &GroupIR, opts: &CodegenOptions) -> GeneratedGroup 
     GeneratedGroup {
         group_name: group.name.clone(),
         extensions,
+    }
+}
+
+/// The whole group in one C file: the group init, then every module.
+fn single_file(init: String, modules: Vec<CFile>) -> CFile {
+    let mut contents = init;
+    for m in modules {
+        contents.push('\n');
+        contents.push_str(
+            &m.contents
+                .replacen(&format!("#include \"{HEADER}\"\n"), "", 1),
+        );
+    }
+    CFile {
+        name: GROUP_NATIVE.into(),
+        contents,
     }
 }
 
@@ -201,8 +241,14 @@ fn collect_static_refs(group: &GroupIR) -> IndexSet<StaticRef> {
     refs
 }
 
-fn collect_tuples(group: &GroupIR) -> IndexSet<RType> {
+fn collect_tuples(group: &GroupIR, links: &GroupLinks) -> IndexSet<RType> {
     let mut out = IndexSet::new();
+    for d in links.imported_decls() {
+        for p in &d.params {
+            collect_tuple_types(&p.rtype, &mut out);
+        }
+        collect_tuple_types(&d.ret, &mut out);
+    }
     for f in group_funcs(group) {
         for p in &f.decl.params {
             collect_tuple_types(&p.rtype, &mut out);
@@ -242,7 +288,12 @@ fn module_structs(m: &ModuleIR) -> Vec<crate::ir::StructDef> {
     out
 }
 
-fn emit_header(group: &GroupIR, statics: &GroupStatics, literals: &LiteralTable) -> String {
+fn emit_header(
+    group: &GroupIR,
+    statics: &GroupStatics,
+    literals: &LiteralTable,
+    links: &GroupLinks,
+) -> String {
     let mut e = Emitter::new();
     let guard = format!("MYPYC_GROUP_{}_NATIVE_H", mangle_module(&group.name));
     e.raw_line(format!(
@@ -257,8 +308,12 @@ fn emit_header(group: &GroupIR, statics: &GroupStatics, literals: &LiteralTable)
     e.raw_line("#include \"CPy.h\"");
     e.raw(BRANCH_HINTS);
     e.line("");
-    for t in collect_tuples(group) {
+    for t in collect_tuples(group, links) {
         e.raw(&tuple_struct_definition(&t));
+    }
+    e.raw(&exports::imports_header(links));
+    if !links.exports.is_empty() {
+        e.raw(&exports::table_struct(&group.name, &links.exports));
     }
     for s in &statics.names {
         e.line(format!("extern PyObject *{s};"));
@@ -268,6 +323,7 @@ fn emit_header(group: &GroupIR, statics: &GroupStatics, literals: &LiteralTable)
         literals.len().max(1)
     ));
     e.line(format!("int {GLOBALS_INIT}(void);"));
+    e.line(format!("int {}(void);", exports::IMPORTS_INIT));
     for m in &group.modules {
         for st in module_structs(m) {
             e.raw(&structs::struct_declaration(&m.name, &st));
@@ -275,8 +331,8 @@ fn emit_header(group: &GroupIR, statics: &GroupStatics, literals: &LiteralTable)
     }
     for m in &group.modules {
         e.line(format!(
-            "PyObject *{}(void);",
-            statics::module_init_function(&m.name)
+            "extern struct PyModuleDef {};",
+            statics::module_def(&m.name)
         ));
         for f in module_funcs(m) {
             let names = func::decl_param_names(&f.decl);

@@ -34,10 +34,9 @@ pub fn static_name(s: &StaticRef) -> String {
     }
 }
 
-/// The C function that initialises a module (returns a new reference to
-/// the module, or NULL with an exception set).
-pub fn module_init_function(module: &str) -> String {
-    format!("CPyInit_{}", mangle_module(module))
+/// The (multi-phase) `PyModuleDef` of a compiled module.
+pub fn module_def(module: &str) -> String {
+    format!("CPyModuleDef_{}", mangle_module(module))
 }
 
 /// The last component of a dotted module name (`a.b` -> `b`): the name in

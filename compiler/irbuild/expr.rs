@@ -5,6 +5,7 @@
 
 use rustpython_parser::ast::{self, Ranged};
 
+use super::imports::ImportTarget;
 use super::IrBuilder;
 use crate::checker::const_int;
 use crate::ir::*;
@@ -933,8 +934,13 @@ impl<'a> IrBuilder<'a> {
         if let ast::Expr::Name(n) = &*c.func {
             let name = n.id.as_str();
             if !self.is_local_name(name) {
-                if let Some(Symbol::Func(sig)) = self.module.symbols.get(name).cloned() {
-                    if let Some(v) = self.direct_call(&sig, c) {
+                if self.opts.imports.get(name).is_some() {
+                    if let Some(v) = self.imported_call(name, c) {
+                        return v;
+                    }
+                } else if let Some(Symbol::Func(sig)) = self.module.symbols.get(name).cloned() {
+                    let module = self.module.name.clone();
+                    if let Some(v) = self.direct_call(&module, &sig, c) {
                         return v;
                     }
                 } else if !self.module.symbols.contains_key(name) {
@@ -945,6 +951,9 @@ impl<'a> IrBuilder<'a> {
             }
         }
         if let ast::Expr::Attribute(a) = &*c.func {
+            if let Some(v) = self.module_attr_call(a, c) {
+                return v;
+            }
             if !self.is_module_ref(&a.value) {
                 return self.method_call(a, c);
             }
@@ -972,9 +981,50 @@ impl<'a> IrBuilder<'a> {
         matches!(e, ast::Expr::Name(n) if matches!(self.env_name_type(n.id.as_str()), Type::Module(_)))
     }
 
-    /// A call of a compiled module-level function: a direct C call with
-    /// arguments matched to parameters at compile time.
-    fn direct_call(&mut self, sig: &crate::semanal::FuncSig, c: &ast::ExprCall) -> Option<ValueId> {
+    /// `f(...)` where `f` was imported from another compiled module: a
+    /// direct call, its result as the type checker sees the call.
+    fn imported_call(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
+        if self.is_class_ns_name(name) {
+            return None;
+        }
+        let imports = self.opts.imports.clone();
+        let ImportTarget::Func { module, sig } = imports.get(name)? else {
+            return None;
+        };
+        let v = self.direct_call(module, sig, c)?;
+        let t = self.type_of(&ast::Expr::Call(c.clone())).rtype();
+        Some(self.b.coerce(v, &t))
+    }
+
+    /// `m.f(...)` where `m` statically names a compiled module of the build
+    /// and `f` is one of its module-level functions: a direct call.
+    fn module_attr_call(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
+        let root = root_name(&a.value)?;
+        if self.is_local_name(root) || self.is_class_ns_name(root) {
+            return None;
+        }
+        let imports = self.opts.imports.clone();
+        let module = imports.module_of_expr(&a.value)?;
+        let sig = imports.module_func(&module, a.attr.as_str())?;
+        let v = self.direct_call(&module, sig, c)?;
+        let t = self.type_of(&ast::Expr::Call(c.clone())).rtype();
+        Some(self.b.coerce(v, &t))
+    }
+
+    fn is_class_ns_name(&self, name: &str) -> bool {
+        self.class_ns
+            .as_ref()
+            .is_some_and(|(_, names)| names.iter().any(|n| n == name))
+    }
+
+    /// A call of a compiled module-level function of `module`: a direct C
+    /// call with arguments matched to parameters at compile time.
+    fn direct_call(
+        &mut self,
+        module: &str,
+        sig: &crate::semanal::FuncSig,
+        c: &ast::ExprCall,
+    ) -> Option<ValueId> {
         if c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
             || c.keywords.iter().any(|k| k.arg.is_none())
         {
@@ -1012,6 +1062,12 @@ impl<'a> IrBuilder<'a> {
             }
             slots[idx] = Some(&k.value);
         }
+        let missing = |(p, s): (&crate::semanal::ParamSig, &Option<&ast::Expr>)| {
+            s.is_none() && !p.has_default
+        };
+        if sig.params.iter().zip(&slots).any(missing) {
+            return None;
+        }
         // Evaluate in source order (positional, then keywords), then place.
         let mut values: Vec<Option<ValueId>> = vec![None; sig.params.len()];
         let mut order: Vec<(usize, &ast::Expr)> = vec![];
@@ -1039,7 +1095,7 @@ impl<'a> IrBuilder<'a> {
             }
         }
         let func = FuncRef {
-            module: self.module.name.clone(),
+            module: module.to_string(),
             class: None,
             name: sig.name.clone(),
         };
@@ -1287,5 +1343,14 @@ pub fn expr_kind_name(e: &ast::Expr) -> &'static str {
         E::Await(_) => "await",
         E::Yield(_) | E::YieldFrom(_) => "yield",
         _ => "this expression",
+    }
+}
+
+/// The name at the root of an attribute chain (`a` in `a.b.c`).
+fn root_name(e: &ast::Expr) -> Option<&str> {
+    match e {
+        ast::Expr::Name(n) => Some(n.id.as_str()),
+        ast::Expr::Attribute(a) => root_name(&a.value),
+        _ => None,
     }
 }

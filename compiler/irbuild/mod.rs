@@ -10,6 +10,7 @@ pub mod classes;
 pub mod exceptions;
 pub mod expr;
 pub mod generators;
+pub mod imports;
 pub mod nested;
 pub mod stmt;
 
@@ -28,6 +29,9 @@ use builder::Builder;
 #[derive(Clone, Debug, Default)]
 pub struct IrOptions {
     pub strip_asserts: bool,
+    /// What the module's imported names refer to in the rest of the build
+    /// (compiled functions called directly across modules).
+    pub imports: std::sync::Arc<imports::ImportTable>,
 }
 
 /// Lowering state of one function (or the module top level).

@@ -157,11 +157,15 @@ impl<'a> IrBuilder<'a> {
                 }
             }
             S::ImportFrom(i) => {
-                if i.level.map(|l| l.to_u32()).unwrap_or(0) > 0 {
-                    self.unsupported(s, "relative import");
+                let level = i.level.map(|l| l.to_u32()).unwrap_or(0);
+                let Some(module) = self
+                    .opts
+                    .imports
+                    .absolute_module(level, i.module.as_deref())
+                else {
+                    self.unsupported(s, "relative import beyond the top-level package");
                     return;
-                }
-                let module = i.module.as_ref().map(|m| m.to_string()).unwrap_or_default();
+                };
                 if module == "__future__" {
                     return;
                 }

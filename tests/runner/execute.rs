@@ -42,6 +42,87 @@ pub struct ExecConfig {
     pub testutil: PathBuf,
     /// Keep the directories of failing cases here.
     pub keep_failed: Option<PathBuf>,
+    /// How modules are divided into C files and shared libraries.
+    pub mode: CompileMode,
+}
+
+/// The compilation mode cases run in (the compiler's group flags).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CompileMode {
+    /// One group for all modules, one C file per group (cases whose names
+    /// end in `_separate` are still compiled with `--separate`).
+    #[default]
+    Default,
+    /// `--separate`: one group per module, or as a `# separate: [...]`
+    /// line of the case says.
+    Separate,
+    /// `--multi-file`: one C file per module.
+    MultiFile,
+}
+
+impl CompileMode {
+    /// The compiler flags of this mode for `case`, whose compiled modules
+    /// are `modules` (paths relative to the case directory).
+    pub fn flags(self, case: &TestCase, modules: &[String]) -> Vec<String> {
+        let separate = self == CompileMode::Separate || case.name.ends_with("_separate");
+        let mut flags = vec![];
+        if self == CompileMode::MultiFile {
+            flags.push("--multi-file".to_string());
+        }
+        if separate {
+            flags.push("--separate".to_string());
+            for (name, files) in separate_groups(&case.main_source) {
+                let files: Vec<&String> = files.iter().filter(|f| modules.contains(f)).collect();
+                if !files.is_empty() {
+                    let list: Vec<&str> = files.iter().map(|f| f.as_str()).collect();
+                    flags.push("--group".to_string());
+                    flags.push(format!("{name}={}", list.join(",")));
+                }
+            }
+        }
+        flags
+    }
+}
+
+/// The explicit groups of a `# separate: [(["a.py", "b.py"], "name"), ...]`
+/// line (upstream's way for a case to choose its groups in separate mode):
+/// (group name, files). No such line: no explicit groups.
+pub fn separate_groups(source: &str) -> Vec<(String, Vec<String>)> {
+    let Some(spec) = source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("# separate:"))
+    else {
+        return vec![];
+    };
+    let mut groups = vec![];
+    let mut rest = spec;
+    // Each group is `([...files...], "name")`.
+    while let Some(open) = rest.find("([") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find(']') else { break };
+        let files = quoted_strings(&after[..close]);
+        let tail = &after[close + 1..];
+        let end = tail.find(')').unwrap_or(tail.len());
+        let name = quoted_strings(&tail[..end]).into_iter().next();
+        if let Some(name) = name {
+            groups.push((name, files));
+        }
+        rest = &tail[end.min(tail.len())..];
+    }
+    groups
+}
+
+/// The contents of the "..." or '...' strings in `text` (no escapes).
+fn quoted_strings(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '"' || c == '\'' {
+            let s: String = chars.by_ref().take_while(|&x| x != c).collect();
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// The verdict on one case.
@@ -201,7 +282,7 @@ fn compile_and_run(case: &TestCase, config: &ExecConfig, dir: &Path) -> Verdict 
         Ok(c) => c,
         Err(e) => return fail(format!("cannot write case files: {e}")),
     };
-    if let Some(verdict) = compile(config, dir, &compiled) {
+    if let Some(verdict) = compile(config, case, dir, &compiled) {
         return verdict;
     }
     if config.require_extension && !config.python.has_extension(dir, "native") {
@@ -248,7 +329,12 @@ pub fn is_compiled_module(path: &str) -> bool {
 }
 
 /// Run the compiler; None when it succeeded.
-fn compile(config: &ExecConfig, dir: &Path, modules: &[String]) -> Option<Verdict> {
+fn compile(
+    config: &ExecConfig,
+    case: &TestCase,
+    dir: &Path,
+    modules: &[String],
+) -> Option<Verdict> {
     let mut cmd = Command::new(&config.mypyc);
     cmd.current_dir(dir)
         .arg("--build-dir")
@@ -258,6 +344,7 @@ fn compile(config: &ExecConfig, dir: &Path, modules: &[String]) -> Option<Verdic
     if config.pass_python {
         cmd.arg("--python").arg(&config.python.exe);
     }
+    cmd.args(config.mode.flags(case, modules));
     cmd.args(modules);
     let run = match run_with_timeout(&mut cmd, config.compile_timeout) {
         Ok(r) => r,

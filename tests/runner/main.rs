@@ -3,6 +3,7 @@
 //! ```text
 //! run-tests [PATHS...] [-k SUBSTR] [-j N] [--mypyc BIN] [-O N]
 //!           [--keep-failed DIR] [--ratchet FILE] [--write-passing FILE] [-v]
+//!           [--separate | --multi-file]
 //! ```
 //!
 //! Prints one line per case and ends with `N passed, N failed, N skipped`;
@@ -17,7 +18,7 @@ use clap::Parser;
 #[path = "mod.rs"]
 mod runner;
 
-use runner::execute::ExecConfig;
+use runner::execute::{CompileMode, ExecConfig};
 use runner::python::PythonInfo;
 use runner::session::{run_session, SessionOptions};
 
@@ -67,6 +68,13 @@ struct Cli {
     /// Show all detail lines of failures
     #[arg(short = 'v', long)]
     verbose: bool,
+    /// Compile each module into its own group (`mypyc --separate`), or as
+    /// a case's `# separate: [...]` line says
+    #[arg(long, conflicts_with = "multi_file")]
+    separate: bool,
+    /// Compile one C file per module (`mypyc --multi-file`)
+    #[arg(long)]
+    multi_file: bool,
 }
 
 fn main() {
@@ -118,6 +126,13 @@ fn build_options(cli: &Cli) -> Result<SessionOptions, String> {
             default_driver,
             testutil,
             keep_failed: cli.keep_failed.clone(),
+            mode: if cli.separate {
+                CompileMode::Separate
+            } else if cli.multi_file {
+                CompileMode::MultiFile
+            } else {
+                CompileMode::Default
+            },
         },
         ratchet: cli.ratchet.clone(),
         write_passing: cli.write_passing.clone(),

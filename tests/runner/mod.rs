@@ -95,6 +95,7 @@ pub fn cargo_test_options(
             default_driver,
             testutil,
             keep_failed: std::env::var_os("MYPYC_KEEP_FAILED").map(PathBuf::from),
+            mode: execute::CompileMode::Default,
         },
         ratchet: None,
         write_passing: None,
