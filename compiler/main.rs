@@ -34,10 +34,16 @@ struct Cli {
     /// The Python interpreter to build for.
     #[arg(long, default_value = "python3")]
     python: String,
+    /// Only type-check the files; compile nothing.
+    #[arg(long)]
+    check_only: bool,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.check_only {
+        return report(driver::check_only(&cli.files));
+    }
     let opts = Options {
         files: cli.files,
         build_dir: cli.build_dir,
@@ -47,7 +53,12 @@ fn main() -> ExitCode {
         verbose: cli.verbose,
         python: cli.python,
     };
-    match driver::compile(&opts) {
+    report(driver::compile(&opts))
+}
+
+/// Print diagnostics; the exit code.
+fn report(result: Result<(), Vec<mypyc::diagnostics::Diagnostic>>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
             for d in diags {
