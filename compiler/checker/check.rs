@@ -395,23 +395,26 @@ impl<'a> Checker<'a> {
             ast::Expr::Starred(s) => self.assign(&s.value, None, &Type::Any),
             ast::Expr::Attribute(a) => {
                 self.expr(&a.value);
-                if let Some(k) = self.key(target) {
-                    self.invalidate(&k);
-                    if !has_any(vt) {
-                        self.flow.narrowed.insert(k, Type::Any);
-                    }
-                }
+                self.assign_reference(target, vt);
             }
             ast::Expr::Subscript(s) => {
                 self.expr(&s.value);
                 self.expr(&s.slice);
-                if let Some(k) = self.key(target) {
-                    self.invalidate(&k);
-                }
+                self.assign_reference(target, vt);
             }
             other => {
                 self.expr(other);
             }
+        }
+    }
+
+    /// After assigning to an attribute or item: it has the value's type
+    /// (mypy narrows member and index expressions on assignment too).
+    fn assign_reference(&mut self, target: &ast::Expr, vt: &Type) {
+        if let Some(k) = self.key(target) {
+            self.invalidate(&k);
+            let t = if has_any(vt) { Type::Any } else { vt.clone() };
+            self.flow.narrowed.insert(k, t);
         }
     }
 
@@ -733,7 +736,7 @@ impl<'a> Checker<'a> {
         let Some(info) = self.program.modules.get(&src) else {
             return;
         };
-        if info.open {
+        if info.open || self.program.may_have_submodule(&src) {
             return;
         }
         for a in &i.names {

@@ -367,7 +367,7 @@ impl Checker<'_> {
                 if self.program.modules.contains_key(&sub) {
                     return Type::Module(sub);
                 }
-                if !info.open && !is_dunder(attr) {
+                if !info.open && !is_dunder(attr) && !self.program.may_have_submodule(m) {
                     self.report(node, msg::module_has_no_attribute(attr));
                 }
                 Type::Any

@@ -96,6 +96,15 @@ impl Visitor for ExtraBindings {
         }
         node.body.into_iter().for_each(|s| self.visit_stmt(s));
     }
+    fn visit_excepthandler_except_handler(&mut self, node: ast::ExceptHandlerExceptHandler) {
+        if let Some(n) = &node.name {
+            self.names.push(n.to_string());
+        }
+        if let Some(t) = node.type_ {
+            self.visit_expr(*t);
+        }
+        node.body.into_iter().for_each(|s| self.visit_stmt(s));
+    }
     fn visit_pattern_match_as(&mut self, node: ast::PatternMatchAs) {
         if let Some(n) = &node.name {
             self.names.push(n.to_string());

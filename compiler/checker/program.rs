@@ -91,6 +91,14 @@ pub struct ClassInfo {
     pub members: IndexMap<String, Member>,
 }
 
+impl Program {
+    /// May attribute `attr` of module `m` exist although the module's
+    /// tables do not bind it (a package's submodule that is not checked)?
+    pub fn may_have_submodule(&self, m: &str) -> bool {
+        self.packages.contains(m)
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct ModInfo {
     pub name: String,
@@ -777,6 +785,15 @@ fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String,
                 }
             }
             self.visit_expr(*n.value);
+        }
+        fn visit_withitem(&mut self, n: ast::WithItem) {
+            self.visit_expr(n.context_expr);
+            if let Some(v) = n.optional_vars {
+                self.visit_expr(*v);
+            }
+        }
+        fn visit_match_case(&mut self, n: ast::MatchCase) {
+            n.body.into_iter().for_each(|s| self.visit_stmt(s));
         }
         fn visit_stmt_ann_assign(&mut self, n: ast::StmtAnnAssign) {
             if let ast::Expr::Attribute(a) = &*n.target {

@@ -168,3 +168,7 @@ __builtins__: Any
 __annotations__: Any
 __dict__: Any
 __all__: Any
+# Names Python defines implicitly in class bodies and methods.
+__class__: Any
+__qualname__: Any
+__module__: Any
