@@ -43,6 +43,8 @@ pub struct Frame {
     pub inferred: HashSet<String>,
     /// Names the scope binds (reads of other names look outside).
     pub locals: HashSet<String>,
+    /// Names a function declares `global`.
+    pub globals: HashSet<String>,
     /// Names of enclosing functions' scopes (their types are not tracked).
     pub enclosing: HashSet<String>,
     /// Declared return type; `None` when returns are not checked.
@@ -59,6 +61,7 @@ impl Frame {
             finals: HashSet::new(),
             inferred: HashSet::new(),
             locals: HashSet::new(),
+            globals: HashSet::new(),
             enclosing: HashSet::new(),
             ret: None,
             self_class: None,
@@ -426,6 +429,9 @@ impl<'a> Checker<'a> {
         if self.frame.kind == FrameKind::Class || name == "_" {
             return;
         }
+        if self.frame.kind == FrameKind::Function && !self.frame.locals.contains(name) {
+            return self.assign_outer_name(name, value, vt);
+        }
         match self.declared_of(name) {
             None => {
                 let t = if self.is_plain_variable(name) {
@@ -457,6 +463,29 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+    }
+
+    /// Assign to a `global` (checked against the module variable's type)
+    /// or `nonlocal` name (not tracked).
+    fn assign_outer_name(&mut self, name: &str, value: Option<&ast::Expr>, vt: &Type) {
+        let declared = match self.program.binding(self.module, name) {
+            Binding::Var { ty, .. } if self.frame.globals.contains(name) => ty,
+            _ => {
+                self.flow.narrowed.insert(name.to_string(), Type::Any);
+                return;
+            }
+        };
+        if !compatible(vt, &declared, self.program) && !has_any(vt) {
+            if let Some(v) = value {
+                self.report(v, msg::incompatible_assignment(vt, &declared));
+            }
+        }
+        let t = if has_any(vt) || declared == Type::Any {
+            Type::Any
+        } else {
+            vt.clone()
+        };
+        self.flow.narrowed.insert(name.to_string(), t);
     }
 
     /// Is `name` a variable of the current scope that the module-level
@@ -796,6 +825,7 @@ impl<'a> Checker<'a> {
         let (mut locals, _) = super::names::block_names(d.body);
         for g in scope::global_names(d.body) {
             locals.remove(&g);
+            frame.globals.insert(g);
         }
         for g in nonlocal_names(d.body) {
             locals.remove(&g);
