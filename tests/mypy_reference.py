@@ -32,6 +32,7 @@ def cases(path):
 
 def split_files(lines):
     files, cur, out = {"main.py": []}, "main.py", False
+    outs = []
     for line in lines:
         m = re.match(r"^\[file (.+)\]$", line)
         if m:
@@ -39,13 +40,16 @@ def split_files(lines):
             files[cur] = []
         elif line.startswith("[out"):
             out = True
-        elif not out:
+        elif out:
+            if line.strip():
+                outs.append(line)
+        else:
             files[cur].append(line)
-    return files
+    return files, outs
 
 
-def expected(files):
-    exp = []
+def expected(files, outs):
+    exp = list(outs)
     for fname, lines in files.items():
         mod = "main" if fname == "main.py" else fname
         for i, line in enumerate(lines, 1):
@@ -78,8 +82,8 @@ def main():
     bad = 0
     for path in paths:
         for name, lines in cases(path):
-            files = split_files(lines)
-            e, a = expected(files), actual(files)
+            files, outs = split_files(lines)
+            e, a = expected(files, outs), actual(files)
             if e != a:
                 bad += 1
                 print(f"{path}::{name}\n  expected:\n    " + "\n    ".join(e)

@@ -4,14 +4,13 @@
 //! (`[arg-type]`) and the call's result type. Calls through anything else
 //! (callables of unknown type, decorated functions) are `Any` and unchecked.
 
-use rustpython_parser::ast::{self, Ranged};
+use rustpython_parser::ast;
 
 use crate::semanal::ParamKind;
 use crate::types::Type;
 
 use super::builtins;
 use super::check::{CallOutcome, Checker};
-use super::compat::{compatible, has_any};
 use super::messages as msg;
 use super::program::{Binding, Lookup, Member, MethodKind, Sig};
 
@@ -312,13 +311,9 @@ impl Checker<'_> {
             self.report(c, msg::missing_named(&p.name, name));
         }
         for (index, at, got, expected) in type_errors {
-            if !compatible(&got, &expected, self.program) && !has_any(&got) {
-                self.report_at(
-                    at.start(),
-                    msg::arg_type(&index, name, &got, &expected).0,
-                    "arg-type",
-                );
-            }
+            self.check_value(at, &got, &expected, |g, e| {
+                msg::arg_type(&index, name, g, e)
+            });
         }
     }
 }

@@ -21,7 +21,7 @@ use crate::types::{union, Type};
 use super::compat::{compatible, has_any};
 use super::ignore::Ignores;
 use super::messages::{self as msg, Msg};
-use super::program::{AnnCtx, Binding, DefParts, Program};
+use super::program::{AnnCtx, Binding, DefParts, Lookup, Member, MethodKind, Program};
 
 /// What kind of scope a frame checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -286,6 +286,9 @@ impl<'a> Checker<'a> {
                     self.expr(m);
                 }
                 self.flow = t;
+                if is_false_constant(&a.test) {
+                    self.flow.dead = true;
+                }
             }
             S::Delete(d) => {
                 for t in &d.targets {
@@ -326,8 +329,8 @@ impl<'a> Checker<'a> {
         let declared = ctx.resolve(&a.annotation);
         let vt = a.value.as_ref().map(|v| (v, self.expr(v)));
         if let Some((v, t)) = &vt {
-            if !bare_final && !compatible(t, &declared, self.program) && !has_any(t) {
-                self.report(&***v, msg::incompatible_assignment(t, &declared));
+            if !bare_final {
+                self.check_value(v, t, &declared, msg::incompatible_assignment);
             }
         }
         if let ast::Expr::Name(n) = &*a.target {
@@ -397,7 +400,8 @@ impl<'a> Checker<'a> {
             ast::Expr::List(l) => self.assign_seq(&l.elts, value, vt),
             ast::Expr::Starred(s) => self.assign(&s.value, None, &Type::Any),
             ast::Expr::Attribute(a) => {
-                self.expr(&a.value);
+                let recv = self.expr(&a.value);
+                self.check_attribute_assignment(&recv, a, value, vt);
                 self.assign_reference(target, vt);
             }
             ast::Expr::Subscript(s) => {
@@ -408,6 +412,60 @@ impl<'a> Checker<'a> {
             other => {
                 self.expr(other);
             }
+        }
+    }
+
+    /// An assignment to an attribute of a program class's instance: the
+    /// value must fit the attribute's declared type; a property without a
+    /// setter is read-only.
+    fn check_attribute_assignment(
+        &mut self,
+        recv: &Type,
+        a: &ast::ExprAttribute,
+        value: Option<&ast::Expr>,
+        vt: &Type,
+    ) {
+        let Type::Instance(c) = recv else {
+            return;
+        };
+        match self.program.lookup_member(c, a.attr.as_str()) {
+            Lookup::Found(Member::Attr(declared), _) if !self.may_be_descriptor(&declared) => {
+                if let Some(v) = value {
+                    self.check_value(v, vt, &declared, |got, want| {
+                        msg::incompatible_assignment(got, want)
+                    });
+                }
+            }
+            Lookup::Found(Member::Method(_, MethodKind::Property), owner) => {
+                let m = msg::read_only_property(a.attr.as_str(), owner);
+                self.report(a, m);
+            }
+            _ => {}
+        }
+    }
+
+    /// Check a value against an expected type; list displays are checked
+    /// item by item (`[list-item]`), as mypy infers them from context.
+    pub fn check_value(
+        &mut self,
+        value: &ast::Expr,
+        vt: &Type,
+        expected: &Type,
+        mismatch: impl Fn(&Type, &Type) -> Msg,
+    ) {
+        if let (ast::Expr::List(l), Type::List(item)) = (value, expected) {
+            if !l.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+                for (i, e) in l.elts.iter().enumerate() {
+                    let t = self.quiet_expr(e);
+                    if !compatible(&t, item, self.program) && !has_any(&t) {
+                        self.report(e, msg::list_item(i, &t, item));
+                    }
+                }
+                return;
+            }
+        }
+        if !compatible(vt, expected, self.program) && !has_any(vt) {
+            self.report(value, mismatch(vt, expected));
         }
     }
 
@@ -452,7 +510,7 @@ impl<'a> Checker<'a> {
             Some(d) => {
                 if !compatible(vt, &d, self.program) && !has_any(vt) {
                     match value {
-                        Some(v) => self.report(v, msg::incompatible_assignment(vt, &d)),
+                        Some(v) => self.check_value(v, vt, &d, msg::incompatible_assignment),
                         None => self.report(n, msg::incompatible_assignment(vt, &d)),
                     }
                     return;
@@ -604,8 +662,8 @@ impl<'a> Checker<'a> {
                         if t != Type::None && !has_any(&t) {
                             self.report(r, msg::no_return_value_expected());
                         }
-                    } else if !compatible(&t, &ret, self.program) && !has_any(&t) {
-                        self.report(&**v, msg::incompatible_return(&t, &ret));
+                    } else {
+                        self.check_value(v, &t, &ret, msg::incompatible_return);
                     }
                 }
                 _ => {
@@ -865,9 +923,43 @@ impl<'a> Checker<'a> {
         let saved_flow = std::mem::take(&mut self.flow);
         let saved_breaks = std::mem::take(&mut self.breaks);
         self.block(d.body);
+        self.check_missing_return(d);
         self.frame = saved_frame;
         self.flow = saved_flow;
         self.breaks = saved_breaks;
+    }
+
+    /// `Missing return statement`: reported only where the end of the body
+    /// is certainly reachable (the last statement is simple and is not a
+    /// call that might never return).
+    fn check_missing_return(&mut self, d: &DefParts) {
+        let Some(ret) = &self.frame.ret else {
+            return;
+        };
+        if matches!(ret, Type::None | Type::Any | Type::Object) || !d.decorators.is_empty() {
+            return;
+        }
+        if self.flow.dead || self.flow.maybe_dead {
+            return;
+        }
+        let Some(last) = d.body.last() else {
+            return;
+        };
+        let compound = !scope::child_blocks(last).is_empty()
+            || matches!(
+                last,
+                ast::Stmt::FunctionDef(_) | ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::ClassDef(_)
+            );
+        let trivial = d.body.iter().all(|s| match s {
+            ast::Stmt::Pass(_) => true,
+            ast::Stmt::Expr(e) => matches!(&*e.value, ast::Expr::Constant(_)),
+            _ => false,
+        });
+        if compound || trivial {
+            return;
+        }
+        let at = d.stmt.start();
+        self.report_at(at, "Missing return statement".to_string(), "return");
     }
 
     fn class_def(&mut self, c: &ast::StmtClassDef) {
@@ -945,6 +1037,18 @@ fn is_true_constant(e: &ast::Expr) -> bool {
         ast::Expr::Constant(c) => match &c.value {
             ast::Constant::Bool(b) => *b,
             ast::Constant::Int(i) => i.to_string() != "0",
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn is_false_constant(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Bool(b) => !*b,
+            ast::Constant::Int(i) => i.to_string() == "0",
+            ast::Constant::None => true,
             _ => false,
         },
         _ => false,

@@ -310,6 +310,7 @@ impl Checker<'_> {
     pub fn member_type(&mut self, vt: &Type, attr: &str, node: &ast::Expr) -> Type {
         match vt {
             Type::Instance(c) => match self.program.lookup_member(c, attr) {
+                Lookup::Found(Member::Attr(t), _) if self.may_be_descriptor(&t) => Type::Any,
                 Lookup::Found(Member::Attr(t), _) => t,
                 Lookup::Found(Member::Method(sig, MethodKind::Property), _) => {
                     if sig.has_ret {
@@ -349,6 +350,18 @@ impl Checker<'_> {
                 t
             }
             _ => Type::Any,
+        }
+    }
+
+    /// Could a value of this attribute type be a descriptor (a class
+    /// attribute whose `__get__` decides what instances see)?
+    pub fn may_be_descriptor(&self, t: &Type) -> bool {
+        match t {
+            Type::Instance(c) => {
+                !matches!(self.program.lookup_member(c, "__get__"), Lookup::Missing)
+            }
+            Type::Union(items) => items.iter().any(|i| self.may_be_descriptor(i)),
+            _ => false,
         }
     }
 
@@ -449,6 +462,7 @@ impl Checker<'_> {
                 && simple(&rest)
                 && simple(r)
                 && op_result(op, &rest, r).is_some()
+                && op_result(op, &Type::None, r).is_none()
             {
                 self.report(left, msg::unsupported_operands(sym, &Type::None, r));
                 self.note(left, "operator", msg::operand_note(true, l));
@@ -461,6 +475,7 @@ impl Checker<'_> {
                 && simple(&rest)
                 && simple(l)
                 && op_result(op, l, &rest).is_some()
+                && op_result(op, l, &Type::None).is_none()
             {
                 self.report(right, msg::unsupported_operands(sym, l, &Type::None));
                 self.note(right, "operator", msg::operand_note(false, r));

@@ -219,3 +219,21 @@ pub fn ignore_not_covering(code: &str, codes: &[String]) -> String {
         codes.join(", ")
     )
 }
+
+pub fn read_only_property(name: &str, class: &str) -> Msg {
+    (
+        format!("Property \"{name}\" defined in \"{class}\" is read-only"),
+        "misc",
+    )
+}
+
+pub fn list_item(index: usize, got: &Type, expected: &Type) -> Msg {
+    (
+        format!(
+            "List item {index} has incompatible type \"{}\"; expected \"{}\"",
+            show(got),
+            show(expected)
+        ),
+        "list-item",
+    )
+}

@@ -410,6 +410,7 @@ pub fn is_generator(body: &[ast::Stmt]) -> bool {
 
 /// The parts of a `def` the signature needs (sync and async defs alike).
 pub struct DefParts<'a> {
+    pub stmt: &'a ast::Stmt,
     pub name: &'a str,
     pub args: &'a ast::Arguments,
     pub returns: Option<&'a ast::Expr>,
@@ -422,6 +423,7 @@ impl<'a> DefParts<'a> {
     pub fn of(stmt: &'a ast::Stmt) -> Option<DefParts<'a>> {
         match stmt {
             ast::Stmt::FunctionDef(d) => Some(DefParts {
+                stmt,
                 name: d.name.as_str(),
                 args: &d.args,
                 returns: d.returns.as_deref(),
@@ -430,6 +432,7 @@ impl<'a> DefParts<'a> {
                 is_async: false,
             }),
             ast::Stmt::AsyncFunctionDef(d) => Some(DefParts {
+                stmt,
                 name: d.name.as_str(),
                 args: &d.args,
                 returns: d.returns.as_deref(),
