@@ -214,10 +214,19 @@ impl<'a> Checker<'a> {
     }
 
     pub fn note<T: Ranged>(&mut self, node: &T, code: &str, message: String) {
+        self.note_at(node.start(), code, &message);
+    }
+
+    pub fn note_at(
+        &mut self,
+        at: rustpython_parser::text_size::TextSize,
+        code: &str,
+        message: &str,
+    ) {
         if self.quiet || self.flow.dead {
             return;
         }
-        let (line, col) = self.m.lines.line_col(node.start());
+        let (line, col) = self.m.lines.line_col(at);
         if self.ignores.silenced(line, code) || self.ignores.silenced(self.stmt_line, code) {
             return;
         }
@@ -991,6 +1000,9 @@ impl<'a> Checker<'a> {
         scope::for_each_binding(&c.body, &mut |n| {
             frame.locals.insert(n.to_string());
         });
+        if let Some(full) = frame.self_class.clone() {
+            self.check_overrides(&full, c);
+        }
         let saved_frame = std::mem::replace(&mut self.frame, frame);
         let saved_flow = std::mem::take(&mut self.flow);
         let saved_breaks = std::mem::take(&mut self.breaks);

@@ -18,6 +18,7 @@ pub mod ignore;
 pub mod messages;
 mod names;
 mod narrow;
+mod overrides;
 pub mod program;
 
 use indexmap::IndexMap;
