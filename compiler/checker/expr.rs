@@ -529,6 +529,15 @@ impl Checker<'_> {
         for x in &c.comparators {
             types.push(self.expr(x));
         }
+        let operands: Vec<&ast::Expr> = std::iter::once(&*c.left).chain(&c.comparators).collect();
+        for (i, op) in c.ops.iter().enumerate() {
+            if let Some(sym) = ordering_symbol(op) {
+                if !orderable(&types[i], &types[i + 1]) {
+                    let m = msg::unsupported_operands(sym, &types[i], &types[i + 1]);
+                    self.report(operands[i], m);
+                }
+            }
+        }
         let prim = |t: &Type| {
             matches!(
                 t,
@@ -596,6 +605,35 @@ impl Checker<'_> {
         self.flow = saved;
         self.flow.dead = dead;
     }
+}
+
+fn ordering_symbol(op: &ast::CmpOp) -> Option<&'static str> {
+    match op {
+        ast::CmpOp::Lt => Some("<"),
+        ast::CmpOp::LtE => Some("<="),
+        ast::CmpOp::Gt => Some(">"),
+        ast::CmpOp::GtE => Some(">="),
+        _ => None,
+    }
+}
+
+/// May values of these types be ordered (`<`, `>=`, ...)? Only pairs of
+/// definite builtin types that certainly cannot are answered no; `None`
+/// and optional operands are left alone (mypy words those differently).
+fn orderable(l: &Type, r: &Type) -> bool {
+    let num = |t: &Type| matches!(t, Type::Int | Type::Bool | Type::Float);
+    let known = |t: &Type| simple(t) && *t != Type::None;
+    if !known(l) || !known(r) || has_any(l) || has_any(r) {
+        return true;
+    }
+    let tuple = |t: &Type| matches!(t, Type::Tuple(_) | Type::VarTuple(_));
+    let set = |t: &Type| matches!(t, Type::Set(_) | Type::FrozenSet(_));
+    (num(l) && num(r))
+        || (*l == Type::Str && *r == Type::Str)
+        || (*l == Type::Bytes && *r == Type::Bytes)
+        || matches!((l, r), (Type::List(_), Type::List(_)))
+        || (tuple(l) && tuple(r))
+        || (set(l) && set(r))
 }
 
 /// The common type of items (all equal), else `Any`.

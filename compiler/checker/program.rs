@@ -818,6 +818,7 @@ fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String,
     for s in d.body {
         rustpython_ast::Visitor::visit_stmt(&mut v, s.clone());
     }
+    let leading = leading_attr_types(ctx, d, &v.me);
     for (name, ann) in v.found {
         match ann {
             Some(a) => {
@@ -826,10 +827,67 @@ fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String,
                 }
             }
             None => {
-                members.entry(name).or_insert(Member::Attr(Type::Any));
+                let t = leading.get(&name).cloned().unwrap_or(Type::Any);
+                members.entry(name).or_insert(Member::Attr(t));
             }
         }
     }
+}
+
+/// Types of attributes assigned at the very start of a method body
+/// (`self.x = x` for an annotated parameter `x`, `self.n = 0`), where the
+/// value's type is exactly what mypy infers for the attribute: nothing
+/// before can have narrowed or rebound the parameter.
+fn leading_attr_types(ctx: &AnnCtx, d: &DefParts, me: &str) -> IndexMap<String, Type> {
+    let mut params: IndexMap<String, Type> = IndexMap::new();
+    for a in d
+        .args
+        .posonlyargs
+        .iter()
+        .chain(&d.args.args)
+        .chain(&d.args.kwonlyargs)
+    {
+        if let Some(ann) = &a.def.annotation {
+            params.insert(a.def.arg.to_string(), ctx.resolve(ann));
+        }
+    }
+    let mut out = IndexMap::new();
+    for stmt in d.body {
+        match stmt {
+            ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(_)) => {}
+            ast::Stmt::Expr(e) if is_super_call(&e.value) => {}
+            ast::Stmt::AnnAssign(a) if matches!(&*a.target, ast::Expr::Attribute(_)) => {}
+            ast::Stmt::Assign(a) if a.targets.len() == 1 => {
+                let ast::Expr::Attribute(t) = &a.targets[0] else {
+                    break;
+                };
+                if !matches!(&*t.value, ast::Expr::Name(n) if n.id.as_str() == me) {
+                    break;
+                }
+                let ty = match &*a.value {
+                    ast::Expr::Name(n) if n.id.as_str() != me => params.get(n.id.as_str()).cloned(),
+                    ast::Expr::Constant(c) if !matches!(c.value, ast::Constant::None) => {
+                        Some(super::constant_type(&c.value))
+                    }
+                    _ => None,
+                };
+                if let Some(ty) = ty {
+                    out.entry(t.attr.to_string()).or_insert(ty);
+                }
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// `super().name(...)`.
+fn is_super_call(e: &ast::Expr) -> bool {
+    let ast::Expr::Call(c) = e else { return false };
+    let ast::Expr::Attribute(a) = &*c.func else {
+        return false;
+    };
+    matches!(&*a.value, ast::Expr::Call(s) if matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super"))
 }
 
 fn fill_function_sigs(p: &mut Program, module: &str, body: &[ast::Stmt]) {
