@@ -583,9 +583,10 @@ impl<'a> Checker<'a> {
         };
         if let (Some(items), false) = (&items, starred) {
             if items.len() != elts.len() {
-                let at: &dyn Ranged = match value {
-                    Some(v) => v,
-                    None => &elts[0],
+                let at: &dyn Ranged = match (value, elts.first()) {
+                    (Some(v), _) => v,
+                    (None, Some(e)) => e,
+                    (None, None) => return,
                 };
                 let m = if items.len() > elts.len() {
                     msg::too_many_values(elts.len(), items.len())

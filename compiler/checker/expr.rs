@@ -531,10 +531,14 @@ impl Checker<'_> {
         }
         let operands: Vec<&ast::Expr> = std::iter::once(&*c.left).chain(&c.comparators).collect();
         for (i, op) in c.ops.iter().enumerate() {
+            let (Some(l), Some(r), Some(at)) = (types.get(i), types.get(i + 1), operands.get(i))
+            else {
+                continue;
+            };
             if let Some(sym) = ordering_symbol(op) {
-                if !orderable(&types[i], &types[i + 1]) {
-                    let m = msg::unsupported_operands(sym, &types[i], &types[i + 1]);
-                    self.report(operands[i], m);
+                if !orderable(l, r) {
+                    let m = msg::unsupported_operands(sym, l, r);
+                    self.report(*at, m);
                 }
             }
         }
