@@ -34,6 +34,12 @@ impl Checker<'_> {
         let callee = self.callee(&c.func, true);
         let args: Vec<Type> = c.args.iter().map(|a| self.expr(a)).collect();
         let kws: Vec<Type> = c.keywords.iter().map(|k| self.expr(&k.value)).collect();
+        for (a, t) in c.args.iter().zip(&args) {
+            self.check_value_used(a, t);
+        }
+        for (k, t) in c.keywords.iter().zip(&kws) {
+            self.check_value_used(&k.value, t);
+        }
         match callee {
             Callee::Sig { sig, skip, name } => {
                 self.check_args(c, &sig, skip, &name, &args, &kws);
@@ -55,6 +61,28 @@ impl Checker<'_> {
             Callee::Method(recv, name) => builtins::method_type(&recv, &name, &args),
             Callee::Unknown => Type::Any,
         }
+    }
+
+    /// mypy's `func-returns-value`: the value of a call to a function
+    /// declared to return `None` is used.
+    pub fn check_value_used(&mut self, e: &ast::Expr, t: &Type) {
+        let (ast::Expr::Call(c), Type::None) = (e, t) else {
+            return;
+        };
+        let q = self.quiet;
+        self.quiet = true;
+        let callee = self.callee(&c.func, false);
+        self.quiet = q;
+        let name = match callee {
+            Callee::Sig { sig, name, .. } if sig.has_ret && sig.ret == Type::None => name,
+            Callee::Builtin(n) => msg::callee(&n, None),
+            Callee::Method(recv, n) => match builtin_class_name(&recv) {
+                Some(cls) => msg::callee(&n, Some(cls)),
+                None => return,
+            },
+            _ => return,
+        };
+        self.report(c, msg::func_returns_value(&name));
     }
 
     /// How a call statement ends (for reachability).
@@ -315,5 +343,16 @@ impl Checker<'_> {
                 msg::arg_type(&index, name, g, e)
             });
         }
+    }
+}
+
+/// The class name mypy shows for methods of builtin types.
+fn builtin_class_name(t: &Type) -> Option<&'static str> {
+    match t {
+        Type::Str => Some("str"),
+        Type::List(_) => Some("list"),
+        Type::Dict(..) => Some("dict"),
+        Type::Set(_) => Some("set"),
+        _ => None,
     }
 }

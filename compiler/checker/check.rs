@@ -256,6 +256,7 @@ impl<'a> Checker<'a> {
             S::Expr(e) => self.expr_stmt(&e.value),
             S::Assign(a) => {
                 let vt = self.expr(&a.value);
+                self.check_value_used(&a.value, &vt);
                 for t in &a.targets {
                     self.assign(t, Some(&a.value), &vt);
                 }
@@ -337,6 +338,9 @@ impl<'a> Checker<'a> {
         let bare_final = is_final && !matches!(&*a.annotation, ast::Expr::Subscript(_));
         let declared = ctx.resolve(&a.annotation);
         let vt = a.value.as_ref().map(|v| (v, self.expr(v)));
+        if let Some((v, t)) = &vt {
+            self.check_value_used(v, t);
+        }
         if let Some((v, t)) = &vt {
             if !bare_final {
                 self.check_value(v, t, &declared, msg::incompatible_assignment);
@@ -668,6 +672,9 @@ impl<'a> Checker<'a> {
         if let Some(ret) = self.frame.ret.clone() {
             match (&r.value, vt) {
                 (Some(v), Some(t)) => {
+                    if ret != Type::None {
+                        self.check_value_used(v, &t);
+                    }
                     if ret == Type::None {
                         if t != Type::None && !has_any(&t) {
                             self.report(r, msg::no_return_value_expected());

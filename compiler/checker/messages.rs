@@ -237,3 +237,10 @@ pub fn list_item(index: usize, got: &Type, expected: &Type) -> Msg {
         "list-item",
     )
 }
+
+pub fn func_returns_value(callee: &str) -> Msg {
+    (
+        format!("{callee} does not return a value (it only ever returns None)"),
+        "func-returns-value",
+    )
+}

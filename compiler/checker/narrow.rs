@@ -47,7 +47,8 @@ impl Checker<'_> {
             }
             ast::Expr::BoolOp(b) => self.condition_boolop(b),
             _ => {
-                self.expr(e);
+                let t = self.expr(e);
+                self.check_value_used(e, &t);
                 let base = self.flow.clone();
                 match self.narrowings(e) {
                     Some(list) => {
