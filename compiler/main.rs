@@ -35,6 +35,9 @@ struct Cli {
     /// The Python interpreter to build for.
     #[arg(long, default_value = "python3")]
     python: String,
+    /// Only type-check the files; compile nothing.
+    #[arg(long)]
+    check_only: bool,
     /// Compile each module into its own shared library (group); groups call
     /// each other through exports tables.
     #[arg(long)]
@@ -58,6 +61,9 @@ fn parse_group(text: &str) -> Result<GroupSpec, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.check_only {
+        return report(driver::check_only(&cli.files));
+    }
     let opts = Options {
         files: cli.files,
         build_dir: cli.build_dir,
@@ -71,7 +77,12 @@ fn main() -> ExitCode {
         multi_file: cli.multi_file,
         jobs: cli.jobs.map(usize::from),
     };
-    match driver::compile(&opts) {
+    report(driver::compile(&opts))
+}
+
+/// Print diagnostics; the exit code.
+fn report(result: Result<(), Vec<mypyc::diagnostics::Diagnostic>>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(diags) => {
             for d in diags {

@@ -252,6 +252,42 @@ fn build_error(message: String) -> Vec<Diagnostic> {
     vec![Diagnostic::error("mypyc", 1, 1, message)]
 }
 
+/// Type-check all modules of the program together; any error stops the
+/// build (mypyc compiles only programs that type-check).
+pub fn check_program(sources: &[SourceModule]) -> Result<(), Vec<Diagnostic>> {
+    let mut inputs = vec![];
+    for src in sources {
+        let text = std::fs::read_to_string(&src.path).map_err(|e| {
+            vec![Diagnostic::error(
+                &src.display_path,
+                1,
+                1,
+                format!("cannot read file: {e}"),
+            )]
+        })?;
+        inputs.push(crate::checker::CheckSource {
+            name: src.name.clone(),
+            path: src.display_path.clone(),
+            text,
+            is_package: src.path.file_name().is_some_and(|n| n == "__init__.py"),
+        });
+    }
+    let diags = crate::checker::check_sources(&inputs);
+    if diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        Err(diags)
+    } else {
+        Ok(())
+    }
+}
+
+/// Only type-check the given files (`mypyc --check-only`).
+pub fn check_only(files: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
+    check_program(&collect_sources(files)?)
+}
+
 /// Compile the given targets: front end, IR, transforms, C, extension modules.
 pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     if let Some(n) = opts.jobs {
@@ -261,6 +297,7 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
             .build_global();
     }
     let sources = collect_sources(&opts.files)?;
+    check_program(&sources)?;
     let mut groups = lower_groups(&sources, opts)?;
     for g in &mut groups {
         transform_group(g);

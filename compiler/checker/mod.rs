@@ -1,12 +1,25 @@
-//! Type inference for expressions and function locals.
+//! Type inference for expressions and function locals, and the type
+//! checker.
 //!
-//! `TypeEnv::expr_type` gives the static type of an expression from the
+//! `check_sources` (with `check`, `expr`, `calls`, `narrow`, `names`,
+//! `program`, `compat`, `messages`, `ignore`) reports type errors in mypy's
+//! format before anything is compiled. `TypeEnv::expr_type` gives the static type of an expression from the
 //! types of the names it uses; `infer_locals` decides the type of every
 //! local variable of a function (its annotation, or the type of its first
 //! assignment, widened to `object` when a later assignment disagrees, so
 //! that compiled code never assumes more than is true).
 
 pub mod builtins;
+mod calls;
+pub mod check;
+pub mod compat;
+mod expr;
+pub mod ignore;
+pub mod messages;
+mod names;
+mod narrow;
+mod overrides;
+pub mod program;
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;
@@ -431,5 +444,96 @@ fn bind_target(target: &ast::Expr, ty: &Type, visit: &mut dyn FnMut(&str, Type, 
             }
         }
         _ => {}
+    }
+}
+
+/// A module to type-check.
+#[derive(Clone, Debug)]
+pub struct CheckSource {
+    /// Fully qualified module name.
+    pub name: String,
+    /// The path shown in diagnostics.
+    pub path: String,
+    pub text: String,
+    /// The module is a package's `__init__`.
+    pub is_package: bool,
+}
+
+/// Type-check a program (all its modules together); the errors found, in
+/// module and line order. Nothing here panics on any input.
+pub fn check_sources(sources: &[CheckSource]) -> Vec<crate::diagnostics::Diagnostic> {
+    use crate::parse::{parse_module, ParsedModule};
+    let builtins = program::builtin_names();
+    let mut diags = vec![];
+    let mut parsed: Vec<(&CheckSource, ParsedModule)> = vec![];
+    for s in sources {
+        match parse_module(&s.path, &s.text) {
+            Ok(m) => parsed.push((s, m)),
+            Err(d) => diags.push(d),
+        }
+    }
+    let mods: Vec<(String, &ParsedModule)> =
+        parsed.iter().map(|(s, m)| (s.name.clone(), m)).collect();
+    let packages = parsed
+        .iter()
+        .filter(|(s, _)| s.is_package)
+        .map(|(s, _)| s.name.clone())
+        .collect();
+    let mut prog = program::build_program(&mods, packages);
+    infer_module_variables(&mut prog, &mods, &builtins);
+    program::refresh_imports(&mut prog, &mods);
+    for (s, m) in &parsed {
+        let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
+        let ignores = ignore::Ignores::scan(&s.text, first_line);
+        let mut found = vec![];
+        for (name, at) in names::undefined_names(&m.body, &builtins) {
+            let (line, col) = m.lines.line_col(at.into());
+            let (message, code) = messages::name_not_defined(&name);
+            if !ignores.silenced(line, code) {
+                found.push(
+                    crate::diagnostics::Diagnostic::error(&m.path, line, col, message)
+                        .with_code(code),
+                );
+            }
+        }
+        let mut c = check::Checker::new(&prog, &s.name, m, &ignores, &builtins);
+        c.block(&m.body);
+        found.extend(c.diags);
+        found.sort_by_key(|d| (d.line, d.col));
+        diags.extend(found);
+    }
+    diags
+}
+
+/// The types of module-level variables (annotation or first assignment),
+/// found by a quiet pass over each module's top level, so that functions
+/// (and other modules) see them.
+fn infer_module_variables(
+    prog: &mut program::Program,
+    mods: &[(String, &crate::parse::ParsedModule)],
+    builtins: &std::collections::HashSet<String>,
+) {
+    let ignores = ignore::Ignores::default();
+    for (name, m) in mods {
+        let (declared, finals) = {
+            let mut c = check::Checker::new(prog, name, m, &ignores, builtins);
+            c.quiet = true;
+            c.block(&m.body);
+            (c.frame.declared, c.frame.finals)
+        };
+        let defined_otherwise = program::non_variable_names(&m.body);
+        if let Some(info) = prog.modules.get_mut(name) {
+            for (var, ty) in declared {
+                if defined_otherwise.contains(&var) {
+                    continue;
+                }
+                if let Some(b @ program::Binding::Unknown) = info.names.get_mut(&var) {
+                    *b = program::Binding::Var {
+                        is_final: finals.contains(&var),
+                        ty,
+                    };
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,358 @@
+//! Calls: which function a call reaches (a function or class of the
+//! program, a method found through the class hierarchy, a builtin), the
+//! matching of arguments to parameters (`[call-arg]`), argument types
+//! (`[arg-type]`) and the call's result type. Calls through anything else
+//! (callables of unknown type, decorated functions) are `Any` and unchecked.
+
+use rustpython_parser::ast;
+
+use crate::semanal::ParamKind;
+use crate::types::Type;
+
+use super::builtins;
+use super::check::{CallOutcome, Checker};
+use super::messages as msg;
+use super::program::{Binding, Lookup, Member, MethodKind, Sig};
+
+/// What a call reaches.
+enum Callee {
+    /// A signature; `skip` leading parameters are bound (self/cls).
+    Sig {
+        sig: Sig,
+        skip: usize,
+        name: String,
+    },
+    /// Constructing a class of the program.
+    Class(String),
+    Builtin(String),
+    Method(Type, String),
+    Unknown,
+}
+
+impl Checker<'_> {
+    pub fn call(&mut self, c: &ast::ExprCall) -> Type {
+        let callee = self.callee(&c.func, true);
+        let args: Vec<Type> = c.args.iter().map(|a| self.expr(a)).collect();
+        let kws: Vec<Type> = c.keywords.iter().map(|k| self.expr(&k.value)).collect();
+        for (a, t) in c.args.iter().zip(&args) {
+            self.check_value_used(a, t);
+        }
+        for (k, t) in c.keywords.iter().zip(&kws) {
+            self.check_value_used(&k.value, t);
+        }
+        match callee {
+            Callee::Sig { sig, skip, name } => {
+                self.check_args(c, &sig, skip, &name, &args, &kws);
+                if sig.has_ret && !sig.is_async {
+                    sig.ret
+                } else {
+                    Type::Any
+                }
+            }
+            Callee::Class(full) => {
+                self.check_constructor(c, &full, &args, &kws);
+                // A `__new__` may return anything.
+                match self.program.lookup_member(&full, "__new__") {
+                    Lookup::Missing => Type::Instance(full),
+                    _ => Type::Any,
+                }
+            }
+            Callee::Builtin(name) => builtins::builtin_call_type(&name, &args),
+            Callee::Method(recv, name) => builtins::method_type(&recv, &name, &args),
+            Callee::Unknown => Type::Any,
+        }
+    }
+
+    /// mypy's `func-returns-value`: the value of a call to a function
+    /// declared to return `None` is used.
+    pub fn check_value_used(&mut self, e: &ast::Expr, t: &Type) {
+        let (ast::Expr::Call(c), Type::None) = (e, t) else {
+            return;
+        };
+        let q = self.quiet;
+        self.quiet = true;
+        let callee = self.callee(&c.func, false);
+        self.quiet = q;
+        let name = match callee {
+            Callee::Sig { sig, name, .. } if sig.has_ret && sig.ret == Type::None => name,
+            Callee::Builtin(n) => msg::callee(&n, None),
+            Callee::Method(recv, n) => match builtin_class_name(&recv) {
+                Some(cls) => msg::callee(&n, Some(cls)),
+                None => return,
+            },
+            _ => return,
+        };
+        self.report(c, msg::func_returns_value(&name));
+    }
+
+    /// How a call statement ends (for reachability).
+    pub fn call_outcome(&mut self, c: &ast::ExprCall) -> CallOutcome {
+        if let ast::Expr::Attribute(a) = &*c.func {
+            if let ast::Expr::Name(m) = &*a.value {
+                let qual = format!("{}.{}", m.id, a.attr);
+                if matches!(qual.as_str(), "sys.exit" | "os._exit" | "os.abort") {
+                    return CallOutcome::NoReturn;
+                }
+            }
+        }
+        let q = self.quiet;
+        self.quiet = true;
+        let callee = self.callee(&c.func, false);
+        self.quiet = q;
+        match callee {
+            Callee::Sig { sig, .. } if sig.no_return => CallOutcome::NoReturn,
+            Callee::Builtin(n) if n == "exit" || n == "quit" => CallOutcome::NoReturn,
+            Callee::Sig { .. } | Callee::Class(_) | Callee::Builtin(_) | Callee::Method(..) => {
+                CallOutcome::Returns
+            }
+            Callee::Unknown => CallOutcome::Unknown,
+        }
+    }
+
+    /// Resolve the callee (type-checking its sub-expressions when `visit`).
+    fn callee(&mut self, func: &ast::Expr, visit: bool) -> Callee {
+        match func {
+            ast::Expr::Name(n) => self.name_callee(n.id.as_str()),
+            ast::Expr::Attribute(a) => {
+                let recv = if visit {
+                    self.expr(&a.value)
+                } else {
+                    self.quiet_expr(&a.value)
+                };
+                if let Some(k) = self.key(func) {
+                    if self.flow.narrowed.contains_key(&k) {
+                        return Callee::Unknown;
+                    }
+                }
+                self.method_callee(&recv, a.attr.as_str(), func)
+            }
+            other => {
+                if visit {
+                    self.expr(other);
+                }
+                Callee::Unknown
+            }
+        }
+    }
+
+    fn name_callee(&self, name: &str) -> Callee {
+        if self.flow.narrowed.contains_key(name)
+            || self.frame.locals.contains(name)
+            || self.frame.enclosing.contains(name)
+            || (self.frame.kind == super::check::FrameKind::Module
+                && self.frame.declared.contains_key(name))
+        {
+            return Callee::Unknown;
+        }
+        match self.program.binding(self.module, name) {
+            Binding::Func(sig) => Callee::Sig {
+                skip: 0,
+                name: msg::callee(name, None),
+                sig,
+            },
+            Binding::Class(full) => Callee::Class(full),
+            _ if self.is_builtin(name) => Callee::Builtin(name.to_string()),
+            _ => Callee::Unknown,
+        }
+    }
+
+    fn method_callee(&mut self, recv: &Type, attr: &str, node: &ast::Expr) -> Callee {
+        match recv {
+            Type::Instance(c) => match self.program.lookup_member(c, attr) {
+                Lookup::Found(Member::Method(sig, kind), owner) => {
+                    let skip = match kind {
+                        MethodKind::Instance | MethodKind::Class => 1,
+                        MethodKind::Static => 0,
+                        _ => return Callee::Unknown,
+                    };
+                    let name = msg::callee(attr, Some(owner));
+                    Callee::Sig { sig, skip, name }
+                }
+                Lookup::Found(..) | Lookup::Unknown => Callee::Unknown,
+                Lookup::Missing => {
+                    self.member_type(recv, attr, node);
+                    Callee::Unknown
+                }
+            },
+            Type::TypeObj(c) if self.program.classes.contains_key(c) => {
+                match self.program.lookup_member(c, attr) {
+                    Lookup::Found(Member::Method(sig, kind), owner) => {
+                        let skip = match kind {
+                            MethodKind::Class => 1,
+                            MethodKind::Static => 0,
+                            _ => return Callee::Unknown,
+                        };
+                        let name = msg::callee(attr, Some(owner));
+                        Callee::Sig { sig, skip, name }
+                    }
+                    _ => Callee::Unknown,
+                }
+            }
+            Type::Module(m) => match self.program.modules.get(m).and_then(|i| i.names.get(attr)) {
+                Some(Binding::Func(sig)) => Callee::Sig {
+                    skip: 0,
+                    name: msg::callee(attr, None),
+                    sig: sig.clone(),
+                },
+                Some(Binding::Class(full)) => Callee::Class(full.clone()),
+                _ => {
+                    self.member_type(recv, attr, node);
+                    Callee::Unknown
+                }
+            },
+            Type::Union(_) => {
+                self.member_type(recv, attr, node);
+                Callee::Unknown
+            }
+            Type::Str | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Int | Type::Float => {
+                Callee::Method(recv.clone(), attr.to_string())
+            }
+            _ => Callee::Unknown,
+        }
+    }
+
+    fn check_constructor(&mut self, c: &ast::ExprCall, full: &str, args: &[Type], kws: &[Type]) {
+        if !matches!(self.program.lookup_member(full, "__new__"), Lookup::Missing) {
+            return;
+        }
+        let name = full.rsplit('.').next().unwrap_or(full);
+        match self.program.lookup_member(full, "__init__") {
+            Lookup::Found(Member::Method(sig, MethodKind::Instance), _) => {
+                self.check_args(c, &sig, 1, &msg::callee(name, None), args, kws);
+            }
+            Lookup::Missing => {
+                if !c.args.is_empty() {
+                    self.report(c, msg::too_many_args(&msg::callee(name, None)));
+                } else if let Some(k) = c.keywords.first() {
+                    if let Some(a) = &k.arg {
+                        self.report(
+                            c,
+                            msg::unexpected_keyword(a.as_str(), &msg::callee(name, None)),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Match arguments to parameters and check their types.
+    fn check_args(
+        &mut self,
+        c: &ast::ExprCall,
+        sig: &Sig,
+        skip: usize,
+        name: &str,
+        args: &[Type],
+        kws: &[Type],
+    ) {
+        let unpacking = c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
+            || c.keywords.iter().any(|k| k.arg.is_none());
+        if unpacking || skip > sig.params.len() {
+            return;
+        }
+        let params = &sig.params[skip..];
+        if skip > 0 && sig.params[0].kind != ParamKind::Positional {
+            return;
+        }
+        let positional: Vec<usize> = (0..params.len())
+            .filter(|&i| params[i].kind == ParamKind::Positional)
+            .collect();
+        let star = params.iter().find(|p| p.kind == ParamKind::Star);
+        let star2 = params.iter().find(|p| p.kind == ParamKind::Star2);
+        let mut filled = vec![false; params.len()];
+        let mut type_errors: Vec<(String, &ast::Expr, Type, Type)> = vec![];
+        let mut too_many = false;
+        let mut unexpected = false;
+        for (i, (a, t)) in c.args.iter().zip(args).enumerate() {
+            if let Some(&pi) = positional.get(i) {
+                filled[pi] = true;
+                type_errors.push(((i + 1).to_string(), a, t.clone(), params[pi].ty.clone()));
+            } else if let Some(s) = star {
+                type_errors.push(((i + 1).to_string(), a, t.clone(), s.ty.clone()));
+            } else {
+                too_many = true;
+            }
+        }
+        if too_many {
+            self.report(c, msg::too_many_args(name));
+        }
+        for (k, t) in c.keywords.iter().zip(kws) {
+            let Some(kname) = &k.arg else { continue };
+            let found = params.iter().position(|p| {
+                p.name == kname.as_str()
+                    && !p.pos_only
+                    && matches!(p.kind, ParamKind::Positional | ParamKind::KwOnly)
+            });
+            match found {
+                Some(pi) if filled[pi] => {
+                    self.report(c, msg::multiple_values(kname.as_str(), name));
+                }
+                Some(pi) => {
+                    filled[pi] = true;
+                    type_errors.push((
+                        format!("\"{kname}\""),
+                        &k.value,
+                        t.clone(),
+                        params[pi].ty.clone(),
+                    ));
+                }
+                None => match star2 {
+                    Some(s) => type_errors.push((
+                        format!("\"{kname}\""),
+                        &k.value,
+                        t.clone(),
+                        s.ty.clone(),
+                    )),
+                    None => {
+                        unexpected = true;
+                        self.report(c, msg::unexpected_keyword(kname.as_str(), name));
+                    }
+                },
+            }
+        }
+        let missing: Vec<&crate::semanal::ParamSig> = params
+            .iter()
+            .zip(&filled)
+            .filter(|(p, f)| {
+                !**f && !p.has_default
+                    && matches!(p.kind, ParamKind::Positional | ParamKind::KwOnly)
+            })
+            .map(|(p, _)| p)
+            .collect();
+        let missing_pos: Vec<String> = missing
+            .iter()
+            .filter(|p| p.kind == ParamKind::Positional)
+            .map(|p| p.name.clone())
+            .collect();
+        if unexpected {
+            return;
+        }
+        if !missing_pos.is_empty() && !too_many {
+            if missing.iter().any(|p| p.pos_only) {
+                self.report(c, msg::too_few_args(name));
+            } else {
+                self.report(c, msg::missing_positional(&missing_pos, name));
+            }
+        }
+        for p in missing.iter().filter(|p| p.kind == ParamKind::KwOnly) {
+            self.report(c, msg::missing_named(&p.name, name));
+        }
+        for (index, at, got, expected) in type_errors {
+            self.check_value(at, &got, &expected, |g, e| {
+                msg::arg_type(&index, name, g, e)
+            });
+        }
+    }
+}
+
+/// The class name mypy shows for methods of builtin types.
+fn builtin_class_name(t: &Type) -> Option<&'static str> {
+    match t {
+        Type::Str => Some("str"),
+        Type::List(_) => Some("list"),
+        Type::Dict(..) => Some("dict"),
+        Type::Set(_) => Some("set"),
+        _ => None,
+    }
+}

@@ -1,0 +1,1141 @@
+//! The type checker proper: walks every statement of every module (module
+//! level, class bodies, function bodies, typed or not, as mypy's
+//! `--check-untyped-defs` does) and reports type errors in mypy's wording.
+//!
+//! The guiding rule is *no false errors*: a program mypy accepts must pass.
+//! Every type the checker computes is either exactly what mypy would infer
+//! or `Any`; flow-sensitive narrowing that the checker cannot follow makes
+//! the narrowed expression `Any`; code after a call the checker cannot see
+//! (which mypy might know never returns) is merged as unknown. Expressions
+//! are in `expr.rs`, calls in `calls.rs`, narrowing in `narrow.rs`.
+
+use std::collections::{HashMap, HashSet};
+
+use rustpython_parser::ast::{self, Ranged};
+
+use crate::diagnostics::Diagnostic;
+use crate::parse::ParsedModule;
+use crate::semanal::scope;
+use crate::types::{union, Type};
+
+use super::compat::{compatible, has_any};
+use super::ignore::Ignores;
+use super::messages::{self as msg, Msg};
+use super::program::{AnnCtx, Binding, DefParts, Lookup, Member, MethodKind, Program};
+
+/// What kind of scope a frame checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrameKind {
+    Module,
+    Class,
+    Function,
+}
+
+/// The scope being checked.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub kind: FrameKind,
+    /// Declared (or first-assignment) types of the scope's own variables.
+    pub declared: HashMap<String, Type>,
+    pub finals: HashSet<String>,
+    /// Variables whose declared type was inferred from a first assignment
+    /// (not annotated).
+    pub inferred: HashSet<String>,
+    /// Names the scope binds (reads of other names look outside).
+    pub locals: HashSet<String>,
+    /// Names a function declares `global`.
+    pub globals: HashSet<String>,
+    /// Names of enclosing functions' scopes (their types are not tracked).
+    pub enclosing: HashSet<String>,
+    /// Declared return type; `None` when returns are not checked.
+    pub ret: Option<Type>,
+    /// Full name of the class whose method this is.
+    pub self_class: Option<String>,
+}
+
+impl Frame {
+    fn new(kind: FrameKind) -> Frame {
+        Frame {
+            kind,
+            declared: HashMap::new(),
+            finals: HashSet::new(),
+            inferred: HashSet::new(),
+            locals: HashSet::new(),
+            globals: HashSet::new(),
+            enclosing: HashSet::new(),
+            ret: None,
+            self_class: None,
+        }
+    }
+}
+
+/// Flow-sensitive facts at a program point.
+#[derive(Clone, Debug, Default)]
+pub struct Flow {
+    /// Narrowed types of reference expressions (`x`, `self.x`, `d["k"]`);
+    /// a missing key means "the declared type".
+    pub narrowed: HashMap<String, Type>,
+    /// Unreachable: mypy does not check such code.
+    pub dead: bool,
+    /// The block ended with a call the checker cannot see (it might never
+    /// return): merging with it makes differing facts unknown.
+    pub maybe_dead: bool,
+}
+
+/// The type of a reference after paths with types `a` and `b` join.
+fn join_narrowed(a: &Type, b: &Type, p: &Program) -> Type {
+    if let (Type::Instance(x), Type::Instance(y)) = (a, b) {
+        if p.derives(x, y) == Some(true) {
+            return b.clone();
+        }
+        if p.derives(y, x) == Some(true) {
+            return a.clone();
+        }
+    }
+    union(vec![a.clone(), b.clone()])
+}
+
+/// Merge the facts of two paths that join.
+pub fn merge(a: Flow, b: Flow) -> Flow {
+    merge_in(a, b, None)
+}
+
+/// `merge`, joining class types along the program's class hierarchy.
+pub fn merge_in(a: Flow, b: Flow, p: Option<&Program>) -> Flow {
+    if a.dead {
+        return b;
+    }
+    if b.dead {
+        return a;
+    }
+    let unsure = a.maybe_dead || b.maybe_dead;
+    let mut out = Flow {
+        maybe_dead: a.maybe_dead && b.maybe_dead,
+        ..Flow::default()
+    };
+    let keys: HashSet<&String> = a.narrowed.keys().chain(b.narrowed.keys()).collect();
+    for k in keys {
+        match (a.narrowed.get(k), b.narrowed.get(k)) {
+            (Some(x), Some(y)) if x == y => {
+                out.narrowed.insert(k.clone(), x.clone());
+            }
+            (Some(x), Some(y)) if !unsure => {
+                let t = match p {
+                    Some(p) => join_narrowed(x, y, p),
+                    None => union(vec![x.clone(), y.clone()]),
+                };
+                out.narrowed.insert(k.clone(), t);
+            }
+            (Some(Type::Any), _) | (_, Some(Type::Any)) => {
+                out.narrowed.insert(k.clone(), Type::Any);
+            }
+            _ if unsure => {
+                out.narrowed.insert(k.clone(), Type::Any);
+            }
+            // Narrowed on one path only: the declared type.
+            _ => {}
+        }
+    }
+    out
+}
+
+pub struct Checker<'a> {
+    pub program: &'a Program,
+    pub module: &'a str,
+    pub m: &'a ParsedModule,
+    ignores: &'a Ignores,
+    pub builtins: &'a HashSet<String>,
+    pub diags: Vec<Diagnostic>,
+    /// When set, nothing is reported (pre-pass over module level code).
+    pub quiet: bool,
+    pub frame: Frame,
+    pub flow: Flow,
+    /// Flows at `break` statements of the innermost loops.
+    breaks: Vec<Vec<Flow>>,
+    /// First line of the statement being checked (for `# type: ignore`).
+    stmt_line: u32,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        program: &'a Program,
+        module: &'a str,
+        m: &'a ParsedModule,
+        ignores: &'a Ignores,
+        builtins: &'a HashSet<String>,
+    ) -> Checker<'a> {
+        Checker {
+            program,
+            module,
+            m,
+            ignores,
+            builtins,
+            diags: vec![],
+            quiet: false,
+            frame: Frame::new(FrameKind::Module),
+            flow: Flow::default(),
+            breaks: vec![],
+            stmt_line: 0,
+        }
+    }
+
+    pub fn ann(&self) -> AnnCtx<'a> {
+        AnnCtx {
+            program: self.program,
+            module: self.module,
+        }
+    }
+
+    /// Report an error at a node.
+    pub fn report<T: Ranged>(&mut self, node: &T, (message, code): Msg) {
+        self.report_at(node.start(), message, code);
+    }
+
+    pub fn report_at(
+        &mut self,
+        at: rustpython_parser::text_size::TextSize,
+        message: String,
+        code: &str,
+    ) {
+        if self.quiet || self.flow.dead {
+            return;
+        }
+        let (line, col) = self.m.lines.line_col(at);
+        if self.ignores.silenced(line, code) || self.ignores.silenced(self.stmt_line, code) {
+            return;
+        }
+        self.diags
+            .push(Diagnostic::error(&self.m.path, line, col, message).with_code(code));
+        if let Some(codes) = self.ignores.uncovering_codes(line, code) {
+            let note = msg::ignore_not_covering(code, codes);
+            self.diags
+                .push(Diagnostic::note(&self.m.path, line, col, note));
+        }
+    }
+
+    pub fn note<T: Ranged>(&mut self, node: &T, code: &str, message: String) {
+        self.note_at(node.start(), code, &message);
+    }
+
+    pub fn note_at(
+        &mut self,
+        at: rustpython_parser::text_size::TextSize,
+        code: &str,
+        message: &str,
+    ) {
+        if self.quiet || self.flow.dead {
+            return;
+        }
+        let (line, col) = self.m.lines.line_col(at);
+        if self.ignores.silenced(line, code) || self.ignores.silenced(self.stmt_line, code) {
+            return;
+        }
+        self.diags
+            .push(Diagnostic::note(&self.m.path, line, col, message));
+    }
+
+    // ---- blocks and statements ----
+
+    pub fn block(&mut self, body: &[ast::Stmt]) {
+        for (i, s) in body.iter().enumerate() {
+            if self.flow.dead {
+                return;
+            }
+            self.flow.maybe_dead = false;
+            self.stmt(s);
+            if i + 1 < body.len() {
+                self.flow.maybe_dead = false;
+            }
+        }
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt) {
+        self.stmt_line = self.m.line_of(s);
+        use ast::Stmt as S;
+        match s {
+            S::Expr(e) => self.expr_stmt(&e.value),
+            S::Assign(a) => {
+                let vt = self.expr(&a.value);
+                self.check_value_used(&a.value, &vt);
+                for t in &a.targets {
+                    self.assign(t, Some(&a.value), &vt);
+                }
+            }
+            S::AnnAssign(a) => self.ann_assign(a),
+            S::AugAssign(a) => self.aug_assign(a),
+            S::Return(r) => self.return_stmt(r),
+            S::If(i) => {
+                let (t, f) = self.condition(&i.test);
+                let saved = std::mem::replace(&mut self.flow, t);
+                self.block(&i.body);
+                let body_flow = std::mem::replace(&mut self.flow, f);
+                self.block(&i.orelse);
+                let else_flow = std::mem::take(&mut self.flow);
+                let _ = saved;
+                self.flow = merge_in(body_flow, else_flow, Some(self.program));
+            }
+            S::While(w) => self.while_stmt(w),
+            S::For(f) => self.for_stmt(&f.target, &f.iter, &f.body, &f.orelse),
+            S::AsyncFor(f) => self.for_stmt(&f.target, &f.iter, &f.body, &f.orelse),
+            S::With(w) => self.with_stmt(&w.items, &w.body),
+            S::AsyncWith(w) => self.with_stmt(&w.items, &w.body),
+            S::Try(t) => self.try_stmt(&t.body, &t.handlers, &t.orelse, &t.finalbody),
+            S::TryStar(t) => self.try_stmt(&t.body, &t.handlers, &t.orelse, &t.finalbody),
+            S::Raise(r) => {
+                if let Some(e) = &r.exc {
+                    self.expr(e);
+                }
+                if let Some(c) = &r.cause {
+                    self.expr(c);
+                }
+                self.flow.dead = true;
+            }
+            S::Assert(a) => {
+                let (t, _) = self.condition(&a.test);
+                if let Some(m) = &a.msg {
+                    self.expr(m);
+                }
+                self.flow = t;
+                if is_false_constant(&a.test) {
+                    self.flow.dead = true;
+                }
+            }
+            S::Delete(d) => {
+                for t in &d.targets {
+                    self.forget_target(t);
+                }
+            }
+            S::FunctionDef(_) | S::AsyncFunctionDef(_) => self.def_stmt(s),
+            S::ClassDef(c) => self.class_def(c),
+            S::ImportFrom(i) => self.import_from(i),
+            S::Break(_) => {
+                let f = self.flow.clone();
+                if let Some(b) = self.breaks.last_mut() {
+                    b.push(f);
+                }
+                self.flow.dead = true;
+            }
+            S::Continue(_) => self.flow.dead = true,
+            S::Match(m) => self.match_stmt(m),
+            S::Import(_) | S::Global(_) | S::Nonlocal(_) | S::Pass(_) | S::TypeAlias(_) => {}
+        }
+    }
+
+    fn expr_stmt(&mut self, e: &ast::Expr) {
+        self.expr(e);
+        if let ast::Expr::Call(c) = e {
+            match self.call_outcome(c) {
+                CallOutcome::NoReturn => self.flow.dead = true,
+                CallOutcome::Unknown => self.flow.maybe_dead = true,
+                CallOutcome::Returns => {}
+            }
+        }
+    }
+
+    fn ann_assign(&mut self, a: &ast::StmtAnnAssign) {
+        let ctx = self.ann();
+        let is_final = ctx.is_final(&a.annotation);
+        let bare_final = is_final && !matches!(&*a.annotation, ast::Expr::Subscript(_));
+        let declared = ctx.resolve(&a.annotation);
+        let vt = a.value.as_ref().map(|v| (v, self.expr(v)));
+        if let Some((v, t)) = &vt {
+            self.check_value_used(v, t);
+        }
+        if let Some((v, t)) = &vt {
+            if !bare_final {
+                self.check_value(v, t, &declared, msg::incompatible_assignment);
+            }
+        }
+        if let ast::Expr::Name(n) = &*a.target {
+            let name = n.id.to_string();
+            if self.frame.kind != FrameKind::Class {
+                let ty = if bare_final {
+                    vt.map_or(Type::Any, |(_, t)| generalize(t))
+                } else {
+                    declared
+                };
+                self.frame.declared.insert(name.clone(), ty);
+            }
+            if is_final {
+                self.frame.finals.insert(name.clone());
+            }
+            self.flow.narrowed.remove(&name);
+        } else {
+            self.expr(&a.target);
+            if let Some(k) = self.key(&a.target) {
+                self.invalidate(&k);
+            }
+        }
+    }
+
+    fn aug_assign(&mut self, a: &ast::StmtAugAssign) {
+        let lt = self.expr(&a.target);
+        let rt = self.expr(&a.value);
+        let result = self.binop_check(a.op, &lt, &rt, &a.target, &a.value);
+        if let ast::Expr::Name(n) = &*a.target {
+            self.check_final(n.id.as_str(), &*a.target);
+            if let Some(d) = self.declared_of(n.id.as_str()) {
+                if !compatible(&result, &d, self.program) && !has_any(&result) {
+                    self.report(&*a.value, msg::incompatible_assignment(&result, &d));
+                }
+            }
+            self.flow.narrowed.insert(n.id.to_string(), Type::Any);
+        } else if let Some(k) = self.key(&a.target) {
+            self.invalidate(&k);
+        }
+    }
+
+    /// The declared type of a variable of the current scope, if it has one.
+    fn declared_of(&self, name: &str) -> Option<Type> {
+        if let Some(t) = self.frame.declared.get(name) {
+            return Some(t.clone());
+        }
+        None
+    }
+
+    fn check_final<T: Ranged>(&mut self, name: &str, node: &T) {
+        let module_final = self.frame.kind != FrameKind::Class
+            && matches!(
+                self.program.binding(self.module, name),
+                Binding::Var { is_final: true, .. }
+            )
+            && !self.frame.locals.contains(name);
+        if self.frame.finals.contains(name) || module_final {
+            self.report(node, msg::final_reassigned(name));
+        }
+    }
+
+    /// Bind an assignment target to a value of type `vt`.
+    pub fn assign(&mut self, target: &ast::Expr, value: Option<&ast::Expr>, vt: &Type) {
+        match target {
+            ast::Expr::Name(n) => self.assign_name(n, value, vt),
+            ast::Expr::Tuple(t) => self.assign_seq(&t.elts, value, vt),
+            ast::Expr::List(l) => self.assign_seq(&l.elts, value, vt),
+            ast::Expr::Starred(s) => self.assign(&s.value, None, &Type::Any),
+            ast::Expr::Attribute(a) => {
+                let recv = self.expr(&a.value);
+                self.check_attribute_assignment(&recv, a, value, vt);
+                self.assign_reference(target, vt);
+            }
+            ast::Expr::Subscript(s) => {
+                self.expr(&s.value);
+                self.expr(&s.slice);
+                self.assign_reference(target, vt);
+            }
+            other => {
+                self.expr(other);
+            }
+        }
+    }
+
+    /// An assignment to an attribute of a program class's instance: the
+    /// value must fit the attribute's declared type; a property without a
+    /// setter is read-only.
+    fn check_attribute_assignment(
+        &mut self,
+        recv: &Type,
+        a: &ast::ExprAttribute,
+        value: Option<&ast::Expr>,
+        vt: &Type,
+    ) {
+        let Type::Instance(c) = recv else {
+            return;
+        };
+        match self.program.lookup_member(c, a.attr.as_str()) {
+            Lookup::Found(Member::Attr(declared), _) if !self.may_be_descriptor(&declared) => {
+                if let Some(v) = value {
+                    self.check_value(v, vt, &declared, |got, want| {
+                        msg::incompatible_assignment(got, want)
+                    });
+                }
+            }
+            Lookup::Found(Member::Method(_, MethodKind::Property), owner) => {
+                let m = msg::read_only_property(a.attr.as_str(), owner);
+                self.report(a, m);
+            }
+            _ => {}
+        }
+    }
+
+    /// Check a value against an expected type; list displays are checked
+    /// item by item (`[list-item]`), as mypy infers them from context.
+    pub fn check_value(
+        &mut self,
+        value: &ast::Expr,
+        vt: &Type,
+        expected: &Type,
+        mismatch: impl Fn(&Type, &Type) -> Msg,
+    ) {
+        if let (ast::Expr::List(l), Type::List(item)) = (value, expected) {
+            if !l.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+                for (i, e) in l.elts.iter().enumerate() {
+                    let t = self.quiet_expr(e);
+                    if !compatible(&t, item, self.program) && !has_any(&t) {
+                        self.report(e, msg::list_item(i, &t, item));
+                    }
+                }
+                return;
+            }
+        }
+        if !compatible(vt, expected, self.program) && !has_any(vt) {
+            self.report(value, mismatch(vt, expected));
+        }
+    }
+
+    /// After assigning to an attribute or item: it has the value's type
+    /// (mypy narrows member and index expressions on assignment too).
+    fn assign_reference(&mut self, target: &ast::Expr, vt: &Type) {
+        if let Some(k) = self.key(target) {
+            self.invalidate(&k);
+            let t = if has_any(vt) { Type::Any } else { vt.clone() };
+            self.flow.narrowed.insert(k, t);
+        }
+    }
+
+    fn assign_name(&mut self, n: &ast::ExprName, value: Option<&ast::Expr>, vt: &Type) {
+        let name = n.id.as_str();
+        self.check_final(name, n);
+        self.invalidate(name);
+        // `_` may be rebound to anything.
+        if self.frame.kind == FrameKind::Class || name == "_" {
+            return;
+        }
+        if self.frame.kind == FrameKind::Function && !self.frame.locals.contains(name) {
+            return self.assign_outer_name(name, value, vt);
+        }
+        match self.declared_of(name) {
+            None => {
+                let t = if self.is_plain_variable(name) {
+                    generalize(vt.clone())
+                } else {
+                    Type::Any
+                };
+                self.frame.declared.insert(name.to_string(), t);
+                self.frame.inferred.insert(name.to_string());
+            }
+            // mypy makes an inferred variable optional when another branch
+            // assigns `None`.
+            Some(d) if *vt == Type::None && self.frame.inferred.contains(name) => {
+                let t = Type::optional(d);
+                self.frame.declared.insert(name.to_string(), t);
+                self.flow.narrowed.insert(name.to_string(), Type::None);
+            }
+            Some(d) => {
+                if !compatible(vt, &d, self.program) && !has_any(vt) {
+                    match value {
+                        Some(v) => self.check_value(v, vt, &d, msg::incompatible_assignment),
+                        None => self.report(n, msg::incompatible_assignment(vt, &d)),
+                    }
+                    return;
+                }
+                if d != Type::Any && *vt != d {
+                    let t = if has_any(vt) { Type::Any } else { vt.clone() };
+                    self.flow.narrowed.insert(name.to_string(), t);
+                }
+            }
+        }
+    }
+
+    /// Assign to a `global` (checked against the module variable's type)
+    /// or `nonlocal` name (not tracked).
+    fn assign_outer_name(&mut self, name: &str, value: Option<&ast::Expr>, vt: &Type) {
+        let declared = match self.program.binding(self.module, name) {
+            Binding::Var { ty, .. } if self.frame.globals.contains(name) => ty,
+            _ => {
+                self.flow.narrowed.insert(name.to_string(), Type::Any);
+                return;
+            }
+        };
+        if !compatible(vt, &declared, self.program) && !has_any(vt) {
+            if let Some(v) = value {
+                self.report(v, msg::incompatible_assignment(vt, &declared));
+            }
+        }
+        let t = if has_any(vt) || declared == Type::Any {
+            Type::Any
+        } else {
+            vt.clone()
+        };
+        self.flow.narrowed.insert(name.to_string(), t);
+    }
+
+    /// Is `name` a variable of the current scope that the module-level
+    /// tables do not bind to something else (a function, class, import)?
+    fn is_plain_variable(&self, name: &str) -> bool {
+        match self.frame.kind {
+            FrameKind::Module => matches!(
+                self.program.binding(self.module, name),
+                Binding::Var { .. } | Binding::Unknown
+            ),
+            _ => true,
+        }
+    }
+
+    fn assign_seq(&mut self, elts: &[ast::Expr], value: Option<&ast::Expr>, vt: &Type) {
+        let starred = elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)));
+        let items: Option<Vec<Type>> = match vt {
+            Type::Tuple(items) => Some(items.clone()),
+            _ => None,
+        };
+        let literal_len = match value {
+            Some(ast::Expr::Tuple(t))
+                if !t.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) =>
+            {
+                Some(t.elts.len())
+            }
+            _ => None,
+        };
+        if let (Some(items), false) = (&items, starred) {
+            if items.len() != elts.len() {
+                let at: &dyn Ranged = match (value, elts.first()) {
+                    (Some(v), _) => v,
+                    (None, Some(e)) => e,
+                    (None, None) => return,
+                };
+                let m = if items.len() > elts.len() {
+                    msg::too_many_values(elts.len(), items.len())
+                } else {
+                    msg::too_few_values(items.len(), elts.len())
+                };
+                let _ = literal_len;
+                self.report_at(at.start(), m.0, m.1);
+                for e in elts {
+                    self.assign(e, None, &Type::Any);
+                }
+                return;
+            }
+        }
+        let item_of = |i: usize| -> Type {
+            match (&items, starred) {
+                (Some(items), false) => items.get(i).cloned().unwrap_or(Type::Any),
+                (None, false) => match vt {
+                    Type::List(t) | Type::VarTuple(t) | Type::Set(t) => (**t).clone(),
+                    _ => Type::Any,
+                },
+                _ => Type::Any,
+            }
+        };
+        let sub_values: Option<&Vec<ast::Expr>> = match value {
+            Some(ast::Expr::Tuple(t)) if !starred && t.elts.len() == elts.len() => Some(&t.elts),
+            _ => None,
+        };
+        for (i, e) in elts.iter().enumerate() {
+            let v = sub_values.and_then(|vs| vs.get(i));
+            self.assign(e, v, &item_of(i));
+        }
+    }
+
+    /// Forget what is known about a target (`del`).
+    fn forget_target(&mut self, t: &ast::Expr) {
+        match t {
+            ast::Expr::Name(n) => {
+                self.invalidate(n.id.as_str());
+                self.frame.declared.insert(n.id.to_string(), Type::Any);
+            }
+            ast::Expr::Tuple(tt) => tt.elts.iter().for_each(|e| self.forget_target(e)),
+            ast::Expr::List(tt) => tt.elts.iter().for_each(|e| self.forget_target(e)),
+            other => {
+                self.expr(other);
+                if let Some(k) = self.key(other) {
+                    self.invalidate(&k);
+                }
+            }
+        }
+    }
+
+    /// Drop narrowings of `key` and of everything reached through it.
+    pub fn invalidate(&mut self, key: &str) {
+        let dot = format!("{key}.");
+        let sub = format!("{key}[");
+        self.flow
+            .narrowed
+            .retain(|k, _| k != key && !k.starts_with(&dot) && !k.starts_with(&sub));
+    }
+
+    /// Make every narrowing of names bound in `body` (and of attributes)
+    /// unknown: the state at a loop head or exception handler.
+    fn havoc(&mut self, body: &[ast::Stmt]) {
+        let mut bound: HashSet<String> = HashSet::new();
+        scope::for_each_binding(body, &mut |n| {
+            bound.insert(n.to_string());
+        });
+        for (k, v) in self.flow.narrowed.iter_mut() {
+            let root = k.split(['.', '[']).next().unwrap_or("");
+            if bound.contains(root) || k.contains('.') || k.contains('[') {
+                *v = Type::Any;
+            }
+        }
+    }
+
+    fn return_stmt(&mut self, r: &ast::StmtReturn) {
+        let vt = r.value.as_ref().map(|v| self.expr(v));
+        if let Some(ret) = self.frame.ret.clone() {
+            match (&r.value, vt) {
+                (Some(v), Some(t)) => {
+                    if ret != Type::None {
+                        self.check_value_used(v, &t);
+                    }
+                    if ret == Type::None {
+                        if t != Type::None && !has_any(&t) {
+                            self.report(r, msg::no_return_value_expected());
+                        }
+                    } else {
+                        self.check_value(v, &t, &ret, msg::incompatible_return);
+                    }
+                }
+                _ => {
+                    if ret != Type::None && ret != Type::Any && ret != Type::Object {
+                        self.report(r, msg::return_value_expected());
+                    }
+                }
+            }
+        }
+        self.flow.dead = true;
+    }
+
+    fn loop_body(&mut self, body: &[ast::Stmt]) -> Vec<Flow> {
+        self.breaks.push(vec![]);
+        self.block(body);
+        self.breaks.pop().unwrap_or_default()
+    }
+
+    fn while_stmt(&mut self, w: &ast::StmtWhile) {
+        self.havoc(&w.body);
+        let head = self.flow.clone();
+        let (t, f) = self.condition(&w.test);
+        self.flow = t;
+        let breaks = self.loop_body(&w.body);
+        self.flow = if is_true_constant(&w.test) {
+            Flow { dead: true, ..head }
+        } else {
+            f
+        };
+        self.block(&w.orelse);
+        for b in breaks {
+            let cur = std::mem::take(&mut self.flow);
+            self.flow = merge(cur, b);
+        }
+    }
+
+    fn for_stmt(
+        &mut self,
+        target: &ast::Expr,
+        iter: &ast::Expr,
+        body: &[ast::Stmt],
+        orelse: &[ast::Stmt],
+    ) {
+        let it = self.expr(iter);
+        self.havoc(body);
+        let head = self.flow.clone();
+        self.assign(target, None, &item_type(&it));
+        let breaks = self.loop_body(body);
+        self.flow = head;
+        let mut bound = vec![];
+        scope::target_names(target, &mut |n| bound.push(n.to_string()));
+        for n in bound {
+            self.flow.narrowed.insert(n, Type::Any);
+        }
+        self.block(orelse);
+        for b in breaks {
+            let cur = std::mem::take(&mut self.flow);
+            self.flow = merge(cur, b);
+        }
+    }
+
+    fn with_stmt(&mut self, items: &[ast::WithItem], body: &[ast::Stmt]) {
+        for item in items {
+            self.expr(&item.context_expr);
+            if let Some(v) = &item.optional_vars {
+                self.assign(v, None, &Type::Any);
+            }
+        }
+        self.block(body);
+        // The context manager may swallow exceptions: facts from the body
+        // about names it binds are unsure afterwards.
+        let dead = self.flow.dead;
+        self.flow.dead = false;
+        self.havoc(body);
+        self.flow.dead = dead;
+    }
+
+    fn try_stmt(
+        &mut self,
+        body: &[ast::Stmt],
+        handlers: &[ast::ExceptHandler],
+        orelse: &[ast::Stmt],
+        finalbody: &[ast::Stmt],
+    ) {
+        let mut entry = self.flow.clone();
+        self.block(body);
+        self.block(orelse);
+        let mut out = std::mem::take(&mut self.flow);
+        // Handlers may start anywhere in the body.
+        self.flow = entry.clone();
+        self.havoc(body);
+        entry = std::mem::take(&mut self.flow);
+        for h in handlers {
+            let ast::ExceptHandler::ExceptHandler(h) = h;
+            self.flow = entry.clone();
+            if let Some(t) = &h.type_ {
+                self.expr(t);
+            }
+            if let Some(n) = &h.name {
+                self.invalidate(n.as_str());
+                self.frame.declared.insert(n.to_string(), Type::Any);
+            }
+            self.block(&h.body);
+            let hf = std::mem::take(&mut self.flow);
+            out = merge(out, hf);
+        }
+        if !finalbody.is_empty() {
+            let was_dead = out.dead;
+            self.flow = merge(out, entry);
+            self.havoc(body);
+            self.havoc(finalbody);
+            self.block(finalbody);
+            if was_dead {
+                self.flow.dead = true;
+            }
+        } else {
+            self.flow = out;
+        }
+    }
+
+    fn match_stmt(&mut self, m: &ast::StmtMatch) {
+        self.expr(&m.subject);
+        let entry = self.flow.clone();
+        let mut out = Flow {
+            dead: true,
+            ..Flow::default()
+        };
+        for case in &m.cases {
+            self.flow = entry.clone();
+            if let Some(k) = self.key(&m.subject) {
+                self.flow.narrowed.insert(k, Type::Any);
+            }
+            for n in pattern_names(&case.pattern) {
+                self.invalidate(&n);
+                self.frame.declared.insert(n.clone(), Type::Any);
+                self.flow.narrowed.insert(n, Type::Any);
+            }
+            if let Some(g) = &case.guard {
+                let (t, _) = self.condition(g);
+                self.flow = t;
+            }
+            self.block(&case.body);
+            let f = std::mem::take(&mut self.flow);
+            out = merge(out, f);
+        }
+        let mut rest = entry;
+        if let Some(k) = self.key(&m.subject) {
+            rest.narrowed.insert(k, Type::Any);
+        }
+        self.flow = merge(out, rest);
+    }
+
+    fn import_from(&mut self, i: &ast::StmtImportFrom) {
+        let level = i.level.map_or(0, |l| l.to_u32());
+        let is_pkg = self.program.packages.contains(self.module);
+        let src = super::program::import_target(self.module, is_pkg, level, i.module.as_deref());
+        let Some(info) = self.program.modules.get(&src) else {
+            return;
+        };
+        if info.open || self.program.may_have_submodule(&src) {
+            return;
+        }
+        for a in &i.names {
+            let name = a.name.as_str();
+            let sub = format!("{src}.{name}");
+            if name != "*"
+                && !info.names.contains_key(name)
+                && !self.program.modules.contains_key(&sub)
+                && !name.starts_with("__")
+            {
+                self.report(a, msg::module_name_has_no_attribute(&src, name));
+            }
+        }
+    }
+
+    // ---- definitions ----
+
+    fn def_stmt(&mut self, s: &ast::Stmt) {
+        let Some(d) = DefParts::of(s) else {
+            return;
+        };
+        for dec in d.decorators {
+            self.expr(dec);
+        }
+        let args = d.args;
+        for a in args
+            .posonlyargs
+            .iter()
+            .chain(&args.args)
+            .chain(&args.kwonlyargs)
+        {
+            if let Some(def) = &a.default {
+                self.expr(def);
+            }
+        }
+        let name = d.name.to_string();
+        self.invalidate(&name);
+        if self.frame.kind == FrameKind::Function {
+            self.frame.declared.insert(name, Type::Any);
+        }
+        if self.quiet {
+            return;
+        }
+        self.function_body(&d);
+    }
+
+    /// Check a function body in a fresh frame.
+    fn function_body(&mut self, d: &DefParts) {
+        let ctx = self.ann();
+        let owner = self.frame.self_class.clone();
+        let sig = ctx.sig(d, None);
+        let mut frame = Frame::new(FrameKind::Function);
+        if self.frame.kind == FrameKind::Function {
+            frame.enclosing = self.frame.locals.clone();
+            frame.enclosing.extend(self.frame.enclosing.iter().cloned());
+        }
+        let (mut locals, _) = super::names::block_names(d.body);
+        for g in scope::global_names(d.body) {
+            locals.remove(&g);
+            frame.globals.insert(g);
+        }
+        for g in nonlocal_names(d.body) {
+            locals.remove(&g);
+        }
+        let kind = super::program::method_kind_of(d.decorators);
+        for (i, p) in sig.params.iter().enumerate() {
+            locals.insert(p.name.clone());
+            let mut t = match p.kind {
+                crate::semanal::ParamKind::Star => Type::VarTuple(Box::new(p.ty.clone())),
+                crate::semanal::ParamKind::Star2 => Type::dict(Type::Str, p.ty.clone()),
+                _ => p.ty.clone(),
+            };
+            if i == 0 && self.frame.kind == FrameKind::Class {
+                if let Some(c) = &owner {
+                    let self_param = d.args.posonlyargs.iter().chain(&d.args.args).next();
+                    let annotated = self_param.is_some_and(|a| a.def.annotation.is_some());
+                    if !annotated {
+                        t = match kind {
+                            super::program::MethodKind::Instance
+                            | super::program::MethodKind::Property => Type::Instance(c.clone()),
+                            _ => Type::Any,
+                        };
+                    }
+                }
+            }
+            frame.declared.insert(p.name.clone(), t);
+        }
+        frame.locals = locals;
+        frame.ret = sig.has_ret.then(|| sig.ret.clone());
+        if d.returns.is_none() && d.name == "__init__" {
+            frame.ret = Some(Type::None);
+        }
+        if self.frame.kind == FrameKind::Class {
+            frame.self_class = owner;
+        }
+        let saved_frame = std::mem::replace(&mut self.frame, frame);
+        let saved_flow = std::mem::take(&mut self.flow);
+        let saved_breaks = std::mem::take(&mut self.breaks);
+        self.block(d.body);
+        self.check_missing_return(d);
+        self.frame = saved_frame;
+        self.flow = saved_flow;
+        self.breaks = saved_breaks;
+    }
+
+    /// `Missing return statement`: reported only where the end of the body
+    /// is certainly reachable (the last statement is simple and is not a
+    /// call that might never return).
+    fn check_missing_return(&mut self, d: &DefParts) {
+        let Some(ret) = &self.frame.ret else {
+            return;
+        };
+        if matches!(ret, Type::None | Type::Any | Type::Object) || !d.decorators.is_empty() {
+            return;
+        }
+        if self.flow.dead || self.flow.maybe_dead {
+            return;
+        }
+        let Some(last) = d.body.last() else {
+            return;
+        };
+        let compound = !scope::child_blocks(last).is_empty()
+            || matches!(
+                last,
+                ast::Stmt::FunctionDef(_) | ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::ClassDef(_)
+            );
+        let trivial = d.body.iter().all(|s| match s {
+            ast::Stmt::Pass(_) => true,
+            ast::Stmt::Expr(e) => matches!(&*e.value, ast::Expr::Constant(_)),
+            _ => false,
+        });
+        if compound || trivial {
+            return;
+        }
+        let at = d.stmt.start();
+        self.report_at(at, "Missing return statement".to_string(), "return");
+    }
+
+    fn class_def(&mut self, c: &ast::StmtClassDef) {
+        for dec in &c.decorator_list {
+            self.expr(dec);
+        }
+        for b in &c.bases {
+            self.expr(b);
+        }
+        for k in &c.keywords {
+            self.expr(&k.value);
+        }
+        self.invalidate(c.name.as_str());
+        if self.frame.kind == FrameKind::Function {
+            self.frame.declared.insert(c.name.to_string(), Type::Any);
+        }
+        if self.quiet {
+            return;
+        }
+        let mut frame = Frame::new(FrameKind::Class);
+        let full = format!("{}.{}", self.module, c.name);
+        let known = self.frame.kind == FrameKind::Module
+            && matches!(self.program.binding(self.module, c.name.as_str()), Binding::Class(ref f) if *f == full);
+        frame.self_class = known.then_some(full);
+        if self.frame.kind == FrameKind::Function {
+            frame.enclosing = self.frame.locals.clone();
+            frame.enclosing.extend(self.frame.enclosing.iter().cloned());
+        }
+        scope::for_each_binding(&c.body, &mut |n| {
+            frame.locals.insert(n.to_string());
+        });
+        if let Some(full) = frame.self_class.clone() {
+            self.check_overrides(&full, c);
+        }
+        let saved_frame = std::mem::replace(&mut self.frame, frame);
+        let saved_flow = std::mem::take(&mut self.flow);
+        let saved_breaks = std::mem::take(&mut self.breaks);
+        self.block(&c.body);
+        self.frame = saved_frame;
+        self.flow = saved_flow;
+        self.breaks = saved_breaks;
+    }
+}
+
+/// How a call used as a statement ends.
+pub enum CallOutcome {
+    Returns,
+    NoReturn,
+    Unknown,
+}
+
+/// Inferred variable types: a bare `None` gives no useful type (mypy's
+/// partial types), so it is `Any`.
+pub fn generalize(t: Type) -> Type {
+    match t {
+        Type::None => Type::Any,
+        other => other,
+    }
+}
+
+/// The type of the items produced by iterating over a value.
+pub fn item_type(t: &Type) -> Type {
+    match t {
+        Type::List(x) | Type::Set(x) | Type::FrozenSet(x) | Type::VarTuple(x) => (**x).clone(),
+        Type::Dict(k, _) => (**k).clone(),
+        Type::Str => Type::Str,
+        Type::Bytes => Type::Int,
+        Type::Range => Type::Int,
+        Type::Tuple(items) if !items.is_empty() && items.iter().all(|i| *i == items[0]) => {
+            items[0].clone()
+        }
+        _ => Type::Any,
+    }
+}
+
+fn is_true_constant(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Bool(b) => *b,
+            ast::Constant::Int(i) => i.to_string() != "0",
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn is_false_constant(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Bool(b) => !*b,
+            ast::Constant::Int(i) => i.to_string() == "0",
+            ast::Constant::None => true,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Names a `match` pattern binds.
+fn pattern_names(p: &ast::Pattern) -> Vec<String> {
+    let mut out = vec![];
+    collect_pattern_names(p, &mut out);
+    out
+}
+
+fn collect_pattern_names(p: &ast::Pattern, out: &mut Vec<String>) {
+    use ast::Pattern as P;
+    match p {
+        P::MatchAs(a) => {
+            if let Some(n) = &a.name {
+                out.push(n.to_string());
+            }
+            if let Some(inner) = &a.pattern {
+                collect_pattern_names(inner, out);
+            }
+        }
+        P::MatchStar(s) => {
+            if let Some(n) = &s.name {
+                out.push(n.to_string());
+            }
+        }
+        P::MatchMapping(m) => {
+            if let Some(n) = &m.rest {
+                out.push(n.to_string());
+            }
+            m.patterns
+                .iter()
+                .for_each(|x| collect_pattern_names(x, out));
+        }
+        P::MatchSequence(s) => s
+            .patterns
+            .iter()
+            .for_each(|x| collect_pattern_names(x, out)),
+        P::MatchClass(c) => {
+            c.patterns
+                .iter()
+                .for_each(|x| collect_pattern_names(x, out));
+            c.kwd_patterns
+                .iter()
+                .for_each(|x| collect_pattern_names(x, out));
+        }
+        P::MatchOr(o) => o
+            .patterns
+            .iter()
+            .for_each(|x| collect_pattern_names(x, out)),
+        P::MatchValue(_) | P::MatchSingleton(_) => {}
+    }
+}
+
+/// Names declared `nonlocal` in a function body.
+fn nonlocal_names(body: &[ast::Stmt]) -> Vec<String> {
+    let mut out = vec![];
+    for stmt in body {
+        if let ast::Stmt::Nonlocal(n) = stmt {
+            out.extend(n.names.iter().map(|i| i.to_string()));
+        }
+        for block in scope::child_blocks(stmt) {
+            out.extend(nonlocal_names(block));
+        }
+    }
+    out
+}

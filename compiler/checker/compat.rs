@@ -1,0 +1,143 @@
+//! Type compatibility as the checker uses it to report errors: `compatible`
+//! answers "may a value of type `a` be used where `b` is expected?" and says
+//! no only when that is certain under mypy's rules. Anything the model
+//! cannot decide (classes with unmodelled bases, protocols, native integers,
+//! containers whose item types came from context-free inference) counts as
+//! compatible, because a false error would stop a correct program from
+//! compiling.
+
+use crate::types::Type;
+
+use super::program::Program;
+
+/// Types whose values the model knows completely (so that incompatibility
+/// with another definite type is certain).
+fn definite(t: &Type, p: &Program) -> bool {
+    match t {
+        Type::Int
+        | Type::Float
+        | Type::Bool
+        | Type::Str
+        | Type::Bytes
+        | Type::None
+        | Type::List(_)
+        | Type::Dict(..)
+        | Type::Set(_)
+        | Type::FrozenSet(_)
+        | Type::Tuple(_)
+        | Type::VarTuple(_) => true,
+        Type::Instance(c) => p.classes.contains_key(c) && p.mro(c).1,
+        _ => false,
+    }
+}
+
+/// Items match in a container (invariant in mypy, but item types inferred
+/// without context may legitimately differ: only mutual incompatibility
+/// is certain).
+fn items_match(a: &Type, b: &Type, p: &Program) -> bool {
+    compatible(a, b, p) || compatible(b, a, p)
+}
+
+/// May a value of type `a` be used where `b` is expected?
+pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a, b) {
+        (Type::Any, _) | (_, Type::Any) | (_, Type::Object) => return true,
+        (Type::Union(items), _) => return items.iter().all(|t| compatible(t, b, p)),
+        (_, Type::Union(items)) => return items.iter().any(|t| compatible(a, t, p)),
+        _ => {}
+    }
+    if a.is_native_int() || b.is_native_int() {
+        return true;
+    }
+    if let (Type::Instance(x), Type::Instance(y)) = (a, b) {
+        let protocol = p.classes.get(y).is_some_and(|c| c.is_protocol);
+        return protocol || p.derives(x, y) != Some(false);
+    }
+    if !definite(a, p) || !definite(b, p) {
+        return true;
+    }
+    match (a, b) {
+        (Type::Bool, Type::Int) | (Type::Bool, Type::Float) | (Type::Int, Type::Float) => true,
+        (Type::List(x), Type::List(y)) | (Type::Set(x), Type::Set(y)) => items_match(x, y, p),
+        (Type::FrozenSet(x), Type::FrozenSet(y)) => compatible(x, y, p),
+        (Type::Dict(k1, v1), Type::Dict(k2, v2)) => {
+            items_match(k1, k2, p) && items_match(v1, v2, p)
+        }
+        (Type::Tuple(xs), Type::Tuple(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| compatible(x, y, p))
+        }
+        (Type::Tuple(xs), Type::VarTuple(y)) => xs.iter().all(|x| compatible(x, y, p)),
+        (Type::VarTuple(x), Type::VarTuple(y)) => compatible(x, y, p),
+        // A variadic tuple may have the right length at run time; mypy
+        // accepts some of these, so this is not reported.
+        (Type::VarTuple(_), Type::Tuple(_)) => true,
+        // A class of the program may derive from a builtin type only
+        // through an opaque base, which `definite` already ruled out.
+        _ => false,
+    }
+}
+
+/// Could a value of type `t` be `None`? (`Any` and `object` may be.)
+pub fn may_be_none(t: &Type) -> bool {
+    match t {
+        Type::None | Type::Any | Type::Object => true,
+        Type::Union(items) => items.iter().any(may_be_none),
+        _ => false,
+    }
+}
+
+/// Is `t` certainly not `None` (a definite non-None type)?
+pub fn never_none(t: &Type, p: &Program) -> bool {
+    match t {
+        Type::Union(items) => items.iter().all(|i| never_none(i, p)),
+        Type::None => false,
+        other => definite(other, p),
+    }
+}
+
+/// The type with `None` removed from a union (`None` itself stays).
+pub fn remove_none(t: &Type) -> Type {
+    match t {
+        Type::Union(items) => crate::types::union(
+            items
+                .iter()
+                .filter(|i| **i != Type::None)
+                .cloned()
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Does the type contain `Any` anywhere? Such types come from partial
+/// knowledge and are not shown in messages.
+pub fn has_any(t: &Type) -> bool {
+    match t {
+        Type::Any | Type::Callable | Type::Module(_) | Type::TypeObj(_) => true,
+        Type::List(x) | Type::Set(x) | Type::FrozenSet(x) | Type::VarTuple(x) => has_any(x),
+        Type::Dict(k, v) => has_any(k) || has_any(v),
+        Type::Tuple(xs) | Type::Union(xs) => xs.iter().any(has_any),
+        _ => false,
+    }
+}
+
+/// A type as mypy prints it in messages.
+pub fn show(t: &Type) -> String {
+    let list = |items: &[Type]| items.iter().map(show).collect::<Vec<_>>().join(", ");
+    match t {
+        Type::Instance(c) => c.rsplit('.').next().unwrap_or(c).to_string(),
+        Type::TypeObj(c) => format!("type[{}]", c.rsplit('.').next().unwrap_or(c)),
+        Type::List(x) => format!("list[{}]", show(x)),
+        Type::Set(x) => format!("set[{}]", show(x)),
+        Type::FrozenSet(x) => format!("frozenset[{}]", show(x)),
+        Type::Dict(k, v) => format!("dict[{}, {}]", show(k), show(v)),
+        Type::Tuple(xs) if xs.is_empty() => "tuple[()]".to_string(),
+        Type::Tuple(xs) => format!("tuple[{}]", list(xs)),
+        Type::VarTuple(x) => format!("tuple[{}, ...]", show(x)),
+        Type::Union(xs) => xs.iter().map(show).collect::<Vec<_>>().join(" | "),
+        other => other.to_string(),
+    }
+}

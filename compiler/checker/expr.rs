@@ -1,0 +1,649 @@
+//! Expressions: the type of every expression (exactly mypy's, or `Any`),
+//! with the errors found on the way: attributes (`[attr-defined]`,
+//! `[union-attr]`), operators (`[operator]`) and indexing (`[index]`).
+//! Calls are in `calls.rs`.
+
+use rustpython_parser::ast;
+
+use crate::types::{union, Type};
+
+use super::builtins;
+use super::check::{Checker, FrameKind};
+use super::compat::{compatible, has_any, remove_none};
+use super::messages as msg;
+use super::program::{Binding, Lookup, Member, MethodKind};
+
+/// Types an operator table knows completely.
+fn simple(t: &Type) -> bool {
+    matches!(
+        t,
+        Type::Int
+            | Type::Float
+            | Type::Bool
+            | Type::Str
+            | Type::Bytes
+            | Type::None
+            | Type::List(_)
+            | Type::Dict(..)
+            | Type::Set(_)
+            | Type::FrozenSet(_)
+            | Type::Tuple(_)
+            | Type::VarTuple(_)
+    )
+}
+
+fn op_symbol(op: ast::Operator) -> &'static str {
+    use ast::Operator as O;
+    match op {
+        O::Add => "+",
+        O::Sub => "-",
+        O::Mult => "*",
+        O::MatMult => "@",
+        O::Div => "/",
+        O::Mod => "%",
+        O::Pow => "**",
+        O::LShift => "<<",
+        O::RShift => ">>",
+        O::BitOr => "|",
+        O::BitXor => "^",
+        O::BitAnd => "&",
+        O::FloorDiv => "//",
+    }
+}
+
+/// The result of a binary operator on simple types: `None` when the
+/// operation is not supported, `Some(Any)` when the result is not modelled.
+fn op_result(op: ast::Operator, l: &Type, r: &Type) -> Option<Type> {
+    use ast::Operator as O;
+    let num = |t: &Type| matches!(t, Type::Int | Type::Bool | Type::Float);
+    let int = |t: &Type| t.is_int_like();
+    let set = |t: &Type| matches!(t, Type::Set(_) | Type::FrozenSet(_));
+    let tuple = |t: &Type| matches!(t, Type::Tuple(_) | Type::VarTuple(_));
+    if int(l) && int(r) {
+        return match op {
+            O::Div => Some(Type::Float),
+            O::Pow => Some(Type::Any),
+            O::MatMult => None,
+            O::BitAnd | O::BitOr | O::BitXor if *l == Type::Bool && *r == Type::Bool => {
+                Some(Type::Bool)
+            }
+            _ => Some(Type::Int),
+        };
+    }
+    if num(l) && num(r) {
+        return match op {
+            O::Add | O::Sub | O::Mult | O::Div | O::FloorDiv | O::Mod => Some(Type::Float),
+            O::Pow => Some(Type::Any),
+            _ => None,
+        };
+    }
+    match (l, r) {
+        (Type::Str, _) if op == O::Mod => Some(Type::Str),
+        (Type::Bytes, _) if op == O::Mod => Some(Type::Bytes),
+        (Type::Str, Type::Str) if op == O::Add => Some(Type::Str),
+        (Type::Bytes, Type::Bytes) if op == O::Add => Some(Type::Bytes),
+        (Type::Str, t) | (t, Type::Str) if op == O::Mult && int(t) => Some(Type::Str),
+        (Type::Bytes, t) | (t, Type::Bytes) if op == O::Mult && int(t) => Some(Type::Bytes),
+        (Type::List(a), Type::List(b)) if op == O::Add => {
+            Some(if a == b { l.clone() } else { Type::Any })
+        }
+        (Type::List(_), t) if op == O::Mult && int(t) => Some(l.clone()),
+        (t, Type::List(_)) if op == O::Mult && int(t) => Some(r.clone()),
+        (Type::Tuple(a), Type::Tuple(b)) if op == O::Add => {
+            Some(Type::Tuple(a.iter().chain(b).cloned().collect()))
+        }
+        _ if tuple(l) && tuple(r) && op == O::Add => Some(Type::Any),
+        _ if tuple(l) && int(r) && op == O::Mult => Some(Type::Any),
+        _ if int(l) && tuple(r) && op == O::Mult => Some(Type::Any),
+        (Type::Dict(..), Type::Dict(..)) if op == O::BitOr => Some(Type::Any),
+        _ if set(l) && set(r) && matches!(op, O::BitOr | O::BitAnd | O::Sub | O::BitXor) => {
+            Some(Type::Any)
+        }
+        _ => None,
+    }
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.starts_with("__") && name.ends_with("__")
+}
+
+impl Checker<'_> {
+    /// Type-check an expression and return its type.
+    pub fn expr(&mut self, e: &ast::Expr) -> Type {
+        use ast::Expr as E;
+        match e {
+            E::Constant(c) => super::constant_type(&c.value),
+            E::Name(n) => self.name_type(n.id.as_str()),
+            E::Attribute(a) => self.attribute(e, a),
+            E::Call(c) => self.call(c),
+            E::BinOp(b) => {
+                let l = self.expr(&b.left);
+                let r = self.expr(&b.right);
+                self.binop_check(b.op, &l, &r, &b.left, &b.right)
+            }
+            E::UnaryOp(u) => self.unary(u),
+            E::BoolOp(b) => self.boolop(b),
+            E::Compare(c) => self.compare(c),
+            E::IfExp(i) => self.if_exp(i),
+            E::Subscript(s) => self.subscript(e, s),
+            E::List(l) => Type::list(self.items(&l.elts)),
+            E::Set(s) => Type::Set(Box::new(self.items(&s.elts))),
+            E::Tuple(t) => {
+                let types: Vec<Type> = t.elts.iter().map(|x| self.expr(x)).collect();
+                if t.elts.iter().any(|x| matches!(x, E::Starred(_))) {
+                    Type::Any
+                } else {
+                    Type::Tuple(types)
+                }
+            }
+            E::Dict(d) => {
+                let mut keys = vec![];
+                for k in d.keys.iter().flatten() {
+                    keys.push(self.expr(k));
+                }
+                let values: Vec<Type> = d.values.iter().map(|v| self.expr(v)).collect();
+                if d.keys.iter().any(|k| k.is_none()) {
+                    return Type::dict(Type::Any, Type::Any);
+                }
+                Type::dict(same(&keys), same(&values))
+            }
+            E::ListComp(c) => {
+                self.comprehension(&c.generators, &[&c.elt]);
+                Type::list(Type::Any)
+            }
+            E::SetComp(c) => {
+                self.comprehension(&c.generators, &[&c.elt]);
+                Type::Set(Box::new(Type::Any))
+            }
+            E::DictComp(c) => {
+                self.comprehension(&c.generators, &[&c.key, &c.value]);
+                Type::dict(Type::Any, Type::Any)
+            }
+            E::GeneratorExp(c) => {
+                self.comprehension(&c.generators, &[&c.elt]);
+                Type::Any
+            }
+            E::Lambda(l) => {
+                for a in l
+                    .args
+                    .posonlyargs
+                    .iter()
+                    .chain(&l.args.args)
+                    .chain(&l.args.kwonlyargs)
+                {
+                    if let Some(d) = &a.default {
+                        self.expr(d);
+                    }
+                }
+                Type::Callable
+            }
+            E::NamedExpr(n) => {
+                let t = self.expr(&n.value);
+                self.assign(&n.target, Some(&n.value), &t);
+                t
+            }
+            E::JoinedStr(j) => {
+                j.values.iter().for_each(|v| {
+                    self.expr(v);
+                });
+                Type::Str
+            }
+            E::FormattedValue(f) => {
+                self.expr(&f.value);
+                if let Some(s) = &f.format_spec {
+                    self.expr(s);
+                }
+                Type::Any
+            }
+            E::Await(a) => {
+                self.expr(&a.value);
+                Type::Any
+            }
+            E::Yield(y) => {
+                if let Some(v) = &y.value {
+                    self.expr(v);
+                }
+                Type::Any
+            }
+            E::YieldFrom(y) => {
+                self.expr(&y.value);
+                Type::Any
+            }
+            E::Starred(s) => {
+                self.expr(&s.value);
+                Type::Any
+            }
+            E::Slice(s) => {
+                for part in [&s.lower, &s.upper, &s.step].into_iter().flatten() {
+                    self.expr(part);
+                }
+                Type::Any
+            }
+        }
+    }
+
+    /// Type an expression without reporting anything.
+    pub fn quiet_expr(&mut self, e: &ast::Expr) -> Type {
+        let q = self.quiet;
+        self.quiet = true;
+        let t = self.expr(e);
+        self.quiet = q;
+        t
+    }
+
+    /// The type of a name read in the current scope.
+    pub fn name_type(&self, name: &str) -> Type {
+        if let Some(t) = self.flow.narrowed.get(name) {
+            return t.clone();
+        }
+        let f = &self.frame;
+        match f.kind {
+            FrameKind::Function if f.locals.contains(name) => {
+                return f.declared.get(name).cloned().unwrap_or(Type::Any)
+            }
+            FrameKind::Class if f.locals.contains(name) => return Type::Any,
+            FrameKind::Module => {
+                if let Some(t) = f.declared.get(name) {
+                    return t.clone();
+                }
+            }
+            _ => {}
+        }
+        if f.enclosing.contains(name) {
+            return Type::Any;
+        }
+        self.global_type(name)
+    }
+
+    fn global_type(&self, name: &str) -> Type {
+        match self.program.binding(self.module, name) {
+            Binding::Func(_) => Type::Callable,
+            Binding::Class(full) => Type::TypeObj(full),
+            Binding::Var { ty, .. } => ty,
+            Binding::Module(m) => Type::Module(m),
+            Binding::Unknown => {
+                let bound = self
+                    .program
+                    .modules
+                    .get(self.module)
+                    .is_some_and(|m| m.names.contains_key(name));
+                if !bound && self.builtins.contains(name) {
+                    builtins::builtin_name_type(name)
+                } else {
+                    Type::Any
+                }
+            }
+        }
+    }
+
+    /// Is `name` the builtin of that name here (not shadowed)?
+    pub fn is_builtin(&self, name: &str) -> bool {
+        if self.flow.narrowed.contains_key(name)
+            || self.frame.locals.contains(name)
+            || self.frame.enclosing.contains(name)
+        {
+            return false;
+        }
+        let bound = self
+            .program
+            .modules
+            .get(self.module)
+            .is_some_and(|m| m.names.contains_key(name));
+        !bound && self.builtins.contains(name)
+    }
+
+    fn attribute(&mut self, e: &ast::Expr, a: &ast::ExprAttribute) -> Type {
+        let vt = self.expr(&a.value);
+        if let Some(k) = self.key(e) {
+            if let Some(t) = self.flow.narrowed.get(&k) {
+                return t.clone();
+            }
+        }
+        if !matches!(a.ctx, ast::ExprContext::Load) {
+            return Type::Any;
+        }
+        self.member_type(&vt, a.attr.as_str(), e)
+    }
+
+    /// The type of attribute `attr` of a value of type `vt`, reporting a
+    /// missing attribute at `node`.
+    pub fn member_type(&mut self, vt: &Type, attr: &str, node: &ast::Expr) -> Type {
+        match vt {
+            Type::Instance(c) => match self.program.lookup_member(c, attr) {
+                Lookup::Found(Member::Attr(t), _) if self.may_be_descriptor(&t) => Type::Any,
+                Lookup::Found(Member::Attr(t), _) => t,
+                Lookup::Found(Member::Method(sig, MethodKind::Property), _) => {
+                    if sig.has_ret {
+                        sig.ret
+                    } else {
+                        Type::Any
+                    }
+                }
+                Lookup::Found(..) => Type::Any,
+                Lookup::Missing => {
+                    if !is_dunder(attr) {
+                        self.report(node, msg::has_no_attribute(vt, attr));
+                    }
+                    Type::Any
+                }
+                Lookup::Unknown => Type::Any,
+            },
+            Type::Module(m) => self.module_attr(m, attr, node),
+            Type::None => {
+                if !is_dunder(attr) {
+                    self.report(node, msg::has_no_attribute(vt, attr));
+                }
+                Type::Any
+            }
+            Type::Union(items) if items.contains(&Type::None) => {
+                if !is_dunder(attr) {
+                    self.report(node, msg::union_attr(&Type::None, vt, attr));
+                }
+                let rest = remove_none(vt);
+                let q = self.quiet;
+                self.quiet = true;
+                let t = match rest {
+                    Type::Union(_) => Type::Any,
+                    other => self.member_type(&other, attr, node),
+                };
+                self.quiet = q;
+                t
+            }
+            _ => Type::Any,
+        }
+    }
+
+    /// Could a value of this attribute type be a descriptor (a class
+    /// attribute whose `__get__` decides what instances see)?
+    pub fn may_be_descriptor(&self, t: &Type) -> bool {
+        match t {
+            Type::Instance(c) => {
+                !matches!(self.program.lookup_member(c, "__get__"), Lookup::Missing)
+            }
+            Type::Union(items) => items.iter().any(|i| self.may_be_descriptor(i)),
+            _ => false,
+        }
+    }
+
+    fn module_attr(&mut self, m: &str, attr: &str, node: &ast::Expr) -> Type {
+        let Some(info) = self.program.modules.get(m) else {
+            return Type::Any;
+        };
+        match info.names.get(attr) {
+            Some(Binding::Func(_)) => Type::Callable,
+            Some(Binding::Class(full)) => Type::TypeObj(full.clone()),
+            Some(Binding::Var { ty, .. }) => ty.clone(),
+            Some(Binding::Module(x)) => Type::Module(x.clone()),
+            Some(Binding::Unknown) => Type::Any,
+            None => {
+                let sub = format!("{m}.{attr}");
+                if self.program.modules.contains_key(&sub) {
+                    return Type::Module(sub);
+                }
+                if !info.open && !is_dunder(attr) && !self.program.may_have_submodule(m) {
+                    self.report(node, msg::module_has_no_attribute(attr));
+                }
+                Type::Any
+            }
+        }
+    }
+
+    fn subscript(&mut self, e: &ast::Expr, s: &ast::ExprSubscript) -> Type {
+        let bt = self.expr(&s.value);
+        let it = self.expr(&s.slice);
+        if let Some(k) = self.key(e) {
+            if let Some(t) = self.flow.narrowed.get(&k) {
+                return t.clone();
+            }
+        }
+        let is_slice = matches!(&*s.slice, ast::Expr::Slice(_));
+        match &bt {
+            Type::Dict(k, v) => {
+                if !compatible(&it, k, self.program) && !has_any(&it) {
+                    self.report(&*s.slice, msg::invalid_index(&it, &bt, k));
+                }
+                (**v).clone()
+            }
+            Type::List(t) => match (is_slice, it.is_int_like()) {
+                (true, _) => bt.clone(),
+                (false, true) => (**t).clone(),
+                _ => Type::Any,
+            },
+            Type::Str => Type::Str,
+            Type::Bytes if is_slice => Type::Bytes,
+            Type::Bytes if it.is_int_like() => Type::Int,
+            Type::VarTuple(t) if !is_slice && it.is_int_like() => (**t).clone(),
+            Type::Tuple(items) if !is_slice => match super::const_int(&s.slice) {
+                Some(i) => {
+                    let n = items.len() as i64;
+                    let i = if i < 0 { i + n } else { i };
+                    if (0..n).contains(&i) {
+                        items[i as usize].clone()
+                    } else {
+                        Type::Any
+                    }
+                }
+                None => Type::Any,
+            },
+            Type::Int | Type::Float | Type::Bool => {
+                self.report(e, msg::not_indexable(&bt));
+                Type::Any
+            }
+            Type::Union(items)
+                if items.contains(&Type::None)
+                    && !matches!(&*s.value, ast::Expr::Name(n) if n.id.as_str() == "type") =>
+            {
+                let rest = remove_none(&bt);
+                if simple(&rest) {
+                    self.report(e, msg::not_indexable(&bt));
+                }
+                Type::Any
+            }
+            _ => Type::Any,
+        }
+    }
+
+    /// Check a binary operation and return its type.
+    pub fn binop_check(
+        &mut self,
+        op: ast::Operator,
+        l: &Type,
+        r: &Type,
+        left: &ast::Expr,
+        right: &ast::Expr,
+    ) -> Type {
+        let sym = op_symbol(op);
+        if has_any(l) || has_any(r) {
+            return Type::Any;
+        }
+        if let Type::Union(items) = l {
+            let rest = remove_none(l);
+            if items.contains(&Type::None)
+                && simple(&rest)
+                && simple(r)
+                && op_result(op, &rest, r).is_some()
+                && op_result(op, &Type::None, r).is_none()
+            {
+                self.report(left, msg::unsupported_operands(sym, &Type::None, r));
+                self.note(left, "operator", msg::operand_note(true, l));
+            }
+            return Type::Any;
+        }
+        if let Type::Union(items) = r {
+            let rest = remove_none(r);
+            if items.contains(&Type::None)
+                && simple(&rest)
+                && simple(l)
+                && op_result(op, l, &rest).is_some()
+                && op_result(op, l, &Type::None).is_none()
+            {
+                self.report(right, msg::unsupported_operands(sym, l, &Type::None));
+                self.note(right, "operator", msg::operand_note(false, r));
+            }
+            return Type::Any;
+        }
+        if !simple(l) || !simple(r) {
+            if matches!(l, Type::Str | Type::Bytes) && op == ast::Operator::Mod {
+                return l.clone();
+            }
+            return Type::Any;
+        }
+        match op_result(op, l, r) {
+            Some(t) => t,
+            None => {
+                let at = if *l == Type::None { left } else { right };
+                self.report(at, msg::unsupported_operands(sym, l, r));
+                Type::Any
+            }
+        }
+    }
+
+    fn unary(&mut self, u: &ast::ExprUnaryOp) -> Type {
+        let t = self.expr(&u.operand);
+        let (sym, ok) = match u.op {
+            ast::UnaryOp::Not => return Type::Bool,
+            ast::UnaryOp::USub => ("-", matches!(t, Type::Int | Type::Bool | Type::Float)),
+            ast::UnaryOp::UAdd => ("+", matches!(t, Type::Int | Type::Bool | Type::Float)),
+            ast::UnaryOp::Invert => ("~", t.is_int_like()),
+        };
+        if ok {
+            return match t {
+                Type::Float => Type::Float,
+                _ => Type::Int,
+            };
+        }
+        if simple(&t) && !has_any(&t) {
+            self.report(u, msg::unsupported_unary(sym, &t));
+        }
+        Type::Any
+    }
+
+    fn boolop(&mut self, b: &ast::ExprBoolOp) -> Type {
+        let (t, f) = self.condition_boolop(b);
+        self.flow = super::check::merge(t, f);
+        Type::Any
+    }
+
+    fn compare(&mut self, c: &ast::ExprCompare) -> Type {
+        let mut types = vec![self.expr(&c.left)];
+        for x in &c.comparators {
+            types.push(self.expr(x));
+        }
+        let operands: Vec<&ast::Expr> = std::iter::once(&*c.left).chain(&c.comparators).collect();
+        for (i, op) in c.ops.iter().enumerate() {
+            let (Some(l), Some(r), Some(at)) = (types.get(i), types.get(i + 1), operands.get(i))
+            else {
+                continue;
+            };
+            if let Some(sym) = ordering_symbol(op) {
+                if !orderable(l, r) {
+                    let m = msg::unsupported_operands(sym, l, r);
+                    self.report(*at, m);
+                }
+            }
+        }
+        let prim = |t: &Type| {
+            matches!(
+                t,
+                Type::Int | Type::Float | Type::Bool | Type::Str | Type::None | Type::Bytes
+            )
+        };
+        let identity = c.ops.iter().all(|op| {
+            matches!(
+                op,
+                ast::CmpOp::Is | ast::CmpOp::IsNot | ast::CmpOp::In | ast::CmpOp::NotIn
+            )
+        });
+        if types.iter().all(prim) || identity {
+            Type::Bool
+        } else {
+            Type::Any
+        }
+    }
+
+    fn if_exp(&mut self, i: &ast::ExprIfExp) -> Type {
+        let (t, f) = self.condition(&i.test);
+        self.flow = t;
+        let bt = self.expr(&i.body);
+        let after_body = std::mem::replace(&mut self.flow, f);
+        let ot = self.expr(&i.orelse);
+        let after_else = std::mem::take(&mut self.flow);
+        self.flow = super::check::merge(after_body, after_else);
+        if bt == ot {
+            bt
+        } else if has_any(&bt) || has_any(&ot) {
+            Type::Any
+        } else {
+            union(vec![bt, ot])
+        }
+    }
+
+    /// The items of a display: their common type, or `Any`.
+    fn items(&mut self, elts: &[ast::Expr]) -> Type {
+        let types: Vec<Type> = elts.iter().map(|x| self.expr(x)).collect();
+        if elts.iter().any(|x| matches!(x, ast::Expr::Starred(_))) {
+            return Type::Any;
+        }
+        same(&types)
+    }
+
+    fn comprehension(&mut self, gens: &[ast::Comprehension], elts: &[&ast::Expr]) {
+        let saved = self.flow.clone();
+        for g in gens {
+            self.expr(&g.iter);
+            let mut names = vec![];
+            crate::semanal::scope::target_names(&g.target, &mut |n| names.push(n.to_string()));
+            for n in names {
+                self.invalidate(&n);
+                self.flow.narrowed.insert(n, Type::Any);
+            }
+            for cond in &g.ifs {
+                let (t, _) = self.condition(cond);
+                self.flow = t;
+            }
+        }
+        for e in elts {
+            self.expr(e);
+        }
+        let dead = saved.dead;
+        self.flow = saved;
+        self.flow.dead = dead;
+    }
+}
+
+fn ordering_symbol(op: &ast::CmpOp) -> Option<&'static str> {
+    match op {
+        ast::CmpOp::Lt => Some("<"),
+        ast::CmpOp::LtE => Some("<="),
+        ast::CmpOp::Gt => Some(">"),
+        ast::CmpOp::GtE => Some(">="),
+        _ => None,
+    }
+}
+
+/// May values of these types be ordered (`<`, `>=`, ...)? Only pairs of
+/// definite builtin types that certainly cannot are answered no; `None`
+/// and optional operands are left alone (mypy words those differently).
+fn orderable(l: &Type, r: &Type) -> bool {
+    let num = |t: &Type| matches!(t, Type::Int | Type::Bool | Type::Float);
+    let known = |t: &Type| simple(t) && *t != Type::None;
+    if !known(l) || !known(r) || has_any(l) || has_any(r) {
+        return true;
+    }
+    let tuple = |t: &Type| matches!(t, Type::Tuple(_) | Type::VarTuple(_));
+    let set = |t: &Type| matches!(t, Type::Set(_) | Type::FrozenSet(_));
+    (num(l) && num(r))
+        || (*l == Type::Str && *r == Type::Str)
+        || (*l == Type::Bytes && *r == Type::Bytes)
+        || matches!((l, r), (Type::List(_), Type::List(_)))
+        || (tuple(l) && tuple(r))
+        || (set(l) && set(r))
+}
+
+/// The common type of items (all equal), else `Any`.
+fn same(types: &[Type]) -> Type {
+    match types.first() {
+        Some(first) if types.iter().all(|t| t == first) => first.clone(),
+        _ => Type::Any,
+    }
+}

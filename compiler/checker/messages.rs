@@ -1,0 +1,246 @@
+//! The text of every diagnostic the checker reports, worded as mypy words
+//! it (the wording is what users and tests match on), with its error code.
+
+use crate::types::Type;
+
+use super::compat::show;
+
+/// A message and its mypy error code.
+pub type Msg = (String, &'static str);
+
+/// `"f"` or `"m" of "C"`, as mypy names a callee.
+pub fn callee(name: &str, owner: Option<&str>) -> String {
+    match owner {
+        Some(c) => format!("\"{name}\" of \"{c}\""),
+        None => format!("\"{name}\""),
+    }
+}
+
+pub fn name_not_defined(name: &str) -> Msg {
+    (format!("Name \"{name}\" is not defined"), "name-defined")
+}
+
+/// `index` is the 1-based position, or the quoted keyword.
+pub fn arg_type(index: &str, callee: &str, got: &Type, expected: &Type) -> Msg {
+    (
+        format!(
+            "Argument {index} to {callee} has incompatible type \"{}\"; expected \"{}\"",
+            show(got),
+            show(expected)
+        ),
+        "arg-type",
+    )
+}
+
+pub fn too_many_args(callee: &str) -> Msg {
+    (format!("Too many arguments for {callee}"), "call-arg")
+}
+
+pub fn too_few_args(callee: &str) -> Msg {
+    (format!("Too few arguments for {callee}"), "call-arg")
+}
+
+pub fn missing_positional(names: &[String], callee: &str) -> Msg {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let s = if names.len() == 1 { "" } else { "s" };
+    (
+        format!(
+            "Missing positional argument{s} {} in call to {callee}",
+            quoted.join(", ")
+        ),
+        "call-arg",
+    )
+}
+
+pub fn missing_named(name: &str, callee: &str) -> Msg {
+    (
+        format!("Missing named argument \"{name}\" for {callee}"),
+        "call-arg",
+    )
+}
+
+pub fn unexpected_keyword(name: &str, callee: &str) -> Msg {
+    (
+        format!("Unexpected keyword argument \"{name}\" for {callee}"),
+        "call-arg",
+    )
+}
+
+pub fn multiple_values(name: &str, callee: &str) -> Msg {
+    (
+        format!("{callee} gets multiple values for keyword argument \"{name}\""),
+        "misc",
+    )
+}
+
+pub fn incompatible_assignment(got: &Type, declared: &Type) -> Msg {
+    (
+        format!(
+            "Incompatible types in assignment (expression has type \"{}\", variable has type \"{}\")",
+            show(got),
+            show(declared)
+        ),
+        "assignment",
+    )
+}
+
+pub fn incompatible_return(got: &Type, expected: &Type) -> Msg {
+    (
+        format!(
+            "Incompatible return value type (got \"{}\", expected \"{}\")",
+            show(got),
+            show(expected)
+        ),
+        "return-value",
+    )
+}
+
+pub fn no_return_value_expected() -> Msg {
+    ("No return value expected".to_string(), "return-value")
+}
+
+pub fn return_value_expected() -> Msg {
+    ("Return value expected".to_string(), "return-value")
+}
+
+pub fn has_no_attribute(t: &Type, attr: &str) -> Msg {
+    (
+        format!("\"{}\" has no attribute \"{attr}\"", show(t)),
+        "attr-defined",
+    )
+}
+
+pub fn module_has_no_attribute(attr: &str) -> Msg {
+    (
+        format!("Module has no attribute \"{attr}\""),
+        "attr-defined",
+    )
+}
+
+pub fn module_name_has_no_attribute(module: &str, attr: &str) -> Msg {
+    (
+        format!("Module \"{module}\" has no attribute \"{attr}\""),
+        "attr-defined",
+    )
+}
+
+pub fn union_attr(item: &Type, union: &Type, attr: &str) -> Msg {
+    (
+        format!(
+            "Item \"{}\" of \"{}\" has no attribute \"{attr}\"",
+            show(item),
+            show(union)
+        ),
+        "union-attr",
+    )
+}
+
+pub fn unsupported_operands(op: &str, l: &Type, r: &Type) -> Msg {
+    (
+        format!(
+            "Unsupported operand types for {op} (\"{}\" and \"{}\")",
+            show(l),
+            show(r)
+        ),
+        "operator",
+    )
+}
+
+pub fn unsupported_left_operand(op: &str, l: &Type) -> Msg {
+    (
+        format!("Unsupported left operand type for {op} (\"{}\")", show(l)),
+        "operator",
+    )
+}
+
+pub fn unsupported_unary(op: &str, t: &Type) -> Msg {
+    (
+        format!("Unsupported operand type for unary {op} (\"{}\")", show(t)),
+        "operator",
+    )
+}
+
+pub fn operand_note(left: bool, t: &Type) -> String {
+    let side = if left { "Left" } else { "Right" };
+    format!("{side} operand is of type \"{}\"", show(t))
+}
+
+pub fn not_indexable(t: &Type) -> Msg {
+    (
+        format!("Value of type \"{}\" is not indexable", show(t)),
+        "index",
+    )
+}
+
+pub fn invalid_index(index: &Type, base: &Type, expected: &Type) -> Msg {
+    (
+        format!(
+            "Invalid index type \"{}\" for \"{}\"; expected type \"{}\"",
+            show(index),
+            show(base),
+            show(expected)
+        ),
+        "index",
+    )
+}
+
+pub fn final_reassigned(name: &str) -> Msg {
+    (format!("Cannot assign to final name \"{name}\""), "misc")
+}
+
+pub fn final_attr_reassigned(name: &str) -> Msg {
+    (
+        format!("Cannot assign to final attribute \"{name}\""),
+        "misc",
+    )
+}
+
+pub fn too_many_values(expected: usize, provided: usize) -> Msg {
+    (
+        format!("Too many values to unpack ({expected} expected, {provided} provided)"),
+        "misc",
+    )
+}
+
+pub fn too_few_values(provided: usize, expected: usize) -> Msg {
+    (
+        format!("Need more than {provided} values to unpack ({expected} expected)"),
+        "misc",
+    )
+}
+
+pub fn tuple_index_out_of_range() -> Msg {
+    ("Tuple index out of range".to_string(), "misc")
+}
+
+pub fn ignore_not_covering(code: &str, codes: &[String]) -> String {
+    format!(
+        "Error code \"{code}\" not covered by \"type: ignore[{}]\" comment",
+        codes.join(", ")
+    )
+}
+
+pub fn read_only_property(name: &str, class: &str) -> Msg {
+    (
+        format!("Property \"{name}\" defined in \"{class}\" is read-only"),
+        "misc",
+    )
+}
+
+pub fn list_item(index: usize, got: &Type, expected: &Type) -> Msg {
+    (
+        format!(
+            "List item {index} has incompatible type \"{}\"; expected \"{}\"",
+            show(got),
+            show(expected)
+        ),
+        "list-item",
+    )
+}
+
+pub fn func_returns_value(callee: &str) -> Msg {
+    (
+        format!("{callee} does not return a value (it only ever returns None)"),
+        "func-returns-value",
+    )
+}

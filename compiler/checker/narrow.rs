@@ -1,0 +1,354 @@
+//! Narrowing: what a condition tells about the expressions it tests, on
+//! its true and false branches. Understood: `x is None`, `x is not None`,
+//! `isinstance(x, C)` (builtin or program classes, or tuples of them),
+//! truthiness, and `not`/`and`/`or` of those. Any other condition makes the
+//! non-primitive references it mentions `Any` on both branches, since mypy
+//! may narrow them in ways the checker does not follow.
+
+use rustpython_parser::ast;
+
+use crate::types::{union, Type};
+
+use super::check::{merge, Checker, Flow};
+use super::compat::{never_none, remove_none};
+use super::program::Binding;
+
+/// A narrowed type on one branch: `None` means the branch is unreachable.
+type Branch = Option<Type>;
+
+impl Checker<'_> {
+    /// The key of a reference expression whose type may be narrowed.
+    pub fn key(&self, e: &ast::Expr) -> Option<String> {
+        match e {
+            ast::Expr::Name(n) => Some(n.id.to_string()),
+            ast::Expr::Attribute(a) => Some(format!("{}.{}", self.key(&a.value)?, a.attr)),
+            ast::Expr::Subscript(s) => {
+                let base = self.key(&s.value)?;
+                match &*s.slice {
+                    ast::Expr::Constant(c) => match &c.value {
+                        ast::Constant::Int(i) => Some(format!("{base}[{i}]")),
+                        ast::Constant::Str(t) => Some(format!("{base}[{t:?}]")),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            ast::Expr::NamedExpr(n) => self.key(&n.target),
+            _ => None,
+        }
+    }
+
+    /// Check a condition; return the facts on its true and false branches.
+    pub fn condition(&mut self, e: &ast::Expr) -> (Flow, Flow) {
+        match e {
+            ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
+                let (t, f) = self.condition(&u.operand);
+                (f, t)
+            }
+            ast::Expr::BoolOp(b) => self.condition_boolop(b),
+            _ => {
+                let t = self.expr(e);
+                self.check_value_used(e, &t);
+                let base = self.flow.clone();
+                match self.narrowings(e) {
+                    Some(list) => {
+                        let mut t = base.clone();
+                        let mut f = base;
+                        for (k, pos, neg) in list {
+                            apply(&mut t, &k, pos);
+                            apply(&mut f, &k, neg);
+                        }
+                        (t, f)
+                    }
+                    None => {
+                        let mut t = base;
+                        for k in self.mentioned_keys(e) {
+                            let ty = self.key_type_of(&k);
+                            if !matches!(
+                                ty,
+                                Some(
+                                    Type::Int | Type::Str | Type::Float | Type::Bool | Type::Bytes
+                                )
+                            ) {
+                                t.narrowed.insert(k, Type::Any);
+                            }
+                        }
+                        (t.clone(), t)
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn condition_boolop(&mut self, b: &ast::ExprBoolOp) -> (Flow, Flow) {
+        let and = matches!(b.op, ast::BoolOp::And);
+        // Flows on which the operation is decided before its last operand.
+        let mut exits: Option<Flow> = None;
+        let n = b.values.len();
+        let mut result = (self.flow.clone(), self.flow.clone());
+        for (i, v) in b.values.iter().enumerate() {
+            let (t, f) = self.condition(v);
+            if i + 1 == n {
+                result = (t, f);
+                break;
+            }
+            let (cont, exit) = if and { (t, f) } else { (f, t) };
+            exits = Some(match exits {
+                None => exit,
+                Some(o) => merge(o, exit),
+            });
+            self.flow = cont;
+        }
+        match exits {
+            None => result,
+            Some(x) if and => (result.0, merge(result.1, x)),
+            Some(x) => (merge(result.0, x), result.1),
+        }
+    }
+
+    /// The type a key currently has, if the key is a simple name.
+    fn key_type_of(&self, k: &str) -> Option<Type> {
+        if k.contains('.') || k.contains('[') {
+            return self.flow.narrowed.get(k).cloned();
+        }
+        Some(self.name_type(k))
+    }
+
+    /// Keys of the references a condition mentions (not callees).
+    fn mentioned_keys(&self, e: &ast::Expr) -> Vec<String> {
+        let mut out = vec![];
+        self.collect_keys(e, &mut out);
+        out
+    }
+
+    fn collect_keys(&self, e: &ast::Expr, out: &mut Vec<String>) {
+        use ast::Expr as E;
+        if let Some(k) = self.key(e) {
+            out.push(k);
+        }
+        match e {
+            E::Attribute(a) => self.collect_keys(&a.value, out),
+            E::Subscript(s) => {
+                self.collect_keys(&s.value, out);
+                self.collect_keys(&s.slice, out);
+            }
+            E::Call(c) => {
+                if let E::Attribute(a) = &*c.func {
+                    self.collect_keys(&a.value, out);
+                }
+                c.args.iter().for_each(|a| self.collect_keys(a, out));
+                c.keywords
+                    .iter()
+                    .for_each(|k| self.collect_keys(&k.value, out));
+            }
+            E::Compare(c) => {
+                self.collect_keys(&c.left, out);
+                c.comparators.iter().for_each(|x| self.collect_keys(x, out));
+            }
+            E::BoolOp(b) => b.values.iter().for_each(|x| self.collect_keys(x, out)),
+            E::UnaryOp(u) => self.collect_keys(&u.operand, out),
+            E::BinOp(b) => {
+                self.collect_keys(&b.left, out);
+                self.collect_keys(&b.right, out);
+            }
+            E::NamedExpr(n) => self.collect_keys(&n.value, out),
+            E::Tuple(t) => t.elts.iter().for_each(|x| self.collect_keys(x, out)),
+            E::List(t) => t.elts.iter().for_each(|x| self.collect_keys(x, out)),
+            E::Starred(s) => self.collect_keys(&s.value, out),
+            E::Await(a) => self.collect_keys(&a.value, out),
+            E::IfExp(i) => {
+                self.collect_keys(&i.test, out);
+                self.collect_keys(&i.body, out);
+                self.collect_keys(&i.orelse, out);
+            }
+            _ => {}
+        }
+    }
+
+    /// The narrowings a simple condition implies, or `None` if the checker
+    /// does not understand the condition.
+    fn narrowings(&mut self, e: &ast::Expr) -> Option<Vec<(String, Branch, Branch)>> {
+        match e {
+            ast::Expr::Compare(c) if c.ops.len() == 1 => {
+                let (subject, other) = (&*c.left, &c.comparators[0]);
+                let (subject, other) = if is_none(subject) {
+                    (other, subject)
+                } else {
+                    (subject, other)
+                };
+                if !is_none(other) {
+                    return None;
+                }
+                let k = self.key(subject)?;
+                let t = self.quiet_expr(subject);
+                let (is, is_not) = none_test(&t, self);
+                match c.ops[0] {
+                    ast::CmpOp::Is => Some(vec![(k, is, is_not)]),
+                    ast::CmpOp::IsNot => Some(vec![(k, is_not, is)]),
+                    _ => None,
+                }
+            }
+            ast::Expr::Call(c) => self.isinstance_narrowing(c),
+            ast::Expr::NamedExpr(_)
+            | ast::Expr::Name(_)
+            | ast::Expr::Attribute(_)
+            | ast::Expr::Subscript(_) => {
+                let k = self.key(e)?;
+                let t = self.quiet_expr(e);
+                let pos = match &t {
+                    Type::None => None,
+                    other => Some(remove_none(other)),
+                };
+                Some(vec![(k, pos, Some(t))])
+            }
+            ast::Expr::Constant(_) => Some(vec![]),
+            _ => None,
+        }
+    }
+
+    fn isinstance_narrowing(&mut self, c: &ast::ExprCall) -> Option<Vec<(String, Branch, Branch)>> {
+        match &*c.func {
+            ast::Expr::Name(n)
+                if n.id.as_str() == "isinstance" && self.is_builtin("isinstance") => {}
+            _ => return None,
+        }
+        if c.args.len() != 2 || !c.keywords.is_empty() {
+            return None;
+        }
+        let k = self.key(&c.args[0])?;
+        let targets = self.class_targets(&c.args[1])?;
+        let t = self.quiet_expr(&c.args[0]);
+        let (pos, neg) = isinstance_branches(&t, &targets, self)?;
+        Some(vec![(k, pos, neg)])
+    }
+
+    /// The types an `isinstance` class argument stands for.
+    fn class_targets(&self, e: &ast::Expr) -> Option<Vec<Type>> {
+        match e {
+            ast::Expr::Tuple(t) => {
+                let mut out = vec![];
+                for x in &t.elts {
+                    out.extend(self.class_targets(x)?);
+                }
+                Some(out)
+            }
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if let Binding::Class(full) = self.program.binding(self.module, name) {
+                    if !self.frame.locals.contains(name) && !self.flow.narrowed.contains_key(name) {
+                        return Some(vec![Type::Instance(full)]);
+                    }
+                }
+                if !self.is_builtin(name) {
+                    return None;
+                }
+                let t = match name {
+                    "int" => Type::Int,
+                    "str" => Type::Str,
+                    "bool" => Type::Bool,
+                    "bytes" => Type::Bytes,
+                    "list" => Type::list(Type::Any),
+                    "dict" => Type::dict(Type::Any, Type::Any),
+                    "set" => Type::Set(Box::new(Type::Any)),
+                    "frozenset" => Type::FrozenSet(Box::new(Type::Any)),
+                    "tuple" => Type::VarTuple(Box::new(Type::Any)),
+                    _ => return None,
+                };
+                Some(vec![t])
+            }
+            _ => None,
+        }
+    }
+}
+
+fn is_none(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::None))
+}
+
+/// The branches of `x is None` for a value of type `t`: (is, is not).
+fn none_test(t: &Type, c: &Checker) -> (Branch, Branch) {
+    match t {
+        Type::None => (Some(Type::None), None),
+        Type::Union(items) if items.contains(&Type::None) => {
+            (Some(Type::None), Some(remove_none(t)))
+        }
+        other if never_none(other, c.program) => (None, Some(other.clone())),
+        other => (Some(other.clone()), Some(other.clone())),
+    }
+}
+
+/// Same container or class kind, so that `isinstance` is certainly true.
+fn surely_instance(item: &Type, target: &Type, c: &Checker) -> Option<bool> {
+    use Type as T;
+    Some(match (item, target) {
+        (T::Int | T::Float, T::Int) if *item == T::Float => return None,
+        (a, b) if a == b => true,
+        (T::Bool, T::Int) => true,
+        (T::List(_), T::List(_))
+        | (T::Dict(..), T::Dict(..))
+        | (T::Set(_), T::Set(_))
+        | (T::FrozenSet(_), T::FrozenSet(_))
+        | (T::Tuple(_) | T::VarTuple(_), T::VarTuple(_)) => true,
+        (T::Instance(a), T::Instance(b)) if c.program.derives(a, b) == Some(true) => true,
+        (T::None, T::Instance(_)) => false,
+        (T::Int | T::Str | T::Bytes | T::None | T::Bool, T::Int | T::Str | T::Bytes | T::Bool)
+        | (
+            T::List(_) | T::Dict(..) | T::Set(_) | T::FrozenSet(_) | T::Tuple(_) | T::VarTuple(_),
+            T::Int | T::Str | T::Bytes | T::Bool,
+        )
+        | (
+            T::Int | T::Str | T::Bytes | T::None | T::Bool,
+            T::List(_) | T::Dict(..) | T::Set(_) | T::FrozenSet(_) | T::VarTuple(_),
+        ) => false,
+        _ => return None,
+    })
+}
+
+/// The branches of `isinstance(x, targets)` for a value of type `t`.
+fn isinstance_branches(t: &Type, targets: &[Type], c: &Checker) -> Option<(Branch, Branch)> {
+    let items: Vec<Type> = match t {
+        Type::Union(items) => items.clone(),
+        Type::Any => return Some((Some(union(targets.to_vec())), Some(Type::Any))),
+        Type::Object => return Some((Some(union(targets.to_vec())), Some(Type::Object))),
+        other => vec![other.clone()],
+    };
+    let mut pos = vec![];
+    let mut neg = vec![];
+    for item in &items {
+        let mut matched = false;
+        for target in targets {
+            match surely_instance(item, target, c) {
+                Some(true) => matched = true,
+                Some(false) => {}
+                None => {
+                    // A target narrower than the item (a subclass): mypy
+                    // narrows to the target; otherwise give up.
+                    if let (Type::Instance(a), Type::Instance(b)) = (item, target) {
+                        if c.program.derives(b, a) == Some(true) {
+                            pos.push(target.clone());
+                            continue;
+                        }
+                    }
+                    return None;
+                }
+            }
+        }
+        if matched {
+            pos.push(item.clone());
+        } else {
+            neg.push(item.clone());
+        }
+    }
+    let pos = (!pos.is_empty()).then(|| union(pos));
+    let neg = (!neg.is_empty()).then(|| union(neg));
+    Some((pos, neg))
+}
+
+fn apply(flow: &mut Flow, key: &str, branch: Branch) {
+    match branch {
+        Some(t) => {
+            flow.narrowed.insert(key.to_string(), t);
+        }
+        None => flow.dead = true,
+    }
+}

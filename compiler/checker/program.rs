@@ -1,0 +1,948 @@
+//! The checker's view of the whole program: for every checked module, what
+//! its top-level names are bound to (functions with signatures, classes,
+//! variables with declared types, imported modules), and for every class
+//! its bases and members. Annotations are resolved here against these
+//! tables.
+//!
+//! Knowledge is either exact or absent: a name bound in a way the checker
+//! does not model (decorated or redefined functions, aliases, imports from
+//! modules that are not checked) is `Binding::Unknown`, whose type is `Any`,
+//! so that nothing is ever reported about it.
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use rustpython_parser::ast;
+
+use crate::parse::ParsedModule;
+use crate::semanal::scope;
+use crate::semanal::{ParamKind, ParamSig};
+use crate::types::{union, Type};
+
+/// A function or method signature with resolved annotation types.
+#[derive(Clone, Debug)]
+pub struct Sig {
+    pub name: String,
+    /// Short name of the class of a method (for messages: `"m" of "C"`).
+    pub owner: Option<String>,
+    pub params: Vec<ParamSig>,
+    pub ret: Type,
+    /// The function has a return annotation.
+    pub has_ret: bool,
+    /// Declared `NoReturn`/`Never`: a call never returns.
+    pub no_return: bool,
+    pub is_generator: bool,
+    pub is_async: bool,
+}
+
+/// What a module-level name is bound to.
+#[derive(Clone, Debug)]
+pub enum Binding {
+    Func(Sig),
+    /// A class, by full name.
+    Class(String),
+    Var {
+        ty: Type,
+        is_final: bool,
+    },
+    /// A checked module, by full name.
+    Module(String),
+    Unknown,
+}
+
+/// How a method is bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MethodKind {
+    Instance,
+    Static,
+    Class,
+    Property,
+    /// Decorated with something the checker does not model.
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub enum Member {
+    Method(Sig, MethodKind),
+    Attr(Type),
+}
+
+/// The result of looking up a class member.
+pub enum Lookup<'a> {
+    /// The member and the short name of the class defining it.
+    Found(Member, &'a str),
+    /// Certainly not there.
+    Missing,
+    /// The class may have members the checker cannot see.
+    Unknown,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ClassInfo {
+    pub full: String,
+    pub name: String,
+    pub module: String,
+    /// Full names of the bases that are checked classes.
+    pub bases: Vec<String>,
+    /// Some base (or metaclass, or class decorator) is not modelled: nothing
+    /// is known for sure about attributes, constructor or subtyping.
+    pub opaque: bool,
+    pub is_protocol: bool,
+    pub members: IndexMap<String, Member>,
+}
+
+impl Program {
+    /// May attribute `attr` of module `m` exist although the module's
+    /// tables do not bind it (a package's submodule that is not checked)?
+    pub fn may_have_submodule(&self, m: &str) -> bool {
+        self.packages.contains(m)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ModInfo {
+    pub name: String,
+    pub names: IndexMap<String, Binding>,
+    /// `from x import *` or a module `__getattr__`: any name may exist.
+    pub open: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Program {
+    pub modules: IndexMap<String, ModInfo>,
+    /// Modules that are packages (`__init__.py`).
+    pub packages: HashSet<String>,
+    pub classes: IndexMap<String, ClassInfo>,
+}
+
+impl Program {
+    /// The binding of `name` in module `module`, following `from` imports.
+    pub fn binding(&self, module: &str, name: &str) -> Binding {
+        self.modules
+            .get(module)
+            .and_then(|m| m.names.get(name))
+            .cloned()
+            .unwrap_or(Binding::Unknown)
+    }
+
+    /// The classes of `full`'s MRO that are checked (itself first), and
+    /// whether the MRO is completely known.
+    pub fn mro(&self, full: &str) -> (Vec<&ClassInfo>, bool) {
+        let mut out: Vec<&ClassInfo> = vec![];
+        let mut complete = true;
+        let mut queue = vec![full.to_string()];
+        while let Some(c) = queue.first().cloned() {
+            queue.remove(0);
+            if out.iter().any(|o| o.full == c) {
+                continue;
+            }
+            match self.classes.get(&c) {
+                Some(info) => {
+                    complete &= !info.opaque;
+                    queue.extend(info.bases.iter().cloned());
+                    out.push(info);
+                }
+                None => complete = false,
+            }
+            if out.len() > 64 {
+                complete = false;
+                break;
+            }
+        }
+        (out, complete)
+    }
+
+    /// Is class `sub` known to derive from `sup`? `None` when unknown.
+    pub fn derives(&self, sub: &str, sup: &str) -> Option<bool> {
+        let (mro, complete) = self.mro(sub);
+        if mro.iter().any(|c| c.full == sup) {
+            return Some(true);
+        }
+        if complete {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// A member of a class, searched along the MRO.
+    pub fn lookup_member(&self, full: &str, name: &str) -> Lookup<'_> {
+        let (mro, complete) = self.mro(full);
+        for c in &mro {
+            if let Some(m) = c.members.get(name) {
+                return Lookup::Found(m.clone(), c.name.as_str());
+            }
+        }
+        let dynamic = mro.iter().any(|c| {
+            c.members.contains_key("__getattr__") || c.members.contains_key("__getattribute__")
+        });
+        if complete && !dynamic {
+            Lookup::Missing
+        } else {
+            Lookup::Unknown
+        }
+    }
+}
+
+/// Names the `builtins` stub defines.
+pub fn builtin_names() -> HashSet<String> {
+    let src = include_str!("stubs/builtins.pyi");
+    let mut out = HashSet::new();
+    if let Ok(m) = crate::parse::parse_module("builtins.pyi", src) {
+        scope::for_each_binding(&m.body, &mut |n| {
+            out.insert(n.to_string());
+        });
+    }
+    out.remove("Any");
+    out
+}
+
+/// Resolves annotation expressions in one module.
+pub struct AnnCtx<'a> {
+    pub program: &'a Program,
+    pub module: &'a str,
+}
+
+fn is_ellipsis(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Ellipsis))
+}
+
+impl AnnCtx<'_> {
+    /// The type an annotation denotes; `Any` for anything not modelled.
+    pub fn resolve(&self, e: &ast::Expr) -> Type {
+        self.resolve_depth(e, 0)
+    }
+
+    /// Is this annotation `Final` or `Final[...]`?
+    pub fn is_final(&self, e: &ast::Expr) -> bool {
+        let base = match e {
+            ast::Expr::Subscript(s) => &*s.value,
+            other => other,
+        };
+        self.head_name(base).as_deref() == Some("Final")
+    }
+
+    /// The typing-level name an expression refers to (`List`, `int`, ...),
+    /// if it is not bound to something of the program.
+    fn head_name(&self, e: &ast::Expr) -> Option<String> {
+        match e {
+            ast::Expr::Name(n) => match self.program.binding(self.module, n.id.as_str()) {
+                Binding::Unknown => Some(n.id.to_string()),
+                _ => {
+                    let known = self
+                        .program
+                        .modules
+                        .get(self.module)
+                        .is_some_and(|m| m.names.contains_key(n.id.as_str()));
+                    if known {
+                        None
+                    } else {
+                        Some(n.id.to_string())
+                    }
+                }
+            },
+            ast::Expr::Attribute(a) => match &*a.value {
+                ast::Expr::Name(m) if self.is_program_module(m.id.as_str()) => None,
+                _ => Some(a.attr.to_string()),
+            },
+            _ => None,
+        }
+    }
+
+    fn is_program_module(&self, name: &str) -> bool {
+        matches!(self.program.binding(self.module, name), Binding::Module(_))
+    }
+
+    /// A checked class an expression names.
+    fn class_of(&self, e: &ast::Expr) -> Option<String> {
+        match e {
+            ast::Expr::Name(n) => match self.program.binding(self.module, n.id.as_str()) {
+                Binding::Class(full) => Some(full),
+                _ => None,
+            },
+            ast::Expr::Attribute(a) => match &*a.value {
+                ast::Expr::Name(m) => match self.program.binding(self.module, m.id.as_str()) {
+                    Binding::Module(md) => match self.program.binding(&md, a.attr.as_str()) {
+                        Binding::Class(full) => Some(full),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn resolve_depth(&self, e: &ast::Expr, depth: u32) -> Type {
+        if depth > 20 {
+            return Type::Any;
+        }
+        if let Some(full) = self.class_of(e) {
+            return Type::Instance(full);
+        }
+        match e {
+            ast::Expr::Constant(c) => match &c.value {
+                ast::Constant::None => Type::None,
+                ast::Constant::Str(s) => {
+                    match rustpython_parser::parse(s, rustpython_parser::Mode::Expression, "<ann>")
+                    {
+                        Ok(ast::Mod::Expression(x)) => self.resolve_depth(&x.body, depth + 1),
+                        _ => Type::Any,
+                    }
+                }
+                _ => Type::Any,
+            },
+            ast::Expr::Name(_) | ast::Expr::Attribute(_) => match self.head_name(e) {
+                Some(n) => simple_name_type(&n),
+                None => Type::Any,
+            },
+            ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => union(vec![
+                self.resolve_depth(&b.left, depth + 1),
+                self.resolve_depth(&b.right, depth + 1),
+            ]),
+            ast::Expr::Subscript(s) => self.subscript(&s.value, &s.slice, depth),
+            _ => Type::Any,
+        }
+    }
+
+    fn subscript(&self, base: &ast::Expr, slice: &ast::Expr, depth: u32) -> Type {
+        if self.class_of(base).is_some() {
+            // A generic class of the program: its type arguments are not modelled.
+            return Type::Instance(self.class_of(base).unwrap_or_default());
+        }
+        let Some(name) = self.head_name(base) else {
+            return Type::Any;
+        };
+        let args: Vec<&ast::Expr> = match slice {
+            ast::Expr::Tuple(t) => t.elts.iter().collect(),
+            other => vec![other],
+        };
+        let arg = |i: usize| {
+            args.get(i)
+                .map(|a| self.resolve_depth(a, depth + 1))
+                .unwrap_or(Type::Any)
+        };
+        match name.as_str() {
+            "list" | "List" if args.len() == 1 => Type::list(arg(0)),
+            "dict" | "Dict" if args.len() == 2 => Type::dict(arg(0), arg(1)),
+            "set" | "Set" if args.len() == 1 => Type::Set(Box::new(arg(0))),
+            "frozenset" | "FrozenSet" if args.len() == 1 => Type::FrozenSet(Box::new(arg(0))),
+            "tuple" | "Tuple" => {
+                if args.len() == 2 && is_ellipsis(args[1]) {
+                    return Type::VarTuple(Box::new(arg(0)));
+                }
+                if let [ast::Expr::Tuple(t)] = args.as_slice() {
+                    if t.elts.is_empty() {
+                        return Type::Tuple(vec![]);
+                    }
+                }
+                if args
+                    .iter()
+                    .any(|a| is_ellipsis(a) || matches!(a, ast::Expr::Starred(_)))
+                {
+                    return Type::Any;
+                }
+                Type::Tuple((0..args.len()).map(arg).collect())
+            }
+            "Optional" if args.len() == 1 => Type::optional(arg(0)),
+            "Union" => union((0..args.len()).map(arg).collect()),
+            "Final" | "ClassVar" | "Annotated" | "Required" | "NotRequired" | "ReadOnly" => arg(0),
+            _ => Type::Any,
+        }
+    }
+}
+
+/// The type a plain (unsubscripted) name denotes in an annotation.
+fn simple_name_type(name: &str) -> Type {
+    match name {
+        "int" => Type::Int,
+        "float" => Type::Float,
+        "bool" => Type::Bool,
+        "str" => Type::Str,
+        "bytes" => Type::Bytes,
+        "object" => Type::Object,
+        "None" => Type::None,
+        "list" | "List" => Type::list(Type::Any),
+        "dict" | "Dict" => Type::dict(Type::Any, Type::Any),
+        "set" | "Set" => Type::Set(Box::new(Type::Any)),
+        "frozenset" | "FrozenSet" => Type::FrozenSet(Box::new(Type::Any)),
+        "tuple" | "Tuple" => Type::VarTuple(Box::new(Type::Any)),
+        "i64" => Type::I64,
+        "i32" => Type::I32,
+        "i16" => Type::I16,
+        "u8" => Type::U8,
+        _ => Type::Any,
+    }
+}
+
+/// Is `e` the name of a decorator among `names` (`staticmethod`, `x.setter`...)?
+pub fn decorator_name(e: &ast::Expr) -> String {
+    match e {
+        ast::Expr::Name(n) => n.id.to_string(),
+        ast::Expr::Attribute(a) => a.attr.to_string(),
+        ast::Expr::Call(c) => decorator_name(&c.func),
+        _ => String::new(),
+    }
+}
+
+/// Does a function body contain `yield` (not in nested functions)?
+pub fn is_generator(body: &[ast::Stmt]) -> bool {
+    struct Finder(bool);
+    impl rustpython_ast::Visitor for Finder {
+        fn visit_expr_yield(&mut self, _n: ast::ExprYield) {
+            self.0 = true;
+        }
+        fn visit_expr_yield_from(&mut self, _n: ast::ExprYieldFrom) {
+            self.0 = true;
+        }
+        fn visit_stmt_function_def(&mut self, _n: ast::StmtFunctionDef) {}
+        fn visit_stmt_async_function_def(&mut self, _n: ast::StmtAsyncFunctionDef) {}
+        fn visit_stmt_class_def(&mut self, _n: ast::StmtClassDef) {}
+        fn visit_expr_lambda(&mut self, _n: ast::ExprLambda) {}
+    }
+    let mut f = Finder(false);
+    for s in body {
+        rustpython_ast::Visitor::visit_stmt(&mut f, s.clone());
+    }
+    f.0
+}
+
+/// The parts of a `def` the signature needs (sync and async defs alike).
+pub struct DefParts<'a> {
+    pub stmt: &'a ast::Stmt,
+    pub name: &'a str,
+    pub args: &'a ast::Arguments,
+    pub returns: Option<&'a ast::Expr>,
+    pub body: &'a [ast::Stmt],
+    pub decorators: &'a [ast::Expr],
+    pub is_async: bool,
+}
+
+impl<'a> DefParts<'a> {
+    pub fn of(stmt: &'a ast::Stmt) -> Option<DefParts<'a>> {
+        match stmt {
+            ast::Stmt::FunctionDef(d) => Some(DefParts {
+                stmt,
+                name: d.name.as_str(),
+                args: &d.args,
+                returns: d.returns.as_deref(),
+                body: &d.body,
+                decorators: &d.decorator_list,
+                is_async: false,
+            }),
+            ast::Stmt::AsyncFunctionDef(d) => Some(DefParts {
+                stmt,
+                name: d.name.as_str(),
+                args: &d.args,
+                returns: d.returns.as_deref(),
+                body: &d.body,
+                decorators: &d.decorator_list,
+                is_async: true,
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl AnnCtx<'_> {
+    /// The signature of a `def`; unannotated parameters are `Any`.
+    pub fn sig(&self, d: &DefParts, owner: Option<&str>) -> Sig {
+        let mut params = vec![];
+        let ann = |a: &ast::Arg| {
+            a.annotation
+                .as_deref()
+                .map_or(Type::Any, |e| self.resolve(e))
+        };
+        let args = d.args;
+        for (i, a) in args.posonlyargs.iter().chain(args.args.iter()).enumerate() {
+            params.push(ParamSig {
+                name: a.def.arg.to_string(),
+                ty: ann(&a.def),
+                kind: ParamKind::Positional,
+                has_default: a.default.is_some(),
+                pos_only: i < args.posonlyargs.len() || a.def.arg.starts_with("__"),
+            });
+        }
+        if let Some(v) = &args.vararg {
+            params.push(ParamSig {
+                name: v.arg.to_string(),
+                ty: ann(v),
+                kind: ParamKind::Star,
+                has_default: false,
+                pos_only: false,
+            });
+        }
+        for a in &args.kwonlyargs {
+            params.push(ParamSig {
+                name: a.def.arg.to_string(),
+                ty: ann(&a.def),
+                kind: ParamKind::KwOnly,
+                has_default: a.default.is_some(),
+                pos_only: false,
+            });
+        }
+        if let Some(k) = &args.kwarg {
+            params.push(ParamSig {
+                name: k.arg.to_string(),
+                ty: ann(k),
+                kind: ParamKind::Star2,
+                has_default: false,
+                pos_only: false,
+            });
+        }
+        let no_return = d
+            .returns
+            .and_then(|r| self.head_name(r))
+            .is_some_and(|n| n == "NoReturn" || n == "Never");
+        let is_generator = is_generator(d.body);
+        let ret = match d.returns {
+            Some(r) if !is_generator => self.resolve(r),
+            _ => Type::Any,
+        };
+        Sig {
+            name: d.name.to_string(),
+            owner: owner.map(str::to_string),
+            params,
+            ret,
+            has_ret: d.returns.is_some() && !is_generator,
+            no_return,
+            is_generator,
+            is_async: d.is_async,
+        }
+    }
+}
+
+/// Build the tables of all modules: bindings first, then imports (which
+/// refer to other modules' bindings), then class members.
+pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<String>) -> Program {
+    let mut p = Program {
+        packages,
+        ..Default::default()
+    };
+    for (name, m) in modules {
+        p.modules.insert(name.clone(), collect_bindings(name, m));
+    }
+    for (name, m) in modules {
+        collect_classes(&mut p, name, &m.body);
+    }
+    // Imports may chain through other modules' imports: resolve a few
+    // rounds, before and after signatures are known.
+    let imports = |p: &mut Program| refresh_imports(p, modules);
+    imports(&mut p);
+    for (name, m) in modules {
+        fill_class_members(&mut p, name, &m.body);
+    }
+    for (name, m) in modules {
+        fill_function_sigs(&mut p, name, &m.body);
+    }
+    imports(&mut p);
+    p
+}
+
+/// How often each name is bound at module level (anywhere in the module).
+fn binding_counts(body: &[ast::Stmt]) -> IndexMap<String, usize> {
+    let mut counts: IndexMap<String, usize> = IndexMap::new();
+    scope::for_each_binding(body, &mut |n| {
+        *counts.entry(n.to_string()).or_default() += 1
+    });
+    for g in scope_globals(body) {
+        *counts.entry(g).or_default() += 2;
+    }
+    counts
+}
+
+/// Names any function of the module declares `global` (they may be rebound
+/// anywhere).
+fn scope_globals(body: &[ast::Stmt]) -> Vec<String> {
+    struct G(Vec<String>);
+    impl rustpython_ast::Visitor for G {
+        fn visit_stmt_global(&mut self, n: ast::StmtGlobal) {
+            self.0.extend(n.names.iter().map(|i| i.to_string()));
+        }
+    }
+    let mut g = G(vec![]);
+    for s in body {
+        rustpython_ast::Visitor::visit_stmt(&mut g, s.clone());
+    }
+    g.0
+}
+
+fn collect_bindings(name: &str, m: &ParsedModule) -> ModInfo {
+    let counts = binding_counts(&m.body);
+    let mut info = ModInfo {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    for n in counts.keys() {
+        info.names.insert(n.clone(), Binding::Unknown);
+    }
+    for stmt in &m.body {
+        match stmt {
+            ast::Stmt::ClassDef(c) if counts.get(c.name.as_str()) == Some(&1) => {
+                info.names.insert(
+                    c.name.to_string(),
+                    Binding::Class(format!("{name}.{}", c.name)),
+                );
+            }
+            ast::Stmt::ImportFrom(i) if i.names.iter().any(|a| a.name.as_str() == "*") => {
+                info.open = true;
+            }
+            ast::Stmt::FunctionDef(d) if d.name.as_str() == "__getattr__" => info.open = true,
+            _ => {}
+        }
+    }
+    info
+}
+
+fn collect_classes(p: &mut Program, module: &str, body: &[ast::Stmt]) {
+    for stmt in body {
+        if let ast::Stmt::ClassDef(c) = stmt {
+            let full = format!("{module}.{}", c.name);
+            if matches!(p.binding(module, c.name.as_str()), Binding::Class(ref f) if *f == full) {
+                p.classes.insert(
+                    full.clone(),
+                    ClassInfo {
+                        full,
+                        name: c.name.to_string(),
+                        module: module.to_string(),
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The absolute module named by a `from` import in `module`.
+pub fn import_target(module: &str, is_package: bool, level: u32, target: Option<&str>) -> String {
+    if level == 0 {
+        return target.unwrap_or("").to_string();
+    }
+    let mut parts: Vec<&str> = module.split('.').collect();
+    let drop = if is_package { level - 1 } else { level };
+    for _ in 0..drop {
+        parts.pop();
+    }
+    if let Some(t) = target {
+        parts.extend(t.split('.'));
+    }
+    parts.join(".")
+}
+
+fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
+    let counts = binding_counts(body);
+    let single = |n: &str| counts.get(n) == Some(&1);
+    let mut updates: Vec<(String, Binding)> = vec![];
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Import(i) => {
+                for a in &i.names {
+                    let full = a.name.to_string();
+                    let (bound, target) = match &a.asname {
+                        Some(asn) => (asn.to_string(), full.clone()),
+                        None => {
+                            let head = full.split('.').next().unwrap_or("").to_string();
+                            (head.clone(), head)
+                        }
+                    };
+                    if single(&bound) && p.modules.contains_key(&target) {
+                        updates.push((bound, Binding::Module(target)));
+                    }
+                }
+            }
+            ast::Stmt::ImportFrom(i) => {
+                let level = i.level.map_or(0, |l| l.to_u32());
+                let is_pkg = p.packages.contains(module);
+                let src = import_target(module, is_pkg, level, i.module.as_deref());
+                if !p.modules.contains_key(&src) {
+                    continue;
+                }
+                for a in &i.names {
+                    let bound = a.asname.as_ref().unwrap_or(&a.name).to_string();
+                    if !single(&bound) {
+                        continue;
+                    }
+                    let sub = format!("{src}.{}", a.name);
+                    let b = if p.modules.contains_key(&sub) {
+                        Binding::Module(sub)
+                    } else {
+                        p.binding(&src, a.name.as_str())
+                    };
+                    updates.push((bound, b));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(m) = p.modules.get_mut(module) {
+        for (n, b) in updates {
+            m.names.insert(n, b);
+        }
+    }
+}
+
+/// Class decorators that keep the class's members as written.
+const KNOWN_CLASS_DECORATORS: &[&str] = &["final", "trait", "total_ordering"];
+
+fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
+    for stmt in body {
+        let ast::Stmt::ClassDef(c) = stmt else {
+            continue;
+        };
+        let full = format!("{module}.{}", c.name);
+        if !p.classes.contains_key(&full) {
+            continue;
+        }
+        let ctx = AnnCtx { program: p, module };
+        let mut bases = vec![];
+        let mut opaque = !c.keywords.is_empty();
+        let mut is_protocol = false;
+        for b in &c.bases {
+            let head = match b {
+                ast::Expr::Subscript(s) => &*s.value,
+                other => other,
+            };
+            if let Some(cls) = ctx.class_of(head) {
+                bases.push(cls);
+                continue;
+            }
+            match ctx.head_name(head).as_deref() {
+                Some("object") | Some("Generic") => {}
+                Some("Protocol") => is_protocol = true,
+                _ => opaque = true,
+            }
+        }
+        for d in &c.decorator_list {
+            if !KNOWN_CLASS_DECORATORS.contains(&decorator_name(d).as_str()) {
+                opaque = true;
+            }
+        }
+        let members = class_members(&ctx, c);
+        if let Some(info) = p.classes.get_mut(&full) {
+            info.bases = bases;
+            info.opaque = opaque || is_protocol;
+            info.is_protocol = is_protocol;
+            info.members = members;
+        }
+    }
+}
+
+pub fn method_kind_of(decorators: &[ast::Expr]) -> MethodKind {
+    match decorators {
+        [] => MethodKind::Instance,
+        [d] => match decorator_name(d).as_str() {
+            "staticmethod" => MethodKind::Static,
+            "classmethod" => MethodKind::Class,
+            "property" => MethodKind::Property,
+            _ => MethodKind::Other,
+        },
+        _ => MethodKind::Other,
+    }
+}
+
+fn class_members(ctx: &AnnCtx, c: &ast::StmtClassDef) -> IndexMap<String, Member> {
+    let mut members: IndexMap<String, Member> = IndexMap::new();
+    let mut counts: IndexMap<String, usize> = IndexMap::new();
+    scope::for_each_binding(&c.body, &mut |n| {
+        *counts.entry(n.to_string()).or_default() += 1
+    });
+    for n in counts.keys() {
+        members.insert(n.clone(), Member::Attr(Type::Any));
+    }
+    for stmt in &c.body {
+        if let ast::Stmt::AnnAssign(a) = stmt {
+            if let ast::Expr::Name(n) = &*a.target {
+                members.insert(n.id.to_string(), Member::Attr(ctx.resolve(&a.annotation)));
+            }
+        }
+        if let Some(d) = DefParts::of(stmt) {
+            if counts.get(d.name) == Some(&1) {
+                let sig = ctx.sig(&d, Some(c.name.as_str()));
+                let kind = method_kind_of(d.decorators);
+                members.insert(d.name.to_string(), Member::Method(sig, kind));
+            }
+            collect_self_attrs(ctx, &d, &mut members);
+        }
+    }
+    members
+}
+
+/// Attributes assigned through the first parameter of a method
+/// (`self.x = ...`, `self.x: T = ...`).
+fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String, Member>) {
+    let Some(first) = d.args.posonlyargs.iter().chain(d.args.args.iter()).next() else {
+        return;
+    };
+    let me = first.def.arg.to_string();
+    struct V<'a> {
+        me: String,
+        found: Vec<(String, Option<ast::Expr>)>,
+        _p: std::marker::PhantomData<&'a ()>,
+    }
+    impl rustpython_ast::Visitor for V<'_> {
+        fn visit_expr_attribute(&mut self, n: ast::ExprAttribute) {
+            if let ast::Expr::Name(v) = &*n.value {
+                if v.id.as_str() == self.me && matches!(n.ctx, ast::ExprContext::Store) {
+                    self.found.push((n.attr.to_string(), None));
+                }
+            }
+            self.visit_expr(*n.value);
+        }
+        fn visit_withitem(&mut self, n: ast::WithItem) {
+            self.visit_expr(n.context_expr);
+            if let Some(v) = n.optional_vars {
+                self.visit_expr(*v);
+            }
+        }
+        fn visit_match_case(&mut self, n: ast::MatchCase) {
+            n.body.into_iter().for_each(|s| self.visit_stmt(s));
+        }
+        fn visit_stmt_ann_assign(&mut self, n: ast::StmtAnnAssign) {
+            if let ast::Expr::Attribute(a) = &*n.target {
+                if matches!(&*a.value, ast::Expr::Name(v) if v.id.as_str() == self.me) {
+                    self.found
+                        .push((a.attr.to_string(), Some(*n.annotation.clone())));
+                }
+            }
+            if let Some(v) = n.value {
+                self.visit_expr(*v);
+            }
+        }
+    }
+    let mut v = V {
+        me,
+        found: vec![],
+        _p: std::marker::PhantomData,
+    };
+    for s in d.body {
+        rustpython_ast::Visitor::visit_stmt(&mut v, s.clone());
+    }
+    let leading = leading_attr_types(ctx, d, &v.me);
+    for (name, ann) in v.found {
+        match ann {
+            Some(a) => {
+                if !matches!(members.get(&name), Some(Member::Method(..))) {
+                    members.insert(name, Member::Attr(ctx.resolve(&a)));
+                }
+            }
+            None => {
+                let t = leading.get(&name).cloned().unwrap_or(Type::Any);
+                members.entry(name).or_insert(Member::Attr(t));
+            }
+        }
+    }
+}
+
+/// Types of attributes assigned at the very start of a method body
+/// (`self.x = x` for an annotated parameter `x`, `self.n = 0`), where the
+/// value's type is exactly what mypy infers for the attribute: nothing
+/// before can have narrowed or rebound the parameter.
+fn leading_attr_types(ctx: &AnnCtx, d: &DefParts, me: &str) -> IndexMap<String, Type> {
+    let mut params: IndexMap<String, Type> = IndexMap::new();
+    for a in d
+        .args
+        .posonlyargs
+        .iter()
+        .chain(&d.args.args)
+        .chain(&d.args.kwonlyargs)
+    {
+        if let Some(ann) = &a.def.annotation {
+            params.insert(a.def.arg.to_string(), ctx.resolve(ann));
+        }
+    }
+    let mut out = IndexMap::new();
+    for stmt in d.body {
+        match stmt {
+            ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(_)) => {}
+            ast::Stmt::Expr(e) if is_super_call(&e.value) => {}
+            ast::Stmt::AnnAssign(a) if matches!(&*a.target, ast::Expr::Attribute(_)) => {}
+            ast::Stmt::Assign(a) if a.targets.len() == 1 => {
+                let ast::Expr::Attribute(t) = &a.targets[0] else {
+                    break;
+                };
+                if !matches!(&*t.value, ast::Expr::Name(n) if n.id.as_str() == me) {
+                    break;
+                }
+                let ty = match &*a.value {
+                    ast::Expr::Name(n) if n.id.as_str() != me => params.get(n.id.as_str()).cloned(),
+                    ast::Expr::Constant(c) if !matches!(c.value, ast::Constant::None) => {
+                        Some(super::constant_type(&c.value))
+                    }
+                    _ => None,
+                };
+                if let Some(ty) = ty {
+                    out.entry(t.attr.to_string()).or_insert(ty);
+                }
+            }
+            _ => break,
+        }
+    }
+    out
+}
+
+/// `super().name(...)`.
+fn is_super_call(e: &ast::Expr) -> bool {
+    let ast::Expr::Call(c) = e else { return false };
+    let ast::Expr::Attribute(a) = &*c.func else {
+        return false;
+    };
+    matches!(&*a.value, ast::Expr::Call(s) if matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super"))
+}
+
+fn fill_function_sigs(p: &mut Program, module: &str, body: &[ast::Stmt]) {
+    let counts = binding_counts(body);
+    let mut sigs = vec![];
+    {
+        let ctx = AnnCtx { program: p, module };
+        for stmt in body {
+            if let Some(d) = DefParts::of(stmt) {
+                if counts.get(d.name) == Some(&1) && d.decorators.is_empty() {
+                    sigs.push((d.name.to_string(), ctx.sig(&d, None)));
+                }
+            }
+        }
+    }
+    if let Some(m) = p.modules.get_mut(module) {
+        for (n, s) in sigs {
+            m.names.insert(n, Binding::Func(s));
+        }
+    }
+}
+
+/// Re-resolve `import` and `from` bindings against the current tables.
+pub fn refresh_imports(p: &mut Program, modules: &[(String, &ParsedModule)]) {
+    for _ in 0..3 {
+        for (name, m) in modules {
+            resolve_imports(p, name, &m.body);
+        }
+    }
+}
+
+/// Names a module binds other than by assignment (definitions, imports).
+pub fn non_variable_names(body: &[ast::Stmt]) -> HashSet<String> {
+    let mut out: HashSet<String> = HashSet::new();
+    collect_non_variables(body, &mut out);
+    out
+}
+
+fn collect_non_variables(body: &[ast::Stmt], out: &mut HashSet<String>) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::FunctionDef(_)
+            | ast::Stmt::AsyncFunctionDef(_)
+            | ast::Stmt::ClassDef(_)
+            | ast::Stmt::Import(_)
+            | ast::Stmt::ImportFrom(_)
+            | ast::Stmt::Delete(_) => {
+                scope::for_each_binding(std::slice::from_ref(stmt), &mut |n| {
+                    out.insert(n.to_string());
+                })
+            }
+            _ => {}
+        }
+        for block in scope::child_blocks(stmt) {
+            collect_non_variables(block, out);
+        }
+    }
+}
