@@ -73,7 +73,8 @@ pub struct CheckedModule {
 
 /// Parse one module and collect its symbols.
 pub fn check_module(src: &SourceModule, text: &str) -> Result<CheckedModule, Vec<Diagnostic>> {
-    let parsed: ParsedModule = parse_module(&src.display_path, text).map_err(|d| vec![d])?;
+    let mut parsed: ParsedModule = parse_module(&src.display_path, text).map_err(|d| vec![d])?;
+    crate::parse::lower_async_defs(&mut parsed.body);
     let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
         TypeEnv {
             module: syms,

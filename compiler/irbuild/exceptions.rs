@@ -19,8 +19,9 @@ pub enum Cleanup {
     RestoreExc(ValueId),
     /// Run a `finally` body.
     Finally(Vec<ast::Stmt>),
-    /// Call a context manager's `__exit__(None, None, None)`.
-    WithExit(ValueId),
+    /// Call a context manager's `__exit__(None, None, None)` (for `async
+    /// with`, `__aexit__` and await the result).
+    WithExit(ValueId, bool),
 }
 
 impl<'a> IrBuilder<'a> {
@@ -35,7 +36,7 @@ impl<'a> IrBuilder<'a> {
                     self.b.prim_named("generic.restore_exc_info", &[v]);
                 }
                 Cleanup::Finally(body) => self.stmts(&body),
-                Cleanup::WithExit(exit) => self.call_exit_none(exit),
+                Cleanup::WithExit(exit, is_async) => self.call_exit_none(exit, is_async),
             }
         }
         self.cleanups = saved;
@@ -176,34 +177,58 @@ impl<'a> IrBuilder<'a> {
         self.b.activate(done);
     }
 
-    fn call_exit_none(&mut self, exit: ValueId) {
+    fn call_exit_none(&mut self, exit: ValueId, is_async: bool) {
         let n1 = self.b.none_obj();
         let n2 = self.b.none_obj();
         let n3 = self.b.none_obj();
-        self.call_values(exit, vec![n1, n2, n3]);
+        let r = self.call_values(exit, vec![n1, n2, n3]);
+        self.await_if(r, is_async);
+    }
+
+    /// The result of awaiting `v` when `is_async`, else `v`.
+    fn await_if(&mut self, v: ValueId, is_async: bool) -> ValueId {
+        if is_async {
+            self.await_value(v)
+        } else {
+            v
+        }
     }
 
     pub fn with_stmt(&mut self, w: &ast::StmtWith) {
-        self.with_items(&w.items, &w.body);
+        self.with_items(&w.items, &w.body, false);
     }
 
-    fn with_items(&mut self, items: &[ast::WithItem], body: &[ast::Stmt]) {
+    pub fn async_with_stmt(&mut self, w: &ast::StmtAsyncWith) {
+        if self.generator.is_none() {
+            self.unsupported(w, "'async with' outside an async function");
+            return;
+        }
+        self.with_items(&w.items, &w.body, true);
+    }
+
+    fn with_items(&mut self, items: &[ast::WithItem], body: &[ast::Stmt], is_async: bool) {
         let Some((item, rest)) = items.split_first() else {
             self.stmts(body);
             return;
+        };
+        let (enter_attr, exit_attr) = if is_async {
+            ("__aenter__", "__aexit__")
+        } else {
+            ("__enter__", "__exit__")
         };
         self.set_line(&item.context_expr);
         let mgr = self.expr(&item.context_expr);
         let mgr = self.b.boxed(mgr);
         let mgr_reg = self.b.new_register(RType::OBJECT, None);
         self.b.assign(mgr_reg, mgr);
-        let exit_name = self.b.str_lit("__exit__");
+        let exit_name = self.b.str_lit(exit_attr);
         let exit = self.b.prim_named("generic.getattr", &[mgr_reg, exit_name]);
         let exit_reg = self.b.new_register(RType::OBJECT, None);
         self.b.assign(exit_reg, exit);
-        let enter_name = self.b.str_lit("__enter__");
+        let enter_name = self.b.str_lit(enter_attr);
         let enter = self.b.prim_named("generic.getattr", &[mgr_reg, enter_name]);
         let value = self.call_values(enter, vec![]);
+        let value = self.await_if(value, is_async);
 
         let outer = self.b.handler();
         let err = self.b.new_block_with_handler(outer);
@@ -213,13 +238,13 @@ impl<'a> IrBuilder<'a> {
         if let Some(target) = &item.optional_vars {
             self.assign_to(target, value);
         }
-        self.cleanups.push(Cleanup::WithExit(exit_reg));
-        self.with_items(rest, body);
+        self.cleanups.push(Cleanup::WithExit(exit_reg, is_async));
+        self.with_items(rest, body, is_async);
         self.cleanups.pop();
         if !self.b.terminated() {
             let normal = self.b.new_block_with_handler(outer);
             self.b.goto_and_activate(normal);
-            self.call_exit_none(exit_reg);
+            self.call_exit_none(exit_reg, is_async);
             self.b.goto(done);
         }
         // An exception in the body: __exit__(type, value, tb) may suppress it.
@@ -238,6 +263,7 @@ impl<'a> IrBuilder<'a> {
             args.push(item);
         }
         let suppress = self.call_values(exit_reg, args);
+        let suppress = self.await_if(suppress, is_async);
         let tv = self.truth_value(suppress);
         let (swallow, reraise) = (
             self.b.new_block_with_handler(Some(cleanup)),

@@ -173,6 +173,7 @@ impl<'a> IrBuilder<'a> {
             E::Lambda(l) => self.lambda_expr(l),
             E::Yield(y) => self.yield_expr(y),
             E::YieldFrom(y) => self.yield_from_expr(y),
+            E::Await(a) => self.await_expr(a),
             E::GeneratorExp(g) => self.generator_expr(g),
             E::NamedExpr(n) => {
                 let v = self.expr(&n.value);
@@ -181,11 +182,6 @@ impl<'a> IrBuilder<'a> {
             }
             E::Starred(_) => {
                 self.unsupported(e, "star expression in this position");
-                self.b.null()
-            }
-            other => {
-                let what = expr_kind_name(other);
-                self.unsupported(e, what);
                 self.b.null()
             }
         }
@@ -1329,20 +1325,6 @@ fn type_prefix(t: &RType) -> &'static str {
         RType::Float => "float",
         RType::Bool => "bool",
         _ => "object",
-    }
-}
-
-pub fn expr_kind_name(e: &ast::Expr) -> &'static str {
-    use ast::Expr as E;
-    match e {
-        E::Lambda(_) => "lambda",
-        E::NamedExpr(_) => "assignment expression (:=)",
-        E::SetComp(_) => "set comprehension",
-        E::DictComp(_) => "dict comprehension",
-        E::GeneratorExp(_) => "generator expression",
-        E::Await(_) => "await",
-        E::Yield(_) | E::YieldFrom(_) => "yield",
-        _ => "this expression",
     }
 }
 

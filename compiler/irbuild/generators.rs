@@ -64,7 +64,7 @@ pub fn build_generator(
             env: state,
             resume: resume.clone(),
             name: def.name.to_string(),
-            coroutine: false,
+            coroutine: crate::parse::is_async_def(def),
         },
         RType::OBJECT,
     );
@@ -167,6 +167,32 @@ impl<'a> IrBuilder<'a> {
         let v = self.b.boxed(v);
         self.set_line(y);
         let it = self.b.prim_named("generic.get_iter", &[v]);
+        self.b.prim_named("gen.set_delegate", &[gen, it]);
+        let none = self.b.none();
+        let none = self.b.boxed(none);
+        self.b.add(Op::Suspend(none), RType::OBJECT)
+    }
+
+    /// `await x`: delegate to the awaitable's iterator until it finishes;
+    /// the result is its return value.
+    pub fn await_expr(&mut self, a: &ast::ExprAwait) -> ValueId {
+        let Some(gen) = self.generator else {
+            self.unsupported(a, "'await' outside an async function");
+            return self.b.null();
+        };
+        let v = self.expr(&a.value);
+        self.set_line(a);
+        let _ = gen;
+        self.await_value(v)
+    }
+
+    /// Await the value `v` (in a coroutine's resume function).
+    pub fn await_value(&mut self, v: ValueId) -> ValueId {
+        let Some(gen) = self.generator else {
+            return self.b.null();
+        };
+        let v = self.b.boxed(v);
+        let it = self.b.prim_named("gen.get_awaitable", &[v]);
         self.b.prim_named("gen.set_delegate", &[gen, it]);
         let none = self.b.none();
         let none = self.b.boxed(none);

@@ -305,7 +305,7 @@ pub fn build_function_in(
             ib.b.locals.insert(a.def.arg.to_string(), local);
         }
     }
-    if scope::is_generator(&def.body) {
+    if scope::is_generator(&def.body) || crate::parse::is_async_def(def) {
         return generators::build_generator(ib, def);
     }
     ib.setup_environment(&def.args, &def.body);

@@ -97,3 +97,72 @@ pub fn parse_module(path: &str, source: &str) -> Result<ParsedModule, Diagnostic
         }
     }
 }
+
+/// The marker `lower_async_defs` leaves in a function's (otherwise unused)
+/// `type_comment`: the function was an `async def`.
+pub const ASYNC_MARK: &str = "mypyc:async";
+
+/// Is this function an `async def` (see `lower_async_defs`)?
+pub fn is_async_def(def: &ast::StmtFunctionDef) -> bool {
+    def.type_comment.as_deref() == Some(ASYNC_MARK)
+}
+
+/// Turn every `async def` in `body` (at any depth) into a `def` marked
+/// with `ASYNC_MARK`, so that the later passes handle one kind of function
+/// and ask `is_async_def` where coroutines differ.
+pub fn lower_async_defs(body: &mut [ast::Stmt]) {
+    for stmt in body.iter_mut() {
+        if let ast::Stmt::AsyncFunctionDef(d) = stmt {
+            let d = std::mem::replace(
+                d,
+                ast::StmtAsyncFunctionDef {
+                    range: d.range,
+                    name: d.name.clone(),
+                    args: d.args.clone(),
+                    body: vec![],
+                    decorator_list: vec![],
+                    returns: None,
+                    type_comment: None,
+                    type_params: vec![],
+                },
+            );
+            *stmt = ast::Stmt::FunctionDef(ast::StmtFunctionDef {
+                range: d.range,
+                name: d.name,
+                args: d.args,
+                body: d.body,
+                decorator_list: d.decorator_list,
+                returns: d.returns,
+                type_comment: Some(ASYNC_MARK.to_string()),
+                type_params: d.type_params,
+            });
+        }
+        match stmt {
+            ast::Stmt::FunctionDef(d) => lower_async_defs(&mut d.body),
+            ast::Stmt::ClassDef(c) => lower_async_defs(&mut c.body),
+            ast::Stmt::If(s) => {
+                lower_async_defs(&mut s.body);
+                lower_async_defs(&mut s.orelse);
+            }
+            ast::Stmt::While(s) => {
+                lower_async_defs(&mut s.body);
+                lower_async_defs(&mut s.orelse);
+            }
+            ast::Stmt::For(s) => {
+                lower_async_defs(&mut s.body);
+                lower_async_defs(&mut s.orelse);
+            }
+            ast::Stmt::With(s) => lower_async_defs(&mut s.body),
+            ast::Stmt::Try(s) => {
+                lower_async_defs(&mut s.body);
+                lower_async_defs(&mut s.orelse);
+                lower_async_defs(&mut s.finalbody);
+                for h in &mut s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    lower_async_defs(&mut h.body);
+                }
+            }
+            _ => {}
+        }
+    }
+}

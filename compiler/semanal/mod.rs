@@ -129,6 +129,8 @@ pub fn func_sig(m: &ParsedModule, def: &ast::StmtFunctionDef) -> Result<FuncSig,
         });
     }
     let ret = match &def.returns {
+        // Calling an `async def` gives a coroutine, whatever it returns.
+        _ if crate::parse::is_async_def(def) => Type::Any,
         Some(e) => annotation_type(e).map_err(|msg| m.error_at(&**e, msg))?,
         // mypy: an unannotated function returns Any.
         None => Type::Any,
