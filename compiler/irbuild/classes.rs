@@ -29,6 +29,59 @@ impl<'a> IrBuilder<'a> {
             .collect()
     }
 
+    /// The decorators of function `def`, evaluated. `@f.register` of a
+    /// module-level `functools.singledispatch` function `f` becomes
+    /// `@f.register(<annotation of the first parameter>)`: compiled
+    /// function objects carry no `__annotations__` for `register` to read.
+    pub fn eval_function_decorators(&mut self, def: &ast::StmtFunctionDef) -> Vec<ValueId> {
+        let first_annotation = def
+            .args
+            .posonlyargs
+            .iter()
+            .chain(&def.args.args)
+            .next()
+            .and_then(|a| a.def.annotation.as_deref())
+            .filter(|a| !matches!(a, ast::Expr::Constant(_)));
+        def.decorator_list
+            .iter()
+            .map(|d| {
+                let v = self.expr(d);
+                let v = self.b.boxed(v);
+                match (first_annotation, self.is_singledispatch_register(d)) {
+                    (Some(ann), true) => {
+                        let t = self.expr(ann);
+                        let t = self.b.boxed(t);
+                        self.call_values(v, vec![t])
+                    }
+                    _ => v,
+                }
+            })
+            .collect()
+    }
+
+    /// Is `d` the `register` attribute of a module-level function decorated
+    /// with `singledispatch`?
+    fn is_singledispatch_register(&self, d: &ast::Expr) -> bool {
+        let ast::Expr::Attribute(a) = d else {
+            return false;
+        };
+        let ast::Expr::Name(base) = &*a.value else {
+            return false;
+        };
+        a.attr.as_str() == "register"
+            && self.parsed.body.iter().any(|s| match s {
+                ast::Stmt::FunctionDef(f) => {
+                    f.name.as_str() == base.id.as_str()
+                        && f.decorator_list.iter().any(|dec| match dec {
+                            ast::Expr::Name(n) => n.id.as_str() == "singledispatch",
+                            ast::Expr::Attribute(x) => x.attr.as_str() == "singledispatch",
+                            _ => false,
+                        })
+                }
+                _ => false,
+            })
+    }
+
     /// A `def` statement in module, class or function scope.
     pub fn function_def_stmt(&mut self, d: &ast::StmtFunctionDef) {
         let in_class = self.class_ns.is_some();
@@ -53,7 +106,7 @@ impl<'a> IrBuilder<'a> {
             // Exposed through the module's method table at init.
             return;
         }
-        let decorators = self.eval_decorators(&d.decorator_list);
+        let decorators = self.eval_function_decorators(d);
         let class = if in_class {
             self.class_being_built.clone()
         } else {

@@ -420,14 +420,7 @@ impl<'a> IrBuilder<'a> {
 
     /// A `def` inside a function body.
     pub fn nested_def_stmt(&mut self, def: &ast::StmtFunctionDef) {
-        let decorators: Vec<ValueId> = def
-            .decorator_list
-            .iter()
-            .map(|d| {
-                let v = self.expr(d);
-                self.b.boxed(v)
-            })
-            .collect();
+        let decorators = self.eval_function_decorators(def);
         let Some(mut f) = self.nested_function_object(def, def.name.as_str()) else {
             return;
         };
