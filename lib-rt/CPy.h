@@ -615,4 +615,9 @@ static inline void CPyGen_SetLabel(PyObject *gen, int label) {
     ((CPyGenObject *)gen)->yielded = 1;
 }
 
+/* Star unpacking in displays and assignments. */
+int CPyList_ExtendIter(PyObject *list, PyObject *iterable);
+PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize_t after);
+int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping);
+
 #endif /* CPY_CPY_H */

@@ -158,3 +158,14 @@ int CPyDict_MergeKwargs(PyObject *kwargs, PyObject *mapping) {
     Py_DECREF(keys);
     return 0;
 }
+
+int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping) {
+    if (PyDict_Check(mapping)) {
+        return PyDict_Update(dict, mapping);
+    }
+    if (!PyObject_HasAttrString(mapping, "keys")) {
+        PyErr_Format(PyExc_TypeError, "'%.200s' object is not a mapping", Py_TYPE(mapping)->tp_name);
+        return -1;
+    }
+    return PyDict_Merge(dict, mapping, 1);
+}

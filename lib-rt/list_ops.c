@@ -208,3 +208,50 @@ PyObject *CPyObject_GetSlice(PyObject *obj, CPyTagged start, CPyTagged end) {
     Py_DECREF(slice);
     return r;
 }
+
+int CPyList_ExtendIter(PyObject *list, PyObject *iterable) {
+    PyObject *r = _PyList_Extend((PyListObject *)list, iterable);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize_t after) {
+    PyObject *items = PySequence_List(iterable);
+    if (items == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(items);
+    if (n < before + after) {
+        PyErr_Format(PyExc_ValueError, "not enough values to unpack (expected at least %zd, got %zd)",
+                     before + after, n);
+        Py_DECREF(items);
+        return NULL;
+    }
+    PyObject *result = PyTuple_New(before + 1 + after);
+    if (result == NULL) {
+        Py_DECREF(items);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < before; i++) {
+        PyObject *x = PyList_GET_ITEM(items, i);
+        Py_INCREF(x);
+        PyTuple_SET_ITEM(result, i, x);
+    }
+    PyObject *middle = PyList_GetSlice(items, before, n - after);
+    if (middle == NULL) {
+        Py_DECREF(items);
+        Py_DECREF(result);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(result, before, middle);
+    for (Py_ssize_t i = 0; i < after; i++) {
+        PyObject *x = PyList_GET_ITEM(items, n - after + i);
+        Py_INCREF(x);
+        PyTuple_SET_ITEM(result, before + 1 + i, x);
+    }
+    Py_DECREF(items);
+    return result;
+}

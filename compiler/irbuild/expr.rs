@@ -144,8 +144,7 @@ impl<'a> IrBuilder<'a> {
             }
             E::Dict(d) => {
                 if d.keys.iter().any(|k| k.is_none()) {
-                    self.unsupported(e, "dictionary unpacking (**) in a dict display");
-                    return self.b.null();
+                    return self.dict_display_with_unpacking(d);
                 }
                 let mut args = vec![];
                 let n = self.b.ssize(d.keys.len() as i64);
@@ -689,8 +688,8 @@ impl<'a> IrBuilder<'a> {
 
     fn build_display(&mut self, prim: &str, elts: &[ast::Expr], node: &ast::Expr) -> ValueId {
         if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
-            self.unsupported(node, "star unpacking in a display");
-            return self.b.null();
+            let _ = node;
+            return self.starred_display(prim, elts);
         }
         let mut args = vec![];
         let n = self.b.ssize(elts.len() as i64);
@@ -701,6 +700,53 @@ impl<'a> IrBuilder<'a> {
             args.push(v);
         }
         self.b.prim_named(prim, &args)
+    }
+
+    /// A list, tuple or set display with `*iterable` items: built as a
+    /// list, item by item, then converted.
+    fn starred_display(&mut self, prim: &str, elts: &[ast::Expr]) -> ValueId {
+        let n = self.b.ssize(0);
+        let list = self.b.prim_named("generic.build_list", &[n]);
+        for x in elts {
+            match x {
+                ast::Expr::Starred(s) => {
+                    let v = self.expr(&s.value);
+                    let v = self.b.boxed(v);
+                    self.b.prim_named("generic.list_extend", &[list, v]);
+                }
+                _ => {
+                    let v = self.expr(x);
+                    let v = self.b.boxed(v);
+                    self.b.prim_named("generic.list_append", &[list, v]);
+                }
+            }
+        }
+        match prim {
+            "generic.build_tuple" => self.b.prim_named("generic.list_to_tuple", &[list]),
+            "generic.build_set" => self.b.prim_named("generic.list_to_set", &[list]),
+            _ => list,
+        }
+    }
+
+    /// A dict display with `**mapping` items, merged in order.
+    fn dict_display_with_unpacking(&mut self, d: &ast::ExprDict) -> ValueId {
+        let n = self.b.ssize(0);
+        let dict = self.b.prim_named("generic.build_dict", &[n]);
+        for (k, v) in d.keys.iter().zip(&d.values) {
+            let vv = self.expr(v);
+            let vv = self.b.boxed(vv);
+            match k {
+                None => {
+                    self.b.prim_named("generic.dict_merge", &[dict, vv]);
+                }
+                Some(k) => {
+                    let kv = self.expr(k);
+                    let kv = self.b.boxed(kv);
+                    self.b.prim_named("generic.dict_set", &[dict, kv, vv]);
+                }
+            }
+        }
+        dict
     }
 
     fn subscript(&mut self, s: &ast::ExprSubscript) -> ValueId {

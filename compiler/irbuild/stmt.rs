@@ -317,8 +317,9 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn unpack(&mut self, target: &ast::Expr, elts: &[ast::Expr], v: ValueId) {
-        if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
-            self.unsupported(target, "starred assignment target");
+        if let Some(star) = elts.iter().position(|e| matches!(e, ast::Expr::Starred(_))) {
+            let _ = target;
+            self.unpack_starred(elts, star, v);
             return;
         }
         if let RType::Tuple(items) = self.b.rtype(v) {
@@ -370,6 +371,29 @@ impl<'a> IrBuilder<'a> {
                 .try_prim("[]", &[tup, idx])
                 .unwrap_or_else(|| self.b.null());
             self.assign_to(e, item);
+        }
+    }
+
+    /// `a, *b, c = v`: the items before and after the starred target, and
+    /// a list of the rest.
+    fn unpack_starred(&mut self, elts: &[ast::Expr], star: usize, v: ValueId) {
+        let o = self.b.boxed(v);
+        let before = self.b.ssize(star as i64);
+        let after = self.b.ssize((elts.len() - star - 1) as i64);
+        let parts = self
+            .b
+            .prim_named("generic.unpack_star", &[o, before, after]);
+        for (i, e) in elts.iter().enumerate() {
+            let idx = self.b.int(i as i64);
+            let item = self
+                .b
+                .try_prim("[]", &[parts, idx])
+                .unwrap_or_else(|| self.b.null());
+            let target = match e {
+                ast::Expr::Starred(s) => &*s.value,
+                other => other,
+            };
+            self.assign_to(target, item);
         }
     }
 
