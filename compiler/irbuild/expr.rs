@@ -128,8 +128,9 @@ impl<'a> IrBuilder<'a> {
                 if let Type::Tuple(items) = ty {
                     let rt = ty.rtype();
                     let mut vals = vec![];
-                    for (x, it) in t.elts.iter().zip(items) {
-                        vals.push(self.expr_as(x, &it.rtype()));
+                    for (i, (x, it)) in t.elts.iter().zip(items).enumerate() {
+                        let v = self.expr_as(x, &it.rtype());
+                        vals.push(self.snapshot(v, &t.elts[i + 1..]));
                     }
                     self.b.add(
                         Op::TupleSet {
@@ -694,12 +695,34 @@ impl<'a> IrBuilder<'a> {
         let mut args = vec![];
         let n = self.b.ssize(elts.len() as i64);
         args.push(n);
-        for x in elts {
+        for (i, x) in elts.iter().enumerate() {
             let v = self.expr(x);
+            let v = self.snapshot(v, &elts[i + 1..]);
             let v = self.b.boxed(v);
             args.push(v);
         }
         self.b.prim_named(prim, &args)
+    }
+
+    /// `v`, or a copy of it if it is a register that evaluating `later`
+    /// may reassign (through `:=`): items are evaluated left to right.
+    pub fn snapshot(&mut self, v: ValueId, later: &[ast::Expr]) -> ValueId {
+        let reassigns = !later.is_empty()
+            && self.b.f.is_register(v)
+            && later.iter().any(|e| {
+                let stmt = ast::Stmt::Expr(ast::StmtExpr {
+                    range: e.range(),
+                    value: Box::new(e.clone()),
+                });
+                !crate::semanal::scope::walrus_targets(&stmt).is_empty()
+            });
+        if !reassigns {
+            return v;
+        }
+        let t = self.b.f.rtype(v).clone();
+        let copy = self.b.new_register(t, None);
+        self.b.assign(copy, v);
+        copy
     }
 
     /// A list, tuple or set display with `*iterable` items: built as a
