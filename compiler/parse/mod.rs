@@ -107,6 +107,91 @@ pub fn is_async_def(def: &ast::StmtFunctionDef) -> bool {
     def.type_comment.as_deref() == Some(ASYNC_MARK)
 }
 
+/// `async for t in it: body else: orelse` as
+///
+/// ```text
+/// __mypyc_aiter_N = aiter(it)
+/// while True:
+///     try:
+///         t = await anext(__mypyc_aiter_N)
+///     except StopAsyncIteration:
+///         orelse
+///         break
+///     body
+/// ```
+fn async_for_as_while(f: &ast::StmtAsyncFor) -> ast::Stmt {
+    let range = f.range;
+    let it_name = format!("__mypyc_aiter_{}", u32::from(range.start()));
+    let name = |id: &str, ctx: ast::ExprContext| {
+        ast::Expr::Name(ast::ExprName {
+            range,
+            id: ast::Identifier::new(id),
+            ctx,
+        })
+    };
+    let call = |func: &str, arg: ast::Expr| {
+        ast::Expr::Call(ast::ExprCall {
+            range,
+            func: Box::new(name(func, ast::ExprContext::Load)),
+            args: vec![arg],
+            keywords: vec![],
+        })
+    };
+    let init = ast::Stmt::Assign(ast::StmtAssign {
+        range,
+        targets: vec![name(&it_name, ast::ExprContext::Store)],
+        value: Box::new(call("aiter", (*f.iter).clone())),
+        type_comment: None,
+    });
+    let next = ast::Stmt::Assign(ast::StmtAssign {
+        range,
+        targets: vec![(*f.target).clone()],
+        value: Box::new(ast::Expr::Await(ast::ExprAwait {
+            range,
+            value: Box::new(call("anext", name(&it_name, ast::ExprContext::Load))),
+        })),
+        type_comment: None,
+    });
+    let mut on_stop = f.orelse.clone();
+    on_stop.push(ast::Stmt::Break(ast::StmtBreak { range }));
+    let step = ast::Stmt::Try(ast::StmtTry {
+        range,
+        body: vec![next],
+        handlers: vec![ast::ExceptHandler::ExceptHandler(
+            ast::ExceptHandlerExceptHandler {
+                range,
+                type_: Some(Box::new(name("StopAsyncIteration", ast::ExprContext::Load))),
+                name: None,
+                body: on_stop,
+            },
+        )],
+        orelse: vec![],
+        finalbody: vec![],
+    });
+    let mut body = vec![step];
+    body.extend(f.body.iter().cloned());
+    let forever = ast::Stmt::While(ast::StmtWhile {
+        range,
+        test: Box::new(ast::Expr::Constant(ast::ExprConstant {
+            range,
+            value: ast::Constant::Bool(true),
+            kind: None,
+        })),
+        body,
+        orelse: vec![],
+    });
+    ast::Stmt::If(ast::StmtIf {
+        range,
+        test: Box::new(ast::Expr::Constant(ast::ExprConstant {
+            range,
+            value: ast::Constant::Bool(true),
+            kind: None,
+        })),
+        body: vec![init, forever],
+        orelse: vec![],
+    })
+}
+
 /// Turn every `async def` in `body` (at any depth) into a `def` marked
 /// with `ASYNC_MARK`, so that the later passes handle one kind of function
 /// and ask `is_async_def` where coroutines differ.
@@ -137,8 +222,12 @@ pub fn lower_async_defs(body: &mut [ast::Stmt]) {
                 type_params: d.type_params,
             });
         }
+        if let ast::Stmt::AsyncFor(f) = stmt {
+            *stmt = async_for_as_while(f);
+        }
         match stmt {
             ast::Stmt::FunctionDef(d) => lower_async_defs(&mut d.body),
+            ast::Stmt::AsyncWith(s) => lower_async_defs(&mut s.body),
             ast::Stmt::ClassDef(c) => lower_async_defs(&mut c.body),
             ast::Stmt::If(s) => {
                 lower_async_defs(&mut s.body);
