@@ -620,4 +620,11 @@ int CPyList_ExtendIter(PyObject *list, PyObject *iterable);
 PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize_t after);
 int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping);
 
+/* Function objects of compiled functions made at runtime (gen_ops.c). */
+typedef PyObject *(*CPyFunctionImpl)(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
+                                     PyObject *kwnames);
+extern PyTypeObject CPyFunction_Type;
+PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
+                          const char *module);
+
 #endif /* CPY_CPY_H */

@@ -16,6 +16,7 @@
  * the delegate's return value as the value sent (or with the delegate's
  * exception to raise). */
 
+#include <stddef.h>
 #include "CPy.h"
 
 static PyObject *stop_iteration_value(void) {
@@ -482,4 +483,147 @@ PyObject *CPy_GetAwaitable(PyObject *o) {
         return NULL;
     }
     return it;
+}
+
+/* Function objects of compiled functions that are created at runtime
+ * (nested functions, lambdas, decorated functions, methods of classes
+ * built at import). Like Python functions they take attributes (a
+ * `__dict__`), have writable `__name__`/`__qualname__`/`__doc__`/
+ * `__module__` (so functools.wraps works) and bind as methods. `env` is
+ * passed to the wrapper as its `self`: a closure's environment. */
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    CPyFunctionImpl impl;
+    PyObject *env;
+    PyObject *name;
+    PyObject *qualname;
+    PyObject *doc;
+    PyObject *module;
+    PyObject *dict;
+} CPyFunctionObject;
+
+static PyObject *func_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
+                                 PyObject *kwnames) {
+    CPyFunctionObject *f = (CPyFunctionObject *)self;
+    return f->impl(f->env, args, PyVectorcall_NARGS(nargsf), kwnames);
+}
+
+static int func_traverse(PyObject *self, visitproc visit, void *arg) {
+    CPyFunctionObject *f = (CPyFunctionObject *)self;
+    Py_VISIT(f->env);
+    Py_VISIT(f->name);
+    Py_VISIT(f->qualname);
+    Py_VISIT(f->doc);
+    Py_VISIT(f->module);
+    Py_VISIT(f->dict);
+    return 0;
+}
+
+static int func_clear(PyObject *self) {
+    CPyFunctionObject *f = (CPyFunctionObject *)self;
+    Py_CLEAR(f->env);
+    Py_CLEAR(f->name);
+    Py_CLEAR(f->qualname);
+    Py_CLEAR(f->doc);
+    Py_CLEAR(f->module);
+    Py_CLEAR(f->dict);
+    return 0;
+}
+
+static void func_dealloc(PyObject *self) {
+    PyObject_GC_UnTrack(self);
+    func_clear(self);
+    PyObject_GC_Del(self);
+}
+
+static PyObject *func_repr(PyObject *self) {
+    CPyFunctionObject *f = (CPyFunctionObject *)self;
+    return PyUnicode_FromFormat("<function %U at %p>", f->qualname, self);
+}
+
+static PyObject *func_descr_get(PyObject *self, PyObject *obj, PyObject *type) {
+    if (obj == NULL || obj == Py_None) {
+        Py_INCREF(self);
+        return self;
+    }
+    return PyMethod_New(self, obj);
+}
+
+#define FUNC_FIELD_GETSET(field)                                                   \
+    static PyObject *func_get_##field(PyObject *self, void *c) {                   \
+        PyObject *v = ((CPyFunctionObject *)self)->field;                          \
+        if (v == NULL) {                                                           \
+            v = Py_None;                                                           \
+        }                                                                          \
+        Py_INCREF(v);                                                              \
+        return v;                                                                  \
+    }                                                                              \
+    static int func_set_##field(PyObject *self, PyObject *value, void *c) {        \
+        if (value == NULL) {                                                       \
+            PyErr_SetString(PyExc_TypeError, "cannot delete function attribute"); \
+            return -1;                                                             \
+        }                                                                          \
+        Py_INCREF(value);                                                          \
+        Py_XSETREF(((CPyFunctionObject *)self)->field, value);                     \
+        return 0;                                                                  \
+    }
+
+FUNC_FIELD_GETSET(name)
+FUNC_FIELD_GETSET(qualname)
+FUNC_FIELD_GETSET(doc)
+FUNC_FIELD_GETSET(module)
+
+static PyGetSetDef func_getset[] = {
+    {"__name__", func_get_name, func_set_name, NULL, NULL},
+    {"__qualname__", func_get_qualname, func_set_qualname, NULL, NULL},
+    {"__doc__", func_get_doc, func_set_doc, NULL, NULL},
+    {"__module__", func_get_module, func_set_module, NULL, NULL},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyTypeObject CPyFunction_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "function",
+    .tp_basicsize = sizeof(CPyFunctionObject),
+    .tp_dealloc = func_dealloc,
+    .tp_vectorcall_offset = offsetof(CPyFunctionObject, vectorcall),
+    .tp_repr = func_repr,
+    .tp_call = PyVectorcall_Call,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL |
+                Py_TPFLAGS_METHOD_DESCRIPTOR,
+    .tp_traverse = func_traverse,
+    .tp_clear = func_clear,
+    .tp_getset = func_getset,
+    .tp_descr_get = func_descr_get,
+    .tp_dictoffset = offsetof(CPyFunctionObject, dict),
+};
+
+PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
+                          const char *module) {
+    if (!(CPyFunction_Type.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&CPyFunction_Type) < 0) {
+        return NULL;
+    }
+    CPyFunctionObject *f = PyObject_GC_New(CPyFunctionObject, &CPyFunction_Type);
+    if (f == NULL) {
+        return NULL;
+    }
+    f->vectorcall = func_vectorcall;
+    f->impl = impl;
+    Py_XINCREF(env);
+    f->env = env;
+    f->name = PyUnicode_FromString(name);
+    f->module = PyUnicode_FromString(module);
+    f->qualname = f->name;
+    Py_XINCREF(f->qualname);
+    f->doc = NULL;
+    f->dict = NULL;
+    PyObject_GC_Track((PyObject *)f);
+    if (f->name == NULL || f->module == NULL) {
+        Py_DECREF(f);
+        return NULL;
+    }
+    return (PyObject *)f;
 }

@@ -209,16 +209,13 @@ impl FuncEmitter<'_> {
             Op::CallC(c) => self.emit_call_c(&dest, has_dest, c),
             Op::FuncObject { func, name, env } => {
                 // A function object over the native function's wrapper.
-                self.e.open("");
-                self.e.line(format!(
-                    "static PyMethodDef def = {{{}, (PyCFunction)(void (*)(void))CPyPy_{}, METH_FASTCALL | METH_KEYWORDS, NULL}};",
-                    c_string_literal(name.as_bytes()),
-                    func.mangled()
-                ));
                 let env = env.map_or("NULL".to_string(), |v| self.name(v).to_string());
-                self.e
-                    .line(format!("{dest} = PyCFunction_NewEx(&def, {env}, NULL);"));
-                self.e.close("");
+                self.e.line(format!(
+                    "{dest} = CPyFunction_New(CPyPy_{}, {env}, {}, {});",
+                    func.mangled(),
+                    c_string_literal(name.as_bytes()),
+                    c_string_literal(func.module.as_bytes())
+                ));
             }
             Op::NewGenerator {
                 env,
