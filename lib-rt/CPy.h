@@ -627,4 +627,12 @@ extern PyTypeObject CPyFunction_Type;
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
                           const char *module);
 
+/* `match` statements (match_ops.c). */
+char CPyMatch_IsNoMatch(PyObject *o);
+PyObject *CPyMatch_Sequence(PyObject *subject, Py_ssize_t before, Py_ssize_t after, int star);
+char CPyMatch_IsMapping(PyObject *subject);
+PyObject *CPyMatch_MappingGet(PyObject *subject, PyObject *key);
+PyObject *CPyMatch_MappingRest(PyObject *subject, PyObject *keys);
+PyObject *CPyMatch_Class(PyObject *subject, PyObject *cls, Py_ssize_t npos, PyObject *kwnames);
+
 #endif /* CPY_CPY_H */

@@ -11,6 +11,7 @@ pub mod exceptions;
 pub mod expr;
 pub mod generators;
 pub mod imports;
+pub mod matching;
 pub mod nested;
 pub mod stmt;
 

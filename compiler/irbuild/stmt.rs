@@ -121,6 +121,7 @@ impl<'a> IrBuilder<'a> {
             S::Try(t) => self.try_stmt(t),
             S::With(w) => self.with_stmt(w),
             S::AsyncWith(w) => self.async_with_stmt(w),
+            S::Match(m) => self.match_stmt(m),
             S::Raise(r) => self.raise(r),
             S::Assert(a) => {
                 if self.opts_strip_asserts {

@@ -282,6 +282,13 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.repr", &[A::Obj], Ret::Obj(K::Str), "PyObject_Repr", E::Magic),
     p("generic.format", &[A::Obj, A::Obj], Ret::Obj(K::Str), "PyObject_Format", E::Magic),
     p("generic.get_iter", &[A::Obj], OBJ, "PyObject_GetIter", E::Magic),
+    // ---- match statements ----
+    p("match.is_no_match", &[A::Obj], Ret::Bool, "CPyMatch_IsNoMatch", E::Never),
+    p("match.sequence", &[A::Obj, A::Ssize, A::Ssize, A::CInt], OBJ, "CPyMatch_Sequence", E::Magic),
+    p("match.is_mapping", &[A::Obj], Ret::Bool, "CPyMatch_IsMapping", E::Never),
+    p("match.mapping_get", &[A::Obj, A::Obj], OBJ, "CPyMatch_MappingGet", E::Magic),
+    p("match.mapping_rest", &[A::Obj, A::Obj], Ret::Obj(K::Dict), "CPyMatch_MappingRest", E::Magic),
+    p("match.class", &[A::Obj, A::Obj, A::Ssize, A::Obj], OBJ, "CPyMatch_Class", E::Magic),
     // ---- generators ----
     borrowed(p("gen.env", &[A::Obj], OBJ, "CPyGen_Env", E::Never)),
     p("gen.label", &[A::Obj], Ret::CInt, "CPyGen_Label", E::Never),

@@ -45,6 +45,38 @@ pub fn target_names(target: &ast::Expr, f: &mut dyn FnMut(&str)) {
     }
 }
 
+/// Call `f` for every name a `match` pattern binds.
+pub fn pattern_names(p: &ast::Pattern, f: &mut dyn FnMut(&str)) {
+    match p {
+        ast::Pattern::MatchValue(_) | ast::Pattern::MatchSingleton(_) => {}
+        ast::Pattern::MatchSequence(s) => s.patterns.iter().for_each(|p| pattern_names(p, f)),
+        ast::Pattern::MatchMapping(m) => {
+            m.patterns.iter().for_each(|p| pattern_names(p, f));
+            if let Some(r) = &m.rest {
+                f(r.as_str());
+            }
+        }
+        ast::Pattern::MatchClass(c) => {
+            c.patterns.iter().for_each(|p| pattern_names(p, f));
+            c.kwd_patterns.iter().for_each(|p| pattern_names(p, f));
+        }
+        ast::Pattern::MatchStar(s) => {
+            if let Some(n) = &s.name {
+                f(n.as_str());
+            }
+        }
+        ast::Pattern::MatchAs(a) => {
+            if let Some(p) = &a.pattern {
+                pattern_names(p, f);
+            }
+            if let Some(n) = &a.name {
+                f(n.as_str());
+            }
+        }
+        ast::Pattern::MatchOr(o) => o.patterns.iter().for_each(|p| pattern_names(p, f)),
+    }
+}
+
 /// Sub-blocks of a compound statement (not nested defs/classes).
 pub fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {
     match stmt {
@@ -117,6 +149,7 @@ pub fn for_each_binding(body: &[ast::Stmt], f: &mut dyn FnMut(&str)) {
                 }
             }
             ast::Stmt::Delete(d) => d.targets.iter().for_each(|t| target_names(t, f)),
+            ast::Stmt::Match(m) => m.cases.iter().for_each(|c| pattern_names(&c.pattern, f)),
             _ => {}
         }
         if !matches!(
@@ -180,6 +213,11 @@ pub fn walk_assignments<'a>(body: &'a [ast::Stmt], f: &mut AssignmentVisitor<'a>
                     | ast::Stmt::Try(_)
                     | ast::Stmt::Match(_) => {
                         let mut v = vec![];
+                        if let ast::Stmt::Match(m) = stmt {
+                            for c in &m.cases {
+                                pattern_names(&c.pattern, &mut |n| v.push(n.to_string()));
+                            }
+                        }
                         if let ast::Stmt::Try(t) = stmt {
                             for h in &t.handlers {
                                 let ast::ExceptHandler::ExceptHandler(h) = h;
