@@ -346,25 +346,8 @@ fn build_top_level(
         line: 1,
         nested: false,
     };
-    let mut ib = IrBuilder {
-        b: Builder::new(decl, &parsed.path, &module.name),
-        parsed,
-        module,
-        local_types: IndexMap::new(),
-        local_names: vec![],
-        is_top_level: true,
-        current_class: None,
-        class_ns: None,
-        class_being_built: None,
-        method_defs: vec![],
-        opts_strip_asserts: opts.strip_asserts,
-        cleanups: vec![],
-        nested: vec![],
-        structs: vec![],
-        closure: nested::ClosureCtx::default(),
-        generator: None,
-        opts: opts.clone(),
-    };
+    let mut ib = IrBuilder::for_function(parsed, module, decl, IndexMap::new(), vec![], opts);
+    ib.is_top_level = true;
     ib.stmts(&parsed.body);
     if !ib.b.terminated() {
         let n = ib.b.none();
