@@ -32,25 +32,6 @@ fn simple(t: &Type) -> bool {
     )
 }
 
-fn op_symbol(op: ast::Operator) -> &'static str {
-    use ast::Operator as O;
-    match op {
-        O::Add => "+",
-        O::Sub => "-",
-        O::Mult => "*",
-        O::MatMult => "@",
-        O::Div => "/",
-        O::Mod => "%",
-        O::Pow => "**",
-        O::LShift => "<<",
-        O::RShift => ">>",
-        O::BitOr => "|",
-        O::BitXor => "^",
-        O::BitAnd => "&",
-        O::FloorDiv => "//",
-    }
-}
-
 /// The result of a binary operator on simple types: `None` when the
 /// operation is not supported, `Some(Any)` when the result is not modelled.
 fn op_result(op: ast::Operator, l: &Type, r: &Type) -> Option<Type> {
@@ -452,7 +433,7 @@ impl Checker<'_> {
         left: &ast::Expr,
         right: &ast::Expr,
     ) -> Type {
-        let sym = op_symbol(op);
+        let sym = crate::parse::operator_symbol(op);
         if has_any(l) || has_any(r) {
             return Type::Any;
         }

@@ -15,25 +15,6 @@ use crate::types::Type;
 /// Evaluated call arguments: positional values and (keyword, value) pairs.
 type CallArgs = (Vec<ValueId>, Vec<(String, ValueId)>);
 
-pub fn binop_name(op: ast::Operator) -> &'static str {
-    use ast::Operator as O;
-    match op {
-        O::Add => "+",
-        O::Sub => "-",
-        O::Mult => "*",
-        O::MatMult => "@",
-        O::Div => "/",
-        O::Mod => "%",
-        O::Pow => "**",
-        O::LShift => "<<",
-        O::RShift => ">>",
-        O::BitOr => "|",
-        O::BitXor => "^",
-        O::BitAnd => "&",
-        O::FloorDiv => "//",
-    }
-}
-
 fn cmp_name(op: ast::CmpOp) -> &'static str {
     use ast::CmpOp as C;
     match op {
@@ -95,7 +76,7 @@ impl<'a> IrBuilder<'a> {
             E::BinOp(b) => {
                 let l = self.expr(&b.left);
                 let r = self.expr(&b.right);
-                self.binary_op(binop_name(b.op), l, r)
+                self.binary_op(crate::parse::operator_symbol(b.op), l, r)
             }
             E::UnaryOp(u) => self.unary_op(u),
             E::BoolOp(b) => self.bool_op(b, ty),

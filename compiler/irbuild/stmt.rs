@@ -399,7 +399,7 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn aug_assign(&mut self, a: &ast::StmtAugAssign) {
-        let op = format!("{}=", super::expr::binop_name(a.op));
+        let op = format!("{}=", crate::parse::operator_symbol(a.op));
         match &*a.target {
             ast::Expr::Name(n) => {
                 let cur = self.load_name(n.id.as_str(), &a.target);

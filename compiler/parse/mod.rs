@@ -255,3 +255,24 @@ pub fn lower_async_defs(body: &mut [ast::Stmt]) {
         }
     }
 }
+
+/// The source symbol of a binary operator (`+`, `//`, ...): how the checker
+/// names it in messages and the primitive registry keys operations.
+pub fn operator_symbol(op: ast::Operator) -> &'static str {
+    use ast::Operator as O;
+    match op {
+        O::Add => "+",
+        O::Sub => "-",
+        O::Mult => "*",
+        O::MatMult => "@",
+        O::Div => "/",
+        O::Mod => "%",
+        O::Pow => "**",
+        O::LShift => "<<",
+        O::RShift => ">>",
+        O::BitOr => "|",
+        O::BitXor => "^",
+        O::BitAnd => "&",
+        O::FloorDiv => "//",
+    }
+}
