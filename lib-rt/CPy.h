@@ -627,6 +627,19 @@ extern PyTypeObject CPyFunction_Type;
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
                           const char *module);
 
+/* Native classes (class_ops.c): instances start with a vtable pointer. */
+typedef void *CPyVTableItem;
+typedef struct {
+    PyObject_HEAD
+    CPyVTableItem *vtable;
+} CPyNativeObject;
+PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *ns,
+                                 PyObject *attrs);
+/* isinstance() with a native class (NULL before its class statement ran). */
+static inline char CPy_TypeCheck(PyObject *o, PyObject *type) {
+    return type != NULL && PyObject_TypeCheck(o, (PyTypeObject *)type);
+}
+
 /* `match` statements (match_ops.c). */
 char CPyMatch_IsNoMatch(PyObject *o);
 PyObject *CPyMatch_Sequence(PyObject *subject, Py_ssize_t before, Py_ssize_t after, int star);

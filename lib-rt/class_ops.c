@@ -165,3 +165,127 @@ tuple_T3OOO CPy_GetExcInfo(void) {
 char CPy_KeepPropagating(void) {
     return 0;
 }
+
+/* copy and pickle support for native instances, which have no __dict__:
+ * the state is a dict of the defined attributes named in the class's
+ * `__mypyc_attrs__`. */
+static PyObject *cpy_native_getstate(PyObject *self, PyObject *unused) {
+    PyObject *attrs = PyObject_GetAttrString((PyObject *)Py_TYPE(self), "__mypyc_attrs__");
+    if (attrs == NULL) {
+        return NULL;
+    }
+    PyObject *state = PyDict_New();
+    for (Py_ssize_t i = 0; state != NULL && i < PyTuple_GET_SIZE(attrs); i++) {
+        PyObject *name = PyTuple_GET_ITEM(attrs, i);
+        PyObject *value = PyObject_GetAttr(self, name);
+        if (value == NULL) {
+            if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                PyErr_Clear();
+                continue;
+            }
+            Py_CLEAR(state);
+            break;
+        }
+        if (PyDict_SetItem(state, name, value) < 0) {
+            Py_CLEAR(state);
+        }
+        Py_DECREF(value);
+    }
+    Py_DECREF(attrs);
+    return state;
+}
+
+static PyObject *cpy_native_setstate(PyObject *self, PyObject *state) {
+    if (!PyDict_Check(state)) {
+        PyErr_SetString(PyExc_TypeError, "__setstate__ expects a dict");
+        return NULL;
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(state, &pos, &key, &value)) {
+        if (PyObject_SetAttr(self, key, value) < 0) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef cpy_getstate_def = {"__getstate__", cpy_native_getstate, METH_NOARGS, NULL};
+static PyMethodDef cpy_setstate_def = {"__setstate__", cpy_native_setstate, METH_O, NULL};
+
+/* Install the generic __getstate__/__setstate__ unless the class or a base
+ * other than `object` defines its own. */
+static int cpy_add_pickle_support(PyTypeObject *type) {
+    PyMethodDef *defs[] = {&cpy_getstate_def, &cpy_setstate_def};
+    for (int i = 0; i < 2; i++) {
+        PyObject *found = _PyType_Lookup(type, PyUnicode_InternFromString(defs[i]->ml_name));
+        int generic = found == NULL ||
+                      found == PyDict_GetItemString(PyBaseObject_Type.tp_dict, defs[i]->ml_name) ||
+                      (Py_IS_TYPE(found, &PyMethodDescr_Type) &&
+                       ((PyMethodDescrObject *)found)->d_method == defs[i]);
+        if (!generic) {
+            continue;
+        }
+        PyObject *descr = PyDescr_NewMethod(type, defs[i]);
+        if (descr == NULL || PyObject_SetAttrString((PyObject *)type, defs[i]->ml_name, descr) < 0) {
+            Py_XDECREF(descr);
+            return -1;
+        }
+        Py_DECREF(descr);
+    }
+    return 0;
+}
+
+/* A native class's type object: a heap type from `spec` (instance layout,
+ * GC and allocation slots, attribute descriptors) and `bases` (an empty
+ * tuple for `object`), with the class namespace `ns` (methods, properties,
+ * class variables, docstring) installed by attribute assignment, which
+ * also updates the type slots of dunder methods. */
+PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *ns,
+                                 PyObject *attrs) {
+    PyObject *type = PyType_FromSpecWithBases(spec, PyTuple_GET_SIZE(bases) ? bases : NULL);
+    if (type == NULL) {
+        return NULL;
+    }
+    /* Messages name the class as the interpreter does: `C`, not `mod.C`. */
+    ((PyTypeObject *)type)->tp_name = PyUnicode_AsUTF8(((PyHeapTypeObject *)type)->ht_name);
+    /* Defining __eq__ without __hash__ makes instances unhashable. */
+    if (PyDict_GetItemString(ns, "__eq__") != NULL && PyDict_GetItemString(ns, "__hash__") == NULL) {
+        if (PyDict_SetItemString(ns, "__hash__", Py_None) < 0) {
+            Py_DECREF(type);
+            return NULL;
+        }
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(ns, &pos, &key, &value)) {
+        if (PyUnicode_Check(key) && (PyUnicode_CompareWithASCIIString(key, "__module__") == 0 ||
+                                     PyUnicode_CompareWithASCIIString(key, "__qualname__") == 0)) {
+            continue;
+        }
+        if (PyObject_SetAttr(type, key, value) < 0) {
+            Py_DECREF(type);
+            return NULL;
+        }
+        /* Descriptors learn their name as in a class statement. */
+        PyObject *set_name = PyObject_GetAttrString((PyObject *)Py_TYPE(value), "__set_name__");
+        if (set_name == NULL) {
+            PyErr_Clear();
+            continue;
+        }
+        Py_DECREF(set_name);
+        PyObject *res = PyObject_CallMethod(value, "__set_name__", "OO", type, key);
+        if (res == NULL) {
+            Py_DECREF(type);
+            return NULL;
+        }
+        Py_DECREF(res);
+    }
+    if (PyObject_SetAttrString(type, "__mypyc_attrs__", attrs) < 0 ||
+        cpy_add_pickle_support((PyTypeObject *)type) < 0) {
+        Py_DECREF(type);
+        return NULL;
+    }
+    PyType_Modified((PyTypeObject *)type);
+    return type;
+}

@@ -82,7 +82,13 @@ pub fn check_module(src: &SourceModule, text: &str) -> Result<CheckedModule, Vec
         }
         .expr_type(e)
     };
-    let symbols = collect_module_symbols(&src.name, &parsed, &mut infer)?;
+    let symbols = collect_module_symbols(
+        &src.name,
+        &parsed,
+        &mut infer,
+        &Default::default(),
+        Default::default(),
+    )?;
     Ok(CheckedModule {
         source: src.clone(),
         parsed,
@@ -120,11 +126,31 @@ pub fn lower_modules(
     checked: &[CheckedModule],
     opts: &Options,
 ) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
+    let prepared = prepare_native_classes(checked, opts);
+    let mut symbols_of = vec![];
+    for c in checked {
+        let names = prepared.names.get(&c.source.name).cloned().unwrap_or_default();
+        let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
+            TypeEnv {
+                module: syms,
+                locals: None,
+            }
+            .expr_type(e)
+        };
+        symbols_of.push(collect_module_symbols(
+            &c.source.name,
+            &c.parsed,
+            &mut infer,
+            &names,
+            prepared.table.clone(),
+        )?);
+    }
     let all: BuildModules = checked
         .iter()
-        .map(|c| {
+        .zip(&symbols_of)
+        .map(|(c, symbols)| {
             let entry = (
-                c.symbols.clone(),
+                symbols.clone(),
                 package_of(&c.source),
                 c.parsed.body.clone(),
             );
@@ -134,14 +160,14 @@ pub fn lower_modules(
     let funcs = module_funcs(&all);
     let mut modules = vec![];
     let mut errors = vec![];
-    for c in checked {
+    for (c, own_symbols) in checked.iter().zip(&symbols_of) {
         let imports =
             ImportTable::resolve(&package_of(&c.source), &c.parsed.body, &all, funcs.clone());
         let ir_opts = IrOptions {
             strip_asserts: opts.strip_asserts,
             imports: Arc::new(imports),
         };
-        let symbols = ir_opts.imports.symbols_seen_by(&c.symbols);
+        let symbols = ir_opts.imports.symbols_seen_by(own_symbols);
         match build_module(&c.parsed, &symbols, &ir_opts) {
             Ok(m) => modules.push(m),
             Err(e) => errors.extend(e),
@@ -154,6 +180,26 @@ pub fn lower_modules(
         errors.dedup();
         Err(errors)
     }
+}
+
+/// Decide which classes of the build are native and lay them out. With
+/// several groups, a module only sees its own native classes (other
+/// groups' classes are used through the generic object protocol).
+fn prepare_native_classes(
+    checked: &[CheckedModule],
+    opts: &Options,
+) -> crate::irbuild::prepare::Prepared {
+    let modules: Vec<(String, &crate::parse::ParsedModule)> = checked
+        .iter()
+        .map(|c| (c.source.name.clone(), &c.parsed))
+        .collect();
+    let packages = checked
+        .iter()
+        .filter(|c| c.source.path.file_name().is_some_and(|n| n == "__init__.py"))
+        .map(|c| c.source.name.clone())
+        .collect();
+    let cross_module = !(opts.separate || !opts.groups.is_empty());
+    crate::irbuild::prepare::prepare_classes(&modules, packages, cross_module)
 }
 
 /// Read and check every source; diagnostics of all modules.

@@ -105,7 +105,15 @@ impl<'a> TypeEnv<'a> {
             }
             E::IfExp(i) => join(&self.expr_type(&i.body), &self.expr_type(&i.orelse)),
             E::Call(c) => self.call_type(c),
-            E::Attribute(_) => Type::Any,
+            E::Attribute(a) => match self.expr_type(&a.value) {
+                Type::Native(c) => self
+                    .module
+                    .classes
+                    .attr_type(&c, a.attr.as_str())
+                    .cloned()
+                    .unwrap_or(Type::Any),
+                _ => Type::Any,
+            },
             E::Subscript(s) => self.subscript_type(&self.expr_type(&s.value), &s.slice),
             E::List(l) => Type::list(self.join_all(&l.elts)),
             E::Set(s) => Type::Set(Box::new(self.join_all(&s.elts))),
@@ -203,6 +211,9 @@ impl<'a> TypeEnv<'a> {
                 if self.locals.is_some_and(|l| l.contains_key(name)) {
                     return Type::Any;
                 }
+                if let Some(full) = self.module.native_names.get(name) {
+                    return Type::Native(full.clone());
+                }
                 match self.module.symbols.get(name) {
                     Some(Symbol::Func(sig)) => sig.ret.clone(),
                     Some(Symbol::Var(_)) => Type::Any,
@@ -217,6 +228,12 @@ impl<'a> TypeEnv<'a> {
             }
             ast::Expr::Attribute(a) => {
                 let recv = self.expr_type(&a.value);
+                if let Type::Native(cls) = &recv {
+                    return match self.module.classes.method(cls, a.attr.as_str()) {
+                        Some(m) => m.sig.ret.clone(),
+                        None => Type::Any,
+                    };
+                }
                 let args: Vec<Type> = c.args.iter().map(|a| self.expr_type(a)).collect();
                 builtins::method_type(&recv, a.attr.as_str(), &args)
             }
@@ -356,7 +373,7 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
             }
             ast::Stmt::AnnAssign(a) => {
                 if let ast::Expr::Name(n) = &*a.target {
-                    let t = annotation_type(&a.annotation).unwrap_or(Type::Any);
+                    let t = annotation_type(&a.annotation, &env.module.native_names).unwrap_or(Type::Any);
                     visit(n.id.as_str(), t, true);
                 }
             }

@@ -254,7 +254,7 @@ impl AnnCtx<'_> {
     }
 
     /// A checked class an expression names.
-    fn class_of(&self, e: &ast::Expr) -> Option<String> {
+    pub fn class_of(&self, e: &ast::Expr) -> Option<String> {
         match e {
             ast::Expr::Name(n) => match self.program.binding(self.module, n.id.as_str()) {
                 Binding::Class(full) => Some(full),

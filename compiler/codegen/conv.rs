@@ -15,7 +15,7 @@ use super::emitter::Emitter;
 pub fn emit_inc_ref(e: &mut Emitter, expr: &str, t: &RType) {
     match t {
         RType::Int => e.line(format!("CPyTagged_INCREF({expr});")),
-        RType::Object(_) | RType::Union(_) => e.line(format!("Py_INCREF({expr});")),
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => e.line(format!("Py_INCREF({expr});")),
         RType::Tuple(items) => {
             for (i, item) in items.iter().enumerate() {
                 emit_inc_ref(e, &format!("{expr}.f{i}"), item);
@@ -30,7 +30,7 @@ pub fn emit_dec_ref(e: &mut Emitter, expr: &str, t: &RType, xdec: bool) {
     let x = if xdec { "X" } else { "" };
     match t {
         RType::Int => e.line(format!("CPyTagged_{x}DECREF({expr});")),
-        RType::Object(_) | RType::Union(_) => e.line(format!("Py_{x}DECREF({expr});")),
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => e.line(format!("Py_{x}DECREF({expr});")),
         RType::Tuple(items) => {
             for (i, item) in items.iter().enumerate() {
                 emit_dec_ref(e, &format!("{expr}.f{i}"), item, xdec);
@@ -60,7 +60,7 @@ pub fn emit_box(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
         RType::CInt => e.line(format!("{dest} = PyLong_FromLong((long){src});")),
         RType::SsizeT => e.line(format!("{dest} = PyLong_FromSsize_t({src});")),
         RType::CStr => e.line(format!("{dest} = PyUnicode_FromString({src});")),
-        RType::Object(_) | RType::Union(_) => {
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => {
             e.line(format!("{dest} = {src};"));
             e.line(format!("Py_INCREF({dest});"));
         }
@@ -114,7 +114,7 @@ pub fn emit_unbox(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             e.line(format!("{dest} = PyUnicode_AsUTF8({src});"));
             emit_type_error_else(e, dest, src, t);
         }
-        RType::Object(_) | RType::Union(_) => match object_check(src, t) {
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => match object_check(src, t) {
             None => {
                 e.line(format!("{dest} = {src};"));
                 e.line(format!("Py_INCREF({dest});"));
@@ -261,7 +261,7 @@ pub fn emit_unbox_borrowed(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             e.line(format!("{dest} = CPyTagged_BorrowFromObject({src});"));
             emit_type_error_else(e, dest, src, t);
         }
-        RType::Object(_) | RType::Union(_) => match object_check(src, t) {
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => match object_check(src, t) {
             None => e.line(format!("{dest} = {src};")),
             Some(check) => {
                 e.open(format!("if (likely({check}))"));

@@ -21,7 +21,7 @@ pub fn error_value(t: &RType) -> String {
         RType::I64 | RType::I32 | RType::I16 | RType::SsizeT => "-113".into(),
         RType::U8 => "239".into(),
         RType::CInt => "-1".into(),
-        RType::CStr | RType::Object(_) | RType::Union(_) => "NULL".into(),
+        RType::CStr | RType::Object(_) | RType::Union(_) | RType::Instance(_) => "NULL".into(),
         RType::Void => "0".into(),
         RType::Tuple(items) => format!("({}) {}", t.c_type(), tuple_error_initializer(items)),
     }
@@ -83,6 +83,7 @@ pub fn python_type_name(t: &RType) -> String {
         RType::CStr => "str".into(),
         RType::Void => "None".into(),
         RType::Object(k) => obj_kind_python_name(*k).into(),
+        RType::Instance(c) => c.clone(),
         RType::Union(items) => {
             let names: Vec<String> = items.iter().map(python_type_name).collect();
             names.join(" or ")
@@ -116,6 +117,10 @@ fn obj_kind_python_name(k: ObjKind) -> &'static str {
 pub fn object_check(obj: &str, t: &RType) -> Option<String> {
     match t {
         RType::Object(k) => obj_kind_check(obj, *k),
+        RType::Instance(c) => Some(format!(
+            "PyObject_TypeCheck({obj}, (PyTypeObject *){})",
+            crate::ir::class_type_static(c)
+        )),
         RType::None => Some(format!("{obj} == Py_None")),
         RType::Int
         | RType::I64

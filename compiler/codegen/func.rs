@@ -237,6 +237,44 @@ impl FuncEmitter<'_> {
                 self.e
                     .line("Py_FatalError(\"mypyc: suspension point left in generated code\");");
             }
+            Op::NewInstance(class) => {
+                let call = super::classes::new_instance_call(class);
+                self.emit_call(&dest, has_dest, &call);
+            }
+            Op::GetAttr {
+                obj,
+                class,
+                attr,
+                rtype,
+            } => {
+                let obj = self.name(*obj).to_string();
+                super::classes::emit_get_attr(&mut self.e, &dest, &obj, class, attr, rtype);
+            }
+            Op::SetAttr {
+                obj,
+                class,
+                attr,
+                value,
+            } => {
+                let t = self.rtype(*value).clone();
+                let (obj, v) = (self.name(*obj).to_string(), self.name(*value).to_string());
+                super::classes::emit_set_attr(&mut self.e, &obj, class, attr, &v, &t);
+            }
+            Op::MethodCall {
+                obj,
+                slot,
+                args,
+                ret,
+                ..
+            } => {
+                let mut types = vec![RType::OBJECT];
+                types.extend(args.iter().map(|a| self.rtype(*a).clone()));
+                let mut all = vec![*obj];
+                all.extend(args);
+                let fptr = super::classes::method_pointer(self.name(*obj), *slot, &types, ret);
+                let call = format!("{fptr}({})", self.arg_list(&all));
+                self.emit_call(&dest, has_dest, &call);
+            }
             Op::NewStruct(st) => {
                 let call = format!("{}()", super::structs::struct_new_function(st));
                 self.emit_call(&dest, has_dest, &call);

@@ -12,6 +12,7 @@
 //! wrappers, so functions may call each other across modules in any order.
 //! Output is a pure function of the input IR: same input, same bytes.
 
+pub mod classes;
 pub mod conv;
 pub mod ctypes;
 pub mod emitter;
@@ -228,6 +229,11 @@ fn collect_literals(group: &GroupIR) -> LiteralTable {
 
 fn collect_static_refs(group: &GroupIR) -> IndexSet<StaticRef> {
     let mut refs = IndexSet::new();
+    for m in &group.modules {
+        for c in &m.classes {
+            refs.insert(StaticRef::Type(c.full_name()));
+        }
+    }
     for f in group_funcs(group) {
         for op in all_ops(f) {
             match op {
@@ -266,6 +272,11 @@ fn collect_tuples(group: &GroupIR, links: &GroupLinks) -> IndexSet<RType> {
     for m in &group.modules {
         for st in module_structs(m) {
             for (_, t) in &st.fields {
+                collect_tuple_types(t, &mut out);
+            }
+        }
+        for c in &m.classes {
+            for (_, t) in &c.attrs {
                 collect_tuple_types(t, &mut out);
             }
         }
@@ -328,6 +339,9 @@ fn emit_header(
         for st in module_structs(m) {
             e.raw(&structs::struct_declaration(&m.name, &st));
         }
+        for c in &m.classes {
+            e.raw(&classes::class_declaration(c));
+        }
     }
     for m in &group.modules {
         e.line(format!(
@@ -372,6 +386,10 @@ fn emit_module_file(m: &ModuleIR, literals: &LiteralTable) -> String {
     for st in module_structs(m) {
         out.push('\n');
         out.push_str(&structs::struct_definition(&m.name, &st));
+    }
+    for c in &m.classes {
+        out.push('\n');
+        out.push_str(&classes::class_definition(c));
     }
     for f in module_funcs(m) {
         out.push('\n');

@@ -31,6 +31,7 @@ pub fn static_name(s: &StaticRef) -> String {
     match s {
         StaticRef::Globals(m) => globals_static(m),
         StaticRef::Module(m) => module_static(m),
+        StaticRef::Type(c) => crate::ir::class_type_static(c),
     }
 }
 

@@ -115,9 +115,9 @@ pub fn struct_definition(module: &str, def: &StructDef) -> String {
 }
 
 /// Emits `Py_VISIT` of every object that `expr` (of type `t`) refers to.
-fn emit_visit(e: &mut Emitter, expr: &str, t: &RType) {
+pub fn emit_visit(e: &mut Emitter, expr: &str, t: &RType) {
     match t {
-        RType::Object(_) | RType::Union(_) => e.line(format!("Py_VISIT({expr});")),
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => e.line(format!("Py_VISIT({expr});")),
         RType::Int => e.line(format!(
             "if (CPyTagged_CheckLong({expr}) && {expr} != CPY_INT_TAG) Py_VISIT(CPyTagged_LongAsObject({expr}));"
         )),

@@ -223,7 +223,7 @@ fn emit_release_args(e: &mut Emitter, decl: &FuncDecl) {
 
 fn emit_box_result(e: &mut Emitter, ret: &RType) {
     match ret {
-        RType::Object(_) | RType::Union(_) => e.line("retbox = retval;"),
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => e.line("retbox = retval;"),
         RType::Int => e.line("retbox = CPyTagged_StealAsObject(retval);"),
         RType::Void => {
             e.line("retbox = Py_None;");

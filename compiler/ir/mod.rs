@@ -2,12 +2,14 @@
 //! functions, modules, and the textual format (pretty-printer) used by
 //! snapshot tests and `ops.txt`.
 
+pub mod class;
 pub mod func;
 pub mod module;
 pub mod ops;
 pub mod pprint;
 pub mod rtypes;
 
+pub use class::{class_mangled, class_struct_name, class_type_static, ClassIR, VtableEntry};
 pub use func::{
     ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, SuspendState, ValueData, ValueId,
     ValueKind,

@@ -1,5 +1,6 @@
 //! Modules and groups of the IR: what codegen turns into one shared library.
 
+use super::class::ClassIR;
 use super::func::{FuncDecl, FuncIR};
 use super::rtypes::RType;
 
@@ -32,6 +33,8 @@ pub struct ModuleIR {
     pub imports: Vec<String>,
     /// Native struct types defined by the module's functions.
     pub structs: Vec<StructDef>,
+    /// Native classes defined by the module, bases before subclasses.
+    pub classes: Vec<ClassIR>,
 }
 
 /// A group of modules compiled into one shared library.

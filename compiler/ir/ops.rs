@@ -223,6 +223,9 @@ pub enum StaticRef {
     /// The module object of an imported module, stored by the importing
     /// module's init. Borrowed; may be NULL before the import runs.
     Module(String),
+    /// The type object of a native class (by full name), stored when its
+    /// class statement runs.
+    Type(String),
 }
 
 /// One IR operation. See the module comment for the refcount and error
@@ -335,6 +338,40 @@ pub enum Op {
         field: usize,
         value: ValueId,
     },
+    /// Read attribute `attr` of an instance of native class `class` (a
+    /// struct field): a new reference; raises `AttributeError` when the
+    /// attribute is unset. Error kind Magic/MagicOverlapping.
+    GetAttr {
+        obj: ValueId,
+        class: String,
+        attr: String,
+        rtype: RType,
+    },
+    /// Store `value` (borrowed; converted to the attribute's type by
+    /// irbuild) into an attribute of a native instance, releasing the old
+    /// value. Never fails.
+    SetAttr {
+        obj: ValueId,
+        class: String,
+        attr: String,
+        value: ValueId,
+    },
+    /// Call method `method` of native class `class` through the vtable of
+    /// `obj` (passed as the first argument; `args` are the others).
+    /// Error kind Magic/MagicOverlapping per `ret`.
+    MethodCall {
+        obj: ValueId,
+        class: String,
+        method: String,
+        /// The method's vtable slot (the same in every subclass).
+        slot: usize,
+        args: Vec<ValueId>,
+        ret: RType,
+    },
+    /// A new instance of native class `class`: allocated, vtable set, class
+    /// body defaults stored, `__init__` not yet called. New reference;
+    /// error kind Magic.
+    NewInstance(String),
     /// Box an unboxed value into a new `PyObject *`. Never fails.
     Box {
         src: ValueId,
@@ -463,8 +500,12 @@ impl Op {
             | Op::LoadStatic(_)
             | Op::LoadCStr(_)
             | Op::NewStruct(_)
+            | Op::NewInstance(_)
             | Op::RaiseStandardError { .. } => vec![],
             Op::FuncObject { env, .. } => env.iter().copied().collect(),
+            Op::GetAttr { obj, .. } => vec![*obj],
+            Op::SetAttr { obj, value, .. } => vec![*obj, *value],
+            Op::MethodCall { obj, args, .. } => std::iter::once(*obj).chain(args.iter().copied()).collect(),
             Op::NewGenerator { env, .. } => vec![*env],
             Op::Suspend(v) => vec![*v],
             Op::GetField { obj, .. } => vec![*obj],
@@ -503,8 +544,12 @@ impl Op {
             | Op::LoadStatic(_)
             | Op::LoadCStr(_)
             | Op::NewStruct(_)
+            | Op::NewInstance(_)
             | Op::RaiseStandardError { .. } => vec![],
             Op::FuncObject { env, .. } => env.iter_mut().collect(),
+            Op::GetAttr { obj, .. } => vec![obj],
+            Op::SetAttr { obj, value, .. } => vec![obj, value],
+            Op::MethodCall { obj, args, .. } => std::iter::once(obj).chain(args.iter_mut()).collect(),
             Op::NewGenerator { env, .. } => vec![env],
             Op::Suspend(v) => vec![v],
             Op::GetField { obj, .. } => vec![obj],
@@ -574,7 +619,10 @@ impl Op {
             | Op::Cast { .. }
             | Op::FuncObject { .. }
             | Op::NewGenerator { .. }
-            | Op::NewStruct(_) => magic,
+            | Op::NewStruct(_)
+            | Op::GetAttr { .. }
+            | Op::MethodCall { .. }
+            | Op::NewInstance(_) => magic,
             Op::CallC(c) => c.error_kind,
             Op::RaiseStandardError { .. } => ErrorKind::Always,
             _ => ErrorKind::Never,

@@ -34,6 +34,7 @@ fn format_static(s: &StaticRef) -> String {
     match s {
         StaticRef::Globals(m) => format!("globals[{m}]"),
         StaticRef::Module(m) => format!("module[{m}]"),
+        StaticRef::Type(c) => format!("type[{c}]"),
     }
 }
 
@@ -100,6 +101,18 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
             None => format!("func_object({})", func.mangled()),
         },
         Op::NewStruct(st) => format!("new {}", st.name),
+        Op::NewInstance(c) => format!("new_instance {c}"),
+        Op::GetAttr { obj, attr, .. } => format!("{}.{attr}", n(*obj)),
+        Op::SetAttr {
+            obj, attr, value, ..
+        } => format!("{}.{attr} = {}", n(*obj), n(*value)),
+        Op::MethodCall {
+            obj, method, args, ..
+        } => {
+            let mut all = vec![*obj];
+            all.extend(args);
+            format!("{}.{method}({})", n(*obj), join(f, &all[1..]))
+        }
         Op::NewGenerator { env, resume, .. } => {
             format!("new_generator({}, {})", n(*env), resume.mangled())
         }

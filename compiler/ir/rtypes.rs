@@ -95,6 +95,11 @@ pub enum RType {
     /// A union of Python types (e.g. `Optional[str]`); a `PyObject *`.
     /// Members are the boxed representations of the union's items.
     Union(Vec<RType>),
+    /// An instance of a native class (by full name `module.Class`): a
+    /// `PyObject *` whose type is that class's extension type or a subclass
+    /// of it, so attributes are struct fields and methods are in its vtable.
+    /// Refcounted. Error value: `NULL`.
+    Instance(String),
     /// A fixed-length tuple as a C struct of its items, passed by value.
     /// Refcounted if any item is. Error value: the first item's error value
     /// (empty tuple: a struct with an error flag).
@@ -109,7 +114,7 @@ impl RType {
 
     /// Is this value a `PyObject *` (boxed)?
     pub fn is_boxed(&self) -> bool {
-        matches!(self, RType::Object(_) | RType::Union(_))
+        matches!(self, RType::Object(_) | RType::Union(_) | RType::Instance(_))
     }
 
     /// Is this value represented unboxed (not a `PyObject *`)?
@@ -120,7 +125,7 @@ impl RType {
     /// Does a value of this type own a reference that must be released?
     pub fn is_refcounted(&self) -> bool {
         match self {
-            RType::Int | RType::Object(_) | RType::Union(_) => true,
+            RType::Int | RType::Object(_) | RType::Union(_) | RType::Instance(_) => true,
             RType::Tuple(items) => items.iter().any(|t| t.is_refcounted()),
             _ => false,
         }
@@ -155,7 +160,7 @@ impl RType {
             RType::SsizeT => "Py_ssize_t".into(),
             RType::CStr => "const char *".into(),
             RType::Void => "void".into(),
-            RType::Object(_) | RType::Union(_) => "PyObject *".into(),
+            RType::Object(_) | RType::Union(_) | RType::Instance(_) => "PyObject *".into(),
             RType::Tuple(_) => self.tuple_struct_name(),
         }
     }
@@ -191,7 +196,7 @@ impl RType {
             RType::SsizeT => "z".into(),
             RType::CStr => "p".into(),
             RType::Void => "v".into(),
-            RType::Object(_) | RType::Union(_) => "O".into(),
+            RType::Object(_) | RType::Union(_) | RType::Instance(_) => "O".into(),
             RType::Tuple(items) => {
                 let mut s = format!("T{}", items.len());
                 for t in items {
@@ -234,6 +239,7 @@ impl fmt::Display for RType {
             RType::CStr => write!(f, "cstring"),
             RType::Void => write!(f, "void"),
             RType::Object(k) => write!(f, "{}", k.name()),
+            RType::Instance(c) => write!(f, "{c}"),
             RType::Union(items) => {
                 write!(f, "union[")?;
                 for (i, t) in items.iter().enumerate() {

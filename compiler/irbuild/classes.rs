@@ -5,11 +5,128 @@
 //! `__prepare__`, namespace, metaclass call), with each method a compiled
 //! native function exposed through a function object. Instances are
 //! ordinary Python objects, accessed with generic attribute operations.
+//!
+//! Native classes (see `prepare.rs`) run the same class body into a
+//! namespace, except for instance attribute defaults, which a generated
+//! `__mypyc_defaults_setup` method stores into every new instance; the
+//! type object comes from the class's spec (`<class>_create`) and is kept
+//! in a static for allocation and type checks.
 
 use rustpython_parser::ast;
 
+use indexmap::IndexMap;
+
 use super::IrBuilder;
+use crate::diagnostics::Diagnostic;
 use crate::ir::*;
+use crate::parse::ParsedModule;
+use crate::semanal::native::NativeClass;
+use crate::semanal::ModuleSymbols;
+
+/// Class-body statements that give an instance attribute its default:
+/// (attribute, default expression).
+fn attribute_defaults<'b>(
+    c: &'b ast::StmtClassDef,
+    native: &NativeClass,
+) -> Vec<(String, &'b ast::Expr)> {
+    let own = &native.ir.attrs;
+    c.body
+        .iter()
+        .filter_map(|s| match s {
+            ast::Stmt::AnnAssign(a) => match (&*a.target, &a.value) {
+                (ast::Expr::Name(n), Some(v)) => Some((n.id.to_string(), &**v)),
+                _ => None,
+            },
+            ast::Stmt::Assign(a) if a.targets.len() == 1 => match &a.targets[0] {
+                ast::Expr::Name(n) => Some((n.id.to_string(), &*a.value)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .filter(|(n, _)| own.iter().any(|(a, _)| a == n))
+        .collect()
+}
+
+/// Is `s` a class-body statement that only declares or defaults an
+/// instance attribute of a native class (not run in the class body)?
+fn is_attribute_declaration(s: &ast::Stmt, native: &NativeClass) -> bool {
+    let target = match s {
+        ast::Stmt::AnnAssign(a) => &*a.target,
+        ast::Stmt::Assign(a) if a.targets.len() == 1 => &a.targets[0],
+        _ => return false,
+    };
+    matches!(target, ast::Expr::Name(n) if native.attr_types.contains_key(n.id.as_str()))
+}
+
+/// The `__mypyc_defaults_setup` method of a native class: the base's
+/// defaults, then the class body's, each evaluated anew for the instance.
+pub fn build_defaults_setup(
+    parsed: &ParsedModule,
+    module: &ModuleSymbols,
+    c: &ast::StmtClassDef,
+    native: &NativeClass,
+    opts: &super::IrOptions,
+) -> Result<FuncIR, Vec<Diagnostic>> {
+    let full = native.ir.full_name();
+    let Some(func) = native.ir.defaults_setup.clone() else {
+        return Err(vec![]);
+    };
+    let decl = FuncDecl {
+        func,
+        params: vec![Param {
+            name: "self".into(),
+            rtype: RType::Instance(full.clone()),
+            kind: ArgKind::Positional,
+            pos_only: true,
+        }],
+        ret: RType::None,
+        has_wrapper: false,
+        line: parsed.line_of(c),
+        nested: false,
+    };
+    let mut ib = IrBuilder::for_function(parsed, module, decl, IndexMap::new(), vec![], opts);
+    ib.set_line(c);
+    let this = ib.b.f.args[0];
+    let base_setup = native
+        .ir
+        .base
+        .as_ref()
+        .and_then(|b| module.classes.get(b))
+        .and_then(|b| b.ir.defaults_setup.clone());
+    if let Some(f) = base_setup {
+        ib.b.add(
+            Op::Call {
+                func: f,
+                args: vec![this],
+                ret: RType::None,
+            },
+            RType::None,
+        );
+    }
+    for (attr, value) in attribute_defaults(c, native) {
+        let Some(t) = native.ir.attr_type(&attr).cloned() else {
+            continue;
+        };
+        ib.set_line(value);
+        let v = ib.expr_as(value, &t);
+        ib.b.add(
+            Op::SetAttr {
+                obj: this,
+                class: full.clone(),
+                attr,
+                value: v,
+            },
+            RType::Void,
+        );
+    }
+    let n = ib.b.none();
+    ib.b.add(Op::Return(n), RType::Void);
+    if ib.b.errors.is_empty() {
+        Ok(ib.b.f)
+    } else {
+        Err(ib.b.errors)
+    }
+}
 
 impl<'a> IrBuilder<'a> {
     /// Apply decorators (already evaluated, outermost first) to a value.
@@ -226,8 +343,12 @@ impl<'a> IrBuilder<'a> {
         let saved_defs = std::mem::take(&mut self.method_defs);
         self.class_ns = Some((ns, vec![]));
         self.class_being_built = Some(c.name.to_string());
+        let full = format!("{}.{}", self.module.name, c.name);
+        let classes = self.module.classes.clone();
+        let native = classes.get(&full).filter(|n| n.ir.module == self.module.name);
         for (i, s) in c.body.iter().enumerate() {
             match s {
+                _ if native.is_some_and(|n| is_attribute_declaration(s, n)) => {}
                 ast::Stmt::Expr(e)
                     if i == 0
                         && matches!(&*e.value, ast::Expr::Constant(k) if k.value.is_str()) =>
@@ -242,14 +363,35 @@ impl<'a> IrBuilder<'a> {
         self.class_being_built = None;
         self.method_defs = saved_defs;
         self.set_line(c);
-        let name = self.b.str_lit(c.name.as_str());
-        let meta = match meta {
-            Some(m) => m,
-            None => self.b.null(),
+        let cls = if native.is_some() {
+            let cls = self.b.add(
+                Op::CallC(CallC {
+                    function: crate::codegen::classes::create_function(&full),
+                    args: vec![bases_tuple, ns],
+                    ret: RType::OBJECT,
+                    error_kind: ErrorKind::Magic,
+                    steals: Steals::None,
+                    is_borrowed: false,
+                }),
+                RType::OBJECT,
+            );
+            self.b.add(
+                Op::InitStatic {
+                    target: StaticRef::Type(full.clone()),
+                    value: cls,
+                },
+                RType::Void,
+            );
+            self.b.add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT)
+        } else {
+            let name = self.b.str_lit(c.name.as_str());
+            let meta = match meta {
+                Some(m) => m,
+                None => self.b.null(),
+            };
+            self.b
+                .prim_named("generic.class_create", &[name, bases_tuple, ns, meta])
         };
-        let cls = self
-            .b
-            .prim_named("generic.class_create", &[name, bases_tuple, ns, meta]);
         let cls = self.apply_decorators(decorators, cls);
         self.bind_name(c.name.as_str(), cls);
     }
@@ -259,5 +401,155 @@ impl<'a> IrBuilder<'a> {
         let v = value(self);
         let v = self.b.boxed(v);
         self.b.prim_named("generic.dict_set", &[ns, k, v]);
+    }
+}
+
+/// Operations on instances of native classes: struct field reads and
+/// writes, vtable calls, construction and type checks.
+impl IrBuilder<'_> {
+    /// The native class of the static type of `e`, if it is one.
+    fn native_class_of(&self, e: &ast::Expr) -> Option<String> {
+        match self.type_of(e) {
+            crate::types::Type::Native(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The class and type of native attribute `a`, if it is one.
+    fn native_attr(&self, a: &ast::ExprAttribute) -> Option<(String, RType)> {
+        let class = self.native_class_of(&a.value)?;
+        let t = self
+            .module
+            .classes
+            .get(&class)?
+            .ir
+            .attr_type(a.attr.as_str())?
+            .clone();
+        Some((class, t))
+    }
+
+    /// `obj.attr` of a native instance: a field read.
+    pub fn native_get_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let (class, t) = self.native_attr(a)?;
+        let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
+        self.set_line(a);
+        Some(self.b.add(
+            Op::GetAttr {
+                obj,
+                class,
+                attr: a.attr.to_string(),
+                rtype: t.clone(),
+            },
+            t,
+        ))
+    }
+
+    /// `obj.attr = v` of a native instance: a field write. False if `a` is
+    /// not a native attribute.
+    pub fn native_set_attr(&mut self, a: &ast::ExprAttribute, v: ValueId) -> bool {
+        let Some((class, t)) = self.native_attr(a) else {
+            return false;
+        };
+        let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
+        let v = self.b.coerce(v, &t);
+        self.set_line(a);
+        self.b.add(
+            Op::SetAttr {
+                obj,
+                class,
+                attr: a.attr.to_string(),
+                value: v,
+            },
+            RType::Void,
+        );
+        true
+    }
+
+    /// `obj.m(...)` of a method of a native class: a call through the vtable.
+    pub fn native_method_call(
+        &mut self,
+        a: &ast::ExprAttribute,
+        c: &ast::ExprCall,
+    ) -> Option<ValueId> {
+        let class = self.native_class_of(&a.value)?;
+        let classes = self.module.classes.clone();
+        let m = classes.method(&class, a.attr.as_str())?;
+        let params = &m.sig.params[1..];
+        let plan = super::expr::plan_call(params, c)?;
+        let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
+        let args = self.planned_args(params, &plan);
+        let ret = m.sig.ret.rtype();
+        self.set_line(c);
+        Some(self.b.add(
+            Op::MethodCall {
+                obj,
+                class,
+                method: a.attr.to_string(),
+                slot: m.slot,
+                args,
+                ret: ret.clone(),
+            },
+            ret,
+        ))
+    }
+
+    /// `C(...)` of a native class: arguments, allocation, a direct call of
+    /// `__init__`.
+    pub fn native_construct(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
+        let full = self.module.native_names.get(name)?.clone();
+        let classes = self.module.classes.clone();
+        let class = classes.get(&full)?;
+        let init = match &class.init {
+            Some((sig, func)) => Some((sig, func, super::expr::plan_call(&sig.params[1..], c)?)),
+            None if c.args.is_empty() && c.keywords.is_empty() => None,
+            None => return None,
+        };
+        let args = match &init {
+            Some((sig, _, plan)) => self.planned_args(&sig.params[1..], plan),
+            None => vec![],
+        };
+        self.set_line(c);
+        let t = RType::Instance(full.clone());
+        let obj = self.b.add(Op::NewInstance(full), t);
+        if let Some((_, func, _)) = init {
+            let mut all = vec![obj];
+            all.extend(args);
+            self.b.add(
+                Op::Call {
+                    func: func.clone(),
+                    args: all,
+                    ret: RType::None,
+                },
+                RType::None,
+            );
+        }
+        Some(obj)
+    }
+
+    /// `isinstance(x, C)` for a native class `C`: a type check.
+    pub fn native_isinstance(&mut self, c: &ast::ExprCall) -> Option<ValueId> {
+        let [x, ast::Expr::Name(n)] = c.args.as_slice() else {
+            return None;
+        };
+        if !c.keywords.is_empty() || self.is_local_name(n.id.as_str()) {
+            return None;
+        }
+        let full = self.module.native_names.get(n.id.as_str())?.clone();
+        let v = self.expr(x);
+        let v = self.b.boxed(v);
+        let t = self
+            .b
+            .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT);
+        Some(self.b.add(
+            Op::CallC(CallC {
+                function: "CPy_TypeCheck".into(),
+                args: vec![v, t],
+                ret: RType::Bit,
+                error_kind: ErrorKind::Never,
+                steals: Steals::None,
+                is_borrowed: false,
+            }),
+            RType::Bit,
+        ))
     }
 }

@@ -98,6 +98,9 @@ impl<'a> IrBuilder<'a> {
             }
             E::Call(c) => self.call(c),
             E::Attribute(a) => {
+                if let Some(v) = self.native_get_attr(a) {
+                    return v;
+                }
                 let obj = self.expr(&a.value);
                 let name = self.b.str_lit(a.attr.as_str());
                 self.b.prim_named("generic.getattr", &[obj, name])
@@ -980,6 +983,11 @@ impl<'a> IrBuilder<'a> {
         if let ast::Expr::Name(n) = &*c.func {
             let name = n.id.as_str();
             if !self.is_local_name(name) {
+                if !self.is_class_ns_name(name) {
+                    if let Some(v) = self.native_construct(name, c) {
+                        return v;
+                    }
+                }
                 if self.opts.imports.get(name).is_some() {
                     if let Some(v) = self.imported_call(name, c) {
                         return v;
@@ -1071,75 +1079,8 @@ impl<'a> IrBuilder<'a> {
         sig: &crate::semanal::FuncSig,
         c: &ast::ExprCall,
     ) -> Option<ValueId> {
-        if c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
-            || c.keywords.iter().any(|k| k.arg.is_none())
-        {
-            return None;
-        }
-        if sig
-            .params
-            .iter()
-            .any(|p| matches!(p.kind, ParamKind::Star | ParamKind::Star2))
-        {
-            return None;
-        }
-        let mut slots: Vec<Option<&ast::Expr>> = vec![None; sig.params.len()];
-        let positional: Vec<usize> = sig
-            .params
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.kind == ParamKind::Positional)
-            .map(|(i, _)| i)
-            .collect();
-        if c.args.len() > positional.len() {
-            return None;
-        }
-        for (a, &slot) in c.args.iter().zip(&positional) {
-            slots[slot] = Some(a);
-        }
-        for k in &c.keywords {
-            let name = k.arg.as_ref().map(|n| n.as_str()).unwrap_or("");
-            let idx = sig
-                .params
-                .iter()
-                .position(|p| p.name == name && !p.pos_only)?;
-            if slots[idx].is_some() {
-                return None;
-            }
-            slots[idx] = Some(&k.value);
-        }
-        let missing = |(p, s): (&crate::semanal::ParamSig, &Option<&ast::Expr>)| {
-            s.is_none() && !p.has_default
-        };
-        if sig.params.iter().zip(&slots).any(missing) {
-            return None;
-        }
-        // Evaluate in source order (positional, then keywords), then place.
-        let mut values: Vec<Option<ValueId>> = vec![None; sig.params.len()];
-        let mut order: Vec<(usize, &ast::Expr)> = vec![];
-        for (a, &slot) in c.args.iter().zip(&positional) {
-            order.push((slot, a));
-        }
-        for k in &c.keywords {
-            let name = k.arg.as_ref().map(|n| n.as_str()).unwrap_or("");
-            let idx = sig.params.iter().position(|p| p.name == name)?;
-            order.push((idx, &k.value));
-        }
-        for (idx, e) in order {
-            let t = super::param_rtype(&sig.params[idx]);
-            values[idx] = Some(self.expr_as(e, &t));
-        }
-        let mut args = vec![];
-        for (i, p) in sig.params.iter().enumerate() {
-            match values[i] {
-                Some(v) => args.push(v),
-                None if p.has_default => {
-                    let t = super::param_rtype(p);
-                    args.push(self.b.add(Op::LoadErrorValue { rtype: t.clone() }, t));
-                }
-                None => return None,
-            }
-        }
+        let plan = plan_call(&sig.params, c)?;
+        let args = self.planned_args(&sig.params, &plan);
         let func = FuncRef {
             module: module.to_string(),
             class: None,
@@ -1160,6 +1101,11 @@ impl<'a> IrBuilder<'a> {
     fn builtin_call(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
         if !c.keywords.is_empty() || c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
             return None;
+        }
+        if name == "isinstance" {
+            if let Some(v) = self.native_isinstance(c) {
+                return Some(v);
+            }
         }
         let key = format!("builtins.{name}");
         if crate::primitives::PRIMITIVES.iter().all(|p| p.name != key) {
@@ -1186,6 +1132,9 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn method_call(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> ValueId {
+        if let Some(v) = self.native_method_call(a, c) {
+            return v;
+        }
         let recv = self.expr(&a.value);
         let plain =
             c.keywords.is_empty() && !c.args.iter().any(|x| matches!(x, ast::Expr::Starred(_)));
@@ -1363,6 +1312,78 @@ impl<'a> IrBuilder<'a> {
 }
 
 /// Does a call unpack `*args` or `**kwargs`?
+/// Which parameter each argument of call `c` binds (source order), when a
+/// direct native call can take them: no `*`/`**` on either side, every
+/// required parameter given, no duplicates.
+pub fn plan_call<'c>(
+    params: &[crate::semanal::ParamSig],
+    c: &'c ast::ExprCall,
+) -> Option<Vec<(usize, &'c ast::Expr)>> {
+    if c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
+        || c.keywords.iter().any(|k| k.arg.is_none())
+        || params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::Star | ParamKind::Star2))
+    {
+        return None;
+    }
+    let positional: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == ParamKind::Positional)
+        .map(|(i, _)| i)
+        .collect();
+    if c.args.len() > positional.len() {
+        return None;
+    }
+    let mut given = vec![false; params.len()];
+    let mut order = vec![];
+    for (a, &slot) in c.args.iter().zip(&positional) {
+        given[slot] = true;
+        order.push((slot, a));
+    }
+    for k in &c.keywords {
+        let name = k.arg.as_ref().map(|n| n.as_str()).unwrap_or("");
+        let idx = params.iter().position(|p| p.name == name && !p.pos_only)?;
+        if given[idx] {
+            return None;
+        }
+        given[idx] = true;
+        order.push((idx, &k.value));
+    }
+    if params.iter().zip(&given).any(|(p, g)| !g && !p.has_default) {
+        return None;
+    }
+    Some(order)
+}
+
+impl IrBuilder<'_> {
+    /// Evaluate the arguments of a planned call in source order; omitted
+    /// optional parameters get their type's error value.
+    pub fn planned_args(
+        &mut self,
+        params: &[crate::semanal::ParamSig],
+        plan: &[(usize, &ast::Expr)],
+    ) -> Vec<ValueId> {
+        let mut values: Vec<Option<ValueId>> = vec![None; params.len()];
+        for (idx, e) in plan {
+            let t = super::param_rtype(&params[*idx]);
+            values[*idx] = Some(self.expr_as(e, &t));
+        }
+        params
+            .iter()
+            .zip(values)
+            .map(|(p, v)| match v {
+                Some(v) => v,
+                None => {
+                    let t = super::param_rtype(p);
+                    self.b.add(Op::LoadErrorValue { rtype: t.clone() }, t)
+                }
+            })
+            .collect()
+    }
+}
+
 fn has_unpacking(c: &ast::ExprCall) -> bool {
     c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
         || c.keywords.iter().any(|k| k.arg.is_none())

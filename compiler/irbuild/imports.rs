@@ -287,8 +287,14 @@ mod tests {
             .map(|(name, package, src)| {
                 let parsed = parse_module(&format!("{name}.py"), src).unwrap();
                 let syms =
-                    collect_module_symbols(name, &parsed, &mut |_, _| crate::types::Type::Any)
-                        .unwrap();
+                    collect_module_symbols(
+                    name,
+                    &parsed,
+                    &mut |_, _| crate::types::Type::Any,
+                    &Default::default(),
+                    Default::default(),
+                )
+                .unwrap();
                 (
                     name.to_string(),
                     (syms, package.to_string(), parsed.body.clone()),

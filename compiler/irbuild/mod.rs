@@ -13,6 +13,7 @@ pub mod generators;
 pub mod imports;
 pub mod matching;
 pub mod nested;
+pub mod prepare;
 pub mod stmt;
 
 use indexmap::IndexMap;
@@ -366,6 +367,17 @@ fn build_top_level(
     }
 }
 
+/// Does a method of a class take the instance as its first argument (not
+/// a static or class method)?
+fn has_receiver(def: &ast::StmtFunctionDef) -> bool {
+    !def.decorator_list.iter().any(|d| {
+        matches!(
+            crate::semanal::annotations::dotted_name(d).as_deref(),
+            Some("staticmethod" | "classmethod")
+        )
+    })
+}
+
 /// Lower a whole module.
 pub fn build_module(
     parsed: &ParsedModule,
@@ -387,6 +399,7 @@ pub fn build_module(
         };
     let mut module_defs: Vec<String> = vec![];
     let mut class_errors = vec![];
+    let mut setup_functions = vec![];
     for stmt in &parsed.body {
         match stmt {
             ast::Stmt::FunctionDef(def) => {
@@ -406,6 +419,8 @@ pub fn build_module(
                     class_errors.push(parsed.error_at(c, msg));
                     continue;
                 };
+                let full = format!("{}.{}", module.name, c.name);
+                let native = module.classes.get(&full).filter(|n| n.ir.module == module.name);
                 let mut method_defs: Vec<String> = vec![];
                 for item in &c.body {
                     let ast::Stmt::FunctionDef(def) = item else {
@@ -415,7 +430,16 @@ pub fn build_module(
                     method_defs.push(def.name.to_string());
                     // Each definition of a name (overloads, property setters)
                     // is its own native function.
-                    match crate::semanal::func_sig(parsed, def) {
+                    let sig = match native {
+                        Some(_) if has_receiver(def) => {
+                            prepare::method_sig(parsed, def, &full, &module.native_names)
+                                .ok_or_else(|| {
+                                    parsed.error_at(def, "invalid method signature".to_string())
+                                })
+                        }
+                        _ => crate::semanal::func_sig(parsed, def, &module.native_names),
+                    };
+                    match sig {
                         Ok(mut sig) => {
                             sig.name = key;
                             build(def, &sig, Some(&info.name));
@@ -423,11 +447,20 @@ pub fn build_module(
                         Err(d) => class_errors.push(d),
                     }
                 }
+                if let Some(n) = native {
+                    if n.ir.defaults_setup.is_some() {
+                        match classes::build_defaults_setup(parsed, module, c, n, opts) {
+                            Ok(f) => setup_functions.push(f),
+                            Err(e) => class_errors.extend(e),
+                        }
+                    }
+                }
             }
             _ => {}
         }
     }
     errors.extend(class_errors);
+    functions.extend(setup_functions);
     let top_level = match build_top_level(parsed, module, opts) {
         Ok((f, nested)) => {
             functions.extend(nested.funcs);
@@ -447,6 +480,13 @@ pub fn build_module(
             top_level,
             imports: vec![],
             structs,
+            classes: module
+                .classes
+                .classes
+                .values()
+                .filter(|c| c.ir.module == module.name)
+                .map(|c| c.ir.clone())
+                .collect(),
         }),
         _ => Err(errors),
     }

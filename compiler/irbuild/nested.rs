@@ -369,7 +369,7 @@ impl<'a> IrBuilder<'a> {
                 return None;
             }
         }
-        let mut sig = match crate::semanal::func_sig(self.parsed, def) {
+        let mut sig = match crate::semanal::func_sig(self.parsed, def, &self.module.native_names) {
             Ok(s) => s,
             Err(d) => {
                 self.b.error(d);

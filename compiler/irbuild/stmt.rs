@@ -306,6 +306,9 @@ impl<'a> IrBuilder<'a> {
                 }
             }
             ast::Expr::Attribute(a) => {
+                if self.native_set_attr(a, v) {
+                    return;
+                }
                 let obj = self.expr(&a.value);
                 let name = self.b.str_lit(a.attr.as_str());
                 let v = self.b.boxed(v);

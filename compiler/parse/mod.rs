@@ -35,6 +35,16 @@ impl LineIndex {
             .unwrap_or("")
     }
 
+    /// The `# type: T` comment ending the line where `node` ends, if any.
+    pub fn type_comment<T: Ranged>(&self, node: &T) -> Option<&str> {
+        let end = usize::from(node.range().end());
+        let rest = self.source.get(end..)?;
+        let line = rest.split('\n').next()?;
+        let comment = line.trim_start().strip_prefix('#')?.trim_start();
+        let t = comment.strip_prefix("type:")?.trim();
+        (!t.starts_with("ignore")).then_some(t)
+    }
+
     /// 1-based line of a byte offset.
     pub fn line(&self, offset: TextSize) -> u32 {
         let off = u32::from(offset);

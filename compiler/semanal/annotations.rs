@@ -5,10 +5,16 @@
 
 use rustpython_parser::ast;
 
+use super::NativeNames;
 use crate::types::{union, Type};
 
-/// The type an annotation denotes, or an error message.
-pub fn annotation_type(e: &ast::Expr) -> Result<Type, String> {
+/// The type an annotation denotes, or an error message. `native` maps the
+/// names (`C`, `mod.C`) under which native classes are visible to their
+/// full names.
+pub fn annotation_type(e: &ast::Expr, native: &NativeNames) -> Result<Type, String> {
+    if let Some(full) = dotted_name(e).and_then(|n| native.get(&n)) {
+        return Ok(Type::Native(full.clone()));
+    }
     match e {
         ast::Expr::Constant(c) => match &c.value {
             ast::Constant::None => Ok(Type::None),
@@ -20,7 +26,7 @@ pub fn annotation_type(e: &ast::Expr) -> Result<Type, String> {
                 )
                 .map_err(|_| format!("Invalid type comment or annotation: \"{s}\""))?;
                 match parsed {
-                    ast::Mod::Expression(x) => annotation_type(&x.body),
+                    ast::Mod::Expression(x) => annotation_type(&x.body, native),
                     _ => Err("Invalid type annotation".into()),
                 }
             }
@@ -32,10 +38,10 @@ pub fn annotation_type(e: &ast::Expr) -> Result<Type, String> {
             name_type(a.attr.as_str())
         }
         ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => Ok(union(vec![
-            annotation_type(&b.left)?,
-            annotation_type(&b.right)?,
+            annotation_type(&b.left, native)?,
+            annotation_type(&b.right, native)?,
         ])),
-        ast::Expr::Subscript(s) => subscript_type(&s.value, &s.slice),
+        ast::Expr::Subscript(s) => subscript_type(&s.value, &s.slice, native),
         _ => Err("Invalid type annotation".into()),
     }
 }
@@ -55,12 +61,21 @@ fn args_of(slice: &ast::Expr) -> Vec<&ast::Expr> {
     }
 }
 
-fn subscript_type(base: &ast::Expr, slice: &ast::Expr) -> Result<Type, String> {
+/// `a.b.c` as text, for names and attribute chains.
+pub fn dotted_name(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Name(n) => Some(n.id.to_string()),
+        ast::Expr::Attribute(a) => Some(format!("{}.{}", dotted_name(&a.value)?, a.attr)),
+        _ => None,
+    }
+}
+
+fn subscript_type(base: &ast::Expr, slice: &ast::Expr, native: &NativeNames) -> Result<Type, String> {
     let name = base_name(base).ok_or("Invalid type annotation")?;
     let args = args_of(slice);
     let arg = |i: usize| -> Result<Type, String> {
         args.get(i)
-            .map(|a| annotation_type(a))
+            .map(|a| annotation_type(a, native))
             .unwrap_or(Ok(Type::Any))
     };
     match name {
@@ -85,14 +100,14 @@ fn subscript_type(base: &ast::Expr, slice: &ast::Expr) -> Result<Type, String> {
             }
             Ok(Type::Tuple(
                 args.iter()
-                    .map(|a| annotation_type(a))
+                    .map(|a| annotation_type(a, native))
                     .collect::<Result<_, _>>()?,
             ))
         }
         "Optional" => Ok(Type::optional(arg(0)?)),
         "Union" => Ok(union(
             args.iter()
-                .map(|a| annotation_type(a))
+                .map(|a| annotation_type(a, native))
                 .collect::<Result<_, _>>()?,
         )),
         "Final" | "ClassVar" | "Annotated" => arg(0),

@@ -4,6 +4,7 @@
 //! `global`).
 
 pub mod annotations;
+pub mod native;
 pub mod scope;
 
 use indexmap::IndexMap;
@@ -62,6 +63,10 @@ pub struct ClassInfo {
     pub methods: IndexMap<String, FuncSig>,
 }
 
+/// The names under which native classes are visible in a module (`C`,
+/// `mod.C`), mapped to their full names.
+pub type NativeNames = IndexMap<String, String>;
+
 /// The symbol table of a compiled module.
 #[derive(Clone, Debug, Default)]
 pub struct ModuleSymbols {
@@ -69,6 +74,9 @@ pub struct ModuleSymbols {
     pub symbols: IndexMap<String, Symbol>,
     /// Signatures of decorated module-level functions (bound as variables).
     pub decorated: IndexMap<String, FuncSig>,
+    pub native_names: NativeNames,
+    /// The native classes of the build (attribute types, methods).
+    pub classes: std::sync::Arc<native::ClassTable>,
 }
 
 impl ModuleSymbols {
@@ -81,12 +89,16 @@ impl ModuleSymbols {
 }
 
 /// Build the signature of a `def`.
-pub fn func_sig(m: &ParsedModule, def: &ast::StmtFunctionDef) -> Result<FuncSig, Diagnostic> {
+pub fn func_sig(
+    m: &ParsedModule,
+    def: &ast::StmtFunctionDef,
+    native: &NativeNames,
+) -> Result<FuncSig, Diagnostic> {
     let mut params = vec![];
     let args = &def.args;
     let ann = |a: &ast::Arg| -> Result<Type, Diagnostic> {
         match &a.annotation {
-            Some(e) => annotation_type(e).map_err(|msg| m.error_at(&**e, msg)),
+            Some(e) => annotation_type(e, native).map_err(|msg| m.error_at(&**e, msg)),
             None => Ok(Type::Any),
         }
     };
@@ -131,7 +143,7 @@ pub fn func_sig(m: &ParsedModule, def: &ast::StmtFunctionDef) -> Result<FuncSig,
     let ret = match &def.returns {
         // Calling an `async def` gives a coroutine, whatever it returns.
         _ if crate::parse::is_async_def(def) => Type::Any,
-        Some(e) => annotation_type(e).map_err(|msg| m.error_at(&**e, msg))?,
+        Some(e) => annotation_type(e, native).map_err(|msg| m.error_at(&**e, msg))?,
         // mypy: an unannotated function returns Any.
         None => Type::Any,
     };
@@ -149,9 +161,13 @@ pub fn collect_module_symbols(
     name: &str,
     m: &ParsedModule,
     infer: &mut dyn FnMut(&ast::Expr, &ModuleSymbols) -> Type,
+    native: &NativeNames,
+    classes: std::sync::Arc<native::ClassTable>,
 ) -> Result<ModuleSymbols, Vec<Diagnostic>> {
     let mut syms = ModuleSymbols {
         name: name.to_string(),
+        native_names: native.clone(),
+        classes,
         ..Default::default()
     };
     let mut errors = vec![];
@@ -164,7 +180,7 @@ pub fn collect_module_symbols(
     let mut defined: Vec<String> = vec![];
     for stmt in &m.body {
         match stmt {
-            ast::Stmt::FunctionDef(def) => match func_sig(m, def) {
+            ast::Stmt::FunctionDef(def) => match func_sig(m, def, native) {
                 Ok(mut sig) => {
                     let key = def_key(&defined, def.name.as_str());
                     defined.push(def.name.to_string());
@@ -183,7 +199,7 @@ pub fn collect_module_symbols(
                 let mut methods = IndexMap::new();
                 for item in &c.body {
                     if let ast::Stmt::FunctionDef(def) = item {
-                        match func_sig(m, def) {
+                        match func_sig(m, def, native) {
                             // Property setters reuse the getter's name: keep the first.
                             Ok(sig) => {
                                 methods.entry(def.name.to_string()).or_insert(sig);
@@ -204,7 +220,7 @@ pub fn collect_module_symbols(
     let mut declared: IndexMap<String, Type> = IndexMap::new();
     scope::walk_assignments(&m.body, &mut |target, value, annotation| {
         if let Some(ann) = annotation {
-            match annotation_type(ann) {
+            match annotation_type(ann, native) {
                 Ok(t) => {
                     declared.insert(target.to_string(), t);
                 }

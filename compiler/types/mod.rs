@@ -43,6 +43,9 @@ pub enum Type {
     Instance(String),
     /// A callable value (a function object).
     Callable,
+    /// An instance of a native class of the build, by full name: a C struct
+    /// with typed fields and a vtable (see `irbuild::prepare`).
+    Native(String),
 }
 
 impl Type {
@@ -102,6 +105,7 @@ impl Type {
             Type::Tuple(items) => RType::Tuple(items.iter().map(|t| t.rtype()).collect()),
             Type::VarTuple(_) => RType::Object(ObjKind::Tuple),
             Type::Range => RType::Object(ObjKind::Range),
+            Type::Native(c) => RType::Instance(c.clone()),
             Type::Union(items) => {
                 let mut rs: Vec<RType> = vec![];
                 for t in items {
@@ -255,7 +259,7 @@ impl fmt::Display for Type {
             Type::Range => write!(f, "range"),
             Type::Module(m) => write!(f, "Module {m}"),
             Type::TypeObj(c) => write!(f, "type[{c}]"),
-            Type::Instance(c) => write!(f, "{c}"),
+            Type::Instance(c) | Type::Native(c) => write!(f, "{c}"),
             Type::Callable => write!(f, "Callable"),
         }
     }

@@ -1,0 +1,352 @@
+//! C for native classes (`ir::ClassIR`): the instance struct, the vtable,
+//! allocation (`<class>_setup`), the GC slots, attribute descriptors for
+//! Python code, the type spec, and the ops that read and write attributes
+//! and call methods through the vtable.
+//!
+//! The type object is created at run time, when the class statement runs,
+//! from a `PyType_Spec` and the class's bases (`CPyType_FromNativeSpec`):
+//! a heap type, so its namespace (methods as function objects, properties,
+//! class variables, dunders, which update the type slots) is installed with
+//! ordinary attribute assignment. Instances have no `__dict__`: every
+//! attribute is a struct field, exposed to Python by a getset descriptor
+//! that type-checks assigned values.
+
+use crate::ir::{class_struct_name, class_type_static, ClassIR, RType};
+
+use super::conv::{branch_error_condition, emit_box, emit_dec_ref, emit_unbox};
+use super::ctypes::{c_identifier_fragment, c_string_literal, declaration, error_test, error_value};
+use super::emitter::Emitter;
+
+/// The struct member holding attribute `name`.
+pub fn attr_field(name: &str) -> String {
+    match c_identifier_fragment(name) {
+        Some(n) => format!("a_{n}"),
+        None => {
+            let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+            format!("a_x{hex}")
+        }
+    }
+}
+
+/// The definedness flag of an attribute whose error value overlaps a valid
+/// value.
+fn defined_flag(name: &str) -> String {
+    format!("{}_def", attr_field(name))
+}
+
+fn short_name(class: &str) -> &str {
+    class.rsplit('.').next().unwrap_or(class)
+}
+
+fn member(class: &str, obj: &str, name: &str) -> String {
+    format!("(({} *){obj})->{}", class_struct_name(class), attr_field(name))
+}
+
+fn flag_member(class: &str, obj: &str, name: &str) -> String {
+    format!("(({} *){obj})->{}", class_struct_name(class), defined_flag(name))
+}
+
+/// C condition: attribute `name` of `obj` is unset.
+fn unset_test(class: &str, obj: &str, name: &str, t: &RType) -> String {
+    if t.error_overlaps() {
+        format!("!{}", flag_member(class, obj, name))
+    } else {
+        error_test(&member(class, obj, name), t)
+    }
+}
+
+fn undefined_message(class: &str, name: &str) -> String {
+    format!("attribute '{name}' of '{}' undefined", short_name(class))
+}
+
+/// `dest = obj.attr` (a new reference), or AttributeError and the error value.
+pub fn emit_get_attr(e: &mut Emitter, dest: &str, obj: &str, class: &str, attr: &str, t: &RType) {
+    e.open(format!("if (unlikely({}))", unset_test(class, obj, attr, t)));
+    e.line(format!(
+        "PyErr_SetString(PyExc_AttributeError, {});",
+        c_string_literal(undefined_message(class, attr).as_bytes())
+    ));
+    e.line(format!("{dest} = {};", error_value(t)));
+    e.else_branch();
+    e.line(format!("{dest} = {};", member(class, obj, attr)));
+    super::conv::emit_inc_ref(e, dest, t);
+    e.close("");
+}
+
+/// `obj.attr = value` (value borrowed).
+pub fn emit_set_attr(e: &mut Emitter, obj: &str, class: &str, attr: &str, value: &str, t: &RType) {
+    let slot = member(class, obj, attr);
+    e.open("");
+    e.line(format!("{} = {slot};", declaration(t, "old")));
+    super::conv::emit_inc_ref(e, value, t);
+    e.line(format!("{slot} = {value};"));
+    if t.error_overlaps() {
+        e.line(format!("{} = 1;", flag_member(class, obj, attr)));
+    }
+    emit_dec_ref(e, "old", t, true);
+    e.close("");
+}
+
+/// The function pointer of vtable slot `slot` of `obj`, cast to the native
+/// signature (`types`: the parameter types, the receiver first).
+pub fn method_pointer(obj: &str, slot: usize, types: &[RType], ret: &RType) -> String {
+    let params: Vec<String> = types.iter().map(|t| t.c_type()).collect();
+    format!(
+        "(({} (*)({}))((CPyNativeObject *){obj})->vtable[{slot}])",
+        ret.c_type(),
+        params.join(", ")
+    )
+}
+
+fn setup_function(class: &str) -> String {
+    format!("{}_setup", crate::ir::class_mangled(class))
+}
+
+/// The C call behind `Op::NewInstance`.
+pub fn new_instance_call(class: &str) -> String {
+    format!("{}({})", setup_function(class), class_type_static(class))
+}
+
+/// The function that creates the type object at run time.
+pub fn create_function(class: &str) -> String {
+    format!("{}_create", crate::ir::class_mangled(class))
+}
+
+/// The instance struct and the prototypes other C files of the group use.
+pub fn class_declaration(c: &ClassIR) -> String {
+    let full = c.full_name();
+    let mut e = Emitter::new();
+    e.open("typedef struct");
+    e.line("PyObject_HEAD");
+    e.line("CPyVTableItem *vtable;");
+    for (name, t) in &c.attrs {
+        e.line(format!("{};", declaration(t, &attr_field(name))));
+        if t.error_overlaps() {
+            e.line(format!("char {};", defined_flag(name)));
+        }
+    }
+    e.close(format!(" {};", class_struct_name(&full)));
+    e.line(format!(
+        "PyObject *{}(PyObject *type_obj);",
+        setup_function(&full)
+    ));
+    e.line(format!(
+        "PyObject *{}(PyObject *bases, PyObject *ns);",
+        create_function(&full)
+    ));
+    e.finish()
+}
+
+/// The vtable, slot functions, descriptors and type spec of a class.
+pub fn class_definition(c: &ClassIR) -> String {
+    let full = c.full_name();
+    let m = c.mangled();
+    let st = class_struct_name(&full);
+    let mut e = Emitter::new();
+    emit_vtable(&mut e, c);
+    emit_setup(&mut e, c);
+    e.open(format!(
+        "static PyObject *{m}_new(PyTypeObject *type, PyObject *args, PyObject *kwds)"
+    ));
+    e.open(format!(
+        "if (type != (PyTypeObject *){})",
+        class_type_static(&full)
+    ));
+    e.line("PyErr_SetString(PyExc_TypeError, \"interpreted classes cannot inherit from compiled\");");
+    e.line("return NULL;");
+    e.close("");
+    e.line(format!("return {}((PyObject *)type);", setup_function(&full)));
+    e.close("");
+    emit_gc_slots(&mut e, c, &st);
+    emit_getsets(&mut e, c, &st);
+    e.open(format!("static PyType_Slot {m}_slots[] ="));
+    e.line(format!("{{Py_tp_new, (void *){m}_new}},"));
+    e.line(format!("{{Py_tp_dealloc, (void *){m}_dealloc}},"));
+    e.line(format!("{{Py_tp_traverse, (void *){m}_traverse}},"));
+    e.line(format!("{{Py_tp_clear, (void *){m}_clear}},"));
+    e.line(format!("{{Py_tp_getset, (void *){m}_getset}},"));
+    e.line("{0, NULL},");
+    e.close(";");
+    e.open(format!("static PyType_Spec {m}_spec ="));
+    e.line(format!("{},", c_string_literal(full.as_bytes())));
+    e.line(format!("sizeof({st}),"));
+    e.line("0,");
+    e.line("Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE,");
+    e.line(format!("{m}_slots,"));
+    e.close(";");
+    e.open(format!(
+        "PyObject *{}(PyObject *bases, PyObject *ns)",
+        create_function(&full)
+    ));
+    let names: Vec<String> = c.attrs.iter().map(|(n, _)| c_string_literal(n.as_bytes())).collect();
+    e.line(format!(
+        "PyObject *attrs = Py_BuildValue(\"({})\"{});",
+        "s".repeat(names.len()),
+        names.iter().map(|n| format!(", {n}")).collect::<String>()
+    ));
+    e.line("if (attrs == NULL) return NULL;");
+    e.line(format!(
+        "PyObject *type = CPyType_FromNativeSpec(&{m}_spec, bases, ns, attrs);"
+    ));
+    e.line("Py_DECREF(attrs);");
+    e.line("return type;");
+    e.close("");
+    e.finish()
+}
+
+fn emit_vtable(e: &mut Emitter, c: &ClassIR) {
+    let m = c.mangled();
+    e.open(format!(
+        "static CPyVTableItem {m}_vtable[{}] =",
+        c.vtable.len().max(1)
+    ));
+    if c.vtable.is_empty() {
+        e.line("NULL,");
+    }
+    for v in &c.vtable {
+        e.line(format!("(CPyVTableItem){},", v.decl.c_native_name()));
+    }
+    e.close(";");
+}
+
+fn emit_setup(e: &mut Emitter, c: &ClassIR) {
+    let full = c.full_name();
+    let st = class_struct_name(&full);
+    e.open(format!("PyObject *{}(PyObject *type_obj)", setup_function(&full)));
+    e.open("if (unlikely(type_obj == NULL))");
+    e.line(format!(
+        "PyErr_SetString(PyExc_NameError, {});",
+        c_string_literal(format!("class '{}' is not defined yet", c.name).as_bytes())
+    ));
+    e.line("return NULL;");
+    e.close("");
+    e.line("PyTypeObject *type = (PyTypeObject *)type_obj;");
+    e.line(format!("{st} *self = ({st} *)type->tp_alloc(type, 0);"));
+    e.line("if (self == NULL) return NULL;");
+    e.line(format!("self->vtable = {}_vtable;", c.mangled()));
+    for (name, t) in &c.attrs {
+        e.line(format!("self->{} = {};", attr_field(name), error_value(t)));
+    }
+    if let Some(f) = &c.defaults_setup {
+        e.open(format!(
+            "if (CPyDef_{}((PyObject *)self) == 2)",
+            f.mangled()
+        ));
+        e.line("Py_DECREF(self);");
+        e.line("return NULL;");
+        e.close("");
+    }
+    e.line("return (PyObject *)self;");
+    e.close("");
+}
+
+fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
+    let m = c.mangled();
+    e.open(format!(
+        "static int {m}_traverse(PyObject *o, visitproc visit, void *arg)"
+    ));
+    e.line(format!("{st} *self = ({st} *)o;"));
+    e.line("Py_VISIT(Py_TYPE(o));");
+    for (name, t) in &c.attrs {
+        super::structs::emit_visit(e, &format!("self->{}", attr_field(name)), t);
+    }
+    e.line("return 0;");
+    e.close("");
+    e.open(format!("static int {m}_clear(PyObject *o)"));
+    e.line(format!("{st} *self = ({st} *)o;"));
+    for (name, t) in &c.attrs {
+        if t.is_refcounted() {
+            let f = attr_field(name);
+            e.open("");
+            e.line(format!("{} = self->{f};", declaration(t, "tmp")));
+            e.line(format!("self->{f} = {};", error_value(t)));
+            emit_dec_ref(e, "tmp", t, true);
+            e.close("");
+        }
+    }
+    e.line("return 0;");
+    e.close("");
+    e.open(format!("static void {m}_dealloc(PyObject *o)"));
+    // `__del__` (tp_finalize) runs first and may resurrect the object.
+    e.open("if (Py_TYPE(o)->tp_finalize != NULL)");
+    e.line("if (PyObject_CallFinalizerFromDealloc(o) < 0) return;");
+    e.close("");
+    e.line("PyObject_GC_UnTrack(o);");
+    e.line(format!("Py_TRASHCAN_BEGIN(o, {m}_dealloc)"));
+    e.line(format!("{m}_clear(o);"));
+    e.line("PyTypeObject *tp = Py_TYPE(o);");
+    e.line("tp->tp_free(o);");
+    e.line("Py_DECREF(tp);");
+    e.line("Py_TRASHCAN_END");
+    e.close("");
+}
+
+fn emit_getsets(e: &mut Emitter, c: &ClassIR, st: &str) {
+    let m = c.mangled();
+    let full = c.full_name();
+    let own = &c.attrs[c.own_attrs_start.min(c.attrs.len())..];
+    for (i, (name, t)) in own.iter().enumerate() {
+        let f = attr_field(name);
+        e.open(format!(
+            "static PyObject *{m}_get{i}(PyObject *o, void *closure)"
+        ));
+        e.open(format!("if (unlikely({}))", unset_test(&full, "o", name, t)));
+        e.line(format!(
+            "PyErr_SetString(PyExc_AttributeError, {});",
+            c_string_literal(undefined_message(&full, name).as_bytes())
+        ));
+        e.line("return NULL;");
+        e.close("");
+        e.line("PyObject *result;");
+        emit_box(e, "result", &format!("(({st} *)o)->{f}"), t);
+        e.line("return result;");
+        e.close("");
+        e.open(format!(
+            "static int {m}_set{i}(PyObject *o, PyObject *value, void *closure)"
+        ));
+        e.line(format!("{st} *self = ({st} *)o;"));
+        e.open("if (value == NULL)");
+        if c.deletable.iter().any(|d| d == name) {
+            e.line(format!("{} = self->{f};", declaration(t, "old")));
+            e.line(format!("self->{f} = {};", error_value(t)));
+            if t.error_overlaps() {
+                e.line(format!("self->{} = 0;", defined_flag(name)));
+            }
+            emit_dec_ref(e, "old", t, true);
+            e.line("return 0;");
+        } else {
+            e.line(format!(
+                "PyErr_SetString(PyExc_AttributeError, {});",
+                c_string_literal(
+                    format!("'{}' object attribute '{name}' cannot be deleted", c.name)
+                        .as_bytes()
+                )
+            ));
+            e.line("return -1;");
+        }
+        e.close("");
+        e.line(format!("{};", declaration(t, "tmp")));
+        emit_unbox(e, "tmp", "value", t);
+        e.line(format!(
+            "if (unlikely({})) return -1;",
+            branch_error_condition("tmp", t)
+        ));
+        e.line(format!("{} = self->{f};", declaration(t, "old")));
+        e.line(format!("self->{f} = tmp;"));
+        if t.error_overlaps() {
+            e.line(format!("self->{} = 1;", defined_flag(name)));
+        }
+        emit_dec_ref(e, "old", t, true);
+        e.line("return 0;");
+        e.close("");
+    }
+    e.open(format!("static PyGetSetDef {m}_getset[] ="));
+    for (i, (name, _)) in own.iter().enumerate() {
+        e.line(format!(
+            "{{{}, {m}_get{i}, {m}_set{i}, NULL, NULL}},",
+            c_string_literal(name.as_bytes())
+        ));
+    }
+    e.line("{NULL},");
+    e.close(";");
+}

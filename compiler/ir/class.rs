@@ -1,0 +1,81 @@
+//! Native classes of the IR: the layout and dispatch table of a class whose
+//! instances are C structs.
+//!
+//! An instance of native class `m.C` is a `PyObject` followed by a vtable
+//! pointer and one typed field per attribute, the attributes of the base
+//! class first, so a pointer to a subclass instance is also a valid pointer
+//! to an instance of every base: attribute access is a field read at a
+//! fixed offset and a method call is an indirect call through a fixed
+//! vtable slot, whatever the runtime class. Attributes whose type's error
+//! value overlaps a valid value (`float`, native ints) also get a
+//! definedness flag.
+
+use super::func::FuncDecl;
+use super::ops::FuncRef;
+use super::rtypes::RType;
+
+/// One slot of a class's vtable: the method name and the native function
+/// that implements it for this class (its own or inherited).
+#[derive(Clone, Debug, PartialEq)]
+pub struct VtableEntry {
+    pub name: String,
+    pub decl: FuncDecl,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassIR {
+    pub module: String,
+    pub name: String,
+    /// Full name of the native base class, if any (else `object`).
+    pub base: Option<String>,
+    /// Every attribute, in layout order: the base's first.
+    pub attrs: Vec<(String, RType)>,
+    /// Attributes from this index on are defined by this class (the others
+    /// are inherited and exposed to Python by the base's descriptors).
+    pub own_attrs_start: usize,
+    pub vtable: Vec<VtableEntry>,
+    /// The native method that stores class-body attribute defaults
+    /// (including the base's) into a new instance.
+    pub defaults_setup: Option<FuncRef>,
+    /// Attributes that `del` may remove (`__deletable__`).
+    pub deletable: Vec<String>,
+}
+
+impl ClassIR {
+    pub fn full_name(&self) -> String {
+        format!("{}.{}", self.module, self.name)
+    }
+
+    /// The mangled name used in C identifiers.
+    pub fn mangled(&self) -> String {
+        class_mangled(&self.full_name())
+    }
+
+    pub fn attr_index(&self, name: &str) -> Option<usize> {
+        self.attrs.iter().position(|(n, _)| n == name)
+    }
+
+    pub fn attr_type(&self, name: &str) -> Option<&RType> {
+        self.attrs.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+
+    pub fn vtable_index(&self, name: &str) -> Option<usize> {
+        self.vtable.iter().position(|v| v.name == name)
+    }
+}
+
+/// `pkg.mod.C` -> `pkg___mod___C`.
+pub fn class_mangled(full: &str) -> String {
+    full.replace('.', "___")
+}
+
+/// The C struct type of instances of a native class.
+pub fn class_struct_name(full: &str) -> String {
+    format!("{}Object", class_mangled(full))
+}
+
+/// The static holding a native class's type object (NULL until the class
+/// statement has run).
+pub fn class_type_static(full: &str) -> String {
+    format!("CPyType_{}", class_mangled(full))
+}

@@ -1,0 +1,593 @@
+//! Deciding which classes are native and laying them out, before any body
+//! is lowered (mypyc's "prepare" pass).
+//!
+//! A class of a compiled module becomes a native class (an extension type
+//! whose instances are C structs, see `ir::class`) when everything it does
+//! is something native classes implement here: a top-level class bound
+//! once, no metaclass or class keywords, no decorators other than `final`,
+//! its base `object` or one other native class, a body of methods,
+//! attribute declarations and class variables, and no dunder that changes
+//! how instances are created or attributes looked up (`__new__`,
+//! `__getattr__`, `__setattr__`, ...). Every other class is built the way
+//! the interpreter builds it (see `classes.rs`), with compiled methods:
+//! slower, with the same behaviour. A class that other non-native classes
+//! derive from, or whose subclasses override a method with a different
+//! native signature, is not native either, so that a native class's
+//! vtable and layout are valid for every instance.
+//!
+//! Attributes: annotated class-body names (not `ClassVar`/`Final`), class-
+//! body names assigned a constant, and attributes assigned through `self`
+//! in methods (typed as the checker's program tables see them).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use indexmap::{IndexMap, IndexSet};
+use rustpython_parser::ast;
+
+use crate::checker::program::{build_program, AnnCtx, Binding, Member, Program};
+use crate::ir::{ClassIR, FuncRef, RType, VtableEntry};
+use crate::parse::ParsedModule;
+use crate::semanal::native::{ClassTable, NativeClass, VtableMethod};
+use crate::semanal::annotations::dotted_name;
+use crate::semanal::{func_sig, FuncSig, NativeNames, ParamKind};
+use crate::types::Type;
+
+/// The outcome of preparing the classes of a build.
+#[derive(Default)]
+pub struct Prepared {
+    pub table: Arc<ClassTable>,
+    /// Per module: the names under which native classes are visible.
+    pub names: IndexMap<String, NativeNames>,
+}
+
+/// Dunders whose meaning native classes do not implement (yet).
+const NON_NATIVE_DUNDERS: &[&str] = &[
+    "__new__",
+    "__init_subclass__",
+    "__class_getitem__",
+    "__getattr__",
+    "__getattribute__",
+    "__setattr__",
+    "__delattr__",
+    "__slots__",
+    "__dict__",
+    "__weakref__",
+    "__set_name__",
+];
+
+/// The name of the method that stores class-body attribute defaults.
+pub const DEFAULTS_SETUP: &str = "__mypyc_defaults_setup";
+
+struct ClassSource<'a> {
+    module: String,
+    parsed: &'a ParsedModule,
+    def: &'a ast::StmtClassDef,
+}
+
+/// What a class body defines, for a class that can be native.
+#[derive(Default)]
+struct BodyMembers {
+    /// Instance attributes declared in the class body, with their type
+    /// annotation (None: inferred from a constant default).
+    attrs: Vec<(String, Option<ast::Expr>, Option<ast::Expr>)>,
+    /// Plain instance methods (called through the vtable).
+    methods: Vec<String>,
+    /// Everything else bound in the body (stays in the type's dict).
+    others: Vec<String>,
+    deletable: Vec<String>,
+}
+
+pub fn prepare_classes(
+    modules: &[(String, &ParsedModule)],
+    packages: HashSet<String>,
+    cross_module: bool,
+) -> Prepared {
+    let program = build_program(modules, packages);
+    let mut sources: IndexMap<String, ClassSource> = IndexMap::new();
+    for (name, parsed) in modules {
+        for stmt in &parsed.body {
+            if let ast::Stmt::ClassDef(c) = stmt {
+                let full = format!("{name}.{}", c.name);
+                if program.classes.contains_key(&full) && !sources.contains_key(&full) {
+                    sources.insert(
+                        full,
+                        ClassSource {
+                            module: name.clone(),
+                            parsed,
+                            def: c,
+                        },
+                    );
+                }
+            }
+        }
+    }
+    let mut native: IndexSet<String> = sources
+        .iter()
+        .filter(|(_, s)| body_members(s.parsed, s.def).is_some() && simple_header(s.def))
+        .map(|(f, _)| f.clone())
+        .collect();
+    for _ in 0..64 {
+        settle_bases(&program, &sources, &mut native, cross_module);
+        let names = visible_names(&program, modules, &native, cross_module);
+        match layout_all(&program, &sources, &native, &names) {
+            Ok(table) => {
+                return Prepared {
+                    table: Arc::new(table),
+                    names,
+                }
+            }
+            Err(demoted) => {
+                for d in demoted {
+                    native.shift_remove(&d);
+                }
+            }
+        }
+    }
+    Prepared::default()
+}
+
+/// No keywords, type parameters or decorators other than `final`.
+fn simple_header(c: &ast::StmtClassDef) -> bool {
+    c.keywords.is_empty()
+        && c.type_params.is_empty()
+        && c.decorator_list
+            .iter()
+            .all(|d| dotted_name(d).is_some_and(|n| n == "final" || n.ends_with(".final")))
+}
+
+fn is_docstring_or_pass(s: &ast::Stmt) -> bool {
+    match s {
+        ast::Stmt::Pass(_) => true,
+        ast::Stmt::Expr(e) => matches!(&*e.value, ast::Expr::Constant(_)),
+        _ => false,
+    }
+}
+
+fn is_constant(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Constant(_) => true,
+        ast::Expr::UnaryOp(u) => is_constant(&u.operand),
+        ast::Expr::Tuple(t) => t.elts.iter().all(is_constant),
+        _ => false,
+    }
+}
+
+fn is_class_var_annotation(e: &ast::Expr) -> bool {
+    let head = match e {
+        ast::Expr::Subscript(s) => &*s.value,
+        other => other,
+    };
+    dotted_name(head).is_some_and(|n| {
+        let last = n.rsplit('.').next().unwrap_or("");
+        last == "ClassVar" || last == "Final"
+    })
+}
+
+/// The members of a class body, or None if the body does something native
+/// classes do not support.
+fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMembers> {
+    let mut m = BodyMembers::default();
+    let mut def_counts: IndexMap<String, usize> = IndexMap::new();
+    for s in &c.body {
+        if let ast::Stmt::FunctionDef(d) = s {
+            *def_counts.entry(d.name.to_string()).or_default() += 1;
+        }
+    }
+    for s in &c.body {
+        match s {
+            _ if is_docstring_or_pass(s) => {}
+            ast::Stmt::FunctionDef(d) => {
+                let name = d.name.to_string();
+                if def_counts[&name] == 1 && d.decorator_list.is_empty() {
+                    m.methods.push(name);
+                } else if !m.others.contains(&name) {
+                    m.others.push(name);
+                }
+            }
+            ast::Stmt::AnnAssign(a) => {
+                let ast::Expr::Name(n) = &*a.target else {
+                    return None;
+                };
+                let name = n.id.to_string();
+                if is_class_var_annotation(&a.annotation) {
+                    m.others.push(name);
+                } else {
+                    m.attrs
+                        .push((name, Some((*a.annotation).clone()), a.value.as_deref().cloned()));
+                }
+            }
+            ast::Stmt::Assign(a) if a.targets.len() == 1 => {
+                let ast::Expr::Name(n) = &a.targets[0] else {
+                    return None;
+                };
+                let name = n.id.to_string();
+                let comment = parsed.lines.type_comment(a).and_then(parse_type_comment);
+                if name == "__deletable__" {
+                    m.deletable = string_list(&a.value)?;
+                } else if let Some(ann) = comment {
+                    if is_class_var_annotation(&ann) {
+                        m.others.push(name);
+                    } else {
+                        m.attrs.push((name, Some(ann), Some((*a.value).clone())));
+                    }
+                } else if is_constant(&a.value) && !is_dunder(&name) {
+                    m.attrs.push((name, None, Some((*a.value).clone())));
+                } else {
+                    m.others.push(name);
+                }
+            }
+            _ => return None,
+        }
+    }
+    let mut seen = HashSet::new();
+    let all = m
+        .attrs
+        .iter()
+        .map(|(n, _, _)| n)
+        .chain(&m.methods)
+        .chain(&m.others);
+    for n in all {
+        if NON_NATIVE_DUNDERS.contains(&n.as_str()) {
+            return None;
+        }
+        if !seen.insert(n.clone()) && !m.others.contains(n) {
+            return None;
+        }
+    }
+    Some(m)
+}
+
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// The annotation of a `# type:` comment.
+fn parse_type_comment(text: &str) -> Option<ast::Expr> {
+    match rustpython_parser::parse(text, rustpython_parser::Mode::Expression, "<type comment>") {
+        Ok(ast::Mod::Expression(x)) => Some(*x.body),
+        _ => None,
+    }
+}
+
+fn string_list(e: &ast::Expr) -> Option<Vec<String>> {
+    let elts = match e {
+        ast::Expr::List(l) => &l.elts,
+        ast::Expr::Tuple(t) => &t.elts,
+        _ => return None,
+    };
+    elts.iter()
+        .map(|x| match x {
+            ast::Expr::Constant(c) => c.value.as_str().map(|s| s.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The native base of a class: Ok(None) for `object`, Ok(Some(full)) for a
+/// class of the program, Err(()) for anything else.
+fn base_of(program: &Program, src: &ClassSource) -> Result<Option<String>, ()> {
+    let ctx = AnnCtx {
+        program,
+        module: &src.module,
+    };
+    match src.def.bases.as_slice() {
+        [] => Ok(None),
+        [b] if dotted_name(b).as_deref() == Some("object") => Ok(None),
+        [b] => ctx.class_of(b).map(Some).ok_or(()),
+        _ => Err(()),
+    }
+}
+
+/// Drop native classes whose base is not native (or not visible), and the
+/// native bases of classes that are not native.
+fn settle_bases(
+    program: &Program,
+    sources: &IndexMap<String, ClassSource>,
+    native: &mut IndexSet<String>,
+    cross_module: bool,
+) {
+    loop {
+        let mut drop: Vec<String> = vec![];
+        for (full, src) in sources {
+            let ctx = AnnCtx {
+                program,
+                module: &src.module,
+            };
+            if native.contains(full) {
+                match base_of(program, src) {
+                    Err(()) => drop.push(full.clone()),
+                    Ok(Some(b)) => {
+                        let same_module = sources.get(&b).is_some_and(|s| s.module == src.module);
+                        if !native.contains(&b) || !(cross_module || same_module) {
+                            drop.push(full.clone());
+                        }
+                    }
+                    Ok(None) => {}
+                }
+            } else {
+                for b in &src.def.bases {
+                    match ctx.class_of(b) {
+                        Some(bf) => {
+                            if native.contains(&bf) {
+                                drop.push(bf);
+                            }
+                        }
+                        // A base reached through a module the build does
+                        // not see (an interpreted package `__init__`): any
+                        // native class of that name may be it.
+                        None => {
+                            let text = dotted_name(b).unwrap_or_default();
+                            let short = text.rsplit('.').next().unwrap_or("");
+                            for n in native.iter() {
+                                if n.rsplit('.').next() == Some(short) {
+                                    drop.push(n.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if drop.is_empty() {
+            return;
+        }
+        for d in drop {
+            native.shift_remove(&d);
+        }
+    }
+}
+
+/// The names under which each module sees native classes.
+fn visible_names(
+    program: &Program,
+    modules: &[(String, &ParsedModule)],
+    native: &IndexSet<String>,
+    cross_module: bool,
+) -> IndexMap<String, NativeNames> {
+    let module_of = |full: &str| full.rsplit_once('.').map(|(m, _)| m.to_string());
+    let mut out = IndexMap::new();
+    for (name, _) in modules {
+        let mut names = NativeNames::new();
+        let visible = |full: &str| {
+            native.contains(full) && (cross_module || module_of(full).as_deref() == Some(name))
+        };
+        if let Some(info) = program.modules.get(name) {
+            for (bound, b) in &info.names {
+                match b {
+                    Binding::Class(full) if visible(full) => {
+                        names.insert(bound.clone(), full.clone());
+                    }
+                    Binding::Module(md) => {
+                        for full in native.iter() {
+                            if module_of(full).as_deref() == Some(md.as_str()) && visible(full) {
+                                let short = full.rsplit('.').next().unwrap_or("");
+                                names.insert(format!("{bound}.{short}"), full.clone());
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out.insert(name.clone(), names);
+    }
+    out
+}
+
+/// `Instance(C)` types of native classes become `Native(C)`.
+fn nativize(t: Type, native: &IndexSet<String>) -> Type {
+    match t {
+        Type::Instance(c) if native.contains(&c) => Type::Native(c),
+        Type::Union(items) => {
+            crate::types::union(items.into_iter().map(|t| nativize(t, native)).collect())
+        }
+        Type::List(t) => Type::List(Box::new(nativize(*t, native))),
+        other => other,
+    }
+}
+
+/// Lay out every native class (bases first). Err: classes that cannot be
+/// native after all.
+fn layout_all(
+    program: &Program,
+    sources: &IndexMap<String, ClassSource>,
+    native: &IndexSet<String>,
+    names: &IndexMap<String, NativeNames>,
+) -> Result<ClassTable, Vec<String>> {
+    let mut table = ClassTable::default();
+    let mut pending: Vec<String> = native.iter().cloned().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = vec![];
+        for full in pending {
+            let src = &sources[&full];
+            let base = base_of(program, src).ok().flatten();
+            match &base {
+                Some(b) if !table.classes.contains_key(b) => rest.push(full),
+                _ => {
+                    let base_class = base.as_ref().and_then(|b| table.classes.get(b));
+                    let empty = NativeNames::new();
+                    let module_names = names.get(&src.module).unwrap_or(&empty);
+                    let class = layout_class(program, src, base_class, native, module_names)?;
+                    table.classes.insert(full, class);
+                }
+            }
+        }
+        if rest.len() == before {
+            return Err(rest);
+        }
+        pending = rest;
+    }
+    Ok(table)
+}
+
+/// The signature of method `def` of native class `full`, as compiled: the
+/// receiver typed as the class.
+pub fn method_sig(
+    parsed: &ParsedModule,
+    def: &ast::StmtFunctionDef,
+    full: &str,
+    names: &NativeNames,
+) -> Option<FuncSig> {
+    let mut sig = func_sig(parsed, def, names).ok()?;
+    let first = sig.params.first_mut()?;
+    if first.kind != ParamKind::Positional {
+        return None;
+    }
+    first.ty = Type::Native(full.to_string());
+    Some(sig)
+}
+
+fn layout_class(
+    program: &Program,
+    src: &ClassSource,
+    base: Option<&NativeClass>,
+    native: &IndexSet<String>,
+    names: &NativeNames,
+) -> Result<NativeClass, Vec<String>> {
+    let full = format!("{}.{}", src.module, src.def.name);
+    let demote = |also_base: bool| {
+        let mut v = vec![full.clone()];
+        if also_base {
+            v.extend(base.map(|b| b.ir.full_name()));
+        }
+        v
+    };
+    let body = body_members(src.parsed, src.def).ok_or_else(|| demote(false))?;
+    let mut attr_types: IndexMap<String, Type> =
+        base.map(|b| b.attr_types.clone()).unwrap_or_default();
+    let mut methods: IndexMap<String, VtableMethod> =
+        base.map(|b| b.methods.clone()).unwrap_or_default();
+    let mut others: Vec<String> = base.map(|b| b.other_members.clone()).unwrap_or_default();
+    let mut vtable: Vec<VtableEntry> = base.map(|b| b.ir.vtable.clone()).unwrap_or_default();
+    let mut init = base.and_then(|b| b.init.clone());
+    let inherited_attrs = attr_types.len();
+    let taken = |n: &str, attrs: &IndexMap<String, Type>, others: &[String]| {
+        attrs.contains_key(n) || others.iter().any(|o| o == n)
+    };
+    // Class-body names may not change what an inherited name is.
+    for n in &body.others {
+        if attr_types.contains_key(n) || methods.contains_key(n) {
+            return Err(demote(true));
+        }
+        others.push(n.clone());
+    }
+    let mut has_defaults = base.is_some_and(|b| b.ir.defaults_setup.is_some());
+    for (n, ann, default) in &body.attrs {
+        if methods.contains_key(n) || others.contains(n) {
+            return Err(demote(true));
+        }
+        has_defaults |= default.is_some();
+        if attr_types.contains_key(n) {
+            continue;
+        }
+        let t = match (ann, default) {
+            (Some(a), _) => crate::semanal::annotation_type(a, names).unwrap_or(Type::Any),
+            (None, Some(ast::Expr::Constant(c))) => {
+                crate::semanal::generalize(crate::checker::constant_type(&c.value))
+            }
+            _ => Type::Any,
+        };
+        attr_types.insert(n.clone(), t);
+    }
+    // Attributes assigned through `self` in methods.
+    if let Some(info) = program.classes.get(&full) {
+        let body_names: HashSet<&String> = body
+            .attrs
+            .iter()
+            .map(|(n, _, _)| n)
+            .chain(&body.methods)
+            .chain(&body.others)
+            .collect();
+        for (n, m) in &info.members {
+            if body_names.contains(n) || taken(n, &attr_types, &others) {
+                continue;
+            }
+            if let Member::Attr(t) = m {
+                if methods.contains_key(n) {
+                    return Err(demote(true));
+                }
+                attr_types.insert(n.clone(), nativize(t.clone(), native));
+            }
+        }
+    }
+    for name in &body.methods {
+        let def = src
+            .def
+            .body
+            .iter()
+            .find_map(|s| match s {
+                ast::Stmt::FunctionDef(d) if d.name.as_str() == name => Some(d),
+                _ => None,
+            })
+            .ok_or_else(|| demote(false))?;
+        if attr_types.contains_key(name) || others.contains(name) {
+            return Err(demote(true));
+        }
+        let sig = method_sig(src.parsed, def, &full, names).ok_or_else(|| demote(false))?;
+        let mut decl = super::func_decl(&src.module, &sig);
+        decl.func.class = Some(src.def.name.to_string());
+        if name == "__init__" {
+            init = Some((sig, decl.func));
+            continue;
+        }
+        match methods.get(name) {
+            Some(old) => {
+                if !same_native_signature(&old.sig, &sig) {
+                    return Err(demote(true));
+                }
+                let slot = old.slot;
+                vtable[slot].decl = decl;
+                methods.insert(name.clone(), VtableMethod { sig, slot });
+            }
+            None => {
+                let slot = vtable.len();
+                vtable.push(VtableEntry {
+                    name: name.clone(),
+                    decl,
+                });
+                methods.insert(name.clone(), VtableMethod { sig, slot });
+            }
+        }
+    }
+    let attrs: Vec<(String, RType)> = attr_types
+        .iter()
+        .map(|(n, t)| (n.clone(), t.rtype()))
+        .collect();
+    let mut deletable = base.map(|b| b.ir.deletable.clone()).unwrap_or_default();
+    deletable.extend(body.deletable.iter().cloned());
+    let ir = ClassIR {
+        module: src.module.clone(),
+        name: src.def.name.to_string(),
+        base: base.map(|b| b.ir.full_name()),
+        attrs,
+        own_attrs_start: inherited_attrs,
+        vtable,
+        defaults_setup: has_defaults.then(|| FuncRef {
+            module: src.module.clone(),
+            class: Some(src.def.name.to_string()),
+            name: DEFAULTS_SETUP.into(),
+        }),
+        deletable,
+    };
+    Ok(NativeClass {
+        ir,
+        attr_types,
+        methods,
+        other_members: others,
+        init,
+    })
+}
+
+/// Can an override be called through the overridden method's vtable slot
+/// (same parameters, kinds and native types, receiver aside)?
+fn same_native_signature(a: &FuncSig, b: &FuncSig) -> bool {
+    a.params.len() == b.params.len()
+        && a.ret.rtype() == b.ret.rtype()
+        && a.params.iter().zip(&b.params).skip(1).all(|(x, y)| {
+            x.kind == y.kind
+                && x.has_default == y.has_default
+                && super::param_rtype(x) == super::param_rtype(y)
+        })
+}

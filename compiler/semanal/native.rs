@@ -1,0 +1,70 @@
+//! What the rest of the build knows about native classes: for each class
+//! (by full name) its layout (`ClassIR`), the Python-level types of its
+//! attributes and the signatures of the methods called through its vtable.
+//! Built once per build by `irbuild::prepare`; consulted by type inference
+//! (attribute and method result types) and by irbuild (field reads,
+//! vtable calls, constructor calls).
+
+use indexmap::IndexMap;
+
+use super::FuncSig;
+use crate::ir::ClassIR;
+use crate::types::Type;
+
+/// A method callable through the vtable.
+#[derive(Clone, Debug)]
+pub struct VtableMethod {
+    /// Signature with the receiver as first parameter.
+    pub sig: FuncSig,
+    pub slot: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct NativeClass {
+    pub ir: ClassIR,
+    /// Every attribute (inherited ones too) with its type.
+    pub attr_types: IndexMap<String, Type>,
+    /// Every method callable through the vtable (inherited ones too).
+    pub methods: IndexMap<String, VtableMethod>,
+    /// Names defined in the class body or inherited that are not
+    /// attributes or vtable methods (static/class methods, properties,
+    /// class variables): accessed generically.
+    pub other_members: Vec<String>,
+    /// The `__init__` a constructor call runs (own or inherited): its
+    /// signature and native function. Not in the vtable: constructors of
+    /// subclasses may take different arguments.
+    pub init: Option<(FuncSig, crate::ir::FuncRef)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ClassTable {
+    pub classes: IndexMap<String, NativeClass>,
+}
+
+impl ClassTable {
+    pub fn get(&self, full: &str) -> Option<&NativeClass> {
+        self.classes.get(full)
+    }
+
+    /// Is `sub` the class `sup` or derived from it?
+    pub fn is_subclass(&self, sub: &str, sup: &str) -> bool {
+        let mut cur = Some(sub.to_string());
+        while let Some(c) = cur {
+            if c == sup {
+                return true;
+            }
+            cur = self.get(&c).and_then(|n| n.ir.base.clone());
+        }
+        false
+    }
+
+    /// The type of attribute `attr` of instances of `class`, if it is a
+    /// native attribute.
+    pub fn attr_type(&self, class: &str, attr: &str) -> Option<&Type> {
+        self.get(class)?.attr_types.get(attr)
+    }
+
+    pub fn method(&self, class: &str, name: &str) -> Option<&VtableMethod> {
+        self.get(class)?.methods.get(name)
+    }
+}
