@@ -528,6 +528,7 @@ fn module(name: &str, functions: Vec<FuncIR>, top_level: FuncIR) -> ModuleIR {
         top_level,
         imports: vec![],
         structs: vec![],
+        classes: vec![],
     }
 }
 

@@ -99,7 +99,9 @@ fn dotted_module_names_and_bad_targets() {
     let dir = tmp.path();
     generate(dir, 3);
     let expected = run_package(dir);
-    let out = compile(dir, &["genpkg.mod_01", "genpkg.mod_00"]);
+    // Leaf modules only: interpreted classes may not derive from the
+    // native classes of compiled modules (as in mypyc).
+    let out = compile(dir, &["genpkg.mod_01", "genpkg.mod_02"]);
     assert!(out.status.success(), "{out:?}");
     assert!(compiled_module_file(dir, "genpkg.mod_01").contains(".cpython"));
     assert!(compiled_module_file(dir, "genpkg").ends_with("__init__.py"));

@@ -105,14 +105,14 @@ impl<'a> TypeEnv<'a> {
             }
             E::IfExp(i) => join(&self.expr_type(&i.body), &self.expr_type(&i.orelse)),
             E::Call(c) => self.call_type(c),
-            E::Attribute(a) => match self.expr_type(&a.value) {
-                Type::Native(c) => self
+            E::Attribute(a) => match crate::types::optional_native(&self.expr_type(&a.value)) {
+                Some(c) => self
                     .module
                     .classes
                     .attr_type(&c, a.attr.as_str())
                     .cloned()
                     .unwrap_or(Type::Any),
-                _ => Type::Any,
+                None => Type::Any,
             },
             E::Subscript(s) => self.subscript_type(&self.expr_type(&s.value), &s.slice),
             E::List(l) => Type::list(self.join_all(&l.elts)),
@@ -228,8 +228,8 @@ impl<'a> TypeEnv<'a> {
             }
             ast::Expr::Attribute(a) => {
                 let recv = self.expr_type(&a.value);
-                if let Type::Native(cls) = &recv {
-                    return match self.module.classes.method(cls, a.attr.as_str()) {
+                if let Some(cls) = crate::types::optional_native(&recv) {
+                    return match self.module.classes.method(&cls, a.attr.as_str()) {
                         Some(m) => m.sig.ret.clone(),
                         None => Type::Any,
                     };
@@ -315,15 +315,52 @@ pub fn infer_locals(
         locals.insert(p.name.clone(), t);
     }
     let params: Vec<String> = sig.params.iter().map(|p| p.name.clone()).collect();
-    let mut annotated: Vec<String> = params.clone();
-    // Pass 1: annotations and first assignments. Pass 2: widen on disagreement.
-    for pass in 0..3 {
+    // Pass 0: annotations and first assignments, repeated so that a first
+    // assignment is typed knowing the locals it reads (whatever their
+    // order in the source). Later passes widen on disagreement.
+    let initial = locals.clone();
+    let mut seed = locals.clone();
+    for _ in 0..3 {
+        let mut fresh = initial.clone();
+        let mut annotated = params.clone();
+        locals_pass(module, body, &globals, &seed, &mut fresh, &mut annotated, 0);
+        if fresh == seed {
+            break;
+        }
+        seed = fresh;
+    }
+    let mut annotated = params.clone();
+    let mut scratch = initial.clone();
+    locals_pass(module, body, &globals, &seed, &mut scratch, &mut annotated, 0);
+    let mut locals = seed;
+    for pass in 1..3 {
         let snapshot = locals.clone();
-        let mut widened = false;
+        if !locals_pass(module, body, &globals, &snapshot, &mut locals, &mut annotated, pass) {
+            break;
+        }
+    }
+    locals
+}
+
+/// One pass of `infer_locals` over `body`, typing expressions with
+/// `snapshot`: pass 0 records annotations and first assignments, later
+/// passes widen a local to `object` when an assignment disagrees with it.
+/// Returns whether anything was widened.
+fn locals_pass(
+    module: &ModuleSymbols,
+    body: &[ast::Stmt],
+    globals: &[String],
+    snapshot: &IndexMap<String, Type>,
+    locals: &mut IndexMap<String, Type>,
+    annotated: &mut Vec<String>,
+    pass: usize,
+) -> bool {
+    let mut widened = false;
+    {
         {
             let env = TypeEnv {
                 module,
-                locals: Some(&snapshot),
+                locals: Some(snapshot),
             };
             let mut visit = |name: &str, ty: Type, is_annotation: bool| {
                 if globals.iter().any(|g| g == name) {
@@ -353,11 +390,8 @@ pub fn infer_locals(
             };
             walk_typed_bindings(&env, body, &mut visit);
         }
-        if pass > 0 && !widened {
-            break;
-        }
     }
-    locals
+    widened
 }
 
 /// Visit every binding of a simple name in `body` with the type of the

@@ -407,12 +407,11 @@ impl<'a> IrBuilder<'a> {
 /// Operations on instances of native classes: struct field reads and
 /// writes, vtable calls, construction and type checks.
 impl IrBuilder<'_> {
-    /// The native class of the static type of `e`, if it is one.
+    /// The native class of the static type of `e`, if it is one. An
+    /// `Optional[C]` counts as `C`: the type checker only lets attributes be
+    /// used where the value was narrowed to `C`, and the conversion checks.
     fn native_class_of(&self, e: &ast::Expr) -> Option<String> {
-        match self.type_of(e) {
-            crate::types::Type::Native(c) => Some(c),
-            _ => None,
-        }
+        crate::types::optional_native(&self.type_of(e))
     }
 
     /// The class and type of native attribute `a`, if it is one.
@@ -453,6 +452,38 @@ impl IrBuilder<'_> {
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
         let v = self.b.coerce(v, &t);
         self.set_line(a);
+        self.b.add(
+            Op::SetAttr {
+                obj,
+                class,
+                attr: a.attr.to_string(),
+                value: v,
+            },
+            RType::Void,
+        );
+        true
+    }
+
+    /// `obj.attr <op>= value` of a native attribute: the object is
+    /// evaluated once, the field read, updated and written back.
+    pub fn native_aug_assign(&mut self, a: &ast::ExprAttribute, op: &str, value: &ast::Expr) -> bool {
+        let Some((class, t)) = self.native_attr(a) else {
+            return false;
+        };
+        let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
+        self.set_line(a);
+        let cur = self.b.add(
+            Op::GetAttr {
+                obj,
+                class: class.clone(),
+                attr: a.attr.to_string(),
+                rtype: t.clone(),
+            },
+            t.clone(),
+        );
+        let r = self.expr(value);
+        let v = self.inplace_op(op, cur, r);
+        let v = self.b.coerce(v, &t);
         self.b.add(
             Op::SetAttr {
                 obj,

@@ -424,6 +424,7 @@ impl<'a> IrBuilder<'a> {
                 let v = self.b.boxed(v);
                 self.b.try_prim("[]=", &[base, idx, v]);
             }
+            ast::Expr::Attribute(at) if self.native_aug_assign(at, &op, &a.value) => {}
             ast::Expr::Attribute(at) => {
                 let obj = self.expr(&at.value);
                 let name = self.b.str_lit(at.attr.as_str());
@@ -437,7 +438,7 @@ impl<'a> IrBuilder<'a> {
         }
     }
 
-    fn inplace_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
+    pub(super) fn inplace_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
         let plain = op.trim_end_matches('=');
         // Unboxed and immutable operands: the in-place operator is the plain one.
         if !self.b.rtype(l).is_boxed() || self.b.rtype(l) == RType::STR {

@@ -132,6 +132,20 @@ impl Type {
     }
 }
 
+/// The native class of `C` or `Optional[C]`.
+pub fn optional_native(t: &Type) -> Option<String> {
+    match t {
+        Type::Native(c) => Some(c.clone()),
+        Type::Union(items) if items.len() == 2 && items.contains(&Type::None) => {
+            items.iter().find_map(|i| match i {
+                Type::Native(c) => Some(c.clone()),
+                _ => None,
+            })
+        }
+        _ => None,
+    }
+}
+
 /// Is `a` a subtype of `b` (values of `a` may be used where `b` is expected)?
 pub fn is_subtype(a: &Type, b: &Type) -> bool {
     if a == b {
