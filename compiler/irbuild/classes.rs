@@ -44,7 +44,20 @@ fn attribute_defaults<'b>(
             _ => None,
         })
         .filter(|(n, _)| own.iter().any(|(a, _)| a == n))
+        .filter(|(n, v)| !is_none_for_non_optional(v, native.ir.attr_type(n)))
         .collect()
+}
+
+/// `x: int = None` (with the error silenced): as in mypyc, no default is
+/// stored and the attribute starts undefined.
+fn is_none_for_non_optional(value: &ast::Expr, t: Option<&RType>) -> bool {
+    let is_none = matches!(value, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::None));
+    let accepts_none = match t {
+        Some(RType::Object(ObjKind::Object)) | Some(RType::None) | None => true,
+        Some(RType::Union(items)) => items.contains(&RType::None),
+        Some(_) => false,
+    };
+    is_none && !accepts_none
 }
 
 /// Is `s` a class-body statement that only declares or defaults an
@@ -345,7 +358,9 @@ impl<'a> IrBuilder<'a> {
         self.class_being_built = Some(c.name.to_string());
         let full = format!("{}.{}", self.module.name, c.name);
         let classes = self.module.classes.clone();
-        let native = classes.get(&full).filter(|n| n.ir.module == self.module.name);
+        let native = classes
+            .get(&full)
+            .filter(|n| n.ir.module == self.module.name);
         for (i, s) in c.body.iter().enumerate() {
             match s {
                 _ if native.is_some_and(|n| is_attribute_declaration(s, n)) => {}
@@ -382,7 +397,8 @@ impl<'a> IrBuilder<'a> {
                 },
                 RType::Void,
             );
-            self.b.add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT)
+            self.b
+                .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT)
         } else {
             let name = self.b.str_lit(c.name.as_str());
             let meta = match meta {
@@ -466,7 +482,12 @@ impl IrBuilder<'_> {
 
     /// `obj.attr <op>= value` of a native attribute: the object is
     /// evaluated once, the field read, updated and written back.
-    pub fn native_aug_assign(&mut self, a: &ast::ExprAttribute, op: &str, value: &ast::Expr) -> bool {
+    pub fn native_aug_assign(
+        &mut self,
+        a: &ast::ExprAttribute,
+        op: &str,
+        value: &ast::Expr,
+    ) -> bool {
         let Some((class, t)) = self.native_attr(a) else {
             return false;
         };
@@ -496,12 +517,56 @@ impl IrBuilder<'_> {
         true
     }
 
+    /// `super().m(...)` in a method of a native class whose base is native:
+    /// a direct call of the base's implementation.
+    fn native_super_call(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
+        let ast::Expr::Call(s) = &*a.value else {
+            return None;
+        };
+        let is_super = matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super");
+        if !is_super || !s.args.is_empty() || !s.keywords.is_empty() || self.is_local_name("super")
+        {
+            return None;
+        }
+        let full = format!("{}.{}", self.module.name, self.current_class.as_ref()?);
+        let classes = self.module.classes.clone();
+        let base = classes.get(classes.get(&full)?.ir.base.as_ref()?)?;
+        let (sig, func) = if a.attr.as_str() == "__init__" {
+            let (sig, func) = base.init.as_ref()?;
+            (sig, func.clone())
+        } else {
+            let m = base.methods.get(a.attr.as_str())?;
+            (&m.sig, base.ir.vtable[m.slot].decl.func.clone())
+        };
+        let this = *self.b.f.args.first()?;
+        if self.b.f.decl.params.first()?.rtype != RType::Instance(full) {
+            return None;
+        }
+        let params = &sig.params[1..];
+        let plan = super::expr::plan_call(params, c)?;
+        let mut args = vec![this];
+        args.extend(self.planned_args(params, &plan));
+        let ret = sig.ret.rtype();
+        self.set_line(c);
+        Some(self.b.add(
+            Op::Call {
+                func,
+                args,
+                ret: ret.clone(),
+            },
+            ret,
+        ))
+    }
+
     /// `obj.m(...)` of a method of a native class: a call through the vtable.
     pub fn native_method_call(
         &mut self,
         a: &ast::ExprAttribute,
         c: &ast::ExprCall,
     ) -> Option<ValueId> {
+        if let Some(v) = self.native_super_call(a, c) {
+            return Some(v);
+        }
         let class = self.native_class_of(&a.value)?;
         let classes = self.module.classes.clone();
         let m = classes.method(&class, a.attr.as_str())?;
@@ -511,6 +576,21 @@ impl IrBuilder<'_> {
         let args = self.planned_args(params, &plan);
         let ret = m.sig.ret.rtype();
         self.set_line(c);
+        let info = classes.get(&class)?;
+        if m.is_final || info.is_final {
+            // The implementation is known statically: a direct call.
+            let mut all = vec![obj];
+            all.extend(args);
+            let func = info.ir.vtable[m.slot].decl.func.clone();
+            return Some(self.b.add(
+                Op::Call {
+                    func,
+                    args: all,
+                    ret: ret.clone(),
+                },
+                ret,
+            ));
+        }
         Some(self.b.add(
             Op::MethodCall {
                 obj,

@@ -28,8 +28,8 @@ use rustpython_parser::ast;
 use crate::checker::program::{build_program, AnnCtx, Binding, Member, Program};
 use crate::ir::{ClassIR, FuncRef, RType, VtableEntry};
 use crate::parse::ParsedModule;
-use crate::semanal::native::{ClassTable, NativeClass, VtableMethod};
 use crate::semanal::annotations::dotted_name;
+use crate::semanal::native::{ClassTable, NativeClass, VtableMethod};
 use crate::semanal::{func_sig, FuncSig, NativeNames, ParamKind};
 use crate::types::Type;
 
@@ -76,6 +76,8 @@ struct BodyMembers {
     /// Everything else bound in the body (stays in the type's dict).
     others: Vec<String>,
     deletable: Vec<String>,
+    /// Methods decorated `@final` (called directly, never overridden).
+    final_methods: Vec<String>,
 }
 
 pub fn prepare_classes(
@@ -131,24 +133,18 @@ pub fn prepare_classes(
 fn simple_header(c: &ast::StmtClassDef) -> bool {
     c.keywords.is_empty()
         && c.type_params.is_empty()
-        && c.decorator_list
-            .iter()
-            .all(|d| dotted_name(d).is_some_and(|n| n == "final" || n.ends_with(".final")))
+        && c.decorator_list.iter().all(is_final_decorator)
+}
+
+/// `@final` / `@typing.final`.
+fn is_final_decorator(d: &ast::Expr) -> bool {
+    dotted_name(d).is_some_and(|n| n == "final" || n.ends_with(".final"))
 }
 
 fn is_docstring_or_pass(s: &ast::Stmt) -> bool {
     match s {
         ast::Stmt::Pass(_) => true,
         ast::Stmt::Expr(e) => matches!(&*e.value, ast::Expr::Constant(_)),
-        _ => false,
-    }
-}
-
-fn is_constant(e: &ast::Expr) -> bool {
-    match e {
-        ast::Expr::Constant(_) => true,
-        ast::Expr::UnaryOp(u) => is_constant(&u.operand),
-        ast::Expr::Tuple(t) => t.elts.iter().all(is_constant),
         _ => false,
     }
 }
@@ -179,7 +175,10 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
             _ if is_docstring_or_pass(s) => {}
             ast::Stmt::FunctionDef(d) => {
                 let name = d.name.to_string();
-                if def_counts[&name] == 1 && d.decorator_list.is_empty() {
+                if def_counts[&name] == 1 && d.decorator_list.iter().all(is_final_decorator) {
+                    if !d.decorator_list.is_empty() {
+                        m.final_methods.push(name.clone());
+                    }
                     m.methods.push(name);
                 } else if !m.others.contains(&name) {
                     m.others.push(name);
@@ -193,8 +192,11 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                 if is_class_var_annotation(&a.annotation) {
                     m.others.push(name);
                 } else {
-                    m.attrs
-                        .push((name, Some((*a.annotation).clone()), a.value.as_deref().cloned()));
+                    m.attrs.push((
+                        name,
+                        Some((*a.annotation).clone()),
+                        a.value.as_deref().cloned(),
+                    ));
                 }
             }
             ast::Stmt::Assign(a) if a.targets.len() == 1 => {
@@ -211,7 +213,7 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                     } else {
                         m.attrs.push((name, Some(ann), Some((*a.value).clone())));
                     }
-                } else if is_constant(&a.value) && !is_dunder(&name) {
+                } else if !is_dunder(&name) && is_data_value(&a.value, &def_counts) {
                     m.attrs.push((name, None, Some((*a.value).clone())));
                 } else {
                     m.others.push(name);
@@ -236,6 +238,17 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
         }
     }
     Some(m)
+}
+
+/// Is the value of an unannotated class-body assignment data (an instance
+/// attribute default), rather than a function, method alias or descriptor
+/// (which stay class attributes)?
+fn is_data_value(e: &ast::Expr, defs: &IndexMap<String, usize>) -> bool {
+    match e {
+        ast::Expr::Name(n) => !defs.contains_key(n.id.as_str()),
+        ast::Expr::Call(_) | ast::Expr::Lambda(_) | ast::Expr::Attribute(_) => false,
+        _ => true,
+    }
 }
 
 fn is_dunder(name: &str) -> bool {
@@ -541,9 +554,20 @@ fn layout_class(
                 if !same_native_signature(&old.sig, &sig) {
                     return Err(demote(true));
                 }
+                if old.is_final {
+                    return Err(demote(true));
+                }
                 let slot = old.slot;
                 vtable[slot].decl = decl;
-                methods.insert(name.clone(), VtableMethod { sig, slot });
+                let is_final = body.final_methods.contains(name);
+                methods.insert(
+                    name.clone(),
+                    VtableMethod {
+                        sig,
+                        slot,
+                        is_final,
+                    },
+                );
             }
             None => {
                 let slot = vtable.len();
@@ -551,7 +575,15 @@ fn layout_class(
                     name: name.clone(),
                     decl,
                 });
-                methods.insert(name.clone(), VtableMethod { sig, slot });
+                let is_final = body.final_methods.contains(name);
+                methods.insert(
+                    name.clone(),
+                    VtableMethod {
+                        sig,
+                        slot,
+                        is_final,
+                    },
+                );
             }
         }
     }
@@ -581,6 +613,7 @@ fn layout_class(
         methods,
         other_members: others,
         init,
+        is_final: !src.def.decorator_list.is_empty(),
     })
 }
 

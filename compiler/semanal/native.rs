@@ -17,6 +17,8 @@ pub struct VtableMethod {
     /// Signature with the receiver as first parameter.
     pub sig: FuncSig,
     pub slot: usize,
+    /// Declared `@final`: no subclass overrides it.
+    pub is_final: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -34,6 +36,8 @@ pub struct NativeClass {
     /// signature and native function. Not in the vtable: constructors of
     /// subclasses may take different arguments.
     pub init: Option<(FuncSig, crate::ir::FuncRef)>,
+    /// Declared `@final`: no subclasses, so every method call is direct.
+    pub is_final: bool,
 }
 
 #[derive(Clone, Debug, Default)]
