@@ -241,9 +241,19 @@ static int cpy_add_pickle_support(PyTypeObject *type) {
  * tuple for `object`), with the class namespace `ns` (methods, properties,
  * class variables, docstring) installed by attribute assignment, which
  * also updates the type slots of dunder methods. */
-PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *ns,
+PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *orig_bases, PyObject *ns,
                                  PyObject *attrs) {
+    /* PEP 560 bases (`Generic[T]`) as in a class statement. */
+    PyObject *bases = cpy_resolve_bases(orig_bases);
+    if (bases == NULL) {
+        return NULL;
+    }
+    if (bases != orig_bases && PyDict_SetItemString(ns, "__orig_bases__", orig_bases) < 0) {
+        Py_DECREF(bases);
+        return NULL;
+    }
     PyObject *type = PyType_FromSpecWithBases(spec, PyTuple_GET_SIZE(bases) ? bases : NULL);
+    Py_DECREF(bases);
     if (type == NULL) {
         return NULL;
     }
@@ -287,5 +297,14 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *n
         return NULL;
     }
     PyType_Modified((PyTypeObject *)type);
+    /* super(type, type).__init_subclass__(), as type() does. */
+    PyObject *sup = PyObject_CallFunctionObjArgs((PyObject *)&PySuper_Type, type, type, NULL);
+    PyObject *res = sup == NULL ? NULL : PyObject_CallMethod(sup, "__init_subclass__", NULL);
+    Py_XDECREF(sup);
+    if (res == NULL) {
+        Py_DECREF(type);
+        return NULL;
+    }
+    Py_DECREF(res);
     return type;
 }

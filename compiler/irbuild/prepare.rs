@@ -284,11 +284,24 @@ fn base_of(program: &Program, src: &ClassSource) -> Result<Option<String>, ()> {
         program,
         module: &src.module,
     };
-    match src.def.bases.as_slice() {
+    // `Generic[...]` only adds type parameters, which are erased; a
+    // subscripted native base (`Base[T]`) is that base.
+    let bases: Vec<&ast::Expr> = src.def.bases.iter().filter(|b| !is_generic_base(b)).collect();
+    match bases.as_slice() {
         [] => Ok(None),
         [b] if dotted_name(b).as_deref() == Some("object") => Ok(None),
+        [ast::Expr::Subscript(s)] => ctx.class_of(&s.value).map(Some).ok_or(()),
         [b] => ctx.class_of(b).map(Some).ok_or(()),
         _ => Err(()),
+    }
+}
+
+/// `Generic[...]` / `typing.Generic[...]`.
+fn is_generic_base(b: &ast::Expr) -> bool {
+    match b {
+        ast::Expr::Subscript(s) => dotted_name(&s.value)
+            .is_some_and(|n| n == "Generic" || n.ends_with(".Generic")),
+        _ => false,
     }
 }
 
@@ -320,6 +333,10 @@ fn settle_bases(
                 }
             } else {
                 for b in &src.def.bases {
+                    let b = match b {
+                        ast::Expr::Subscript(s) => &*s.value,
+                        other => other,
+                    };
                     match ctx.class_of(b) {
                         Some(bf) => {
                             if native.contains(&bf) {

@@ -206,6 +206,9 @@ pub fn union(items: Vec<Type>) -> Type {
 /// The join of two types: the narrowest type both are subtypes of that the
 /// compiler models (mypy's join, simplified: unions for `None`).
 pub fn join(a: &Type, b: &Type) -> Type {
+    if *a == Type::Any || *b == Type::Any {
+        return Type::Any;
+    }
     if is_subtype(a, b) {
         return b.clone();
     }
