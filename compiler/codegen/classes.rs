@@ -11,7 +11,7 @@
 //! attribute is a struct field, exposed to Python by a getset descriptor
 //! that type-checks assigned values.
 
-use crate::ir::{class_struct_name, class_type_static, ClassIR, RType};
+use crate::ir::{class_struct_name, class_type_static, ArgKind, ClassIR, FuncDecl, RType};
 
 use super::conv::{branch_error_condition, emit_box, emit_dec_ref, emit_unbox};
 use super::ctypes::{
@@ -165,10 +165,20 @@ pub fn class_definition(c: &ClassIR) -> String {
         "if (type != (PyTypeObject *){})",
         class_type_static(&full)
     ));
-    e.line(
-        "PyErr_SetString(PyExc_TypeError, \"interpreted classes cannot inherit from compiled\");",
-    );
-    e.line("return NULL;");
+    if c.allow_interpreted_subclasses {
+        // A Python subclass: methods are looked up through Python.
+        e.line(format!(
+            "PyObject *self = {}((PyObject *)type);",
+            setup_function(&full)
+        ));
+        e.line(format!(
+            "if (self != NULL) ((CPyNativeObject *)self)->vtable = {m}_glue_vtable;"
+        ));
+        e.line("return self;");
+    } else {
+        e.line("PyErr_SetString(PyExc_TypeError, \"interpreted classes cannot inherit from compiled\");");
+        e.line("return NULL;");
+    }
     e.close("");
     e.line(format!(
         "return {}((PyObject *)type);",
@@ -218,6 +228,9 @@ pub fn class_definition(c: &ClassIR) -> String {
 
 fn emit_vtable(e: &mut Emitter, c: &ClassIR) {
     let m = c.mangled();
+    if c.allow_interpreted_subclasses {
+        emit_glue_vtable(e, c);
+    }
     e.open(format!(
         "static CPyVTableItem {m}_vtable[{}] =",
         c.vtable.len().max(1)
@@ -229,6 +242,125 @@ fn emit_vtable(e: &mut Emitter, c: &ClassIR) {
         e.line(format!("(CPyVTableItem){},", v.decl.c_native_name()));
     }
     e.close(";");
+}
+
+/// Can a glue function forward calls of this method through Python?
+fn has_glue(decl: &FuncDecl) -> bool {
+    !decl
+        .params
+        .iter()
+        .any(|p| matches!(p.kind, ArgKind::Star | ArgKind::Star2 | ArgKind::Env))
+}
+
+/// The vtable for instances of Python subclasses: each method is a glue
+/// function with the native signature that calls the method by name.
+fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR) {
+    let m = c.mangled();
+    for (i, v) in c.vtable.iter().enumerate() {
+        if has_glue(&v.decl) {
+            emit_glue_function(e, &format!("{m}_glue{i}"), &v.name, &v.decl);
+        }
+    }
+    e.open(format!(
+        "static CPyVTableItem {m}_glue_vtable[{}] =",
+        c.vtable.len().max(1)
+    ));
+    if c.vtable.is_empty() {
+        e.line("NULL,");
+    }
+    for (i, v) in c.vtable.iter().enumerate() {
+        if has_glue(&v.decl) {
+            e.line(format!("(CPyVTableItem){m}_glue{i},"));
+        } else {
+            e.line(format!("(CPyVTableItem){},", v.decl.c_native_name()));
+        }
+    }
+    e.close(";");
+}
+
+/// `ret glue(self, args...)`: box the arguments (omitted optional ones are
+/// left out, later ones passed by keyword), call `self.<method>(...)`
+/// through Python, and unbox the result.
+fn emit_glue_function(e: &mut Emitter, fname: &str, method: &str, decl: &FuncDecl) {
+    let n = decl.params.len();
+    let params: Vec<String> = decl
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| declaration(&p.rtype, &format!("a{i}")))
+        .collect();
+    e.open(format!(
+        "static {}",
+        declaration(&decl.ret, &format!("{fname}({})", params.join(", ")))
+    ));
+    e.line("static PyObject *name = NULL;");
+    e.line(format!(
+        "if (name == NULL && (name = PyUnicode_InternFromString({})) == NULL) return {};",
+        c_string_literal(method.as_bytes()),
+        error_value(&decl.ret)
+    ));
+    e.line(format!("PyObject *pos[{n}];"));
+    e.line(format!("PyObject *kwv[{n}];"));
+    e.line(format!("PyObject *kwn[{n}];"));
+    e.line("Py_ssize_t npos = 1, nkw = 0;");
+    e.line("int by_name = 0;");
+    e.line("(void)by_name; (void)kwv; (void)kwn;");
+    e.line("pos[0] = a0;");
+    e.line("PyObject *result = NULL;");
+    for (i, p) in decl.params.iter().enumerate().skip(1) {
+        let optional = matches!(p.kind, ArgKind::Optional | ArgKind::KwOnlyOptional);
+        let kw_only = matches!(p.kind, ArgKind::KwOnly | ArgKind::KwOnlyOptional);
+        let arg = format!("a{i}");
+        e.open("");
+        if optional {
+            e.open(format!("if ({})", error_test(&arg, &p.rtype)));
+            e.line("by_name = 1;");
+            e.line(format!("goto skip_arg{i};"));
+            e.close("");
+        }
+        e.line("PyObject *boxed;");
+        emit_box(e, "boxed", &arg, &p.rtype);
+        e.line("if (boxed == NULL) goto fail;");
+        if kw_only {
+            e.line("by_name = 1;");
+        }
+        e.open("if (by_name)");
+        e.line(format!(
+            "kwn[nkw] = PyUnicode_InternFromString({});",
+            c_string_literal(p.name.as_bytes())
+        ));
+        e.line("kwv[nkw++] = boxed;");
+        e.else_branch();
+        e.line("pos[npos++] = boxed;");
+        e.close("");
+        e.close("");
+        if optional {
+            e.line(format!("skip_arg{i}: ;"));
+        }
+    }
+    e.open("");
+    e.line("PyObject *kwnames = NULL;");
+    e.open("if (nkw > 0)");
+    e.line("kwnames = PyTuple_New(nkw);");
+    e.line("if (kwnames == NULL) goto fail;");
+    e.open("for (Py_ssize_t k = 0; k < nkw; k++)");
+    e.line("PyTuple_SET_ITEM(kwnames, k, kwn[k]);");
+    e.line("kwn[k] = NULL;");
+    e.line("pos[npos + k] = kwv[k];");
+    e.close("");
+    e.close("");
+    e.line("result = PyObject_VectorcallMethod(name, pos, npos, kwnames);");
+    e.line("Py_XDECREF(kwnames);");
+    e.close("");
+    e.line("fail:");
+    e.line("for (Py_ssize_t k = 1; k < npos; k++) Py_DECREF(pos[k]);");
+    e.line("for (Py_ssize_t k = 0; k < nkw; k++) { Py_DECREF(kwv[k]); Py_XDECREF(kwn[k]); }");
+    e.line(format!("if (result == NULL) return {};", error_value(&decl.ret)));
+    e.line(format!("{};", declaration(&decl.ret, "ret")));
+    emit_unbox(e, "ret", "result", &decl.ret);
+    e.line("Py_DECREF(result);");
+    e.line("return ret;");
+    e.close("");
 }
 
 fn emit_setup(e: &mut Emitter, c: &ClassIR) {

@@ -39,6 +39,10 @@ pub struct ClassIR {
     pub defaults_setup: Option<FuncRef>,
     /// Attributes that `del` may remove (`__deletable__`).
     pub deletable: Vec<String>,
+    /// `@mypyc_attr(allow_interpreted_subclasses=True)`: instances of
+    /// Python subclasses get a vtable of glue functions that call methods
+    /// through Python attribute lookup, so their overrides are seen.
+    pub allow_interpreted_subclasses: bool,
 }
 
 impl ClassIR {

@@ -129,11 +129,42 @@ pub fn prepare_classes(
     Prepared::default()
 }
 
-/// No keywords, type parameters or decorators other than `final`.
+/// No keywords, type parameters or decorators other than `final` and
+/// `mypyc_attr(...)` (without `native_class=False`).
 fn simple_header(c: &ast::StmtClassDef) -> bool {
-    c.keywords.is_empty()
-        && c.type_params.is_empty()
-        && c.decorator_list.iter().all(is_final_decorator)
+    let allowed = |d: &ast::Expr| {
+        is_final_decorator(d)
+            || mypyc_attr(d).is_some_and(|kws| !kws.contains(&("native_class".into(), false)))
+    };
+    c.keywords.is_empty() && c.type_params.is_empty() && c.decorator_list.iter().all(allowed)
+}
+
+/// The boolean keywords of a `@mypyc_attr(...)` decorator.
+fn mypyc_attr(d: &ast::Expr) -> Option<Vec<(String, bool)>> {
+    let ast::Expr::Call(c) = d else { return None };
+    let name = dotted_name(&c.func)?;
+    if (name != "mypyc_attr" && !name.ends_with(".mypyc_attr")) || !c.args.is_empty() {
+        return None;
+    }
+    c.keywords
+        .iter()
+        .map(|k| match (&k.arg, &k.value) {
+            (Some(a), ast::Expr::Constant(v)) => match v.value {
+                ast::Constant::Bool(b) => Some((a.to_string(), b)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+/// Does a class allow interpreted subclasses?
+fn allows_interpreted_subclasses(c: &ast::StmtClassDef) -> bool {
+    c.decorator_list
+        .iter()
+        .filter_map(mypyc_attr)
+        .flatten()
+        .any(|(k, v)| k == "allow_interpreted_subclasses" && v)
 }
 
 /// `@final` / `@typing.final`.
@@ -623,6 +654,7 @@ fn layout_class(
             name: DEFAULTS_SETUP.into(),
         }),
         deletable,
+        allow_interpreted_subclasses: allows_interpreted_subclasses(src.def),
     };
     Ok(NativeClass {
         ir,
@@ -630,7 +662,7 @@ fn layout_class(
         methods,
         other_members: others,
         init,
-        is_final: !src.def.decorator_list.is_empty(),
+        is_final: src.def.decorator_list.iter().any(is_final_decorator),
     })
 }
 
