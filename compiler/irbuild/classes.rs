@@ -378,6 +378,12 @@ impl<'a> IrBuilder<'a> {
         self.class_being_built = None;
         self.method_defs = saved_defs;
         self.set_line(c);
+        if classes.traits.contains(&full) {
+            // A trait has no instance layout, so native classes can mix it in.
+            let empty = self.b.ssize(0);
+            let slots = self.b.prim_named("generic.build_tuple", &[empty]);
+            self.ns_set(ns, "__slots__", |_| slots);
+        }
         let cls = if native.is_some() {
             let cls = self.b.add(
                 Op::CallC(CallC {

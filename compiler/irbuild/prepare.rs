@@ -109,10 +109,12 @@ pub fn prepare_classes(
         .filter(|(_, s)| body_members(s.parsed, s.def).is_some() && simple_header(s.def))
         .map(|(f, _)| f.clone())
         .collect();
+    let traits = find_traits(&program, &sources);
+    native.retain(|c| !traits.contains(c));
     for _ in 0..64 {
-        settle_bases(&program, &sources, &mut native, cross_module);
+        settle_bases(&program, &sources, &traits, &mut native, cross_module);
         let names = visible_names(&program, modules, &native, cross_module);
-        match layout_all(&program, &sources, &native, &names) {
+        match layout_all(&program, &sources, &traits, &native, &names) {
             Ok(table) => {
                 return Prepared {
                     table: Arc::new(table),
@@ -310,14 +312,24 @@ fn string_list(e: &ast::Expr) -> Option<Vec<String>> {
 
 /// The native base of a class: Ok(None) for `object`, Ok(Some(full)) for a
 /// class of the program, Err(()) for anything else.
-fn base_of(program: &Program, src: &ClassSource) -> Result<Option<String>, ()> {
+fn base_of(
+    program: &Program,
+    src: &ClassSource,
+    traits: &IndexSet<String>,
+) -> Result<Option<String>, ()> {
     let ctx = AnnCtx {
         program,
         module: &src.module,
     };
     // `Generic[...]` only adds type parameters, which are erased; a
-    // subscripted native base (`Base[T]`) is that base.
-    let bases: Vec<&ast::Expr> = src.def.bases.iter().filter(|b| !is_generic_base(b)).collect();
+    // subscripted native base (`Base[T]`) is that base. Traits are mixins.
+    let bases: Vec<&ast::Expr> = src
+        .def
+        .bases
+        .iter()
+        .filter(|b| !is_generic_base(b))
+        .filter(|b| !ctx.class_of(b).is_some_and(|c| traits.contains(&c)))
+        .collect();
     match bases.as_slice() {
         [] => Ok(None),
         [b] if dotted_name(b).as_deref() == Some("object") => Ok(None),
@@ -325,6 +337,57 @@ fn base_of(program: &Program, src: &ClassSource) -> Result<Option<String>, ()> {
         [b] => ctx.class_of(b).map(Some).ok_or(()),
         _ => Err(()),
     }
+}
+
+/// `@trait` classes whose bodies native classes support and whose bases
+/// are other such traits: built as layout-free Python classes
+/// (`__slots__ = ()`) that native classes may mix in.
+fn find_traits(program: &Program, sources: &IndexMap<String, ClassSource>) -> IndexSet<String> {
+    let is_trait_decorator =
+        |d: &ast::Expr| dotted_name(d).is_some_and(|n| n == "trait" || n.ends_with(".trait"));
+    let mut traits: IndexSet<String> = sources
+        .iter()
+        .filter(|(_, s)| {
+            s.def.decorator_list.iter().any(is_trait_decorator)
+                && s.def.keywords.is_empty()
+                && body_members(s.parsed, s.def).is_some()
+        })
+        .map(|(f, _)| f.clone())
+        .collect();
+    loop {
+        let before = traits.len();
+        let current = traits.clone();
+        traits.retain(|t| {
+            let src = &sources[t];
+            let ctx = AnnCtx {
+                program,
+                module: &src.module,
+            };
+            src.def.bases.iter().all(|b| {
+                is_generic_base(b)
+                    || dotted_name(b).as_deref() == Some("object")
+                    || ctx.class_of(b).is_some_and(|c| current.contains(&c))
+            })
+        });
+        if traits.len() == before {
+            return traits;
+        }
+    }
+}
+
+/// The traits a class mixes in, directly or through other traits.
+fn trait_closure(program: &Program, src: &ClassSource, traits: &IndexSet<String>) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    let mut queue: Vec<String> = vec![format!("{}.{}", src.module, src.def.name)];
+    while let Some(c) = queue.pop() {
+        for b in program.classes.get(&c).map(|i| i.bases.clone()).unwrap_or_default() {
+            if traits.contains(&b) && !out.contains(&b) {
+                out.push(b.clone());
+                queue.push(b);
+            }
+        }
+    }
+    out
 }
 
 /// `Generic[...]` / `typing.Generic[...]`.
@@ -341,6 +404,7 @@ fn is_generic_base(b: &ast::Expr) -> bool {
 fn settle_bases(
     program: &Program,
     sources: &IndexMap<String, ClassSource>,
+    traits: &IndexSet<String>,
     native: &mut IndexSet<String>,
     cross_module: bool,
 ) {
@@ -352,7 +416,7 @@ fn settle_bases(
                 module: &src.module,
             };
             if native.contains(full) {
-                match base_of(program, src) {
+                match base_of(program, src, traits) {
                     Err(()) => drop.push(full.clone()),
                     Ok(Some(b)) => {
                         let same_module = sources.get(&b).is_some_and(|s| s.module == src.module);
@@ -453,24 +517,39 @@ fn nativize(t: Type, native: &IndexSet<String>) -> Type {
 fn layout_all(
     program: &Program,
     sources: &IndexMap<String, ClassSource>,
+    traits: &IndexSet<String>,
     native: &IndexSet<String>,
     names: &IndexMap<String, NativeNames>,
 ) -> Result<ClassTable, Vec<String>> {
-    let mut table = ClassTable::default();
+    let mut table = ClassTable {
+        traits: traits.iter().cloned().collect(),
+        ..Default::default()
+    };
     let mut pending: Vec<String> = native.iter().cloned().collect();
     while !pending.is_empty() {
         let before = pending.len();
         let mut rest = vec![];
         for full in pending {
             let src = &sources[&full];
-            let base = base_of(program, src).ok().flatten();
+            let base = base_of(program, src, traits).ok().flatten();
             match &base {
                 Some(b) if !table.classes.contains_key(b) => rest.push(full),
                 _ => {
                     let base_class = base.as_ref().and_then(|b| table.classes.get(b));
                     let empty = NativeNames::new();
                     let module_names = names.get(&src.module).unwrap_or(&empty);
-                    let class = layout_class(program, src, base_class, native, module_names)?;
+                    let trait_srcs = trait_closure(program, src, traits)
+                        .into_iter()
+                        .filter_map(|t| sources.get(&t))
+                        .collect::<Vec<_>>();
+                    let class = layout_class(
+                        program,
+                        src,
+                        base_class,
+                        &trait_srcs,
+                        native,
+                        module_names,
+                    )?;
                     table.classes.insert(full, class);
                 }
             }
@@ -504,6 +583,7 @@ fn layout_class(
     program: &Program,
     src: &ClassSource,
     base: Option<&NativeClass>,
+    traits: &[&ClassSource],
     native: &IndexSet<String>,
     names: &NativeNames,
 ) -> Result<NativeClass, Vec<String>> {
@@ -551,6 +631,34 @@ fn layout_class(
             _ => Type::Any,
         };
         attr_types.insert(n.clone(), t);
+    }
+    // Attributes declared by the traits mixed in; their methods must not
+    // hide a method the vtable takes from the native base.
+    for t in traits {
+        let tbody = body_members(t.parsed, t.def).ok_or_else(|| demote(false))?;
+        if tbody.methods.iter().chain(&tbody.others).any(|m| methods.contains_key(m)) {
+            return Err(demote(false));
+        }
+        for (n, ann, _) in &tbody.attrs {
+            if !attr_types.contains_key(n) && !body.methods.contains(n) && !body.others.contains(n) {
+                let t = match ann {
+                    Some(a) => crate::semanal::annotation_type(a, names).unwrap_or(Type::Any),
+                    None => Type::Any,
+                };
+                attr_types.insert(n.clone(), t);
+            }
+        }
+        let tfull = format!("{}.{}", t.module, t.def.name);
+        if let Some(info) = program.classes.get(&tfull) {
+            for (n, m) in &info.members {
+                let in_body = tbody.methods.contains(n) || tbody.others.contains(n);
+                if let (Member::Attr(ty), false) = (m, in_body || attr_types.contains_key(n)) {
+                    if !body.methods.contains(n) && !body.others.contains(n) {
+                        attr_types.insert(n.clone(), nativize(ty.clone(), native));
+                    }
+                }
+            }
+        }
     }
     // Attributes assigned through `self` in methods.
     if let Some(info) = program.classes.get(&full) {

@@ -43,6 +43,8 @@ pub struct NativeClass {
 #[derive(Clone, Debug, Default)]
 pub struct ClassTable {
     pub classes: IndexMap<String, NativeClass>,
+    /// Trait classes (full names): layout-free mixins of native classes.
+    pub traits: Vec<String>,
 }
 
 impl ClassTable {
