@@ -23,6 +23,17 @@ use crate::parse::ParsedModule;
 use crate::semanal::native::NativeClass;
 use crate::semanal::ModuleSymbols;
 
+/// Does the module start with `from __future__ import annotations`?
+fn has_future_annotations(parsed: &ParsedModule) -> bool {
+    parsed.body.iter().any(|s| match s {
+        ast::Stmt::ImportFrom(i) => {
+            i.module.as_deref() == Some("__future__")
+                && i.names.iter().any(|a| a.name.as_str() == "annotations")
+        }
+        _ => false,
+    })
+}
+
 /// Class-body statements that give an instance attribute its default:
 /// (attribute, default expression).
 fn attribute_defaults<'b>(
@@ -329,26 +340,38 @@ impl<'a> IrBuilder<'a> {
         });
         let qualname = c.name.to_string();
         self.ns_set(ns, "__qualname__", |this| this.b.str_lit(&qualname));
-        let annotated: Vec<(String, String)> = c
+        let full = format!("{}.{}", self.module.name, c.name);
+        let classes = self.module.classes.clone();
+        let native = classes
+            .get(&full)
+            .filter(|n| n.ir.module == self.module.name);
+        let annotated: Vec<(String, &ast::Expr)> = c
             .body
             .iter()
             .filter_map(|s| match s {
                 ast::Stmt::AnnAssign(a) => match &*a.target {
-                    ast::Expr::Name(n) => Some((
-                        n.id.to_string(),
-                        self.parsed.lines.text(&*a.annotation).to_string(),
-                    )),
+                    ast::Expr::Name(n) => Some((n.id.to_string(), &*a.annotation)),
                     _ => None,
                 },
                 _ => None,
             })
             .collect();
         if !annotated.is_empty() {
+            // Evaluated, as in the interpreter, unless the module defers
+            // annotations (`from __future__ import annotations`).
+            // Native classes keep the text (their annotations may refer to
+            // the class itself, which mypyc allows).
+            let deferred = has_future_annotations(self.parsed) || native.is_some();
             let zero = self.b.ssize(0);
             let ann = self.b.prim_named("generic.build_dict", &[zero]);
-            for (name, text) in &annotated {
+            for (name, e) in &annotated {
                 let k = self.b.str_lit(name);
-                let v = self.b.str_lit(text);
+                let v = if deferred {
+                    self.b.str_lit(self.parsed.lines.text(*e))
+                } else {
+                    let v = self.expr(e);
+                    self.b.boxed(v)
+                };
                 self.b.prim_named("generic.dict_set", &[ann, k, v]);
             }
             self.ns_set(ns, "__annotations__", |_| ann);
@@ -356,11 +379,6 @@ impl<'a> IrBuilder<'a> {
         let saved_defs = std::mem::take(&mut self.method_defs);
         self.class_ns = Some((ns, vec![]));
         self.class_being_built = Some(c.name.to_string());
-        let full = format!("{}.{}", self.module.name, c.name);
-        let classes = self.module.classes.clone();
-        let native = classes
-            .get(&full)
-            .filter(|n| n.ir.module == self.module.name);
         for (i, s) in c.body.iter().enumerate() {
             match s {
                 _ if native.is_some_and(|n| is_attribute_declaration(s, n)) => {}
