@@ -236,6 +236,54 @@ static int cpy_add_pickle_support(PyTypeObject *type) {
     return 0;
 }
 
+/* Apply a class decorator (like @dataclass) to a native class as if it
+ * were an interpreted one: while it runs, the class's own attribute
+ * descriptors are replaced by the class body's defaults (from `ns`), or
+ * removed for attributes without one; then they are put back. Returns the
+ * decorator's result (new reference). */
+PyObject *CPyNativeClass_Decorate(PyObject *cls, PyObject *decorator, PyObject *ns) {
+    PyTypeObject *type = (PyTypeObject *)cls;
+    PyObject *attrs = PyObject_GetAttrString(cls, "__mypyc_attrs__");
+    if (attrs == NULL) {
+        return NULL;
+    }
+    PyObject *saved = PyDict_New();
+    if (saved == NULL) {
+        Py_DECREF(attrs);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(attrs); i++) {
+        PyObject *name = PyTuple_GET_ITEM(attrs, i);
+        PyObject *descr = PyDict_GetItemWithError(type->tp_dict, name);
+        if (descr == NULL || !Py_IS_TYPE(descr, &PyGetSetDescr_Type) ||
+            PyDescr_TYPE(descr) != type) {
+            continue;
+        }
+        PyObject *dflt = PyDict_GetItemWithError(ns, name);
+        if (PyDict_SetItem(saved, name, descr) < 0 ||
+            (dflt != NULL ? PyDict_SetItem(type->tp_dict, name, dflt)
+                          : PyDict_DelItem(type->tp_dict, name)) < 0) {
+            Py_DECREF(saved);
+            Py_DECREF(attrs);
+            return NULL;
+        }
+    }
+    Py_DECREF(attrs);
+    PyType_Modified(type);
+    PyObject *result = PyErr_Occurred() ? NULL : PyObject_CallOneArg(decorator, cls);
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(saved, &pos, &key, &value)) {
+        if (PyDict_SetItem(type->tp_dict, key, value) < 0) {
+            Py_CLEAR(result);
+            break;
+        }
+    }
+    Py_DECREF(saved);
+    PyType_Modified(type);
+    return result;
+}
+
 /* A native class's type object: a heap type from `spec` (instance layout,
  * GC and allocation slots, attribute descriptors) and `bases` (an empty
  * tuple for `object`), with the class namespace `ns` (methods, properties,
@@ -271,6 +319,16 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *orig_bases, PyObje
     while (PyDict_Next(ns, &pos, &key, &value)) {
         if (PyUnicode_Check(key) && (PyUnicode_CompareWithASCIIString(key, "__module__") == 0 ||
                                      PyUnicode_CompareWithASCIIString(key, "__qualname__") == 0)) {
+            continue;
+        }
+        /* Attribute defaults (of dataclass fields) stay out of the class:
+         * the attribute's descriptor is there. */
+        int is_attr = PySequence_Contains(attrs, key);
+        if (is_attr != 0) {
+            if (is_attr < 0) {
+                Py_DECREF(type);
+                return NULL;
+            }
             continue;
         }
         if (PyObject_SetAttr(type, key, value) < 0) {

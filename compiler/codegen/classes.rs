@@ -355,7 +355,10 @@ fn emit_glue_function(e: &mut Emitter, fname: &str, method: &str, decl: &FuncDec
     e.line("fail:");
     e.line("for (Py_ssize_t k = 1; k < npos; k++) Py_DECREF(pos[k]);");
     e.line("for (Py_ssize_t k = 0; k < nkw; k++) { Py_DECREF(kwv[k]); Py_XDECREF(kwn[k]); }");
-    e.line(format!("if (result == NULL) return {};", error_value(&decl.ret)));
+    e.line(format!(
+        "if (result == NULL) return {};",
+        error_value(&decl.ret)
+    ));
     e.line(format!("{};", declaration(&decl.ret, "ret")));
     emit_unbox(e, "ret", "result", &decl.ret);
     e.line("Py_DECREF(result);");

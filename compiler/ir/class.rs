@@ -43,6 +43,9 @@ pub struct ClassIR {
     /// Python subclasses get a vtable of glue functions that call methods
     /// through Python attribute lookup, so their overrides are seen.
     pub allow_interpreted_subclasses: bool,
+    /// Decorated `@dataclass`: the class body's defaults go to the
+    /// dataclass machinery, which generates `__init__` and friends.
+    pub is_dataclass: bool,
 }
 
 impl ClassIR {

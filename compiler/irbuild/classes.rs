@@ -23,6 +23,25 @@ use crate::parse::ParsedModule;
 use crate::semanal::native::NativeClass;
 use crate::semanal::ModuleSymbols;
 
+/// The builtin class that values of an attribute's type are instances of
+/// (its annotation in a native dataclass's `__annotations__`).
+fn erased_class_name(t: Option<&crate::types::Type>) -> &'static str {
+    use crate::types::Type;
+    match t {
+        Some(Type::Int) => "int",
+        Some(Type::Float) => "float",
+        Some(Type::Bool) => "bool",
+        Some(Type::Str) => "str",
+        Some(Type::Bytes) => "bytes",
+        Some(Type::List(_)) => "list",
+        Some(Type::Dict(..)) => "dict",
+        Some(Type::Set(_)) => "set",
+        Some(Type::FrozenSet(_)) => "frozenset",
+        Some(Type::Tuple(_) | Type::VarTuple(_)) => "tuple",
+        _ => "object",
+    }
+}
+
 /// Does the module start with `from __future__ import annotations`?
 fn has_future_annotations(parsed: &ParsedModule) -> bool {
     parsed.body.iter().any(|s| match s {
@@ -54,7 +73,7 @@ fn attribute_defaults<'b>(
             },
             _ => None,
         })
-        .filter(|(n, _)| own.iter().any(|(a, _)| a == n))
+        .filter(|(n, _)| own.iter().any(|(a, _)| a == n) && !native.ir.is_dataclass)
         .filter(|(n, v)| !is_none_for_non_optional(v, native.ir.attr_type(n)))
         .collect()
 }
@@ -74,6 +93,9 @@ fn is_none_for_non_optional(value: &ast::Expr, t: Option<&RType>) -> bool {
 /// Is `s` a class-body statement that only declares or defaults an
 /// instance attribute of a native class (not run in the class body)?
 fn is_attribute_declaration(s: &ast::Stmt, native: &NativeClass) -> bool {
+    if native.ir.is_dataclass {
+        return false;
+    }
     let target = match s {
         ast::Stmt::AnnAssign(a) => &*a.target,
         ast::Stmt::Assign(a) if a.targets.len() == 1 => &a.targets[0],
@@ -361,12 +383,21 @@ impl<'a> IrBuilder<'a> {
             // annotations (`from __future__ import annotations`).
             // Native classes keep the text (their annotations may refer to
             // the class itself, which mypyc allows).
-            let deferred = has_future_annotations(self.parsed) || native.is_some();
+            let deferred =
+                has_future_annotations(self.parsed) || native.is_some_and(|n| !n.ir.is_dataclass);
             let zero = self.b.ssize(0);
             let ann = self.b.prim_named("generic.build_dict", &[zero]);
             for (name, e) in &annotated {
                 let k = self.b.str_lit(name);
-                let v = if deferred {
+                let erased = native
+                    .filter(|n| n.ir.is_dataclass)
+                    .map(|n| erased_class_name(n.attr_types.get(name.as_str())));
+                let v = if let Some(class) = erased {
+                    // As mypyc: the runtime class of the attribute's type.
+                    let globals = self.b.globals();
+                    let key = self.b.str_lit(class);
+                    self.b.prim_named("generic.globals_get", &[globals, key])
+                } else if deferred {
                     self.b.str_lit(self.parsed.lines.text(*e))
                 } else {
                     let v = self.expr(e);
@@ -432,7 +463,27 @@ impl<'a> IrBuilder<'a> {
             self.b
                 .prim_named("generic.class_create", &[name, bases_tuple, ns, meta])
         };
-        let cls = self.apply_decorators(decorators, cls);
+        let cls = if native.is_some_and(|n| n.ir.is_dataclass) {
+            // Decorators see the class as the interpreter would build it:
+            // field defaults in its dict rather than attribute descriptors.
+            let mut cls = cls;
+            for d in decorators.into_iter().rev() {
+                cls = self.b.add(
+                    Op::CallC(CallC {
+                        function: "CPyNativeClass_Decorate".into(),
+                        args: vec![cls, d, ns],
+                        ret: RType::OBJECT,
+                        error_kind: ErrorKind::Magic,
+                        steals: Steals::None,
+                        is_borrowed: false,
+                    }),
+                    RType::OBJECT,
+                );
+            }
+            cls
+        } else {
+            self.apply_decorators(decorators, cls)
+        };
         self.bind_name(c.name.as_str(), cls);
     }
 
@@ -467,6 +518,14 @@ impl IrBuilder<'_> {
         Some((class, t))
     }
 
+    /// A native attribute compiled code may store into directly (not one of
+    /// a frozen dataclass, whose `__setattr__` refuses writes).
+    fn native_writable_attr(&self, a: &ast::ExprAttribute) -> Option<(String, RType)> {
+        let (class, t) = self.native_attr(a)?;
+        let frozen = self.module.classes.get(&class).is_some_and(|c| c.is_frozen);
+        (!frozen).then_some((class, t))
+    }
+
     /// `obj.attr` of a native instance: a field read.
     pub fn native_get_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
         let (class, t) = self.native_attr(a)?;
@@ -486,7 +545,7 @@ impl IrBuilder<'_> {
     /// `obj.attr = v` of a native instance: a field write. False if `a` is
     /// not a native attribute.
     pub fn native_set_attr(&mut self, a: &ast::ExprAttribute, v: ValueId) -> bool {
-        let Some((class, t)) = self.native_attr(a) else {
+        let Some((class, t)) = self.native_writable_attr(a) else {
             return false;
         };
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
@@ -512,7 +571,7 @@ impl IrBuilder<'_> {
         op: &str,
         value: &ast::Expr,
     ) -> bool {
-        let Some((class, t)) = self.native_attr(a) else {
+        let Some((class, t)) = self.native_writable_attr(a) else {
             return false;
         };
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
@@ -634,6 +693,13 @@ impl IrBuilder<'_> {
         let full = self.module.native_names.get(name)?.clone();
         let classes = self.module.classes.clone();
         let class = classes.get(&full)?;
+        let mut ancestors = std::iter::successors(Some(class), |c| {
+            c.ir.base.as_ref().and_then(|b| classes.get(b))
+        });
+        if class.init.is_none() && ancestors.any(|c| c.ir.is_dataclass) {
+            // `__init__` is generated when the class is created.
+            return None;
+        }
         let init = match &class.init {
             Some((sig, func)) => Some((sig, func, super::expr::plan_call(&sig.params[1..], c)?)),
             None if c.args.is_empty() && c.keywords.is_empty() => None,

@@ -136,9 +136,42 @@ pub fn prepare_classes(
 fn simple_header(c: &ast::StmtClassDef) -> bool {
     let allowed = |d: &ast::Expr| {
         is_final_decorator(d)
+            || is_dataclass_decorator(d)
             || mypyc_attr(d).is_some_and(|kws| !kws.contains(&("native_class".into(), false)))
     };
     c.keywords.is_empty() && c.type_params.is_empty() && c.decorator_list.iter().all(allowed)
+}
+
+/// `@dataclass` or `@dataclass(...)` with constant options other than
+/// `slots=True` (which would replace the class).
+pub fn is_dataclass_decorator(d: &ast::Expr) -> bool {
+    let is_name = |e: &ast::Expr| {
+        dotted_name(e).is_some_and(|n| n == "dataclass" || n == "dataclasses.dataclass")
+    };
+    match d {
+        ast::Expr::Call(c) => is_name(&c.func) && c.args.is_empty() && c.keywords.iter().all(|k| {
+            matches!(&k.value, ast::Expr::Constant(v) if matches!(v.value, ast::Constant::Bool(_)))
+                && k.arg.as_deref() != Some("slots")
+                && k.arg.as_deref() != Some("weakref_slot")
+        }),
+        other => is_name(other),
+    }
+}
+
+/// `@dataclass(frozen=True)`.
+fn is_frozen_dataclass(c: &ast::StmtClassDef) -> bool {
+    c.decorator_list.iter().any(|d| match d {
+        ast::Expr::Call(call) if is_dataclass_decorator(d) => call.keywords.iter().any(|k| {
+            k.arg.as_deref() == Some("frozen")
+                && matches!(&k.value, ast::Expr::Constant(v) if matches!(v.value, ast::Constant::Bool(true)))
+        }),
+        _ => false,
+    })
+}
+
+/// Is the class a dataclass?
+fn is_dataclass(c: &ast::StmtClassDef) -> bool {
+    c.decorator_list.iter().any(is_dataclass_decorator)
 }
 
 /// The boolean keywords of a `@mypyc_attr(...)` decorator.
@@ -180,6 +213,14 @@ fn is_docstring_or_pass(s: &ast::Stmt) -> bool {
         ast::Stmt::Expr(e) => matches!(&*e.value, ast::Expr::Constant(_)),
         _ => false,
     }
+}
+
+fn is_init_var(e: &ast::Expr) -> bool {
+    let head = match e {
+        ast::Expr::Subscript(s) => &*s.value,
+        other => other,
+    };
+    dotted_name(head).is_some_and(|n| n.rsplit('.').next() == Some("InitVar"))
 }
 
 fn is_class_var_annotation(e: &ast::Expr) -> bool {
@@ -224,6 +265,9 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                 let name = n.id.to_string();
                 if is_class_var_annotation(&a.annotation) {
                     m.others.push(name);
+                } else if is_dataclass(c) && is_init_var(&a.annotation) {
+                    // Not an attribute: only an `__init__` parameter.
+                    return None;
                 } else {
                     m.attrs.push((
                         name,
@@ -380,7 +424,12 @@ fn trait_closure(program: &Program, src: &ClassSource, traits: &IndexSet<String>
     let mut out: Vec<String> = vec![];
     let mut queue: Vec<String> = vec![format!("{}.{}", src.module, src.def.name)];
     while let Some(c) = queue.pop() {
-        for b in program.classes.get(&c).map(|i| i.bases.clone()).unwrap_or_default() {
+        for b in program
+            .classes
+            .get(&c)
+            .map(|i| i.bases.clone())
+            .unwrap_or_default()
+        {
             if traits.contains(&b) && !out.contains(&b) {
                 out.push(b.clone());
                 queue.push(b);
@@ -393,8 +442,9 @@ fn trait_closure(program: &Program, src: &ClassSource, traits: &IndexSet<String>
 /// `Generic[...]` / `typing.Generic[...]`.
 fn is_generic_base(b: &ast::Expr) -> bool {
     match b {
-        ast::Expr::Subscript(s) => dotted_name(&s.value)
-            .is_some_and(|n| n == "Generic" || n.ends_with(".Generic")),
+        ast::Expr::Subscript(s) => {
+            dotted_name(&s.value).is_some_and(|n| n == "Generic" || n.ends_with(".Generic"))
+        }
         _ => false,
     }
 }
@@ -542,14 +592,8 @@ fn layout_all(
                         .into_iter()
                         .filter_map(|t| sources.get(&t))
                         .collect::<Vec<_>>();
-                    let class = layout_class(
-                        program,
-                        src,
-                        base_class,
-                        &trait_srcs,
-                        native,
-                        module_names,
-                    )?;
+                    let class =
+                        layout_class(program, src, base_class, &trait_srcs, native, module_names)?;
                     table.classes.insert(full, class);
                 }
             }
@@ -619,7 +663,8 @@ fn layout_class(
         if methods.contains_key(n) || others.contains(n) {
             return Err(demote(true));
         }
-        has_defaults |= default.is_some();
+        // A dataclass's generated `__init__` stores every field.
+        has_defaults |= default.is_some() && !is_dataclass(src.def);
         if attr_types.contains_key(n) {
             continue;
         }
@@ -636,11 +681,17 @@ fn layout_class(
     // hide a method the vtable takes from the native base.
     for t in traits {
         let tbody = body_members(t.parsed, t.def).ok_or_else(|| demote(false))?;
-        if tbody.methods.iter().chain(&tbody.others).any(|m| methods.contains_key(m)) {
+        if tbody
+            .methods
+            .iter()
+            .chain(&tbody.others)
+            .any(|m| methods.contains_key(m))
+        {
             return Err(demote(false));
         }
         for (n, ann, _) in &tbody.attrs {
-            if !attr_types.contains_key(n) && !body.methods.contains(n) && !body.others.contains(n) {
+            if !attr_types.contains_key(n) && !body.methods.contains(n) && !body.others.contains(n)
+            {
                 let t = match ann {
                     Some(a) => crate::semanal::annotation_type(a, names).unwrap_or(Type::Any),
                     None => Type::Any,
@@ -763,6 +814,7 @@ fn layout_class(
         }),
         deletable,
         allow_interpreted_subclasses: allows_interpreted_subclasses(src.def),
+        is_dataclass: is_dataclass(src.def),
     };
     Ok(NativeClass {
         ir,
@@ -771,6 +823,7 @@ fn layout_class(
         other_members: others,
         init,
         is_final: src.def.decorator_list.iter().any(is_final_decorator),
+        is_frozen: base.is_some_and(|b| b.is_frozen) || is_frozen_dataclass(src.def),
     })
 }
 

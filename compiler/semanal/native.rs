@@ -38,6 +38,8 @@ pub struct NativeClass {
     pub init: Option<(FuncSig, crate::ir::FuncRef)>,
     /// Declared `@final`: no subclasses, so every method call is direct.
     pub is_final: bool,
+    /// A frozen dataclass: attribute writes go through its `__setattr__`.
+    pub is_frozen: bool,
 }
 
 #[derive(Clone, Debug, Default)]
