@@ -363,11 +363,27 @@ pub fn infer_locals(
     }
     let mut annotated = params.clone();
     let mut scratch = initial.clone();
-    locals_pass(module, body, &globals, &seed, &mut scratch, &mut annotated, 0);
+    locals_pass(
+        module,
+        body,
+        &globals,
+        &seed,
+        &mut scratch,
+        &mut annotated,
+        0,
+    );
     let mut locals = seed;
     for pass in 1..3 {
         let snapshot = locals.clone();
-        if !locals_pass(module, body, &globals, &snapshot, &mut locals, &mut annotated, pass) {
+        if !locals_pass(
+            module,
+            body,
+            &globals,
+            &snapshot,
+            &mut locals,
+            &mut annotated,
+            pass,
+        ) {
             break;
         }
     }
@@ -439,7 +455,8 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
             }
             ast::Stmt::AnnAssign(a) => {
                 if let ast::Expr::Name(n) = &*a.target {
-                    let t = annotation_type(&a.annotation, &env.module.native_names).unwrap_or(Type::Any);
+                    let t = annotation_type(&a.annotation, &env.module.native_names)
+                        .unwrap_or(Type::Any);
                     visit(n.id.as_str(), t, true);
                 }
             }

@@ -15,7 +15,9 @@ use super::emitter::Emitter;
 pub fn emit_inc_ref(e: &mut Emitter, expr: &str, t: &RType) {
     match t {
         RType::Int => e.line(format!("CPyTagged_INCREF({expr});")),
-        RType::Object(_) | RType::Union(_) | RType::Instance(_) => e.line(format!("Py_INCREF({expr});")),
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => {
+            e.line(format!("Py_INCREF({expr});"))
+        }
         RType::Tuple(items) => {
             for (i, item) in items.iter().enumerate() {
                 emit_inc_ref(e, &format!("{expr}.f{i}"), item);
@@ -30,7 +32,9 @@ pub fn emit_dec_ref(e: &mut Emitter, expr: &str, t: &RType, xdec: bool) {
     let x = if xdec { "X" } else { "" };
     match t {
         RType::Int => e.line(format!("CPyTagged_{x}DECREF({expr});")),
-        RType::Object(_) | RType::Union(_) | RType::Instance(_) => e.line(format!("Py_{x}DECREF({expr});")),
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => {
+            e.line(format!("Py_{x}DECREF({expr});"))
+        }
         RType::Tuple(items) => {
             for (i, item) in items.iter().enumerate() {
                 emit_dec_ref(e, &format!("{expr}.f{i}"), item, xdec);

@@ -297,7 +297,9 @@ impl Builder {
             (RType::Float, t) if t.is_native_int() => {
                 self.native_conversion("native.from_float", v, t)
             }
-            (s, RType::Int) if s.is_native_int() => self.native_conversion("native.to_int", v, target),
+            (s, RType::Int) if s.is_native_int() => {
+                self.native_conversion("native.to_int", v, target)
+            }
             // Between native ints (truncating or extending, as C casts do),
             // from bool, and to float.
             (s, t)

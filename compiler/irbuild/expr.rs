@@ -1134,7 +1134,9 @@ impl<'a> IrBuilder<'a> {
             let v = self.expr(&c.args[0]);
             self.set_line(c);
             let vt = self.b.rtype(v);
-            if matches!(vt, RType::Int | RType::Bool | RType::Bit | RType::Float) || vt.is_native_int() {
+            if matches!(vt, RType::Int | RType::Bool | RType::Bit | RType::Float)
+                || vt.is_native_int()
+            {
                 return self.b.coerce(v, t);
             }
             let int_fn = self.load_name("int", &c.func);
@@ -1523,7 +1525,8 @@ fn has_unpacking(c: &ast::ExprCall) -> bool {
 /// The native int type of a binary operation or comparison: both operands
 /// of the same native int type, or one native int and one `int`/`bool`.
 fn native_operand_type(l: &RType, r: &RType) -> Option<RType> {
-    let other_ok = |t: &RType, n: &RType| t == n || matches!(t, RType::Int | RType::Bool | RType::Bit);
+    let other_ok =
+        |t: &RType, n: &RType| t == n || matches!(t, RType::Int | RType::Bool | RType::Bit);
     if l.is_native_int() && other_ok(r, l) {
         Some(l.clone())
     } else if r.is_native_int() && other_ok(l, r) {

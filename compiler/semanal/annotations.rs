@@ -70,7 +70,11 @@ pub fn dotted_name(e: &ast::Expr) -> Option<String> {
     }
 }
 
-fn subscript_type(base: &ast::Expr, slice: &ast::Expr, native: &NativeNames) -> Result<Type, String> {
+fn subscript_type(
+    base: &ast::Expr,
+    slice: &ast::Expr,
+    native: &NativeNames,
+) -> Result<Type, String> {
     let name = base_name(base).ok_or("Invalid type annotation")?;
     let args = args_of(slice);
     let arg = |i: usize| -> Result<Type, String> {
