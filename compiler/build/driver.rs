@@ -129,7 +129,11 @@ pub fn lower_modules(
     let prepared = prepare_native_classes(checked, opts);
     let mut symbols_of = vec![];
     for c in checked {
-        let names = prepared.names.get(&c.source.name).cloned().unwrap_or_default();
+        let names = prepared
+            .names
+            .get(&c.source.name)
+            .cloned()
+            .unwrap_or_default();
         let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
             TypeEnv {
                 module: syms,
@@ -195,10 +199,15 @@ fn prepare_native_classes(
         .collect();
     let packages = checked
         .iter()
-        .filter(|c| c.source.path.file_name().is_some_and(|n| n == "__init__.py"))
+        .filter(|c| {
+            c.source
+                .path
+                .file_name()
+                .is_some_and(|n| n == "__init__.py")
+        })
         .map(|c| c.source.name.clone())
         .collect();
-    let cross_module = !(opts.separate || !opts.groups.is_empty());
+    let cross_module = !opts.separate && opts.groups.is_empty();
     crate::irbuild::prepare::prepare_classes(&modules, packages, cross_module)
 }
 

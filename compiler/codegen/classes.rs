@@ -14,7 +14,9 @@
 use crate::ir::{class_struct_name, class_type_static, ClassIR, RType};
 
 use super::conv::{branch_error_condition, emit_box, emit_dec_ref, emit_unbox};
-use super::ctypes::{c_identifier_fragment, c_string_literal, declaration, error_test, error_value};
+use super::ctypes::{
+    c_identifier_fragment, c_string_literal, declaration, error_test, error_value,
+};
 use super::emitter::Emitter;
 
 /// The struct member holding attribute `name`.
@@ -39,11 +41,19 @@ fn short_name(class: &str) -> &str {
 }
 
 fn member(class: &str, obj: &str, name: &str) -> String {
-    format!("(({} *){obj})->{}", class_struct_name(class), attr_field(name))
+    format!(
+        "(({} *){obj})->{}",
+        class_struct_name(class),
+        attr_field(name)
+    )
 }
 
 fn flag_member(class: &str, obj: &str, name: &str) -> String {
-    format!("(({} *){obj})->{}", class_struct_name(class), defined_flag(name))
+    format!(
+        "(({} *){obj})->{}",
+        class_struct_name(class),
+        defined_flag(name)
+    )
 }
 
 /// C condition: attribute `name` of `obj` is unset.
@@ -61,7 +71,10 @@ fn undefined_message(class: &str, name: &str) -> String {
 
 /// `dest = obj.attr` (a new reference), or AttributeError and the error value.
 pub fn emit_get_attr(e: &mut Emitter, dest: &str, obj: &str, class: &str, attr: &str, t: &RType) {
-    e.open(format!("if (unlikely({}))", unset_test(class, obj, attr, t)));
+    e.open(format!(
+        "if (unlikely({}))",
+        unset_test(class, obj, attr, t)
+    ));
     e.line(format!(
         "PyErr_SetString(PyExc_AttributeError, {});",
         c_string_literal(undefined_message(class, attr).as_bytes())
@@ -152,10 +165,15 @@ pub fn class_definition(c: &ClassIR) -> String {
         "if (type != (PyTypeObject *){})",
         class_type_static(&full)
     ));
-    e.line("PyErr_SetString(PyExc_TypeError, \"interpreted classes cannot inherit from compiled\");");
+    e.line(
+        "PyErr_SetString(PyExc_TypeError, \"interpreted classes cannot inherit from compiled\");",
+    );
     e.line("return NULL;");
     e.close("");
-    e.line(format!("return {}((PyObject *)type);", setup_function(&full)));
+    e.line(format!(
+        "return {}((PyObject *)type);",
+        setup_function(&full)
+    ));
     e.close("");
     emit_gc_slots(&mut e, c, &st);
     emit_getsets(&mut e, c, &st);
@@ -178,7 +196,11 @@ pub fn class_definition(c: &ClassIR) -> String {
         "PyObject *{}(PyObject *bases, PyObject *ns)",
         create_function(&full)
     ));
-    let names: Vec<String> = c.attrs.iter().map(|(n, _)| c_string_literal(n.as_bytes())).collect();
+    let names: Vec<String> = c
+        .attrs
+        .iter()
+        .map(|(n, _)| c_string_literal(n.as_bytes()))
+        .collect();
     e.line(format!(
         "PyObject *attrs = Py_BuildValue(\"({})\"{});",
         "s".repeat(names.len()),
@@ -212,7 +234,10 @@ fn emit_vtable(e: &mut Emitter, c: &ClassIR) {
 fn emit_setup(e: &mut Emitter, c: &ClassIR) {
     let full = c.full_name();
     let st = class_struct_name(&full);
-    e.open(format!("PyObject *{}(PyObject *type_obj)", setup_function(&full)));
+    e.open(format!(
+        "PyObject *{}(PyObject *type_obj)",
+        setup_function(&full)
+    ));
     e.open("if (unlikely(type_obj == NULL))");
     e.line(format!(
         "PyErr_SetString(PyExc_NameError, {});",
@@ -290,7 +315,10 @@ fn emit_getsets(e: &mut Emitter, c: &ClassIR, st: &str) {
         e.open(format!(
             "static PyObject *{m}_get{i}(PyObject *o, void *closure)"
         ));
-        e.open(format!("if (unlikely({}))", unset_test(&full, "o", name, t)));
+        e.open(format!(
+            "if (unlikely({}))",
+            unset_test(&full, "o", name, t)
+        ));
         e.line(format!(
             "PyErr_SetString(PyExc_AttributeError, {});",
             c_string_literal(undefined_message(&full, name).as_bytes())
@@ -318,8 +346,7 @@ fn emit_getsets(e: &mut Emitter, c: &ClassIR, st: &str) {
             e.line(format!(
                 "PyErr_SetString(PyExc_AttributeError, {});",
                 c_string_literal(
-                    format!("'{}' object attribute '{name}' cannot be deleted", c.name)
-                        .as_bytes()
+                    format!("'{}' object attribute '{name}' cannot be deleted", c.name).as_bytes()
                 )
             ));
             e.line("return -1;");

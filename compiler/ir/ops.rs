@@ -505,7 +505,9 @@ impl Op {
             Op::FuncObject { env, .. } => env.iter().copied().collect(),
             Op::GetAttr { obj, .. } => vec![*obj],
             Op::SetAttr { obj, value, .. } => vec![*obj, *value],
-            Op::MethodCall { obj, args, .. } => std::iter::once(*obj).chain(args.iter().copied()).collect(),
+            Op::MethodCall { obj, args, .. } => {
+                std::iter::once(*obj).chain(args.iter().copied()).collect()
+            }
             Op::NewGenerator { env, .. } => vec![*env],
             Op::Suspend(v) => vec![*v],
             Op::GetField { obj, .. } => vec![*obj],
@@ -549,7 +551,9 @@ impl Op {
             Op::FuncObject { env, .. } => env.iter_mut().collect(),
             Op::GetAttr { obj, .. } => vec![obj],
             Op::SetAttr { obj, value, .. } => vec![obj, value],
-            Op::MethodCall { obj, args, .. } => std::iter::once(obj).chain(args.iter_mut()).collect(),
+            Op::MethodCall { obj, args, .. } => {
+                std::iter::once(obj).chain(args.iter_mut()).collect()
+            }
             Op::NewGenerator { env, .. } => vec![env],
             Op::Suspend(v) => vec![v],
             Op::GetField { obj, .. } => vec![obj],

@@ -114,7 +114,10 @@ impl RType {
 
     /// Is this value a `PyObject *` (boxed)?
     pub fn is_boxed(&self) -> bool {
-        matches!(self, RType::Object(_) | RType::Union(_) | RType::Instance(_))
+        matches!(
+            self,
+            RType::Object(_) | RType::Union(_) | RType::Instance(_)
+        )
     }
 
     /// Is this value represented unboxed (not a `PyObject *`)?

@@ -345,7 +345,9 @@ impl<'a> IrBuilder<'a> {
         self.class_being_built = Some(c.name.to_string());
         let full = format!("{}.{}", self.module.name, c.name);
         let classes = self.module.classes.clone();
-        let native = classes.get(&full).filter(|n| n.ir.module == self.module.name);
+        let native = classes
+            .get(&full)
+            .filter(|n| n.ir.module == self.module.name);
         for (i, s) in c.body.iter().enumerate() {
             match s {
                 _ if native.is_some_and(|n| is_attribute_declaration(s, n)) => {}
@@ -382,7 +384,8 @@ impl<'a> IrBuilder<'a> {
                 },
                 RType::Void,
             );
-            self.b.add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT)
+            self.b
+                .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT)
         } else {
             let name = self.b.str_lit(c.name.as_str());
             let meta = match meta {
@@ -466,7 +469,12 @@ impl IrBuilder<'_> {
 
     /// `obj.attr <op>= value` of a native attribute: the object is
     /// evaluated once, the field read, updated and written back.
-    pub fn native_aug_assign(&mut self, a: &ast::ExprAttribute, op: &str, value: &ast::Expr) -> bool {
+    pub fn native_aug_assign(
+        &mut self,
+        a: &ast::ExprAttribute,
+        op: &str,
+        value: &ast::Expr,
+    ) -> bool {
         let Some((class, t)) = self.native_attr(a) else {
             return false;
         };

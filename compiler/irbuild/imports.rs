@@ -286,8 +286,7 @@ mod tests {
             .iter()
             .map(|(name, package, src)| {
                 let parsed = parse_module(&format!("{name}.py"), src).unwrap();
-                let syms =
-                    collect_module_symbols(
+                let syms = collect_module_symbols(
                     name,
                     &parsed,
                     &mut |_, _| crate::types::Type::Any,

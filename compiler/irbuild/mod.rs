@@ -420,7 +420,10 @@ pub fn build_module(
                     continue;
                 };
                 let full = format!("{}.{}", module.name, c.name);
-                let native = module.classes.get(&full).filter(|n| n.ir.module == module.name);
+                let native = module
+                    .classes
+                    .get(&full)
+                    .filter(|n| n.ir.module == module.name);
                 let mut method_defs: Vec<String> = vec![];
                 for item in &c.body {
                     let ast::Stmt::FunctionDef(def) = item else {

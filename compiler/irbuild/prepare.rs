@@ -28,8 +28,8 @@ use rustpython_parser::ast;
 use crate::checker::program::{build_program, AnnCtx, Binding, Member, Program};
 use crate::ir::{ClassIR, FuncRef, RType, VtableEntry};
 use crate::parse::ParsedModule;
-use crate::semanal::native::{ClassTable, NativeClass, VtableMethod};
 use crate::semanal::annotations::dotted_name;
+use crate::semanal::native::{ClassTable, NativeClass, VtableMethod};
 use crate::semanal::{func_sig, FuncSig, NativeNames, ParamKind};
 use crate::types::Type;
 
@@ -193,8 +193,11 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                 if is_class_var_annotation(&a.annotation) {
                     m.others.push(name);
                 } else {
-                    m.attrs
-                        .push((name, Some((*a.annotation).clone()), a.value.as_deref().cloned()));
+                    m.attrs.push((
+                        name,
+                        Some((*a.annotation).clone()),
+                        a.value.as_deref().cloned(),
+                    ));
                 }
             }
             ast::Stmt::Assign(a) if a.targets.len() == 1 => {

@@ -98,7 +98,12 @@ fn unique_sources(op: &Op) -> Vec<ValueId> {
 /// Can `is_error` tell an unset register of this type apart from any valid value?
 fn has_distinct_error_value(t: &RType) -> bool {
     match t {
-        RType::Int | RType::Bool | RType::None | RType::Object(_) | RType::Union(_) | RType::Instance(_) => true,
+        RType::Int
+        | RType::Bool
+        | RType::None
+        | RType::Object(_)
+        | RType::Union(_)
+        | RType::Instance(_) => true,
         RType::Tuple(items) => items.first().is_none_or(has_distinct_error_value),
         RType::Float
         | RType::I64
