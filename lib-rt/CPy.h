@@ -389,6 +389,8 @@ CPyTagged CPyObject_Len(PyObject *o);
  * ------------------------------------------------------------------------ */
 
 PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index);
+/* ord() of a str: TypeError unless it has exactly one character. */
+CPyTagged CPyStr_Ord(PyObject *s);
 PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end);
 PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);

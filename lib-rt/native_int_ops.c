@@ -38,7 +38,7 @@ static void CPyNative_ZeroDivision(void) {
     }                                                                              \
     CTYPE CPyObject_As##NAME(PyObject *o) {                                        \
         if (!PyLong_Check(o)) {                                          \
-            CPy_TypeError("int", o);                                               \
+            CPy_TypeError(PYNAME, o);                                              \
             return ERR;                                                            \
         }                                                                          \
         return CPyLong_As##NAME(o);                                                \

@@ -1245,10 +1245,21 @@ impl<'a> IrBuilder<'a> {
             return None;
         }
         let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();
+        // `bool` operands become `int` only when no record takes them as
+        // they are (a record taking an object sees the bool itself:
+        // `isinstance(True, bool)`, `str(True)`).
+        let is_bool = |t: &RType| matches!(t, RType::Bool | RType::Bit);
+        let types: Vec<RType> = args.iter().map(|a| self.b.rtype(*a)).collect();
+        let int_types: Vec<RType> = types
+            .iter()
+            .map(|t| if is_bool(t) { RType::Int } else { t.clone() })
+            .collect();
+        let bool_as_int = crate::primitives::lookup(&key, &types).is_none()
+            && crate::primitives::lookup(&key, &int_types).is_some();
         let args: Vec<ValueId> = args
             .into_iter()
             .map(|a| {
-                if matches!(self.b.rtype(a), RType::Bool | RType::Bit) && name != "str" {
+                if bool_as_int && is_bool(&self.b.rtype(a)) {
                     self.b.coerce(a, &RType::Int)
                 } else {
                     a

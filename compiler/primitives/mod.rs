@@ -270,6 +270,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("in", &[A::Dict, A::Obj], Ret::CInt, "CPyDict_Contains", E::NegInt),
     p("in", &[A::Obj, A::Obj], Ret::CInt, "PySequence_Contains", E::NegInt),
     // ---- builtins ----
+    p("builtins.ord", &[A::Str], Ret::Int, "CPyStr_Ord", E::Magic),
     p("builtins.len", &[A::List], Ret::Int, "CPyList_Len", E::Never),
     p("builtins.len", &[A::Str], Ret::Int, "CPyStr_Len", E::Never),
     p("builtins.len", &[A::Dict], Ret::Int, "CPyDict_Len", E::Never),
