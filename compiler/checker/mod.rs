@@ -162,7 +162,9 @@ impl<'a> TypeEnv<'a> {
             Type::List(t) => {
                 if is_slice {
                     base.clone()
-                } else if self.expr_type(index).is_int_like() {
+                } else if self.expr_type(index).is_int_like()
+                    || self.expr_type(index).is_native_int()
+                {
                     (**t).clone()
                 } else {
                     Type::Any

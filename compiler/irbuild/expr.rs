@@ -875,14 +875,21 @@ impl<'a> IrBuilder<'a> {
         } else {
             base
         };
-        let index = if matches!(self.b.rtype(index), RType::Bool | RType::Bit) {
-            self.b.coerce(index, &RType::Int)
-        } else {
-            index
-        };
+        let index = self.int_index(index);
         self.b
             .try_prim("[]", &[base, index])
             .unwrap_or_else(|| self.b.null())
+    }
+
+    /// An index as the primitives take it: bools and native ints become
+    /// `int` (the same Python value, so also right for dict keys).
+    pub fn int_index(&mut self, index: ValueId) -> ValueId {
+        let t = self.b.rtype(index);
+        if matches!(t, RType::Bool | RType::Bit) || t.is_native_int() {
+            self.b.coerce(index, &RType::Int)
+        } else {
+            index
+        }
     }
 
     fn slice_obj(&mut self, e: &ast::Expr) -> ValueId {

@@ -295,11 +295,7 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(s) => {
                 let base = self.expr(&s.value);
                 let idx = self.expr(&s.slice);
-                let idx = if matches!(self.b.rtype(idx), RType::Bool | RType::Bit) {
-                    self.b.coerce(idx, &RType::Int)
-                } else {
-                    idx
-                };
+                let idx = self.int_index(idx);
                 let v = self.b.boxed(v);
                 if self.b.try_prim("[]=", &[base, idx, v]).is_none() {
                     self.unsupported(target, "assignment to this subscript");
@@ -413,6 +409,7 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(s) => {
                 let base = self.expr(&s.value);
                 let idx = self.expr(&s.slice);
+                let idx = self.int_index(idx);
                 let cur = self
                     .b
                     .try_prim("[]", &[base, idx])
