@@ -272,8 +272,25 @@ pub fn emit_unbox_borrowed(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
                 emit_type_error_else(e, dest, src, t);
             }
         },
+        t if t.is_native_int() => {
+            emit_unbox(e, dest, src, t);
+            emit_native_int_arg_error(e, dest, src, t);
+        }
         _ => emit_unbox(e, dest, src, t),
     }
+}
+
+/// After unboxing an argument (or a value assigned from Python) of native
+/// int type: any failure, also an out of range int, is a TypeError naming
+/// the type, as in mypyc's wrappers (inside compiled code an out of range
+/// int raises ValueError instead).
+pub fn emit_native_int_arg_error(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    e.open(format!("if (unlikely({}))", full_error_test(dest, t)));
+    e.line(format!(
+        "CPy_TypeError(\"{}\", {src});",
+        python_type_name(t)
+    ));
+    e.close("");
 }
 
 /// Does a wrapper argument unboxed with `emit_unbox_borrowed` own references?
