@@ -300,6 +300,10 @@ pub fn binop_type(op: ast::Operator, l: &Type, r: &Type, right: &ast::Expr) -> T
         _ if r.is_native_int() && l.is_int_like() => Some(r),
         _ => None,
     };
+    if l.is_native_int() && r.is_native_int() && native.is_none() {
+        // Different native int types do not mix (mypy rejects it).
+        return Type::Any;
+    }
     if let Some(t) = native {
         return match op {
             O::Div => Type::Float,

@@ -705,7 +705,9 @@ impl<'a> IrBuilder<'a> {
             }
         }
         let numeric = |t: &RType| intish(t) || *t == RType::Float || t.is_native_int();
-        if numeric(&lt) && numeric(&rt) {
+        // Different native int types compare exactly as objects, not as floats.
+        let mixed_native = lt.is_native_int() && rt.is_native_int();
+        if numeric(&lt) && numeric(&rt) && !mixed_native {
             let l = self.b.coerce(l, &RType::Float);
             let r = self.b.coerce(r, &RType::Float);
             let k = match op {
