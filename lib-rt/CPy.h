@@ -389,6 +389,8 @@ CPyTagged CPyObject_Len(PyObject *o);
  * ------------------------------------------------------------------------ */
 
 PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index);
+/* ord() of a str: TypeError unless it has exactly one character. */
+CPyTagged CPyStr_Ord(PyObject *s);
 PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end);
 PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
@@ -648,5 +650,19 @@ char CPyMatch_IsMapping(PyObject *subject);
 PyObject *CPyMatch_MappingGet(PyObject *subject, PyObject *key);
 PyObject *CPyMatch_MappingRest(PyObject *subject, PyObject *keys);
 PyObject *CPyMatch_Class(PyObject *subject, PyObject *cls, Py_ssize_t npos, PyObject *kwnames);
+
+/* mypy_extensions native integers (native_int_ops.c). Results are the
+ * type's error value (-113; 239 for u8) with an exception set on failure. */
+#define CPY_NATIVE_INT_DECLS(NAME, CTYPE)            \
+    CTYPE CPyLong_As##NAME(PyObject *o);             \
+    CTYPE CPyObject_As##NAME(PyObject *o);           \
+    CTYPE CPyTagged_As##NAME(CPyTagged x);           \
+    CTYPE CPyFloat_To##NAME(double d);               \
+    CTYPE CPy##NAME##_Divide(CTYPE x, CTYPE y);      \
+    CTYPE CPy##NAME##_Remainder(CTYPE x, CTYPE y);
+CPY_NATIVE_INT_DECLS(Int64, int64_t)
+CPY_NATIVE_INT_DECLS(Int32, int32_t)
+CPY_NATIVE_INT_DECLS(Int16, int16_t)
+CPY_NATIVE_INT_DECLS(UInt8, uint8_t)
 
 #endif /* CPY_CPY_H */

@@ -141,3 +141,13 @@ PyObject *CPyStr_Multiply(PyObject *s, CPyTagged n) {
     /* Boxed count: let str * int raise (OverflowError) or return "". */
     return PyNumber_Multiply(s, CPyTagged_LongAsObject(n));
 }
+
+CPyTagged CPyStr_Ord(PyObject *s) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    if (n != 1) {
+        PyErr_Format(PyExc_TypeError,
+                     "ord() expected a character, but a string of length %zd found", n);
+        return CPY_INT_TAG;
+    }
+    return CPyTagged_ShortFromSsize_t((Py_ssize_t)PyUnicode_READ_CHAR(s, 0));
+}

@@ -69,6 +69,7 @@ impl<'a> TypeEnv<'a> {
                     ast::UnaryOp::USub | ast::UnaryOp::UAdd | ast::UnaryOp::Invert => match t {
                         Type::Bool => Type::Int,
                         Type::Int | Type::Float => t,
+                        _ if t.is_native_int() => t,
                         _ => Type::Any,
                     },
                 }
@@ -87,7 +88,7 @@ impl<'a> TypeEnv<'a> {
                     matches!(
                         t,
                         Type::Int | Type::Float | Type::Bool | Type::Str | Type::None | Type::Bytes
-                    )
+                    ) || t.is_native_int()
                 };
                 let all_simple =
                     simple(&l) && c.comparators.iter().all(|x| simple(&self.expr_type(x)));
@@ -161,7 +162,9 @@ impl<'a> TypeEnv<'a> {
             Type::List(t) => {
                 if is_slice {
                     base.clone()
-                } else if self.expr_type(index).is_int_like() {
+                } else if self.expr_type(index).is_int_like()
+                    || self.expr_type(index).is_native_int()
+                {
                     (**t).clone()
                 } else {
                     Type::Any
@@ -214,6 +217,14 @@ impl<'a> TypeEnv<'a> {
                 if let Some(full) = self.module.native_names.get(name) {
                     return Type::Native(full.clone());
                 }
+                if let Some(t) = native_int_type_named(name) {
+                    if !matches!(
+                        self.module.symbols.get(name),
+                        Some(Symbol::Func(_)) | Some(Symbol::Class(_))
+                    ) {
+                        return t;
+                    }
+                }
                 match self.module.symbols.get(name) {
                     Some(Symbol::Func(sig)) => sig.ret.clone(),
                     Some(Symbol::Var(_)) => Type::Any,
@@ -255,6 +266,17 @@ pub fn constant_type(c: &ast::Constant) -> Type {
     }
 }
 
+/// The native int type named `i64`, `i32`, `i16` or `u8` (in calls).
+pub fn native_int_type_named(name: &str) -> Option<Type> {
+    match name {
+        "i64" => Some(Type::I64),
+        "i32" => Some(Type::I32),
+        "i16" => Some(Type::I16),
+        "u8" => Some(Type::U8),
+        _ => None,
+    }
+}
+
 /// A small integer constant (possibly negated), if the expression is one.
 pub fn const_int(e: &ast::Expr) -> Option<i64> {
     match e {
@@ -272,7 +294,23 @@ pub fn const_int(e: &ast::Expr) -> Option<i64> {
 /// The result type of a binary operator on operands of known types.
 pub fn binop_type(op: ast::Operator, l: &Type, r: &Type, right: &ast::Expr) -> Type {
     use ast::Operator as O;
-    let numeric = |t: &Type| matches!(t, Type::Int | Type::Bool | Type::Float);
+    let numeric = |t: &Type| matches!(t, Type::Int | Type::Bool | Type::Float) || t.is_native_int();
+    let native = match (l, r) {
+        _ if l.is_native_int() && (r == l || r.is_int_like()) => Some(l),
+        _ if r.is_native_int() && l.is_int_like() => Some(r),
+        _ => None,
+    };
+    if l.is_native_int() && r.is_native_int() && native.is_none() {
+        // Different native int types do not mix (mypy rejects it).
+        return Type::Any;
+    }
+    if let Some(t) = native {
+        return match op {
+            O::Div => Type::Float,
+            O::Pow | O::MatMult => Type::Any,
+            _ => t.clone(),
+        };
+    }
     match (l, r) {
         (Type::Bool, Type::Bool) if matches!(op, O::BitAnd | O::BitOr | O::BitXor) => Type::Bool,
         _ if l.is_int_like() && r.is_int_like() => match op {

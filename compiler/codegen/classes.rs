@@ -489,6 +489,9 @@ fn emit_getsets(e: &mut Emitter, c: &ClassIR, st: &str) {
         e.close("");
         e.line(format!("{};", declaration(t, "tmp")));
         emit_unbox(e, "tmp", "value", t);
+        if t.is_native_int() {
+            super::conv::emit_native_int_arg_error(e, "tmp", "value", t);
+        }
         e.line(format!(
             "if (unlikely({})) return -1;",
             branch_error_condition("tmp", t)

@@ -110,9 +110,11 @@ pub fn emit_unbox(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             emit_type_error_else(e, dest, src, t);
         }
         RType::Float => e.line(format!("{dest} = CPyFloat_FromObject({src});")),
-        RType::I64 | RType::I32 | RType::I16 | RType::U8 | RType::CInt | RType::SsizeT => {
-            emit_unbox_native_int(e, dest, src, t)
-        }
+        RType::I64 => e.line(format!("{dest} = CPyObject_AsInt64({src});")),
+        RType::I32 => e.line(format!("{dest} = CPyObject_AsInt32({src});")),
+        RType::I16 => e.line(format!("{dest} = CPyObject_AsInt16({src});")),
+        RType::U8 => e.line(format!("{dest} = CPyObject_AsUInt8({src});")),
+        RType::CInt | RType::SsizeT => emit_unbox_native_int(e, dest, src, t),
         RType::CStr => {
             e.open(format!("if (likely(PyUnicode_Check({src})))"));
             e.line(format!("{dest} = PyUnicode_AsUTF8({src});"));
@@ -145,12 +147,9 @@ fn emit_type_error_else(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
     e.close("");
 }
 
-/// Inclusive C range of a native integer type, for overflow checks.
+/// Inclusive C range of a C integer type, for overflow checks.
 fn native_int_range(t: &RType) -> Option<(&'static str, &'static str)> {
     match t {
-        RType::I32 => Some(("INT32_MIN", "INT32_MAX")),
-        RType::I16 => Some(("INT16_MIN", "INT16_MAX")),
-        RType::U8 => Some(("0", "255")),
         RType::CInt => Some(("INT_MIN", "INT_MAX")),
         RType::SsizeT => Some(("PY_SSIZE_T_MIN", "PY_SSIZE_T_MAX")),
         _ => None,
@@ -273,8 +272,25 @@ pub fn emit_unbox_borrowed(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
                 emit_type_error_else(e, dest, src, t);
             }
         },
+        t if t.is_native_int() => {
+            emit_unbox(e, dest, src, t);
+            emit_native_int_arg_error(e, dest, src, t);
+        }
         _ => emit_unbox(e, dest, src, t),
     }
+}
+
+/// After unboxing an argument (or a value assigned from Python) of native
+/// int type: any failure, also an out of range int, is a TypeError naming
+/// the type, as in mypyc's wrappers (inside compiled code an out of range
+/// int raises ValueError instead).
+pub fn emit_native_int_arg_error(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    e.open(format!("if (unlikely({}))", full_error_test(dest, t)));
+    e.line(format!(
+        "CPy_TypeError(\"{}\", {src});",
+        python_type_name(t)
+    ));
+    e.close("");
 }
 
 /// Does a wrapper argument unboxed with `emit_unbox_borrowed` own references?

@@ -432,9 +432,21 @@ impl FuncEmitter<'_> {
     ) {
         let (l, r) = (self.name(lhs), self.name(rhs));
         // Right shifts of tagged ints must be arithmetic: shift as signed.
+        let wrapping = matches!(
+            op,
+            IntOpKind::Add | IntOpKind::Sub | IntOpKind::Mul | IntOpKind::Shl
+        );
         let line =
             if op == IntOpKind::Shr && is_unsigned_c_type(rtype) && !matches!(rtype, RType::U8) {
                 format!("{dest} = (Py_ssize_t){l} >> {r};")
+            } else if let (true, Some(u)) = (wrapping, unsigned_twin(rtype)) {
+                // Signed native ints wrap around: compute in the unsigned type
+                // of the same width (signed overflow is undefined in C).
+                format!(
+                    "{dest} = ({})(({u}){l} {} ({u}){r});",
+                    rtype.c_type(),
+                    op.c_op()
+                )
             } else {
                 format!("{dest} = {l} {} {r};", op.c_op())
             };
@@ -494,6 +506,16 @@ impl FuncEmitter<'_> {
         if Some(false_label) != next {
             self.e.line(format!("goto CPyL{};", false_label.0));
         }
+    }
+}
+
+/// The unsigned C type of the width of a signed native int type.
+fn unsigned_twin(t: &RType) -> Option<&'static str> {
+    match t {
+        RType::I64 => Some("uint64_t"),
+        RType::I32 => Some("uint32_t"),
+        RType::I16 => Some("uint16_t"),
+        _ => None,
     }
 }
 

@@ -280,6 +280,40 @@ impl Builder {
                     RType::Int,
                 )
             }
+            (RType::Int, t) if t.is_native_int() => {
+                if let Some(c) = self.last_load_int(v) {
+                    if native_int_fits(c, t) {
+                        return self.add(
+                            Op::LoadInt {
+                                value: c,
+                                rtype: t.clone(),
+                            },
+                            t.clone(),
+                        );
+                    }
+                }
+                self.native_conversion("native.from_int", v, t)
+            }
+            (RType::Float, t) if t.is_native_int() => {
+                self.native_conversion("native.from_float", v, t)
+            }
+            (s, RType::Int) if s.is_native_int() => {
+                self.native_conversion("native.to_int", v, target)
+            }
+            // Between native ints (truncating or extending, as C casts do),
+            // from bool, and to float.
+            (s, t)
+                if (s.is_native_int() || matches!(s, RType::Bool | RType::Bit))
+                    && (t.is_native_int() || *t == RType::Float && s.is_native_int()) =>
+            {
+                self.add(
+                    Op::IntConvert {
+                        src: v,
+                        rtype: t.clone(),
+                    },
+                    t.clone(),
+                )
+            }
             (RType::Int, RType::Float) => self.prim_named("generic.int_to_float", &[v]),
             (RType::Bool | RType::Bit, RType::Float) => {
                 let i = self.coerce(v, &RType::Int);
@@ -334,6 +368,37 @@ impl Builder {
                 // Unboxed to a different unboxed type: go through an object.
                 let b = self.boxed(v);
                 self.coerce(b, target)
+            }
+        }
+    }
+
+    /// The value of `v` if it is an `int` constant just loaded (so that
+    /// literals coerced to native ints need no runtime conversion).
+    fn last_load_int(&self, v: ValueId) -> Option<i64> {
+        let inst = self.f.block(self.cur).insts.last()?;
+        match &inst.op {
+            Op::LoadInt {
+                value,
+                rtype: RType::Int,
+            } if inst.result == v => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// A conversion to or from a native int type: the registry's record
+    /// `name` for the operand's type and the result type `target`.
+    fn native_conversion(&mut self, name: &str, v: ValueId, target: &RType) -> ValueId {
+        let src = self.rtype(v);
+        match primitives::lookup_ret(name, &[src], target) {
+            Some(p) => self.call_prim(p, &[v]),
+            None => {
+                self.errors.push(Diagnostic::error(
+                    &self.f.source_file,
+                    self.line,
+                    1,
+                    format!("internal error: missing primitive {name} to {target}"),
+                ));
+                self.null()
             }
         }
     }
@@ -414,6 +479,17 @@ impl Builder {
     pub fn globals(&mut self) -> ValueId {
         let m = self.module.clone();
         self.add(Op::LoadStatic(StaticRef::Globals(m)), RType::DICT)
+    }
+}
+
+/// Does the constant `c` fit the native int type `t`?
+pub fn native_int_fits(c: i64, t: &RType) -> bool {
+    match t {
+        RType::I64 => true,
+        RType::I32 => i32::try_from(c).is_ok(),
+        RType::I16 => i16::try_from(c).is_ok(),
+        RType::U8 => u8::try_from(c).is_ok(),
+        _ => false,
     }
 }
 

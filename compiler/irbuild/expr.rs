@@ -303,6 +303,10 @@ impl<'a> IrBuilder<'a> {
                 let v = self.expr(&u.operand);
                 match self.b.rtype(v) {
                     RType::Float => self.b.add(Op::FloatNeg(v), RType::Float),
+                    t if t.is_native_int() => {
+                        let zero = self.native_const(0, &t);
+                        self.native_binary_op("-", zero, v, &t).unwrap_or(v)
+                    }
                     RType::Bool | RType::Bit => {
                         let i = self.b.coerce(v, &RType::Int);
                         self.b.prim_named("unary-", &[i])
@@ -314,6 +318,7 @@ impl<'a> IrBuilder<'a> {
                 let v = self.expr(&u.operand);
                 match self.b.rtype(v) {
                     RType::Int | RType::Float => v,
+                    t if t.is_native_int() => v,
                     RType::Bool | RType::Bit => self.b.coerce(v, &RType::Int),
                     _ => self.b.prim_named("unary+", &[v]),
                 }
@@ -325,6 +330,11 @@ impl<'a> IrBuilder<'a> {
                 } else {
                     v
                 };
+                let t = self.b.rtype(v);
+                if t.is_native_int() {
+                    let ones = self.native_const(-1, &t);
+                    return self.native_binary_op("^", v, ones, &t).unwrap_or(v);
+                }
                 self.b.try_prim("unary~", &[v]).unwrap_or(v)
             }
         }
@@ -334,7 +344,12 @@ impl<'a> IrBuilder<'a> {
     pub fn binary_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
         let (lt, rt) = (self.b.rtype(l), self.b.rtype(r));
         let intish = |t: &RType| matches!(t, RType::Int | RType::Bool | RType::Bit);
-        let numeric = |t: &RType| intish(t) || *t == RType::Float;
+        let numeric = |t: &RType| intish(t) || *t == RType::Float || t.is_native_int();
+        if let Some(t) = native_operand_type(&lt, &rt) {
+            if let Some(v) = self.native_binary_op(op.trim_end_matches('='), l, r, &t) {
+                return v;
+            }
+        }
         // bool & bool etc. stay bool.
         if matches!(lt, RType::Bool | RType::Bit)
             && matches!(rt, RType::Bool | RType::Bit)
@@ -397,6 +412,50 @@ impl<'a> IrBuilder<'a> {
             .unwrap_or_else(|| self.b.null())
     }
 
+    /// An operator on native ints of type `t` (the other operand, an `int`
+    /// or `bool`, is converted to `t` with a range check, as in mypyc).
+    /// Arithmetic wraps around; `//` and `%` follow Python's floor semantics.
+    fn native_binary_op(&mut self, op: &str, l: ValueId, r: ValueId, t: &RType) -> Option<ValueId> {
+        let kind = match op {
+            "+" => IntOpKind::Add,
+            "-" => IntOpKind::Sub,
+            "*" => IntOpKind::Mul,
+            "&" => IntOpKind::And,
+            "|" => IntOpKind::Or,
+            "^" => IntOpKind::Xor,
+            "<<" => IntOpKind::Shl,
+            ">>" => IntOpKind::Shr,
+            "//" | "%" => {
+                let l = self.b.coerce(l, t);
+                let r = self.b.coerce(r, t);
+                return self.b.try_prim(op, &[l, r]);
+            }
+            _ => return None,
+        };
+        let l = self.b.coerce(l, t);
+        let r = self.b.coerce(r, t);
+        Some(self.b.add(
+            Op::IntOp {
+                op: kind,
+                lhs: l,
+                rhs: r,
+                rtype: t.clone(),
+            },
+            t.clone(),
+        ))
+    }
+
+    /// A native int constant of type `t`.
+    fn native_const(&mut self, value: i64, t: &RType) -> ValueId {
+        self.b.add(
+            Op::LoadInt {
+                value,
+                rtype: t.clone(),
+            },
+            t.clone(),
+        )
+    }
+
     fn bool_op(&mut self, b: &ast::ExprBoolOp, ty: &Type) -> ValueId {
         let rt = ty.rtype();
         let result = self.b.new_register(rt.clone(), None);
@@ -437,6 +496,17 @@ impl<'a> IrBuilder<'a> {
             ),
             RType::Int => {
                 let zero = self.b.int(0);
+                self.b.add(
+                    Op::ComparisonOp {
+                        op: CmpKind::Ne,
+                        lhs: v,
+                        rhs: zero,
+                    },
+                    RType::Bit,
+                )
+            }
+            t if t.is_native_int() => {
+                let zero = self.native_const(0, &t);
                 self.b.add(
                     Op::ComparisonOp {
                         op: CmpKind::Ne,
@@ -606,6 +676,27 @@ impl<'a> IrBuilder<'a> {
             _ => {}
         }
         let intish = |t: &RType| matches!(t, RType::Int | RType::Bool | RType::Bit);
+        if let Some(t) = native_operand_type(&lt, &rt) {
+            let l = self.b.coerce(l, &t);
+            let r = self.b.coerce(r, &t);
+            let k = match op {
+                ast::CmpOp::Eq => CmpKind::Eq,
+                ast::CmpOp::NotEq => CmpKind::Ne,
+                ast::CmpOp::Lt => CmpKind::Slt,
+                ast::CmpOp::LtE => CmpKind::Sle,
+                ast::CmpOp::Gt => CmpKind::Sgt,
+                _ => CmpKind::Sge,
+            };
+            let v = self.b.add(
+                Op::ComparisonOp {
+                    op: k,
+                    lhs: l,
+                    rhs: r,
+                },
+                RType::Bit,
+            );
+            return self.b.coerce(v, &RType::Bool);
+        }
         if intish(&lt) && intish(&rt) {
             let l = self.b.coerce(l, &RType::Int);
             let r = self.b.coerce(r, &RType::Int);
@@ -613,8 +704,10 @@ impl<'a> IrBuilder<'a> {
                 return v;
             }
         }
-        let numeric = |t: &RType| intish(t) || *t == RType::Float;
-        if numeric(&lt) && numeric(&rt) {
+        let numeric = |t: &RType| intish(t) || *t == RType::Float || t.is_native_int();
+        // Different native int types compare exactly as objects, not as floats.
+        let mixed_native = lt.is_native_int() && rt.is_native_int();
+        if numeric(&lt) && numeric(&rt) && !mixed_native {
             let l = self.b.coerce(l, &RType::Float);
             let r = self.b.coerce(r, &RType::Float);
             let k = match op {
@@ -784,14 +877,21 @@ impl<'a> IrBuilder<'a> {
         } else {
             base
         };
-        let index = if matches!(self.b.rtype(index), RType::Bool | RType::Bit) {
-            self.b.coerce(index, &RType::Int)
-        } else {
-            index
-        };
+        let index = self.int_index(index);
         self.b
             .try_prim("[]", &[base, index])
             .unwrap_or_else(|| self.b.null())
+    }
+
+    /// An index as the primitives take it: bools and native ints become
+    /// `int` (the same Python value, so also right for dict keys).
+    pub fn int_index(&mut self, index: ValueId) -> ValueId {
+        let t = self.b.rtype(index);
+        if matches!(t, RType::Bool | RType::Bit) || t.is_native_int() {
+            self.b.coerce(index, &RType::Int)
+        } else {
+            index
+        }
     }
 
     fn slice_obj(&mut self, e: &ast::Expr) -> ValueId {
@@ -988,6 +1088,9 @@ impl<'a> IrBuilder<'a> {
                         return v;
                     }
                 }
+                if let Some(t) = self.native_int_name(name) {
+                    return self.native_int_call(&t, c);
+                }
                 if self.opts.imports.get(name).is_some() {
                     if let Some(v) = self.imported_call(name, c) {
                         return v;
@@ -1014,6 +1117,45 @@ impl<'a> IrBuilder<'a> {
         }
         let f = self.expr(&c.func);
         self.generic_call(f, c)
+    }
+
+    /// The native int type a (non-local) name denotes in a call: `i64`,
+    /// `i32`, `i16` or `u8`, unless the module defines the name itself.
+    fn native_int_name(&self, name: &str) -> Option<RType> {
+        let t = crate::checker::native_int_type_named(name)?.rtype();
+        match self.module.symbols.get(name) {
+            Some(Symbol::Func(_)) | Some(Symbol::Class(_)) => None,
+            _ if self.is_class_ns_name(name) => None,
+            _ => Some(t),
+        }
+    }
+
+    /// `i64(x)` and friends: from `int` with a range check (ValueError),
+    /// from another native int or `bool` by a C cast (truncating), from
+    /// `float` by truncation with a range check; anything else (`str`,
+    /// objects with `__int__`, a `base` argument) goes through `int(...)`.
+    fn native_int_call(&mut self, t: &RType, c: &ast::ExprCall) -> ValueId {
+        let plain = c.keywords.is_empty() && !has_unpacking(c);
+        if plain && c.args.is_empty() {
+            return self.native_const(0, t);
+        }
+        if plain && c.args.len() == 1 {
+            let v = self.expr(&c.args[0]);
+            self.set_line(c);
+            let vt = self.b.rtype(v);
+            if matches!(vt, RType::Int | RType::Bool | RType::Bit | RType::Float)
+                || vt.is_native_int()
+            {
+                return self.b.coerce(v, t);
+            }
+            let int_fn = self.load_name("int", &c.func);
+            let o = self.call_values(int_fn, vec![v]);
+            return self.b.coerce(o, t);
+        }
+        let int_fn = self.load_name("int", &c.func);
+        let o = self.generic_call(int_fn, c);
+        self.set_line(c);
+        self.b.coerce(o, t)
     }
 
     /// `super()` in a method: `super(<class>, <first argument>)`.
@@ -1112,10 +1254,21 @@ impl<'a> IrBuilder<'a> {
             return None;
         }
         let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();
+        // `bool` operands become `int` only when no record takes them as
+        // they are (a record taking an object sees the bool itself:
+        // `isinstance(True, bool)`, `str(True)`).
+        let is_bool = |t: &RType| matches!(t, RType::Bool | RType::Bit);
+        let types: Vec<RType> = args.iter().map(|a| self.b.rtype(*a)).collect();
+        let int_types: Vec<RType> = types
+            .iter()
+            .map(|t| if is_bool(t) { RType::Int } else { t.clone() })
+            .collect();
+        let bool_as_int = crate::primitives::lookup(&key, &types).is_none()
+            && crate::primitives::lookup(&key, &int_types).is_some();
         let args: Vec<ValueId> = args
             .into_iter()
             .map(|a| {
-                if matches!(self.b.rtype(a), RType::Bool | RType::Bit) && name != "str" {
+                if bool_as_int && is_bool(&self.b.rtype(a)) {
                     self.b.coerce(a, &RType::Int)
                 } else {
                     a
@@ -1387,6 +1540,20 @@ impl IrBuilder<'_> {
 fn has_unpacking(c: &ast::ExprCall) -> bool {
     c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_)))
         || c.keywords.iter().any(|k| k.arg.is_none())
+}
+
+/// The native int type of a binary operation or comparison: both operands
+/// of the same native int type, or one native int and one `int`/`bool`.
+fn native_operand_type(l: &RType, r: &RType) -> Option<RType> {
+    let other_ok =
+        |t: &RType, n: &RType| t == n || matches!(t, RType::Int | RType::Bool | RType::Bit);
+    if l.is_native_int() && other_ok(r, l) {
+        Some(l.clone())
+    } else if r.is_native_int() && other_ok(l, r) {
+        Some(r.clone())
+    } else {
+        None
+    }
 }
 
 fn type_prefix(t: &RType) -> &'static str {

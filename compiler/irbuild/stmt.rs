@@ -295,11 +295,7 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(s) => {
                 let base = self.expr(&s.value);
                 let idx = self.expr(&s.slice);
-                let idx = if matches!(self.b.rtype(idx), RType::Bool | RType::Bit) {
-                    self.b.coerce(idx, &RType::Int)
-                } else {
-                    idx
-                };
+                let idx = self.int_index(idx);
                 let v = self.b.boxed(v);
                 if self.b.try_prim("[]=", &[base, idx, v]).is_none() {
                     self.unsupported(target, "assignment to this subscript");
@@ -413,6 +409,7 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(s) => {
                 let base = self.expr(&s.value);
                 let idx = self.expr(&s.slice);
+                let idx = self.int_index(idx);
                 let cur = self
                     .b
                     .try_prim("[]", &[base, idx])
@@ -578,7 +575,10 @@ impl<'a> IrBuilder<'a> {
         if !c.keywords.is_empty() || c.args.is_empty() || c.args.len() > 3 {
             return None;
         }
-        if c.args.iter().any(|a| !self.type_of(a).is_int_like()) {
+        if c.args.iter().any(|a| {
+            let t = self.type_of(a);
+            !t.is_int_like() && !t.is_native_int()
+        }) {
             return None;
         }
         if c.args.len() == 3 && crate::checker::const_int(&c.args[2]).is_none_or(|s| s == 0) {
@@ -594,17 +594,27 @@ impl<'a> IrBuilder<'a> {
         body: &mut dyn FnMut(&mut IrBuilder<'a>),
         orelse: Option<&[ast::Stmt]>,
     ) {
+        let step = if args.len() == 3 {
+            crate::checker::const_int(&args[2]).unwrap_or(1)
+        } else {
+            1
+        };
+        if let ast::Expr::Name(n) = target {
+            let t = self.env_name_type(n.id.as_str()).rtype();
+            let fits = |a: &ast::Expr| {
+                let at = self.type_of(a);
+                at.is_int_like() || at.rtype() == t
+            };
+            if t.is_native_int() && (step == 1 || step == -1) && args.iter().all(fits) {
+                return self.for_range_native(target, args, step, &t, body, orelse);
+            }
+        }
         let (start, end) = match args.len() {
             1 => (self.b.int(0), self.expr_as(&args[0], &RType::Int)),
             _ => {
                 let s = self.expr_as(&args[0], &RType::Int);
                 (s, self.expr_as(&args[1], &RType::Int))
             }
-        };
-        let step = if args.len() == 3 {
-            crate::checker::const_int(&args[2]).unwrap_or(1)
-        } else {
-            1
         };
         let end_reg = self.b.new_register(RType::Int, None);
         self.b.assign(end_reg, end);
@@ -631,6 +641,88 @@ impl<'a> IrBuilder<'a> {
         self.b.goto_and_activate(step_b);
         let st = self.b.int(step);
         let next = self.b.prim_named("+", &[idx, st]);
+        self.b.assign(idx, next);
+        self.b.goto(top);
+        self.b.activate(els);
+        if let Some(orelse) = orelse {
+            self.stmts(orelse);
+        }
+        self.b.goto(done);
+        self.b.activate(done);
+    }
+
+    /// `for i in range(...)` where `i` is a native int of type `t` and the
+    /// step is 1 or -1: a C counter of type `t` (the bounds are converted
+    /// to `t` first, range-checked; with a unit step the counter never
+    /// passes the end, so it cannot overflow).
+    fn for_range_native(
+        &mut self,
+        target: &ast::Expr,
+        args: &[ast::Expr],
+        step: i64,
+        t: &RType,
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+        orelse: Option<&[ast::Stmt]>,
+    ) {
+        let (start, end) = match args.len() {
+            1 => {
+                let zero = self.b.int(0);
+                (self.b.coerce(zero, t), self.expr_as(&args[0], t))
+            }
+            _ => {
+                let s = self.expr_as(&args[0], t);
+                (s, self.expr_as(&args[1], t))
+            }
+        };
+        let end_reg = self.b.new_register(t.clone(), None);
+        self.b.assign(end_reg, end);
+        let idx = self.b.new_register(t.clone(), None);
+        self.b.assign(idx, start);
+        let (top, body_b, step_b, els, done) = (
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+            self.b.new_block(),
+        );
+        self.b.goto_and_activate(top);
+        let more = self.b.add(
+            Op::ComparisonOp {
+                op: if step > 0 { CmpKind::Slt } else { CmpKind::Sgt },
+                lhs: idx,
+                rhs: end_reg,
+            },
+            RType::Bit,
+        );
+        self.b.branch(more, body_b, els);
+        self.b.activate(body_b);
+        self.assign_to(target, idx);
+        self.b
+            .loops
+            .push(LoopTargets::new(done, step_b, self.cleanups.len()));
+        body(self);
+        self.b.loops.pop();
+        self.b.goto_and_activate(step_b);
+        let one = self.b.add(
+            Op::LoadInt {
+                value: 1,
+                rtype: t.clone(),
+            },
+            t.clone(),
+        );
+        let next = self.b.add(
+            Op::IntOp {
+                op: if step > 0 {
+                    IntOpKind::Add
+                } else {
+                    IntOpKind::Sub
+                },
+                lhs: idx,
+                rhs: one,
+                rtype: t.clone(),
+            },
+            t.clone(),
+        );
         self.b.assign(idx, next);
         self.b.goto(top);
         self.b.activate(els);

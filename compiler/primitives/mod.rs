@@ -15,6 +15,11 @@ use crate::ir::{ErrorKind, ObjKind, RType};
 pub enum Arg {
     Int,
     Float,
+    /// `mypy_extensions` native integers (unboxed C integers).
+    I64,
+    I32,
+    I16,
+    U8,
     Bool,
     Str,
     List,
@@ -42,6 +47,10 @@ impl Arg {
         match self {
             Arg::Int => RType::Int,
             Arg::Float => RType::Float,
+            Arg::I64 => RType::I64,
+            Arg::I32 => RType::I32,
+            Arg::I16 => RType::I16,
+            Arg::U8 => RType::U8,
             Arg::Bool => RType::Bool,
             Arg::Str => RType::STR,
             Arg::List => RType::LIST,
@@ -89,6 +98,10 @@ pub struct Primitive {
 pub enum Ret {
     Int,
     Float,
+    I64,
+    I32,
+    I16,
+    U8,
     Bool,
     Bit,
     CInt,
@@ -103,6 +116,10 @@ impl Ret {
         match self {
             Ret::Int => RType::Int,
             Ret::Float => RType::Float,
+            Ret::I64 => RType::I64,
+            Ret::I32 => RType::I32,
+            Ret::I16 => RType::I16,
+            Ret::U8 => RType::U8,
             Ret::Bool => RType::Bool,
             Ret::Bit => RType::Bit,
             Ret::CInt => RType::CInt,
@@ -187,6 +204,29 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(">=", &[A::Int, A::Int], Ret::Bool, "CPyTagged_IsGe", E::Never),
     p("unary-", &[A::Int], Ret::Int, "CPyTagged_Negate", E::Magic),
     p("unary~", &[A::Int], Ret::Int, "CPyTagged_Invert", E::Magic),
+    // ---- mypy_extensions native integers (i64, i32, i16, u8) ----
+    // `native.from_int` / `native.from_float` are looked up by operand type
+    // and result type (see `lookup_ret`).
+    p("//", &[A::I64, A::I64], Ret::I64, "CPyInt64_Divide", E::MagicOverlapping),
+    p("%", &[A::I64, A::I64], Ret::I64, "CPyInt64_Remainder", E::MagicOverlapping),
+    p("native.from_int", &[A::Int], Ret::I64, "CPyTagged_AsInt64", E::MagicOverlapping),
+    p("native.from_float", &[A::Float], Ret::I64, "CPyFloat_ToInt64", E::MagicOverlapping),
+    p("native.to_int", &[A::I64], Ret::Int, "CPyTagged_FromInt64", E::Never),
+    p("//", &[A::I32, A::I32], Ret::I32, "CPyInt32_Divide", E::MagicOverlapping),
+    p("%", &[A::I32, A::I32], Ret::I32, "CPyInt32_Remainder", E::MagicOverlapping),
+    p("native.from_int", &[A::Int], Ret::I32, "CPyTagged_AsInt32", E::MagicOverlapping),
+    p("native.from_float", &[A::Float], Ret::I32, "CPyFloat_ToInt32", E::MagicOverlapping),
+    p("native.to_int", &[A::I32], Ret::Int, "CPyTagged_FromInt64", E::Never),
+    p("//", &[A::I16, A::I16], Ret::I16, "CPyInt16_Divide", E::MagicOverlapping),
+    p("%", &[A::I16, A::I16], Ret::I16, "CPyInt16_Remainder", E::MagicOverlapping),
+    p("native.from_int", &[A::Int], Ret::I16, "CPyTagged_AsInt16", E::MagicOverlapping),
+    p("native.from_float", &[A::Float], Ret::I16, "CPyFloat_ToInt16", E::MagicOverlapping),
+    p("native.to_int", &[A::I16], Ret::Int, "CPyTagged_FromInt64", E::Never),
+    p("//", &[A::U8, A::U8], Ret::U8, "CPyUInt8_Divide", E::MagicOverlapping),
+    p("%", &[A::U8, A::U8], Ret::U8, "CPyUInt8_Remainder", E::MagicOverlapping),
+    p("native.from_int", &[A::Int], Ret::U8, "CPyTagged_AsUInt8", E::MagicOverlapping),
+    p("native.from_float", &[A::Float], Ret::U8, "CPyFloat_ToUInt8", E::MagicOverlapping),
+    p("native.to_int", &[A::U8], Ret::Int, "CPyTagged_FromInt64", E::Never),
     // ---- float ----
     p("//", &[A::Float, A::Float], Ret::Float, "CPyFloat_FloorDivide", E::MagicOverlapping),
     p("%", &[A::Float, A::Float], Ret::Float, "CPyFloat_Remainder", E::MagicOverlapping),
@@ -230,6 +270,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("in", &[A::Dict, A::Obj], Ret::CInt, "CPyDict_Contains", E::NegInt),
     p("in", &[A::Obj, A::Obj], Ret::CInt, "PySequence_Contains", E::NegInt),
     // ---- builtins ----
+    p("builtins.ord", &[A::Str], Ret::Int, "CPyStr_Ord", E::Magic),
     p("builtins.len", &[A::List], Ret::Int, "CPyList_Len", E::Never),
     p("builtins.len", &[A::Str], Ret::Int, "CPyStr_Len", E::Never),
     p("builtins.len", &[A::Dict], Ret::Int, "CPyDict_Len", E::Never),
@@ -242,6 +283,10 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("builtins.repr", &[A::Obj], Ret::Obj(K::Str), "PyObject_Repr", E::Magic),
     p("builtins.int", &[A::Float], Ret::Int, "CPyTagged_FromFloat", E::Magic),
     p("builtins.int", &[A::Str], Ret::Int, "CPyLong_FromStr", E::Magic),
+    p("builtins.int", &[A::I64], Ret::Int, "CPyTagged_FromInt64", E::Never),
+    p("builtins.int", &[A::I32], Ret::Int, "CPyTagged_FromInt64", E::Never),
+    p("builtins.int", &[A::I16], Ret::Int, "CPyTagged_FromInt64", E::Never),
+    p("builtins.int", &[A::U8], Ret::Int, "CPyTagged_FromInt64", E::Never),
     p("builtins.int", &[A::Obj], Ret::Int, "CPyTagged_FromAny", E::Magic),
     p("builtins.float", &[A::Int], Ret::Float, "CPyTagged_AsDouble", E::MagicOverlapping),
     p("builtins.float", &[A::Obj], Ret::Float, "CPyFloat_FromAny", E::MagicOverlapping),
@@ -364,6 +409,17 @@ pub fn lookup(name: &str, args: &[RType]) -> Option<&'static Primitive> {
             } else {
                 args.len() == p.args.len()
             }
+            && p.args.iter().zip(args).all(|(a, t)| a.matches(t))
+    })
+}
+
+/// The primitive `name` for these operand types whose result is `ret`
+/// (for conversions that differ only in their result type).
+pub fn lookup_ret(name: &str, args: &[RType], ret: &RType) -> Option<&'static Primitive> {
+    PRIMITIVES.iter().find(|p| {
+        p.name == name
+            && p.ret.rtype() == *ret
+            && args.len() == p.args.len()
             && p.args.iter().zip(args).all(|(a, t)| a.matches(t))
     })
 }

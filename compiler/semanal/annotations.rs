@@ -134,11 +134,10 @@ fn name_type(name: &str) -> Result<Type, String> {
         "set" | "Set" => Type::Set(Box::new(Type::Any)),
         "frozenset" | "FrozenSet" => Type::FrozenSet(Box::new(Type::Any)),
         "tuple" | "Tuple" => Type::VarTuple(Box::new(Type::Any)),
-        "i64" | "i32" | "i16" | "u8" => {
-            return Err(format!(
-                "mypy_extensions native integer type \"{name}\" is not supported yet"
-            ))
-        }
+        "i64" => Type::I64,
+        "i32" => Type::I32,
+        "i16" => Type::I16,
+        "u8" => Type::U8,
         "Final" => Type::Any,
         _ => Type::Any,
     })

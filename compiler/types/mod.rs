@@ -154,6 +154,9 @@ pub fn is_subtype(a: &Type, b: &Type) -> bool {
     match (a, b) {
         (_, Type::Any) | (Type::Any, _) | (_, Type::Object) => true,
         (Type::Bool, Type::Int) | (Type::Bool, Type::Float) | (Type::Int, Type::Float) => true,
+        // As in mypy, `int` values may be used as native ints (converted
+        // with a range check), so `join(i64, int)` is `i64`.
+        (Type::Int | Type::Bool, t) if t.is_native_int() => true,
         (Type::Union(items), _) => items.iter().all(|t| is_subtype(t, b)),
         (_, Type::Union(items)) => items.iter().any(|t| is_subtype(a, t)),
         (Type::Tuple(xs), Type::Tuple(ys)) => {
