@@ -629,6 +629,14 @@ extern PyTypeObject CPyFunction_Type;
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
                           const char *module);
 
+/* `a ** b` and `a **= b` of objects (no modulo). */
+static inline PyObject *CPyNumber_Power(PyObject *a, PyObject *b) {
+    return PyNumber_Power(a, b, Py_None);
+}
+static inline PyObject *CPyNumber_InPlacePower(PyObject *a, PyObject *b) {
+    return PyNumber_InPlacePower(a, b, Py_None);
+}
+
 /* Native classes (class_ops.c): instances start with a vtable pointer. */
 typedef void *CPyVTableItem;
 typedef struct {

@@ -206,9 +206,11 @@ pub fn class_definition(c: &ClassIR) -> String {
         "PyObject *{}(PyObject *bases, PyObject *ns)",
         create_function(&full)
     ));
-    let names: Vec<String> = c
-        .attrs
+    // `__mypyc_attrs__` as mypyc orders it: own attributes, then inherited.
+    let split = c.own_attrs_start.min(c.attrs.len());
+    let names: Vec<String> = c.attrs[split..]
         .iter()
+        .chain(&c.attrs[..split])
         .map(|(n, _)| c_string_literal(n.as_bytes()))
         .collect();
     e.line(format!(

@@ -111,8 +111,16 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
     }
     e.line("PyObject *retbox;");
     e.line("if (!CPyArg_Parse(args, nargs, kwnames, &parser, obj)) return NULL;");
+    let operator = is_operator_method(decl);
     for (i, p) in decl.params.iter().enumerate() {
-        emit_arg_conversion(&mut e, i, p, slots.slot[i]);
+        // An operator method given an operand of another type returns
+        // NotImplemented, so that Python tries the reflected method.
+        let on_error = if operator && i > 0 {
+            "not_implemented"
+        } else {
+            "fail"
+        };
+        emit_arg_conversion(&mut e, i, p, slots.slot[i], on_error);
     }
     let call_args: Vec<String> = (0..decl.params.len()).map(|i| format!("arg_{i}")).collect();
     let call = format!("{}({})", decl.c_native_name(), call_args.join(", "));
@@ -132,6 +140,12 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
     }
     emit_box_result(&mut e, &decl.ret);
     e.line("return retbox;");
+    if operator {
+        e.raw_line("not_implemented: ;");
+        emit_release_args(&mut e, decl);
+        e.line("PyErr_Clear();");
+        e.line("Py_RETURN_NOTIMPLEMENTED;");
+    }
     e.raw_line("fail: ;");
     emit_release_args(&mut e, decl);
     e.line(format!(
@@ -183,9 +197,33 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
     ));
 }
 
-/// Converts one parsed argument object into `arg_<i>`; jumps to `fail` on a
-/// type error. Omitted optional arguments keep their error value.
-fn emit_arg_conversion(e: &mut Emitter, i: usize, p: &Param, slot: usize) {
+/// Binary operator and rich comparison dunders (and their reflected and
+/// in-place forms).
+const OPERATOR_DUNDERS: &[&str] = &[
+    "add", "sub", "mul", "matmul", "truediv", "floordiv", "mod", "divmod", "pow", "lshift",
+    "rshift", "and", "or", "xor",
+];
+
+/// Is `decl` a method implementing a binary operator or comparison?
+fn is_operator_method(decl: &FuncDecl) -> bool {
+    let name = crate::transform::exceptions::python_name(&decl.func.name);
+    let Some(inner) = name.strip_prefix("__").and_then(|n| n.strip_suffix("__")) else {
+        return false;
+    };
+    let base = inner
+        .strip_prefix('r')
+        .or_else(|| inner.strip_prefix('i'))
+        .filter(|b| OPERATOR_DUNDERS.contains(b))
+        .unwrap_or(inner);
+    decl.func.class.is_some()
+        && decl.params.len() >= 2
+        && (OPERATOR_DUNDERS.contains(&base)
+            || matches!(inner, "eq" | "ne" | "lt" | "le" | "gt" | "ge"))
+}
+
+/// Converts one parsed argument object into `arg_<i>`; jumps to `on_error`
+/// on a type error. Omitted optional arguments keep their error value.
+fn emit_arg_conversion(e: &mut Emitter, i: usize, p: &Param, slot: usize, on_error: &str) {
     let dest = format!("arg_{i}");
     let src = format!("obj[{slot}]");
     match p.kind {
@@ -204,7 +242,7 @@ fn emit_arg_conversion(e: &mut Emitter, i: usize, p: &Param, slot: usize) {
     }
     emit_unbox_borrowed(e, &dest, &src, &p.rtype);
     e.line(format!(
-        "if (unlikely({})) goto fail;",
+        "if (unlikely({})) goto {on_error};",
         full_error_test(&dest, &p.rtype)
     ));
     e.close("");

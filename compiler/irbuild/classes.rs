@@ -288,7 +288,19 @@ impl<'a> IrBuilder<'a> {
             },
             RType::OBJECT,
         );
-        let v = if in_class && decorators.is_empty() {
+        // As `type()` does for functions: `__new__` is implicitly a static
+        // method, `__init_subclass__` and `__class_getitem__` class methods.
+        let implicit = match d.name.as_str() {
+            "__new__" => Some("staticmethod"),
+            "__init_subclass__" | "__class_getitem__" => Some("classmethod"),
+            _ => None,
+        };
+        let v = if let (true, true, Some(kind)) = (in_class, decorators.is_empty(), implicit) {
+            let globals = self.b.globals();
+            let key = self.b.str_lit(kind);
+            let wrap = self.b.prim_named("generic.globals_get", &[globals, key]);
+            self.call_values(wrap, vec![f])
+        } else if in_class && decorators.is_empty() {
             self.b.prim_named("generic.instance_method", &[f])
         } else {
             self.apply_decorators(decorators, f)
