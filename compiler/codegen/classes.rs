@@ -187,12 +187,14 @@ pub fn class_definition(c: &ClassIR) -> String {
     e.close("");
     emit_gc_slots(&mut e, c, &st);
     emit_getsets(&mut e, c, &st);
+    emit_method_table(&mut e, c);
     e.open(format!("static PyType_Slot {m}_slots[] ="));
     e.line(format!("{{Py_tp_new, (void *){m}_new}},"));
     e.line(format!("{{Py_tp_dealloc, (void *){m}_dealloc}},"));
     e.line(format!("{{Py_tp_traverse, (void *){m}_traverse}},"));
     e.line(format!("{{Py_tp_clear, (void *){m}_clear}},"));
     e.line(format!("{{Py_tp_getset, (void *){m}_getset}},"));
+    e.line(format!("{{Py_tp_methods, (void *){m}_methods}},"));
     e.line("{0, NULL},");
     e.close(";");
     e.open(format!("static PyType_Spec {m}_spec ="));
@@ -366,6 +368,40 @@ fn emit_glue_function(e: &mut Emitter, fname: &str, method: &str, decl: &FuncDec
     e.line("Py_DECREF(result);");
     e.line("return ret;");
     e.close("");
+}
+
+/// The type's method descriptors. Each calls the function's wrapper with
+/// the receiver prepended to the arguments (the wrapper parses the
+/// receiver as its first parameter).
+fn emit_method_table(e: &mut Emitter, c: &ClassIR) {
+    let m = c.mangled();
+    for (i, (_, func)) in c.py_methods.iter().enumerate() {
+        e.open(format!(
+            "static PyObject *{m}_method{i}(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)"
+        ));
+        e.line("Py_ssize_t n = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);");
+        e.line("PyObject *small[8];");
+        e.line("PyObject **buf = n < 8 ? small : (PyObject **)PyMem_Malloc((n + 1) * sizeof(PyObject *));");
+        e.line("if (buf == NULL) return PyErr_NoMemory();");
+        e.line("buf[0] = self;");
+        e.line("for (Py_ssize_t k = 0; k < n; k++) buf[k + 1] = args[k];");
+        e.line(format!(
+            "PyObject *result = CPyPy_{}(NULL, buf, nargs + 1, kwnames);",
+            func.mangled()
+        ));
+        e.line("if (buf != small) PyMem_Free(buf);");
+        e.line("return result;");
+        e.close("");
+    }
+    e.open(format!("static PyMethodDef {m}_methods[] ="));
+    for (i, (name, _)) in c.py_methods.iter().enumerate() {
+        e.line(format!(
+            "{{{}, (PyCFunction)(void (*)(void)){m}_method{i}, METH_FASTCALL | METH_KEYWORDS, NULL}},",
+            c_string_literal(name.as_bytes())
+        ));
+    }
+    e.line("{NULL},");
+    e.close(";");
 }
 
 fn emit_setup(e: &mut Emitter, c: &ClassIR) {

@@ -46,6 +46,9 @@ pub struct ClassIR {
     /// Decorated `@dataclass`: the class body's defaults go to the
     /// dataclass machinery, which generates `__init__` and friends.
     pub is_dataclass: bool,
+    /// Plain methods exposed to Python as method descriptors of the type
+    /// (`PyMethodDef`s), in definition order: (Python name, function).
+    pub py_methods: Vec<(String, FuncRef)>,
 }
 
 impl ClassIR {

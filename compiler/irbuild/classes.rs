@@ -265,6 +265,10 @@ impl<'a> IrBuilder<'a> {
             name: name.clone(),
         };
         self.store_defaults(d, &func);
+        if in_class && self.is_descriptor_method(&name) {
+            // A method descriptor of the native type (see codegen/classes.rs).
+            return;
+        }
         if !in_class && self.module.func(&name).is_some() {
             // Exposed through the module's method table at init.
             return;
@@ -306,6 +310,20 @@ impl<'a> IrBuilder<'a> {
             self.apply_decorators(decorators, f)
         };
         self.bind_name(d.name.as_str(), v);
+    }
+
+    /// Is `name` a method of the native class being built that its type
+    /// exposes as a method descriptor?
+    fn is_descriptor_method(&self, name: &str) -> bool {
+        let Some(class) = &self.class_being_built else {
+            return false;
+        };
+        let full = format!("{}.{}", self.module.name, class);
+        self.module
+            .classes
+            .get(&full)
+            .filter(|n| n.ir.module == self.module.name)
+            .is_some_and(|n| n.ir.py_methods.iter().any(|(m, _)| m == name))
     }
 
     /// Evaluate the non-constant defaults of `d` where the `def` runs and

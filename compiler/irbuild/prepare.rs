@@ -30,6 +30,7 @@ use crate::ir::{ClassIR, FuncRef, RType, VtableEntry};
 use crate::parse::ParsedModule;
 use crate::semanal::annotations::dotted_name;
 use crate::semanal::native::{ClassTable, NativeClass, VtableMethod};
+use crate::semanal::scope;
 use crate::semanal::{func_sig, FuncSig, NativeNames, ParamKind};
 use crate::types::Type;
 
@@ -815,6 +816,7 @@ fn layout_class(
         deletable,
         allow_interpreted_subclasses: allows_interpreted_subclasses(src.def),
         is_dataclass: is_dataclass(src.def),
+        py_methods: descriptor_methods(src, &body),
     };
     Ok(NativeClass {
         ir,
@@ -873,6 +875,32 @@ fn first_assigned_type(src: &ClassSource, attr: &str, names: &NativeNames) -> Ty
         }
     }
     Type::Any
+}
+
+/// The methods of a class body that become method descriptors: plain
+/// (undecorated), not dunders (those go in the namespace so the type slots
+/// follow them) and not referred to elsewhere in the class body.
+fn descriptor_methods(src: &ClassSource, body: &BodyMembers) -> Vec<(String, FuncRef)> {
+    let mut referenced: HashSet<String> = HashSet::new();
+    for s in &src.def.body {
+        if !matches!(s, ast::Stmt::FunctionDef(_)) {
+            scope::names_loaded(s, &mut |n| {
+                referenced.insert(n.to_string());
+            });
+        }
+    }
+    body.methods
+        .iter()
+        .filter(|n| !is_dunder(n) && !referenced.contains(*n) && !body.final_methods.contains(n))
+        .map(|n| {
+            let func = FuncRef {
+                module: src.module.clone(),
+                class: Some(src.def.name.to_string()),
+                name: n.clone(),
+            };
+            (n.clone(), func)
+        })
+        .collect()
 }
 
 /// Can an override be called through the overridden method's vtable slot

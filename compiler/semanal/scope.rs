@@ -537,3 +537,18 @@ pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
         type_params: vec![],
     }
 }
+
+/// Every name read (`Load` context) anywhere in `stmt`, nested scopes included.
+pub fn names_loaded(stmt: &ast::Stmt, f: &mut dyn FnMut(&str)) {
+    struct V<'f> {
+        f: &'f mut dyn FnMut(&str),
+    }
+    impl rustpython_ast::Visitor for V<'_> {
+        fn visit_expr_name(&mut self, n: ast::ExprName) {
+            if matches!(n.ctx, ast::ExprContext::Load) {
+                (self.f)(n.id.as_str());
+            }
+        }
+    }
+    rustpython_ast::Visitor::visit_stmt(&mut V { f }, stmt.clone());
+}
