@@ -646,6 +646,7 @@ typedef struct {
 PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *ns,
                                  PyObject *attrs);
 PyObject *CPyNativeClass_Decorate(PyObject *cls, PyObject *decorator, PyObject *ns);
+PyObject *CPyTrait_New(void);
 /* isinstance() with a native class (NULL before its class statement ran). */
 static inline char CPy_TypeCheck(PyObject *o, PyObject *type) {
     return type != NULL && PyObject_TypeCheck(o, (PyTypeObject *)type);

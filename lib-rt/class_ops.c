@@ -284,6 +284,45 @@ PyObject *CPyNativeClass_Decorate(PyObject *cls, PyObject *decorator, PyObject *
     return result;
 }
 
+/* `__new__` of trait classes: traits are never instantiated, and Python
+ * classes may not derive from them (the trait's own dict holds this
+ * function; a subclass's does not). */
+static PyObject *cpy_trait_new(PyObject *unused, PyObject *args, PyObject *kwds) {
+    PyObject *cls = PyTuple_Size(args) > 0 ? PyTuple_GET_ITEM(args, 0) : NULL;
+    if (cls != NULL && PyType_Check(cls) &&
+        PyDict_GetItemString(((PyTypeObject *)cls)->tp_dict, "__new__") != NULL) {
+        PyErr_SetString(PyExc_TypeError, "traits may not be directly created");
+    } else {
+        PyErr_SetString(PyExc_TypeError, "interpreted classes cannot inherit from compiled traits");
+    }
+    return NULL;
+}
+
+static PyMethodDef cpy_trait_new_def = {"__new__", (PyCFunction)(void (*)(void))cpy_trait_new,
+                                        METH_VARARGS | METH_KEYWORDS, NULL};
+
+PyObject *CPyTrait_New(void) {
+    PyObject *f = PyCFunction_New(&cpy_trait_new_def, NULL);
+    if (f == NULL) {
+        return NULL;
+    }
+    PyObject *sm = PyStaticMethod_New(f);
+    Py_DECREF(f);
+    return sm;
+}
+
+static void cpy_native_finalize(PyObject *self) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyObject *res = PyObject_CallMethod(self, "__del__", NULL);
+    if (res == NULL) {
+        PyErr_WriteUnraisable(self);
+    } else {
+        Py_DECREF(res);
+    }
+    PyErr_Restore(type, value, tb);
+}
+
 /* A native class's type object: a heap type from `spec` (instance layout,
  * GC and allocation slots, attribute descriptors) and `bases` (an empty
  * tuple for `object`), with the class namespace `ns` (methods, properties,
@@ -353,6 +392,11 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *orig_bases, PyObje
         cpy_add_pickle_support((PyTypeObject *)type) < 0) {
         Py_DECREF(type);
         return NULL;
+    }
+    /* `__del__` runs from our finalizer, which reports its errors as the
+     * object's (as mypyc does), not the bound method's. */
+    if (PyObject_HasAttrString(type, "__del__")) {
+        ((PyTypeObject *)type)->tp_finalize = cpy_native_finalize;
     }
     PyType_Modified((PyTypeObject *)type);
     /* super(type, type).__init_subclass__(), as type() does. */

@@ -462,6 +462,18 @@ impl<'a> IrBuilder<'a> {
             let empty = self.b.ssize(0);
             let slots = self.b.prim_named("generic.build_tuple", &[empty]);
             self.ns_set(ns, "__slots__", |_| slots);
+            let new = self.b.add(
+                Op::CallC(CallC {
+                    function: "CPyTrait_New".into(),
+                    args: vec![],
+                    ret: RType::OBJECT,
+                    error_kind: ErrorKind::Magic,
+                    steals: Steals::None,
+                    is_borrowed: false,
+                }),
+                RType::OBJECT,
+            );
+            self.ns_set(ns, "__new__", |_| new);
         }
         let cls = if native.is_some() {
             let cls = self.b.add(

@@ -927,10 +927,7 @@ impl<'a> IrBuilder<'a> {
                     let x = match fv.conversion {
                         ast::ConversionFlag::Repr => self.b.prim_named("generic.repr", &[x]),
                         ast::ConversionFlag::Str => self.b.prim_named("generic.str", &[x]),
-                        ast::ConversionFlag::Ascii => {
-                            self.unsupported(v, "!a conversion in f-strings");
-                            x
-                        }
+                        ast::ConversionFlag::Ascii => self.b.prim_named("generic.ascii", &[x]),
                         ast::ConversionFlag::None => x,
                     };
                     let spec = match &fv.format_spec {

@@ -116,11 +116,20 @@ pub fn prepare_classes(
         settle_bases(&program, &sources, &traits, &mut native, cross_module);
         let names = visible_names(&program, modules, &native, cross_module);
         match layout_all(&program, &sources, &traits, &native, &names) {
-            Ok(table) => {
+            Ok(mut table) => {
+                // A trait refuses Python subclasses unless a class of the
+                // build that is not native derives from it.
+                let mut open: IndexSet<String> = IndexSet::new();
+                for (full, src) in &sources {
+                    if !native.contains(full) && !traits.contains(full) {
+                        open.extend(trait_closure(&program, src, &traits));
+                    }
+                }
+                table.traits.retain(|t| !open.contains(t));
                 return Prepared {
                     table: Arc::new(table),
                     names,
-                }
+                };
             }
             Err(demoted) => {
                 for d in demoted {
@@ -373,7 +382,10 @@ fn base_of(
         .bases
         .iter()
         .filter(|b| !is_generic_base(b))
-        .filter(|b| !ctx.class_of(b).is_some_and(|c| traits.contains(&c)))
+        .filter(|b| {
+            !ctx.class_of(base_head(b))
+                .is_some_and(|c| traits.contains(&c))
+        })
         .collect();
     match bases.as_slice() {
         [] => Ok(None),
@@ -411,7 +423,9 @@ fn find_traits(program: &Program, sources: &IndexMap<String, ClassSource>) -> In
             src.def.bases.iter().all(|b| {
                 is_generic_base(b)
                     || dotted_name(b).as_deref() == Some("object")
-                    || ctx.class_of(b).is_some_and(|c| current.contains(&c))
+                    || ctx
+                        .class_of(base_head(b))
+                        .is_some_and(|c| current.contains(&c))
             })
         });
         if traits.len() == before {
@@ -438,6 +452,14 @@ fn trait_closure(program: &Program, src: &ClassSource, traits: &IndexSet<String>
         }
     }
     out
+}
+
+/// The class of a base expression (`Base` of `Base[T]`).
+fn base_head(b: &ast::Expr) -> &ast::Expr {
+    match b {
+        ast::Expr::Subscript(s) => &s.value,
+        other => other,
+    }
 }
 
 /// `Generic[...]` / `typing.Generic[...]`.
@@ -678,16 +700,33 @@ fn layout_class(
         };
         attr_types.insert(n.clone(), t);
     }
-    // Attributes declared by the traits mixed in; their methods must not
-    // hide a method the vtable takes from the native base.
+    // Attributes declared by the traits mixed in. Listed before the native
+    // base, a trait's methods would hide the base's in the MRO (and the
+    // vtable would disagree).
+    let ctx = AnnCtx {
+        program,
+        module: &src.module,
+    };
+    let trait_first = base.is_some()
+        && src
+            .def
+            .bases
+            .iter()
+            .find(|b| !is_generic_base(b))
+            .and_then(|b| ctx.class_of(base_head(b)))
+            .is_some_and(|c| {
+                traits
+                    .iter()
+                    .any(|t| format!("{}.{}", t.module, t.def.name) == c)
+            });
     for t in traits {
         let tbody = body_members(t.parsed, t.def).ok_or_else(|| demote(false))?;
-        if tbody
+        let hides = tbody
             .methods
             .iter()
             .chain(&tbody.others)
-            .any(|m| methods.contains_key(m))
-        {
+            .any(|m| methods.contains_key(m));
+        if trait_first && hides {
             return Err(demote(false));
         }
         for (n, ann, _) in &tbody.attrs {

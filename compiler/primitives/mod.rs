@@ -328,6 +328,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.is_true", &[A::Obj], Ret::Bool, "CPyObject_IsTrue", E::Magic),
     p("generic.str", &[A::Obj], Ret::Obj(K::Str), "PyObject_Str", E::Magic),
     p("generic.repr", &[A::Obj], Ret::Obj(K::Str), "PyObject_Repr", E::Magic),
+    p("generic.ascii", &[A::Obj], Ret::Obj(K::Str), "PyObject_ASCII", E::Magic),
     p("generic.format", &[A::Obj, A::Obj], Ret::Obj(K::Str), "PyObject_Format", E::Magic),
     p("generic.get_iter", &[A::Obj], OBJ, "PyObject_GetIter", E::Magic),
     // ---- match statements ----

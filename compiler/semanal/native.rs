@@ -45,7 +45,8 @@ pub struct NativeClass {
 #[derive(Clone, Debug, Default)]
 pub struct ClassTable {
     pub classes: IndexMap<String, NativeClass>,
-    /// Trait classes (full names): layout-free mixins of native classes.
+    /// Trait classes (full names) only native classes derive from: layout-
+    /// free mixins that refuse instantiation and Python subclasses.
     pub traits: Vec<String>,
 }
 
