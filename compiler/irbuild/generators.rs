@@ -64,7 +64,14 @@ pub fn build_generator(
             env: state,
             resume: resume.clone(),
             name: def.name.to_string(),
-            coroutine: crate::parse::is_async_def(def),
+            kind: match (
+                crate::parse::is_async_def(def),
+                scope::is_generator(&def.body),
+            ) {
+                (false, _) => 0,
+                (true, false) => 1,
+                (true, true) => 2,
+            },
         },
         RType::OBJECT,
     );
@@ -205,13 +212,13 @@ impl<'a> IrBuilder<'a> {
         let Some(first) = g.generators.first() else {
             return self.b.null();
         };
-        if g.generators.iter().any(|c| c.is_async) {
-            self.unsupported(g, "async generator expression");
-            return self.b.null();
-        }
         let iterable = self.expr(&first.iter);
         let iterable = self.b.boxed(iterable);
-        let it = self.b.prim_named("generic.get_iter", &[iterable]);
+        let it = if first.is_async {
+            self.b.prim_named("gen.get_aiter", &[iterable])
+        } else {
+            self.b.prim_named("generic.get_iter", &[iterable])
+        };
         let def = scope::genexpr_function(g);
         let Some(f) = self.nested_function_object(&def, "<genexpr>") else {
             return self.b.null();
