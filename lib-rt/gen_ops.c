@@ -280,8 +280,9 @@ static PyObject *gen_close(PyObject *self, PyObject *unused) {
     Py_DECREF(exc);
     if (r != NULL) {
         Py_DECREF(r);
-        PyErr_SetString(PyExc_RuntimeError, g->is_coro ? "coroutine ignored GeneratorExit"
-                                                       : "generator ignored GeneratorExit");
+        PyErr_SetString(PyExc_RuntimeError, g->is_coro   ? "coroutine ignored GeneratorExit"
+                                            : g->is_agen ? "async generator ignored GeneratorExit"
+                                                         : "generator ignored GeneratorExit");
         return NULL;
     }
     if (result != NULL) {

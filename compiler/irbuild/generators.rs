@@ -13,6 +13,13 @@
 //! A generator expression is a nested generator function over the iterator
 //! of its first `for` clause (evaluated where the expression is), called
 //! right away; it reaches the enclosing function's variables as a closure.
+//! With an `async for` clause or an `await` it is an async generator over
+//! the async iterator of its first clause.
+//!
+//! `async def` gives a coroutine object over the same kind of resume
+//! function; an `async def` that yields gives an async generator, whose
+//! `__anext__()` awaitables (lib-rt/gen_ops.c) tell the values the body
+//! yields from the ones its awaits pass out to the event loop.
 
 use rustpython_parser::ast;
 
