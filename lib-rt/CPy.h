@@ -599,10 +599,19 @@ typedef struct {
     char yielded;
     char running;
     char is_coro;
+    char is_agen;      /* an async generator (CPyAsyncGen_Type) */
+    char body_yield;   /* the last value gen_run gave came from a `yield` of the body */
+    char ag_running;   /* an asend/athrow/aclose awaitable is being iterated */
+    char hooks_inited; /* sys.get_asyncgen_hooks() consulted (first iteration) */
+    PyObject *ag_finalizer;
+    PyObject *weakreflist;
 } CPyGenObject;
 extern PyTypeObject CPyGen_Type;
 extern PyTypeObject CPyCoro_Type;
-PyObject *CPyGen_New(PyObject *env, CPyGenResume resume, const char *name, int is_coro);
+extern PyTypeObject CPyAsyncGen_Type;
+PyObject *CPy_GetAIter(PyObject *o);
+PyObject *CPy_GetANext(PyObject *o);
+PyObject *CPyGen_New(PyObject *env, CPyGenResume resume, const char *name, int kind);
 int CPyGen_SetDelegate(PyObject *gen, PyObject *it);
 int CPy_RaiseObject(PyObject *exc);
 PyObject *CPy_GetAwaitable(PyObject *o);

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include "CPy.h"
 
+extern PyTypeObject CPyAsyncGenOp_Type;
+
 static PyObject *stop_iteration_value(void) {
     /* Fetch the value of a pending StopIteration (None if absent) and clear it. */
     PyObject *type, *value, *tb;
@@ -104,7 +106,8 @@ static PyObject *gen_run(CPyGenObject *g, PyObject *sent, PyObject *exc, PyObjec
     *result = NULL;
     if (g->running) {
         PyErr_SetString(PyExc_ValueError, g->is_coro ? "coroutine already executing"
-                                                     : "generator already executing");
+                                          : g->is_agen ? "async generator already executing"
+                                                       : "generator already executing");
         return NULL;
     }
     if (g->label < 0) {
@@ -121,9 +124,10 @@ static PyObject *gen_run(CPyGenObject *g, PyObject *sent, PyObject *exc, PyObjec
         return NULL;
     }
     if (g->label == 0 && exc == NULL && sent != NULL && sent != Py_None) {
-        PyErr_SetString(PyExc_TypeError, g->is_coro
-                        ? "can't send non-None value to a just-started coroutine"
-                        : "can't send non-None value to a just-started generator");
+        PyErr_SetString(PyExc_TypeError,
+                        g->is_coro   ? "can't send non-None value to a just-started coroutine"
+                        : g->is_agen ? "can't send non-None value to a just-started async generator"
+                                     : "can't send non-None value to a just-started generator");
         return NULL;
     }
     g->running = 1;
@@ -134,6 +138,7 @@ static PyObject *gen_run(CPyGenObject *g, PyObject *sent, PyObject *exc, PyObjec
         if (g->delegate != NULL) {
             r = delegate_step(g->delegate, sent, exc);
             if (r != NULL) {
+                g->body_yield = 0;
                 break;
             }
             Py_CLEAR(g->delegate);
@@ -152,10 +157,14 @@ static PyObject *gen_run(CPyGenObject *g, PyObject *sent, PyObject *exc, PyObjec
         if (r == NULL) {
             g->label = -1;
             Py_CLEAR(g->delegate);
-            if (PyErr_ExceptionMatches(PyExc_StopIteration)) {
+            int stop_async = g->is_agen && PyErr_ExceptionMatches(PyExc_StopAsyncIteration);
+            if (stop_async || PyErr_ExceptionMatches(PyExc_StopIteration)) {
                 PyObject *cause = fetch_exception();
-                PyErr_SetString(PyExc_RuntimeError, g->is_coro ? "coroutine raised StopIteration"
-                                                               : "generator raised StopIteration");
+                PyErr_SetString(PyExc_RuntimeError,
+                                stop_async   ? "async generator raised StopAsyncIteration"
+                                : g->is_coro ? "coroutine raised StopIteration"
+                                : g->is_agen ? "async generator raised StopIteration"
+                                             : "generator raised StopIteration");
                 PyObject *t, *v, *tb;
                 PyErr_Fetch(&t, &v, &tb);
                 PyErr_NormalizeException(&t, &v, &tb);
@@ -177,6 +186,7 @@ static PyObject *gen_run(CPyGenObject *g, PyObject *sent, PyObject *exc, PyObjec
             Py_DECREF(r);
             continue;
         }
+        g->body_yield = 1;
         break;
     }
     g->running = 0;
@@ -209,7 +219,8 @@ static PyObject *gen_send(PyObject *self, PyObject *arg) {
     return gen_finish_send(r, result);
 }
 
-static PyObject *gen_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+/* The exception that throw(typ[, val[, tb]]) raises (new reference), NULL on error. */
+static PyObject *throw_exception(PyObject *const *args, Py_ssize_t nargs) {
     if (nargs < 1 || nargs > 3) {
         PyErr_SetString(PyExc_TypeError, "throw expected 1 to 3 arguments");
         return NULL;
@@ -240,6 +251,14 @@ static PyObject *gen_throw(PyObject *self, PyObject *const *args, Py_ssize_t nar
     if (nargs > 2 && args[2] != Py_None) {
         PyException_SetTraceback(exc, args[2]);
     }
+    return exc;
+}
+
+static PyObject *gen_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    PyObject *exc = throw_exception(args, nargs);
+    if (exc == NULL) {
+        return NULL;
+    }
     PyObject *result;
     PyObject *r = gen_run((CPyGenObject *)self, NULL, exc, &result);
     Py_DECREF(exc);
@@ -261,8 +280,9 @@ static PyObject *gen_close(PyObject *self, PyObject *unused) {
     Py_DECREF(exc);
     if (r != NULL) {
         Py_DECREF(r);
-        PyErr_SetString(PyExc_RuntimeError, g->is_coro ? "coroutine ignored GeneratorExit"
-                                                       : "generator ignored GeneratorExit");
+        PyErr_SetString(PyExc_RuntimeError, g->is_coro   ? "coroutine ignored GeneratorExit"
+                                            : g->is_agen ? "async generator ignored GeneratorExit"
+                                                         : "generator ignored GeneratorExit");
         return NULL;
     }
     if (result != NULL) {
@@ -296,6 +316,7 @@ static int gen_traverse(PyObject *self, visitproc visit, void *arg) {
     CPyGenObject *g = (CPyGenObject *)self;
     Py_VISIT(g->env);
     Py_VISIT(g->delegate);
+    Py_VISIT(g->ag_finalizer);
     return 0;
 }
 
@@ -303,6 +324,7 @@ static int gen_clear(PyObject *self) {
     CPyGenObject *g = (CPyGenObject *)self;
     Py_CLEAR(g->env);
     Py_CLEAR(g->delegate);
+    Py_CLEAR(g->ag_finalizer);
     return 0;
 }
 
@@ -312,6 +334,9 @@ static void gen_dealloc(PyObject *self) {
     }
     PyObject_GC_UnTrack(self);
     CPyGenObject *g = (CPyGenObject *)self;
+    if (g->weakreflist != NULL) {
+        PyObject_ClearWeakRefs(self);
+    }
     gen_clear(self);
     Py_CLEAR(g->name);
     PyObject_GC_Del(self);
@@ -374,6 +399,7 @@ PyTypeObject CPyGen_Type = {
     .tp_methods = gen_methods,
     .tp_getset = gen_getset,
     .tp_finalize = gen_finalize,
+    .tp_weaklistoffset = offsetof(CPyGenObject, weakreflist),
 };
 
 PyTypeObject CPyCoro_Type = {
@@ -391,7 +417,389 @@ PyTypeObject CPyCoro_Type = {
     .tp_methods = gen_methods,
     .tp_getset = gen_getset,
     .tp_finalize = gen_finalize,
+    .tp_weaklistoffset = offsetof(CPyGenObject, weakreflist),
 };
+
+/* Async generators. The object is a CPyGenObject whose body both awaits
+ * (delegation, as in a coroutine: what the awaitable yields goes out to
+ * the event loop) and yields values (`body_yield`). __anext__(), asend(),
+ * athrow() and aclose() return an awaitable (CPyAsyncGenOp) that drives
+ * the body: a value passed through from an await is yielded to the event
+ * loop; a value the body yields finishes the awaitable (StopIteration with
+ * the value); the body finishing raises StopAsyncIteration. */
+
+enum { AGEN_SEND, AGEN_THROW, AGEN_CLOSE };
+enum { AGENOP_INIT, AGENOP_ITER, AGENOP_DONE };
+
+typedef struct {
+    PyObject_HEAD
+    CPyGenObject *gen;
+    PyObject *value; /* asend: the value to send; athrow: the exception */
+    int mode;
+    int state;
+} CPyAsyncGenOp;
+
+static int agen_init_hooks(CPyGenObject *g) {
+    /* On first iteration, as CPython: remember the finalizer and call firstiter. */
+    if (g->hooks_inited) {
+        return 0;
+    }
+    g->hooks_inited = 1;
+    PyObject *sys = PyImport_ImportModule("sys");
+    if (sys == NULL) {
+        return -1;
+    }
+    PyObject *hooks = PyObject_CallMethod(sys, "get_asyncgen_hooks", NULL);
+    Py_DECREF(sys);
+    if (hooks == NULL) {
+        return -1;
+    }
+    PyObject *firstiter = PySequence_GetItem(hooks, 0);
+    PyObject *finalizer = firstiter != NULL ? PySequence_GetItem(hooks, 1) : NULL;
+    Py_DECREF(hooks);
+    if (finalizer == NULL) {
+        Py_XDECREF(firstiter);
+        return -1;
+    }
+    if (finalizer != Py_None) {
+        Py_XSETREF(g->ag_finalizer, finalizer);
+    } else {
+        Py_DECREF(finalizer);
+    }
+    if (firstiter != Py_None) {
+        PyObject *r = PyObject_CallOneArg(firstiter, (PyObject *)g);
+        Py_DECREF(firstiter);
+        if (r == NULL) {
+            return -1;
+        }
+        Py_DECREF(r);
+    } else {
+        Py_DECREF(firstiter);
+    }
+    return 0;
+}
+
+static PyObject *agenop_new(PyObject *self, PyObject *value, int mode) {
+    CPyGenObject *g = (CPyGenObject *)self;
+    if (agen_init_hooks(g) < 0) {
+        return NULL;
+    }
+    CPyAsyncGenOp *o = PyObject_GC_New(CPyAsyncGenOp, &CPyAsyncGenOp_Type);
+    if (o == NULL) {
+        return NULL;
+    }
+    Py_INCREF(self);
+    o->gen = g;
+    Py_XINCREF(value);
+    o->value = value;
+    o->mode = mode;
+    o->state = AGENOP_INIT;
+    PyObject_GC_Track((PyObject *)o);
+    return (PyObject *)o;
+}
+
+/* Interpret one step of the body for the awaitable `o`. */
+static PyObject *agenop_result(CPyAsyncGenOp *o, PyObject *r, PyObject *result) {
+    CPyGenObject *g = o->gen;
+    if (r != NULL && !g->body_yield) {
+        return r; /* an await inside the body: out to the event loop */
+    }
+    o->state = AGENOP_DONE;
+    g->ag_running = 0;
+    if (r != NULL) {
+        if (o->mode == AGEN_CLOSE) {
+            Py_DECREF(r);
+            PyErr_SetString(PyExc_RuntimeError, "async generator ignored GeneratorExit");
+            return NULL;
+        }
+        _PyGen_SetStopIterationValue(r);
+        Py_DECREF(r);
+        return NULL;
+    }
+    if (result != NULL) {
+        Py_DECREF(result);
+        PyErr_SetNone(o->mode == AGEN_CLOSE ? PyExc_StopIteration : PyExc_StopAsyncIteration);
+        return NULL;
+    }
+    if (o->mode == AGEN_CLOSE && (PyErr_ExceptionMatches(PyExc_StopAsyncIteration) ||
+                                  PyErr_ExceptionMatches(PyExc_GeneratorExit))) {
+        PyErr_Clear();
+        PyErr_SetNone(PyExc_StopIteration);
+    }
+    return NULL;
+}
+
+static PyObject *agenop_step(CPyAsyncGenOp *o, PyObject *sent, PyObject *exc) {
+    CPyGenObject *g = o->gen;
+    if (o->state == AGENOP_DONE) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        o->mode == AGEN_SEND    ? "cannot reuse already awaited __anext__()/asend()"
+                        : o->mode == AGEN_THROW ? "cannot reuse already awaited athrow()"
+                                                : "cannot reuse already awaited aclose()");
+        return NULL;
+    }
+    PyObject *own = NULL;
+    if (o->state == AGENOP_INIT) {
+        if (g->ag_running) {
+            o->state = AGENOP_DONE;
+            PyErr_SetString(PyExc_RuntimeError,
+                            o->mode == AGEN_SEND ? "anext(): asynchronous generator is already running"
+                            : o->mode == AGEN_THROW
+                                ? "athrow(): asynchronous generator is already running"
+                                : "aclose(): asynchronous generator is already running");
+            return NULL;
+        }
+        if (o->mode == AGEN_CLOSE && g->label <= 0 && g->delegate == NULL) {
+            /* Not started or finished: nothing to run. */
+            g->label = -1;
+            o->state = AGENOP_DONE;
+            PyErr_SetNone(PyExc_StopIteration);
+            return NULL;
+        }
+        if (exc == NULL) {
+            if (o->mode == AGEN_SEND) {
+                if ((sent == NULL || sent == Py_None) && o->value != NULL) {
+                    sent = o->value;
+                }
+            } else if (o->mode == AGEN_THROW) {
+                exc = o->value;
+            } else {
+                own = PyObject_CallNoArgs(PyExc_GeneratorExit);
+                if (own == NULL) {
+                    return NULL;
+                }
+                exc = own;
+            }
+        }
+        o->state = AGENOP_ITER;
+        g->ag_running = 1;
+    }
+    PyObject *result;
+    PyObject *r = gen_run(g, exc != NULL ? NULL : sent, exc, &result);
+    Py_XDECREF(own);
+    return agenop_result(o, r, result);
+}
+
+static PyObject *agenop_iternext(PyObject *self) {
+    return agenop_step((CPyAsyncGenOp *)self, Py_None, NULL);
+}
+
+static PyObject *agenop_send(PyObject *self, PyObject *arg) {
+    return agenop_step((CPyAsyncGenOp *)self, arg, NULL);
+}
+
+static PyObject *agenop_throw(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    PyObject *exc = throw_exception(args, nargs);
+    if (exc == NULL) {
+        return NULL;
+    }
+    PyObject *r = agenop_step((CPyAsyncGenOp *)self, NULL, exc);
+    Py_DECREF(exc);
+    return r;
+}
+
+static PyObject *agenop_close(PyObject *self, PyObject *unused) {
+    CPyAsyncGenOp *o = (CPyAsyncGenOp *)self;
+    if (o->state == AGENOP_ITER) {
+        o->gen->ag_running = 0;
+    }
+    o->state = AGENOP_DONE;
+    Py_RETURN_NONE;
+}
+
+static int agenop_traverse(PyObject *self, visitproc visit, void *arg) {
+    CPyAsyncGenOp *o = (CPyAsyncGenOp *)self;
+    Py_VISIT(o->gen);
+    Py_VISIT(o->value);
+    return 0;
+}
+
+static int agenop_clear(PyObject *self) {
+    CPyAsyncGenOp *o = (CPyAsyncGenOp *)self;
+    Py_CLEAR(o->gen);
+    Py_CLEAR(o->value);
+    return 0;
+}
+
+static void agenop_dealloc(PyObject *self) {
+    CPyAsyncGenOp *o = (CPyAsyncGenOp *)self;
+    PyObject_GC_UnTrack(self);
+    if (o->state == AGENOP_ITER && o->gen != NULL) {
+        o->gen->ag_running = 0;
+    }
+    agenop_clear(self);
+    PyObject_GC_Del(self);
+}
+
+static PyMethodDef agenop_methods[] = {
+    {"send", (PyCFunction)agenop_send, METH_O, NULL},
+    {"throw", (PyCFunction)(void (*)(void))agenop_throw, METH_FASTCALL, NULL},
+    {"close", (PyCFunction)agenop_close, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyAsyncMethods agenop_as_async = {
+    gen_self, /* am_await */
+    NULL,
+    NULL,
+    NULL,
+};
+
+PyTypeObject CPyAsyncGenOp_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "async_generator_asend",
+    .tp_basicsize = sizeof(CPyAsyncGenOp),
+    .tp_dealloc = agenop_dealloc,
+    .tp_as_async = &agenop_as_async,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = agenop_traverse,
+    .tp_clear = agenop_clear,
+    .tp_iter = gen_self,
+    .tp_iternext = agenop_iternext,
+    .tp_methods = agenop_methods,
+};
+
+static PyObject *agen_anext(PyObject *self) {
+    return agenop_new(self, NULL, AGEN_SEND);
+}
+
+static PyObject *agen_asend(PyObject *self, PyObject *arg) {
+    return agenop_new(self, arg, AGEN_SEND);
+}
+
+static PyObject *agen_athrow(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    PyObject *exc = throw_exception(args, nargs);
+    if (exc == NULL) {
+        return NULL;
+    }
+    PyObject *r = agenop_new(self, exc, AGEN_THROW);
+    Py_DECREF(exc);
+    return r;
+}
+
+static PyObject *agen_aclose(PyObject *self, PyObject *unused) {
+    return agenop_new(self, NULL, AGEN_CLOSE);
+}
+
+static void agen_finalize(PyObject *self) {
+    CPyGenObject *g = (CPyGenObject *)self;
+    if (g->label <= 0 && g->delegate == NULL) {
+        return;
+    }
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (g->ag_finalizer != NULL) {
+        /* The event loop closes it (asynchronously). */
+        PyObject *r = PyObject_CallOneArg(g->ag_finalizer, self);
+        if (r == NULL) {
+            PyErr_WriteUnraisable(self);
+        } else {
+            Py_DECREF(r);
+        }
+    } else {
+        PyObject *r = gen_close(self, NULL);
+        if (r == NULL) {
+            PyErr_WriteUnraisable(self);
+        } else {
+            Py_DECREF(r);
+        }
+    }
+    PyErr_Restore(type, value, tb);
+}
+
+static PyObject *agen_repr(PyObject *self) {
+    return PyUnicode_FromFormat("<async_generator object %U at %p>", ((CPyGenObject *)self)->name,
+                                self);
+}
+
+static PyObject *agen_get_running(PyObject *self, void *closure) {
+    return PyBool_FromLong(((CPyGenObject *)self)->ag_running);
+}
+
+static PyMethodDef agen_methods[] = {
+    {"asend", (PyCFunction)agen_asend, METH_O, NULL},
+    {"athrow", (PyCFunction)(void (*)(void))agen_athrow, METH_FASTCALL, NULL},
+    {"aclose", (PyCFunction)agen_aclose, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef agen_getset[] = {
+    {"__name__", gen_get_name, NULL, NULL, NULL},
+    {"__qualname__", gen_get_name, NULL, NULL, NULL},
+    {"ag_running", agen_get_running, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyAsyncMethods agen_as_async = {
+    NULL,
+    gen_self, /* am_aiter */
+    agen_anext,
+    NULL,
+};
+
+PyTypeObject CPyAsyncGen_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "async_generator",
+    .tp_basicsize = sizeof(CPyGenObject),
+    .tp_dealloc = gen_dealloc,
+    .tp_repr = agen_repr,
+    .tp_as_async = &agen_as_async,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = gen_traverse,
+    .tp_clear = gen_clear,
+    .tp_methods = agen_methods,
+    .tp_getset = agen_getset,
+    .tp_finalize = agen_finalize,
+    .tp_weaklistoffset = offsetof(CPyGenObject, weakreflist),
+};
+
+/* Call the special method `name` of o's type (NULL with no error if absent). */
+static PyObject *call_special(PyObject *o, const char *name) {
+    PyObject *n = PyUnicode_FromString(name);
+    if (n == NULL) {
+        return NULL;
+    }
+    PyObject *m = _PyType_Lookup(Py_TYPE(o), n);
+    Py_DECREF(n);
+    if (m == NULL) {
+        return NULL;
+    }
+    return PyObject_CallOneArg(m, o);
+}
+
+PyObject *CPy_GetAIter(PyObject *o) {
+    /* aiter(o) */
+    PyAsyncMethods *am = Py_TYPE(o)->tp_as_async;
+    PyObject *it;
+    if (am != NULL && am->am_aiter != NULL) {
+        it = am->am_aiter(o);
+    } else {
+        it = call_special(o, "__aiter__");
+        if (it == NULL && !PyErr_Occurred()) {
+            PyErr_Format(PyExc_TypeError,
+                         "'async for' requires an object with __aiter__ method, got %.100s",
+                         Py_TYPE(o)->tp_name);
+        }
+    }
+    return it;
+}
+
+PyObject *CPy_GetANext(PyObject *o) {
+    /* The awaitable of o.__anext__(). */
+    PyAsyncMethods *am = Py_TYPE(o)->tp_as_async;
+    PyObject *aw;
+    if (am != NULL && am->am_anext != NULL) {
+        aw = am->am_anext(o);
+    } else {
+        aw = call_special(o, "__anext__");
+        if (aw == NULL && !PyErr_Occurred()) {
+            PyErr_Format(PyExc_TypeError,
+                         "'async for' requires an iterator with __anext__ method, got %.100s",
+                         Py_TYPE(o)->tp_name);
+        }
+    }
+    return aw;
+}
 
 static int register_abc(PyTypeObject *t, const char *abc) {
     /* Make isinstance(g, collections.abc.Generator/Coroutine) hold. */
@@ -418,24 +826,34 @@ static int gen_types_ready(void) {
     if (ready) {
         return 0;
     }
-    if (PyType_Ready(&CPyGen_Type) < 0 || PyType_Ready(&CPyCoro_Type) < 0) {
+    if (PyType_Ready(&CPyGen_Type) < 0 || PyType_Ready(&CPyCoro_Type) < 0 ||
+        PyType_Ready(&CPyAsyncGen_Type) < 0 || PyType_Ready(&CPyAsyncGenOp_Type) < 0) {
         return -1;
     }
-    if (register_abc(&CPyGen_Type, "Generator") < 0 || register_abc(&CPyCoro_Type, "Coroutine") < 0) {
+    if (register_abc(&CPyGen_Type, "Generator") < 0 || register_abc(&CPyCoro_Type, "Coroutine") < 0 ||
+        register_abc(&CPyAsyncGen_Type, "AsyncGenerator") < 0) {
         return -1;
     }
     ready = 1;
     return 0;
 }
 
-PyObject *CPyGen_New(PyObject *env, CPyGenResume resume, const char *name, int is_coro) {
+/* `kind`: 0 generator, 1 coroutine, 2 async generator. */
+PyObject *CPyGen_New(PyObject *env, CPyGenResume resume, const char *name, int kind) {
     if (gen_types_ready() < 0) {
         return NULL;
     }
-    CPyGenObject *g = PyObject_GC_New(CPyGenObject, is_coro ? &CPyCoro_Type : &CPyGen_Type);
+    PyTypeObject *t = kind == 2 ? &CPyAsyncGen_Type : kind == 1 ? &CPyCoro_Type : &CPyGen_Type;
+    CPyGenObject *g = PyObject_GC_New(CPyGenObject, t);
     if (g == NULL) {
         return NULL;
     }
+    g->weakreflist = NULL;
+    g->ag_finalizer = NULL;
+    g->is_agen = kind == 2;
+    g->body_yield = 0;
+    g->ag_running = 0;
+    g->hooks_inited = 0;
     g->name = PyUnicode_FromString(name);
     if (g->name == NULL) {
         g->env = NULL;
@@ -451,7 +869,7 @@ PyObject *CPyGen_New(PyObject *env, CPyGenResume resume, const char *name, int i
     g->label = 0;
     g->yielded = 0;
     g->running = 0;
-    g->is_coro = (char)is_coro;
+    g->is_coro = kind == 1;
     PyObject_GC_Track((PyObject *)g);
     return (PyObject *)g;
 }

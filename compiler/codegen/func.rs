@@ -221,14 +221,14 @@ impl FuncEmitter<'_> {
                 env,
                 resume,
                 name,
-                coroutine,
+                kind,
             } => {
                 let call = format!(
                     "CPyGen_New({}, (CPyGenResume)CPyDef_{}, {}, {})",
                     self.name(*env),
                     resume.mangled(),
                     c_string_literal(name.as_bytes()),
-                    u8::from(*coroutine)
+                    kind
                 );
                 self.emit_call(&dest, has_dest, &call);
             }

@@ -314,7 +314,8 @@ pub enum Op {
         env: ValueId,
         resume: FuncRef,
         name: String,
-        coroutine: bool,
+        /// 0: generator, 1: coroutine, 2: async generator.
+        kind: u8,
     },
     /// A suspension point of a generator's resume function: yield `value`
     /// (borrowed) to the caller; the result is the value sent in when it

@@ -177,6 +177,65 @@ impl<'a> IrBuilder<'a> {
         self.b.activate(done);
     }
 
+    /// An `async for` clause of a comprehension: await `__anext__()` of
+    /// the async iterator of `iter` until it raises StopAsyncIteration,
+    /// assigning each item to `target` and running `body` (whose
+    /// `continue` target is the next step).
+    pub fn async_for_loop(
+        &mut self,
+        target: &ast::Expr,
+        iter: &ast::Expr,
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+    ) {
+        let v = self.expr(iter);
+        let v = self.b.boxed(v);
+        self.set_line(iter);
+        let ait = self.b.prim_named("gen.get_aiter", &[v]);
+        let ait_reg = self.b.new_register(RType::OBJECT, None);
+        self.b.assign(ait_reg, ait);
+        let outer = self.b.handler();
+        let done = self.b.new_block_with_handler(outer);
+        let except_entry = self.b.new_block_with_handler(outer);
+        let top = self.b.new_block_with_handler(Some(except_entry));
+        self.b.goto_and_activate(top);
+        let aw = self.b.prim_named("gen.get_anext", &[ait_reg]);
+        let item = self.await_value(aw);
+        let body_b = self.b.new_block_with_handler(outer);
+        self.b.goto_and_activate(body_b);
+        self.assign_to(target, item);
+        self.b.loops.push(super::builder::LoopTargets::new(
+            done,
+            top,
+            self.cleanups.len(),
+        ));
+        body(self);
+        self.b.loops.pop();
+        if !self.b.terminated() {
+            self.b.goto(top);
+        }
+        // StopAsyncIteration ends the loop; anything else propagates.
+        let (saved, cleanup) = self.enter_handler(except_entry, outer);
+        let stop = ast::Expr::Name(ast::ExprName {
+            range: iter.range(),
+            id: ast::Identifier::new("StopAsyncIteration"),
+            ctx: ast::ExprContext::Load,
+        });
+        let tv = self.expr(&stop);
+        let tv = self.b.boxed(tv);
+        let m = self.b.prim_named("generic.exception_matches", &[tv]);
+        let yes = self.b.new_block_with_handler(Some(cleanup));
+        let no = self.b.new_block_with_handler(Some(cleanup));
+        self.b.branch(m, yes, no);
+        self.b.activate(yes);
+        self.b.prim_named("generic.restore_exc_info", &[saved]);
+        self.b.goto(done);
+        self.b.activate(no);
+        self.b.line = 0;
+        self.b.prim_named("generic.reraise", &[]);
+        self.b.add(Op::Unreachable, RType::Void);
+        self.b.activate(done);
+    }
+
     fn call_exit_none(&mut self, exit: ValueId, is_async: bool) {
         let n1 = self.b.none_obj();
         let n2 = self.b.none_obj();

@@ -1029,11 +1029,11 @@ impl<'a> IrBuilder<'a> {
             return;
         }
         let g = &gens[i];
-        if g.is_async {
-            self.unsupported(&g.iter, "async comprehension");
-            return;
-        }
-        let item_ty = self.type_of(&g.iter).iter_item();
+        let item_ty = if g.is_async {
+            Type::Any
+        } else {
+            self.type_of(&g.iter).iter_item()
+        };
         // Bind the comprehension's targets as fresh registers.
         let mut names = vec![];
         crate::semanal::scope::target_names(&g.target, &mut |n| names.push(n.to_string()));
@@ -1048,27 +1048,27 @@ impl<'a> IrBuilder<'a> {
         }
         let target = g.target.clone();
         let ifs = g.ifs.clone();
-        self.for_loop(
-            &target,
-            &g.iter,
-            &mut |this: &mut IrBuilder<'a>| {
-                let mut skip = None;
-                for cond in &ifs {
-                    let (t, f) = (this.b.new_block(), this.b.new_block());
-                    this.condition(cond, t, f);
-                    this.b.activate(f);
-                    let cont = this.b.loops.last().map(|l| l.continue_to);
-                    if let Some(c) = cont {
-                        this.b.goto(c);
-                    }
-                    this.b.activate(t);
-                    skip = cont;
+        let mut each = |this: &mut IrBuilder<'a>| {
+            let mut skip = None;
+            for cond in &ifs {
+                let (t, f) = (this.b.new_block(), this.b.new_block());
+                this.condition(cond, t, f);
+                this.b.activate(f);
+                let cont = this.b.loops.last().map(|l| l.continue_to);
+                if let Some(c) = cont {
+                    this.b.goto(c);
                 }
-                let _ = skip;
-                this.comprehension_loops(gens, i + 1, body);
-            },
-            None,
-        );
+                this.b.activate(t);
+                skip = cont;
+            }
+            let _ = skip;
+            this.comprehension_loops(gens, i + 1, body);
+        };
+        if g.is_async {
+            self.async_for_loop(&target, &g.iter, &mut each);
+        } else {
+            self.for_loop(&target, &g.iter, &mut each, None);
+        }
     }
 
     // ---- calls ----

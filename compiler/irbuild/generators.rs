@@ -13,6 +13,13 @@
 //! A generator expression is a nested generator function over the iterator
 //! of its first `for` clause (evaluated where the expression is), called
 //! right away; it reaches the enclosing function's variables as a closure.
+//! With an `async for` clause or an `await` it is an async generator over
+//! the async iterator of its first clause.
+//!
+//! `async def` gives a coroutine object over the same kind of resume
+//! function; an `async def` that yields gives an async generator, whose
+//! `__anext__()` awaitables (lib-rt/gen_ops.c) tell the values the body
+//! yields from the ones its awaits pass out to the event loop.
 
 use rustpython_parser::ast;
 
@@ -64,7 +71,14 @@ pub fn build_generator(
             env: state,
             resume: resume.clone(),
             name: def.name.to_string(),
-            coroutine: crate::parse::is_async_def(def),
+            kind: match (
+                crate::parse::is_async_def(def),
+                scope::is_generator(&def.body),
+            ) {
+                (false, _) => 0,
+                (true, false) => 1,
+                (true, true) => 2,
+            },
         },
         RType::OBJECT,
     );
@@ -205,13 +219,13 @@ impl<'a> IrBuilder<'a> {
         let Some(first) = g.generators.first() else {
             return self.b.null();
         };
-        if g.generators.iter().any(|c| c.is_async) {
-            self.unsupported(g, "async generator expression");
-            return self.b.null();
-        }
         let iterable = self.expr(&first.iter);
         let iterable = self.b.boxed(iterable);
-        let it = self.b.prim_named("generic.get_iter", &[iterable]);
+        let it = if first.is_async {
+            self.b.prim_named("gen.get_aiter", &[iterable])
+        } else {
+            self.b.prim_named("generic.get_iter", &[iterable])
+        };
         let def = scope::genexpr_function(g);
         let Some(f) = self.nested_function_object(&def, "<genexpr>") else {
             return self.b.null();

@@ -345,6 +345,8 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("gen.set_delegate", &[A::Obj, A::Obj], Ret::CInt, "CPyGen_SetDelegate", E::Never),
     p("gen.raise_object", &[A::Obj], Ret::Void, "CPy_RaiseObject", E::Always),
     p("gen.get_awaitable", &[A::Obj], OBJ, "CPy_GetAwaitable", E::Magic),
+    p("gen.get_aiter", &[A::Obj], OBJ, "CPy_GetAIter", E::Magic),
+    p("gen.get_anext", &[A::Obj], OBJ, "CPy_GetANext", E::Magic),
     p("generic.iter_next", &[A::Obj], OBJ, "CPyIter_Next", E::Never),
     p("generic.no_err_occurred", &[], Ret::Bit, "CPy_NoErrOccurred", E::False),
     p("generic.slice", &[A::Obj, A::Obj, A::Obj], OBJ, "PySlice_New", E::Magic),

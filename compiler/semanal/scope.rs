@@ -501,14 +501,29 @@ pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
         } else {
             Box::new(c.iter.clone())
         };
-        body = vec![ast::Stmt::For(ast::StmtFor {
-            range: c.target.range(),
-            target: Box::new(c.target.clone()),
-            iter,
-            body,
-            orelse: vec![],
-            type_comment: None,
-        })];
+        body = if c.is_async {
+            vec![ast::Stmt::AsyncFor(ast::StmtAsyncFor {
+                range: c.target.range(),
+                target: Box::new(c.target.clone()),
+                iter,
+                body,
+                orelse: vec![],
+                type_comment: None,
+            })]
+        } else {
+            vec![ast::Stmt::For(ast::StmtFor {
+                range: c.target.range(),
+                target: Box::new(c.target.clone()),
+                iter,
+                body,
+                orelse: vec![],
+                type_comment: None,
+            })]
+        };
+    }
+    let is_async = genexpr_is_async(g);
+    if is_async {
+        crate::parse::lower_async_defs(&mut body);
     }
     ast::StmtFunctionDef {
         range,
@@ -533,7 +548,7 @@ pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
         body,
         decorator_list: vec![],
         returns: None,
-        type_comment: None,
+        type_comment: is_async.then(|| crate::parse::ASYNC_MARK.to_string()),
         type_params: vec![],
     }
 }
@@ -551,4 +566,39 @@ pub fn names_loaded(stmt: &ast::Stmt, f: &mut dyn FnMut(&str)) {
         }
     }
     rustpython_ast::Visitor::visit_stmt(&mut V { f }, stmt.clone());
+}
+
+/// Is this generator expression an async generator (an `async for`
+/// clause, or an `await` outside its first iterable)?
+pub fn genexpr_is_async(g: &ast::ExprGeneratorExp) -> bool {
+    if g.generators.iter().any(|c| c.is_async) {
+        return true;
+    }
+    let mut v = AwaitFinder::default();
+    v.visit_expr((*g.elt).clone());
+    for (i, c) in g.generators.iter().enumerate() {
+        if i > 0 {
+            v.visit_expr(c.iter.clone());
+        }
+        for cond in &c.ifs {
+            v.visit_expr(cond.clone());
+        }
+    }
+    v.found
+}
+
+#[derive(Default)]
+struct AwaitFinder {
+    found: bool,
+}
+
+impl Visitor for AwaitFinder {
+    fn visit_expr_await(&mut self, _node: ast::ExprAwait) {
+        self.found = true;
+    }
+    fn visit_stmt_function_def(&mut self, _node: ast::StmtFunctionDef) {}
+    fn visit_stmt_async_function_def(&mut self, _node: ast::StmtAsyncFunctionDef) {}
+    fn visit_stmt_class_def(&mut self, _node: ast::StmtClassDef) {}
+    fn visit_expr_lambda(&mut self, _node: ast::ExprLambda) {}
+    fn visit_expr_generator_exp(&mut self, _node: ast::ExprGeneratorExp) {}
 }
