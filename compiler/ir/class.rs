@@ -15,11 +15,15 @@ use super::ops::FuncRef;
 use super::rtypes::RType;
 
 /// One slot of a class's vtable: the method name and the native function
-/// that implements it for this class (its own or inherited).
+/// that implements it for this class (its own or inherited). When the
+/// implementation's native signature differs from the slot's (an override
+/// with other parameter or return representations), `decl` is a glue
+/// function with the slot's signature that converts and calls `glue_target`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VtableEntry {
     pub name: String,
     pub decl: FuncDecl,
+    pub glue_target: Option<FuncDecl>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

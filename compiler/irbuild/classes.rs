@@ -104,6 +104,92 @@ fn is_attribute_declaration(s: &ast::Stmt, native: &NativeClass) -> bool {
     matches!(target, ast::Expr::Name(n) if native.attr_types.contains_key(n.id.as_str()))
 }
 
+/// A vtable glue function: takes the arguments in the slot's native
+/// representations (`decl`), converts them to the implementation's
+/// (`target`), calls it and converts the result back. Omitted optional
+/// arguments stay omitted.
+pub fn build_vtable_glue(
+    parsed: &ParsedModule,
+    module: &ModuleSymbols,
+    decl: &FuncDecl,
+    target: &FuncDecl,
+    opts: &super::IrOptions,
+) -> FuncIR {
+    let mut ib =
+        IrBuilder::for_function(parsed, module, decl.clone(), IndexMap::new(), vec![], opts);
+    ib.b.line = decl.line;
+    let result = ib.b.new_register(decl.ret.clone(), None);
+    let done = ib.b.new_block();
+    let args = ib.b.f.args.clone();
+    glue_calls(&mut ib, decl, target, &args, vec![args[0]], result, done);
+    ib.b.activate(done);
+    ib.b.add(Op::Return(result), RType::Void);
+    ib.b.f
+}
+
+/// The calls of a glue function, one per combination of omitted optional
+/// arguments whose representation changes (an omitted argument is passed
+/// as the target's error value, never converted).
+fn glue_calls(
+    ib: &mut IrBuilder,
+    decl: &FuncDecl,
+    target: &FuncDecl,
+    args: &[ValueId],
+    mut done_args: Vec<ValueId>,
+    result: ValueId,
+    done: BlockId,
+) {
+    let i = done_args.len();
+    if i == args.len() {
+        let r = ib.b.add(
+            Op::Call {
+                func: target.func.clone(),
+                args: done_args,
+                ret: target.ret.clone(),
+            },
+            target.ret.clone(),
+        );
+        let r = ib.b.coerce(r, &decl.ret);
+        ib.b.assign(result, r);
+        ib.b.goto(done);
+        return;
+    }
+    let (p, t) = (&decl.params[i], &target.params[i]);
+    let optional = matches!(p.kind, ArgKind::Optional | ArgKind::KwOnlyOptional);
+    if !optional || p.rtype == t.rtype {
+        let v = ib.b.coerce(args[i], &t.rtype);
+        done_args.push(v);
+        return glue_calls(ib, decl, target, args, done_args, result, done);
+    }
+    let (omitted, given) = (ib.b.new_block(), ib.b.new_block());
+    ib.b.add(
+        Op::Branch {
+            value: args[i],
+            true_label: omitted,
+            false_label: given,
+            kind: BranchKind::IsError,
+            negated: false,
+            traceback: None,
+            rare: false,
+        },
+        RType::Void,
+    );
+    ib.b.activate(omitted);
+    let e = ib.b.add(
+        Op::LoadErrorValue {
+            rtype: t.rtype.clone(),
+        },
+        t.rtype.clone(),
+    );
+    let mut with_omitted = done_args.clone();
+    with_omitted.push(e);
+    glue_calls(ib, decl, target, args, with_omitted, result, done);
+    ib.b.activate(given);
+    let v = ib.b.coerce(args[i], &t.rtype);
+    done_args.push(v);
+    glue_calls(ib, decl, target, args, done_args, result, done);
+}
+
 /// The `__mypyc_defaults_setup` method of a native class: the base's
 /// defaults, then the class body's, each evaluated anew for the instance.
 pub fn build_defaults_setup(

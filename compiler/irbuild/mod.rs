@@ -451,6 +451,19 @@ pub fn build_module(
                     }
                 }
                 if let Some(n) = native {
+                    for entry in &n.ir.vtable {
+                        let own = entry.decl.func.class.as_deref() == Some(c.name.as_str())
+                            && entry.decl.func.module == module.name;
+                        if let (Some(target), true) = (&entry.glue_target, own) {
+                            setup_functions.push(classes::build_vtable_glue(
+                                parsed,
+                                module,
+                                &entry.decl,
+                                target,
+                                opts,
+                            ));
+                        }
+                    }
                     if n.ir.defaults_setup.is_some() {
                         match classes::build_defaults_setup(parsed, module, c, n, opts) {
                             Ok(f) => setup_functions.push(f),

@@ -798,14 +798,52 @@ fn layout_class(
         }
         match methods.get(name) {
             Some(old) => {
-                if !same_native_signature(&old.sig, &sig) {
+                if old.is_final || !same_arg_kinds(&old.sig, &sig) {
                     return Err(demote(true));
                 }
-                if old.is_final {
-                    return Err(demote(true));
+                // Every slot of this name now leads to the override: directly
+                // where the native signatures agree, else through glue.
+                let class_name = src.def.name.to_string();
+                for (s, entry) in vtable.iter_mut().enumerate() {
+                    if entry.name != *name {
+                        continue;
+                    }
+                    *entry = if same_decl_signature(&entry.decl, &decl) {
+                        VtableEntry {
+                            name: name.clone(),
+                            decl: decl.clone(),
+                            glue_target: None,
+                        }
+                    } else if changed_optional_params(&entry.decl, &decl) > 3 {
+                        // Glue makes one call per combination of omitted
+                        // arguments whose representation changes.
+                        return Err(demote(true));
+                    } else {
+                        let mut glue = entry.decl.clone();
+                        glue.func = FuncRef {
+                            module: src.module.clone(),
+                            class: Some(class_name.clone()),
+                            name: format!("{name}___glue{s}"),
+                        };
+                        glue.params[0].rtype = RType::Instance(full.clone());
+                        glue.has_wrapper = false;
+                        VtableEntry {
+                            name: name.clone(),
+                            decl: glue,
+                            glue_target: Some(decl.clone()),
+                        }
+                    };
                 }
-                let slot = old.slot;
-                vtable[slot].decl = decl;
+                let slot = if same_native_signature(&old.sig, &sig) {
+                    old.slot
+                } else {
+                    vtable.push(VtableEntry {
+                        name: name.clone(),
+                        decl,
+                        glue_target: None,
+                    });
+                    vtable.len() - 1
+                };
                 let is_final = body.final_methods.contains(name);
                 methods.insert(
                     name.clone(),
@@ -821,6 +859,7 @@ fn layout_class(
                 vtable.push(VtableEntry {
                     name: name.clone(),
                     decl,
+                    glue_target: None,
                 });
                 let is_final = body.final_methods.contains(name);
                 methods.insert(
@@ -940,6 +979,41 @@ fn descriptor_methods(src: &ClassSource, body: &BodyMembers) -> Vec<(String, Fun
             (n.clone(), func)
         })
         .collect()
+}
+
+/// Do two methods take the same parameters (count, kinds, defaults), so
+/// that a glue function can adapt one's slot to the other?
+fn same_arg_kinds(a: &FuncSig, b: &FuncSig) -> bool {
+    a.params.len() == b.params.len()
+        && a.params
+            .iter()
+            .zip(&b.params)
+            .all(|(x, y)| x.kind == y.kind && x.has_default == y.has_default && x.name == y.name)
+}
+
+/// Optional parameters whose native representation differs.
+fn changed_optional_params(a: &crate::ir::FuncDecl, b: &crate::ir::FuncDecl) -> usize {
+    a.params
+        .iter()
+        .zip(&b.params)
+        .filter(|(x, y)| {
+            matches!(
+                x.kind,
+                crate::ir::ArgKind::Optional | crate::ir::ArgKind::KwOnlyOptional
+            ) && x.rtype != y.rtype
+        })
+        .count()
+}
+
+/// Same native parameter and return representations (receiver aside)?
+fn same_decl_signature(a: &crate::ir::FuncDecl, b: &crate::ir::FuncDecl) -> bool {
+    a.ret == b.ret
+        && a.params.len() == b.params.len()
+        && a.params
+            .iter()
+            .zip(&b.params)
+            .skip(1)
+            .all(|(x, y)| x.rtype == y.rtype && x.kind == y.kind)
 }
 
 /// Can an override be called through the overridden method's vtable slot
