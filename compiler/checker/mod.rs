@@ -107,12 +107,15 @@ impl<'a> TypeEnv<'a> {
             E::IfExp(i) => join(&self.expr_type(&i.body), &self.expr_type(&i.orelse)),
             E::Call(c) => self.call_type(c),
             E::Attribute(a) => match crate::types::optional_native(&self.expr_type(&a.value)) {
-                Some(c) => self
-                    .module
-                    .classes
-                    .attr_type(&c, a.attr.as_str())
-                    .cloned()
-                    .unwrap_or(Type::Any),
+                Some(c) => {
+                    let classes = &self.module.classes;
+                    match classes.attr_type(&c, a.attr.as_str()) {
+                        Some(t) => t.clone(),
+                        None => classes
+                            .property(&c, a.attr.as_str())
+                            .map_or(Type::Any, |p| p.sig.ret.clone()),
+                    }
+                }
                 None => Type::Any,
             },
             E::Subscript(s) => self.subscript_type(&self.expr_type(&s.value), &s.slice),

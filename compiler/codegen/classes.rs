@@ -261,7 +261,9 @@ fn has_glue(decl: &FuncDecl) -> bool {
 fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR) {
     let m = c.mangled();
     for (i, v) in c.vtable.iter().enumerate() {
-        if has_glue(&v.decl) {
+        if v.getter {
+            emit_getter_glue(e, &format!("{m}_glue{i}"), &v.name, &v.decl);
+        } else if has_glue(&v.decl) {
             emit_glue_function(e, &format!("{m}_glue{i}"), &v.name, &v.decl);
         }
     }
@@ -273,13 +275,34 @@ fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR) {
         e.line("NULL,");
     }
     for (i, v) in c.vtable.iter().enumerate() {
-        if has_glue(&v.decl) {
+        if v.getter || has_glue(&v.decl) {
             e.line(format!("(CPyVTableItem){m}_glue{i},"));
         } else {
             e.line(format!("(CPyVTableItem){},", v.decl.c_native_name()));
         }
     }
     e.close(";");
+}
+
+/// A property getter's glue: the attribute, read through Python.
+fn emit_getter_glue(e: &mut Emitter, fname: &str, name: &str, decl: &FuncDecl) {
+    e.open(format!(
+        "static {}",
+        declaration(&decl.ret, &format!("{fname}(PyObject *self)"))
+    ));
+    e.line(format!(
+        "PyObject *result = PyObject_GetAttrString(self, {});",
+        c_string_literal(name.as_bytes())
+    ));
+    e.line(format!(
+        "if (result == NULL) return {};",
+        error_value(&decl.ret)
+    ));
+    e.line(format!("{};", declaration(&decl.ret, "ret")));
+    emit_unbox(e, "ret", "result", &decl.ret);
+    e.line("Py_DECREF(result);");
+    e.line("return ret;");
+    e.close("");
 }
 
 /// `ret glue(self, args...)`: box the arguments (omitted optional ones are

@@ -24,6 +24,8 @@ pub struct VtableEntry {
     pub name: String,
     pub decl: FuncDecl,
     pub glue_target: Option<FuncDecl>,
+    /// The slot is a property getter (Python code reads it as an attribute).
+    pub getter: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -654,9 +654,40 @@ impl IrBuilder<'_> {
         (!frozen).then_some((class, t))
     }
 
+    /// `obj.prop` of a property of a native class: its getter, called
+    /// through the vtable (directly for final classes).
+    fn native_property_get(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let class = self.native_class_of(&a.value)?;
+        let classes = self.module.classes.clone();
+        let info = classes.get(&class)?;
+        let p = info.properties.get(a.attr.as_str())?;
+        let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
+        let ret = p.sig.ret.rtype();
+        self.set_line(a);
+        let op = if info.is_final {
+            Op::Call {
+                func: info.ir.vtable[p.slot].decl.func.clone(),
+                args: vec![obj],
+                ret: ret.clone(),
+            }
+        } else {
+            Op::MethodCall {
+                obj,
+                class,
+                method: a.attr.to_string(),
+                slot: p.slot,
+                args: vec![],
+                ret: ret.clone(),
+            }
+        };
+        Some(self.b.add(op, ret))
+    }
+
     /// `obj.attr` of a native instance: a field read.
     pub fn native_get_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
-        let (class, t) = self.native_attr(a)?;
+        let Some((class, t)) = self.native_attr(a) else {
+            return self.native_property_get(a);
+        };
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
         self.set_line(a);
         Some(self.b.add(

@@ -79,6 +79,8 @@ struct BodyMembers {
     deletable: Vec<String>,
     /// Methods decorated `@final` (called directly, never overridden).
     final_methods: Vec<String>,
+    /// `@property` getters.
+    properties: Vec<String>,
 }
 
 pub fn prepare_classes(
@@ -265,6 +267,13 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                     }
                     m.methods.push(name);
                 } else if !m.others.contains(&name) {
+                    // A `@property` getter (first definition of the name) is
+                    // also read natively through the vtable.
+                    let is_getter = matches!(d.decorator_list.as_slice(),
+                        [ast::Expr::Name(p)] if p.id.as_str() == "property");
+                    if is_getter {
+                        m.properties.push(name.clone());
+                    }
                     m.others.push(name);
                 }
             }
@@ -813,6 +822,7 @@ fn layout_class(
                             name: name.clone(),
                             decl: decl.clone(),
                             glue_target: None,
+                            getter: false,
                         }
                     } else if changed_optional_params(&entry.decl, &decl) > 3 {
                         // Glue makes one call per combination of omitted
@@ -831,6 +841,7 @@ fn layout_class(
                             name: name.clone(),
                             decl: glue,
                             glue_target: Some(decl.clone()),
+                            getter: false,
                         }
                     };
                 }
@@ -841,6 +852,7 @@ fn layout_class(
                         name: name.clone(),
                         decl,
                         glue_target: None,
+                        getter: false,
                     });
                     vtable.len() - 1
                 };
@@ -860,6 +872,7 @@ fn layout_class(
                     name: name.clone(),
                     decl,
                     glue_target: None,
+                    getter: false,
                 });
                 let is_final = body.final_methods.contains(name);
                 methods.insert(
@@ -872,6 +885,48 @@ fn layout_class(
                 );
             }
         }
+    }
+    let mut properties: IndexMap<String, VtableMethod> =
+        base.map(|b| b.properties.clone()).unwrap_or_default();
+    for name in &body.properties {
+        let def = src.def.body.iter().find_map(|s| match s {
+            ast::Stmt::FunctionDef(d) if d.name.as_str() == name => Some(d),
+            _ => None,
+        });
+        let Some(sig) = def.and_then(|d| method_sig(src.parsed, d, &full, names)) else {
+            return Err(demote(false));
+        };
+        if sig.params.len() != 1 {
+            return Err(demote(false));
+        }
+        let mut decl = super::func_decl(&src.module, &sig);
+        decl.func.class = Some(src.def.name.to_string());
+        let entry = VtableEntry {
+            name: name.clone(),
+            decl,
+            glue_target: None,
+            getter: true,
+        };
+        let slot = match properties.get(name) {
+            Some(old) if same_native_signature(&old.sig, &sig) => {
+                vtable[old.slot] = entry;
+                old.slot
+            }
+            Some(_) => return Err(demote(true)),
+            None => {
+                vtable.push(entry);
+                vtable.len() - 1
+            }
+        };
+        let is_final = false;
+        properties.insert(
+            name.clone(),
+            VtableMethod {
+                sig,
+                slot,
+                is_final,
+            },
+        );
     }
     let attrs: Vec<(String, RType)> = attr_types
         .iter()
@@ -904,6 +959,7 @@ fn layout_class(
         init,
         is_final: src.def.decorator_list.iter().any(is_final_decorator),
         is_frozen: base.is_some_and(|b| b.is_frozen) || is_frozen_dataclass(src.def),
+        properties,
     })
 }
 

@@ -40,6 +40,8 @@ pub struct NativeClass {
     pub is_final: bool,
     /// A frozen dataclass: attribute writes go through its `__setattr__`.
     pub is_frozen: bool,
+    /// `@property` getters, read through the vtable (inherited ones too).
+    pub properties: IndexMap<String, VtableMethod>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -75,5 +77,9 @@ impl ClassTable {
 
     pub fn method(&self, class: &str, name: &str) -> Option<&VtableMethod> {
         self.get(class)?.methods.get(name)
+    }
+
+    pub fn property(&self, class: &str, name: &str) -> Option<&VtableMethod> {
+        self.get(class)?.properties.get(name)
     }
 }
