@@ -578,6 +578,8 @@ typedef struct CPyArgParser {
     int has_star;
     int has_star2;
     PyObject **interned;
+    /* The first parameter is a method's receiver (not counted in messages). */
+    int receiver;
 } CPyArgParser;
 
 int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,

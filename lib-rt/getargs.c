@@ -206,8 +206,9 @@ static int cpy_bind_keywords(const CPyArgParser *p, PyObject *const *values,
         }
         if (i >= 0) {
             if (out[i] != NULL) {
-                PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%S'",
-                             p->fname, key);
+                PyErr_Format(PyExc_TypeError,
+                             "argument for %s() given by name ('%S') and position (%d)", p->fname,
+                             key, i + 1 - p->receiver);
                 return -1;
             }
             out[i] = values[k];

@@ -186,7 +186,7 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
         "kwonly_required".to_string()
     };
     e.line(format!(
-        "static CPyArgParser parser = {{{}, kwlist, {}, {}, {}, {}, {kwonly_required}, {}, {}, NULL}};",
+        "static CPyArgParser parser = {{{}, kwlist, {}, {}, {}, {}, {kwonly_required}, {}, {}, NULL, {}}};",
         c_string_literal(crate::transform::exceptions::python_name(&decl.func.name).as_bytes()),
         slots.num_pos,
         slots.num_required_pos,
@@ -194,7 +194,17 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
         slots.names.len() - slots.num_pos,
         u8::from(slots.has_star),
         u8::from(slots.has_star2),
+        u8::from(has_receiver(decl)),
     ));
+}
+
+/// Is the first parameter a method's receiver (`self`)?
+fn has_receiver(decl: &FuncDecl) -> bool {
+    decl.func.class.is_some()
+        && decl
+            .params
+            .first()
+            .is_some_and(|p| p.kind == ArgKind::Positional && p.name == "self")
 }
 
 /// Binary operator and rich comparison dunders (and their reflected and

@@ -596,6 +596,18 @@ class ExceptionTests(unittest.TestCase):
 MISSING = object()
 
 
+def mypyc_wording(result, names):
+    """CPython's "got multiple values" error, worded as mypyc reports it."""
+    import re
+    if result[0] == "err":
+        m = re.match(r"(\w+)\(\) got multiple values for argument '(\w+)'", result[2])
+        if m:
+            pos = names.index(m.group(2)) + 1
+            msg = f"argument for {m.group(1)}() given by name ('{m.group(2)}') and position ({pos})"
+            return (result[0], result[1], msg)
+    return result
+
+
 class ArgParseTests(unittest.TestCase):
     """CPyArg_Parse against real Python functions with the same signature."""
 
@@ -643,6 +655,8 @@ class ArgParseTests(unittest.TestCase):
         return ns["f"], names
 
     def test_matches_cpython(self):
+        """Same outcomes as CPython's own parsing, except that a duplicate
+        argument is reported in mypyc's wording."""
         checked = 0
         for sig in self.SIGNATURES:
             posonly, pos, ndefaults, star, kwonly, star2 = sig
@@ -654,7 +668,7 @@ class ArgParseTests(unittest.TestCase):
                 for nkw in range(0, 3):
                     for kws in itertools.combinations(self.KEYWORDS, nkw):
                         kwargs = {k: "v" + k for k in kws}
-                        expected = outcome(f, *args, **kwargs)
+                        expected = mypyc_wording(outcome(f, *args, **kwargs), names)
                         got = outcome(rt.parse, "f", tuple(names), npos, npos - ndefaults,
                                       len(posonly), required, star, star2, args, kwargs,
                                       MISSING)
@@ -687,7 +701,7 @@ class ArgParseTests(unittest.TestCase):
         self.assertEqual(parse((1, 2), {"z": 1}, **two),
                          ("err", TypeError, "f() got an unexpected keyword argument 'z'"))
         self.assertEqual(parse((1, 2), {"x": 1}, **two),
-                         ("err", TypeError, "f() got multiple values for argument 'x'"))
+                         ("err", TypeError, "argument for f() given by name ('x') and position (1)"))
         self.assertEqual(parse((), {}, names=("k",), npos=0, nreq=0, req=b"\x01"),
                          ("err", TypeError,
                           "f() missing 1 required keyword-only argument: 'k'"))
