@@ -274,6 +274,22 @@ impl<'a> IrBuilder<'a> {
         }
     }
 
+    /// `del name` of a variable kept in an environment: read it (so that
+    /// deleting an unbound variable raises), then unset its field. False if
+    /// `name` is not an environment variable.
+    pub fn delete_env_var(&mut self, name: &str) -> bool {
+        if self.load_env_var(name).is_none() {
+            return false;
+        }
+        let Some(slot) = self.env_slot(name) else {
+            return false;
+        };
+        let t = slot.info.rtype(slot.index);
+        let unset = self.b.add(Op::LoadErrorValue { rtype: t.clone() }, t);
+        self.set_field(slot.env, &slot.info, slot.index, unset);
+        true
+    }
+
     /// What a function nested in this one receives: the enclosing
     /// environments (innermost first) and the value of its environment
     /// parameter.

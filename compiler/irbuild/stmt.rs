@@ -246,6 +246,9 @@ impl<'a> IrBuilder<'a> {
                 return;
             }
         }
+        if self.delete_env_var(name) {
+            return;
+        }
         if self.is_local_name(name) || self.closure_has(name) {
             self.unsupported(n, "'del' of this variable");
             return;
