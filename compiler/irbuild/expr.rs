@@ -9,7 +9,7 @@ use super::imports::ImportTarget;
 use super::IrBuilder;
 use crate::checker::const_int;
 use crate::ir::*;
-use crate::semanal::{ParamKind, Symbol};
+use crate::semanal::{scope, ParamKind, Symbol};
 use crate::types::Type;
 
 /// Evaluated call arguments: positional values and (keyword, value) pairs.
@@ -951,6 +951,9 @@ impl<'a> IrBuilder<'a> {
     /// A list, set or dict comprehension: an empty container filled by
     /// nested loops. Comprehension variables live in their own scope.
     fn comprehension(&mut self, e: &ast::Expr) -> ValueId {
+        if let Some(v) = self.comprehension_in_own_scope(e) {
+            return v;
+        }
         let (build, add, gens, rtype) = match e {
             ast::Expr::ListComp(c) => (
                 "generic.build_list",
@@ -1454,6 +1457,27 @@ impl<'a> IrBuilder<'a> {
             "generic.call_method_kw"
         };
         self.b.prim_named(prim, &args)
+    }
+
+    /// A comprehension whose loop variables a lambda captures runs as a
+    /// function of its own (as in the interpreter), so that they live in
+    /// that function's environment: one per run of the comprehension.
+    fn comprehension_in_own_scope(&mut self, e: &ast::Expr) -> Option<ValueId> {
+        if !scope::comprehension_captures(e) {
+            return None;
+        }
+        let def = scope::comprehension_function(e)?;
+        let first = match e {
+            ast::Expr::ListComp(c) => c.generators.first(),
+            ast::Expr::SetComp(c) => c.generators.first(),
+            ast::Expr::DictComp(c) => c.generators.first(),
+            _ => None,
+        }?;
+        let iterable = self.expr(&first.iter);
+        let iterable = self.b.boxed(iterable);
+        let f = self.nested_function_object(&def, "<comprehension>")?;
+        self.set_line(e);
+        Some(self.call_values(f, vec![iterable]))
     }
 
     pub fn set_line<T: Ranged>(&mut self, node: &T) {

@@ -473,54 +473,14 @@ pub const GENEXPR_ITER: &str = "__mypyc_genexpr_iter__";
 /// `def <genexpr>(it): for t in it: [for ...] [if ...] yield elt`.
 pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
     let range = g.range();
-    let name = |id: &str| {
-        Box::new(ast::Expr::Name(ast::ExprName {
-            range,
-            id: ast::Identifier::new(id),
-            ctx: ast::ExprContext::Load,
-        }))
-    };
-    let mut body = vec![ast::Stmt::Expr(ast::StmtExpr {
+    let body = vec![ast::Stmt::Expr(ast::StmtExpr {
         range,
         value: Box::new(ast::Expr::Yield(ast::ExprYield {
             range: g.elt.range(),
             value: Some(g.elt.clone()),
         })),
     })];
-    for (i, c) in g.generators.iter().enumerate().rev() {
-        for cond in c.ifs.iter().rev() {
-            body = vec![ast::Stmt::If(ast::StmtIf {
-                range: cond.range(),
-                test: Box::new(cond.clone()),
-                body,
-                orelse: vec![],
-            })];
-        }
-        let iter = if i == 0 {
-            name(GENEXPR_ITER)
-        } else {
-            Box::new(c.iter.clone())
-        };
-        body = if c.is_async {
-            vec![ast::Stmt::AsyncFor(ast::StmtAsyncFor {
-                range: c.target.range(),
-                target: Box::new(c.target.clone()),
-                iter,
-                body,
-                orelse: vec![],
-                type_comment: None,
-            })]
-        } else {
-            vec![ast::Stmt::For(ast::StmtFor {
-                range: c.target.range(),
-                target: Box::new(c.target.clone()),
-                iter,
-                body,
-                orelse: vec![],
-                type_comment: None,
-            })]
-        };
-    }
+    let mut body = comprehension_loops(&g.generators, body);
     let is_async = genexpr_is_async(g);
     if is_async {
         crate::parse::lower_async_defs(&mut body);
@@ -552,6 +512,210 @@ pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
         type_params: vec![],
     }
 }
+
+/// The nested loops of a comprehension around `body` (the first iterable is
+/// the function's parameter, evaluated by the caller).
+fn comprehension_loops(
+    generators: &[ast::Comprehension],
+    mut body: Vec<ast::Stmt>,
+) -> Vec<ast::Stmt> {
+    let name = |id: &str, range| {
+        Box::new(ast::Expr::Name(ast::ExprName {
+            range,
+            id: ast::Identifier::new(id),
+            ctx: ast::ExprContext::Load,
+        }))
+    };
+    for (i, c) in generators.iter().enumerate().rev() {
+        for cond in c.ifs.iter().rev() {
+            body = vec![ast::Stmt::If(ast::StmtIf {
+                range: cond.range(),
+                test: Box::new(cond.clone()),
+                body,
+                orelse: vec![],
+            })];
+        }
+        let iter = if i == 0 {
+            name(GENEXPR_ITER, c.iter.range())
+        } else {
+            Box::new(c.iter.clone())
+        };
+        body = if c.is_async {
+            vec![ast::Stmt::AsyncFor(ast::StmtAsyncFor {
+                range: c.target.range(),
+                target: Box::new(c.target.clone()),
+                iter,
+                body,
+                orelse: vec![],
+                type_comment: None,
+            })]
+        } else {
+            vec![ast::Stmt::For(ast::StmtFor {
+                range: c.target.range(),
+                target: Box::new(c.target.clone()),
+                iter,
+                body,
+                orelse: vec![],
+                type_comment: None,
+            })]
+        };
+    }
+    body
+}
+
+/// Does a nested function (lambda) inside comprehension `e` use one of
+/// its loop variables? Then the comprehension needs its own scope.
+pub fn comprehension_captures(e: &ast::Expr) -> bool {
+    let (gens, parts): (&[ast::Comprehension], Vec<&ast::Expr>) = match e {
+        ast::Expr::ListComp(c) => (&c.generators, vec![&*c.elt]),
+        ast::Expr::SetComp(c) => (&c.generators, vec![&*c.elt]),
+        ast::Expr::DictComp(c) => (&c.generators, vec![&*c.key, &*c.value]),
+        _ => return false,
+    };
+    let mut targets = vec![];
+    for g in gens {
+        target_names(&g.target, &mut |n| targets.push(n.to_string()));
+    }
+    #[derive(Default)]
+    struct Lambdas {
+        used: Vec<String>,
+    }
+    impl Visitor for Lambdas {
+        fn visit_expr_lambda(&mut self, l: ast::ExprLambda) {
+            let params = param_names(&l.args);
+            let mut names = vec![];
+            let stmt = ast::Stmt::Expr(ast::StmtExpr {
+                range: l.range,
+                value: l.body,
+            });
+            names_loaded(&stmt, &mut |n| names.push(n.to_string()));
+            self.used
+                .extend(names.into_iter().filter(|n| !params.contains(n)));
+        }
+    }
+    let mut v = Lambdas::default();
+    for p in parts {
+        v.visit_expr(p.clone());
+    }
+    for (i, g) in gens.iter().enumerate() {
+        if i > 0 {
+            v.visit_expr(g.iter.clone());
+        }
+        for c in &g.ifs {
+            v.visit_expr(c.clone());
+        }
+    }
+    v.used.iter().any(|u| targets.contains(u))
+}
+
+/// A list, set or dict comprehension as a function of its first iterable
+/// that builds and returns the collection (used when its loop variables
+/// are captured, so that they live in the function's environment).
+pub fn comprehension_function(e: &ast::Expr) -> Option<ast::StmtFunctionDef> {
+    let range = e.range();
+    let result = |ctx| {
+        Box::new(ast::Expr::Name(ast::ExprName {
+            range,
+            id: ast::Identifier::new(COMPREHENSION_RESULT),
+            ctx,
+        }))
+    };
+    let call = |f: Box<ast::Expr>, args: Vec<ast::Expr>| {
+        ast::Expr::Call(ast::ExprCall {
+            range,
+            func: f,
+            args,
+            keywords: vec![],
+        })
+    };
+    let method = |m: &str| {
+        Box::new(ast::Expr::Attribute(ast::ExprAttribute {
+            range,
+            value: result(ast::ExprContext::Load),
+            attr: ast::Identifier::new(m),
+            ctx: ast::ExprContext::Load,
+        }))
+    };
+    let stmt_expr = |x: ast::Expr| {
+        ast::Stmt::Expr(ast::StmtExpr {
+            range,
+            value: Box::new(x),
+        })
+    };
+    let (gens, init, add) = match e {
+        ast::Expr::ListComp(c) => (
+            &c.generators,
+            ast::Expr::List(ast::ExprList {
+                range,
+                elts: vec![],
+                ctx: ast::ExprContext::Load,
+            }),
+            stmt_expr(call(method("append"), vec![(*c.elt).clone()])),
+        ),
+        ast::Expr::SetComp(c) => (
+            &c.generators,
+            call(
+                Box::new(ast::Expr::Name(ast::ExprName {
+                    range,
+                    id: ast::Identifier::new("set"),
+                    ctx: ast::ExprContext::Load,
+                })),
+                vec![],
+            ),
+            stmt_expr(call(method("add"), vec![(*c.elt).clone()])),
+        ),
+        ast::Expr::DictComp(c) => (
+            &c.generators,
+            ast::Expr::Dict(ast::ExprDict {
+                range,
+                keys: vec![],
+                values: vec![],
+            }),
+            ast::Stmt::Assign(ast::StmtAssign {
+                range,
+                targets: vec![ast::Expr::Subscript(ast::ExprSubscript {
+                    range,
+                    value: result(ast::ExprContext::Load),
+                    slice: c.key.clone(),
+                    ctx: ast::ExprContext::Store,
+                })],
+                value: c.value.clone(),
+                type_comment: None,
+            }),
+        ),
+        _ => return None,
+    };
+    if gens.iter().any(|g| g.is_async) {
+        return None;
+    }
+    let mut body = vec![ast::Stmt::Assign(ast::StmtAssign {
+        range,
+        targets: vec![*result(ast::ExprContext::Store)],
+        value: Box::new(init),
+        type_comment: None,
+    })];
+    body.extend(comprehension_loops(gens, vec![add]));
+    body.push(ast::Stmt::Return(ast::StmtReturn {
+        range,
+        value: Some(result(ast::ExprContext::Load)),
+    }));
+    let mut def = genexpr_function(&ast::ExprGeneratorExp {
+        range,
+        elt: Box::new(ast::Expr::Constant(ast::ExprConstant {
+            range,
+            value: ast::Constant::None,
+            kind: None,
+        })),
+        generators: vec![],
+    });
+    def.name = ast::Identifier::new("comprehension");
+    def.body = body;
+    def.type_comment = None;
+    Some(def)
+}
+
+/// The local holding the collection a comprehension function builds.
+pub const COMPREHENSION_RESULT: &str = "__mypyc_comp_result__";
 
 /// Every name read (`Load` context) anywhere in `stmt`, nested scopes included.
 pub fn names_loaded(stmt: &ast::Stmt, f: &mut dyn FnMut(&str)) {
