@@ -17,8 +17,9 @@ use crate::ir::*;
 pub enum Cleanup {
     /// Restore the handled exception saved by `CPy_CatchError`.
     RestoreExc(ValueId),
-    /// Run a `finally` body.
-    Finally(Vec<ast::Stmt>),
+    /// Run a `finally` body; its errors go to the handler outside the `try`
+    /// (the second field), not to the `try`'s own.
+    Finally(Vec<ast::Stmt>, Option<BlockId>),
     /// Call a context manager's `__exit__(None, None, None)` (for `async
     /// with`, `__aexit__` and await the result).
     WithExit(ValueId, bool),
@@ -35,7 +36,11 @@ impl<'a> IrBuilder<'a> {
                 Cleanup::RestoreExc(v) => {
                     self.b.prim_named("generic.restore_exc_info", &[v]);
                 }
-                Cleanup::Finally(body) => self.stmts(&body),
+                Cleanup::Finally(body, outer) => {
+                    let blk = self.b.new_block_with_handler(outer);
+                    self.b.goto_and_activate(blk);
+                    self.stmts(&body);
+                }
                 Cleanup::WithExit(exit, is_async) => self.call_exit_none(exit, is_async),
             }
         }
@@ -93,7 +98,8 @@ impl<'a> IrBuilder<'a> {
         // The protected part: try/except/else, with exceptions going to `err`.
         let body = self.b.new_block_with_handler(Some(err));
         self.b.goto_and_activate(body);
-        self.cleanups.push(Cleanup::Finally(finalbody.clone()));
+        self.cleanups
+            .push(Cleanup::Finally(finalbody.clone(), outer));
         if t.handlers.is_empty() {
             self.stmts(&t.body);
             self.stmts(&t.orelse);
