@@ -104,7 +104,7 @@ def init_source(n: int) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) not in (2, 3):
+    if len(sys.argv) not in (2, 3) or sys.argv[1].startswith("-"):
         sys.exit(__doc__)
     out = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) == 3 else 50
