@@ -284,6 +284,17 @@ fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR) {
     e.close(";");
 }
 
+/// The end of a glue function: return the Python call's `result` unboxed
+/// to `ret` (a `TypeError` for a wrong type), or the error value.
+fn emit_return_unboxed(e: &mut Emitter, ret: &RType) {
+    e.line(format!("if (result == NULL) return {};", error_value(ret)));
+    e.line(format!("{};", declaration(ret, "ret")));
+    emit_unbox(e, "ret", "result", ret);
+    e.line("Py_DECREF(result);");
+    e.line("return ret;");
+    e.close("");
+}
+
 /// A property getter's glue: the attribute, read through Python.
 fn emit_getter_glue(e: &mut Emitter, fname: &str, name: &str, decl: &FuncDecl) {
     e.open(format!(
@@ -294,15 +305,7 @@ fn emit_getter_glue(e: &mut Emitter, fname: &str, name: &str, decl: &FuncDecl) {
         "PyObject *result = PyObject_GetAttrString(self, {});",
         c_string_literal(name.as_bytes())
     ));
-    e.line(format!(
-        "if (result == NULL) return {};",
-        error_value(&decl.ret)
-    ));
-    e.line(format!("{};", declaration(&decl.ret, "ret")));
-    emit_unbox(e, "ret", "result", &decl.ret);
-    e.line("Py_DECREF(result);");
-    e.line("return ret;");
-    e.close("");
+    emit_return_unboxed(e, &decl.ret);
 }
 
 /// `ret glue(self, args...)`: box the arguments (omitted optional ones are
@@ -382,15 +385,7 @@ fn emit_glue_function(e: &mut Emitter, fname: &str, method: &str, decl: &FuncDec
     e.line("fail:");
     e.line("for (Py_ssize_t k = 1; k < npos; k++) Py_DECREF(pos[k]);");
     e.line("for (Py_ssize_t k = 0; k < nkw; k++) { Py_DECREF(kwv[k]); Py_XDECREF(kwn[k]); }");
-    e.line(format!(
-        "if (result == NULL) return {};",
-        error_value(&decl.ret)
-    ));
-    e.line(format!("{};", declaration(&decl.ret, "ret")));
-    emit_unbox(e, "ret", "result", &decl.ret);
-    e.line("Py_DECREF(result);");
-    e.line("return ret;");
-    e.close("");
+    emit_return_unboxed(e, &decl.ret);
 }
 
 /// The type's method descriptors. Each calls the function's wrapper with

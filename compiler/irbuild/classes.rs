@@ -241,15 +241,7 @@ pub fn build_defaults_setup(
         };
         ib.set_line(value);
         let v = ib.expr_as(value, &t);
-        ib.b.add(
-            Op::SetAttr {
-                obj: this,
-                class: full.clone(),
-                attr,
-                value: v,
-            },
-            RType::Void,
-        );
+        ib.set_attr(this, full.clone(), &attr, v);
     }
     let n = ib.b.none();
     ib.b.add(Op::Return(n), RType::Void);
@@ -683,6 +675,26 @@ impl IrBuilder<'_> {
         Some(self.b.add(op, ret))
     }
 
+    fn get_attr(&mut self, obj: ValueId, class: String, attr: &str, t: RType) -> ValueId {
+        let op = Op::GetAttr {
+            obj,
+            class,
+            attr: attr.to_string(),
+            rtype: t.clone(),
+        };
+        self.b.add(op, t)
+    }
+
+    fn set_attr(&mut self, obj: ValueId, class: String, attr: &str, value: ValueId) {
+        let op = Op::SetAttr {
+            obj,
+            class,
+            attr: attr.to_string(),
+            value,
+        };
+        self.b.add(op, RType::Void);
+    }
+
     /// `obj.attr` of a native instance: a field read.
     pub fn native_get_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
         let Some((class, t)) = self.native_attr(a) else {
@@ -690,15 +702,7 @@ impl IrBuilder<'_> {
         };
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
         self.set_line(a);
-        Some(self.b.add(
-            Op::GetAttr {
-                obj,
-                class,
-                attr: a.attr.to_string(),
-                rtype: t.clone(),
-            },
-            t,
-        ))
+        Some(self.get_attr(obj, class, a.attr.as_str(), t))
     }
 
     /// `obj.attr = v` of a native instance: a field write. False if `a` is
@@ -710,15 +714,7 @@ impl IrBuilder<'_> {
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
         let v = self.b.coerce(v, &t);
         self.set_line(a);
-        self.b.add(
-            Op::SetAttr {
-                obj,
-                class,
-                attr: a.attr.to_string(),
-                value: v,
-            },
-            RType::Void,
-        );
+        self.set_attr(obj, class, a.attr.as_str(), v);
         true
     }
 
@@ -735,27 +731,11 @@ impl IrBuilder<'_> {
         };
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
         self.set_line(a);
-        let cur = self.b.add(
-            Op::GetAttr {
-                obj,
-                class: class.clone(),
-                attr: a.attr.to_string(),
-                rtype: t.clone(),
-            },
-            t.clone(),
-        );
+        let cur = self.get_attr(obj, class.clone(), a.attr.as_str(), t.clone());
         let r = self.expr(value);
         let v = self.inplace_op(op, cur, r);
         let v = self.b.coerce(v, &t);
-        self.b.add(
-            Op::SetAttr {
-                obj,
-                class,
-                attr: a.attr.to_string(),
-                value: v,
-            },
-            RType::Void,
-        );
+        self.set_attr(obj, class, a.attr.as_str(), v);
         true
     }
 
