@@ -104,6 +104,18 @@ impl Builder {
         self.cur = b;
     }
 
+    /// A direct call of native function `func` returning `ret`.
+    pub fn call(&mut self, func: FuncRef, args: Vec<ValueId>, ret: RType) -> ValueId {
+        self.add(
+            Op::Call {
+                func,
+                args,
+                ret: ret.clone(),
+            },
+            ret,
+        )
+    }
+
     pub fn goto_and_activate(&mut self, b: BlockId) {
         self.goto(b);
         self.activate(b);

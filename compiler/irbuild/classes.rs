@@ -141,14 +141,8 @@ fn glue_calls(
 ) {
     let i = done_args.len();
     if i == args.len() {
-        let r = ib.b.add(
-            Op::Call {
-                func: target.func.clone(),
-                args: done_args,
-                ret: target.ret.clone(),
-            },
-            target.ret.clone(),
-        );
+        let r =
+            ib.b.call(target.func.clone(), done_args, target.ret.clone());
         let r = ib.b.coerce(r, &decl.ret);
         ib.b.assign(result, r);
         ib.b.goto(done);
@@ -226,14 +220,7 @@ pub fn build_defaults_setup(
         .and_then(|b| module.classes.get(b))
         .and_then(|b| b.ir.defaults_setup.clone());
     if let Some(f) = base_setup {
-        ib.b.add(
-            Op::Call {
-                func: f,
-                args: vec![this],
-                ret: RType::None,
-            },
-            RType::None,
-        );
+        ib.b.call(f, vec![this], RType::None);
     }
     for (attr, value) in attribute_defaults(c, native) {
         let Some(t) = native.ir.attr_type(&attr).cloned() else {
@@ -770,14 +757,7 @@ impl IrBuilder<'_> {
         args.extend(self.planned_args(params, &plan));
         let ret = sig.ret.rtype();
         self.set_line(c);
-        Some(self.b.add(
-            Op::Call {
-                func,
-                args,
-                ret: ret.clone(),
-            },
-            ret,
-        ))
+        Some(self.b.call(func, args, ret))
     }
 
     /// `obj.m(...)` of a method of a native class: a call through the vtable.
@@ -804,14 +784,7 @@ impl IrBuilder<'_> {
             let mut all = vec![obj];
             all.extend(args);
             let func = info.ir.vtable[m.slot].decl.func.clone();
-            return Some(self.b.add(
-                Op::Call {
-                    func,
-                    args: all,
-                    ret: ret.clone(),
-                },
-                ret,
-            ));
+            return Some(self.b.call(func, all, ret));
         }
         Some(self.b.add(
             Op::MethodCall {
@@ -854,14 +827,7 @@ impl IrBuilder<'_> {
         if let Some((_, func, _)) = init {
             let mut all = vec![obj];
             all.extend(args);
-            self.b.add(
-                Op::Call {
-                    func: func.clone(),
-                    args: all,
-                    ret: RType::None,
-                },
-                RType::None,
-            );
+            self.b.call(func.clone(), all, RType::None);
         }
         Some(obj)
     }

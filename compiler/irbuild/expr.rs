@@ -1230,14 +1230,7 @@ impl<'a> IrBuilder<'a> {
         };
         let ret = sig.ret.rtype();
         self.set_line(c);
-        Some(self.b.add(
-            Op::Call {
-                func,
-                args,
-                ret: ret.clone(),
-            },
-            ret,
-        ))
+        Some(self.b.call(func, args, ret))
     }
 
     fn builtin_call(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
