@@ -3,7 +3,9 @@
 //! - `test-data/check-*.test`: each case's expected diagnostics, written as
 //!   mypy writes them: inline `# E: message  [code]` / `# N: message`
 //!   comments on the line they belong to, or an `[out]` section of
-//!   `main:LINE: error: message  [code]` lines. The main module is `main`.
+//!   `main:LINE: error: message  [code]` lines. The main module is `main`;
+//!   the case's other `[file]` modules are checked when imported (followed
+//!   like helper modules beside compiled ones).
 //! - No false errors: every case of the conformance corpus and of
 //!   `test-data/run-*.test` (programs mypy accepts) must check cleanly.
 
@@ -12,7 +14,7 @@ mod runner;
 
 use std::path::{Path, PathBuf};
 
-use mypyc::checker::{check_sources, CheckSource};
+use mypyc::checker::{check_program, check_sources, CheckSource};
 use mypyc::diagnostics::Severity;
 use runner::testfile::{parse_file, TestCase};
 
@@ -85,7 +87,19 @@ fn inline_expectations(path: &str, text: &str, out: &mut Vec<String>) {
 }
 
 fn render(sources: &[CheckSource]) -> Vec<String> {
-    check_sources(sources)
+    render_diagnostics(check_sources(sources))
+}
+
+/// Check the main module alone, following its imports into the case's other
+/// modules (as mypy does with a test case's `[file]`s: a module nobody
+/// imports is not checked).
+fn render_following(sources: &[CheckSource]) -> Vec<String> {
+    let find = |name: &str| sources[1..].iter().find(|s| s.name == name).cloned();
+    render_diagnostics(check_program(&sources[..1], &find))
+}
+
+fn render_diagnostics(diags: Vec<mypyc::diagnostics::Diagnostic>) -> Vec<String> {
+    diags
         .into_iter()
         .map(|d| {
             let kind = match d.severity {
@@ -128,7 +142,7 @@ fn check_test_data() {
             for o in case.outputs.iter().filter(|o| o.step == 1) {
                 expected.extend(o.lines.iter().cloned());
             }
-            let actual = normalized(render(&sources));
+            let actual = normalized(render_following(&sources));
             let expected = normalized(expected);
             if actual != expected {
                 failures.push(format!(

@@ -328,7 +328,9 @@ pub fn check_program(sources: &[SourceModule]) -> Result<(), Vec<Diagnostic>> {
             is_package: src.path.file_name().is_some_and(|n| n == "__init__.py"),
         });
     }
-    let diags = crate::checker::check_sources(&inputs);
+    let roots = search_roots(sources);
+    let find = |name: &str| find_library_source(&roots, name);
+    let diags = crate::checker::check_program(&inputs, &find);
     if diags
         .iter()
         .any(|d| d.severity == crate::diagnostics::Severity::Error)
@@ -337,6 +339,53 @@ pub fn check_program(sources: &[SourceModule]) -> Result<(), Vec<Diagnostic>> {
     } else {
         Ok(())
     }
+}
+
+/// The directories the compiled modules' top-level packages are in: where
+/// imported helper modules are looked for.
+fn search_roots(sources: &[SourceModule]) -> Vec<PathBuf> {
+    let mut roots: Vec<PathBuf> = vec![];
+    for src in sources {
+        let mut depth = src.name.split('.').count();
+        if src.path.file_name().is_some_and(|n| n == "__init__.py") {
+            depth += 1;
+        }
+        let root = src.path.ancestors().nth(depth).map(Path::to_path_buf);
+        if let Some(r) = root {
+            if !roots.contains(&r) {
+                roots.push(r);
+            }
+        }
+    }
+    roots
+}
+
+/// A Python source for module `name` on the search path (`name.py` or a
+/// package's `__init__.py`), to be type-checked, not compiled.
+fn find_library_source(roots: &[PathBuf], name: &str) -> Option<crate::checker::CheckSource> {
+    let rel: PathBuf = name.split('.').collect();
+    for root in roots {
+        let base = if root.as_os_str().is_empty() {
+            rel.clone()
+        } else {
+            root.join(&rel)
+        };
+        let candidates = [
+            (base.with_extension("py"), false),
+            (base.join("__init__.py"), true),
+        ];
+        for (path, is_package) in candidates {
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                return Some(crate::checker::CheckSource {
+                    name: name.to_string(),
+                    path: path.to_string_lossy().to_string(),
+                    text,
+                    is_package,
+                });
+            }
+        }
+    }
+    None
 }
 
 /// Only type-check the given files (`mypyc --check-only`).

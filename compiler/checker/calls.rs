@@ -264,6 +264,7 @@ impl Checker<'_> {
         let mut type_errors: Vec<(String, &ast::Expr, Type, Type)> = vec![];
         let mut too_many = false;
         let mut unexpected = false;
+        let mut unexpected_noted = false;
         for (i, (a, t)) in c.args.iter().zip(args).enumerate() {
             if let Some(&pi) = positional.get(i) {
                 filled[pi] = true;
@@ -307,6 +308,11 @@ impl Checker<'_> {
                     None => {
                         unexpected = true;
                         self.report(c, msg::unexpected_keyword(kname.as_str(), name));
+                        if sig.module != self.module && !unexpected_noted {
+                            unexpected_noted = true;
+                            let (_, code) = msg::unexpected_keyword("", name);
+                            self.note(c, code, msg::defined_in(name, &sig.module));
+                        }
                     }
                 },
             }

@@ -851,7 +851,11 @@ impl<'a> Checker<'a> {
                 && !self.program.modules.contains_key(&sub)
                 && !name.starts_with("__")
             {
-                self.report(a, msg::module_name_has_no_attribute(&src, name));
+                let alternatives = super::program::public_names(info);
+                self.report(
+                    a,
+                    msg::module_name_has_no_attribute(&src, name, &alternatives),
+                );
             }
         }
     }

@@ -303,7 +303,8 @@ impl Checker<'_> {
                 Lookup::Found(..) => Type::Any,
                 Lookup::Missing => {
                     if !is_dunder(attr) {
-                        self.report(node, msg::has_no_attribute(vt, attr));
+                        let alternatives = self.program.member_names(c);
+                        self.report(node, msg::has_no_attribute(vt, attr, &alternatives));
                     }
                     Type::Any
                 }
@@ -312,7 +313,7 @@ impl Checker<'_> {
             Type::Module(m) => self.module_attr(m, attr, node),
             Type::None => {
                 if !is_dunder(attr) {
-                    self.report(node, msg::has_no_attribute(vt, attr));
+                    self.report(node, msg::has_no_attribute(vt, attr, &[]));
                 }
                 Type::Any
             }
@@ -362,7 +363,8 @@ impl Checker<'_> {
                     return Type::Module(sub);
                 }
                 if !info.open && !is_dunder(attr) && !self.program.may_have_submodule(m) {
-                    self.report(node, msg::module_has_no_attribute(attr));
+                    let alternatives = super::program::public_names(info);
+                    self.report(node, msg::module_has_no_attribute(attr, &alternatives));
                 }
                 Type::Any
             }

@@ -16,8 +16,15 @@ pub fn callee(name: &str, owner: Option<&str>) -> String {
     }
 }
 
-pub fn name_not_defined(name: &str) -> Msg {
-    (format!("Name \"{name}\" is not defined"), "name-defined")
+pub fn name_not_defined(name: &str, similar: &[String]) -> Msg {
+    let suggestion = match similar {
+        [] => String::new(),
+        _ => format!("; did you mean {}?", quoted_alternatives(similar)),
+    };
+    (
+        format!("Name \"{name}\" is not defined{suggestion}"),
+        "name-defined",
+    )
 }
 
 /// `index` is the 1-based position, or the quoted keyword.
@@ -66,6 +73,11 @@ pub fn unexpected_keyword(name: &str, callee: &str) -> Msg {
     )
 }
 
+/// The note after an unexpected keyword for a function of another module.
+pub fn defined_in(callee: &str, module: &str) -> String {
+    format!("{callee} defined in \"{module}\"")
+}
+
 pub fn multiple_values(name: &str, callee: &str) -> Msg {
     (
         format!("{callee} gets multiple values for keyword argument \"{name}\""),
@@ -103,25 +115,55 @@ pub fn return_value_expected() -> Msg {
     ("Return value expected".to_string(), "return-value")
 }
 
-pub fn has_no_attribute(t: &Type, attr: &str) -> Msg {
+pub fn has_no_attribute(t: &Type, attr: &str, alternatives: &[String]) -> Msg {
     (
-        format!("\"{}\" has no attribute \"{attr}\"", show(t)),
+        format!(
+            "\"{}\" has no attribute \"{attr}\"{}",
+            show(t),
+            maybe(attr, alternatives)
+        ),
         "attr-defined",
     )
 }
 
-pub fn module_has_no_attribute(attr: &str) -> Msg {
+pub fn module_has_no_attribute(attr: &str, alternatives: &[String]) -> Msg {
     (
-        format!("Module has no attribute \"{attr}\""),
+        format!(
+            "Module has no attribute \"{attr}\"{}",
+            maybe(attr, alternatives)
+        ),
         "attr-defined",
     )
 }
 
-pub fn module_name_has_no_attribute(module: &str, attr: &str) -> Msg {
+pub fn module_name_has_no_attribute(module: &str, attr: &str, alternatives: &[String]) -> Msg {
     (
-        format!("Module \"{module}\" has no attribute \"{attr}\""),
+        format!(
+            "Module \"{module}\" has no attribute \"{attr}\"{}",
+            maybe(attr, alternatives)
+        ),
         "attr-defined",
     )
+}
+
+/// mypy's `; maybe "x"?` suffix: the names most like `name`, if any.
+fn maybe(name: &str, alternatives: &[String]) -> String {
+    let best = super::similar::best_matches(name, alternatives, 3);
+    if best.is_empty() {
+        return String::new();
+    }
+    format!("; maybe {}?", quoted_alternatives(&best))
+}
+
+/// `"a"`, `"a" or "b"`, `"a", "b", or "c"` (mypy's `pretty_seq`).
+fn quoted_alternatives(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|b| format!("\"{b}\"")).collect();
+    match quoted.as_slice() {
+        [one] => one.clone(),
+        [a, b] => format!("{a} or {b}"),
+        [rest @ .., last] => format!("{}, or {last}", rest.join(", ")),
+        [] => String::new(),
+    }
 }
 
 pub fn union_attr(item: &Type, union: &Type, attr: &str) -> Msg {

@@ -15,11 +15,13 @@ pub mod check;
 pub mod compat;
 mod expr;
 pub mod ignore;
+pub mod library;
 pub mod messages;
 mod names;
 mod narrow;
 mod overrides;
 pub mod program;
+mod similar;
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;
@@ -571,33 +573,52 @@ pub struct CheckSource {
 /// Type-check a program (all its modules together); the errors found, in
 /// module and line order. Nothing here panics on any input.
 pub fn check_sources(sources: &[CheckSource]) -> Vec<crate::diagnostics::Diagnostic> {
-    use crate::parse::{parse_module, ParsedModule};
+    check_program(sources, &|_| None)
+}
+
+/// A module of the checked program and whether its errors are reported
+/// (stubs are not).
+struct ProgramModule {
+    source: CheckSource,
+    parsed: crate::parse::ParsedModule,
+    report: bool,
+}
+
+/// Type-check `sources` together with the library modules they import:
+/// stdlib stubs, and sources `find_source` finds on the search path
+/// (checked, not compiled; see `library`).
+pub fn check_program(
+    sources: &[CheckSource],
+    find_source: &dyn Fn(&str) -> Option<CheckSource>,
+) -> Vec<crate::diagnostics::Diagnostic> {
     let builtins = program::builtin_names();
     let mut diags = vec![];
-    let mut parsed: Vec<(&CheckSource, ParsedModule)> = vec![];
-    for s in sources {
-        match parse_module(&s.path, &s.text) {
-            Ok(m) => parsed.push((s, m)),
-            Err(d) => diags.push(d),
-        }
-    }
-    let mods: Vec<(String, &ParsedModule)> =
-        parsed.iter().map(|(s, m)| (s.name.clone(), m)).collect();
-    let packages = parsed
+    let modules = load_modules(sources, find_source, &mut diags);
+    let mods: Vec<(String, &crate::parse::ParsedModule)> = modules
         .iter()
-        .filter(|(s, _)| s.is_package)
-        .map(|(s, _)| s.name.clone())
+        .map(|m| (m.source.name.clone(), &m.parsed))
+        .collect();
+    let packages = modules
+        .iter()
+        .filter(|m| m.source.is_package)
+        .map(|m| m.source.name.clone())
+        .collect();
+    let stubs: std::collections::HashSet<&str> = modules
+        .iter()
+        .filter(|m| !m.report)
+        .map(|m| m.source.name.as_str())
         .collect();
     let mut prog = program::build_program(&mods, packages);
-    infer_module_variables(&mut prog, &mods, &builtins);
+    infer_module_variables(&mut prog, &mods, &builtins, &stubs);
     program::refresh_imports(&mut prog, &mods);
-    for (s, m) in &parsed {
+    for pm in modules.iter().filter(|m| m.report) {
+        let (s, m) = (&pm.source, &pm.parsed);
         let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
         let ignores = ignore::Ignores::scan(&s.text, first_line);
         let mut found = vec![];
-        for (name, at) in names::undefined_names(&m.body, &builtins) {
+        for (name, at, suggestions) in names::undefined_names(&m.body, &builtins) {
             let (line, col) = m.lines.line_col(at.into());
-            let (message, code) = messages::name_not_defined(&name);
+            let (message, code) = messages::name_not_defined(&name, &suggestions);
             if !ignores.silenced(line, code) {
                 found.push(
                     crate::diagnostics::Diagnostic::error(&m.path, line, col, message)
@@ -614,6 +635,53 @@ pub fn check_sources(sources: &[CheckSource]) -> Vec<crate::diagnostics::Diagnos
     diags
 }
 
+/// Parse the sources and, transitively, the library modules they import
+/// (sources first, then library modules in the order first imported).
+fn load_modules(
+    sources: &[CheckSource],
+    find_source: &dyn Fn(&str) -> Option<CheckSource>,
+    diags: &mut Vec<crate::diagnostics::Diagnostic>,
+) -> Vec<ProgramModule> {
+    let mut known: std::collections::HashSet<String> =
+        sources.iter().map(|s| s.name.clone()).collect();
+    let mut queue: std::collections::VecDeque<(CheckSource, bool)> =
+        sources.iter().map(|s| (s.clone(), true)).collect();
+    let mut out = vec![];
+    while let Some((source, report)) = queue.pop_front() {
+        let parsed = match crate::parse::parse_module(&source.path, &source.text) {
+            Ok(m) => m,
+            Err(d) => {
+                if report {
+                    diags.push(d);
+                }
+                continue;
+            }
+        };
+        for name in library::imported_modules(&source.name, source.is_package, &parsed.body) {
+            if !known.insert(name.clone()) {
+                continue;
+            }
+            if let Some(text) = library::stub(&name) {
+                let stub = CheckSource {
+                    path: format!("<stub {name}>"),
+                    name,
+                    text: text.to_string(),
+                    is_package: false,
+                };
+                queue.push_back((stub, false));
+            } else if let Some(found) = find_source(&name) {
+                queue.push_back((found, true));
+            }
+        }
+        out.push(ProgramModule {
+            source,
+            parsed,
+            report,
+        });
+    }
+    out
+}
+
 /// The types of module-level variables (annotation or first assignment),
 /// found by a quiet pass over each module's top level, so that functions
 /// (and other modules) see them.
@@ -621,6 +689,7 @@ fn infer_module_variables(
     prog: &mut program::Program,
     mods: &[(String, &crate::parse::ParsedModule)],
     builtins: &std::collections::HashSet<String>,
+    stubs: &std::collections::HashSet<&str>,
 ) {
     let ignores = ignore::Ignores::default();
     for (name, m) in mods {
@@ -633,7 +702,11 @@ fn infer_module_variables(
         let defined_otherwise = program::non_variable_names(&m.body);
         if let Some(info) = prog.modules.get_mut(name) {
             for (var, ty) in declared {
-                if defined_otherwise.contains(&var) {
+                // A stub's `name: Any` only says the name exists: it stays
+                // unknown, so that typing forms keep their meaning.
+                if defined_otherwise.contains(&var)
+                    || (ty == Type::Any && stubs.contains(name.as_str()))
+                {
                     continue;
                 }
                 if let Some(b @ program::Binding::Unknown) = info.names.get_mut(&var) {

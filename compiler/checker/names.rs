@@ -36,8 +36,8 @@ struct NameCheck<'a> {
     scopes: Vec<Scope>,
     builtins: &'a HashSet<String>,
     open: bool,
-    /// (name, start offset) of each undefined name read.
-    undefined: Vec<(String, u32)>,
+    /// (name, start offset, similar names) of each undefined name read.
+    undefined: Vec<(String, u32, Vec<String>)>,
 }
 
 /// Names bound by `:=` anywhere in a statement or expression, and by
@@ -221,6 +221,29 @@ impl NameCheck<'_> {
         false
     }
 
+    /// The names a read here could have meant (mypy's suggestions: every
+    /// visible scope's names and the builtins, no dunders).
+    fn visible_names(&self) -> Vec<String> {
+        let innermost = self.scopes.len().saturating_sub(1);
+        let mut out: Vec<String> = vec![];
+        for (i, s) in self.scopes.iter().enumerate() {
+            if s.kind == Kind::Class && i != innermost {
+                continue;
+            }
+            out.extend(s.names.iter().cloned());
+        }
+        out.extend(
+            self.builtins
+                .iter()
+                .filter(|b| !(b.len() > 1 && b.starts_with('_') && !b.starts_with("__")))
+                .cloned(),
+        );
+        out.retain(|n| !n.starts_with("__"));
+        out.sort();
+        out.dedup();
+        out
+    }
+
     fn push(&mut self, kind: Kind, names: HashSet<String>) {
         self.scopes.push(Scope { kind, names });
     }
@@ -273,9 +296,15 @@ fn tparam_names(params: &[ast::TypeParam]) -> Vec<String> {
 
 impl Visitor for NameCheck<'_> {
     fn visit_expr_name(&mut self, node: ast::ExprName) {
-        if matches!(node.ctx, ast::ExprContext::Load) && !self.defined(node.id.as_str()) {
+        let name = node.id.as_str();
+        if matches!(node.ctx, ast::ExprContext::Load) && !self.defined(name) {
+            let suggestions = if is_dunder(name) {
+                vec![]
+            } else {
+                super::similar::best_matches(name, &self.visible_names(), 3)
+            };
             self.undefined
-                .push((node.id.to_string(), u32::from(node.range.start())));
+                .push((name.to_string(), u32::from(node.range.start()), suggestions));
         }
     }
     fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
@@ -352,8 +381,16 @@ impl Visitor for NameCheck<'_> {
     }
 }
 
-/// The undefined names read in a module: (name, byte offset).
-pub fn undefined_names(body: &[ast::Stmt], builtins: &HashSet<String>) -> Vec<(String, u32)> {
+fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}
+
+/// The undefined names read in a module: (name, byte offset, the defined
+/// names most like it).
+pub fn undefined_names(
+    body: &[ast::Stmt],
+    builtins: &HashSet<String>,
+) -> Vec<(String, u32, Vec<String>)> {
     let (mut names, tparams) = block_names(body);
     names.extend(all_globals(body));
     names.extend(tparams);

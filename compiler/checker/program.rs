@@ -25,6 +25,8 @@ pub struct Sig {
     pub name: String,
     /// Short name of the class of a method (for messages: `"m" of "C"`).
     pub owner: Option<String>,
+    /// The module the function is defined in.
+    pub module: String,
     pub params: Vec<ParamSig>,
     pub ret: Type,
     /// The function has a return annotation.
@@ -181,6 +183,23 @@ impl Program {
         } else {
             Lookup::Unknown
         }
+    }
+}
+
+/// The names a module defines that do not start with `_`.
+pub fn public_names(m: &ModInfo) -> Vec<String> {
+    m.names
+        .keys()
+        .filter(|n| !n.starts_with('_'))
+        .cloned()
+        .collect()
+}
+
+impl Program {
+    /// The names of the members of a class and its checked bases.
+    pub fn member_names(&self, full: &str) -> Vec<String> {
+        let (mro, _) = self.mro(full);
+        mro.iter().flat_map(|c| c.members.keys().cloned()).collect()
     }
 }
 
@@ -503,6 +522,7 @@ impl AnnCtx<'_> {
         Sig {
             name: d.name.to_string(),
             owner: owner.map(str::to_string),
+            module: self.module.to_string(),
             params,
             ret,
             has_ret: d.returns.is_some() && !is_generator,
@@ -634,6 +654,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     let counts = binding_counts(body);
     let single = |n: &str| counts.get(n) == Some(&1);
     let mut updates: Vec<(String, Binding)> = vec![];
+    let mut module_imports: Vec<(String, String)> = vec![];
     for stmt in body {
         match stmt {
             ast::Stmt::Import(i) => {
@@ -646,8 +667,8 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                             (head.clone(), head)
                         }
                     };
-                    if single(&bound) && p.modules.contains_key(&target) {
-                        updates.push((bound, Binding::Module(target)));
+                    if p.modules.contains_key(&target) {
+                        module_imports.push((bound, target));
                     }
                 }
             }
@@ -673,6 +694,17 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                 }
             }
             _ => {}
+        }
+    }
+    // `import os` and `import os.path` both bind `os` to one module.
+    for (bound, target) in &module_imports {
+        let same = module_imports
+            .iter()
+            .filter(|(b, _)| b == bound)
+            .all(|(_, t)| t == target);
+        let times = module_imports.iter().filter(|(b, _)| b == bound).count();
+        if same && counts.get(bound) == Some(&times) {
+            updates.push((bound.clone(), Binding::Module(target.clone())));
         }
     }
     if let Some(m) = p.modules.get_mut(module) {

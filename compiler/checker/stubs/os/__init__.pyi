@@ -1,0 +1,376 @@
+# The `os` module, as the checker sees it (written for this project from
+# the CPython 3.11 documentation, Linux; verified with check_stubs.py).
+# Functions that take or return either `str` or `bytes` paths use `Any`
+# there; names not modelled are `Any`.
+from typing import Any, NoReturn
+from os import path as path
+
+name: str
+sep: str
+altsep: str | None
+extsep: str
+pathsep: str
+linesep: str
+curdir: str
+pardir: str
+defpath: str
+devnull: str
+environ: Any
+environb: Any
+
+def access(path: Any, mode: int, *, dir_fd: int | None = None, effective_ids: bool = False, follow_symlinks: bool = True) -> bool: ...
+def chdir(path: Any) -> None: ...
+def cpu_count() -> int | None: ...
+def fspath(path: Any) -> Any: ...
+def getcwd() -> str: ...
+def getcwdb() -> bytes: ...
+def getenv(key: str, default: Any = None) -> Any: ...
+def getpid() -> int: ...
+def getppid() -> int: ...
+def kill(pid: int, signal: int, /) -> None: ...
+def listdir(path: Any = None) -> list[Any]: ...
+def makedirs(name: Any, mode: int = 511, exist_ok: bool = False) -> None: ...
+def mkdir(path: Any, mode: int = 511, *, dir_fd: int | None = None) -> None: ...
+def putenv(name: Any, value: Any, /) -> None: ...
+def remove(path: Any, *, dir_fd: int | None = None) -> None: ...
+def rename(src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None) -> None: ...
+def replace(src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None) -> None: ...
+def rmdir(path: Any, *, dir_fd: int | None = None) -> None: ...
+def scandir(path: Any = None) -> Any: ...
+def stat(path: Any, *, dir_fd: int | None = None, follow_symlinks: bool = True) -> Any: ...
+def strerror(code: int, /) -> str: ...
+def system(command: Any) -> int: ...
+def umask(mask: int, /) -> int: ...
+def unlink(path: Any, *, dir_fd: int | None = None) -> None: ...
+def urandom(size: int, /) -> bytes: ...
+def walk(top: Any, topdown: bool = True, onerror: Any = None, followlinks: bool = False) -> Any: ...
+def _exit(status: int) -> NoReturn: ...
+CLD_CONTINUED: Any
+CLD_DUMPED: Any
+CLD_EXITED: Any
+CLD_KILLED: Any
+CLD_STOPPED: Any
+CLD_TRAPPED: Any
+DirEntry: Any
+EFD_CLOEXEC: Any
+EFD_NONBLOCK: Any
+EFD_SEMAPHORE: Any
+EX_CANTCREAT: Any
+EX_CONFIG: Any
+EX_DATAERR: Any
+EX_IOERR: Any
+EX_NOHOST: Any
+EX_NOINPUT: Any
+EX_NOPERM: Any
+EX_NOUSER: Any
+EX_OK: Any
+EX_OSERR: Any
+EX_OSFILE: Any
+EX_PROTOCOL: Any
+EX_SOFTWARE: Any
+EX_TEMPFAIL: Any
+EX_UNAVAILABLE: Any
+EX_USAGE: Any
+F_LOCK: Any
+F_OK: Any
+F_TEST: Any
+F_TLOCK: Any
+F_ULOCK: Any
+GRND_NONBLOCK: Any
+GRND_RANDOM: Any
+GenericAlias: Any
+MFD_ALLOW_SEALING: Any
+MFD_CLOEXEC: Any
+MFD_HUGETLB: Any
+MFD_HUGE_16GB: Any
+MFD_HUGE_16MB: Any
+MFD_HUGE_1GB: Any
+MFD_HUGE_1MB: Any
+MFD_HUGE_256MB: Any
+MFD_HUGE_2GB: Any
+MFD_HUGE_2MB: Any
+MFD_HUGE_32MB: Any
+MFD_HUGE_512KB: Any
+MFD_HUGE_512MB: Any
+MFD_HUGE_64KB: Any
+MFD_HUGE_8MB: Any
+MFD_HUGE_MASK: Any
+MFD_HUGE_SHIFT: Any
+Mapping: Any
+MutableMapping: Any
+NGROUPS_MAX: Any
+O_ACCMODE: Any
+O_APPEND: Any
+O_ASYNC: Any
+O_CLOEXEC: Any
+O_CREAT: Any
+O_DIRECT: Any
+O_DIRECTORY: Any
+O_DSYNC: Any
+O_EXCL: Any
+O_FSYNC: Any
+O_LARGEFILE: Any
+O_NDELAY: Any
+O_NOATIME: Any
+O_NOCTTY: Any
+O_NOFOLLOW: Any
+O_NONBLOCK: Any
+O_PATH: Any
+O_RDONLY: Any
+O_RDWR: Any
+O_RSYNC: Any
+O_SYNC: Any
+O_TMPFILE: Any
+O_TRUNC: Any
+O_WRONLY: Any
+POSIX_FADV_DONTNEED: Any
+POSIX_FADV_NOREUSE: Any
+POSIX_FADV_NORMAL: Any
+POSIX_FADV_RANDOM: Any
+POSIX_FADV_SEQUENTIAL: Any
+POSIX_FADV_WILLNEED: Any
+POSIX_SPAWN_CLOSE: Any
+POSIX_SPAWN_DUP2: Any
+POSIX_SPAWN_OPEN: Any
+PRIO_PGRP: Any
+PRIO_PROCESS: Any
+PRIO_USER: Any
+P_ALL: Any
+P_NOWAIT: Any
+P_NOWAITO: Any
+P_PGID: Any
+P_PID: Any
+P_PIDFD: Any
+P_WAIT: Any
+PathLike: Any
+RTLD_DEEPBIND: Any
+RTLD_GLOBAL: Any
+RTLD_LAZY: Any
+RTLD_LOCAL: Any
+RTLD_NODELETE: Any
+RTLD_NOLOAD: Any
+RTLD_NOW: Any
+RWF_APPEND: Any
+RWF_DSYNC: Any
+RWF_HIPRI: Any
+RWF_NOWAIT: Any
+RWF_SYNC: Any
+R_OK: Any
+SCHED_BATCH: Any
+SCHED_FIFO: Any
+SCHED_IDLE: Any
+SCHED_OTHER: Any
+SCHED_RESET_ON_FORK: Any
+SCHED_RR: Any
+SEEK_CUR: Any
+SEEK_DATA: Any
+SEEK_END: Any
+SEEK_HOLE: Any
+SEEK_SET: Any
+SPLICE_F_MORE: Any
+SPLICE_F_MOVE: Any
+SPLICE_F_NONBLOCK: Any
+ST_APPEND: Any
+ST_MANDLOCK: Any
+ST_NOATIME: Any
+ST_NODEV: Any
+ST_NODIRATIME: Any
+ST_NOEXEC: Any
+ST_NOSUID: Any
+ST_RDONLY: Any
+ST_RELATIME: Any
+ST_SYNCHRONOUS: Any
+ST_WRITE: Any
+TMP_MAX: Any
+WCONTINUED: Any
+WCOREDUMP: Any
+WEXITED: Any
+WEXITSTATUS: Any
+WIFCONTINUED: Any
+WIFEXITED: Any
+WIFSIGNALED: Any
+WIFSTOPPED: Any
+WNOHANG: Any
+WNOWAIT: Any
+WSTOPPED: Any
+WSTOPSIG: Any
+WTERMSIG: Any
+WUNTRACED: Any
+W_OK: Any
+XATTR_CREATE: Any
+XATTR_REPLACE: Any
+XATTR_SIZE_MAX: Any
+X_OK: Any
+abc: Any
+abort: Any
+chmod: Any
+chown: Any
+chroot: Any
+close: Any
+closerange: Any
+confstr: Any
+confstr_names: Any
+copy_file_range: Any
+ctermid: Any
+device_encoding: Any
+dup: Any
+dup2: Any
+error: Any
+eventfd: Any
+eventfd_read: Any
+eventfd_write: Any
+execl: Any
+execle: Any
+execlp: Any
+execlpe: Any
+execv: Any
+execve: Any
+execvp: Any
+execvpe: Any
+fchdir: Any
+fchmod: Any
+fchown: Any
+fdatasync: Any
+fdopen: Any
+fork: Any
+forkpty: Any
+fpathconf: Any
+fsdecode: Any
+fsencode: Any
+fstat: Any
+fstatvfs: Any
+fsync: Any
+ftruncate: Any
+fwalk: Any
+get_blocking: Any
+get_exec_path: Any
+get_inheritable: Any
+get_terminal_size: Any
+getegid: Any
+getenvb: Any
+geteuid: Any
+getgid: Any
+getgrouplist: Any
+getgroups: Any
+getloadavg: Any
+getlogin: Any
+getpgid: Any
+getpgrp: Any
+getpriority: Any
+getrandom: Any
+getresgid: Any
+getresuid: Any
+getsid: Any
+getuid: Any
+getxattr: Any
+initgroups: Any
+isatty: Any
+killpg: Any
+lchown: Any
+link: Any
+listxattr: Any
+lockf: Any
+login_tty: Any
+lseek: Any
+lstat: Any
+major: Any
+makedev: Any
+memfd_create: Any
+minor: Any
+mkfifo: Any
+mknod: Any
+nice: Any
+open: Any
+openpty: Any
+pathconf: Any
+pathconf_names: Any
+pidfd_open: Any
+pipe: Any
+pipe2: Any
+popen: Any
+posix_fadvise: Any
+posix_fallocate: Any
+posix_spawn: Any
+posix_spawnp: Any
+pread: Any
+preadv: Any
+pwrite: Any
+pwritev: Any
+read: Any
+readlink: Any
+readv: Any
+register_at_fork: Any
+removedirs: Any
+removexattr: Any
+renames: Any
+sched_get_priority_max: Any
+sched_get_priority_min: Any
+sched_getaffinity: Any
+sched_getparam: Any
+sched_getscheduler: Any
+sched_param: Any
+sched_rr_get_interval: Any
+sched_setaffinity: Any
+sched_setparam: Any
+sched_setscheduler: Any
+sched_yield: Any
+sendfile: Any
+set_blocking: Any
+set_inheritable: Any
+setegid: Any
+seteuid: Any
+setgid: Any
+setgroups: Any
+setpgid: Any
+setpgrp: Any
+setpriority: Any
+setregid: Any
+setresgid: Any
+setresuid: Any
+setreuid: Any
+setsid: Any
+setuid: Any
+setxattr: Any
+spawnl: Any
+spawnle: Any
+spawnlp: Any
+spawnlpe: Any
+spawnv: Any
+spawnve: Any
+spawnvp: Any
+spawnvpe: Any
+splice: Any
+st: Any
+stat_result: Any
+statvfs: Any
+statvfs_result: Any
+supports_bytes_environ: Any
+supports_dir_fd: Any
+supports_effective_ids: Any
+supports_fd: Any
+supports_follow_symlinks: Any
+symlink: Any
+sync: Any
+sys: Any
+sysconf: Any
+sysconf_names: Any
+tcgetpgrp: Any
+tcsetpgrp: Any
+terminal_size: Any
+times: Any
+times_result: Any
+truncate: Any
+ttyname: Any
+uname: Any
+uname_result: Any
+unsetenv: Any
+utime: Any
+wait: Any
+wait3: Any
+wait4: Any
+waitid: Any
+waitid_result: Any
+waitpid: Any
+waitstatus_to_exitcode: Any
+write: Any
+writev: Any
