@@ -4,6 +4,7 @@
 //! (`[arg-type]`) and the call's result type. Calls through anything else
 //! (callables of unknown type, decorated functions) are `Any` and unchecked.
 
+use indexmap::IndexMap;
 use rustpython_parser::ast;
 
 use crate::semanal::ParamKind;
@@ -42,6 +43,7 @@ impl Checker<'_> {
         }
         match callee {
             Callee::Sig { sig, skip, name } => {
+                let sig = self.instantiate(c, sig, skip, &name, &args, &kws);
                 self.check_args(c, &sig, skip, &name, &args, &kws);
                 if sig.has_ret && !sig.is_async {
                     sig.ret
@@ -236,6 +238,76 @@ impl Checker<'_> {
         }
     }
 
+    /// A generic signature with its type variables replaced by the types
+    /// inferred from the arguments (joined when several arguments bind one
+    /// variable; `Any` when none does). A binding outside a variable's bound
+    /// or constraints is a `[type-var]` error.
+    fn instantiate(
+        &mut self,
+        c: &ast::ExprCall,
+        sig: Sig,
+        skip: usize,
+        name: &str,
+        args: &[Type],
+        kws: &[Type],
+    ) -> Sig {
+        let generic = sig.params.iter().any(|p| p.ty.has_type_vars()) || sig.ret.has_type_vars();
+        if !generic || skip > sig.params.len() {
+            return sig;
+        }
+        let params = &sig.params[skip..];
+        let mut bindings: IndexMap<String, Type> = IndexMap::new();
+        let positional: Vec<&crate::semanal::ParamSig> = params
+            .iter()
+            .filter(|p| p.kind == ParamKind::Positional)
+            .collect();
+        let star = params.iter().find(|p| p.kind == ParamKind::Star);
+        for (i, (a, t)) in c.args.iter().zip(args).enumerate() {
+            if matches!(a, ast::Expr::Starred(_)) {
+                break;
+            }
+            if let Some(p) = positional.get(i).copied().or(star) {
+                bind_type_vars(&p.ty, t, &mut bindings);
+            }
+        }
+        for (k, t) in c.keywords.iter().zip(kws) {
+            let Some(kname) = &k.arg else { continue };
+            if let Some(p) = params.iter().find(|p| {
+                p.name == kname.as_str()
+                    && matches!(p.kind, ParamKind::Positional | ParamKind::KwOnly)
+            }) {
+                bind_type_vars(&p.ty, t, &mut bindings);
+            }
+        }
+        for (tv, t) in bindings.iter_mut() {
+            let Some(info) = self.program.type_vars.get(tv) else {
+                continue;
+            };
+            let fits = |x: &Type, y: &Type| super::compat::compatible(x, y, self.program);
+            let ok = if info.constraints.is_empty() {
+                fits(t, &info.bound)
+            } else if let Some(c) = info.constraints.iter().find(|c| fits(t, c)) {
+                if !super::compat::has_any(t) {
+                    *t = c.clone();
+                }
+                true
+            } else {
+                false
+            };
+            if !ok && !super::compat::has_any(t) {
+                let short = tv.rsplit('.').next().unwrap_or(tv);
+                self.report(c, msg::type_var_value(short, name, t));
+            }
+        }
+        let mut sig = sig;
+        let subst = |t: &Type| t.map_type_vars(&|n| bindings.get(n).cloned().unwrap_or(Type::Any));
+        for p in &mut sig.params {
+            p.ty = subst(&p.ty);
+        }
+        sig.ret = subst(&sig.ret);
+        sig
+    }
+
     /// Match arguments to parameters and check their types.
     fn check_args(
         &mut self,
@@ -360,5 +432,45 @@ fn builtin_class_name(t: &Type) -> Option<&'static str> {
         Type::Dict(..) => Some("dict"),
         Type::Set(_) => Some("set"),
         _ => None,
+    }
+}
+
+/// Bind the type variables of a parameter type from an argument type.
+fn bind_type_vars(param: &Type, arg: &Type, out: &mut IndexMap<String, Type>) {
+    match (param, arg) {
+        (Type::TypeVar(n), a) => {
+            let joined = match out.get(n) {
+                Some(prev) => crate::types::join(prev, a),
+                None => a.clone(),
+            };
+            out.insert(n.clone(), joined);
+        }
+        (Type::List(p), Type::List(a))
+        | (Type::Set(p), Type::Set(a))
+        | (Type::FrozenSet(p), Type::FrozenSet(a))
+        | (Type::VarTuple(p), Type::VarTuple(a)) => bind_type_vars(p, a, out),
+        (Type::VarTuple(p), Type::Tuple(items)) => {
+            for a in items {
+                bind_type_vars(p, a, out);
+            }
+        }
+        (Type::Dict(pk, pv), Type::Dict(ak, av)) => {
+            bind_type_vars(pk, ak, out);
+            bind_type_vars(pv, av, out);
+        }
+        (Type::Tuple(ps), Type::Tuple(items)) if ps.len() == items.len() => {
+            for (p, a) in ps.iter().zip(items) {
+                bind_type_vars(p, a, out);
+            }
+        }
+        (Type::Union(ps), a) if *a != Type::None => {
+            let generic: Vec<&Type> = ps.iter().filter(|p| p.has_type_vars()).collect();
+            if let [only] = generic.as_slice() {
+                if ps.iter().all(|p| p.has_type_vars() || *p == Type::None) {
+                    bind_type_vars(only, &super::compat::remove_none(a), out);
+                }
+            }
+        }
+        _ => {}
     }
 }

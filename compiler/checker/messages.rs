@@ -78,6 +78,16 @@ pub fn defined_in(callee: &str, module: &str) -> String {
     format!("{callee} defined in \"{module}\"")
 }
 
+pub fn type_var_value(type_var: &str, callee: &str, value: &Type) -> Msg {
+    (
+        format!(
+            "Value of type variable \"{type_var}\" of {callee} cannot be \"{}\"",
+            show(value)
+        ),
+        "type-var",
+    )
+}
+
 pub fn multiple_values(name: &str, callee: &str) -> Msg {
     (
         format!("{callee} gets multiple values for keyword argument \"{name}\""),

@@ -115,6 +115,19 @@ pub struct Program {
     /// Modules that are packages (`__init__.py`).
     pub packages: HashSet<String>,
     pub classes: IndexMap<String, ClassInfo>,
+    /// Type variables by full name (`module.T`).
+    pub type_vars: IndexMap<String, TypeVarInfo>,
+    /// What a module-level name that is a type variable (defined or
+    /// imported there) refers to: `module.name` to the full name.
+    pub type_var_names: IndexMap<String, String>,
+}
+
+/// A type variable's upper bound (`object` unless declared) and value
+/// constraints (`TypeVar("T", int, str)`).
+#[derive(Clone, Debug)]
+pub struct TypeVarInfo {
+    pub bound: Type,
+    pub constraints: Vec<Type>,
 }
 
 impl Program {
@@ -182,6 +195,40 @@ impl Program {
             Lookup::Missing
         } else {
             Lookup::Unknown
+        }
+    }
+}
+
+impl Sig {
+    fn map_types(&mut self, f: &dyn Fn(&Type) -> Type) {
+        for p in &mut self.params {
+            p.ty = f(&p.ty);
+        }
+        self.ret = f(&self.ret);
+    }
+}
+
+impl Program {
+    /// Replace type variables by `Any` everywhere (compiled code erases
+    /// them; see `irbuild::prepare`).
+    pub fn erase_type_vars(&mut self) {
+        let erase = |t: &Type| t.map_type_vars(&|_| Type::Any);
+        for c in self.classes.values_mut() {
+            for m in c.members.values_mut() {
+                match m {
+                    Member::Attr(t) => *t = erase(t),
+                    Member::Method(sig, _) => sig.map_types(&erase),
+                }
+            }
+        }
+        for m in self.modules.values_mut() {
+            for b in m.names.values_mut() {
+                match b {
+                    Binding::Func(sig) => sig.map_types(&erase),
+                    Binding::Var { ty, .. } => *ty = erase(ty),
+                    _ => {}
+                }
+            }
         }
     }
 }
@@ -268,6 +315,18 @@ impl AnnCtx<'_> {
         }
     }
 
+    /// The type variable an annotation names, if any.
+    fn type_var_of(&self, e: &ast::Expr) -> Option<String> {
+        let ast::Expr::Name(n) = e else {
+            return None;
+        };
+        let key = format!("{}.{}", self.module, n.id);
+        if let Some(full) = self.program.type_var_names.get(&key) {
+            return Some(full.clone());
+        }
+        (self.head_name(e).as_deref() == Some("AnyStr")).then(|| ANY_STR.to_string())
+    }
+
     fn is_program_module(&self, name: &str) -> bool {
         matches!(self.program.binding(self.module, name), Binding::Module(_))
     }
@@ -299,6 +358,9 @@ impl AnnCtx<'_> {
         }
         if let Some(full) = self.class_of(e) {
             return Type::Instance(full);
+        }
+        if let Some(tv) = self.type_var_of(e) {
+            return Type::TypeVar(tv);
         }
         match e {
             ast::Expr::Constant(c) => match &c.value {
@@ -533,6 +595,41 @@ impl AnnCtx<'_> {
     }
 }
 
+/// `typing.AnyStr`, the predefined type variable constrained to `str` and
+/// `bytes`.
+pub const ANY_STR: &str = "typing.AnyStr";
+
+/// Record the module's `T = TypeVar("T", ...)` definitions.
+fn collect_type_vars(p: &mut Program, module: &str, body: &[ast::Stmt]) {
+    let mut found = vec![];
+    {
+        let ctx = AnnCtx { program: p, module };
+        for stmt in body {
+            let ast::Stmt::Assign(a) = stmt else { continue };
+            let ([ast::Expr::Name(target)], ast::Expr::Call(call)) =
+                (a.targets.as_slice(), &*a.value)
+            else {
+                continue;
+            };
+            if decorator_name(&call.func) != "TypeVar" {
+                continue;
+            }
+            let bound = call
+                .keywords
+                .iter()
+                .find(|k| k.arg.as_deref() == Some("bound"))
+                .map_or(Type::Object, |k| ctx.resolve(&k.value));
+            let constraints = call.args.iter().skip(1).map(|a| ctx.resolve(a)).collect();
+            found.push((target.id.to_string(), TypeVarInfo { bound, constraints }));
+        }
+    }
+    for (name, info) in found {
+        let full = format!("{module}.{name}");
+        p.type_vars.insert(full.clone(), info);
+        p.type_var_names.insert(full.clone(), full);
+    }
+}
+
 /// Build the tables of all modules: bindings first, then imports (which
 /// refer to other modules' bindings), then class members.
 pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<String>) -> Program {
@@ -545,6 +642,16 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     }
     for (name, m) in modules {
         collect_classes(&mut p, name, &m.body);
+    }
+    p.type_vars.insert(
+        ANY_STR.to_string(),
+        TypeVarInfo {
+            bound: Type::Object,
+            constraints: vec![Type::Str, Type::Bytes],
+        },
+    );
+    for (name, m) in modules {
+        collect_type_vars(&mut p, name, &m.body);
     }
     // Imports may chain through other modules' imports: resolve a few
     // rounds, before and after signatures are known.
@@ -655,6 +762,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     let single = |n: &str| counts.get(n) == Some(&1);
     let mut updates: Vec<(String, Binding)> = vec![];
     let mut module_imports: Vec<(String, String)> = vec![];
+    let mut type_var_imports: Vec<(String, String)> = vec![];
     for stmt in body {
         match stmt {
             ast::Stmt::Import(i) => {
@@ -685,6 +793,9 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                         continue;
                     }
                     let sub = format!("{src}.{}", a.name);
+                    if let Some(tv) = p.type_var_names.get(&sub) {
+                        type_var_imports.push((format!("{module}.{bound}"), tv.clone()));
+                    }
                     let b = if p.modules.contains_key(&sub) {
                         Binding::Module(sub)
                     } else {
@@ -696,6 +807,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             _ => {}
         }
     }
+    p.type_var_names.extend(type_var_imports);
     // `import os` and `import os.path` both bind `os` to one module.
     for (bound, target) in &module_imports {
         let same = module_imports

@@ -88,7 +88,8 @@ pub fn prepare_classes(
     packages: HashSet<String>,
     cross_module: bool,
 ) -> Prepared {
-    let program = build_program(modules, packages);
+    let mut program = build_program(modules, packages);
+    program.erase_type_vars();
     let mut sources: IndexMap<String, ClassSource> = IndexMap::new();
     for (name, parsed) in modules {
         for stmt in &parsed.body {

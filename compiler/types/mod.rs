@@ -46,6 +46,10 @@ pub enum Type {
     /// An instance of a native class of the build, by full name: a C struct
     /// with typed fields and a vtable (see `irbuild::prepare`).
     Native(String),
+    /// A type variable of a generic function or class, by full name
+    /// (`module.T`); the checker keeps its bound and constraints. Compiled
+    /// code erases it to `object`.
+    TypeVar(String),
 }
 
 impl Type {
@@ -73,6 +77,35 @@ impl Type {
                 .reduce(|a, b| join(&a, &b))
                 .unwrap_or(Type::Any),
             _ => Type::Any,
+        }
+    }
+
+    /// The type with every type variable replaced by `f(name)`.
+    pub fn map_type_vars(&self, f: &dyn Fn(&str) -> Type) -> Type {
+        let m = |t: &Type| t.map_type_vars(f);
+        match self {
+            Type::TypeVar(n) => f(n),
+            Type::List(t) => Type::list(m(t)),
+            Type::Set(t) => Type::Set(Box::new(m(t))),
+            Type::FrozenSet(t) => Type::FrozenSet(Box::new(m(t))),
+            Type::VarTuple(t) => Type::VarTuple(Box::new(m(t))),
+            Type::Dict(k, v) => Type::dict(m(k), m(v)),
+            Type::Tuple(items) => Type::Tuple(items.iter().map(m).collect()),
+            Type::Union(items) => union(items.iter().map(m).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// Does the type mention a type variable?
+    pub fn has_type_vars(&self) -> bool {
+        match self {
+            Type::TypeVar(_) => true,
+            Type::List(t) | Type::Set(t) | Type::FrozenSet(t) | Type::VarTuple(t) => {
+                t.has_type_vars()
+            }
+            Type::Dict(k, v) => k.has_type_vars() || v.has_type_vars(),
+            Type::Tuple(items) | Type::Union(items) => items.iter().any(Type::has_type_vars),
+            _ => false,
         }
     }
 
@@ -127,7 +160,8 @@ impl Type {
             | Type::Module(_)
             | Type::TypeObj(_)
             | Type::Instance(_)
-            | Type::Callable => RType::OBJECT,
+            | Type::Callable
+            | Type::TypeVar(_) => RType::OBJECT,
         }
     }
 }
@@ -281,6 +315,7 @@ impl fmt::Display for Type {
             Type::TypeObj(c) => write!(f, "type[{c}]"),
             Type::Instance(c) | Type::Native(c) => write!(f, "{c}"),
             Type::Callable => write!(f, "Callable"),
+            Type::TypeVar(full) => write!(f, "{}", full.rsplit('.').next().unwrap_or(full)),
         }
     }
 }
