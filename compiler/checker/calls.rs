@@ -229,7 +229,7 @@ impl Checker<'_> {
                     if let Some(a) = &k.arg {
                         self.report(
                             c,
-                            msg::unexpected_keyword(a.as_str(), &msg::callee(name, None)),
+                            msg::unexpected_keyword(a.as_str(), &msg::callee(name, None), &[]),
                         );
                     }
                 }
@@ -308,6 +308,28 @@ impl Checker<'_> {
         sig
     }
 
+    /// The parameter names an unexpected keyword may have meant (mypy's
+    /// suggestions: among parameters whose type fits the argument first).
+    fn similar_params(
+        &self,
+        params: &[crate::semanal::ParamSig],
+        keyword: &str,
+        t: &Type,
+    ) -> Vec<String> {
+        let named = params.iter().filter(|p| p.kind != ParamKind::Star);
+        let (fitting, other): (Vec<_>, Vec<_>) =
+            named.partition(|p| crate::types::is_subtype(t, &p.ty));
+        let names = |ps: Vec<&crate::semanal::ParamSig>| -> Vec<String> {
+            ps.iter().map(|p| p.name.clone()).collect()
+        };
+        let best = super::similar::best_matches(keyword, &names(fitting), 3);
+        if best.is_empty() {
+            super::similar::best_matches(keyword, &names(other), 3)
+        } else {
+            best
+        }
+    }
+
     /// Match arguments to parameters and check their types.
     fn check_args(
         &mut self,
@@ -379,10 +401,13 @@ impl Checker<'_> {
                     )),
                     None => {
                         unexpected = true;
-                        self.report(c, msg::unexpected_keyword(kname.as_str(), name));
-                        if sig.module != self.module && !unexpected_noted {
+                        let similar = self.similar_params(params, kname.as_str(), t);
+                        self.report(c, msg::unexpected_keyword(kname.as_str(), name, &similar));
+                        let elsewhere = sig.module != self.module
+                            && !matches!(sig.module.as_str(), "builtins" | "typing");
+                        if elsewhere && !unexpected_noted {
                             unexpected_noted = true;
-                            let (_, code) = msg::unexpected_keyword("", name);
+                            let (_, code) = msg::unexpected_keyword("", name, &[]);
                             self.note(c, code, msg::defined_in(name, &sig.module));
                         }
                     }

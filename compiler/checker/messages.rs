@@ -66,16 +66,22 @@ pub fn missing_named(name: &str, callee: &str) -> Msg {
     )
 }
 
-pub fn unexpected_keyword(name: &str, callee: &str) -> Msg {
+pub fn unexpected_keyword(name: &str, callee: &str, similar: &[String]) -> Msg {
+    let suggestion = match similar {
+        [] => String::new(),
+        _ => format!("; did you mean {}?", quoted_alternatives(similar)),
+    };
     (
-        format!("Unexpected keyword argument \"{name}\" for {callee}"),
+        format!("Unexpected keyword argument \"{name}\" for {callee}{suggestion}"),
         "call-arg",
     )
 }
 
-/// The note after an unexpected keyword for a function of another module.
+/// The note after an unexpected keyword for a function of another module
+/// (naming a method without its class).
 pub fn defined_in(callee: &str, module: &str) -> String {
-    format!("{callee} defined in \"{module}\"")
+    let short = callee.split(" of ").next().unwrap_or(callee);
+    format!("{short} defined in \"{module}\"")
 }
 
 pub fn type_var_value(type_var: &str, callee: &str, value: &Type) -> Msg {
