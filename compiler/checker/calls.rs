@@ -26,7 +26,9 @@ enum Callee {
     /// Constructing a class of the program.
     Class(String),
     Builtin(String),
-    Method(Type, String),
+    /// A method of a builtin type, with its signature from the builtins
+    /// stub (class type variables substituted) when the stub has one.
+    Method(Type, String, Option<Sig>),
     Unknown,
 }
 
@@ -60,7 +62,17 @@ impl Checker<'_> {
                 }
             }
             Callee::Builtin(name) => builtins::builtin_call_type(&name, &args),
-            Callee::Method(recv, name) => builtins::method_type(&recv, &name, &args),
+            Callee::Method(recv, name, sig) => {
+                let known = builtins::method_type(&recv, &name, &args);
+                let Some(sig) = sig else { return known };
+                let callee = msg::callee(&name, builtin_class_name(&recv));
+                let sig = self.instantiate(c, sig, 1, &callee, &args, &kws);
+                self.check_args(c, &sig, 1, &callee, &args, &kws);
+                match known {
+                    Type::Any if sig.has_ret => sig.ret,
+                    other => other,
+                }
+            }
             Callee::Unknown => Type::Any,
         }
     }
@@ -78,7 +90,7 @@ impl Checker<'_> {
         let name = match callee {
             Callee::Sig { sig, name, .. } if sig.has_ret && sig.ret == Type::None => name,
             Callee::Builtin(n) => msg::callee(&n, None),
-            Callee::Method(recv, n) => match builtin_class_name(&recv) {
+            Callee::Method(recv, n, _) => match builtin_class_name(&recv) {
                 Some(cls) => msg::callee(&n, Some(cls)),
                 None => return,
             },
@@ -207,7 +219,16 @@ impl Checker<'_> {
                 Callee::Unknown
             }
             Type::Str | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Int | Type::Float => {
-                Callee::Method(recv.clone(), attr.to_string())
+                match self.builtin_member(recv, attr) {
+                    Some(Lookup::Missing) => {
+                        self.member_type(recv, attr, node);
+                        Callee::Unknown
+                    }
+                    Some(Lookup::Found(Member::Method(sig, MethodKind::Instance), _)) => {
+                        Callee::Method(recv.clone(), attr.to_string(), Some(sig))
+                    }
+                    _ => Callee::Method(recv.clone(), attr.to_string(), None),
+                }
             }
             _ => Callee::Unknown,
         }

@@ -311,6 +311,16 @@ impl Checker<'_> {
                 Lookup::Unknown => Type::Any,
             },
             Type::Module(m) => self.module_attr(m, attr, node),
+            Type::Str | Type::List(_) | Type::Dict(..) | Type::Set(_) => {
+                if let Some(Lookup::Missing) = self.builtin_member(vt, attr) {
+                    if !is_dunder(attr) {
+                        let (class, _) = builtin_class(vt).unwrap_or_default();
+                        let alternatives = self.program.member_names(&class);
+                        self.report(node, msg::has_no_attribute(vt, attr, &alternatives));
+                    }
+                }
+                Type::Any
+            }
             Type::None => {
                 if !is_dunder(attr) {
                     self.report(node, msg::has_no_attribute(vt, attr, &[]));
@@ -333,6 +343,34 @@ impl Checker<'_> {
             }
             _ => Type::Any,
         }
+    }
+
+    /// A member of a builtin type from the builtins stub's class, with the
+    /// class's type variables replaced by the type's arguments; `None` for
+    /// types the stub does not describe.
+    pub fn builtin_member(&self, t: &Type, attr: &str) -> Option<Lookup<'_>> {
+        let (class, args) = builtin_class(t)?;
+        if !self.program.classes.contains_key(&class) {
+            return None;
+        }
+        let subst = |x: &Type| {
+            x.map_type_vars(&|n| {
+                args.iter()
+                    .find(|(v, _)| *v == n)
+                    .map_or(Type::Any, |(_, a)| a.clone())
+            })
+        };
+        Some(match self.program.lookup_member(&class, attr) {
+            Lookup::Found(Member::Method(mut sig, kind), owner) => {
+                for p in &mut sig.params {
+                    p.ty = subst(&p.ty);
+                }
+                sig.ret = subst(&sig.ret);
+                Lookup::Found(Member::Method(sig, kind), owner)
+            }
+            Lookup::Found(Member::Attr(t), owner) => Lookup::Found(Member::Attr(subst(&t)), owner),
+            other => other,
+        })
     }
 
     /// Could a value of this attribute type be a descriptor (a class
@@ -629,4 +667,23 @@ fn same(types: &[Type]) -> Type {
         Some(first) if types.iter().all(|t| t == first) => first.clone(),
         _ => Type::Any,
     }
+}
+
+/// The builtins-stub class describing a builtin type, and the bindings of
+/// its type variables (only classes the stub writes out in full).
+fn builtin_class(t: &Type) -> Option<(String, Vec<(&'static str, Type)>)> {
+    let (name, args) = match t {
+        Type::Str => ("str", vec![]),
+        Type::List(x) => ("list", vec![("builtins._T", (**x).clone())]),
+        Type::Set(x) => ("set", vec![("builtins._T", (**x).clone())]),
+        Type::Dict(k, v) => (
+            "dict",
+            vec![
+                ("builtins._KT", (**k).clone()),
+                ("builtins._VT", (**v).clone()),
+            ],
+        ),
+        _ => return None,
+    };
+    Some((format!("builtins.{name}"), args))
 }

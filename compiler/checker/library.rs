@@ -21,6 +21,7 @@ use super::program::import_target;
 pub fn stub(module: &str) -> Option<&'static str> {
     Some(match module {
         "abc" => include_str!("stubs/abc.pyi"),
+        "builtins" => include_str!("stubs/builtins.pyi"),
         "collections" => include_str!("stubs/collections.pyi"),
         "dataclasses" => include_str!("stubs/dataclasses.pyi"),
         "enum" => include_str!("stubs/enum.pyi"),
@@ -37,6 +38,17 @@ pub fn stub(module: &str) -> Option<&'static str> {
         "typing_extensions" => include_str!("stubs/typing_extensions.pyi"),
         _ => return None,
     })
+}
+
+/// A stub as a module of the checked program (its text empty if there is
+/// no such stub).
+pub fn stub_source(module: &str) -> super::CheckSource {
+    super::CheckSource {
+        path: format!("<stub {module}>"),
+        name: module.to_string(),
+        text: stub(module).unwrap_or_default().to_string(),
+        is_package: false,
+    }
 }
 
 /// The absolute names of the modules `body` imports anywhere (also inside

@@ -646,6 +646,10 @@ fn load_modules(
         sources.iter().map(|s| s.name.clone()).collect();
     let mut queue: std::collections::VecDeque<(CheckSource, bool)> =
         sources.iter().map(|s| (s.clone(), true)).collect();
+    // The builtins stub's classes give the methods of builtin types.
+    if known.insert("builtins".to_string()) {
+        queue.push_back((library::stub_source("builtins"), false));
+    }
     let mut out = vec![];
     while let Some((source, report)) = queue.pop_front() {
         let parsed = match crate::parse::parse_module(&source.path, &source.text) {
@@ -661,14 +665,8 @@ fn load_modules(
             if !known.insert(name.clone()) {
                 continue;
             }
-            if let Some(text) = library::stub(&name) {
-                let stub = CheckSource {
-                    path: format!("<stub {name}>"),
-                    name,
-                    text: text.to_string(),
-                    is_package: false,
-                };
-                queue.push_back((stub, false));
+            if library::stub(&name).is_some() {
+                queue.push_back((library::stub_source(&name), false));
             } else if let Some(found) = find_source(&name) {
                 queue.push_back((found, true));
             }

@@ -255,11 +255,20 @@ pub fn builtin_names() -> HashSet<String> {
     let src = include_str!("stubs/builtins.pyi");
     let mut out = HashSet::new();
     if let Ok(m) = crate::parse::parse_module("builtins.pyi", src) {
-        scope::for_each_binding(&m.body, &mut |n| {
-            out.insert(n.to_string());
-        });
+        // The stub's own imports and private type variables are not names
+        // of `builtins`.
+        let defined = m
+            .body
+            .iter()
+            .filter(|s| !matches!(s, ast::Stmt::Import(_) | ast::Stmt::ImportFrom(_)));
+        for s in defined {
+            scope::for_each_binding(std::slice::from_ref(s), &mut |n| {
+                if !n.starts_with('_') || n.starts_with("__") {
+                    out.insert(n.to_string());
+                }
+            });
+        }
     }
-    out.remove("Any");
     out
 }
 
@@ -291,6 +300,9 @@ impl AnnCtx<'_> {
     /// The typing-level name an expression refers to (`List`, `int`, ...),
     /// if it is not bound to something of the program.
     fn head_name(&self, e: &ast::Expr) -> Option<String> {
+        if let Some(n) = self.builtins_stub_name(e) {
+            return Some(n);
+        }
         match e {
             ast::Expr::Name(n) => match self.program.binding(self.module, n.id.as_str()) {
                 Binding::Unknown => Some(n.id.to_string()),
@@ -331,8 +343,20 @@ impl AnnCtx<'_> {
         matches!(self.program.binding(self.module, name), Binding::Module(_))
     }
 
+    /// In the builtins stub, a name of the stub itself: annotations there
+    /// mean what they mean in user code (`str` is the builtin `str` type).
+    fn builtins_stub_name(&self, e: &ast::Expr) -> Option<String> {
+        match e {
+            ast::Expr::Name(n) if self.module == "builtins" => Some(n.id.to_string()),
+            _ => None,
+        }
+    }
+
     /// A checked class an expression names.
     pub fn class_of(&self, e: &ast::Expr) -> Option<String> {
+        if self.builtins_stub_name(e).is_some() {
+            return None;
+        }
         match e {
             ast::Expr::Name(n) => match self.program.binding(self.module, n.id.as_str()) {
                 Binding::Class(full) => Some(full),

@@ -30,7 +30,7 @@ def stub_modules():
     out = []
     for root, _dirs, files in os.walk(HERE):
         for f in files:
-            if f.endswith(".pyi") and f != "builtins.pyi":
+            if f.endswith(".pyi"):
                 rel = os.path.relpath(os.path.join(root, f), HERE)[:-4]
                 name = rel.replace(os.sep, ".")
                 out.append(name[: -len(".__init__")] if name.endswith(".__init__") else name)
@@ -57,6 +57,11 @@ def defined_names(body):
             for a in s.names:
                 names[(a.asname or a.name).split(".")[0]] = s
     return names
+
+
+def is_placeholder(cls):
+    """A class written `class C: ...`: only its name is known."""
+    return len(cls.body) == 1 and isinstance(cls.body[0], ast.Expr)
 
 
 def stub_params(fn):
@@ -91,6 +96,8 @@ def compare_function(where, fn, obj, is_method, problems):
     if theirs is None:
         return
     ours = stub_params(fn)
+    if [k for _, k, _ in ours] == ["VAR_POSITIONAL", "VAR_KEYWORD"]:
+        return  # `(*args, **kwargs)`: deliberately unchecked
     if is_method and ours and not any(
         isinstance(d, ast.Name) and d.id == "staticmethod" for d in fn.decorator_list
     ):
@@ -106,16 +113,17 @@ def compare_function(where, fn, obj, is_method, problems):
 def check(name, missing_as_any):
     text = open(stub_path(name)).read()
     tree = ast.parse(text)
-    # Names after an "# Added in Python 3.x" line exist only in later versions.
+    # Names after an "# Added in Python 3.x" (or "# Not at runtime") line
+    # exist only in later versions (or only for the checker).
     later = next(
-        (i + 1 for i, l in enumerate(text.splitlines()) if l.startswith("# Added in Python")),
+        (i + 1 for i, l in enumerate(text.splitlines()) if l.startswith(("# Added in Python", "# Not at runtime"))),
         None,
     )
     mod = importlib.import_module(name)
     ours = defined_names(tree.body)
     problems = []
     public = [n for n in dir(mod) if not n.startswith("_")]
-    missing = [n for n in public if n not in ours]
+    missing = [n for n in public if n not in ours and n not in ("False", "None", "True")]
     for n, node in ours.items():
         if n.startswith("_") or isinstance(node, (ast.Import, ast.ImportFrom)):
             continue
@@ -127,7 +135,7 @@ def check(name, missing_as_any):
         obj = getattr(mod, n)
         if isinstance(node, ast.FunctionDef):
             compare_function(f"{name}.{n}", node, obj, False, problems)
-        elif isinstance(node, ast.ClassDef):
+        elif isinstance(node, ast.ClassDef) and not is_placeholder(node):
             members = defined_names(node.body)
             for m in dir(obj):
                 if not m.startswith("__") and m not in members:
