@@ -13,6 +13,7 @@ use crate::types::Type;
 use super::builtins;
 use super::check::{CallOutcome, Checker};
 use super::messages as msg;
+use super::partial::{Completion, PartialKind};
 use super::program::{Binding, Lookup, Member, MethodKind, Sig};
 
 /// What a call reaches.
@@ -43,6 +44,7 @@ impl Checker<'_> {
         for (k, t) in c.keywords.iter().zip(&kws) {
             self.check_value_used(&k.value, t);
         }
+        self.fill_partial(c, &args);
         match callee {
             Callee::Sig { sig, skip, name } => {
                 let sig = self.instantiate(c, sig, skip, &name, &args, &kws);
@@ -75,6 +77,35 @@ impl Checker<'_> {
             }
             Callee::Unknown => Type::Any,
         }
+    }
+
+    /// `x.append(v)` (and the like) on a partial variable `x`: its item
+    /// types come from the arguments.
+    fn fill_partial(&mut self, c: &ast::ExprCall, args: &[Type]) {
+        let ast::Expr::Attribute(a) = &*c.func else {
+            return;
+        };
+        let ast::Expr::Name(n) = &*a.value else {
+            return;
+        };
+        let at = Completion::Call(c.range.start());
+        let Some(kind) = self.partial_at(n.id.as_str(), at) else {
+            return;
+        };
+        let arg = |i: usize| args.get(i).cloned().unwrap_or(Type::Any);
+        let item = |t: Type| super::check::generalize(t);
+        let t = match (kind, a.attr.as_str()) {
+            (PartialKind::List, "append") => Type::list(item(arg(0))),
+            (PartialKind::List, "insert") => Type::list(item(arg(1))),
+            (PartialKind::List, _) => Type::list(super::check::item_type(&arg(0))),
+            (PartialKind::Set, "update") => Type::Set(Box::new(super::check::item_type(&arg(0)))),
+            (PartialKind::Set, _) => Type::Set(Box::new(item(arg(0)))),
+            (PartialKind::Dict, _) => match arg(0) {
+                d @ Type::Dict(..) => d,
+                _ => Type::dict(Type::Any, Type::Any),
+            },
+        };
+        self.complete_partial(n.id.as_str(), at, t);
     }
 
     /// mypy's `func-returns-value`: the value of a call to a function

@@ -21,7 +21,9 @@ use crate::types::{union, Type};
 use super::compat::{compatible, has_any};
 use super::ignore::Ignores;
 use super::messages::{self as msg, Msg};
+use super::partial::{Completion, Partial, PartialKind};
 use super::program::{AnnCtx, Binding, DefParts, Lookup, Member, MethodKind, Program};
+use indexmap::IndexMap;
 
 /// What kind of scope a frame checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +53,8 @@ pub struct Frame {
     pub ret: Option<Type>,
     /// Full name of the class whose method this is.
     pub self_class: Option<String>,
+    /// Variables with partial types (see `partial`).
+    pub partials: IndexMap<String, Partial>,
 }
 
 impl Frame {
@@ -65,6 +69,7 @@ impl Frame {
             enclosing: HashSet::new(),
             ret: None,
             self_class: None,
+            partials: IndexMap::new(),
         }
     }
 }
@@ -235,6 +240,54 @@ impl<'a> Checker<'a> {
     }
 
     // ---- blocks and statements ----
+
+    /// Check a module's top level.
+    pub fn module_body(&mut self, body: &[ast::Stmt]) {
+        self.enter_partials(body, &[]);
+        self.block(body);
+    }
+
+    /// Find the scope's partial variables; those no use completes need an
+    /// annotation.
+    fn enter_partials(&mut self, body: &[ast::Stmt], excluded: &[String]) {
+        let module_scope = self.frame.kind == FrameKind::Module;
+        self.frame.partials =
+            super::partial::partial_vars(body, &self.m.lines, module_scope, excluded);
+        let missing: Vec<(String, Partial)> = self
+            .frame
+            .partials
+            .iter()
+            .filter(|(_, p)| p.completion == Completion::Missing)
+            .map(|(n, p)| (n.clone(), p.clone()))
+            .collect();
+        for (name, p) in missing {
+            let (message, code) = msg::need_annotation(&name, p.kind.hint());
+            self.report_at(p.created, message, code);
+        }
+    }
+
+    /// The use at `at` fills partial variable `name`: its type becomes `t`.
+    pub fn complete_partial(&mut self, name: &str, at: Completion, t: Type) -> bool {
+        let done = self
+            .frame
+            .partials
+            .get(name)
+            .is_some_and(|p| p.completion == at);
+        if done {
+            self.frame.declared.insert(name.to_string(), t);
+            self.flow.narrowed.remove(name);
+        }
+        done
+    }
+
+    /// The kind of partial variable `name` is, if the use at `at` fills it.
+    pub fn partial_at(&self, name: &str, at: Completion) -> Option<PartialKind> {
+        self.frame
+            .partials
+            .get(name)
+            .filter(|p| p.completion == at)
+            .map(|p| p.kind)
+    }
 
     pub fn block(&mut self, body: &[ast::Stmt]) {
         for (i, s) in body.iter().enumerate() {
@@ -418,12 +471,42 @@ impl<'a> Checker<'a> {
                 self.assign_reference(target, vt);
             }
             ast::Expr::Subscript(s) => {
-                self.expr(&s.value);
-                self.expr(&s.slice);
+                let kt = self.expr(&s.slice);
+                if let ast::Expr::Name(n) = &*s.value {
+                    let filled = Type::dict(generalize(kt.clone()), generalize(vt.clone()));
+                    self.complete_partial(
+                        n.id.as_str(),
+                        Completion::SetItem(s.range.start()),
+                        filled,
+                    );
+                }
+                let container = self.expr(&s.value);
+                self.check_item_assignment(&container, &s.slice, &kt, value, vt);
                 self.assign_reference(target, vt);
             }
             other => {
                 self.expr(other);
+            }
+        }
+    }
+
+    /// `d[k] = v` for a dict: the key and the value must fit its types.
+    fn check_item_assignment(
+        &mut self,
+        container: &Type,
+        key: &ast::Expr,
+        kt: &Type,
+        value: Option<&ast::Expr>,
+        vt: &Type,
+    ) {
+        let Type::Dict(k, v) = container else {
+            return;
+        };
+        if !compatible(kt, k, self.program) && !has_any(kt) {
+            self.report(key, msg::invalid_index(kt, container, k));
+        } else if let Some(value) = value {
+            if !compatible(vt, v, self.program) && !has_any(vt) {
+                self.check_value(value, vt, v, msg::incompatible_target);
             }
         }
     }
@@ -502,6 +585,10 @@ impl<'a> Checker<'a> {
         }
         if self.frame.kind == FrameKind::Function && !self.frame.locals.contains(name) {
             return self.assign_outer_name(name, value, vt);
+        }
+        let filled = Completion::Assign(n.range.start());
+        if self.complete_partial(name, filled, generalize(vt.clone())) {
+            return;
         }
         match self.declared_of(name) {
             None => {
@@ -932,6 +1019,9 @@ impl<'a> Checker<'a> {
             }
             frame.declared.insert(p.name.clone(), t);
         }
+        let mut excluded: Vec<String> = frame.globals.iter().cloned().collect();
+        excluded.extend(nonlocal_names(d.body));
+        excluded.extend(sig.params.iter().map(|p| p.name.clone()));
         frame.locals = locals;
         frame.ret = sig.has_ret.then(|| sig.ret.clone());
         if d.returns.is_none() && d.name == "__init__" {
@@ -943,6 +1033,7 @@ impl<'a> Checker<'a> {
         let saved_frame = std::mem::replace(&mut self.frame, frame);
         let saved_flow = std::mem::take(&mut self.flow);
         let saved_breaks = std::mem::take(&mut self.breaks);
+        self.enter_partials(d.body, &excluded);
         self.block(d.body);
         self.check_missing_return(d);
         self.frame = saved_frame;

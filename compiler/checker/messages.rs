@@ -94,6 +94,24 @@ pub fn type_var_value(type_var: &str, callee: &str, value: &Type) -> Msg {
     )
 }
 
+pub fn need_annotation(name: &str, hint: &str) -> Msg {
+    (
+        format!("Need type annotation for \"{name}\" (hint: \"{name}: {hint} = ...\")"),
+        "var-annotated",
+    )
+}
+
+pub fn incompatible_target(got: &Type, target: &Type) -> Msg {
+    (
+        format!(
+            "Incompatible types in assignment (expression has type \"{}\", target has type \"{}\")",
+            show(got),
+            show(target)
+        ),
+        "assignment",
+    )
+}
+
 pub fn multiple_values(name: &str, callee: &str) -> Msg {
     (
         format!("{callee} gets multiple values for keyword argument \"{name}\""),

@@ -20,6 +20,7 @@ pub mod messages;
 mod names;
 mod narrow;
 mod overrides;
+mod partial;
 pub mod program;
 mod similar;
 
@@ -627,7 +628,7 @@ pub fn check_program(
             }
         }
         let mut c = check::Checker::new(&prog, &s.name, m, &ignores, &builtins);
-        c.block(&m.body);
+        c.module_body(&m.body);
         found.extend(c.diags);
         found.sort_by_key(|d| (d.line, d.col));
         diags.extend(found);
@@ -694,7 +695,7 @@ fn infer_module_variables(
         let (declared, finals) = {
             let mut c = check::Checker::new(prog, name, m, &ignores, builtins);
             c.quiet = true;
-            c.block(&m.body);
+            c.module_body(&m.body);
             (c.frame.declared, c.frame.finals)
         };
         let defined_otherwise = program::non_variable_names(&m.body);
