@@ -637,8 +637,10 @@ int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping);
 typedef PyObject *(*CPyFunctionImpl)(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                      PyObject *kwnames);
 extern PyTypeObject CPyFunction_Type;
+/* `text_sig`: "name(params)\n--\n\n" with static storage, or "" (no
+ * `__text_signature__`). */
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
-                          const char *module);
+                          const char *module, const char *text_sig);
 
 /* `a ** b` and `a **= b` of objects (no modulo). */
 static inline PyObject *CPyNumber_Power(PyObject *a, PyObject *b) {
