@@ -453,7 +453,11 @@ impl<'a> IrBuilder<'a> {
     fn raise(&mut self, r: &ast::StmtRaise) {
         match (&r.exc, &r.cause) {
             (None, _) => {
+                // A bare `raise` re-raises an exception whose traceback
+                // already has this frame's entry (line 0: add none).
+                let line = std::mem::replace(&mut self.b.line, 0);
                 self.b.prim_named("generic.reraise", &[]);
+                self.b.line = line;
             }
             (Some(e), None) => {
                 let v = self.expr(e);
