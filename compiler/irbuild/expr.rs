@@ -1082,7 +1082,8 @@ impl<'a> IrBuilder<'a> {
         }
         if let ast::Expr::Name(n) = &*c.func {
             let name = n.id.as_str();
-            if !self.is_local_name(name) {
+            // A variable of an enclosing function shadows module functions.
+            if !self.is_local_name(name) && !self.closure_has(name) {
                 if !self.is_class_ns_name(name) {
                     if let Some(v) = self.native_construct(name, c) {
                         return v;
