@@ -507,6 +507,9 @@ PyObject *CPyObject_Repr(PyObject *o);
  * ------------------------------------------------------------------------ */
 
 PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name);
+/* A module-level Final name: the globals dict only; NameError
+ * "value for final name "x" was not set" if missing. New ref. */
+PyObject *CPyGlobals_GetFinal(PyObject *globals, PyObject *name);
 int CPyGlobals_Set(PyObject *globals, PyObject *name, PyObject *value);
 int CPyGlobals_Del(PyObject *globals, PyObject *name);
 PyObject *CPyImport_Import(PyObject *fullname);
@@ -630,6 +633,10 @@ static inline void CPyGen_SetLabel(PyObject *gen, int label) {
 
 /* Star unpacking in displays and assignments. */
 int CPyList_ExtendIter(PyObject *list, PyObject *iterable);
+/* `a, b = iterable`: a tuple of exactly n items, or ValueError "not enough
+ * values to unpack (expected n, got k)" / "too many values to unpack
+ * (expected n)" (reads at most n + 1 items). */
+PyObject *CPySequence_Unpack(PyObject *iterable, Py_ssize_t n);
 PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize_t after);
 int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping);
 
