@@ -248,7 +248,9 @@ fn bytes_repr(b: &[u8]) -> String {
 pub fn module_final_literal(body: &[ast::Stmt], name: &str) -> Option<ast::Expr> {
     let value = body.iter().find_map(|s| match s {
         ast::Stmt::AnnAssign(a) => match &*a.target {
-            ast::Expr::Name(t) if t.id.as_str() == name && is_final_annotation(&a.annotation) => {
+            ast::Expr::Name(t)
+                if t.id.as_str() == name && crate::semanal::is_final_annotation(&a.annotation) =>
+            {
                 a.value.as_deref()
             }
             _ => None,
@@ -258,18 +260,6 @@ pub fn module_final_literal(body: &[ast::Stmt], name: &str) -> Option<ast::Expr>
     let mut bindings = 0;
     crate::semanal::scope::for_each_binding(body, &mut |n| bindings += usize::from(n == name));
     (bindings == 1).then(|| value.clone())
-}
-
-fn is_final_annotation(e: &ast::Expr) -> bool {
-    let head = match e {
-        ast::Expr::Subscript(s) => &*s.value,
-        e => e,
-    };
-    match head {
-        ast::Expr::Name(n) => n.id.as_str() == "Final",
-        ast::Expr::Attribute(a) => a.attr.as_str() == "Final",
-        _ => false,
-    }
 }
 
 #[cfg(test)]
