@@ -507,6 +507,9 @@ PyObject *CPyObject_Repr(PyObject *o);
  * ------------------------------------------------------------------------ */
 
 PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name);
+/* A module-level Final name: the globals dict only; NameError
+ * "value for final name "x" was not set" if missing. New ref. */
+PyObject *CPyGlobals_GetFinal(PyObject *globals, PyObject *name);
 int CPyGlobals_Set(PyObject *globals, PyObject *name, PyObject *value);
 int CPyGlobals_Del(PyObject *globals, PyObject *name);
 PyObject *CPyImport_Import(PyObject *fullname);
@@ -630,6 +633,10 @@ static inline void CPyGen_SetLabel(PyObject *gen, int label) {
 
 /* Star unpacking in displays and assignments. */
 int CPyList_ExtendIter(PyObject *list, PyObject *iterable);
+/* `a, b = iterable`: a tuple of exactly n items, or ValueError "not enough
+ * values to unpack (expected n, got k)" / "too many values to unpack
+ * (expected n)" (reads at most n + 1 items). */
+PyObject *CPySequence_Unpack(PyObject *iterable, Py_ssize_t n);
 PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize_t after);
 int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping);
 
@@ -637,8 +644,10 @@ int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping);
 typedef PyObject *(*CPyFunctionImpl)(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
                                      PyObject *kwnames);
 extern PyTypeObject CPyFunction_Type;
+/* `text_sig`: "name(params)\n--\n\n" with static storage, or "" (no
+ * `__text_signature__`). */
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
-                          const char *module);
+                          const char *module, const char *text_sig);
 
 /* `a ** b` and `a **= b` of objects (no modulo). */
 static inline PyObject *CPyNumber_Power(PyObject *a, PyObject *b) {

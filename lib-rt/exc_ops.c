@@ -88,12 +88,66 @@ void CPy_AddTraceback(const char *filename, const char *funcname, int line,
     Py_DECREF(frame);
 }
 
-void CPy_TypeError(const char *expected, PyObject *value) {
+/* "module.qualname" of a type ("qualname" for builtins); NULL if either
+ * attribute is missing or not a str. */
+static PyObject *cpy_type_name(PyTypeObject *type) {
+    PyObject *full = NULL;
+    PyObject *module = PyObject_GetAttrString((PyObject *)type, "__module__");
+    PyObject *name = NULL;
+    if (module != NULL && PyUnicode_Check(module)) {
+        name = PyObject_GetAttrString((PyObject *)type, "__qualname__");
+        if (name != NULL && PyUnicode_Check(name)) {
+            if (PyUnicode_CompareWithASCIIString(module, "builtins") == 0) {
+                Py_INCREF(name);
+                full = name;
+            } else {
+                full = PyUnicode_FromFormat("%U.%U", module, name);
+            }
+        }
+    }
+    Py_XDECREF(module);
+    Py_XDECREF(name);
+    return full;
+}
+
+/* The type of a value as mypyc writes it in type errors: tuples show their
+ * items' types ("tuple[int, m.A]", "tuple[<50 items>]" past ten). */
+static PyObject *cpy_format_type_name(PyObject *value) {
     if (value == Py_None) {
-        PyErr_Format(PyExc_TypeError, "%s object expected; got None", expected);
+        return PyUnicode_FromString("None");
+    }
+    if (!PyTuple_CheckExact(value)) {
+        return cpy_type_name(Py_TYPE(value));
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(value);
+    if (n > 10) {
+        return PyUnicode_FromFormat("tuple[<%zd items>]", n);
+    }
+    PyObject *out = PyUnicode_FromString("tuple[");
+    for (Py_ssize_t i = 0; i < n && out != NULL; i++) {
+        PyObject *item = cpy_format_type_name(PyTuple_GET_ITEM(value, i));
+        if (item == NULL) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyObject *next = PyUnicode_FromFormat("%U%U%s", out, item, i + 1 == n ? "" : ", ");
+        Py_DECREF(item);
+        Py_SETREF(out, next);
+    }
+    if (out != NULL) {
+        Py_SETREF(out, PyUnicode_FromFormat("%U]", out));
+    }
+    return out;
+}
+
+void CPy_TypeError(const char *expected, PyObject *value) {
+    PyObject *got = cpy_format_type_name(value);
+    if (got != NULL) {
+        PyErr_Format(PyExc_TypeError, "%s object expected; got %U", expected, got);
+        Py_DECREF(got);
     } else {
-        PyErr_Format(PyExc_TypeError, "%s object expected; got %s", expected,
-                     Py_TYPE(value)->tp_name);
+        PyErr_Format(PyExc_TypeError, "%s object expected; got errored formatting real type!",
+                     expected);
     }
 }
 

@@ -920,6 +920,8 @@ typedef struct {
     PyObject *doc;
     PyObject *module;
     PyObject *dict;
+    /* "name(params)\n--\n\n" (static storage), or "" without a signature. */
+    const char *text_sig;
 } CPyFunctionObject;
 
 static PyObject *func_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
@@ -993,7 +995,19 @@ FUNC_FIELD_GETSET(qualname)
 FUNC_FIELD_GETSET(doc)
 FUNC_FIELD_GETSET(module)
 
+static PyObject *func_get_text_signature(PyObject *self, void *c) {
+    /* As CPython reads a builtin's signature from its C doc string. */
+    const char *sig = ((CPyFunctionObject *)self)->text_sig;
+    const char *start = sig != NULL ? strchr(sig, '(') : NULL;
+    const char *end = start != NULL ? strstr(start, ")\n--\n\n") : NULL;
+    if (end == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_FromStringAndSize(start, end + 1 - start);
+}
+
 static PyGetSetDef func_getset[] = {
+    {"__text_signature__", func_get_text_signature, NULL, NULL, NULL},
     {"__name__", func_get_name, func_set_name, NULL, NULL},
     {"__qualname__", func_get_qualname, func_set_qualname, NULL, NULL},
     {"__doc__", func_get_doc, func_set_doc, NULL, NULL},
@@ -1020,7 +1034,7 @@ PyTypeObject CPyFunction_Type = {
 };
 
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
-                          const char *module) {
+                          const char *module, const char *text_sig) {
     if (!(CPyFunction_Type.tp_flags & Py_TPFLAGS_READY) && PyType_Ready(&CPyFunction_Type) < 0) {
         return NULL;
     }
@@ -1038,6 +1052,7 @@ PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
     Py_XINCREF(f->qualname);
     f->doc = NULL;
     f->dict = NULL;
+    f->text_sig = text_sig;
     PyObject_GC_Track((PyObject *)f);
     if (f->name == NULL || f->module == NULL) {
         Py_DECREF(f);

@@ -2,11 +2,13 @@
  * getargs.c: argument parsing for the vectorcall wrappers (CPyPy_...).
  *
  * Owns CPyArg_Parse, which binds positional and keyword arguments to a
- * function's parameters described by a CPyArgParser, collects *args and
- * **kwargs, and reports binding errors with the same TypeError messages
- * (and in the same order of checks) as CPython's own function calls:
- * keyword errors first, then too many positionals, then missing positional
- * and missing keyword-only arguments.
+ * function's parameters described by a CPyArgParser and collects *args and
+ * **kwargs. A call that does not bind raises TypeError with the messages
+ * mypyc's parser (derived from CPython's getargs.c "fast" keyword parsing)
+ * gives, checked in its order: too many arguments in all, too many
+ * positional ones, then parameter by parameter the first missing one, then
+ * an argument given by name and position, then an unknown keyword. A
+ * method's receiver is not counted in the messages.
  *
  * Parameter names are interned once per parser, so keyword matching is a
  * pointer comparison in the common case.
@@ -62,192 +64,148 @@ static int cpy_find_keyword(const CPyArgParser *p, PyObject *key) {
 
 /* ---- error messages -------------------------------------------------- */
 
-/* "'a'", "'a' and 'b'", "'a', 'b', and 'c'" from a list of reprs. */
-static PyObject *cpy_join_names(PyObject *reprs) {
-    Py_ssize_t n = PyList_GET_SIZE(reprs);
-    if (n == 1) {
-        PyObject *only = PyList_GET_ITEM(reprs, 0);
-        Py_INCREF(only);
-        return only;
+/* The value of keyword `key` among the call's keywords, or NULL. */
+static PyObject *cpy_keyword_value(PyObject *kwnames, PyObject *const *kwvalues, PyObject *key) {
+    Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        if (PyTuple_GET_ITEM(kwnames, k) == key) {
+            return kwvalues[k];
+        }
     }
-    PyObject *last = PyList_GET_ITEM(reprs, n - 1);
-    PyObject *before = PyList_GET_ITEM(reprs, n - 2);
-    if (n == 2) {
-        return PyUnicode_FromFormat("%U and %U", before, last);
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *name = PyTuple_GET_ITEM(kwnames, k);
+        if (PyUnicode_Check(name) && PyUnicode_Compare(name, key) == 0) {
+            return kwvalues[k];
+        }
     }
-    PyObject *head = PyList_GetSlice(reprs, 0, n - 2);
-    if (head == NULL) {
-        return NULL;
-    }
-    PyObject *sep = PyUnicode_FromString(", ");
-    PyObject *joined = sep == NULL ? NULL : PyUnicode_Join(sep, head);
-    Py_XDECREF(sep);
-    Py_DECREF(head);
-    if (joined == NULL) {
-        return NULL;
-    }
-    PyObject *r = PyUnicode_FromFormat("%U, %U, and %U", joined, before, last);
-    Py_DECREF(joined);
-    return r;
+    return NULL;
 }
 
-/* "f() missing 2 required positional arguments: 'a' and 'b'" for the unset
- * parameters among [start, end) (those with required[i - start] set, if
- * `required` is given). */
-static void cpy_missing_arguments(const CPyArgParser *p, PyObject **out, int start,
-                                  int end, const char *required, const char *kind) {
-    PyObject *reprs = PyList_New(0);
-    if (reprs == NULL) {
-        return;
+/* Check that a call binds, raising mypyc's TypeError if not: 0 if it binds,
+ * -1 with the error set. */
+static int cpy_check_call(const CPyArgParser *p, PyObject *const *args, Py_ssize_t nargs,
+                          PyObject *kwnames) {
+    /* Parameters from `skip` on are the visible ones (the receiver, when
+     * passed, is not counted). */
+    int skip = p->receiver && nargs > 0 ? 1 : 0;
+    int total = cpy_parser_total(p);
+    int len = total - skip;
+    int posonly = p->num_posonly > skip ? p->num_posonly - skip : 0;
+    int max = p->num_pos - skip;
+    int min = p->num_required_pos - skip;
+    Py_ssize_t n = nargs - skip;
+    Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *const *kwvalues = args + nargs;
+    PyObject *const *names = p->interned + skip;
+    const char *f = p->fname;
+
+    if (n + nkw > len && !p->has_star && !p->has_star2) {
+        PyErr_Format(PyExc_TypeError, "%.200s() takes at most %d %sargument%s (%zd given)", f,
+                     len, n == 0 ? "keyword " : "", len == 1 ? "" : "s", n + nkw);
+        return -1;
     }
-    for (int i = start; i < end; i++) {
-        if (out[i] != NULL || (required != NULL && !required[i - start])) {
+    if (n > max && !p->has_star) {
+        if (max == 0) {
+            PyErr_Format(PyExc_TypeError, "%.200s() takes no positional arguments", f);
+        } else {
+            PyErr_Format(PyExc_TypeError, "%.200s() takes %s %d positional argument%s (%zd given)",
+                         f, min < max ? "at most" : "exactly", max, max == 1 ? "" : "s", n);
+        }
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(kwnames, k))) {
+            PyErr_Format(PyExc_TypeError, "%.200s() keywords must be strings", f);
+            return -1;
+        }
+    }
+    Py_ssize_t kw_left = nkw;
+    for (int i = 0; i < len; i++) {
+        int present = 0;
+        if (i < n && i < max) {
+            present = 1;
+        } else if (kw_left > 0 && i >= posonly &&
+                   cpy_keyword_value(kwnames, kwvalues, names[i]) != NULL) {
+            present = 1;
+            kw_left--;
+        }
+        if (present) {
             continue;
         }
-        PyObject *r = PyObject_Repr(p->interned[i]);
-        if (r == NULL || PyList_Append(reprs, r) < 0) {
-            Py_XDECREF(r);
-            Py_DECREF(reprs);
-            return;
+        int kwonly = i >= max;
+        int required = kwonly ? (p->kwonly_required != NULL &&
+                                 p->kwonly_required[i - max])
+                              : i < min;
+        if (!required) {
+            continue;
         }
-        Py_DECREF(r);
-    }
-    Py_ssize_t n = PyList_GET_SIZE(reprs);
-    PyObject *names = cpy_join_names(reprs);
-    Py_DECREF(reprs);
-    if (names == NULL) {
-        return;
-    }
-    PyErr_Format(PyExc_TypeError, "%s() missing %zd required %s argument%s: %U",
-                 p->fname, n, kind, n == 1 ? "" : "s", names);
-    Py_DECREF(names);
-}
-
-static void cpy_too_many_positional(const CPyArgParser *p, PyObject **out,
-                                    Py_ssize_t given) {
-    Py_ssize_t kwonly_given = 0;
-    for (int i = p->num_pos; i < cpy_parser_total(p); i++) {
-        kwonly_given += out[i] != NULL;
-    }
-    char sig[64];
-    int plural;
-    if (p->num_required_pos < p->num_pos) {
-        PyOS_snprintf(sig, sizeof(sig), "from %d to %d", p->num_required_pos, p->num_pos);
-        plural = 1;
-    } else {
-        PyOS_snprintf(sig, sizeof(sig), "%d", p->num_pos);
-        plural = p->num_pos != 1;
-    }
-    char kwonly_sig[96] = "";
-    if (kwonly_given > 0) {
-        PyOS_snprintf(kwonly_sig, sizeof(kwonly_sig),
-                      " positional argument%s (and %zd keyword-only argument%s)",
-                      given != 1 ? "s" : "", kwonly_given, kwonly_given != 1 ? "s" : "");
-    }
-    PyErr_Format(PyExc_TypeError, "%s() takes %s positional argument%s but %zd%s %s given",
-                 p->fname, sig, plural ? "s" : "", given, kwonly_sig,
-                 given == 1 && kwonly_given == 0 ? "was" : "were");
-}
-
-/* "f() got some positional-only arguments passed as keyword arguments: 'a, b'";
- * returns 1 if raised, 0 if no keyword names a positional-only parameter,
- * -1 on error. */
-static int cpy_posonly_as_keyword(const CPyArgParser *p, PyObject *kwnames) {
-    PyObject *hits = PyList_New(0);
-    if (hits == NULL) {
+        if (i < posonly) {
+            int least = posonly < min ? posonly : min;
+            PyErr_Format(PyExc_TypeError, "%.200s() takes %s %d positional argument%s (%zd given)",
+                         f, least < max ? "at least" : "exactly", least, least == 1 ? "" : "s", n);
+        } else if (kwonly) {
+            PyErr_Format(PyExc_TypeError, "%.200s() missing required keyword-only argument '%U'",
+                         f, names[i]);
+        } else {
+            PyErr_Format(PyExc_TypeError, "%.200s() missing required argument '%U' (pos %d)", f,
+                         names[i], i + 1);
+        }
         return -1;
     }
-    Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
-    for (int i = 0; i < p->num_posonly; i++) {
-        for (Py_ssize_t k = 0; k < nkw; k++) {
-            PyObject *key = PyTuple_GET_ITEM(kwnames, k);
-            int eq = key == p->interned[i] ? 1
-                                           : PyObject_RichCompareBool(key, p->interned[i], Py_EQ);
-            if (eq < 0 || (eq > 0 && PyList_Append(hits, p->interned[i]) < 0)) {
-                Py_DECREF(hits);
-                return -1;
-            }
-        }
-    }
-    if (PyList_GET_SIZE(hits) == 0) {
-        Py_DECREF(hits);
+    if (nkw == 0) {
         return 0;
     }
-    PyObject *sep = PyUnicode_FromString(", ");
-    PyObject *joined = sep == NULL ? NULL : PyUnicode_Join(sep, hits);
-    Py_XDECREF(sep);
-    Py_DECREF(hits);
-    if (joined == NULL) {
-        return -1;
+    Py_ssize_t bound = n < max ? n : max;
+    for (int i = posonly; i < bound; i++) {
+        if (cpy_keyword_value(kwnames, kwvalues, names[i]) != NULL) {
+            PyErr_Format(PyExc_TypeError,
+                         "argument for %.200s() given by name ('%U') and position (%d)", f,
+                         names[i], i + 1);
+            return -1;
+        }
     }
-    PyErr_Format(PyExc_TypeError,
-                 "%s() got some positional-only arguments passed as keyword arguments: '%U'",
-                 p->fname, joined);
-    Py_DECREF(joined);
-    return 1;
+    if (p->has_star2) {
+        return 0;
+    }
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        int known = 0;
+        for (int i = posonly; i < len && !known; i++) {
+            known = names[i] == key || PyUnicode_Compare(names[i], key) == 0;
+        }
+        if (!known) {
+            PyErr_Format(PyExc_TypeError, "'%S' is an invalid keyword argument for %.200s()",
+                         key, f);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* ---- binding --------------------------------------------------------- */
 
-/* Bind keyword arguments into `out` (or `kwargs`); 0 on success, -1 with
- * the error set. */
+/* Bind keyword arguments into `out` (or `kwargs`) of a call that
+ * cpy_check_call accepted; 0 on success, -1 with the error set. */
 static int cpy_bind_keywords(const CPyArgParser *p, PyObject *const *values,
                              PyObject *kwnames, PyObject **out, PyObject *kwargs) {
     Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
     for (Py_ssize_t k = 0; k < nkw; k++) {
         PyObject *key = PyTuple_GET_ITEM(kwnames, k);
-        if (!PyUnicode_Check(key)) {
-            PyErr_Format(PyExc_TypeError, "%s() keywords must be strings", p->fname);
-            return -1;
-        }
         int i = cpy_find_keyword(p, key);
         if (i == -2) {
             return -1;
         }
-        if (i >= 0) {
-            if (out[i] != NULL) {
-                PyErr_Format(PyExc_TypeError,
-                             "argument for %s() given by name ('%S') and position (%d)", p->fname,
-                             key, i + 1 - p->receiver);
-                return -1;
-            }
+        if (i >= 0 && out[i] == NULL) {
             out[i] = values[k];
             continue;
         }
-        if (kwargs != NULL) {
-            if (PyDict_SetItem(kwargs, key, values[k]) < 0) {
-                return -1;
-            }
-            continue;
-        }
-        if (p->num_posonly > 0) {
-            int r = cpy_posonly_as_keyword(p, kwnames);
-            if (r != 0) {
-                return -1;
-            }
-        }
-        PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'",
-                     p->fname, key);
-        return -1;
-    }
-    return 0;
-}
-
-/* Check that every required parameter got a value; 0 or -1 with the error. */
-static int cpy_check_missing(const CPyArgParser *p, PyObject **out, Py_ssize_t nargs) {
-    for (Py_ssize_t i = nargs; i < p->num_required_pos; i++) {
-        if (out[i] == NULL) {
-            cpy_missing_arguments(p, out, 0, p->num_required_pos, NULL, "positional");
+        if (kwargs == NULL) {
+            /* Unreachable after cpy_check_call; never bind wrongly. */
+            PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'",
+                         p->fname, key);
             return -1;
         }
-    }
-    if (p->kwonly_required == NULL) {
-        return 0;
-    }
-    for (int i = 0; i < p->num_kwonly; i++) {
-        if (p->kwonly_required[i] && out[p->num_pos + i] == NULL) {
-            cpy_missing_arguments(p, out, p->num_pos, cpy_parser_total(p),
-                                  p->kwonly_required, "keyword-only");
+        if (PyDict_SetItem(kwargs, key, values[k]) < 0) {
             return -1;
         }
     }
@@ -263,6 +221,12 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     PyObject *kwargs = NULL;
 
     if (cpy_parser_intern(parser) < 0) {
+        return 0;
+    }
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) == 0) {
+        kwnames = NULL;
+    }
+    if (cpy_check_call(p, args, nargs, kwnames) < 0) {
         return 0;
     }
     for (int i = 0; i < total; i++) {
@@ -288,15 +252,7 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
             goto fail;
         }
     }
-    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0 &&
-        cpy_bind_keywords(p, args + nargs, kwnames, out, kwargs) < 0) {
-        goto fail;
-    }
-    if (nargs > p->num_pos && !p->has_star) {
-        cpy_too_many_positional(p, out, nargs);
-        goto fail;
-    }
-    if (cpy_check_missing(p, out, nargs) < 0) {
+    if (kwnames != NULL && cpy_bind_keywords(p, args + nargs, kwnames, out, kwargs) < 0) {
         goto fail;
     }
     if (p->has_star) {

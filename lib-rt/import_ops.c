@@ -55,6 +55,15 @@ PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name) {
     return NULL;
 }
 
+PyObject *CPyGlobals_GetFinal(PyObject *globals, PyObject *name) {
+    PyObject *v = PyObject_GetItem(globals, name);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {
+        PyErr_Clear();
+        PyErr_Format(PyExc_NameError, "value for final name \"%U\" was not set", name);
+    }
+    return v;
+}
+
 int CPyGlobals_Set(PyObject *globals, PyObject *name, PyObject *value) {
     if (PyDict_CheckExact(globals)) {
         return PyDict_SetItem(globals, name, value);

@@ -218,6 +218,57 @@ int CPyList_ExtendIter(PyObject *list, PyObject *iterable) {
     return 0;
 }
 
+PyObject *CPySequence_Unpack(PyObject *iterable, Py_ssize_t n) {
+    if (PyTuple_CheckExact(iterable) && PyTuple_GET_SIZE(iterable) == n) {
+        Py_INCREF(iterable);
+        return iterable;
+    }
+    PyObject *it = PyObject_GetIter(iterable);
+    if (it == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_TypeError) && Py_TYPE(iterable)->tp_iter == NULL &&
+            !PySequence_Check(iterable)) {
+            PyErr_Clear();
+            PyErr_Format(PyExc_TypeError, "cannot unpack non-iterable %.200s object",
+                         Py_TYPE(iterable)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *result = PyTuple_New(n);
+    if (result == NULL) {
+        Py_DECREF(it);
+        return NULL;
+    }
+    /* As the interpreter unpacks: take n items, then make sure there is
+     * no other (an infinite iterator is fine). */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *x = PyIter_Next(it);
+        if (x == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_ValueError,
+                             "not enough values to unpack (expected %zd, got %zd)", n, i);
+            }
+            goto fail;
+        }
+        PyTuple_SET_ITEM(result, i, x);
+    }
+    PyObject *extra = PyIter_Next(it);
+    if (extra != NULL) {
+        Py_DECREF(extra);
+        PyErr_Format(PyExc_ValueError, "too many values to unpack (expected %zd)", n);
+        goto fail;
+    }
+    if (PyErr_Occurred()) {
+        goto fail;
+    }
+    Py_DECREF(it);
+    return result;
+
+fail:
+    Py_DECREF(it);
+    Py_DECREF(result);
+    return NULL;
+}
+
 PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize_t after) {
     PyObject *items = PySequence_List(iterable);
     if (items == NULL) {

@@ -31,12 +31,12 @@ void CPy_AdjustSlice(Py_ssize_t len, Py_ssize_t *start, Py_ssize_t *end) {
 }
 
 void CPy_RaiseIndexError(CPyTagged index, const char *message) {
+    /* As in mypyc, an index too large for a Py_ssize_t is an OverflowError
+     * ("Python int too large to convert to C ssize_t"), not CPython's
+     * IndexError. */
     if (CPyTagged_CheckLong(index)) {
         Py_ssize_t v = PyLong_AsSsize_t(CPyTagged_LongAsObject(index));
         if (v == -1 && PyErr_Occurred()) {
-            PyErr_Clear();
-            PyErr_SetString(PyExc_IndexError,
-                            "cannot fit 'int' into an index-sized integer");
             return;
         }
     }

@@ -412,10 +412,11 @@ fn emit_method_table(e: &mut Emitter, c: &ClassIR) {
         e.close("");
     }
     e.open(format!("static PyMethodDef {m}_methods[] ="));
-    for (i, (name, _)) in c.py_methods.iter().enumerate() {
+    for (i, (name, func)) in c.py_methods.iter().enumerate() {
         e.line(format!(
-            "{{{}, (PyCFunction)(void (*)(void)){m}_method{i}, METH_FASTCALL | METH_KEYWORDS, NULL}},",
-            c_string_literal(name.as_bytes())
+            "{{{}, (PyCFunction)(void (*)(void)){m}_method{i}, METH_FASTCALL | METH_KEYWORDS, {}}},",
+            c_string_literal(name.as_bytes()),
+            super::func::doc_name(func)
         ));
     }
     e.line("{NULL},");

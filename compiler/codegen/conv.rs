@@ -201,12 +201,23 @@ fn emit_unbox_tuple(e: &mut Emitter, dest: &str, src: &str, t: &RType, items: &[
         e.line(format!("{tmp}.empty_struct_error_flag = 0;"));
         e.line(format!("{dest} = {tmp};"));
     } else {
-        emit_unbox_items(e, dest, src, &tmp, items, 0);
+        emit_unbox_items(e, dest, src, &tmp, t, items, 0);
     }
     e.close("");
 }
 
-fn emit_unbox_items(e: &mut Emitter, dest: &str, src: &str, tmp: &str, items: &[RType], i: usize) {
+/// Unboxes items `i..` of the tuple `src` into `tmp`. As in mypyc, which
+/// checks the whole tuple's type first, an item of the wrong type is a
+/// TypeError naming the whole tuple type and the whole value.
+fn emit_unbox_items(
+    e: &mut Emitter,
+    dest: &str,
+    src: &str,
+    tmp: &str,
+    t: &RType,
+    items: &[RType],
+    i: usize,
+) {
     if i == items.len() {
         e.line(format!("{dest} = {tmp};"));
         return;
@@ -222,13 +233,18 @@ fn emit_unbox_items(e: &mut Emitter, dest: &str, src: &str, tmp: &str, items: &[
         "if (likely(!({})))",
         full_error_test(&field, &items[i])
     ));
-    emit_unbox_items(e, dest, src, tmp, items, i + 1);
-    if i > 0 {
-        e.else_branch();
-        for (j, item) in items.iter().enumerate().take(i) {
-            emit_dec_ref(e, &format!("{tmp}.f{j}"), item, false);
-        }
+    emit_unbox_items(e, dest, src, tmp, t, items, i + 1);
+    e.else_branch();
+    for (j, item) in items.iter().enumerate().take(i) {
+        emit_dec_ref(e, &format!("{tmp}.f{j}"), item, false);
     }
+    e.open("if (PyErr_ExceptionMatches(PyExc_TypeError))");
+    e.line("PyErr_Clear();");
+    e.line(format!(
+        "CPy_TypeError(\"{}\", {src});",
+        python_type_name(t)
+    ));
+    e.close("");
     e.close("");
 }
 

@@ -51,6 +51,27 @@ pub fn value_names(f: &FuncIR) -> Vec<String> {
     names
 }
 
+/// The C name of the doc string of a function with a wrapper (for method
+/// tables and function objects).
+pub fn doc_name(func: &crate::ir::FuncRef) -> String {
+    format!("CPyDoc_{}", func.mangled())
+}
+
+/// The doc strings (text signatures, see irbuild/signature.rs) of the
+/// Python-callable functions; empty when a function has none, which
+/// CPython reads as no doc and no signature.
+pub fn emit_docs<'a>(funcs: impl Iterator<Item = &'a FuncIR>) -> String {
+    let mut e = Emitter::new();
+    for f in funcs.filter(|f| f.decl.has_wrapper) {
+        e.line(format!(
+            "static const char {}[] = {};",
+            doc_name(&f.decl.func),
+            c_string_literal(f.doc.as_deref().unwrap_or("").as_bytes())
+        ));
+    }
+    e.finish()
+}
+
 /// The C prototype of a native function (without the trailing `;`).
 pub fn native_prototype(decl: &FuncDecl, param_names: &[String]) -> String {
     let params: Vec<String> = decl
@@ -211,10 +232,11 @@ impl FuncEmitter<'_> {
                 // A function object over the native function's wrapper.
                 let env = env.map_or("NULL".to_string(), |v| self.name(v).to_string());
                 self.e.line(format!(
-                    "{dest} = CPyFunction_New(CPyPy_{}, {env}, {}, {});",
+                    "{dest} = CPyFunction_New(CPyPy_{}, {env}, {}, {}, {});",
                     func.mangled(),
                     c_string_literal(name.as_bytes()),
-                    c_string_literal(func.module.as_bytes())
+                    c_string_literal(func.module.as_bytes()),
+                    doc_name(func)
                 ));
             }
             Op::NewGenerator {

@@ -387,6 +387,8 @@ fn emit_module_file(m: &ModuleIR, literals: &LiteralTable) -> String {
         out.push('\n');
         out.push_str(&structs::struct_definition(&m.name, &st));
     }
+    out.push('\n');
+    out.push_str(&func::emit_docs(module_funcs(m)));
     for c in &m.classes {
         out.push('\n');
         out.push_str(&classes::class_definition(c));

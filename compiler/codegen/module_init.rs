@@ -45,9 +45,10 @@ pub fn emit_module_init(m: &ModuleIR) -> String {
         let d = &f.decl;
         if d.has_wrapper && d.func.class.is_none() && !d.nested {
             e.line(format!(
-                "{{{}, (PyCFunction)(void (*)(void)){}, METH_FASTCALL | METH_KEYWORDS, NULL}},",
+                "{{{}, (PyCFunction)(void (*)(void)){}, METH_FASTCALL | METH_KEYWORDS, {}}},",
                 c_string_literal(d.func.name.as_bytes()),
-                d.c_wrapper_name()
+                d.c_wrapper_name(),
+                super::func::doc_name(&d.func)
             ));
         }
     }

@@ -158,6 +158,9 @@ pub struct FuncIR {
     /// state between steps. irbuild declares the parameters' fields; the
     /// suspend transform adds one per value live across a suspension.
     pub suspend: Option<SuspendState>,
+    /// The C doc string of the Python-callable function: its text
+    /// signature (`name(params)\n--\n\n`), when it can be written.
+    pub doc: Option<String>,
 }
 
 /// The state struct of a generator's resume function.
@@ -175,6 +178,7 @@ impl FuncIR {
             blocks: vec![BasicBlock::default()],
             entry: BlockId(0),
             suspend: None,
+            doc: None,
             source_file,
             decl: decl.clone(),
         };

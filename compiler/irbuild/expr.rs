@@ -266,7 +266,12 @@ impl<'a> IrBuilder<'a> {
         }
         let globals = self.b.globals();
         let key = self.b.str_lit(name);
-        let v = self.b.prim_named("generic.globals_get", &[globals, key]);
+        let get = if self.module.finals.iter().any(|n| n == name) {
+            "generic.final_get"
+        } else {
+            "generic.globals_get"
+        };
+        let v = self.b.prim_named(get, &[globals, key]);
         let t = self.env_name_type(name).rtype();
         self.b.coerce(v, &t)
     }
@@ -1082,7 +1087,8 @@ impl<'a> IrBuilder<'a> {
         }
         if let ast::Expr::Name(n) = &*c.func {
             let name = n.id.as_str();
-            if !self.is_local_name(name) {
+            // A variable of an enclosing function shadows module functions.
+            if !self.is_local_name(name) && !self.closure_has(name) {
                 if !self.is_class_ns_name(name) {
                     if let Some(v) = self.native_construct(name, c) {
                         return v;
@@ -1241,6 +1247,11 @@ impl<'a> IrBuilder<'a> {
             if let Some(v) = self.native_isinstance(c) {
                 return Some(v);
             }
+        }
+        // The module's namespace (the interpreter's `globals()` would give
+        // the calling Python frame's).
+        if name == "globals" && c.args.is_empty() {
+            return Some(self.b.globals());
         }
         let key = format!("builtins.{name}");
         if crate::primitives::PRIMITIVES.iter().all(|p| p.name != key) {

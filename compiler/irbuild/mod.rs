@@ -14,6 +14,7 @@ pub mod imports;
 pub mod matching;
 pub mod nested;
 pub mod prepare;
+pub mod signature;
 pub mod stmt;
 
 use indexmap::IndexMap;
@@ -215,6 +216,48 @@ pub fn build_function(
 /// Build a function; for a nested function, `enclosing` holds the
 /// environments of the functions around it (innermost first).
 pub fn build_function_in(
+    parsed: &ParsedModule,
+    module: &ModuleSymbols,
+    def: &ast::StmtFunctionDef,
+    sig: &FuncSig,
+    class: Option<&str>,
+    opts: &IrOptions,
+    enclosing: Option<Vec<nested::EnvInfo>>,
+) -> Result<BuiltFunction, Vec<Diagnostic>> {
+    let self_kind = if class.is_none() || is_static_method(def) {
+        signature::SelfKind::None
+    } else {
+        signature::SelfKind::Bound
+    };
+    // Like mypyc, methods of non-extension classes have no signature.
+    let non_native_method = class.is_some_and(|c| {
+        let full = format!("{}.{c}", module.name);
+        module
+            .classes
+            .get(&full)
+            .is_none_or(|n| n.ir.module != module.name)
+    });
+    let mut built = build_function_body(parsed, module, def, sig, class, opts, enclosing)?;
+    if let (Some(f), false) = (built.funcs.first_mut(), non_native_method) {
+        f.doc = signature::text_signature_doc(&f.decl, &def.args, self_kind, &|name| {
+            signature::module_final_literal(&parsed.body, name)
+        });
+    }
+    Ok(built)
+}
+
+/// Is `def` a static method (`@staticmethod`, or `__new__`, which `type()`
+/// makes one)?
+fn is_static_method(def: &ast::StmtFunctionDef) -> bool {
+    def.name.as_str() == "__new__"
+        || def.decorator_list.iter().any(|d| match d {
+            ast::Expr::Name(n) => n.id.as_str() == "staticmethod",
+            ast::Expr::Attribute(a) => a.attr.as_str() == "staticmethod",
+            _ => false,
+        })
+}
+
+fn build_function_body(
     parsed: &ParsedModule,
     module: &ModuleSymbols,
     def: &ast::StmtFunctionDef,

@@ -341,32 +341,10 @@ impl<'a> IrBuilder<'a> {
                 return;
             }
         }
-        // Generic unpacking: convert to a tuple and check its length.
+        // Generic unpacking: a tuple of exactly the targets' count.
         let o = self.b.boxed(v);
-        let tup = self.b.prim_named("generic.to_tuple", &[o]);
-        let n = self.b.prim_named("generic.tuple_len", &[tup]);
-        let want = self.b.int(elts.len() as i64);
-        let ok = self.b.add(
-            Op::ComparisonOp {
-                op: CmpKind::Eq,
-                lhs: n,
-                rhs: want,
-            },
-            RType::Bit,
-        );
-        let (good, bad) = (self.b.new_block(), self.b.new_block());
-        self.b.branch(ok, good, bad);
-        self.b.activate(bad);
-        let msg = format!("wrong number of values to unpack (expected {})", elts.len());
-        self.b.add(
-            Op::RaiseStandardError {
-                class: "ValueError".into(),
-                message: Some(msg),
-            },
-            RType::Bit,
-        );
-        self.b.add(Op::Unreachable, RType::Void);
-        self.b.activate(good);
+        let n = self.b.ssize(elts.len() as i64);
+        let tup = self.b.prim_named("generic.unpack", &[o, n]);
         for (i, e) in elts.iter().enumerate() {
             let idx = self.b.int(i as i64);
             let item = self
@@ -441,19 +419,41 @@ impl<'a> IrBuilder<'a> {
     pub(super) fn inplace_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
         let plain = op.trim_end_matches('=');
         // Unboxed and immutable operands: the in-place operator is the plain one.
-        if !self.b.rtype(l).is_boxed() || self.b.rtype(l) == RType::STR {
+        let immutable = matches!(
+            self.b.rtype(l),
+            RType::Object(
+                ObjKind::Str
+                    | ObjKind::Bytes
+                    | ObjKind::Tuple
+                    | ObjKind::FrozenSet
+                    | ObjKind::IntObj
+                    | ObjKind::FloatObj
+                    | ObjKind::BoolObj
+            )
+        );
+        if !self.b.rtype(l).is_boxed() || immutable {
             return self.binary_op(plain, l, r);
         }
+        // `list += iterable` extends the list in place.
+        if op == "+=" && self.b.rtype(l) == RType::LIST {
+            return self.b.prim_named("generic.list_iadd", &[l, r]);
+        }
+        // Mutable objects (lists, sets, dicts, instances) may update
+        // themselves in place (`__iadd__` and friends).
         match self.b.try_prim(op, &[l, r]) {
-            Some(v) if self.b.rtype(l) == RType::OBJECT => v,
-            _ => self.binary_op(plain, l, r),
+            Some(v) => v,
+            None => self.binary_op(plain, l, r),
         }
     }
 
     fn raise(&mut self, r: &ast::StmtRaise) {
         match (&r.exc, &r.cause) {
             (None, _) => {
+                // A bare `raise` re-raises an exception whose traceback
+                // already has this frame's entry (line 0: add none).
+                let line = std::mem::replace(&mut self.b.line, 0);
                 self.b.prim_named("generic.reraise", &[]);
+                self.b.line = line;
             }
             (Some(e), None) => {
                 let v = self.expr(e);

@@ -115,8 +115,28 @@ fn subscript_type(
                 .collect::<Result<_, _>>()?,
         )),
         "Final" | "ClassVar" | "Annotated" => arg(0),
+        // The values' own types (an enum member's is not modelled).
+        "Literal" => Ok(union(args.iter().map(|a| literal_value_type(a)).collect())),
         "Type" | "type" => Ok(Type::Any),
         _ => Ok(Type::Any),
+    }
+}
+
+/// The type of a value in `Literal[...]`.
+fn literal_value_type(e: &ast::Expr) -> Type {
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(_) => Type::Int,
+            ast::Constant::Bool(_) => Type::Bool,
+            ast::Constant::Str(_) => Type::Str,
+            ast::Constant::Bytes(_) => Type::Bytes,
+            ast::Constant::None => Type::None,
+            _ => Type::Any,
+        },
+        ast::Expr::UnaryOp(u) if matches!(&*u.operand, ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_))) => {
+            Type::Int
+        }
+        _ => Type::Any,
     }
 }
 

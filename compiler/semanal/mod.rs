@@ -77,6 +77,9 @@ pub struct ModuleSymbols {
     pub native_names: NativeNames,
     /// The native classes of the build (attribute types, methods).
     pub classes: std::sync::Arc<native::ClassTable>,
+    /// Module-level names declared `Final` (reading one that was never set
+    /// raises mypyc's NameError "value for final name ... was not set").
+    pub finals: Vec<String>,
 }
 
 impl ModuleSymbols {
@@ -85,6 +88,27 @@ impl ModuleSymbols {
             Some(Symbol::Func(sig)) => Some(sig),
             _ => None,
         }
+    }
+}
+
+/// Is this annotation `Final`, `Final[...]` (possibly qualified, or quoted)?
+pub fn is_final_annotation(e: &ast::Expr) -> bool {
+    let head = match e {
+        ast::Expr::Subscript(s) => &*s.value,
+        e => e,
+    };
+    match head {
+        ast::Expr::Name(n) => n.id.as_str() == "Final",
+        ast::Expr::Attribute(a) => a.attr.as_str() == "Final",
+        ast::Expr::Constant(ast::ExprConstant {
+            value: ast::Constant::Str(s),
+            ..
+        }) => {
+            let s = s.trim();
+            let head = s.split('[').next().unwrap_or("").trim();
+            head == "Final" || head.ends_with(".Final")
+        }
+        _ => false,
     }
 }
 
@@ -170,6 +194,11 @@ pub fn collect_module_symbols(
         classes,
         ..Default::default()
     };
+    scope::walk_assignments(&m.body, &mut |name, _, annotation| {
+        if annotation.is_some_and(is_final_annotation) && !syms.finals.iter().any(|n| n == name) {
+            syms.finals.push(name.to_string());
+        }
+    });
     let mut errors = vec![];
     // Names bound more than once at module level are variables, not direct-call functions.
     let mut def_counts: IndexMap<String, usize> = IndexMap::new();

@@ -110,8 +110,13 @@ pub fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {
 /// Call `f` for every name bound directly in `body` (recursing into compound
 /// statements but not into nested functions, lambdas or classes).
 pub fn for_each_binding(body: &[ast::Stmt], f: &mut dyn FnMut(&str)) {
+    bindings(body, true, f)
+}
+
+fn bindings(body: &[ast::Stmt], with_augmented: bool, f: &mut dyn FnMut(&str)) {
     for stmt in body {
         match stmt {
+            ast::Stmt::AugAssign(_) if !with_augmented => {}
             ast::Stmt::FunctionDef(d) => f(d.name.as_str()),
             ast::Stmt::AsyncFunctionDef(d) => f(d.name.as_str()),
             ast::Stmt::ClassDef(c) => f(c.name.as_str()),
@@ -161,7 +166,7 @@ pub fn for_each_binding(body: &[ast::Stmt], f: &mut dyn FnMut(&str)) {
             }
         }
         for block in child_blocks(stmt) {
-            for_each_binding(block, f);
+            bindings(block, with_augmented, f);
         }
     }
 }
@@ -290,13 +295,18 @@ pub fn param_names(args: &ast::Arguments) -> Vec<String> {
 
 /// The local variables of a function: its parameters and the names its
 /// body binds, except those declared `global` or `nonlocal`.
+///
+/// As in mypy (whose semantics mypyc compiles), an augmented assignment
+/// `x += ...` reads and writes the `x` that is visible there: it does not
+/// make `x` a local by itself, so a nested function may update a variable
+/// of the enclosing function (or a global) without `nonlocal`.
 pub fn function_locals(args: &ast::Arguments, body: &[ast::Stmt]) -> Vec<String> {
     let outer: Vec<String> = global_names(body)
         .into_iter()
         .chain(nonlocal_names(body))
         .collect();
     let mut out = param_names(args);
-    for_each_binding(body, &mut |n| {
+    bindings(body, false, &mut |n| {
         if !outer.iter().any(|o| o == n) && !out.iter().any(|l| l == n) {
             out.push(n.to_string());
         }

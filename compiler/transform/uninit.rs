@@ -1,5 +1,6 @@
 //! The uninit transform: make reads of possibly unassigned locals raise
-//! `UnboundLocalError` instead of reading garbage.
+//! `UnboundLocalError` instead of reading garbage (in generators,
+//! `AttributeError`, as mypyc's environment attributes do).
 //!
 //! A register (not an argument) that is not defined on every path to one of
 //! its reads is initialized to its error value at function entry, and a
@@ -165,12 +166,29 @@ impl Rewriter<'_> {
             rare: true,
         };
         self.f.push(cur, branch, RType::Void, line);
-        let message = format!(
-            "local variable \"{}\" referenced before assignment",
-            self.display_name(reg)
-        );
+        // As in mypyc, whose generators keep their locals as attributes of
+        // an environment object, an unset local of a generator (or
+        // coroutine) is an undefined attribute.
+        let (class, message) = if self.f.suspend.is_some() {
+            let func = super::exceptions::python_name(&self.f.decl.func.name);
+            (
+                "AttributeError",
+                format!(
+                    "attribute '{}' of '{func}_env' undefined",
+                    self.display_name(reg)
+                ),
+            )
+        } else {
+            (
+                "UnboundLocalError",
+                format!(
+                    "local variable \"{}\" referenced before assignment",
+                    self.display_name(reg)
+                ),
+            )
+        };
         let raise = Op::RaiseStandardError {
-            class: "UnboundLocalError".into(),
+            class: class.into(),
             message: Some(message),
         };
         self.f.push(err, raise, RType::Bit, line);
