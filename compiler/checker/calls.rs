@@ -157,7 +157,10 @@ impl Checker<'_> {
     /// Resolve the callee (type-checking its sub-expressions when `visit`).
     fn callee(&mut self, func: &ast::Expr, visit: bool) -> Callee {
         match func {
-            ast::Expr::Name(n) => self.name_callee(n.id.as_str()),
+            ast::Expr::Name(n) => match self.name_callee(n.id.as_str()) {
+                Callee::Unknown => value_callee(&self.name_type(n.id.as_str()), self.module),
+                known => known,
+            },
             ast::Expr::Attribute(a) => {
                 let recv = if visit {
                     self.expr(&a.value)
@@ -169,7 +172,15 @@ impl Checker<'_> {
                         return Callee::Unknown;
                     }
                 }
-                self.method_callee(&recv, a.attr.as_str(), func)
+                match self.method_callee(&recv, a.attr.as_str(), func) {
+                    Callee::Unknown if matches!(recv, Type::Instance(_)) => {
+                        let q = std::mem::replace(&mut self.quiet, true);
+                        let t = self.member_type(&recv, a.attr.as_str(), func);
+                        self.quiet = q;
+                        value_callee(&t, self.module)
+                    }
+                    known => known,
+                }
             }
             other => {
                 if visit {
@@ -549,5 +560,44 @@ fn bind_type_vars(param: &Type, arg: &Type, out: &mut IndexMap<String, Type>) {
             }
         }
         _ => {}
+    }
+}
+
+/// Calling a value of a `Callable[[...], R]` type: an anonymous signature of
+/// positional-only parameters (messages name no function).
+fn value_callee(t: &Type, module: &str) -> Callee {
+    let Type::Function(ft) = t else {
+        return Callee::Unknown;
+    };
+    let Some(params) = &ft.params else {
+        return Callee::Unknown;
+    };
+    if t.has_type_vars() {
+        return Callee::Unknown;
+    }
+    let params = params
+        .iter()
+        .map(|p| crate::semanal::ParamSig {
+            name: String::new(),
+            ty: p.clone(),
+            kind: ParamKind::Positional,
+            has_default: false,
+            pos_only: true,
+        })
+        .collect();
+    Callee::Sig {
+        sig: Sig {
+            name: String::new(),
+            owner: None,
+            module: module.to_string(),
+            params,
+            ret: ft.ret.clone(),
+            has_ret: true,
+            no_return: false,
+            is_generator: false,
+            is_async: false,
+        },
+        skip: 0,
+        name: String::new(),
     }
 }

@@ -6,7 +6,7 @@
 //! compatible, because a false error would stop a correct program from
 //! compiling.
 
-use crate::types::Type;
+use crate::types::{FnType, Type};
 
 use super::program::Program;
 
@@ -52,6 +52,9 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
     if a.is_native_int() || b.is_native_int() {
         return true;
     }
+    if let (Type::Function(x), Type::Function(y)) = (a, b) {
+        return callable_compatible(x, y, p);
+    }
     if let (Type::Instance(x), Type::Instance(y)) = (a, b) {
         let protocol = p.classes.get(y).is_some_and(|c| c.is_protocol);
         return protocol || p.derives(x, y) != Some(false);
@@ -77,6 +80,20 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
         // A class of the program may derive from a builtin type only
         // through an opaque base, which `definite` already ruled out.
         _ => false,
+    }
+}
+
+/// May a callable of type `a` be used where `b` is expected? Parameters
+/// are contravariant, the result covariant.
+fn callable_compatible(a: &FnType, b: &FnType, p: &Program) -> bool {
+    if !compatible(&a.ret, &b.ret, p) {
+        return false;
+    }
+    match (&a.params, &b.params) {
+        (Some(xs), Some(ys)) => {
+            xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| compatible(y, x, p))
+        }
+        _ => true,
     }
 }
 
@@ -120,6 +137,7 @@ pub fn has_any(t: &Type) -> bool {
         Type::List(x) | Type::Set(x) | Type::FrozenSet(x) | Type::VarTuple(x) => has_any(x),
         Type::Dict(k, v) => has_any(k) || has_any(v),
         Type::Tuple(xs) | Type::Union(xs) => xs.iter().any(has_any),
+        Type::Function(ft) => has_any(&ft.ret) || ft.params.iter().flatten().any(has_any),
         _ => false,
     }
 }
@@ -138,6 +156,10 @@ pub fn show(t: &Type) -> String {
         Type::Tuple(xs) => format!("tuple[{}]", list(xs)),
         Type::VarTuple(x) => format!("tuple[{}, ...]", show(x)),
         Type::Union(xs) => xs.iter().map(show).collect::<Vec<_>>().join(" | "),
+        Type::Function(ft) => match &ft.params {
+            Some(ps) => format!("Callable[[{}], {}]", list(ps), show(&ft.ret)),
+            None => format!("Callable[..., {}]", show(&ft.ret)),
+        },
         other => other.to_string(),
     }
 }

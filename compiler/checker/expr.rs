@@ -238,7 +238,7 @@ impl Checker<'_> {
 
     fn global_type(&self, name: &str) -> Type {
         match self.program.binding(self.module, name) {
-            Binding::Func(_) => Type::Callable,
+            Binding::Func(sig) => sig.callable_type(),
             Binding::Class(full) => Type::TypeObj(full),
             Binding::Var { ty, .. } => ty,
             Binding::Module(m) => Type::Module(m),
@@ -390,7 +390,7 @@ impl Checker<'_> {
             return Type::Any;
         };
         match info.names.get(attr) {
-            Some(Binding::Func(_)) => Type::Callable,
+            Some(Binding::Func(sig)) => sig.callable_type(),
             Some(Binding::Class(full)) => Type::TypeObj(full.clone()),
             Some(Binding::Var { ty, .. }) => ty.clone(),
             Some(Binding::Module(x)) => Type::Module(x.clone()),

@@ -31,7 +31,8 @@ pub fn name_not_defined(name: &str, similar: &[String]) -> Msg {
 pub fn arg_type(index: &str, callee: &str, got: &Type, expected: &Type) -> Msg {
     (
         format!(
-            "Argument {index} to {callee} has incompatible type \"{}\"; expected \"{}\"",
+            "Argument {index}{} has incompatible type \"{}\"; expected \"{}\"",
+            named(" to", callee),
             show(got),
             show(expected)
         ),
@@ -39,12 +40,28 @@ pub fn arg_type(index: &str, callee: &str, got: &Type, expected: &Type) -> Msg {
     )
 }
 
+/// ` to "f"` after a word, or nothing for a callee without a name (a
+/// value of a `Callable` type).
+fn named(word: &str, callee: &str) -> String {
+    if callee.is_empty() {
+        String::new()
+    } else {
+        format!("{word} {callee}")
+    }
+}
+
 pub fn too_many_args(callee: &str) -> Msg {
-    (format!("Too many arguments for {callee}"), "call-arg")
+    (
+        format!("Too many arguments{}", named(" for", callee)),
+        "call-arg",
+    )
 }
 
 pub fn too_few_args(callee: &str) -> Msg {
-    (format!("Too few arguments for {callee}"), "call-arg")
+    (
+        format!("Too few arguments{}", named(" for", callee)),
+        "call-arg",
+    )
 }
 
 pub fn missing_positional(names: &[String], callee: &str) -> Msg {

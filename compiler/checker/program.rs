@@ -17,7 +17,7 @@ use rustpython_parser::ast;
 use crate::parse::ParsedModule;
 use crate::semanal::scope;
 use crate::semanal::{ParamKind, ParamSig};
-use crate::types::{union, Type};
+use crate::types::{union, FnType, Type};
 
 /// A function or method signature with resolved annotation types.
 #[derive(Clone, Debug)]
@@ -209,10 +209,11 @@ impl Sig {
 }
 
 impl Program {
-    /// Replace type variables by `Any` everywhere (compiled code erases
-    /// them; see `irbuild::prepare`).
+    /// Replace type variables by `Any` and callable types by the opaque
+    /// `Callable` everywhere (compiled code erases them; see
+    /// `irbuild::prepare`).
     pub fn erase_type_vars(&mut self) {
-        let erase = |t: &Type| t.map_type_vars(&|_| Type::Any);
+        let erase = |t: &Type| erase_callables(&t.map_type_vars(&|_| Type::Any));
         for c in self.classes.values_mut() {
             for m in c.members.values_mut() {
                 match m {
@@ -230,6 +231,44 @@ impl Program {
                 }
             }
         }
+    }
+}
+
+fn erase_callables(t: &Type) -> Type {
+    match t {
+        Type::Function(_) => Type::Callable,
+        Type::List(x) => Type::list(erase_callables(x)),
+        Type::Set(x) => Type::Set(Box::new(erase_callables(x))),
+        Type::FrozenSet(x) => Type::FrozenSet(Box::new(erase_callables(x))),
+        Type::VarTuple(x) => Type::VarTuple(Box::new(erase_callables(x))),
+        Type::Dict(k, v) => Type::dict(erase_callables(k), erase_callables(v)),
+        Type::Tuple(xs) => Type::Tuple(xs.iter().map(erase_callables).collect()),
+        Type::Union(xs) => union(xs.iter().map(erase_callables).collect()),
+        other => other.clone(),
+    }
+}
+
+impl Sig {
+    /// The `Callable` type of a function whose parameters are all plain
+    /// positional ones without defaults (others stay opaque).
+    pub fn callable_type(&self) -> Type {
+        let simple = self
+            .params
+            .iter()
+            .all(|p| p.kind == ParamKind::Positional && !p.has_default);
+        let generic = self.params.iter().any(|p| p.ty.has_type_vars()) || self.ret.has_type_vars();
+        if !simple || generic || self.is_async || self.is_generator {
+            return Type::Callable;
+        }
+        let ret = if self.has_ret {
+            self.ret.clone()
+        } else {
+            Type::Any
+        };
+        Type::Function(Box::new(FnType {
+            params: Some(self.params.iter().map(|p| p.ty.clone()).collect()),
+            ret,
+        }))
     }
 }
 
@@ -449,6 +488,21 @@ impl AnnCtx<'_> {
                     return Type::Any;
                 }
                 Type::Tuple((0..args.len()).map(arg).collect())
+            }
+            "Callable" if args.len() == 2 => {
+                let params = match args[0] {
+                    ast::Expr::List(l) => Some(
+                        l.elts
+                            .iter()
+                            .map(|e| self.resolve_depth(e, depth + 1))
+                            .collect(),
+                    ),
+                    _ => None,
+                };
+                Type::Function(Box::new(FnType {
+                    params,
+                    ret: arg(1),
+                }))
             }
             "Optional" if args.len() == 1 => Type::optional(arg(0)),
             "Union" => union((0..args.len()).map(arg).collect()),

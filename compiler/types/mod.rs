@@ -46,10 +46,21 @@ pub enum Type {
     /// An instance of a native class of the build, by full name: a C struct
     /// with typed fields and a vtable (see `irbuild::prepare`).
     Native(String),
+    /// `Callable[[P1, P2], R]` (`params` is `None` for `Callable[..., R]`):
+    /// the checker's view of annotated callables and simple functions.
+    /// Compiled code calls such values generically.
+    Function(Box<FnType>),
     /// A type variable of a generic function or class, by full name
     /// (`module.T`); the checker keeps its bound and constraints. Compiled
     /// code erases it to `object`.
     TypeVar(String),
+}
+
+/// The signature of a `Callable` type: positional parameters only.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FnType {
+    pub params: Option<Vec<Type>>,
+    pub ret: Type,
 }
 
 impl Type {
@@ -92,6 +103,10 @@ impl Type {
             Type::Dict(k, v) => Type::dict(m(k), m(v)),
             Type::Tuple(items) => Type::Tuple(items.iter().map(m).collect()),
             Type::Union(items) => union(items.iter().map(m).collect()),
+            Type::Function(ft) => Type::Function(Box::new(FnType {
+                params: ft.params.as_ref().map(|ps| ps.iter().map(m).collect()),
+                ret: m(&ft.ret),
+            })),
             other => other.clone(),
         }
     }
@@ -105,6 +120,9 @@ impl Type {
             }
             Type::Dict(k, v) => k.has_type_vars() || v.has_type_vars(),
             Type::Tuple(items) | Type::Union(items) => items.iter().any(Type::has_type_vars),
+            Type::Function(ft) => {
+                ft.ret.has_type_vars() || ft.params.iter().flatten().any(Type::has_type_vars)
+            }
             _ => false,
         }
     }
@@ -161,6 +179,7 @@ impl Type {
             | Type::TypeObj(_)
             | Type::Instance(_)
             | Type::Callable
+            | Type::Function(_)
             | Type::TypeVar(_) => RType::OBJECT,
         }
     }
@@ -315,6 +334,10 @@ impl fmt::Display for Type {
             Type::TypeObj(c) => write!(f, "type[{c}]"),
             Type::Instance(c) | Type::Native(c) => write!(f, "{c}"),
             Type::Callable => write!(f, "Callable"),
+            Type::Function(ft) => match &ft.params {
+                Some(ps) => write!(f, "Callable[[{}], {}]", list(ps), ft.ret),
+                None => write!(f, "Callable[..., {}]", ft.ret),
+            },
             Type::TypeVar(full) => write!(f, "{}", full.rsplit('.').next().unwrap_or(full)),
         }
     }
