@@ -658,6 +658,8 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *n
                                  PyObject *attrs);
 PyObject *CPyNativeClass_Decorate(PyObject *cls, PyObject *decorator, PyObject *ns);
 PyObject *CPyTrait_New(void);
+PyObject *CPy_CallReverseOpMethod(PyObject *left, PyObject *right, const char *op,
+                                  const char *method);
 /* isinstance() with a native class (NULL before its class statement ran). */
 static inline char CPy_TypeCheck(PyObject *o, PyObject *type) {
     return type != NULL && PyObject_TypeCheck(o, (PyTypeObject *)type);

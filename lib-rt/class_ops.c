@@ -311,6 +311,24 @@ PyObject *CPyTrait_New(void) {
     return sm;
 }
 
+/* A forward operator method of a native class given an operand of a type
+ * it does not accept: call the reflected method of the right operand, as
+ * mypyc does (its wrapper never runs the body with a wrong type). */
+PyObject *CPy_CallReverseOpMethod(PyObject *left, PyObject *right, const char *op,
+                                  const char *method) {
+    PyObject *m = PyObject_GetAttrString(right, method);
+    if (m == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Format(PyExc_TypeError, "unsupported operand type(s) for %.100s: '%.100s' and '%.100s'",
+                         op, Py_TYPE(left)->tp_name, Py_TYPE(right)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *result = PyObject_CallOneArg(m, left);
+    Py_DECREF(m);
+    return result;
+}
+
 static void cpy_native_finalize(PyObject *self) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);

@@ -90,6 +90,16 @@ fn is_none_for_non_optional(value: &ast::Expr, t: Option<&RType>) -> bool {
     is_none && !accepts_none
 }
 
+/// `Final` or `Final[T]` (possibly qualified).
+fn is_final_annotation(e: &ast::Expr) -> bool {
+    let head = match e {
+        ast::Expr::Subscript(s) => &*s.value,
+        other => other,
+    };
+    crate::semanal::annotations::dotted_name(head)
+        .is_some_and(|n| n.rsplit('.').next() == Some("Final"))
+}
+
 /// Is `s` a class-body statement that only declares or defaults an
 /// instance attribute of a native class (not run in the class body)?
 fn is_attribute_declaration(s: &ast::Stmt, native: &NativeClass) -> bool {
@@ -505,6 +515,17 @@ impl<'a> IrBuilder<'a> {
         let saved_defs = std::mem::take(&mut self.method_defs);
         self.class_ns = Some((ns, vec![]));
         self.class_being_built = Some(c.name.to_string());
+        self.class_finals = c
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                ast::Stmt::AnnAssign(a) if is_final_annotation(&a.annotation) => match &*a.target {
+                    ast::Expr::Name(n) => Some(n.id.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
         for (i, s) in c.body.iter().enumerate() {
             match s {
                 _ if native.is_some_and(|n| is_attribute_declaration(s, n)) => {}
@@ -520,6 +541,7 @@ impl<'a> IrBuilder<'a> {
         }
         self.class_ns = None;
         self.class_being_built = None;
+        self.class_finals.clear();
         self.method_defs = saved_defs;
         self.set_line(c);
         if classes.traits.contains(&full) {
@@ -592,6 +614,27 @@ impl<'a> IrBuilder<'a> {
             self.apply_decorators(decorators, cls)
         };
         self.bind_name(c.name.as_str(), cls);
+    }
+
+    /// `C.x` in the body of class `C`, for a `Final` attribute `x` the body
+    /// has bound: the class object does not exist yet, so (as mypyc, which
+    /// keeps finals in statics) the value comes from the namespace.
+    pub fn final_in_class_body(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let ast::Expr::Name(n) = &*a.value else {
+            return None;
+        };
+        let (ns, names) = self.class_ns.as_ref()?;
+        let attr = a.attr.as_str();
+        if self.class_being_built.as_deref() != Some(n.id.as_str())
+            || names.iter().any(|b| b == n.id.as_str())
+            || !names.iter().any(|b| b == attr)
+            || !self.class_finals.iter().any(|f| f == attr)
+        {
+            return None;
+        }
+        let ns = *ns;
+        let key = self.b.str_lit(attr);
+        Some(self.b.prim_named("generic.dict_get", &[ns, key]))
     }
 
     fn ns_set(&mut self, ns: ValueId, key: &str, value: impl FnOnce(&mut Self) -> ValueId) {

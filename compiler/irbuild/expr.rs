@@ -98,6 +98,9 @@ impl<'a> IrBuilder<'a> {
             }
             E::Call(c) => self.call(c),
             E::Attribute(a) => {
+                if let Some(v) = self.final_in_class_body(a) {
+                    return v;
+                }
                 if let Some(v) = self.native_get_attr(a) {
                     return v;
                 }

@@ -56,6 +56,8 @@ pub struct IrBuilder<'a> {
     pub class_ns: Option<(ValueId, Vec<String>)>,
     /// The name of the class whose body is being lowered.
     pub class_being_built: Option<String>,
+    /// The names that body declares `Final`.
+    pub class_finals: Vec<String>,
     /// Method names defined so far in the class body (for setters/deleters).
     pub method_defs: Vec<String>,
     /// Functions defined inside this one (nested defs, lambdas), built here.
@@ -96,6 +98,7 @@ impl<'a> IrBuilder<'a> {
             current_class: None,
             class_ns: None,
             class_being_built: None,
+            class_finals: vec![],
             method_defs: vec![],
             opts_strip_asserts: opts.strip_asserts,
             cleanups: vec![],
@@ -440,7 +443,8 @@ pub fn build_module(
                                     parsed.error_at(def, "invalid method signature".to_string())
                                 })
                         }
-                        _ => crate::semanal::func_sig(parsed, def, &module.native_names),
+                        _ => crate::semanal::func_sig(parsed, def, &module.native_names)
+                            .map(|s| crate::semanal::method_compiled_sig(s, def.name.as_str())),
                     };
                     match sig {
                         Ok(mut sig) => {

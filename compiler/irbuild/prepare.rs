@@ -652,7 +652,7 @@ pub fn method_sig(
         return None;
     }
     first.ty = Type::Native(full.to_string());
-    Some(sig)
+    Some(crate::semanal::method_compiled_sig(sig, def.name.as_str()))
 }
 
 fn layout_class(

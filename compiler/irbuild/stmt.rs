@@ -444,9 +444,12 @@ impl<'a> IrBuilder<'a> {
         if !self.b.rtype(l).is_boxed() || self.b.rtype(l) == RType::STR {
             return self.binary_op(plain, l, r);
         }
+        // Mutable operands are updated in place (`xs += ys` extends `xs`);
+        // the result is an object, which callers convert to the target's
+        // type.
         match self.b.try_prim(op, &[l, r]) {
-            Some(v) if self.b.rtype(l) == RType::OBJECT => v,
-            _ => self.binary_op(plain, l, r),
+            Some(v) => v,
+            None => self.binary_op(plain, l, r),
         }
     }
 
