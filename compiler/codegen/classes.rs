@@ -10,6 +10,12 @@
 //! ordinary attribute assignment. Instances have no `__dict__`: every
 //! attribute is a struct field, exposed to Python by a getset descriptor
 //! that type-checks assigned values.
+//!
+//! Construction follows mypyc: `tp_new` allocates (or calls the class's own
+//! `__new__`) and runs `__init__`, and `tp_init` does nothing, so that
+//! `C.__new__(C, ...)` gives an initialized instance too. Both slots are
+//! set after the namespace is installed (a `__new__` or `__init__` there
+//! would have made them the interpreter's slot functions).
 
 use crate::ir::{class_struct_name, class_type_static, ArgKind, ClassIR, FuncDecl, RType};
 
@@ -180,10 +186,29 @@ pub fn class_definition(c: &ClassIR) -> String {
         e.line("return NULL;");
     }
     e.close("");
-    e.line(format!(
-        "return {}((PyObject *)type);",
-        setup_function(&full)
-    ));
+    match &c.new_method {
+        Some(f) => e.line(format!(
+            "PyObject *self = CPy_CallFastcallPrepend(CPyPy_{}, (PyObject *)type, args, kwds);",
+            f.mangled()
+        )),
+        None => e.line(format!(
+            "PyObject *self = {}((PyObject *)type);",
+            setup_function(&full)
+        )),
+    }
+    e.line("if (self == NULL) return NULL;");
+    if c.init_in_new() {
+        // As mypyc: `__init__` runs here (`tp_init` does nothing), so that
+        // `cls.__new__(cls, ...)` gives an initialized instance.
+        e.open(format!(
+            "if (PyObject_TypeCheck(self, type) && CPy_NativeInit(self, args, kwds, {}) < 0)",
+            u8::from(c.new_method.is_some())
+        ));
+        e.line("Py_DECREF(self);");
+        e.line("return NULL;");
+        e.close("");
+    }
+    e.line("return self;");
     e.close("");
     emit_gc_slots(&mut e, c, &st);
     emit_getsets(&mut e, c, &st);
@@ -225,6 +250,10 @@ pub fn class_definition(c: &ClassIR) -> String {
         "PyObject *type = CPyType_FromNativeSpec(&{m}_spec, bases, ns, attrs);"
     ));
     e.line("Py_DECREF(attrs);");
+    e.line(format!(
+        "if (type != NULL) CPyType_SetNativeConstruction(type, {m}_new, {});",
+        u8::from(c.init_in_new())
+    ));
     e.line("return type;");
     e.close("");
     e.finish()

@@ -803,12 +803,109 @@ impl IrBuilder<'_> {
         Some(self.b.call(func, args, ret))
     }
 
+    /// `super().__new__(cls)` or `object.__new__(cls)` in the `__new__` of a
+    /// native class: a new instance (attributes unset but for class-body
+    /// defaults), after checking that `cls` is the class itself (no class
+    /// derives from one with `__new__`, see `prepare.rs`).
+    fn native_object_new(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
+        if a.attr.as_str() != "__new__" || self.b.f.decl.func.name != "__new__" {
+            return None;
+        }
+        let class = self.current_class.clone()?;
+        if self.b.f.decl.func.class.as_deref() != Some(class.as_str()) {
+            return None;
+        }
+        let full = format!("{}.{}", self.module.name, class);
+        self.module
+            .classes
+            .get(&full)
+            .filter(|n| n.ir.module == self.module.name)?
+            .ir
+            .new_method
+            .as_ref()?;
+        let base_ok = match &*a.value {
+            ast::Expr::Call(s) => {
+                matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super")
+                    && s.args.is_empty()
+                    && s.keywords.is_empty()
+                    && !self.is_local_name("super")
+            }
+            ast::Expr::Name(n) => n.id.as_str() == "object" && !self.is_local_name("object"),
+            _ => false,
+        };
+        if !base_ok {
+            return None;
+        }
+        let [arg] = c.args.as_slice() else {
+            self.unsupported(
+                c,
+                "__new__ of a native class called with other than one argument",
+            );
+            return Some(self.b.none());
+        };
+        if !c.keywords.is_empty() || matches!(arg, ast::Expr::Starred(_)) {
+            self.unsupported(
+                c,
+                "__new__ of a native class called with other than one argument",
+            );
+            return Some(self.b.none());
+        }
+        let cls = self.expr(arg);
+        let cls = self.b.boxed(cls);
+        self.set_line(c);
+        let t = self
+            .b
+            .add(Op::LoadStatic(StaticRef::Type(full.clone())), RType::OBJECT);
+        let result = self.b.new_register(RType::OBJECT, None);
+        let (native, generic, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+        let same = self.b.add(
+            Op::ComparisonOp {
+                op: CmpKind::Eq,
+                lhs: cls,
+                rhs: t,
+            },
+            RType::Bit,
+        );
+        self.b.add(
+            Op::Branch {
+                value: same,
+                true_label: native,
+                false_label: generic,
+                kind: BranchKind::Bool,
+                negated: false,
+                traceback: None,
+                rare: false,
+            },
+            RType::Void,
+        );
+        self.b.activate(native);
+        let rt = RType::Instance(full.clone());
+        let obj = self.b.add(Op::NewInstance(full), rt);
+        self.b.assign(result, obj);
+        self.b.goto(done);
+        // Another class: `object.__new__(cls)` as the interpreter runs it
+        // (which refuses classes that are not plain Python classes).
+        self.b.activate(generic);
+        let globals = self.b.globals();
+        let key = self.b.str_lit("object");
+        let object = self.b.prim_named("generic.globals_get", &[globals, key]);
+        let name = self.b.str_lit("__new__");
+        let v = self.call_method_values(object, name, vec![cls], vec![]);
+        self.b.assign(result, v);
+        self.b.goto(done);
+        self.b.activate(done);
+        Some(result)
+    }
+
     /// `obj.m(...)` of a method of a native class: a call through the vtable.
     pub fn native_method_call(
         &mut self,
         a: &ast::ExprAttribute,
         c: &ast::ExprCall,
     ) -> Option<ValueId> {
+        if let Some(v) = self.native_object_new(a, c) {
+            return Some(v);
+        }
         if let Some(v) = self.native_super_call(a, c) {
             return Some(v);
         }
@@ -842,12 +939,32 @@ impl IrBuilder<'_> {
         ))
     }
 
+    /// Is `e` a call `C(...)` of a native class with `__new__`? Its value is
+    /// whatever `__new__` returns, whatever the type checker says.
+    pub fn is_new_method_call(&self, e: &ast::Expr) -> bool {
+        let ast::Expr::Call(c) = e else { return false };
+        let ast::Expr::Name(n) = &*c.func else {
+            return false;
+        };
+        !self.is_local_name(n.id.as_str())
+            && self
+                .module
+                .native_names
+                .get(n.id.as_str())
+                .and_then(|full| self.module.classes.get(full))
+                .is_some_and(|class| class.ir.new_method.is_some())
+    }
+
     /// `C(...)` of a native class: arguments, allocation, a direct call of
     /// `__init__`.
     pub fn native_construct(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
         let full = self.module.native_names.get(name)?.clone();
         let classes = self.module.classes.clone();
         let class = classes.get(&full)?;
+        if class.ir.new_method.is_some() {
+            // Through the type's `tp_new`: `__new__`, then `__init__`.
+            return None;
+        }
         let mut ancestors = std::iter::successors(Some(class), |c| {
             c.ir.base.as_ref().and_then(|b| classes.get(b))
         });

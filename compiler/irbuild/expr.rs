@@ -61,7 +61,7 @@ impl<'a> IrBuilder<'a> {
         // Results of generic operations are refined to the inferred type.
         let want = ty.rtype();
         let have = self.b.rtype(v);
-        if have == RType::OBJECT && want != RType::OBJECT {
+        if have == RType::OBJECT && want != RType::OBJECT && !self.is_new_method_call(e) {
             self.b.coerce(v, &want)
         } else {
             v
@@ -1431,7 +1431,7 @@ impl<'a> IrBuilder<'a> {
         self.b.prim_named(prim, &args)
     }
 
-    fn call_method_values(
+    pub(super) fn call_method_values(
         &mut self,
         recv: ValueId,
         name: ValueId,

@@ -373,12 +373,13 @@ fn build_top_level(
 /// Does a method of a class take the instance as its first argument (not
 /// a static or class method)?
 fn has_receiver(def: &ast::StmtFunctionDef) -> bool {
-    !def.decorator_list.iter().any(|d| {
-        matches!(
-            crate::semanal::annotations::dotted_name(d).as_deref(),
-            Some("staticmethod" | "classmethod")
-        )
-    })
+    def.name.as_str() != "__new__"
+        && !def.decorator_list.iter().any(|d| {
+            matches!(
+                crate::semanal::annotations::dotted_name(d).as_deref(),
+                Some("staticmethod" | "classmethod")
+            )
+        })
 }
 
 /// Lower a whole module.
