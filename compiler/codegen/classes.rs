@@ -216,8 +216,10 @@ pub fn class_definition(c: &ClassIR) -> String {
     e.open(format!("static PyType_Slot {m}_slots[] ="));
     e.line(format!("{{Py_tp_new, (void *){m}_new}},"));
     e.line(format!("{{Py_tp_dealloc, (void *){m}_dealloc}},"));
-    e.line(format!("{{Py_tp_traverse, (void *){m}_traverse}},"));
-    e.line(format!("{{Py_tp_clear, (void *){m}_clear}},"));
+    if !c.acyclic {
+        e.line(format!("{{Py_tp_traverse, (void *){m}_traverse}},"));
+        e.line(format!("{{Py_tp_clear, (void *){m}_clear}},"));
+    }
     e.line(format!("{{Py_tp_getset, (void *){m}_getset}},"));
     e.line(format!("{{Py_tp_methods, (void *){m}_methods}},"));
     e.line("{0, NULL},");
@@ -226,7 +228,11 @@ pub fn class_definition(c: &ClassIR) -> String {
     e.line(format!("{},", c_string_literal(full.as_bytes())));
     e.line(format!("sizeof({st}),"));
     e.line("0,");
-    e.line("Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE,");
+    if c.acyclic {
+        e.line("Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,");
+    } else {
+        e.line("Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE,");
+    }
     e.line(format!("{m}_slots,"));
     e.close(";");
     e.open(format!(
@@ -487,16 +493,18 @@ fn emit_setup(e: &mut Emitter, c: &ClassIR) {
 
 fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
     let m = c.mangled();
-    e.open(format!(
-        "static int {m}_traverse(PyObject *o, visitproc visit, void *arg)"
-    ));
-    e.line(format!("{st} *self = ({st} *)o;"));
-    e.line("Py_VISIT(Py_TYPE(o));");
-    for (name, t) in &c.attrs {
-        super::structs::emit_visit(e, &format!("self->{}", attr_field(name)), t);
+    if !c.acyclic {
+        e.open(format!(
+            "static int {m}_traverse(PyObject *o, visitproc visit, void *arg)"
+        ));
+        e.line(format!("{st} *self = ({st} *)o;"));
+        e.line("Py_VISIT(Py_TYPE(o));");
+        for (name, t) in &c.attrs {
+            super::structs::emit_visit(e, &format!("self->{}", attr_field(name)), t);
+        }
+        e.line("return 0;");
+        e.close("");
     }
-    e.line("return 0;");
-    e.close("");
     e.open(format!("static int {m}_clear(PyObject *o)"));
     e.line(format!("{st} *self = ({st} *)o;"));
     for (name, t) in &c.attrs {
@@ -516,13 +524,22 @@ fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
     e.open("if (Py_TYPE(o)->tp_finalize != NULL)");
     e.line("if (PyObject_CallFinalizerFromDealloc(o) < 0) return;");
     e.close("");
-    e.line("PyObject_GC_UnTrack(o);");
-    e.line(format!("Py_TRASHCAN_BEGIN(o, {m}_dealloc)"));
-    e.line(format!("{m}_clear(o);"));
-    e.line("PyTypeObject *tp = Py_TYPE(o);");
-    e.line("tp->tp_free(o);");
-    e.line("Py_DECREF(tp);");
-    e.line("Py_TRASHCAN_END");
+    if c.acyclic {
+        // Not a GC object: no GC header to untrack, no trashcan (which
+        // needs one).
+        e.line(format!("{m}_clear(o);"));
+        e.line("PyTypeObject *tp = Py_TYPE(o);");
+        e.line("tp->tp_free(o);");
+        e.line("Py_DECREF(tp);");
+    } else {
+        e.line("PyObject_GC_UnTrack(o);");
+        e.line(format!("Py_TRASHCAN_BEGIN(o, {m}_dealloc)"));
+        e.line(format!("{m}_clear(o);"));
+        e.line("PyTypeObject *tp = Py_TYPE(o);");
+        e.line("tp->tp_free(o);");
+        e.line("Py_DECREF(tp);");
+        e.line("Py_TRASHCAN_END");
+    }
     e.close("");
 }
 

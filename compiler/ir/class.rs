@@ -56,6 +56,9 @@ pub struct ClassIR {
     /// creating an instance (`cls.__new__(cls)`, as `copy` and `pickle` do)
     /// does not run `__init__`.
     pub serializable: bool,
+    /// `@mypyc_attr(acyclic=True)`: instances cannot be part of reference
+    /// cycles, so the type opts out of cyclic GC (not inherited).
+    pub acyclic: bool,
     /// The class's own `__new__` (a static or class method): the type's
     /// `tp_new` calls it (its first argument the type), and its
     /// `super().__new__(cls)` allocates the native instance.

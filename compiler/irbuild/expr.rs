@@ -1170,7 +1170,12 @@ impl<'a> IrBuilder<'a> {
             return None;
         }
         let class = self.current_class.clone()?;
-        let first = *self.b.f.args.first()?;
+        let first = match (self.generator, self.first_param.clone()) {
+            // A generator's resume function: the method's first argument
+            // is a variable of its state.
+            (Some(_), Some(name)) => self.load_name(&name, &c.func),
+            _ => *self.b.f.args.first()?,
+        };
         let sup = self.load_name("super", &c.func);
         let cls = self.load_name(&class, &c.func);
         Some(self.call_values(sup, vec![cls, first]))

@@ -51,6 +51,9 @@ pub struct IrBuilder<'a> {
     pub cleanups: Vec<exceptions::Cleanup>,
     /// The class whose method is being built (for `super()`).
     pub current_class: Option<String>,
+    /// The name of that method's first parameter (`super()`'s second
+    /// argument; in a generator method it lives in the generator's state).
+    pub first_param: Option<String>,
     /// While lowering a class body: the namespace dict register and the
     /// names bound in it so far.
     pub class_ns: Option<(ValueId, Vec<String>)>,
@@ -96,6 +99,7 @@ impl<'a> IrBuilder<'a> {
             local_names,
             is_top_level: false,
             current_class: None,
+            first_param: None,
             class_ns: None,
             class_being_built: None,
             class_finals: vec![],
@@ -253,6 +257,13 @@ pub fn build_function_in(
     }
     let mut ib = IrBuilder::for_function(parsed, module, decl, local_types, local_names, opts);
     ib.current_class = class.map(|c| c.to_string());
+    ib.first_param = def
+        .args
+        .posonlyargs
+        .iter()
+        .chain(&def.args.args)
+        .next()
+        .map(|a| a.def.arg.to_string());
     ib.closure.ancestors = ancestors;
     if !ib.closure.ancestors.is_empty() {
         ib.closure.incoming = ib.b.f.args.first().copied();

@@ -221,13 +221,13 @@ fn allows_interpreted_subclasses(c: &ast::StmtClassDef) -> bool {
         .any(|(k, v)| k == "allow_interpreted_subclasses" && v)
 }
 
-/// `@mypyc_attr(serializable=True)`.
-fn is_serializable_decl(c: &ast::StmtClassDef) -> bool {
+/// `@mypyc_attr(<key>=True)`.
+fn has_mypyc_flag(c: &ast::StmtClassDef, key: &str) -> bool {
     c.decorator_list
         .iter()
         .filter_map(mypyc_attr)
         .flatten()
-        .any(|(k, v)| k == "serializable" && v)
+        .any(|(k, v)| k == key && v)
 }
 
 /// Classes that define `__new__` but cannot be native: their `__new__`
@@ -1015,7 +1015,10 @@ fn layout_class(
         deletable,
         allow_interpreted_subclasses: allows_interpreted_subclasses(src.def),
         is_dataclass: is_dataclass(src.def),
-        serializable: base.is_some_and(|b| b.ir.serializable) || is_serializable_decl(src.def),
+        serializable: base.is_some_and(|b| b.ir.serializable)
+            || has_mypyc_flag(src.def, "serializable"),
+        // A GC base would make the type a GC one anyway.
+        acyclic: has_mypyc_flag(src.def, "acyclic") && base.is_none_or(|b| b.ir.acyclic),
         new_method: body.new_method.then(|| FuncRef {
             module: src.module.clone(),
             class: Some(src.def.name.to_string()),
