@@ -3,10 +3,13 @@
  *
  * Owns CPyArg_Parse, which binds positional and keyword arguments to a
  * function's parameters described by a CPyArgParser, collects *args and
- * **kwargs, and reports binding errors with the same TypeError messages
- * (and in the same order of checks) as CPython's own function calls:
- * keyword errors first, then too many positionals, then missing positional
- * and missing keyword-only arguments.
+ * **kwargs, and reports binding errors as mypyc's wrappers do: too many
+ * arguments in all ("f() takes at most 1 argument (2 given)") first, then
+ * a keyword naming a parameter given by position, then too many
+ * positionals (with **kwargs), then the first missing positional argument
+ * ("f() missing required argument 'x' (pos 1)"), missing keyword-only
+ * arguments, and last an unexpected keyword. Counts and positions leave
+ * out a method's receiver.
  *
  * Parameter names are interned once per parser, so keyword matching is a
  * pointer comparison in the common case.
@@ -190,9 +193,11 @@ static int cpy_posonly_as_keyword(const CPyArgParser *p, PyObject *kwnames) {
 /* ---- binding --------------------------------------------------------- */
 
 /* Bind keyword arguments into `out` (or `kwargs`); 0 on success, -1 with
- * the error set. */
+ * the error set. A keyword naming no parameter (without **kwargs) is left
+ * in `*unexpected` (borrowed), the first one only. */
 static int cpy_bind_keywords(const CPyArgParser *p, PyObject *const *values,
-                             PyObject *kwnames, PyObject **out, PyObject *kwargs) {
+                             PyObject *kwnames, PyObject **out, PyObject *kwargs,
+                             PyObject **unexpected) {
     Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
     for (Py_ssize_t k = 0; k < nkw; k++) {
         PyObject *key = PyTuple_GET_ITEM(kwnames, k);
@@ -220,24 +225,27 @@ static int cpy_bind_keywords(const CPyArgParser *p, PyObject *const *values,
             }
             continue;
         }
-        if (p->num_posonly > 0) {
-            int r = cpy_posonly_as_keyword(p, kwnames);
-            if (r != 0) {
-                return -1;
-            }
+        if (*unexpected == NULL) {
+            *unexpected = key;
         }
-        PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'",
-                     p->fname, key);
-        return -1;
     }
     return 0;
+}
+
+/* The error for a keyword that names no parameter. */
+static void cpy_unexpected_keyword(const CPyArgParser *p, PyObject *kwnames, PyObject *key) {
+    if (p->num_posonly > 0 && cpy_posonly_as_keyword(p, kwnames) != 0) {
+        return;
+    }
+    PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%S'", p->fname, key);
 }
 
 /* Check that every required parameter got a value; 0 or -1 with the error. */
 static int cpy_check_missing(const CPyArgParser *p, PyObject **out, Py_ssize_t nargs) {
     for (Py_ssize_t i = nargs; i < p->num_required_pos; i++) {
         if (out[i] == NULL) {
-            cpy_missing_arguments(p, out, 0, p->num_required_pos, NULL, "positional");
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %d)",
+                         p->fname, p->names[i], (int)i + 1 - p->receiver);
             return -1;
         }
     }
@@ -288,8 +296,17 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
             goto fail;
         }
     }
-    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) > 0 &&
-        cpy_bind_keywords(p, args + nargs, kwnames, out, kwargs) < 0) {
+    Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+    if (!p->has_star && !p->has_star2 && nargs + nkw > total) {
+        Py_ssize_t npos_given = nargs > p->receiver ? nargs - p->receiver : 0;
+        int len = total - p->receiver;
+        PyErr_Format(PyExc_TypeError, "%s() takes at most %d %sargument%s (%zd given)", p->fname,
+                     len, npos_given == 0 ? "keyword " : "", len == 1 ? "" : "s",
+                     npos_given + nkw);
+        goto fail;
+    }
+    PyObject *unexpected = NULL;
+    if (nkw > 0 && cpy_bind_keywords(p, args + nargs, kwnames, out, kwargs, &unexpected) < 0) {
         goto fail;
     }
     if (nargs > p->num_pos && !p->has_star) {
@@ -297,6 +314,10 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
         goto fail;
     }
     if (cpy_check_missing(p, out, nargs) < 0) {
+        goto fail;
+    }
+    if (unexpected != NULL) {
+        cpy_unexpected_keyword(p, kwnames, unexpected);
         goto fail;
     }
     if (p->has_star) {

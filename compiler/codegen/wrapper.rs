@@ -231,13 +231,15 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
     ));
 }
 
-/// Is the first parameter a method's receiver (`self`)?
+/// Is the first parameter a method's receiver (`self`, or the class of
+/// `__new__`)?
 fn has_receiver(decl: &FuncDecl) -> bool {
+    let is_new = crate::transform::exceptions::python_name(&decl.func.name) == "__new__";
     decl.func.class.is_some()
         && decl
             .params
             .first()
-            .is_some_and(|p| p.kind == ArgKind::Positional && p.name == "self")
+            .is_some_and(|p| p.kind == ArgKind::Positional && (p.name == "self" || is_new))
 }
 
 /// Binary operator and rich comparison dunders (and their reflected and
