@@ -88,12 +88,76 @@ void CPy_AddTraceback(const char *filename, const char *funcname, int line,
     Py_DECREF(frame);
 }
 
-void CPy_TypeError(const char *expected, PyObject *value) {
-    if (value == Py_None) {
-        PyErr_Format(PyExc_TypeError, "%s object expected; got None", expected);
+/* `module.qualname` of a type (just the name for builtins); NULL with an
+ * error if either is missing or not a str. */
+static PyObject *cpy_type_name(PyTypeObject *type) {
+    PyObject *module = PyObject_GetAttrString((PyObject *)type, "__module__");
+    PyObject *name = NULL, *full = NULL;
+    if (module == NULL || !PyUnicode_Check(module)) {
+        goto out;
+    }
+    name = PyObject_GetAttrString((PyObject *)type, "__qualname__");
+    if (name == NULL || !PyUnicode_Check(name)) {
+        goto out;
+    }
+    if (PyUnicode_CompareWithASCIIString(module, "builtins") == 0) {
+        Py_INCREF(name);
+        full = name;
     } else {
-        PyErr_Format(PyExc_TypeError, "%s object expected; got %s", expected,
-                     Py_TYPE(value)->tp_name);
+        full = PyUnicode_FromFormat("%U.%U", module, name);
+    }
+out:
+    Py_XDECREF(module);
+    Py_XDECREF(name);
+    return full;
+}
+
+/* The type of `value` as mypyc's messages name it: `None`, `native.A`,
+ * `tuple[int, native.A]` (item by item), `tuple[<50 items>]`. */
+static PyObject *cpy_format_type_name(PyObject *value) {
+    if (value == Py_None) {
+        return PyUnicode_FromString("None");
+    }
+    if (!PyTuple_CheckExact(value)) {
+        return cpy_type_name(Py_TYPE(value));
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(value);
+    if (n > 10) {
+        return PyUnicode_FromFormat("tuple[<%zd items>]", n);
+    }
+    PyObject *items = PyList_New(0);
+    if (items == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = cpy_format_type_name(PyTuple_GET_ITEM(value, i));
+        if (item == NULL || PyList_Append(items, item) < 0) {
+            Py_XDECREF(item);
+            Py_DECREF(items);
+            return NULL;
+        }
+        Py_DECREF(item);
+    }
+    PyObject *sep = PyUnicode_FromString(", ");
+    PyObject *joined = sep == NULL ? NULL : PyUnicode_Join(sep, items);
+    Py_XDECREF(sep);
+    Py_DECREF(items);
+    if (joined == NULL) {
+        return NULL;
+    }
+    PyObject *out = PyUnicode_FromFormat("tuple[%U]", joined);
+    Py_DECREF(joined);
+    return out;
+}
+
+void CPy_TypeError(const char *expected, PyObject *value) {
+    PyObject *got = cpy_format_type_name(value);
+    if (got != NULL) {
+        PyErr_Format(PyExc_TypeError, "%s object expected; got %U", expected, got);
+        Py_DECREF(got);
+    } else {
+        PyErr_Format(PyExc_TypeError, "%s object expected; and errored formatting real type!",
+                     expected);
     }
 }
 

@@ -201,12 +201,23 @@ fn emit_unbox_tuple(e: &mut Emitter, dest: &str, src: &str, t: &RType, items: &[
         e.line(format!("{tmp}.empty_struct_error_flag = 0;"));
         e.line(format!("{dest} = {tmp};"));
     } else {
-        emit_unbox_items(e, dest, src, &tmp, items, 0);
+        emit_unbox_items(e, dest, src, &tmp, items, 0, &python_type_name(t));
     }
     e.close("");
 }
 
-fn emit_unbox_items(e: &mut Emitter, dest: &str, src: &str, tmp: &str, items: &[RType], i: usize) {
+/// Unboxes item `i` on; a failing item makes the error name the whole
+/// tuple's type and value (`tuple[int, native.A] object expected; got
+/// tuple[int, int]`), as in mypyc.
+fn emit_unbox_items(
+    e: &mut Emitter,
+    dest: &str,
+    src: &str,
+    tmp: &str,
+    items: &[RType],
+    i: usize,
+    tuple_name: &str,
+) {
     if i == items.len() {
         e.line(format!("{dest} = {tmp};"));
         return;
@@ -222,13 +233,12 @@ fn emit_unbox_items(e: &mut Emitter, dest: &str, src: &str, tmp: &str, items: &[
         "if (likely(!({})))",
         full_error_test(&field, &items[i])
     ));
-    emit_unbox_items(e, dest, src, tmp, items, i + 1);
-    if i > 0 {
-        e.else_branch();
-        for (j, item) in items.iter().enumerate().take(i) {
-            emit_dec_ref(e, &format!("{tmp}.f{j}"), item, false);
-        }
+    emit_unbox_items(e, dest, src, tmp, items, i + 1, tuple_name);
+    e.else_branch();
+    for (j, item) in items.iter().enumerate().take(i) {
+        emit_dec_ref(e, &format!("{tmp}.f{j}"), item, false);
     }
+    e.line(format!("CPy_TypeError(\"{tuple_name}\", {src});"));
     e.close("");
 }
 
