@@ -667,6 +667,13 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *n
                                  PyObject *attrs);
 PyObject *CPyNativeClass_Decorate(PyObject *cls, PyObject *decorator, PyObject *ns);
 PyObject *CPyTrait_New(void);
+typedef PyObject *(*CPyFastcallFunc)(PyObject *, PyObject *const *, Py_ssize_t, PyObject *);
+PyObject *CPy_CallFastcallPrepend(CPyFastcallFunc fn, PyObject *first, PyObject *args,
+                                  PyObject *kwds);
+int CPy_NativeInit(PyObject *self, PyObject *args, PyObject *kwds, int has_new);
+void CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new);
+PyObject *CPy_CallReverseOpMethod(PyObject *left, PyObject *right, const char *op,
+                                  const char *method);
 /* isinstance() with a native class (NULL before its class statement ran). */
 static inline char CPy_TypeCheck(PyObject *o, PyObject *type) {
     return type != NULL && PyObject_TypeCheck(o, (PyTypeObject *)type);

@@ -311,6 +311,135 @@ PyObject *CPyTrait_New(void) {
     return sm;
 }
 
+/* ---- construction of native instances (mypyc's protocol) ----------- */
+
+/* `f(self, *args, **kwds)`; new ref. */
+static PyObject *cpy_call_with_self(PyObject *f, PyObject *self, PyObject *args, PyObject *kwds) {
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject **stack = (PyObject **)PyMem_Malloc((size_t)(1 + n) * sizeof(PyObject *));
+    if (stack == NULL) {
+        return PyErr_NoMemory();
+    }
+    stack[0] = self;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        stack[i + 1] = PyTuple_GET_ITEM(args, i);
+    }
+    PyObject *result = PyObject_VectorcallDict(f, stack, (size_t)(1 + n), kwds);
+    PyMem_Free(stack);
+    return result;
+}
+
+/* `tp_init` of native classes whose `tp_new` already ran `__init__`. */
+static int cpy_native_init_done(PyObject *self, PyObject *args, PyObject *kwds) {
+    (void)self;
+    (void)args;
+    (void)kwds;
+    return 0;
+}
+
+void CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new) {
+    PyTypeObject *t = (PyTypeObject *)type;
+    /* A `__new__` in the namespace made this `slot_tp_new`. */
+    t->tp_new = tp_new;
+    if (init_in_new) {
+        t->tp_init = cpy_native_init_done;
+    }
+    PyType_Modified(t);
+}
+
+/* Call `fn` (a METH_FASTCALL | METH_KEYWORDS wrapper) with `first` and
+ * then the arguments of `args` (a tuple) and `kwds` (a dict or NULL). */
+PyObject *CPy_CallFastcallPrepend(CPyFastcallFunc fn, PyObject *first, PyObject *args,
+                                  PyObject *kwds) {
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    Py_ssize_t nkw = kwds != NULL ? PyDict_GET_SIZE(kwds) : 0;
+    PyObject **stack = (PyObject **)PyMem_Malloc((size_t)(1 + n + nkw) * sizeof(PyObject *));
+    if (stack == NULL) {
+        return PyErr_NoMemory();
+    }
+    stack[0] = first;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        stack[i + 1] = PyTuple_GET_ITEM(args, i);
+    }
+    PyObject *kwnames = NULL;
+    if (nkw > 0) {
+        kwnames = PyTuple_New(nkw);
+        if (kwnames == NULL) {
+            PyMem_Free(stack);
+            return NULL;
+        }
+        PyObject *key, *value;
+        Py_ssize_t pos = 0, j = 0;
+        while (PyDict_Next(kwds, &pos, &key, &value) && j < nkw) {
+            Py_INCREF(key);
+            PyTuple_SET_ITEM(kwnames, j, key);
+            stack[1 + n + j] = value;
+            j++;
+        }
+    }
+    PyObject *result = fn(NULL, stack, 1 + n, kwnames);
+    Py_XDECREF(kwnames);
+    PyMem_Free(stack);
+    return result;
+}
+
+/* Run `__init__` for a new instance from `tp_new`, as `type.__call__`
+ * does for other classes: only for an instance of a type whose `tp_init`
+ * is ours (Python code may have replaced `__init__` since), with
+ * `object.__init__` refusing arguments unless the class has `__new__`. */
+int CPy_NativeInit(PyObject *self, PyObject *args, PyObject *kwds, int has_new) {
+    PyTypeObject *type = Py_TYPE(self);
+    if (type->tp_init != cpy_native_init_done) {
+        return 0;
+    }
+    PyObject *init = PyObject_GetAttrString((PyObject *)type, "__init__");
+    if (init == NULL) {
+        return -1;
+    }
+    PyObject *object_init = PyDict_GetItemString(PyBaseObject_Type.tp_dict, "__init__");
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    Py_ssize_t nkw = kwds != NULL ? PyDict_GET_SIZE(kwds) : 0;
+    if (init == object_init) {
+        Py_DECREF(init);
+        if (!has_new && n + nkw > 0) {
+            PyErr_Format(PyExc_TypeError, "%.200s() takes no arguments", type->tp_name);
+            return -1;
+        }
+        return 0;
+    }
+    PyObject *result = cpy_call_with_self(init, self, args, kwds);
+    Py_DECREF(init);
+    if (result == NULL) {
+        return -1;
+    }
+    if (result != Py_None) {
+        PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'",
+                     Py_TYPE(result)->tp_name);
+        Py_DECREF(result);
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
+/* A forward operator method of a native class given an operand of a type
+ * it does not accept: call the reflected method of the right operand, as
+ * mypyc does (its wrapper never runs the body with a wrong type). */
+PyObject *CPy_CallReverseOpMethod(PyObject *left, PyObject *right, const char *op,
+                                  const char *method) {
+    PyObject *m = PyObject_GetAttrString(right, method);
+    if (m == NULL) {
+        if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            PyErr_Format(PyExc_TypeError, "unsupported operand type(s) for %.100s: '%.100s' and '%.100s'",
+                         op, Py_TYPE(left)->tp_name, Py_TYPE(right)->tp_name);
+        }
+        return NULL;
+    }
+    PyObject *result = PyObject_CallOneArg(m, left);
+    Py_DECREF(m);
+    return result;
+}
+
 static void cpy_native_finalize(PyObject *self) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);

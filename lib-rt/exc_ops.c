@@ -146,7 +146,7 @@ void CPy_TypeError(const char *expected, PyObject *value) {
         PyErr_Format(PyExc_TypeError, "%s object expected; got %U", expected, got);
         Py_DECREF(got);
     } else {
-        PyErr_Format(PyExc_TypeError, "%s object expected; got errored formatting real type!",
+        PyErr_Format(PyExc_TypeError, "%s object expected; and errored formatting real type!",
                      expected);
     }
 }

@@ -10,6 +10,12 @@
 //! ordinary attribute assignment. Instances have no `__dict__`: every
 //! attribute is a struct field, exposed to Python by a getset descriptor
 //! that type-checks assigned values.
+//!
+//! Construction follows mypyc: `tp_new` allocates (or calls the class's own
+//! `__new__`) and runs `__init__`, and `tp_init` does nothing, so that
+//! `C.__new__(C, ...)` gives an initialized instance too. Both slots are
+//! set after the namespace is installed (a `__new__` or `__init__` there
+//! would have made them the interpreter's slot functions).
 
 use crate::ir::{class_struct_name, class_type_static, ArgKind, ClassIR, FuncDecl, RType};
 
@@ -180,10 +186,29 @@ pub fn class_definition(c: &ClassIR) -> String {
         e.line("return NULL;");
     }
     e.close("");
-    e.line(format!(
-        "return {}((PyObject *)type);",
-        setup_function(&full)
-    ));
+    match &c.new_method {
+        Some(f) => e.line(format!(
+            "PyObject *self = CPy_CallFastcallPrepend(CPyPy_{}, (PyObject *)type, args, kwds);",
+            f.mangled()
+        )),
+        None => e.line(format!(
+            "PyObject *self = {}((PyObject *)type);",
+            setup_function(&full)
+        )),
+    }
+    e.line("if (self == NULL) return NULL;");
+    if c.init_in_new() {
+        // As mypyc: `__init__` runs here (`tp_init` does nothing), so that
+        // `cls.__new__(cls, ...)` gives an initialized instance.
+        e.open(format!(
+            "if (PyObject_TypeCheck(self, type) && CPy_NativeInit(self, args, kwds, {}) < 0)",
+            u8::from(c.new_method.is_some())
+        ));
+        e.line("Py_DECREF(self);");
+        e.line("return NULL;");
+        e.close("");
+    }
+    e.line("return self;");
     e.close("");
     emit_gc_slots(&mut e, c, &st);
     emit_getsets(&mut e, c, &st);
@@ -191,8 +216,10 @@ pub fn class_definition(c: &ClassIR) -> String {
     e.open(format!("static PyType_Slot {m}_slots[] ="));
     e.line(format!("{{Py_tp_new, (void *){m}_new}},"));
     e.line(format!("{{Py_tp_dealloc, (void *){m}_dealloc}},"));
-    e.line(format!("{{Py_tp_traverse, (void *){m}_traverse}},"));
-    e.line(format!("{{Py_tp_clear, (void *){m}_clear}},"));
+    if !c.acyclic {
+        e.line(format!("{{Py_tp_traverse, (void *){m}_traverse}},"));
+        e.line(format!("{{Py_tp_clear, (void *){m}_clear}},"));
+    }
     e.line(format!("{{Py_tp_getset, (void *){m}_getset}},"));
     e.line(format!("{{Py_tp_methods, (void *){m}_methods}},"));
     e.line("{0, NULL},");
@@ -201,7 +228,11 @@ pub fn class_definition(c: &ClassIR) -> String {
     e.line(format!("{},", c_string_literal(full.as_bytes())));
     e.line(format!("sizeof({st}),"));
     e.line("0,");
-    e.line("Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE,");
+    if c.acyclic {
+        e.line("Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE,");
+    } else {
+        e.line("Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_BASETYPE,");
+    }
     e.line(format!("{m}_slots,"));
     e.close(";");
     e.open(format!(
@@ -225,6 +256,10 @@ pub fn class_definition(c: &ClassIR) -> String {
         "PyObject *type = CPyType_FromNativeSpec(&{m}_spec, bases, ns, attrs);"
     ));
     e.line("Py_DECREF(attrs);");
+    e.line(format!(
+        "if (type != NULL) CPyType_SetNativeConstruction(type, {m}_new, {});",
+        u8::from(c.init_in_new())
+    ));
     e.line("return type;");
     e.close("");
     e.finish()
@@ -459,16 +494,18 @@ fn emit_setup(e: &mut Emitter, c: &ClassIR) {
 
 fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
     let m = c.mangled();
-    e.open(format!(
-        "static int {m}_traverse(PyObject *o, visitproc visit, void *arg)"
-    ));
-    e.line(format!("{st} *self = ({st} *)o;"));
-    e.line("Py_VISIT(Py_TYPE(o));");
-    for (name, t) in &c.attrs {
-        super::structs::emit_visit(e, &format!("self->{}", attr_field(name)), t);
+    if !c.acyclic {
+        e.open(format!(
+            "static int {m}_traverse(PyObject *o, visitproc visit, void *arg)"
+        ));
+        e.line(format!("{st} *self = ({st} *)o;"));
+        e.line("Py_VISIT(Py_TYPE(o));");
+        for (name, t) in &c.attrs {
+            super::structs::emit_visit(e, &format!("self->{}", attr_field(name)), t);
+        }
+        e.line("return 0;");
+        e.close("");
     }
-    e.line("return 0;");
-    e.close("");
     e.open(format!("static int {m}_clear(PyObject *o)"));
     e.line(format!("{st} *self = ({st} *)o;"));
     for (name, t) in &c.attrs {
@@ -488,13 +525,22 @@ fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
     e.open("if (Py_TYPE(o)->tp_finalize != NULL)");
     e.line("if (PyObject_CallFinalizerFromDealloc(o) < 0) return;");
     e.close("");
-    e.line("PyObject_GC_UnTrack(o);");
-    e.line(format!("Py_TRASHCAN_BEGIN(o, {m}_dealloc)"));
-    e.line(format!("{m}_clear(o);"));
-    e.line("PyTypeObject *tp = Py_TYPE(o);");
-    e.line("tp->tp_free(o);");
-    e.line("Py_DECREF(tp);");
-    e.line("Py_TRASHCAN_END");
+    if c.acyclic {
+        // Not a GC object: no GC header to untrack, no trashcan (which
+        // needs one).
+        e.line(format!("{m}_clear(o);"));
+        e.line("PyTypeObject *tp = Py_TYPE(o);");
+        e.line("tp->tp_free(o);");
+        e.line("Py_DECREF(tp);");
+    } else {
+        e.line("PyObject_GC_UnTrack(o);");
+        e.line(format!("Py_TRASHCAN_BEGIN(o, {m}_dealloc)"));
+        e.line(format!("{m}_clear(o);"));
+        e.line("PyTypeObject *tp = Py_TYPE(o);");
+        e.line("tp->tp_free(o);");
+        e.line("Py_DECREF(tp);");
+        e.line("Py_TRASHCAN_END");
+    }
     e.close("");
 }
 

@@ -110,6 +110,20 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
         e.line(format!("{};", declaration(&decl.ret, "retval")));
     }
     e.line("PyObject *retbox;");
+    let forward = forward_operator(decl);
+    if let Some((op, reflected)) = &forward {
+        if *op == "**" && decl.params.len() == 3 && decl.params[2].kind == ArgKind::Positional {
+            // `x ** y` passes no modulus: as mypyc passes None, which a
+            // required modulus does not accept (so the reflected method runs).
+            e.open("if (nargs == 2 && kwnames == NULL)");
+            e.line(format!(
+                "return CPy_CallReverseOpMethod(args[0], args[1], {}, {});",
+                c_string_literal(op.as_bytes()),
+                c_string_literal(reflected.as_bytes())
+            ));
+            e.close("");
+        }
+    }
     e.line("if (!CPyArg_Parse(args, nargs, kwnames, &parser, obj)) return NULL;");
     let operator = is_operator_method(decl);
     for (i, p) in decl.params.iter().enumerate() {
@@ -144,7 +158,26 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
         e.raw_line("not_implemented: ;");
         emit_release_args(&mut e, decl);
         e.line("PyErr_Clear();");
-        e.line("Py_RETURN_NOTIMPLEMENTED;");
+        if let Some((op, reflected)) = &forward {
+            // As mypyc: a forward operator given an operand of another type
+            // calls the operand's reflected method (ternary `pow()` never
+            // does), or raises TypeError naming the operator.
+            if decl.params.len() > 2 {
+                e.line(format!(
+                    "if (obj[{}] != NULL && obj[{}] != Py_None) Py_RETURN_NOTIMPLEMENTED;",
+                    slots.slot[2], slots.slot[2]
+                ));
+            }
+            e.line(format!(
+                "return CPy_CallReverseOpMethod(obj[{}], obj[{}], {}, {});",
+                slots.slot[0],
+                slots.slot[1],
+                c_string_literal(op.as_bytes()),
+                c_string_literal(reflected.as_bytes())
+            ));
+        } else {
+            e.line("Py_RETURN_NOTIMPLEMENTED;");
+        }
     }
     e.raw_line("fail: ;");
     emit_release_args(&mut e, decl);
@@ -198,13 +231,15 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
     ));
 }
 
-/// Is the first parameter a method's receiver (`self`)?
+/// Is the first parameter a method's receiver (`self`, or the class of
+/// `__new__`)?
 fn has_receiver(decl: &FuncDecl) -> bool {
+    let is_new = crate::transform::exceptions::python_name(&decl.func.name) == "__new__";
     decl.func.class.is_some()
         && decl
             .params
             .first()
-            .is_some_and(|p| p.kind == ArgKind::Positional && p.name == "self")
+            .is_some_and(|p| p.kind == ArgKind::Positional && (p.name == "self" || is_new))
 }
 
 /// Binary operator and rich comparison dunders (and their reflected and
@@ -229,6 +264,37 @@ fn is_operator_method(decl: &FuncDecl) -> bool {
         && decl.params.len() >= 2
         && (OPERATOR_DUNDERS.contains(&base)
             || matches!(inner, "eq" | "ne" | "lt" | "le" | "gt" | "ge"))
+}
+
+/// A forward binary operator method (`__add__`, not `__radd__` or
+/// `__iadd__`) taking its operand positionally: the operator's symbol in
+/// messages and the reflected method's name.
+fn forward_operator(decl: &FuncDecl) -> Option<(&'static str, String)> {
+    let name = crate::transform::exceptions::python_name(&decl.func.name);
+    let inner = name.strip_prefix("__")?.strip_suffix("__")?;
+    let symbol = match inner {
+        "add" => "+",
+        "sub" => "-",
+        "mul" => "*",
+        "matmul" => "@",
+        "truediv" => "/",
+        "floordiv" => "//",
+        "mod" => "%",
+        "divmod" => "divmod()",
+        "pow" => "**",
+        "lshift" => "<<",
+        "rshift" => ">>",
+        "and" => "&",
+        "or" => "|",
+        "xor" => "^",
+        _ => return None,
+    };
+    let positional = decl.params.len() >= 2
+        && decl.params[..2]
+            .iter()
+            .all(|p| matches!(p.kind, ArgKind::Positional));
+    (is_operator_method(decl) && has_receiver(decl) && positional)
+        .then(|| (symbol, format!("__r{inner}__")))
 }
 
 /// Converts one parsed argument object into `arg_<i>`; jumps to `on_error`

@@ -52,6 +52,17 @@ pub struct ClassIR {
     /// Decorated `@dataclass`: the class body's defaults go to the
     /// dataclass machinery, which generates `__init__` and friends.
     pub is_dataclass: bool,
+    /// `@mypyc_attr(serializable=True)` on this class or a native base:
+    /// creating an instance (`cls.__new__(cls)`, as `copy` and `pickle` do)
+    /// does not run `__init__`.
+    pub serializable: bool,
+    /// `@mypyc_attr(acyclic=True)`: instances cannot be part of reference
+    /// cycles, so the type opts out of cyclic GC (not inherited).
+    pub acyclic: bool,
+    /// The class's own `__new__` (a static or class method): the type's
+    /// `tp_new` calls it (its first argument the type), and its
+    /// `super().__new__(cls)` allocates the native instance.
+    pub new_method: Option<FuncRef>,
     /// Plain methods exposed to Python as method descriptors of the type
     /// (`PyMethodDef`s), in definition order: (Python name, function).
     pub py_methods: Vec<(String, FuncRef)>,
@@ -73,6 +84,15 @@ impl ClassIR {
 
     pub fn attr_type(&self, name: &str) -> Option<&RType> {
         self.attrs.iter().find(|(n, _)| n == name).map(|(_, t)| t)
+    }
+
+    /// Does creating an instance from Python (`tp_new`) run `__init__`, as
+    /// mypyc's native classes do (so that attributes `__init__` always sets
+    /// are set)? Not for classes whose instances are created without it
+    /// (serializable ones, Python subclasses) or whose `__init__` comes later
+    /// (dataclasses).
+    pub fn init_in_new(&self) -> bool {
+        !(self.allow_interpreted_subclasses || self.is_dataclass || self.serializable)
     }
 
     pub fn vtable_index(&self, name: &str) -> Option<usize> {

@@ -90,6 +90,16 @@ fn is_none_for_non_optional(value: &ast::Expr, t: Option<&RType>) -> bool {
     is_none && !accepts_none
 }
 
+/// `Final` or `Final[T]` (possibly qualified).
+fn is_final_annotation(e: &ast::Expr) -> bool {
+    let head = match e {
+        ast::Expr::Subscript(s) => &*s.value,
+        other => other,
+    };
+    crate::semanal::annotations::dotted_name(head)
+        .is_some_and(|n| n.rsplit('.').next() == Some("Final"))
+}
+
 /// Is `s` a class-body statement that only declares or defaults an
 /// instance attribute of a native class (not run in the class body)?
 fn is_attribute_declaration(s: &ast::Stmt, native: &NativeClass) -> bool {
@@ -505,6 +515,17 @@ impl<'a> IrBuilder<'a> {
         let saved_defs = std::mem::take(&mut self.method_defs);
         self.class_ns = Some((ns, vec![]));
         self.class_being_built = Some(c.name.to_string());
+        self.class_finals = c
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                ast::Stmt::AnnAssign(a) if is_final_annotation(&a.annotation) => match &*a.target {
+                    ast::Expr::Name(n) => Some(n.id.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
         for (i, s) in c.body.iter().enumerate() {
             match s {
                 _ if native.is_some_and(|n| is_attribute_declaration(s, n)) => {}
@@ -520,6 +541,7 @@ impl<'a> IrBuilder<'a> {
         }
         self.class_ns = None;
         self.class_being_built = None;
+        self.class_finals.clear();
         self.method_defs = saved_defs;
         self.set_line(c);
         if classes.traits.contains(&full) {
@@ -592,6 +614,27 @@ impl<'a> IrBuilder<'a> {
             self.apply_decorators(decorators, cls)
         };
         self.bind_name(c.name.as_str(), cls);
+    }
+
+    /// `C.x` in the body of class `C`, for a `Final` attribute `x` the body
+    /// has bound: the class object does not exist yet, so (as mypyc, which
+    /// keeps finals in statics) the value comes from the namespace.
+    pub fn final_in_class_body(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let ast::Expr::Name(n) = &*a.value else {
+            return None;
+        };
+        let (ns, names) = self.class_ns.as_ref()?;
+        let attr = a.attr.as_str();
+        if self.class_being_built.as_deref() != Some(n.id.as_str())
+            || names.iter().any(|b| b == n.id.as_str())
+            || !names.iter().any(|b| b == attr)
+            || !self.class_finals.iter().any(|f| f == attr)
+        {
+            return None;
+        }
+        let ns = *ns;
+        let key = self.b.str_lit(attr);
+        Some(self.b.prim_named("generic.dict_get", &[ns, key]))
     }
 
     fn ns_set(&mut self, ns: ValueId, key: &str, value: impl FnOnce(&mut Self) -> ValueId) {
@@ -760,12 +803,109 @@ impl IrBuilder<'_> {
         Some(self.b.call(func, args, ret))
     }
 
+    /// `super().__new__(cls)` or `object.__new__(cls)` in the `__new__` of a
+    /// native class: a new instance (attributes unset but for class-body
+    /// defaults), after checking that `cls` is the class itself (no class
+    /// derives from one with `__new__`, see `prepare.rs`).
+    fn native_object_new(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
+        if a.attr.as_str() != "__new__" || self.b.f.decl.func.name != "__new__" {
+            return None;
+        }
+        let class = self.current_class.clone()?;
+        if self.b.f.decl.func.class.as_deref() != Some(class.as_str()) {
+            return None;
+        }
+        let full = format!("{}.{}", self.module.name, class);
+        self.module
+            .classes
+            .get(&full)
+            .filter(|n| n.ir.module == self.module.name)?
+            .ir
+            .new_method
+            .as_ref()?;
+        let base_ok = match &*a.value {
+            ast::Expr::Call(s) => {
+                matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super")
+                    && s.args.is_empty()
+                    && s.keywords.is_empty()
+                    && !self.is_local_name("super")
+            }
+            ast::Expr::Name(n) => n.id.as_str() == "object" && !self.is_local_name("object"),
+            _ => false,
+        };
+        if !base_ok {
+            return None;
+        }
+        let [arg] = c.args.as_slice() else {
+            self.unsupported(
+                c,
+                "__new__ of a native class called with other than one argument",
+            );
+            return Some(self.b.none());
+        };
+        if !c.keywords.is_empty() || matches!(arg, ast::Expr::Starred(_)) {
+            self.unsupported(
+                c,
+                "__new__ of a native class called with other than one argument",
+            );
+            return Some(self.b.none());
+        }
+        let cls = self.expr(arg);
+        let cls = self.b.boxed(cls);
+        self.set_line(c);
+        let t = self
+            .b
+            .add(Op::LoadStatic(StaticRef::Type(full.clone())), RType::OBJECT);
+        let result = self.b.new_register(RType::OBJECT, None);
+        let (native, generic, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+        let same = self.b.add(
+            Op::ComparisonOp {
+                op: CmpKind::Eq,
+                lhs: cls,
+                rhs: t,
+            },
+            RType::Bit,
+        );
+        self.b.add(
+            Op::Branch {
+                value: same,
+                true_label: native,
+                false_label: generic,
+                kind: BranchKind::Bool,
+                negated: false,
+                traceback: None,
+                rare: false,
+            },
+            RType::Void,
+        );
+        self.b.activate(native);
+        let rt = RType::Instance(full.clone());
+        let obj = self.b.add(Op::NewInstance(full), rt);
+        self.b.assign(result, obj);
+        self.b.goto(done);
+        // Another class: `object.__new__(cls)` as the interpreter runs it
+        // (which refuses classes that are not plain Python classes).
+        self.b.activate(generic);
+        let globals = self.b.globals();
+        let key = self.b.str_lit("object");
+        let object = self.b.prim_named("generic.globals_get", &[globals, key]);
+        let name = self.b.str_lit("__new__");
+        let v = self.call_method_values(object, name, vec![cls], vec![]);
+        self.b.assign(result, v);
+        self.b.goto(done);
+        self.b.activate(done);
+        Some(result)
+    }
+
     /// `obj.m(...)` of a method of a native class: a call through the vtable.
     pub fn native_method_call(
         &mut self,
         a: &ast::ExprAttribute,
         c: &ast::ExprCall,
     ) -> Option<ValueId> {
+        if let Some(v) = self.native_object_new(a, c) {
+            return Some(v);
+        }
         if let Some(v) = self.native_super_call(a, c) {
             return Some(v);
         }
@@ -799,12 +939,32 @@ impl IrBuilder<'_> {
         ))
     }
 
+    /// Is `e` a call `C(...)` of a native class with `__new__`? Its value is
+    /// whatever `__new__` returns, whatever the type checker says.
+    pub fn is_new_method_call(&self, e: &ast::Expr) -> bool {
+        let ast::Expr::Call(c) = e else { return false };
+        let ast::Expr::Name(n) = &*c.func else {
+            return false;
+        };
+        !self.is_local_name(n.id.as_str())
+            && self
+                .module
+                .native_names
+                .get(n.id.as_str())
+                .and_then(|full| self.module.classes.get(full))
+                .is_some_and(|class| class.ir.new_method.is_some())
+    }
+
     /// `C(...)` of a native class: arguments, allocation, a direct call of
     /// `__init__`.
     pub fn native_construct(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
         let full = self.module.native_names.get(name)?.clone();
         let classes = self.module.classes.clone();
         let class = classes.get(&full)?;
+        if class.ir.new_method.is_some() {
+            // Through the type's `tp_new`: `__new__`, then `__init__`.
+            return None;
+        }
         let mut ancestors = std::iter::successors(Some(class), |c| {
             c.ir.base.as_ref().and_then(|b| classes.get(b))
         });

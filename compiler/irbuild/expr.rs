@@ -61,7 +61,7 @@ impl<'a> IrBuilder<'a> {
         // Results of generic operations are refined to the inferred type.
         let want = ty.rtype();
         let have = self.b.rtype(v);
-        if have == RType::OBJECT && want != RType::OBJECT {
+        if have == RType::OBJECT && want != RType::OBJECT && !self.is_new_method_call(e) {
             self.b.coerce(v, &want)
         } else {
             v
@@ -98,6 +98,9 @@ impl<'a> IrBuilder<'a> {
             }
             E::Call(c) => self.call(c),
             E::Attribute(a) => {
+                if let Some(v) = self.final_in_class_body(a) {
+                    return v;
+                }
                 if let Some(v) = self.native_get_attr(a) {
                     return v;
                 }
@@ -1173,7 +1176,12 @@ impl<'a> IrBuilder<'a> {
             return None;
         }
         let class = self.current_class.clone()?;
-        let first = *self.b.f.args.first()?;
+        let first = match (self.generator, self.first_param.clone()) {
+            // A generator's resume function: the method's first argument
+            // is a variable of its state.
+            (Some(_), Some(name)) => self.load_name(&name, &c.func),
+            _ => *self.b.f.args.first()?,
+        };
         let sup = self.load_name("super", &c.func);
         let cls = self.load_name(&class, &c.func);
         Some(self.call_values(sup, vec![cls, first]))
@@ -1439,7 +1447,7 @@ impl<'a> IrBuilder<'a> {
         self.b.prim_named(prim, &args)
     }
 
-    fn call_method_values(
+    pub(super) fn call_method_values(
         &mut self,
         recv: ValueId,
         name: ValueId,

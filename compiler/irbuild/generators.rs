@@ -111,6 +111,7 @@ pub fn build_generator(
         &ib.opts,
     );
     rb.current_class = ib.current_class.clone();
+    rb.first_param = ib.first_param.clone();
     rb.closure.ancestors = ib.closure.ancestors.clone();
     rb.set_line(def);
     let gen = rb.b.f.args[0];

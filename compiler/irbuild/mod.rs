@@ -52,11 +52,16 @@ pub struct IrBuilder<'a> {
     pub cleanups: Vec<exceptions::Cleanup>,
     /// The class whose method is being built (for `super()`).
     pub current_class: Option<String>,
+    /// The name of that method's first parameter (`super()`'s second
+    /// argument; in a generator method it lives in the generator's state).
+    pub first_param: Option<String>,
     /// While lowering a class body: the namespace dict register and the
     /// names bound in it so far.
     pub class_ns: Option<(ValueId, Vec<String>)>,
     /// The name of the class whose body is being lowered.
     pub class_being_built: Option<String>,
+    /// The names that body declares `Final`.
+    pub class_finals: Vec<String>,
     /// Method names defined so far in the class body (for setters/deleters).
     pub method_defs: Vec<String>,
     /// Functions defined inside this one (nested defs, lambdas), built here.
@@ -95,8 +100,10 @@ impl<'a> IrBuilder<'a> {
             local_names,
             is_top_level: false,
             current_class: None,
+            first_param: None,
             class_ns: None,
             class_being_built: None,
+            class_finals: vec![],
             method_defs: vec![],
             opts_strip_asserts: opts.strip_asserts,
             cleanups: vec![],
@@ -293,6 +300,13 @@ fn build_function_body(
     }
     let mut ib = IrBuilder::for_function(parsed, module, decl, local_types, local_names, opts);
     ib.current_class = class.map(|c| c.to_string());
+    ib.first_param = def
+        .args
+        .posonlyargs
+        .iter()
+        .chain(&def.args.args)
+        .next()
+        .map(|a| a.def.arg.to_string());
     ib.closure.ancestors = ancestors;
     if !ib.closure.ancestors.is_empty() {
         ib.closure.incoming = ib.b.f.args.first().copied();
@@ -413,12 +427,13 @@ fn build_top_level(
 /// Does a method of a class take the instance as its first argument (not
 /// a static or class method)?
 fn has_receiver(def: &ast::StmtFunctionDef) -> bool {
-    !def.decorator_list.iter().any(|d| {
-        matches!(
-            crate::semanal::annotations::dotted_name(d).as_deref(),
-            Some("staticmethod" | "classmethod")
-        )
-    })
+    def.name.as_str() != "__new__"
+        && !def.decorator_list.iter().any(|d| {
+            matches!(
+                crate::semanal::annotations::dotted_name(d).as_deref(),
+                Some("staticmethod" | "classmethod")
+            )
+        })
 }
 
 /// Lower a whole module.
@@ -483,7 +498,8 @@ pub fn build_module(
                                     parsed.error_at(def, "invalid method signature".to_string())
                                 })
                         }
-                        _ => crate::semanal::func_sig(parsed, def, &module.native_names),
+                        _ => crate::semanal::func_sig(parsed, def, &module.native_names)
+                            .map(|s| crate::semanal::method_compiled_sig(s, def.name.as_str())),
                     };
                     match sig {
                         Ok(mut sig) => {

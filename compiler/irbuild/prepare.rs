@@ -7,8 +7,10 @@
 //! once, no metaclass or class keywords, no decorators other than `final`,
 //! its base `object` or one other native class, a body of methods,
 //! attribute declarations and class variables, and no dunder that changes
-//! how instances are created or attributes looked up (`__new__`,
-//! `__getattr__`, `__setattr__`, ...). Every other class is built the way
+//! how attributes are looked up (`__getattr__`, `__setattr__`, ...). A
+//! `__new__` (static or class method) is native when no class derives
+//! from its class: its `super().__new__(cls)` allocates with the class's
+//! own layout and vtable. Every other class is built the way
 //! the interpreter builds it (see `classes.rs`), with compiled methods:
 //! slower, with the same behaviour. A class that other non-native classes
 //! derive from, or whose subclasses override a method with a different
@@ -81,6 +83,8 @@ struct BodyMembers {
     final_methods: Vec<String>,
     /// `@property` getters.
     properties: Vec<String>,
+    /// Defines `__new__` (once; a static or class method).
+    new_method: bool,
 }
 
 pub fn prepare_classes(
@@ -115,6 +119,9 @@ pub fn prepare_classes(
         .collect();
     let traits = find_traits(&program, &sources);
     native.retain(|c| !traits.contains(c));
+    for c in new_method_blockers(&program, &sources, &traits) {
+        native.shift_remove(&c);
+    }
     for _ in 0..64 {
         settle_bases(&program, &sources, &traits, &mut native, cross_module);
         let names = visible_names(&program, modules, &native, cross_module);
@@ -215,6 +222,40 @@ fn allows_interpreted_subclasses(c: &ast::StmtClassDef) -> bool {
         .any(|(k, v)| k == "allow_interpreted_subclasses" && v)
 }
 
+/// `@mypyc_attr(<key>=True)`.
+fn has_mypyc_flag(c: &ast::StmtClassDef, key: &str) -> bool {
+    c.decorator_list
+        .iter()
+        .filter_map(mypyc_attr)
+        .flatten()
+        .any(|(k, v)| k == key && v)
+}
+
+/// Classes that define `__new__` but cannot be native: their `__new__`
+/// allocates with the class's own layout and vtable, so no class may
+/// derive from them (natively or in Python), and dataclasses generate
+/// what `__new__` would have to run.
+fn new_method_blockers(
+    program: &Program,
+    sources: &IndexMap<String, ClassSource>,
+    traits: &IndexSet<String>,
+) -> Vec<String> {
+    let bases: HashSet<String> = sources
+        .values()
+        .filter_map(|s| base_of(program, s, traits).ok().flatten())
+        .collect();
+    sources
+        .iter()
+        .filter(|(full, s)| {
+            body_members(s.parsed, s.def).is_some_and(|m| m.new_method)
+                && (bases.contains(*full)
+                    || allows_interpreted_subclasses(s.def)
+                    || is_dataclass(s.def))
+        })
+        .map(|(full, _)| full.clone())
+        .collect()
+}
+
 /// `@final` / `@typing.final`.
 fn is_final_decorator(d: &ast::Expr) -> bool {
     dotted_name(d).is_some_and(|n| n == "final" || n.ends_with(".final"))
@@ -260,6 +301,28 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
     for s in &c.body {
         match s {
             _ if is_docstring_or_pass(s) => {}
+            ast::Stmt::FunctionDef(d) if d.name.as_str() == "__new__" => {
+                let plain = match d.decorator_list.as_slice() {
+                    [] => true,
+                    [dec] => matches!(
+                        dotted_name(dec).as_deref(),
+                        Some("staticmethod" | "classmethod")
+                    ),
+                    _ => false,
+                };
+                let has_cls = d
+                    .args
+                    .posonlyargs
+                    .iter()
+                    .chain(&d.args.args)
+                    .next()
+                    .is_some();
+                if def_counts["__new__"] != 1 || !plain || !has_cls {
+                    return None;
+                }
+                m.new_method = true;
+                m.others.push("__new__".into());
+            }
             ast::Stmt::FunctionDef(d) => {
                 let name = d.name.to_string();
                 if def_counts[&name] == 1 && d.decorator_list.iter().all(is_final_decorator) {
@@ -301,6 +364,9 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                     return None;
                 };
                 let name = n.id.to_string();
+                if name == "__new__" {
+                    return None;
+                }
                 let comment = parsed.lines.type_comment(a).and_then(parse_type_comment);
                 if name == "__deletable__" {
                     m.deletable = string_list(&a.value)?;
@@ -327,7 +393,7 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
         .chain(&m.methods)
         .chain(&m.others);
     for n in all {
-        if NON_NATIVE_DUNDERS.contains(&n.as_str()) {
+        if NON_NATIVE_DUNDERS.contains(&n.as_str()) && !(n == "__new__" && m.new_method) {
             return None;
         }
         if !seen.insert(n.clone()) && !m.others.contains(n) {
@@ -653,7 +719,7 @@ pub fn method_sig(
         return None;
     }
     first.ty = Type::Native(full.to_string());
-    Some(sig)
+    Some(crate::semanal::method_compiled_sig(sig, def.name.as_str()))
 }
 
 fn layout_class(
@@ -950,6 +1016,15 @@ fn layout_class(
         deletable,
         allow_interpreted_subclasses: allows_interpreted_subclasses(src.def),
         is_dataclass: is_dataclass(src.def),
+        serializable: base.is_some_and(|b| b.ir.serializable)
+            || has_mypyc_flag(src.def, "serializable"),
+        // A GC base would make the type a GC one anyway.
+        acyclic: has_mypyc_flag(src.def, "acyclic") && base.is_none_or(|b| b.ir.acyclic),
+        new_method: body.new_method.then(|| FuncRef {
+            module: src.module.clone(),
+            class: Some(src.def.name.to_string()),
+            name: "__new__".into(),
+        }),
         py_methods: descriptor_methods(src, &body),
     };
     Ok(NativeClass {

@@ -179,6 +179,19 @@ pub fn func_sig(
     })
 }
 
+/// Rich comparison methods are compiled returning `object` whatever they
+/// declare (as in mypyc), so that they may return `NotImplemented`; the
+/// type slot needs an object anyway.
+pub fn method_compiled_sig(mut sig: FuncSig, name: &str) -> FuncSig {
+    if matches!(
+        name,
+        "__eq__" | "__ne__" | "__lt__" | "__gt__" | "__le__" | "__ge__"
+    ) {
+        sig.ret = Type::Any;
+    }
+    sig
+}
+
 /// Collect the module-level symbols: functions first (so that global
 /// initializers may refer to them), then annotated and assigned globals.
 pub fn collect_module_symbols(
