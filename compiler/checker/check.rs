@@ -560,8 +560,42 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
+        if self.check_comprehension(value, vt, expected) {
+            return;
+        }
         if !compatible(vt, expected, self.program) && !has_any(vt) {
             self.report(value, mismatch(vt, expected));
+        }
+    }
+
+    /// A comprehension checked against an expected collection type: mypy
+    /// reports the element (key, value) that does not fit. False when
+    /// `value` is no comprehension of the expected kind.
+    fn check_comprehension(&mut self, value: &ast::Expr, vt: &Type, expected: &Type) -> bool {
+        let fits = |c: &Self, t: &Type, e: &Type| compatible(t, e, c.program) || has_any(t);
+        match (value, vt, expected) {
+            (ast::Expr::ListComp(c), Type::List(t), Type::List(e)) => {
+                if !fits(self, t, e) {
+                    self.report(&*c.elt, msg::comprehension_item("List", t, e));
+                }
+                true
+            }
+            (ast::Expr::SetComp(c), Type::Set(t), Type::Set(e)) => {
+                if !fits(self, t, e) {
+                    self.report(&*c.elt, msg::comprehension_item("Set", t, e));
+                }
+                true
+            }
+            (ast::Expr::DictComp(c), Type::Dict(kt, vt), Type::Dict(ke, ve)) => {
+                if !fits(self, kt, ke) {
+                    self.report(&*c.key, msg::dict_comprehension_part("Key", kt, ke));
+                }
+                if !fits(self, vt, ve) {
+                    self.report(&*c.value, msg::dict_comprehension_part("Value", vt, ve));
+                }
+                true
+            }
+            _ => false,
         }
     }
 

@@ -129,16 +129,16 @@ impl Checker<'_> {
                 Type::dict(same(&keys), same(&values))
             }
             E::ListComp(c) => {
-                self.comprehension(&c.generators, &[&c.elt]);
-                Type::list(Type::Any)
+                let items = self.comprehension(&c.generators, &[&c.elt]);
+                Type::list(item_of(&items, 0))
             }
             E::SetComp(c) => {
-                self.comprehension(&c.generators, &[&c.elt]);
-                Type::Set(Box::new(Type::Any))
+                let items = self.comprehension(&c.generators, &[&c.elt]);
+                Type::Set(Box::new(item_of(&items, 0)))
             }
             E::DictComp(c) => {
-                self.comprehension(&c.generators, &[&c.key, &c.value]);
-                Type::dict(Type::Any, Type::Any)
+                let items = self.comprehension(&c.generators, &[&c.key, &c.value]);
+                Type::dict(item_of(&items, 0), item_of(&items, 1))
             }
             E::GeneratorExp(c) => {
                 self.comprehension(&c.generators, &[&c.elt]);
@@ -608,27 +608,60 @@ impl Checker<'_> {
         same(&types)
     }
 
-    fn comprehension(&mut self, gens: &[ast::Comprehension], elts: &[&ast::Expr]) {
+    /// Check a comprehension; the types of its element expressions (the
+    /// loop variables typed by what their iterables produce).
+    fn comprehension(&mut self, gens: &[ast::Comprehension], elts: &[&ast::Expr]) -> Vec<Type> {
         let saved = self.flow.clone();
         for g in gens {
-            self.expr(&g.iter);
-            let mut names = vec![];
-            crate::semanal::scope::target_names(&g.target, &mut |n| names.push(n.to_string()));
-            for n in names {
-                self.invalidate(&n);
-                self.flow.narrowed.insert(n, Type::Any);
-            }
+            let it = self.expr(&g.iter);
+            let item = if g.is_async {
+                Type::Any
+            } else {
+                super::check::item_type(&it)
+            };
+            self.bind_loop_target(&g.target, &item);
             for cond in &g.ifs {
                 let (t, _) = self.condition(cond);
                 self.flow = t;
             }
         }
-        for e in elts {
-            self.expr(e);
-        }
+        let types = elts.iter().map(|e| self.expr(e)).collect();
         let dead = saved.dead;
         self.flow = saved;
         self.flow.dead = dead;
+        types
+    }
+
+    /// Bind a comprehension's loop target to the item type (tuples of
+    /// names destructure fixed-length tuple items; anything else is `Any`).
+    fn bind_loop_target(&mut self, target: &ast::Expr, item: &Type) {
+        let elts = match target {
+            ast::Expr::Name(n) => {
+                self.invalidate(n.id.as_str());
+                let t = if has_any(item) {
+                    Type::Any
+                } else {
+                    item.clone()
+                };
+                self.flow.narrowed.insert(n.id.to_string(), t);
+                return;
+            }
+            ast::Expr::Tuple(t) => &t.elts,
+            ast::Expr::List(l) => &l.elts,
+            other => {
+                crate::semanal::scope::target_names(other, &mut |n| {
+                    self.flow.narrowed.insert(n.to_string(), Type::Any);
+                });
+                return;
+            }
+        };
+        for (i, e) in elts.iter().enumerate() {
+            let t = match item {
+                Type::Tuple(items) if items.len() == elts.len() => items[i].clone(),
+                _ => Type::Any,
+            };
+            self.bind_loop_target(e, &t);
+        }
     }
 }
 
@@ -686,4 +719,13 @@ fn builtin_class(t: &Type) -> Option<(String, Vec<(&'static str, Type)>)> {
         _ => return None,
     };
     Some((format!("builtins.{name}"), args))
+}
+
+/// The inferred item type of a comprehension (`Any` when unknown or when
+/// it carries no information, as `None` alone does).
+fn item_of(types: &[Type], i: usize) -> Type {
+    match types.get(i) {
+        Some(t) if !has_any(t) => super::check::generalize(t.clone()),
+        _ => Type::Any,
+    }
 }

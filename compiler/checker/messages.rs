@@ -129,6 +129,30 @@ pub fn incompatible_target(got: &Type, target: &Type) -> Msg {
     )
 }
 
+/// `List comprehension has incompatible type List[int]; expected List[str]`.
+pub fn comprehension_item(kind: &str, got: &Type, expected: &Type) -> Msg {
+    (
+        format!(
+            "{kind} comprehension has incompatible type {kind}[{}]; expected {kind}[{}]",
+            show(got),
+            show(expected)
+        ),
+        "misc",
+    )
+}
+
+/// `Key expression in dictionary comprehension has incompatible type ...`.
+pub fn dict_comprehension_part(part: &str, got: &Type, expected: &Type) -> Msg {
+    (
+        format!(
+            "{part} expression in dictionary comprehension has incompatible type \"{}\"; expected type \"{}\"",
+            show(got),
+            show(expected)
+        ),
+        "misc",
+    )
+}
+
 pub fn multiple_values(name: &str, callee: &str) -> Msg {
     (
         format!("{callee} gets multiple values for keyword argument \"{name}\""),
