@@ -566,8 +566,11 @@ fn bind_type_vars(param: &Type, arg: &Type, out: &mut IndexMap<String, Type>) {
 /// Calling a value of a `Callable[[...], R]` type: an anonymous signature of
 /// positional-only parameters (messages name no function).
 fn value_callee(t: &Type, module: &str) -> Callee {
-    let Type::Function(ft) = t else {
-        return Callee::Unknown;
+    let ft = match t {
+        Type::Function(ft) => ft,
+        // A `type[C]` value: constructing `C` (or a subclass).
+        Type::TypeObj(c) if c.contains('.') => return Callee::Class(c.clone()),
+        _ => return Callee::Unknown,
     };
     let Some(params) = &ft.params else {
         return Callee::Unknown;

@@ -521,9 +521,16 @@ impl<'a> Checker<'a> {
         value: Option<&ast::Expr>,
         vt: &Type,
     ) {
-        let Type::Instance(c) = recv else {
+        let (Type::Instance(c) | Type::TypeObj(c)) = recv else {
             return;
         };
+        if self.program.is_final_member(c, a.attr.as_str()) {
+            self.report(a, msg::final_attr_reassigned(a.attr.as_str()));
+            return;
+        }
+        if matches!(recv, Type::TypeObj(_)) {
+            return;
+        }
         match self.program.lookup_member(c, a.attr.as_str()) {
             Lookup::Found(Member::Attr(declared), _) if !self.may_be_descriptor(&declared) => {
                 if let Some(v) = value {
@@ -563,7 +570,8 @@ impl<'a> Checker<'a> {
         if self.check_comprehension(value, vt, expected) {
             return;
         }
-        if !compatible(vt, expected, self.program) && !has_any(vt) {
+        let class_objects = matches!((vt, expected), (Type::TypeObj(_), Type::TypeObj(_)));
+        if !compatible(vt, expected, self.program) && (!has_any(vt) || class_objects) {
             self.report(value, mismatch(vt, expected));
         }
     }

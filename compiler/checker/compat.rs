@@ -55,6 +55,9 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
     if let (Type::Function(x), Type::Function(y)) = (a, b) {
         return callable_compatible(x, y, p);
     }
+    if let (Type::TypeObj(x), Type::TypeObj(y)) = (a, b) {
+        return class_object_compatible(x, y, p);
+    }
     if let (Type::Instance(x), Type::Instance(y)) = (a, b) {
         let protocol = p.classes.get(y).is_some_and(|c| c.is_protocol);
         return protocol || p.derives(x, y) != Some(false);
@@ -80,6 +83,21 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
         // A class of the program may derive from a builtin type only
         // through an opaque base, which `definite` already ruled out.
         _ => false,
+    }
+}
+
+/// May class object `x` be used where `type[y]` is expected? A builtin class
+/// never derives from a class of the program.
+fn class_object_compatible(x: &str, y: &str, p: &Program) -> bool {
+    let program_class = |c: &str| {
+        p.classes
+            .get(c)
+            .is_some_and(|i| !i.module.starts_with("builtins"))
+    };
+    match (program_class(x), program_class(y)) {
+        (true, true) => p.derives(x, y) != Some(false),
+        (false, true) => !super::builtins::BUILTIN_CLASSES.contains(&x),
+        _ => true,
     }
 }
 

@@ -91,6 +91,8 @@ pub struct ClassInfo {
     pub opaque: bool,
     pub is_protocol: bool,
     pub members: IndexMap<String, Member>,
+    /// Class-body names declared `Final` with a value.
+    pub finals: HashSet<String>,
 }
 
 impl Program {
@@ -504,6 +506,10 @@ impl AnnCtx<'_> {
                     ret: arg(1),
                 }))
             }
+            "Type" | "type" if args.len() == 1 => match arg(0) {
+                Type::Instance(c) => Type::TypeObj(c),
+                _ => Type::Any,
+            },
             "Optional" if args.len() == 1 => Type::optional(arg(0)),
             "Union" => union((0..args.len()).map(arg).collect()),
             "Final" | "ClassVar" | "Annotated" | "Required" | "NotRequired" | "ReadOnly" => arg(0),
@@ -941,11 +947,13 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             }
         }
         let members = class_members(&ctx, c);
+        let finals = class_finals(&ctx, c);
         if let Some(info) = p.classes.get_mut(&full) {
             info.bases = bases;
             info.opaque = opaque || is_protocol;
             info.is_protocol = is_protocol;
             info.members = members;
+            info.finals = finals;
         }
     }
 }
@@ -988,6 +996,32 @@ fn class_members(ctx: &AnnCtx, c: &ast::StmtClassDef) -> IndexMap<String, Member
         }
     }
     members
+}
+
+/// `X: Final = value` in a class body.
+fn class_finals(ctx: &AnnCtx, c: &ast::StmtClassDef) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for stmt in &c.body {
+        if let ast::Stmt::AnnAssign(a) = stmt {
+            if let (ast::Expr::Name(n), Some(_)) = (&*a.target, &a.value) {
+                if ctx.is_final(&a.annotation) {
+                    out.insert(n.id.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+impl Program {
+    /// Is member `name` of class `full` (or the base defining it) a final
+    /// class attribute?
+    pub fn is_final_member(&self, full: &str, name: &str) -> bool {
+        let (mro, _) = self.mro(full);
+        mro.iter()
+            .find(|c| c.members.contains_key(name))
+            .is_some_and(|c| c.finals.contains(name))
+    }
 }
 
 /// Attributes assigned through the first parameter of a method
