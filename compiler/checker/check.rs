@@ -570,6 +570,20 @@ impl<'a> Checker<'a> {
         if self.check_comprehension(value, vt, expected) {
             return;
         }
+        if has_literal(expected) {
+            // A constant has its literal type here; other values of the
+            // literal's base type are not followed (a `Final` name may
+            // hold the right literal).
+            let vt = match constant_literal(value) {
+                Some(lit) => lit,
+                None if literal_bases_fit(vt, expected, self.program) => return,
+                None => vt.clone(),
+            };
+            if !compatible(&vt, expected, self.program) && !has_any(&vt) {
+                self.report(value, mismatch(&vt, expected));
+            }
+            return;
+        }
         let class_objects = matches!((vt, expected), (Type::TypeObj(_), Type::TypeObj(_)));
         if !compatible(vt, expected, self.program) && (!has_any(vt) || class_objects) {
             self.report(value, mismatch(vt, expected));
@@ -1172,6 +1186,38 @@ pub fn generalize(t: Type) -> Type {
         Type::None => Type::Any,
         other => other,
     }
+}
+
+/// Does an expected type mention a literal type?
+fn has_literal(t: &Type) -> bool {
+    match t {
+        Type::Literal(_) => true,
+        Type::Union(xs) => xs.iter().any(has_literal),
+        _ => false,
+    }
+}
+
+/// The literal type of a constant expression (`"r"`, `1`, `-1`, `True`).
+fn constant_literal(e: &ast::Expr) -> Option<Type> {
+    super::program::literal_value(e).filter(|t| matches!(t, Type::Literal(_)))
+}
+
+/// Would a non-constant value of type `vt` fit `expected` if the literal
+/// items there were their base types?
+fn literal_bases_fit(vt: &Type, expected: &Type, p: &Program) -> bool {
+    let widened = match expected {
+        Type::Literal(l) => l.base(),
+        Type::Union(xs) => union(
+            xs.iter()
+                .map(|x| match x {
+                    Type::Literal(l) => l.base(),
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    compatible(vt, &widened, p)
 }
 
 /// The type of the items produced by iterating over a value.

@@ -25,7 +25,8 @@ fn definite(t: &Type, p: &Program) -> bool {
         | Type::Set(_)
         | Type::FrozenSet(_)
         | Type::Tuple(_)
-        | Type::VarTuple(_) => true,
+        | Type::VarTuple(_)
+        | Type::Literal(_) => true,
         Type::Instance(c) => p.classes.contains_key(c) && p.mro(c).1,
         _ => false,
     }
@@ -61,6 +62,9 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
     if let (Type::Instance(x), Type::Instance(y)) = (a, b) {
         let protocol = p.classes.get(y).is_some_and(|c| c.is_protocol);
         return protocol || p.derives(x, y) != Some(false);
+    }
+    if let Type::Literal(l) = a {
+        return compatible(&l.base(), b, p);
     }
     if !definite(a, p) || !definite(b, p) {
         return true;
@@ -160,6 +164,31 @@ pub fn has_any(t: &Type) -> bool {
     }
 }
 
+/// A union as mypy prints it: its literal items gathered into one
+/// `Literal[...]` where the first of them stands.
+fn show_union(xs: &[Type]) -> String {
+    let lits: Vec<String> = xs
+        .iter()
+        .filter_map(|x| match x {
+            Type::Literal(l) => Some(l.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut parts = vec![];
+    let mut lits_shown = false;
+    for x in xs {
+        match x {
+            Type::Literal(_) if !lits_shown => {
+                lits_shown = true;
+                parts.push(format!("Literal[{}]", lits.join(", ")));
+            }
+            Type::Literal(_) => {}
+            other => parts.push(show(other)),
+        }
+    }
+    parts.join(" | ")
+}
+
 /// A type as mypy prints it in messages.
 pub fn show(t: &Type) -> String {
     let list = |items: &[Type]| items.iter().map(show).collect::<Vec<_>>().join(", ");
@@ -173,7 +202,8 @@ pub fn show(t: &Type) -> String {
         Type::Tuple(xs) if xs.is_empty() => "tuple[()]".to_string(),
         Type::Tuple(xs) => format!("tuple[{}]", list(xs)),
         Type::VarTuple(x) => format!("tuple[{}, ...]", show(x)),
-        Type::Union(xs) => xs.iter().map(show).collect::<Vec<_>>().join(" | "),
+        Type::Union(xs) => show_union(xs),
+        Type::Literal(l) => format!("Literal[{l}]"),
         Type::Function(ft) => match &ft.params {
             Some(ps) => format!("Callable[[{}], {}]", list(ps), show(&ft.ret)),
             None => format!("Callable[..., {}]", show(&ft.ret)),

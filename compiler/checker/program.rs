@@ -239,6 +239,7 @@ impl Program {
 fn erase_callables(t: &Type) -> Type {
     match t {
         Type::Function(_) => Type::Callable,
+        Type::Literal(l) => l.base(),
         Type::List(x) => Type::list(erase_callables(x)),
         Type::Set(x) => Type::Set(Box::new(erase_callables(x))),
         Type::FrozenSet(x) => Type::FrozenSet(Box::new(erase_callables(x))),
@@ -506,6 +507,10 @@ impl AnnCtx<'_> {
                     ret: arg(1),
                 }))
             }
+            "Literal" => {
+                let values: Option<Vec<Type>> = args.iter().map(|a| literal_value(a)).collect();
+                values.map_or(Type::Any, union)
+            }
             "Type" | "type" if args.len() == 1 => match arg(0) {
                 Type::Instance(c) => Type::TypeObj(c),
                 _ => Type::Any,
@@ -515,6 +520,28 @@ impl AnnCtx<'_> {
             "Final" | "ClassVar" | "Annotated" | "Required" | "NotRequired" | "ReadOnly" => arg(0),
             _ => Type::Any,
         }
+    }
+}
+
+/// The type of one `Literal[...]` argument; `None` for values the checker
+/// does not model (enum members, bytes).
+pub fn literal_value(e: &ast::Expr) -> Option<Type> {
+    use crate::types::Lit;
+    match e {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Str(v) => Some(Type::Literal(Lit::Str(v.clone()))),
+            ast::Constant::Bool(b) => Some(Type::Literal(Lit::Bool(*b))),
+            ast::Constant::Int(i) => i64::try_from(i).ok().map(|v| Type::Literal(Lit::Int(v))),
+            ast::Constant::None => Some(Type::None),
+            _ => None,
+        },
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => {
+            match literal_value(&u.operand)? {
+                Type::Literal(Lit::Int(v)) => Some(Type::Literal(Lit::Int(-v))),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

@@ -50,10 +50,43 @@ pub enum Type {
     /// the checker's view of annotated callables and simple functions.
     /// Compiled code calls such values generically.
     Function(Box<FnType>),
+    /// A literal type (`Literal["r"]`, `Literal[1]`, `Literal[True]`): the
+    /// checker's view; compiled code uses the value's type.
+    Literal(Lit),
     /// A type variable of a generic function or class, by full name
     /// (`module.T`); the checker keeps its bound and constraints. Compiled
     /// code erases it to `object`.
     TypeVar(String),
+}
+
+/// The value of a literal type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Lit {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+}
+
+impl Lit {
+    /// The type the value belongs to.
+    pub fn base(&self) -> Type {
+        match self {
+            Lit::Str(_) => Type::Str,
+            Lit::Int(_) => Type::Int,
+            Lit::Bool(_) => Type::Bool,
+        }
+    }
+}
+
+impl fmt::Display for Lit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lit::Str(v) => write!(f, "'{v}'"),
+            Lit::Int(v) => write!(f, "{v}"),
+            Lit::Bool(true) => write!(f, "True"),
+            Lit::Bool(false) => write!(f, "False"),
+        }
+    }
 }
 
 /// The signature of a `Callable` type: positional parameters only.
@@ -181,6 +214,7 @@ impl Type {
             | Type::Callable
             | Type::Function(_)
             | Type::TypeVar(_) => RType::OBJECT,
+            Type::Literal(l) => l.base().rtype(),
         }
     }
 }
@@ -206,6 +240,7 @@ pub fn is_subtype(a: &Type, b: &Type) -> bool {
     }
     match (a, b) {
         (_, Type::Any) | (Type::Any, _) | (_, Type::Object) => true,
+        (Type::Literal(l), _) => is_subtype(&l.base(), b),
         (Type::Bool, Type::Int) | (Type::Bool, Type::Float) | (Type::Int, Type::Float) => true,
         // As in mypy, `int` values may be used as native ints (converted
         // with a range check), so `join(i64, int)` is `i64`.
@@ -339,6 +374,7 @@ impl fmt::Display for Type {
                 None => write!(f, "Callable[..., {}]", ft.ret),
             },
             Type::TypeVar(full) => write!(f, "{}", full.rsplit('.').next().unwrap_or(full)),
+            Type::Literal(l) => write!(f, "Literal[{l}]"),
         }
     }
 }
