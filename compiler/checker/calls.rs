@@ -59,6 +59,7 @@ impl Checker<'_> {
                 self.check_constructor(c, &full, &args, &kws);
                 // A `__new__` may return anything.
                 match self.program.lookup_member(&full, "__new__") {
+                    _ if self.is_named_tuple(&full) => Type::Instance(full),
                     Lookup::Missing => Type::Instance(full),
                     _ => Type::Any,
                 }
@@ -276,7 +277,26 @@ impl Checker<'_> {
         }
     }
 
+    fn is_named_tuple(&self, full: &str) -> bool {
+        self.program
+            .classes
+            .get(full)
+            .is_some_and(|c| c.is_named_tuple)
+    }
+
     fn check_constructor(&mut self, c: &ast::ExprCall, full: &str, args: &[Type], kws: &[Type]) {
+        if self.is_named_tuple(full) {
+            if let Some(Member::Method(sig, _)) = self
+                .program
+                .classes
+                .get(full)
+                .and_then(|i| i.members.get("__init__"))
+            {
+                let name = full.rsplit('.').next().unwrap_or(full);
+                self.check_args(c, &sig.clone(), 1, &msg::callee(name, None), args, kws);
+            }
+            return;
+        }
         if !matches!(self.program.lookup_member(full, "__new__"), Lookup::Missing) {
             return;
         }

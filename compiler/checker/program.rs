@@ -93,6 +93,10 @@ pub struct ClassInfo {
     pub members: IndexMap<String, Member>,
     /// Class-body names declared `Final` with a value.
     pub finals: HashSet<String>,
+    /// A `typing.NamedTuple` class: its fields are known and checked at
+    /// construction; its other members (tuple methods, `_replace`, ...)
+    /// are not modelled.
+    pub is_named_tuple: bool,
 }
 
 impl Program {
@@ -155,7 +159,7 @@ impl Program {
             }
             match self.classes.get(&c) {
                 Some(info) => {
-                    complete &= !info.opaque;
+                    complete &= !info.opaque && !info.is_named_tuple;
                     queue.extend(info.bases.iter().cloned());
                     out.push(info);
                 }
@@ -953,6 +957,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
         let mut bases = vec![];
         let mut opaque = !c.keywords.is_empty();
         let mut is_protocol = false;
+        let mut is_named_tuple = false;
         for b in &c.bases {
             let head = match b {
                 ast::Expr::Subscript(s) => &*s.value,
@@ -965,6 +970,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             match ctx.head_name(head).as_deref() {
                 Some("object") | Some("Generic") => {}
                 Some("Protocol") => is_protocol = true,
+                Some("NamedTuple") => is_named_tuple = true,
                 _ => opaque = true,
             }
         }
@@ -973,12 +979,21 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                 opaque = true;
             }
         }
-        let members = class_members(&ctx, c);
+        let mut members = class_members(&ctx, c);
         let finals = class_finals(&ctx, c);
+        let named_tuple = is_named_tuple && !opaque && bases.is_empty();
+        if named_tuple {
+            let init = named_tuple_constructor(&ctx, c);
+            members.insert(
+                "__init__".to_string(),
+                Member::Method(init, MethodKind::Instance),
+            );
+        }
         if let Some(info) = p.classes.get_mut(&full) {
             info.bases = bases;
-            info.opaque = opaque || is_protocol;
+            info.opaque = opaque || is_protocol || (is_named_tuple && !named_tuple);
             info.is_protocol = is_protocol;
+            info.is_named_tuple = named_tuple;
             info.members = members;
             info.finals = finals;
         }
@@ -1023,6 +1038,42 @@ fn class_members(ctx: &AnnCtx, c: &ast::StmtClassDef) -> IndexMap<String, Member
         }
     }
     members
+}
+
+/// The constructor of a `NamedTuple` class: `self` and the fields in
+/// order (those with a value in the class body have defaults).
+fn named_tuple_constructor(ctx: &AnnCtx, c: &ast::StmtClassDef) -> Sig {
+    let mut params = vec![ParamSig {
+        name: "self".to_string(),
+        ty: Type::Any,
+        kind: ParamKind::Positional,
+        has_default: false,
+        pos_only: false,
+    }];
+    for stmt in &c.body {
+        if let ast::Stmt::AnnAssign(a) = stmt {
+            if let ast::Expr::Name(n) = &*a.target {
+                params.push(ParamSig {
+                    name: n.id.to_string(),
+                    ty: ctx.resolve(&a.annotation),
+                    kind: ParamKind::Positional,
+                    has_default: a.value.is_some(),
+                    pos_only: false,
+                });
+            }
+        }
+    }
+    Sig {
+        name: c.name.to_string(),
+        owner: None,
+        module: ctx.module.to_string(),
+        params,
+        ret: Type::None,
+        has_ret: true,
+        no_return: false,
+        is_generator: false,
+        is_async: false,
+    }
 }
 
 /// `X: Final = value` in a class body.
