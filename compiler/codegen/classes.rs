@@ -11,6 +11,12 @@
 //! attribute is a struct field, exposed to Python by a getset descriptor
 //! that type-checks assigned values.
 //!
+//! A class derived from a builtin exception (`ClassIR::builtin_base`)
+//! starts its struct with the exception's (`PyBaseExceptionObject`), so the
+//! vtable pointer and fields come after it; allocation goes through
+//! `BaseException.__new__` (the constructor arguments become `args`), and
+//! the GC slots also visit and clear the exception's fields.
+//!
 //! Construction follows mypyc: `tp_new` allocates (or calls the class's own
 //! `__new__`) and runs `__init__`, and `tp_init` does nothing, so that
 //! `C.__new__(C, ...)` gives an initialized instance too. Both slots are

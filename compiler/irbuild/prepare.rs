@@ -5,7 +5,10 @@
 //! whose instances are C structs, see `ir::class`) when everything it does
 //! is something native classes implement here: a top-level class bound
 //! once, no metaclass or class keywords, no decorators other than `final`,
-//! its base `object` or one other native class, a body of methods,
+//! its base `object`, one other native class or a builtin exception whose
+//! instances are a plain `PyBaseExceptionObject` (`EXCEPTION_BASES`: the
+//! layout then starts with the exception's struct, and the class accepts
+//! Python subclasses, as interpreted exception classes do), a body of methods,
 //! attribute declarations and class variables, and no dunder that changes
 //! how attributes are looked up (`__getattr__`, `__setattr__`, ...). A
 //! `__new__` (static or class method) is native when no class derives
