@@ -657,12 +657,19 @@ static inline PyObject *CPyNumber_InPlacePower(PyObject *a, PyObject *b) {
     return PyNumber_InPlacePower(a, b, Py_None);
 }
 
-/* Native classes (class_ops.c): instances start with a vtable pointer. */
+/* Native classes (class_ops.c): instances start with a vtable pointer
+ * (after the builtin base's fields, see CPyNativeExceptionObject). */
 typedef void *CPyVTableItem;
 typedef struct {
     PyObject_HEAD
     CPyVTableItem *vtable;
 } CPyNativeObject;
+/* Instances of native classes derived from builtin exceptions: the vtable
+ * pointer follows the exception's fields. */
+typedef struct {
+    PyBaseExceptionObject base;
+    CPyVTableItem *vtable;
+} CPyNativeExceptionObject;
 PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *bases, PyObject *ns,
                                  PyObject *attrs);
 PyObject *CPyNativeClass_Decorate(PyObject *cls, PyObject *decorator, PyObject *ns);
@@ -674,6 +681,18 @@ int CPy_NativeInit(PyObject *self, PyObject *args, PyObject *kwds, int has_new);
 void CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new);
 PyObject *CPy_CallReverseOpMethod(PyObject *left, PyObject *right, const char *op,
                                   const char *method);
+/* Native classes derived from builtin exceptions (their instances start
+ * with a PyBaseExceptionObject): allocation as BaseException.__new__ does
+ * it (empty `args`), the exception's `args`, and its GC fields. */
+PyObject *CPyException_Alloc(PyTypeObject *type);
+static inline void CPyException_SetArgs(PyObject *self, PyObject *args) {
+    if (args != NULL) {
+        Py_INCREF(args);
+        Py_XSETREF(((PyBaseExceptionObject *)self)->args, args);
+    }
+}
+int CPyException_Traverse(PyObject *self, visitproc visit, void *arg);
+void CPyException_Clear(PyObject *self);
 /* isinstance() with a native class (NULL before its class statement ran). */
 static inline char CPy_TypeCheck(PyObject *o, PyObject *type) {
     return type != NULL && PyObject_TypeCheck(o, (PyTypeObject *)type);

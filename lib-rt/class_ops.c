@@ -210,24 +210,79 @@ static PyObject *cpy_native_setstate(PyObject *self, PyObject *state) {
     Py_RETURN_NONE;
 }
 
+/* `__reduce__` of native exception instances: as BaseException's
+ * (`(type, args, state)`), with the defined attributes of the struct in the
+ * state beside the instance `__dict__`, for BaseException.__setstate__ to
+ * set again. */
+static PyObject *cpy_exception_reduce(PyObject *self, PyObject *unused) {
+    (void)unused;
+    PyBaseExceptionObject *exc = (PyBaseExceptionObject *)self;
+    PyObject *state = cpy_native_getstate(self, NULL);
+    if (state == NULL) {
+        return NULL;
+    }
+    if (exc->dict != NULL && PyDict_Update(state, exc->dict) < 0) {
+        Py_DECREF(state);
+        return NULL;
+    }
+    PyObject *args = exc->args;
+    PyObject *result;
+    if (args == NULL) {
+        args = PyTuple_New(0);
+    } else {
+        Py_INCREF(args);
+    }
+    if (args == NULL) {
+        result = NULL;
+    } else if (PyDict_GET_SIZE(state) == 0) {
+        result = PyTuple_Pack(2, (PyObject *)Py_TYPE(self), args);
+    } else {
+        result = PyTuple_Pack(3, (PyObject *)Py_TYPE(self), args, state);
+    }
+    Py_XDECREF(args);
+    Py_DECREF(state);
+    return result;
+}
+
+PyObject *CPyException_Alloc(PyTypeObject *type) {
+    return ((PyTypeObject *)PyExc_BaseException)->tp_new(type, NULL, NULL);
+}
+
+int CPyException_Traverse(PyObject *self, visitproc visit, void *arg) {
+    return ((PyTypeObject *)PyExc_BaseException)->tp_traverse(self, visit, arg);
+}
+
+void CPyException_Clear(PyObject *self) {
+    ((PyTypeObject *)PyExc_BaseException)->tp_clear(self);
+}
+
 static PyMethodDef cpy_getstate_def = {"__getstate__", cpy_native_getstate, METH_NOARGS, NULL};
 static PyMethodDef cpy_setstate_def = {"__setstate__", cpy_native_setstate, METH_O, NULL};
+static PyMethodDef cpy_exception_reduce_def = {"__reduce__", cpy_exception_reduce, METH_NOARGS,
+                                               NULL};
 
 /* Install the generic __getstate__/__setstate__ unless the class or a base
- * other than `object` defines its own. */
+ * other than `object` defines its own; for exceptions (whose __reduce__
+ * and __setstate__ ignore __getstate__), a __reduce__ that saves the
+ * attributes unless the class or a base other than BaseException defines
+ * one. */
 static int cpy_add_pickle_support(PyTypeObject *type) {
+    int exception = PyType_IsSubtype(type, (PyTypeObject *)PyExc_BaseException);
     PyMethodDef *defs[] = {&cpy_getstate_def, &cpy_setstate_def};
-    for (int i = 0; i < 2; i++) {
-        PyObject *found = _PyType_Lookup(type, PyUnicode_InternFromString(defs[i]->ml_name));
-        int generic = found == NULL ||
-                      found == PyDict_GetItemString(PyBaseObject_Type.tp_dict, defs[i]->ml_name) ||
+    PyMethodDef *exception_defs[] = {&cpy_exception_reduce_def};
+    PyObject *plain = exception ? ((PyTypeObject *)PyExc_BaseException)->tp_dict
+                                : PyBaseObject_Type.tp_dict;
+    for (int i = 0; i < (exception ? 1 : 2); i++) {
+        PyMethodDef *def = exception ? exception_defs[i] : defs[i];
+        PyObject *found = _PyType_Lookup(type, PyUnicode_InternFromString(def->ml_name));
+        int generic = found == NULL || found == PyDict_GetItemString(plain, def->ml_name) ||
                       (Py_IS_TYPE(found, &PyMethodDescr_Type) &&
-                       ((PyMethodDescrObject *)found)->d_method == defs[i]);
+                       ((PyMethodDescrObject *)found)->d_method == def);
         if (!generic) {
             continue;
         }
-        PyObject *descr = PyDescr_NewMethod(type, defs[i]);
-        if (descr == NULL || PyObject_SetAttrString((PyObject *)type, defs[i]->ml_name, descr) < 0) {
+        PyObject *descr = PyDescr_NewMethod(type, def);
+        if (descr == NULL || PyObject_SetAttrString((PyObject *)type, def->ml_name, descr) < 0) {
             Py_XDECREF(descr);
             return -1;
         }
@@ -471,6 +526,15 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *orig_bases, PyObje
     PyObject *type = PyType_FromSpecWithBases(spec, PyTuple_GET_SIZE(bases) ? bases : NULL);
     Py_DECREF(bases);
     if (type == NULL) {
+        return NULL;
+    }
+    /* The layout must extend the base's (a builtin exception with fields
+     * of its own would not fit the compiled struct). */
+    PyTypeObject *base = ((PyTypeObject *)type)->tp_base;
+    if (base != NULL && base->tp_basicsize > spec->basicsize) {
+        PyErr_Format(PyExc_TypeError, "compiled class %.200s cannot extend '%.200s'", spec->name,
+                     base->tp_name);
+        Py_DECREF(type);
         return NULL;
     }
     /* Messages name the class as the interpreter does: `C`, not `mod.C`. */

@@ -359,6 +359,7 @@ pub fn infer_locals(
         locals.insert(p.name.clone(), t);
     }
     let params: Vec<String> = sig.params.iter().map(|p| p.name.clone()).collect();
+    let handlers = native_handler_names(module, body);
     // Pass 0: annotations and first assignments, repeated so that a first
     // assignment is typed knowing the locals it reads (whatever their
     // order in the source). Later passes widen on disagreement.
@@ -367,7 +368,16 @@ pub fn infer_locals(
     for _ in 0..3 {
         let mut fresh = initial.clone();
         let mut annotated = params.clone();
-        locals_pass(module, body, &globals, &seed, &mut fresh, &mut annotated, 0);
+        locals_pass(
+            module,
+            body,
+            &globals,
+            &handlers,
+            &seed,
+            &mut fresh,
+            &mut annotated,
+            0,
+        );
         if fresh == seed {
             break;
         }
@@ -379,6 +389,7 @@ pub fn infer_locals(
         module,
         body,
         &globals,
+        &handlers,
         &seed,
         &mut scratch,
         &mut annotated,
@@ -391,6 +402,7 @@ pub fn infer_locals(
             module,
             body,
             &globals,
+            &handlers,
             &snapshot,
             &mut locals,
             &mut annotated,
@@ -402,14 +414,80 @@ pub fn infer_locals(
     locals
 }
 
+/// The variables of `except C as name` handlers, for a native class `C`,
+/// that nothing else binds (no other handler, assignment or nested
+/// function): typed as the class, so that their attributes and methods are
+/// native. Other handler variables are `Any`.
+fn native_handler_names(module: &ModuleSymbols, body: &[ast::Stmt]) -> IndexMap<String, Type> {
+    fn collect(body: &[ast::Stmt], out: &mut Vec<(String, Option<ast::Expr>)>) {
+        for stmt in body {
+            if let ast::Stmt::Try(t) = stmt {
+                for h in &t.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    if let Some(n) = &h.name {
+                        out.push((n.to_string(), h.type_.as_deref().cloned()));
+                    }
+                }
+            }
+            if !matches!(
+                stmt,
+                ast::Stmt::FunctionDef(_) | ast::Stmt::AsyncFunctionDef(_) | ast::Stmt::ClassDef(_)
+            ) {
+                for block in scope::child_blocks(stmt) {
+                    collect(block, out);
+                }
+            }
+        }
+    }
+    let mut found = vec![];
+    collect(body, &mut found);
+    if found.is_empty() {
+        return IndexMap::new();
+    }
+    let mut bound: IndexMap<String, usize> = IndexMap::new();
+    scope::for_each_binding(body, &mut |n| *bound.entry(n.to_string()).or_default() += 1);
+    let mut captured: Vec<String> = vec![];
+    for (args, inner) in scope::nested_scopes(body) {
+        captured.extend(scope::free_variables(&args, &inner));
+    }
+    let mut out: IndexMap<String, Type> = IndexMap::new();
+    let mut refused: Vec<String> = vec![];
+    for (name, ty) in &found {
+        let t = match ty {
+            Some(ast::Expr::Name(c))
+                if !bound.contains_key(c.id.as_str())
+                    && module.native_names.contains_key(c.id.as_str()) =>
+            {
+                annotation_type(&ast::Expr::Name(c.clone()), &module.native_names).ok()
+            }
+            _ => None,
+        };
+        match t {
+            Some(t @ Type::Native(_)) if out.get(name).is_none_or(|old| *old == t) => {
+                out.insert(name.clone(), t);
+            }
+            _ => refused.push(name.clone()),
+        }
+    }
+    out.retain(|name, _| {
+        let handler_count = found.iter().filter(|(n, _)| n == name).count();
+        !refused.contains(name)
+            && !captured.contains(name)
+            && bound.get(name).copied() == Some(handler_count)
+    });
+    out
+}
+
 /// One pass of `infer_locals` over `body`, typing expressions with
 /// `snapshot`: pass 0 records annotations and first assignments, later
 /// passes widen a local to `object` when an assignment disagrees with it.
 /// Returns whether anything was widened.
+#[allow(clippy::too_many_arguments)]
 fn locals_pass(
     module: &ModuleSymbols,
     body: &[ast::Stmt],
     globals: &[String],
+    handlers: &IndexMap<String, Type>,
     snapshot: &IndexMap<String, Type>,
     locals: &mut IndexMap<String, Type>,
     annotated: &mut Vec<String>,
@@ -448,7 +526,7 @@ fn locals_pass(
                     }
                 }
             };
-            walk_typed_bindings(&env, body, &mut visit);
+            walk_typed_bindings(&env, body, handlers, &mut visit);
         }
     }
     widened
@@ -456,7 +534,12 @@ fn locals_pass(
 
 /// Visit every binding of a simple name in `body` with the type of the
 /// value bound (annotations reported with `is_annotation`).
-fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(&str, Type, bool)) {
+fn walk_typed_bindings(
+    env: &TypeEnv,
+    body: &[ast::Stmt],
+    handlers: &IndexMap<String, Type>,
+    visit: &mut dyn FnMut(&str, Type, bool),
+) {
     for stmt in body {
         match stmt {
             ast::Stmt::Assign(a) => {
@@ -514,7 +597,8 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
                 }
                 if !matches!(stmt, ast::Stmt::Delete(_)) {
                     for n in own {
-                        visit(&n, Type::Any, false);
+                        let t = handlers.get(&n).cloned().unwrap_or(Type::Any);
+                        visit(&n, t, false);
                     }
                 }
             }
@@ -530,7 +614,7 @@ fn walk_typed_bindings(env: &TypeEnv, body: &[ast::Stmt], visit: &mut dyn FnMut(
             }
         }
         for block in scope::child_blocks(stmt) {
-            walk_typed_bindings(env, block, visit);
+            walk_typed_bindings(env, block, handlers, visit);
         }
     }
 }

@@ -11,6 +11,12 @@
 //! attribute is a struct field, exposed to Python by a getset descriptor
 //! that type-checks assigned values.
 //!
+//! A class derived from a builtin exception (`ClassIR::builtin_base`)
+//! starts its struct with the exception's (`PyBaseExceptionObject`), so the
+//! vtable pointer and fields come after it; allocation goes through
+//! `BaseException.__new__` (the constructor arguments become `args`), and
+//! the GC slots also visit and clear the exception's fields.
+//!
 //! Construction follows mypyc: `tp_new` allocates (or calls the class's own
 //! `__new__`) and runs `__init__`, and `tp_init` does nothing, so that
 //! `C.__new__(C, ...)` gives an initialized instance too. Both slots are
@@ -107,14 +113,33 @@ pub fn emit_set_attr(e: &mut Emitter, obj: &str, class: &str, attr: &str, value:
 }
 
 /// The function pointer of vtable slot `slot` of `obj`, cast to the native
-/// signature (`types`: the parameter types, the receiver first).
-pub fn method_pointer(obj: &str, slot: usize, types: &[RType], ret: &RType) -> String {
+/// signature (`types`: the parameter types, the receiver first). The
+/// vtable pointer follows the class's builtin base struct (`builtin_base`)
+/// or, without one, the object header.
+pub fn method_pointer(
+    builtin_base: Option<&str>,
+    obj: &str,
+    slot: usize,
+    types: &[RType],
+    ret: &RType,
+) -> String {
     let params: Vec<String> = types.iter().map(|t| t.c_type()).collect();
     format!(
-        "(({} (*)({}))((CPyNativeObject *){obj})->vtable[{slot}])",
+        "(({} (*)({}))(({} *){obj})->vtable[{slot}])",
         ret.c_type(),
-        params.join(", ")
+        params.join(", "),
+        native_header(builtin_base)
     )
+}
+
+/// The C struct of the start of instances of native classes with builtin
+/// base `builtin_base`: the base's struct and the vtable pointer.
+fn native_header(builtin_base: Option<&str>) -> &'static str {
+    match builtin_base {
+        Some("PyBaseExceptionObject") => "CPyNativeExceptionObject",
+        Some(other) => panic!("no native header for builtin base {other}"),
+        None => "CPyNativeObject",
+    }
 }
 
 fn setup_function(class: &str) -> String {
@@ -136,7 +161,10 @@ pub fn class_declaration(c: &ClassIR) -> String {
     let full = c.full_name();
     let mut e = Emitter::new();
     e.open("typedef struct");
-    e.line("PyObject_HEAD");
+    match &c.builtin_base {
+        Some(b) => e.line(format!("{b} base;")),
+        None => e.line("PyObject_HEAD"),
+    }
     e.line("CPyVTableItem *vtable;");
     for (name, t) in &c.attrs {
         e.line(format!("{};", declaration(t, &attr_field(name))));
@@ -177,9 +205,11 @@ pub fn class_definition(c: &ClassIR) -> String {
             "PyObject *self = {}((PyObject *)type);",
             setup_function(&full)
         ));
-        e.line(format!(
-            "if (self != NULL) ((CPyNativeObject *)self)->vtable = {m}_glue_vtable;"
-        ));
+        e.line("if (self == NULL) return NULL;");
+        e.line(format!("(({st} *)self)->vtable = {m}_glue_vtable;"));
+        if c.builtin_base.is_some() {
+            e.line("CPyException_SetArgs(self, args);");
+        }
         e.line("return self;");
     } else {
         e.line("PyErr_SetString(PyExc_TypeError, \"interpreted classes cannot inherit from compiled\");");
@@ -197,6 +227,11 @@ pub fn class_definition(c: &ClassIR) -> String {
         )),
     }
     e.line("if (self == NULL) return NULL;");
+    if c.builtin_base.is_some() {
+        // As `BaseException.__new__`: the arguments, whatever `__init__`
+        // does with them.
+        e.line("CPyException_SetArgs(self, args);");
+    }
     if c.init_in_new() {
         // As mypyc: `__init__` runs here (`tp_init` does nothing), so that
         // `cls.__new__(cls, ...)` gives an initialized instance.
@@ -473,7 +508,12 @@ fn emit_setup(e: &mut Emitter, c: &ClassIR) {
     e.line("return NULL;");
     e.close("");
     e.line("PyTypeObject *type = (PyTypeObject *)type_obj;");
-    e.line(format!("{st} *self = ({st} *)type->tp_alloc(type, 0);"));
+    if c.builtin_base.is_some() {
+        // The exception's fields initialized (`args` empty).
+        e.line(format!("{st} *self = ({st} *)CPyException_Alloc(type);"));
+    } else {
+        e.line(format!("{st} *self = ({st} *)type->tp_alloc(type, 0);"));
+    }
     e.line("if (self == NULL) return NULL;");
     e.line(format!("self->vtable = {}_vtable;", c.mangled()));
     for (name, t) in &c.attrs {
@@ -503,7 +543,11 @@ fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
         for (name, t) in &c.attrs {
             super::structs::emit_visit(e, &format!("self->{}", attr_field(name)), t);
         }
-        e.line("return 0;");
+        if c.builtin_base.is_some() {
+            e.line("return CPyException_Traverse(o, visit, arg);");
+        } else {
+            e.line("return 0;");
+        }
         e.close("");
     }
     e.open(format!("static int {m}_clear(PyObject *o)"));
@@ -517,6 +561,9 @@ fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
             emit_dec_ref(e, "tmp", t, true);
             e.close("");
         }
+    }
+    if c.builtin_base.is_some() {
+        e.line("CPyException_Clear(o);");
     }
     e.line("return 0;");
     e.close("");

@@ -287,13 +287,20 @@ impl FuncEmitter<'_> {
                 slot,
                 args,
                 ret,
+                builtin_base,
                 ..
             } => {
                 let mut types = vec![RType::OBJECT];
                 types.extend(args.iter().map(|a| self.rtype(*a).clone()));
                 let mut all = vec![*obj];
                 all.extend(args);
-                let fptr = super::classes::method_pointer(self.name(*obj), *slot, &types, ret);
+                let fptr = super::classes::method_pointer(
+                    builtin_base.as_deref(),
+                    self.name(*obj),
+                    *slot,
+                    &types,
+                    ret,
+                );
                 let call = format!("{fptr}({})", self.arg_list(&all));
                 self.emit_call(&dest, has_dest, &call);
             }

@@ -1,8 +1,9 @@
 //! Native classes of the IR: the layout and dispatch table of a class whose
 //! instances are C structs.
 //!
-//! An instance of native class `m.C` is a `PyObject` followed by a vtable
-//! pointer and one typed field per attribute, the attributes of the base
+//! An instance of native class `m.C` is a `PyObject` (or, for a class
+//! derived from a builtin exception, the exception's `PyBaseExceptionObject`)
+//! followed by a vtable pointer and one typed field per attribute, the attributes of the base
 //! class first, so a pointer to a subclass instance is also a valid pointer
 //! to an instance of every base: attribute access is a field read at a
 //! fixed offset and a method call is an indirect call through a fixed
@@ -66,6 +67,11 @@ pub struct ClassIR {
     /// Plain methods exposed to Python as method descriptors of the type
     /// (`PyMethodDef`s), in definition order: (Python name, function).
     pub py_methods: Vec<(String, FuncRef)>,
+    /// The C struct of the builtin class the instance layout extends
+    /// (`PyBaseExceptionObject` for classes derived, directly or through
+    /// native bases, from a builtin exception whose instances have that
+    /// layout); None for `object`.
+    pub builtin_base: Option<String>,
 }
 
 impl ClassIR {

@@ -368,6 +368,9 @@ pub enum Op {
         slot: usize,
         args: Vec<ValueId>,
         ret: RType,
+        /// The C struct of the builtin base of `class` (whose fields come
+        /// before the vtable pointer), if any.
+        builtin_base: Option<String>,
     },
     /// A new instance of native class `class`: allocated, vtable set, class
     /// body defaults stored, `__init__` not yet called. New reference;

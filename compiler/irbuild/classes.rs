@@ -700,6 +700,7 @@ impl IrBuilder<'_> {
                 slot: p.slot,
                 args: vec![],
                 ret: ret.clone(),
+                builtin_base: info.ir.builtin_base.clone(),
             }
         };
         Some(self.b.add(op, ret))
@@ -934,6 +935,7 @@ impl IrBuilder<'_> {
                 slot: m.slot,
                 args,
                 ret: ret.clone(),
+                builtin_base: info.ir.builtin_base.clone(),
             },
             ret,
         ))
@@ -961,8 +963,10 @@ impl IrBuilder<'_> {
         let full = self.module.native_names.get(name)?.clone();
         let classes = self.module.classes.clone();
         let class = classes.get(&full)?;
-        if class.ir.new_method.is_some() {
-            // Through the type's `tp_new`: `__new__`, then `__init__`.
+        if class.ir.new_method.is_some() || class.ir.builtin_base.is_some() {
+            // Through the type's `tp_new`: `__new__` (or, for exceptions,
+            // the allocation that keeps the arguments in `args`), then
+            // `__init__`.
             return None;
         }
         let mut ancestors = std::iter::successors(Some(class), |c| {

@@ -5,7 +5,10 @@
 //! whose instances are C structs, see `ir::class`) when everything it does
 //! is something native classes implement here: a top-level class bound
 //! once, no metaclass or class keywords, no decorators other than `final`,
-//! its base `object` or one other native class, a body of methods,
+//! its base `object`, one other native class or a builtin exception whose
+//! instances are a plain `PyBaseExceptionObject` (`EXCEPTION_BASES`: the
+//! layout then starts with the exception's struct, and the class accepts
+//! Python subclasses, as interpreted exception classes do), a body of methods,
 //! attribute declarations and class variables, and no dunder that changes
 //! how attributes are looked up (`__getattr__`, `__setattr__`, ...). A
 //! `__new__` (static or class method) is native when no class derives
@@ -57,6 +60,66 @@ const NON_NATIVE_DUNDERS: &[&str] = &[
     "__dict__",
     "__weakref__",
     "__set_name__",
+];
+
+/// Builtin exceptions whose instances are exactly a `PyBaseExceptionObject`
+/// (CPython 3.11): a native class may extend them, its fields after the
+/// exception's. (`MemoryError` has its own allocator; `OSError`,
+/// `StopIteration`, `AttributeError`, ... have larger structs.)
+const EXCEPTION_BASES: &[&str] = &[
+    "BaseException",
+    "Exception",
+    "ArithmeticError",
+    "AssertionError",
+    "BufferError",
+    "EOFError",
+    "FloatingPointError",
+    "GeneratorExit",
+    "IndexError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "LookupError",
+    "NotImplementedError",
+    "OverflowError",
+    "RecursionError",
+    "ReferenceError",
+    "RuntimeError",
+    "StopAsyncIteration",
+    "SystemError",
+    "TypeError",
+    "UnicodeError",
+    "ValueError",
+    "ZeroDivisionError",
+    "Warning",
+    "BytesWarning",
+    "DeprecationWarning",
+    "EncodingWarning",
+    "FutureWarning",
+    "ImportWarning",
+    "PendingDeprecationWarning",
+    "ResourceWarning",
+    "RuntimeWarning",
+    "SyntaxWarning",
+    "UnicodeWarning",
+    "UserWarning",
+];
+
+/// The C struct of the instances of the builtin exceptions above.
+const EXCEPTION_STRUCT: &str = "PyBaseExceptionObject";
+
+/// Names `BaseException` defines, which a native exception class may not
+/// redefine as attributes or methods (its struct fields would hide them
+/// from the C code that reads the exception's own fields).
+const EXCEPTION_MEMBERS: &[&str] = &[
+    "args",
+    "with_traceback",
+    "add_note",
+    "__traceback__",
+    "__cause__",
+    "__context__",
+    "__suppress_context__",
+    "__notes__",
+    "__dict__",
 ];
 
 /// The name of the method that stores class-body attribute defaults.
@@ -466,10 +529,51 @@ fn base_of(
     match bases.as_slice() {
         [] => Ok(None),
         [b] if dotted_name(b).as_deref() == Some("object") => Ok(None),
+        [b] if is_builtin_exception(src, b) => Ok(None),
         [ast::Expr::Subscript(s)] => ctx.class_of(&s.value).map(Some).ok_or(()),
         [b] => ctx.class_of(b).map(Some).ok_or(()),
         _ => Err(()),
     }
+}
+
+/// Is base `b` of a class one of the builtin exceptions a native class can
+/// extend (named directly, the name not rebound in the module)?
+fn is_builtin_exception(src: &ClassSource, b: &ast::Expr) -> bool {
+    let ast::Expr::Name(n) = b else {
+        return false;
+    };
+    let name = n.id.as_str();
+    if !EXCEPTION_BASES.contains(&name) {
+        return false;
+    }
+    let mut rebound = false;
+    scope::for_each_binding(&src.parsed.body, &mut |bound| {
+        rebound |= bound == name || bound == "*";
+    });
+    !rebound
+}
+
+/// Does `src` extend one of those builtin exceptions directly?
+fn extends_builtin_exception(
+    src: &ClassSource,
+    traits: &IndexSet<String>,
+    program: &Program,
+) -> bool {
+    let ctx = AnnCtx {
+        program,
+        module: &src.module,
+    };
+    let bases: Vec<&ast::Expr> = src
+        .def
+        .bases
+        .iter()
+        .filter(|b| !is_generic_base(b))
+        .filter(|b| {
+            !ctx.class_of(base_head(b))
+                .is_some_and(|c| traits.contains(&c))
+        })
+        .collect();
+    matches!(bases.as_slice(), [b] if is_builtin_exception(src, b))
 }
 
 /// `@trait` classes whose bodies native classes support and whose bases
@@ -691,8 +795,16 @@ fn layout_all(
                         .into_iter()
                         .filter_map(|t| sources.get(&t))
                         .collect::<Vec<_>>();
-                    let class =
-                        layout_class(program, src, base_class, &trait_srcs, native, module_names)?;
+                    let exception = extends_builtin_exception(src, traits, program);
+                    let class = layout_class(
+                        program,
+                        src,
+                        base_class,
+                        exception,
+                        &trait_srcs,
+                        native,
+                        module_names,
+                    )?;
                     table.classes.insert(full, class);
                 }
             }
@@ -726,6 +838,7 @@ fn layout_class(
     program: &Program,
     src: &ClassSource,
     base: Option<&NativeClass>,
+    extends_exception: bool,
     traits: &[&ClassSource],
     native: &IndexSet<String>,
     names: &NativeNames,
@@ -995,6 +1108,23 @@ fn layout_class(
             },
         );
     }
+    let builtin_base = base
+        .and_then(|b| b.ir.builtin_base.clone())
+        .or_else(|| extends_exception.then(|| EXCEPTION_STRUCT.to_string()));
+    if builtin_base.is_some() {
+        // Construction goes through the exception's own protocol (its
+        // `tp_new` stores the arguments), which a native `__new__` or a
+        // dataclass `__init__` would bypass.
+        let clash = attr_types
+            .keys()
+            .chain(methods.keys())
+            .chain(properties.keys())
+            .chain(&others)
+            .any(|n| EXCEPTION_MEMBERS.contains(&n.as_str()));
+        if clash || body.new_method || is_dataclass(src.def) {
+            return Err(demote(false));
+        }
+    }
     let attrs: Vec<(String, RType)> = attr_types
         .iter()
         .map(|(n, t)| (n.clone(), t.rtype()))
@@ -1014,18 +1144,24 @@ fn layout_class(
             name: DEFAULTS_SETUP.into(),
         }),
         deletable,
-        allow_interpreted_subclasses: allows_interpreted_subclasses(src.def),
+        // As for interpreted exception classes, Python code may derive
+        // from exception classes.
+        allow_interpreted_subclasses: allows_interpreted_subclasses(src.def)
+            || builtin_base.is_some(),
         is_dataclass: is_dataclass(src.def),
         serializable: base.is_some_and(|b| b.ir.serializable)
             || has_mypyc_flag(src.def, "serializable"),
         // A GC base would make the type a GC one anyway.
-        acyclic: has_mypyc_flag(src.def, "acyclic") && base.is_none_or(|b| b.ir.acyclic),
+        acyclic: has_mypyc_flag(src.def, "acyclic")
+            && base.is_none_or(|b| b.ir.acyclic)
+            && builtin_base.is_none(),
         new_method: body.new_method.then(|| FuncRef {
             module: src.module.clone(),
             class: Some(src.def.name.to_string()),
             name: "__new__".into(),
         }),
         py_methods: descriptor_methods(src, &body),
+        builtin_base,
     };
     Ok(NativeClass {
         ir,
