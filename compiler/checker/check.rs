@@ -576,7 +576,7 @@ impl<'a> Checker<'a> {
             // hold the right literal).
             let vt = match constant_literal(value) {
                 Some(lit) => lit,
-                None if literal_bases_fit(vt, expected, self.program) => return,
+                None if !has_literal(vt) && literal_bases_fit(vt, expected, self.program) => return,
                 None => vt.clone(),
             };
             if !compatible(&vt, expected, self.program) && !has_any(&vt) {

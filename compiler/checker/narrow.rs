@@ -177,7 +177,7 @@ impl Checker<'_> {
                     (subject, other)
                 };
                 if !is_none(other) {
-                    return None;
+                    return self.equality_narrowing(c);
                 }
                 let k = self.key(subject)?;
                 let t = self.quiet_expr(subject);
@@ -202,6 +202,43 @@ impl Checker<'_> {
                 Some(vec![(k, pos, Some(t))])
             }
             ast::Expr::Constant(_) => Some(vec![]),
+            _ => None,
+        }
+    }
+
+    /// `x == <constant>` / `x != <constant>`: where equal, `x` is not
+    /// `None` and only literal items equal to the constant remain; where
+    /// unequal, that literal item is gone.
+    fn equality_narrowing(
+        &mut self,
+        c: &ast::ExprCompare,
+    ) -> Option<Vec<(String, Branch, Branch)>> {
+        let (subject, other) = (&*c.left, &c.comparators[0]);
+        let Some(Type::Literal(lit)) = super::program::literal_value(other) else {
+            return None;
+        };
+        let k = self.key(subject)?;
+        let t = self.quiet_expr(subject);
+        let items = match &t {
+            Type::Union(items) => items.clone(),
+            other => vec![other.clone()],
+        };
+        let this = Type::Literal(lit);
+        let equal: Vec<Type> = items
+            .iter()
+            .filter(|i| match i {
+                Type::None => false,
+                Type::Literal(_) => **i == this,
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        let unequal: Vec<Type> = items.iter().filter(|i| **i != this).cloned().collect();
+        let branch = |v: Vec<Type>| (!v.is_empty()).then(|| union(v));
+        let (eq, ne) = (branch(equal), branch(unequal));
+        match c.ops[0] {
+            ast::CmpOp::Eq => Some(vec![(k, eq, ne)]),
+            ast::CmpOp::NotEq => Some(vec![(k, ne, eq)]),
             _ => None,
         }
     }
