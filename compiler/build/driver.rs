@@ -337,6 +337,11 @@ pub fn check_program(sources: &[SourceModule]) -> Result<(), Vec<Diagnostic>> {
     {
         Err(diags)
     } else {
+        // Notes alone (`reveal_type`) do not stop the build; show them as
+        // mypy does.
+        for d in &diags {
+            eprintln!("{d}");
+        }
         Ok(())
     }
 }

@@ -64,6 +64,11 @@ impl Checker<'_> {
                     _ => Type::Any,
                 }
             }
+            Callee::Builtin(name) if name == "reveal_type" && args.len() == 1 => {
+                let note = msg::revealed_type(&args[0]);
+                self.note(c, "misc", note);
+                args[0].clone()
+            }
             Callee::Builtin(name) => builtins::builtin_call_type(&name, &args),
             Callee::Method(recv, name, sig) => {
                 let known = builtins::method_type(&recv, &name, &args);

@@ -166,7 +166,7 @@ pub fn has_any(t: &Type) -> bool {
 
 /// A union as mypy prints it: its literal items gathered into one
 /// `Literal[...]` where the first of them stands.
-fn show_union(xs: &[Type]) -> String {
+fn show_union(xs: &[Type], full: bool) -> String {
     let lits: Vec<String> = xs
         .iter()
         .filter_map(|x| match x {
@@ -183,7 +183,7 @@ fn show_union(xs: &[Type]) -> String {
                 parts.push(format!("Literal[{}]", lits.join(", ")));
             }
             Type::Literal(_) => {}
-            other => parts.push(show(other)),
+            other => parts.push(show_with(other, full)),
         }
     }
     parts.join(" | ")
@@ -191,8 +191,23 @@ fn show_union(xs: &[Type]) -> String {
 
 /// A type as mypy prints it in messages.
 pub fn show(t: &Type) -> String {
+    show_with(t, false)
+}
+
+/// A type as `reveal_type` prints it: classes by full name.
+pub fn show_full(t: &Type) -> String {
+    show_with(t, true)
+}
+
+fn show_with(t: &Type, full: bool) -> String {
+    let show = |t: &Type| show_with(t, full);
     let list = |items: &[Type]| items.iter().map(show).collect::<Vec<_>>().join(", ");
     match t {
+        Type::Instance(c) if full => c.clone(),
+        Type::Function(ft) if full => match &ft.params {
+            Some(ps) => format!("def ({}) -> {}", list(ps), show(&ft.ret)),
+            None => format!("def (*Any, **Any) -> {}", show(&ft.ret)),
+        },
         Type::Instance(c) => c.rsplit('.').next().unwrap_or(c).to_string(),
         Type::TypeObj(c) => format!("type[{}]", c.rsplit('.').next().unwrap_or(c)),
         Type::List(x) => format!("list[{}]", show(x)),
@@ -202,7 +217,7 @@ pub fn show(t: &Type) -> String {
         Type::Tuple(xs) if xs.is_empty() => "tuple[()]".to_string(),
         Type::Tuple(xs) => format!("tuple[{}]", list(xs)),
         Type::VarTuple(x) => format!("tuple[{}, ...]", show(x)),
-        Type::Union(xs) => show_union(xs),
+        Type::Union(xs) => show_union(xs, full),
         Type::Literal(l) => format!("Literal[{l}]"),
         Type::Function(ft) => match &ft.params {
             Some(ps) => format!("Callable[[{}], {}]", list(ps), show(&ft.ret)),

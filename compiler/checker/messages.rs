@@ -153,6 +153,12 @@ pub fn dict_comprehension_part(part: &str, got: &Type, expected: &Type) -> Msg {
     )
 }
 
+/// `reveal_type(x)`: the type as mypy reveals it (classes by full name,
+/// callables as `def (...) -> R`).
+pub fn revealed_type(t: &Type) -> String {
+    format!("Revealed type is \"{}\"", super::compat::show_full(t))
+}
+
 pub fn multiple_values(name: &str, callee: &str) -> Msg {
     (
         format!("{callee} gets multiple values for keyword argument \"{name}\""),
