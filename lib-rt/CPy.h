@@ -515,6 +515,7 @@ int CPyGlobals_Del(PyObject *globals, PyObject *name);
 PyObject *CPyImport_Import(PyObject *fullname);
 PyObject *CPyImport_ImportModule(PyObject *fullname);
 PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *module_name);
+int CPyImport_ImportStar(PyObject *module, PyObject *globals);
 
 /* The `builtins` module (borrowed, cached); NULL with an exception on failure. */
 PyObject *CPy_GetBuiltins(void);

@@ -4,7 +4,8 @@
  * Owns name lookup in a module's globals with fallback to `builtins`
  * (NameError otherwise), global assignment, and the three import forms
  * generated code uses: `import a.b.c` (binds the top-level package),
- * `import a.b.c as x` (binds the leaf module) and `from m import name`.
+ * `import a.b.c as x` (binds the leaf module), `from m import name` and
+ * `from m import *`.
  *
  * The only global state is a cached reference to the `builtins` module.
  */
@@ -150,4 +151,73 @@ PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *modul
     }
     cpy_raise_cannot_import(module, name, module_name);
     return NULL;
+}
+
+/* Attribute `name` of `o`, or NULL: with an exception set unless the
+ * attribute is just missing. */
+static PyObject *cpy_optional_attr(PyObject *o, const char *name) {
+    PyObject *v = PyObject_GetAttrString(o, name);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+    }
+    return v;
+}
+
+/* `from m import *`: bind in `globals` every name of `module.__all__`, or,
+ * without `__all__`, every name of the module's namespace not starting
+ * with an underscore (as the interpreter does). */
+int CPyImport_ImportStar(PyObject *module, PyObject *globals) {
+    int skip_private = 0;
+    PyObject *names = cpy_optional_attr(module, "__all__");
+    if (names == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    if (names == NULL) {
+        PyObject *dict = cpy_optional_attr(module, "__dict__");
+        if (dict == NULL && PyErr_Occurred()) {
+            return -1;
+        }
+        if (dict == NULL) {
+            PyErr_SetString(PyExc_ImportError,
+                            "from-import-* object has no __dict__ and no __all__");
+            return -1;
+        }
+        names = PyMapping_Keys(dict);
+        Py_DECREF(dict);
+        if (names == NULL) {
+            return -1;
+        }
+        skip_private = 1;
+    }
+    PyObject *it = PyObject_GetIter(names);
+    Py_DECREF(names);
+    if (it == NULL) {
+        return -1;
+    }
+    PyObject *name;
+    while ((name = PyIter_Next(it)) != NULL) {
+        if (!PyUnicode_Check(name)) {
+            PyErr_Format(PyExc_TypeError,
+                         skip_private ? "Key in module __dict__ must be str, not %.100s"
+                                      : "Item in module __all__ must be str, not %.100s",
+                         Py_TYPE(name)->tp_name);
+            Py_DECREF(name);
+            Py_DECREF(it);
+            return -1;
+        }
+        if (skip_private && PyUnicode_READ_CHAR(name, 0) == '_') {
+            Py_DECREF(name);
+            continue;
+        }
+        PyObject *value = PyObject_GetAttr(module, name);
+        int r = value == NULL ? -1 : CPyGlobals_Set(globals, name, value);
+        Py_XDECREF(value);
+        Py_DECREF(name);
+        if (r < 0) {
+            Py_DECREF(it);
+            return -1;
+        }
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
 }

@@ -173,11 +173,18 @@ impl<'a> IrBuilder<'a> {
                 }
                 let lit = self.b.str_lit(&module);
                 let m = self.b.prim_named("generic.import_module", &[lit]);
-                for alias in &i.names {
-                    if alias.name.as_str() == "*" {
-                        self.unsupported(s, "'from ... import *'");
+                if i.names.iter().any(|a| a.name.as_str() == "*") {
+                    // Only at module level (a syntax error elsewhere): the
+                    // names are bound at runtime in the module's globals.
+                    if !self.is_top_level || self.class_ns.is_some() {
+                        self.unsupported(s, "'from ... import *' outside module level");
                         return;
                     }
+                    let globals = self.b.globals();
+                    self.b.prim_named("generic.import_star", &[m, globals]);
+                    return;
+                }
+                for alias in &i.names {
                     let name = self.b.str_lit(alias.name.as_str());
                     let modname = self.b.str_lit(&module);
                     let v = self

@@ -373,6 +373,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.import", &[A::Str], OBJ, "CPyImport_Import", E::Magic),
     p("generic.import_module", &[A::Str], OBJ, "CPyImport_ImportModule", E::Magic),
     p("generic.import_from", &[A::Obj, A::Str, A::Str], OBJ, "CPyImport_ImportFrom", E::Magic),
+    p("generic.import_star", &[A::Obj, A::Dict], Ret::CInt, "CPyImport_ImportStar", E::NegInt),
     p("generic.raise", &[A::Obj], Ret::Void, "CPy_Raise", E::Always),
     p("generic.raise_from", &[A::Obj, A::Obj], Ret::Void, "CPy_RaiseFrom", E::Always),
     p("generic.reraise", &[], Ret::Void, "CPy_Reraise", E::Always),
