@@ -396,6 +396,7 @@ PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
 int CPyStr_Compare(PyObject *a, PyObject *b);
 PyObject *CPyStr_Build(Py_ssize_t n, ...);
+PyObject *CPyStr_FromWTF8(PyObject *bytes);
 PyObject *CPyStr_Multiply(PyObject *s, CPyTagged n);
 
 /* ------------------------------------------------------------------------

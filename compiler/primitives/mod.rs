@@ -296,6 +296,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("builtins.abs", &[A::Int], Ret::Int, "CPyTagged_Abs", E::Magic),
     p("builtins.isinstance", &[A::Obj, A::Obj], Ret::Bool, "CPy_IsInstance", E::Magic),
     // ---- str methods ----
+    p("str.from_wtf8", &[A::Bytes], Ret::Obj(K::Str), "CPyStr_FromWTF8", E::Magic),
     p("str.join", &[A::Str, A::Obj], Ret::Obj(K::Str), "PyUnicode_Join", E::Magic),
     // ---- list methods ----
     p("list.append", &[A::List, A::Obj], Ret::CInt, "CPyList_Append", E::NegInt),
