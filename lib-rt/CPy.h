@@ -650,6 +650,9 @@ extern PyTypeObject CPyFunction_Type;
  * `__text_signature__`). */
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
                           const char *module, const char *text_sig);
+/* Make a function object of an `async def` look like a Python coroutine
+ * function to `inspect` (`__code__` flagged CO_COROUTINE). */
+void CPyFunction_MarkCoroutine(PyObject *f);
 
 /* `a ** b` and `a **= b` of objects (no modulo). */
 static inline PyObject *CPyNumber_Power(PyObject *a, PyObject *b) {
