@@ -516,6 +516,10 @@ int CPyGlobals_Del(PyObject *globals, PyObject *name);
 PyObject *CPyImport_Import(PyObject *fullname);
 PyObject *CPyImport_ImportModule(PyObject *fullname);
 PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *module_name);
+/* Record a compiled module of this library (at creation) / forget it (when
+ * its initialisation fails): importing it must give that module object. */
+int CPyImport_RegisterNative(PyObject *module);
+void CPyImport_UnregisterNative(PyObject *module);
 int CPyImport_ImportStar(PyObject *module, PyObject *globals);
 
 /* The `builtins` module (borrowed, cached); NULL with an exception on failure. */
