@@ -657,6 +657,8 @@ PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
 /* Make a function object of an `async def` look like a Python coroutine
  * function to `inspect` (`__code__` flagged CO_COROUTINE). */
 void CPyFunction_MarkCoroutine(PyObject *f);
+/* Is `o` the `register` of a `functools.singledispatch` function? */
+char CPy_IsSingledispatchRegister(PyObject *o);
 
 /* `a ** b` and `a **= b` of objects (no modulo). */
 static inline PyObject *CPyNumber_Power(PyObject *a, PyObject *b) {

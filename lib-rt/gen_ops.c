@@ -1053,6 +1053,18 @@ static PyObject *func_get_defaults(PyObject *self, void *c) {
     Py_RETURN_NONE;
 }
 
+char CPy_IsSingledispatchRegister(PyObject *o) {
+    if (!PyFunction_Check(o)) {
+        return 0;
+    }
+    PyObject *qualname = ((PyFunctionObject *)o)->func_qualname;
+    PyObject *module = ((PyFunctionObject *)o)->func_module;
+    return qualname != NULL && module != NULL && PyUnicode_Check(qualname) &&
+           PyUnicode_Check(module) &&
+           PyUnicode_CompareWithASCIIString(qualname, "singledispatch.<locals>.register") == 0 &&
+           PyUnicode_CompareWithASCIIString(module, "functools") == 0;
+}
+
 void CPyFunction_MarkCoroutine(PyObject *f) {
     ((CPyFunctionObject *)f)->is_coroutine = 1;
 }

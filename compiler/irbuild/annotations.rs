@@ -28,7 +28,36 @@ enum Erased<'e> {
     Text(String),
 }
 
+/// Is decorator `d` a `<something>.register` attribute?
+pub fn is_register_attribute(d: &ast::Expr) -> bool {
+    matches!(d, ast::Expr::Attribute(a) if a.attr.as_str() == "register")
+}
+
 impl<'a> IrBuilder<'a> {
+    /// Decorator `v` (some `x.register`) of a function whose first
+    /// parameter is annotated `ann`: when `v` turns out at runtime to be the
+    /// `register` of a `functools.singledispatch` function (one not known
+    /// statically, e.g. imported), `v(ann)`, since compiled function objects
+    /// carry no `__annotations__` for `register` to read; `v` otherwise (the
+    /// annotation is then not evaluated).
+    pub fn register_if_singledispatch(&mut self, v: ValueId, ann: &ast::Expr) -> ValueId {
+        let result = self.b.new_register(crate::ir::RType::OBJECT, None);
+        let (yes, no, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+        let is_sd = self.b.prim_named("func.is_singledispatch_register", &[v]);
+        self.b.branch(is_sd, yes, no);
+        self.b.activate(yes);
+        let t = self.expr(ann);
+        let t = self.b.boxed(t);
+        let r = self.call_values(v, vec![t]);
+        self.b.assign(result, r);
+        self.b.goto(done);
+        self.b.activate(no);
+        self.b.assign(result, v);
+        self.b.goto(done);
+        self.b.activate(done);
+        result
+    }
+
     /// The erased runtime type of a non-native class attribute's annotation.
     pub fn erased_annotation(&mut self, e: &ast::Expr) -> ValueId {
         match self.erase(e, 0) {

@@ -16,6 +16,7 @@ use rustpython_parser::ast;
 
 use indexmap::IndexMap;
 
+use super::annotations::is_register_attribute;
 use super::IrBuilder;
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
@@ -290,6 +291,9 @@ impl<'a> IrBuilder<'a> {
                         let t = self.expr(ann);
                         let t = self.b.boxed(t);
                         self.call_values(v, vec![t])
+                    }
+                    (Some(ann), false) if is_register_attribute(d) => {
+                        self.register_if_singledispatch(v, ann)
                     }
                     _ => v,
                 }

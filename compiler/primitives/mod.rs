@@ -342,6 +342,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     // ---- generators ----
     borrowed(p("gen.env", &[A::Obj], OBJ, "CPyGen_Env", E::Never)),
     p("func.mark_coroutine", &[A::Obj], Ret::Void, "CPyFunction_MarkCoroutine", E::Never),
+    p("func.is_singledispatch_register", &[A::Obj], Ret::Bit, "CPy_IsSingledispatchRegister", E::Never),
     p("gen.label", &[A::Obj], Ret::CInt, "CPyGen_Label", E::Never),
     p("gen.set_label", &[A::Obj, A::CInt], Ret::Void, "CPyGen_SetLabel", E::Never),
     p("gen.set_delegate", &[A::Obj, A::Obj], Ret::CInt, "CPyGen_SetDelegate", E::Never),
