@@ -396,6 +396,7 @@ PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
 int CPyStr_Compare(PyObject *a, PyObject *b);
 PyObject *CPyStr_Build(Py_ssize_t n, ...);
+PyObject *CPyStr_FromWTF8(PyObject *bytes);
 PyObject *CPyStr_Multiply(PyObject *s, CPyTagged n);
 
 /* ------------------------------------------------------------------------
@@ -515,6 +516,11 @@ int CPyGlobals_Del(PyObject *globals, PyObject *name);
 PyObject *CPyImport_Import(PyObject *fullname);
 PyObject *CPyImport_ImportModule(PyObject *fullname);
 PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *module_name);
+/* Record a compiled module of this library (at creation) / forget it (when
+ * its initialisation fails): importing it must give that module object. */
+int CPyImport_RegisterNative(PyObject *module);
+void CPyImport_UnregisterNative(PyObject *module);
+int CPyImport_ImportStar(PyObject *module, PyObject *globals);
 
 /* The `builtins` module (borrowed, cached); NULL with an exception on failure. */
 PyObject *CPy_GetBuiltins(void);
@@ -648,6 +654,11 @@ extern PyTypeObject CPyFunction_Type;
  * `__text_signature__`). */
 PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
                           const char *module, const char *text_sig);
+/* Make a function object of an `async def` look like a Python coroutine
+ * function to `inspect` (`__code__` flagged CO_COROUTINE). */
+void CPyFunction_MarkCoroutine(PyObject *f);
+/* Is `o` the `register` of a `functools.singledispatch` function? */
+char CPy_IsSingledispatchRegister(PyObject *o);
 
 /* `a ** b` and `a **= b` of objects (no modulo). */
 static inline PyObject *CPyNumber_Power(PyObject *a, PyObject *b) {

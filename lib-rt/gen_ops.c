@@ -922,6 +922,10 @@ typedef struct {
     PyObject *dict;
     /* "name(params)\n--\n\n" (static storage), or "" without a signature. */
     const char *text_sig;
+    /* An `async def`: looks like a Python coroutine function to `inspect`
+     * (a `__code__` flagged CO_COROUTINE, made on first use). */
+    int is_coroutine;
+    PyObject *code;
 } CPyFunctionObject;
 
 static PyObject *func_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
@@ -938,6 +942,7 @@ static int func_traverse(PyObject *self, visitproc visit, void *arg) {
     Py_VISIT(f->doc);
     Py_VISIT(f->module);
     Py_VISIT(f->dict);
+    Py_VISIT(f->code);
     return 0;
 }
 
@@ -949,6 +954,7 @@ static int func_clear(PyObject *self) {
     Py_CLEAR(f->doc);
     Py_CLEAR(f->module);
     Py_CLEAR(f->dict);
+    Py_CLEAR(f->code);
     return 0;
 }
 
@@ -1006,7 +1012,67 @@ static PyObject *func_get_text_signature(PyObject *self, void *c) {
     return PyUnicode_FromStringAndSize(start, end + 1 - start);
 }
 
+/* The attributes that make `inspect` take a coroutine function for a Python
+ * function (`inspect.iscoroutinefunction`): `__code__` (an empty code
+ * object flagged CO_COROUTINE), `__defaults__` and `__kwdefaults__` (None).
+ * Other compiled functions do not have them. */
+static int func_check_coroutine(PyObject *self, const char *attr) {
+    if (((CPyFunctionObject *)self)->is_coroutine) {
+        return 1;
+    }
+    PyErr_Format(PyExc_AttributeError, "'function' object has no attribute '%s'", attr);
+    return 0;
+}
+
+static PyObject *func_get_code(PyObject *self, void *c) {
+    CPyFunctionObject *f = (CPyFunctionObject *)self;
+    if (!func_check_coroutine(self, "__code__")) {
+        return NULL;
+    }
+    if (f->code == NULL) {
+        const char *module = PyUnicode_AsUTF8(f->module);
+        const char *name = PyUnicode_Check(f->name) ? PyUnicode_AsUTF8(f->name) : "<function>";
+        if (module == NULL || name == NULL) {
+            return NULL;
+        }
+        PyCodeObject *code = PyCode_NewEmpty(module, name, 0);
+        if (code == NULL) {
+            return NULL;
+        }
+        code->co_flags |= CO_COROUTINE;
+        f->code = (PyObject *)code;
+    }
+    Py_INCREF(f->code);
+    return f->code;
+}
+
+static PyObject *func_get_defaults(PyObject *self, void *c) {
+    if (!func_check_coroutine(self, (const char *)c)) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+char CPy_IsSingledispatchRegister(PyObject *o) {
+    if (!PyFunction_Check(o)) {
+        return 0;
+    }
+    PyObject *qualname = ((PyFunctionObject *)o)->func_qualname;
+    PyObject *module = ((PyFunctionObject *)o)->func_module;
+    return qualname != NULL && module != NULL && PyUnicode_Check(qualname) &&
+           PyUnicode_Check(module) &&
+           PyUnicode_CompareWithASCIIString(qualname, "singledispatch.<locals>.register") == 0 &&
+           PyUnicode_CompareWithASCIIString(module, "functools") == 0;
+}
+
+void CPyFunction_MarkCoroutine(PyObject *f) {
+    ((CPyFunctionObject *)f)->is_coroutine = 1;
+}
+
 static PyGetSetDef func_getset[] = {
+    {"__code__", func_get_code, NULL, NULL, NULL},
+    {"__defaults__", func_get_defaults, NULL, NULL, "__defaults__"},
+    {"__kwdefaults__", func_get_defaults, NULL, NULL, "__kwdefaults__"},
     {"__text_signature__", func_get_text_signature, NULL, NULL, NULL},
     {"__name__", func_get_name, func_set_name, NULL, NULL},
     {"__qualname__", func_get_qualname, func_set_qualname, NULL, NULL},
@@ -1053,6 +1119,8 @@ PyObject *CPyFunction_New(CPyFunctionImpl impl, PyObject *env, const char *name,
     f->doc = NULL;
     f->dict = NULL;
     f->text_sig = text_sig;
+    f->is_coroutine = 0;
+    f->code = NULL;
     PyObject_GC_Track((PyObject *)f);
     if (f->name == NULL || f->module == NULL) {
         Py_DECREF(f);

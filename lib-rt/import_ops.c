@@ -4,9 +4,12 @@
  * Owns name lookup in a module's globals with fallback to `builtins`
  * (NameError otherwise), global assignment, and the three import forms
  * generated code uses: `import a.b.c` (binds the top-level package),
- * `import a.b.c as x` (binds the leaf module) and `from m import name`.
+ * `import a.b.c as x` (binds the leaf module), `from m import name` and
+ * `from m import *`.
  *
- * The only global state is a cached reference to the `builtins` module.
+ * Global state: a cached reference to the `builtins` module and the
+ * library's compiled modules by name (an import of one whose sys.modules
+ * entry was replaced fails, as in mypyc).
  */
 #include "CPy.h"
 
@@ -82,14 +85,85 @@ int CPyGlobals_Del(PyObject *globals, PyObject *name) {
     return -1;
 }
 
+/* The compiled modules of this library that have been created, by name:
+ * importing one of them again must give the same module object (as mypyc:
+ * compiled code relies on its statics), not another object put in its place
+ * in sys.modules. */
+static PyObject *cpy_native_modules;
+
+int CPyImport_RegisterNative(PyObject *module) {
+    if (cpy_native_modules == NULL) {
+        cpy_native_modules = PyDict_New();
+        if (cpy_native_modules == NULL) {
+            return -1;
+        }
+    }
+    PyObject *name = PyModule_GetNameObject(module);
+    if (name == NULL) {
+        return -1;
+    }
+    int r = PyDict_SetItem(cpy_native_modules, name, module);
+    Py_DECREF(name);
+    return r;
+}
+
+void CPyImport_UnregisterNative(PyObject *module) {
+    if (cpy_native_modules == NULL || module == NULL) {
+        return;
+    }
+    PyObject *exc_type, *exc_val, *exc_tb;
+    PyErr_Fetch(&exc_type, &exc_val, &exc_tb);
+    PyObject *name = PyModule_GetNameObject(module);
+    if (name != NULL) {
+        if (PyDict_GetItemWithError(cpy_native_modules, name) == module) {
+            PyDict_DelItem(cpy_native_modules, name);
+        }
+        Py_DECREF(name);
+    }
+    PyErr_Clear();
+    PyErr_Restore(exc_type, exc_val, exc_tb);
+}
+
+/* 0 unless `fullname` is a compiled module of this library whose entry in
+ * sys.modules is no longer its module object (-1 with ImportError). */
+static int cpy_check_native(PyObject *fullname) {
+    if (cpy_native_modules == NULL) {
+        return 0;
+    }
+    PyObject *native = PyDict_GetItemWithError(cpy_native_modules, fullname);
+    if (native == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    PyObject *current = PyImport_GetModule(fullname);
+    if (current == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    Py_XDECREF(current);
+    if (current != NULL && current != native) {
+        PyErr_Format(PyExc_ImportError,
+                     "native module '%U' in sys.modules was replaced after initialization",
+                     fullname);
+        return -1;
+    }
+    return 0;
+}
+
 PyObject *CPyImport_Import(PyObject *fullname) {
     /* With an empty fromlist, __import__ returns the top-level package. */
-    return PyImport_ImportModuleLevelObject(fullname, NULL, NULL, NULL, 0);
+    PyObject *m = PyImport_ImportModuleLevelObject(fullname, NULL, NULL, NULL, 0);
+    if (m != NULL && cpy_check_native(fullname) < 0) {
+        Py_CLEAR(m);
+    }
+    return m;
 }
 
 PyObject *CPyImport_ImportModule(PyObject *fullname) {
     /* Goes through builtins.__import__ and returns sys.modules[fullname]. */
-    return PyImport_Import(fullname);
+    PyObject *m = PyImport_Import(fullname);
+    if (m != NULL && cpy_check_native(fullname) < 0) {
+        Py_CLEAR(m);
+    }
+    return m;
 }
 
 /* The submodule module_name.name if it is (or can be) imported; else NULL
@@ -150,4 +224,73 @@ PyObject *CPyImport_ImportFrom(PyObject *module, PyObject *name, PyObject *modul
     }
     cpy_raise_cannot_import(module, name, module_name);
     return NULL;
+}
+
+/* Attribute `name` of `o`, or NULL: with an exception set unless the
+ * attribute is just missing. */
+static PyObject *cpy_optional_attr(PyObject *o, const char *name) {
+    PyObject *v = PyObject_GetAttrString(o, name);
+    if (v == NULL && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+    }
+    return v;
+}
+
+/* `from m import *`: bind in `globals` every name of `module.__all__`, or,
+ * without `__all__`, every name of the module's namespace not starting
+ * with an underscore (as the interpreter does). */
+int CPyImport_ImportStar(PyObject *module, PyObject *globals) {
+    int skip_private = 0;
+    PyObject *names = cpy_optional_attr(module, "__all__");
+    if (names == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    if (names == NULL) {
+        PyObject *dict = cpy_optional_attr(module, "__dict__");
+        if (dict == NULL && PyErr_Occurred()) {
+            return -1;
+        }
+        if (dict == NULL) {
+            PyErr_SetString(PyExc_ImportError,
+                            "from-import-* object has no __dict__ and no __all__");
+            return -1;
+        }
+        names = PyMapping_Keys(dict);
+        Py_DECREF(dict);
+        if (names == NULL) {
+            return -1;
+        }
+        skip_private = 1;
+    }
+    PyObject *it = PyObject_GetIter(names);
+    Py_DECREF(names);
+    if (it == NULL) {
+        return -1;
+    }
+    PyObject *name;
+    while ((name = PyIter_Next(it)) != NULL) {
+        if (!PyUnicode_Check(name)) {
+            PyErr_Format(PyExc_TypeError,
+                         skip_private ? "Key in module __dict__ must be str, not %.100s"
+                                      : "Item in module __all__ must be str, not %.100s",
+                         Py_TYPE(name)->tp_name);
+            Py_DECREF(name);
+            Py_DECREF(it);
+            return -1;
+        }
+        if (skip_private && PyUnicode_READ_CHAR(name, 0) == '_') {
+            Py_DECREF(name);
+            continue;
+        }
+        PyObject *value = PyObject_GetAttr(module, name);
+        int r = value == NULL ? -1 : CPyGlobals_Set(globals, name, value);
+        Py_XDECREF(value);
+        Py_DECREF(name);
+        if (r < 0) {
+            Py_DECREF(it);
+            return -1;
+        }
+    }
+    Py_DECREF(it);
+    return PyErr_Occurred() ? -1 : 0;
 }

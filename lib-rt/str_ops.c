@@ -93,6 +93,13 @@ int CPyStr_Compare(PyObject *a, PyObject *b) {
     return PyUnicode_Compare(a, b);
 }
 
+/* A str from WTF-8 bytes (UTF-8 that may encode lone surrogates): string
+ * literals holding lone surrogates. */
+PyObject *CPyStr_FromWTF8(PyObject *bytes) {
+    return PyUnicode_DecodeUTF8(PyBytes_AS_STRING(bytes), PyBytes_GET_SIZE(bytes),
+                                "surrogatepass");
+}
+
 PyObject *CPyStr_Build(Py_ssize_t n, ...) {
     va_list ap;
     Py_ssize_t total = 0;

@@ -878,7 +878,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     let mut updates: Vec<(String, Binding)> = vec![];
     let mut module_imports: Vec<(String, String)> = vec![];
     let mut type_var_imports: Vec<(String, String)> = vec![];
-    for stmt in body {
+    for stmt in with_type_checking_blocks(body) {
         match stmt {
             ast::Stmt::Import(i) => {
                 for a in &i.names {
@@ -939,6 +939,38 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             m.names.insert(n, b);
         }
     }
+}
+
+/// Is `test` a condition mypy takes as always true when type checking
+/// (`TYPE_CHECKING`, `typing.TYPE_CHECKING`, `MYPY`)? `Some(false)` for its
+/// negation, `None` for any other condition.
+fn type_checking_condition(test: &ast::Expr) -> Option<bool> {
+    match test {
+        ast::Expr::Name(n) => matches!(n.id.as_str(), "TYPE_CHECKING" | "MYPY").then_some(true),
+        ast::Expr::Attribute(a) => (a.attr.as_str() == "TYPE_CHECKING").then_some(true),
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
+            type_checking_condition(&u.operand).map(|v| !v)
+        }
+        _ => None,
+    }
+}
+
+/// The statements of a module body, with those of the branches of `if
+/// TYPE_CHECKING:` (or `if MYPY:`) blocks that type checking takes: their
+/// imports bind names for annotations although they never run.
+fn with_type_checking_blocks(body: &[ast::Stmt]) -> Vec<&ast::Stmt> {
+    let mut out = vec![];
+    for stmt in body {
+        out.push(stmt);
+        if let ast::Stmt::If(i) = stmt {
+            match type_checking_condition(&i.test) {
+                Some(true) => out.extend(with_type_checking_blocks(&i.body)),
+                Some(false) => out.extend(with_type_checking_blocks(&i.orelse)),
+                None => {}
+            }
+        }
+    }
+    out
 }
 
 /// Class decorators that keep the class's members as written.

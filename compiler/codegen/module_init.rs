@@ -99,6 +99,12 @@ fn emit_create_function(e: &mut Emitter, m: &ModuleIR) {
     e.line("Py_DECREF(name);");
     e.line(format!("if (unlikely({internal} == NULL)) return NULL;"));
     e.line(format!("{globals} = PyModule_GetDict({internal});"));
+    e.open(format!(
+        "if (unlikely(CPyImport_RegisterNative({internal}) < 0))"
+    ));
+    e.line(format!("Py_CLEAR({internal});"));
+    e.line("return NULL;");
+    e.close("");
     e.line(format!("Py_INCREF({internal});"));
     e.line(format!("return {internal};"));
     e.close("");
@@ -146,6 +152,7 @@ fn emit_exec_function(e: &mut Emitter, m: &ModuleIR) {
     e.raw_line("fail: ;");
     e.line("is_done = 0;");
     e.line(format!("{globals} = NULL;"));
+    e.line(format!("CPyImport_UnregisterNative({internal});"));
     e.line(format!("Py_CLEAR({internal});"));
     e.line("return -1;");
     e.close("");

@@ -16,6 +16,7 @@ use rustpython_parser::ast;
 
 use indexmap::IndexMap;
 
+use super::annotations::is_register_attribute;
 use super::IrBuilder;
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
@@ -291,6 +292,9 @@ impl<'a> IrBuilder<'a> {
                         let t = self.b.boxed(t);
                         self.call_values(v, vec![t])
                     }
+                    (Some(ann), false) if is_register_attribute(d) => {
+                        self.register_if_singledispatch(v, ann)
+                    }
                     _ => v,
                 }
             })
@@ -344,8 +348,10 @@ impl<'a> IrBuilder<'a> {
             // A method descriptor of the native type (see codegen/classes.rs).
             return;
         }
-        if !in_class && self.module.func(&name).is_some() {
-            // Exposed through the module's method table at init.
+        if !in_class && self.module.func(&name).is_some() && !crate::parse::is_async_def(d) {
+            // Exposed through the module's method table at init (an `async
+            // def` gets a function object `inspect` sees as a coroutine
+            // function instead, below).
             return;
         }
         let decorators = self.eval_function_decorators(d);
@@ -367,6 +373,7 @@ impl<'a> IrBuilder<'a> {
             },
             RType::OBJECT,
         );
+        self.mark_if_coroutine(d, f);
         // As `type()` does for functions: `__new__` is implicitly a static
         // method, `__init_subclass__` and `__class_getitem__` class methods.
         let implicit = match d.name.as_str() {
@@ -484,10 +491,10 @@ impl<'a> IrBuilder<'a> {
             })
             .collect();
         if !annotated.is_empty() {
-            // Evaluated, as in the interpreter, unless the module defers
-            // annotations (`from __future__ import annotations`).
-            // Native classes keep the text (their annotations may refer to
-            // the class itself, which mypyc allows).
+            // Non-native classes get the erased runtime classes (see
+            // `annotations`). Native classes keep the text (their
+            // annotations may refer to the class itself, which mypyc
+            // allows), native dataclasses the erased classes too.
             let deferred =
                 has_future_annotations(self.parsed) || native.is_some_and(|n| !n.ir.is_dataclass);
             let zero = self.b.ssize(0);
@@ -502,6 +509,9 @@ impl<'a> IrBuilder<'a> {
                     let globals = self.b.globals();
                     let key = self.b.str_lit(class);
                     self.b.prim_named("generic.globals_get", &[globals, key])
+                } else if native.is_none() {
+                    // As mypyc: erased to a runtime class.
+                    self.erased_annotation(e)
                 } else if deferred {
                     self.b.str_lit(self.parsed.lines.text(*e))
                 } else {

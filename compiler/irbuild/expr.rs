@@ -71,7 +71,7 @@ impl<'a> IrBuilder<'a> {
     fn expr_inner(&mut self, e: &ast::Expr, ty: &Type) -> ValueId {
         use ast::Expr as E;
         match e {
-            E::Constant(c) => self.constant(&c.value),
+            E::Constant(c) => self.constant_expr(c),
             E::Name(n) => self.load_name(n.id.as_str(), e),
             E::BinOp(b) => {
                 let l = self.expr(&b.left);
@@ -172,6 +172,39 @@ impl<'a> IrBuilder<'a> {
                 self.b.null()
             }
         }
+    }
+
+    /// A constant expression: a string literal holding a lone surrogate
+    /// (which the parser's value cannot represent) is decoded again from
+    /// its source text.
+    fn constant_expr(&mut self, c: &ast::ExprConstant) -> ValueId {
+        if let ast::Constant::Str(s) = &c.value {
+            if s.contains('\u{FFFD}') {
+                use crate::parse::strings::{surrogate_literal_wtf8, LiteralError};
+                let text = self.parsed.lines.text(c).to_string();
+                match surrogate_literal_wtf8(&text) {
+                    Ok(Some(wtf8)) => {
+                        let t = RType::Object(ObjKind::Bytes);
+                        let b = self.b.add(
+                            Op::LoadLiteral {
+                                value: Literal::Bytes(wtf8),
+                                rtype: t.clone(),
+                            },
+                            t,
+                        );
+                        return self.b.prim_named("str.from_wtf8", &[b]);
+                    }
+                    Err(LiteralError::NamedEscape) if may_have_surrogate(&text) => {
+                        self.unsupported(
+                            c,
+                            "a string literal with both \\N{...} escapes and lone surrogates",
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.constant(&c.value)
     }
 
     pub fn constant(&mut self, c: &ast::Constant) -> ValueId {
@@ -921,6 +954,12 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn fstring(&mut self, j: &ast::ExprJoinedStr) -> ValueId {
+        let surrogate_part = j.values.iter().any(|v| {
+            matches!(v, ast::Expr::Constant(c) if matches!(&c.value, ast::Constant::Str(s) if s.contains('\u{FFFD}')))
+        });
+        if surrogate_part && may_have_surrogate(self.parsed.lines.text(j)) {
+            self.unsupported(j, "a lone surrogate in an f-string");
+        }
         let mut parts = vec![];
         for v in &j.values {
             match v {
@@ -1495,6 +1534,20 @@ impl<'a> IrBuilder<'a> {
     pub fn set_line<T: Ranged>(&mut self, node: &T) {
         self.b.line = self.parsed.line_of(node);
     }
+}
+
+/// May a string literal's source text hold an escape of a lone surrogate
+/// (`\ud800`, `\U0000dc00`)?
+fn may_have_surrogate(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    ["\\ud", "\\u0000d"].iter().any(|p| {
+        t.match_indices(p).any(|(i, _)| {
+            t[i + p.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| matches!(c, '8'..='9' | 'a'..='f'))
+        })
+    })
 }
 
 /// Does a call unpack `*args` or `**kwargs`?

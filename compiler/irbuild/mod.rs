@@ -5,6 +5,7 @@
 //! top level as `__top_level__`. Expressions are lowered type-directed
 //! (expr.rs), statements in stmt.rs, on top of the op-level `Builder`.
 
+pub mod annotations;
 pub mod builder;
 pub mod classes;
 pub mod exceptions;

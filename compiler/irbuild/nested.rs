@@ -424,14 +424,24 @@ impl<'a> IrBuilder<'a> {
             }
         }
         self.set_line(def);
-        Some(self.b.add(
+        let f = self.b.add(
             Op::FuncObject {
                 func,
                 name: python_name.to_string(),
                 env,
             },
             RType::OBJECT,
-        ))
+        );
+        self.mark_if_coroutine(def, f);
+        Some(f)
+    }
+
+    /// Make the function object of an `async def` look like a coroutine
+    /// function to `inspect.iscoroutinefunction` (as mypyc does).
+    pub fn mark_if_coroutine(&mut self, def: &ast::StmtFunctionDef, f: ValueId) {
+        if crate::parse::is_async_def(def) {
+            self.b.prim_named("func.mark_coroutine", &[f]);
+        }
     }
 
     /// A `def` inside a function body.

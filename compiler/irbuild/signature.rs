@@ -140,6 +140,9 @@ fn constant_repr(c: &ast::Constant) -> Option<String> {
         ast::Constant::Bool(b) => Some(if *b { "True" } else { "False" }.into()),
         ast::Constant::Int(i) => Some(i.to_string()),
         ast::Constant::Float(f) => float_repr(*f),
+        // U+FFFD may stand for a lone surrogate the parser could not keep:
+        // no text signature rather than a wrong one.
+        ast::Constant::Str(s) if s.contains('\u{FFFD}') => None,
         ast::Constant::Str(s) => Some(str_repr(s)),
         ast::Constant::Bytes(b) => Some(bytes_repr(b)),
         ast::Constant::Tuple(items) => {

@@ -173,11 +173,18 @@ impl<'a> IrBuilder<'a> {
                 }
                 let lit = self.b.str_lit(&module);
                 let m = self.b.prim_named("generic.import_module", &[lit]);
-                for alias in &i.names {
-                    if alias.name.as_str() == "*" {
-                        self.unsupported(s, "'from ... import *'");
+                if i.names.iter().any(|a| a.name.as_str() == "*") {
+                    // Only at module level (a syntax error elsewhere): the
+                    // names are bound at runtime in the module's globals.
+                    if !self.is_top_level || self.class_ns.is_some() {
+                        self.unsupported(s, "'from ... import *' outside module level");
                         return;
                     }
+                    let globals = self.b.globals();
+                    self.b.prim_named("generic.import_star", &[m, globals]);
+                    return;
+                }
+                for alias in &i.names {
                     let name = self.b.str_lit(alias.name.as_str());
                     let modname = self.b.str_lit(&module);
                     let v = self
@@ -480,6 +487,9 @@ impl<'a> IrBuilder<'a> {
         if let Some(args) = self.range_args(iter) {
             return self.for_range(target, &args, body, orelse);
         }
+        // Errors of the iteration itself (`next()` raising, a dict changing
+        // size) are reported at the loop's line, not the body's last one.
+        let loop_line = self.b.line;
         let iter_ty = self.type_of(iter);
         let item_ty = iter_ty.iter_item();
         let (top, body_b, els, done) = (
@@ -523,6 +533,7 @@ impl<'a> IrBuilder<'a> {
             let iter_reg = self.b.new_register(RType::OBJECT, None);
             self.b.assign(iter_reg, iterator);
             self.b.goto_and_activate(top);
+            self.b.line = loop_line;
             let item = self.b.prim_named("generic.iter_next", &[iter_reg]);
             let is_end = self.b.add(
                 Op::Branch {
@@ -551,6 +562,7 @@ impl<'a> IrBuilder<'a> {
         let _ = cont;
         self.b.activate(els);
         if self.b.rtype(it) != RType::LIST {
+            self.b.line = loop_line;
             self.b.prim_named("generic.no_err_occurred", &[]);
         }
         if let Some(orelse) = orelse {

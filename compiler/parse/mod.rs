@@ -6,6 +6,8 @@ use rustpython_parser::text_size::TextSize;
 
 use crate::diagnostics::Diagnostic;
 
+pub mod strings;
+
 /// Maps byte offsets of a source file to 1-based (line, column).
 #[derive(Clone, Debug)]
 pub struct LineIndex {

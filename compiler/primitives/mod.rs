@@ -296,6 +296,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("builtins.abs", &[A::Int], Ret::Int, "CPyTagged_Abs", E::Magic),
     p("builtins.isinstance", &[A::Obj, A::Obj], Ret::Bool, "CPy_IsInstance", E::Magic),
     // ---- str methods ----
+    p("str.from_wtf8", &[A::Bytes], Ret::Obj(K::Str), "CPyStr_FromWTF8", E::Magic),
     p("str.join", &[A::Str, A::Obj], Ret::Obj(K::Str), "PyUnicode_Join", E::Magic),
     // ---- list methods ----
     p("list.append", &[A::List, A::Obj], Ret::CInt, "CPyList_Append", E::NegInt),
@@ -340,6 +341,8 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("match.class", &[A::Obj, A::Obj, A::Ssize, A::Obj], OBJ, "CPyMatch_Class", E::Magic),
     // ---- generators ----
     borrowed(p("gen.env", &[A::Obj], OBJ, "CPyGen_Env", E::Never)),
+    p("func.mark_coroutine", &[A::Obj], Ret::Void, "CPyFunction_MarkCoroutine", E::Never),
+    p("func.is_singledispatch_register", &[A::Obj], Ret::Bit, "CPy_IsSingledispatchRegister", E::Never),
     p("gen.label", &[A::Obj], Ret::CInt, "CPyGen_Label", E::Never),
     p("gen.set_label", &[A::Obj, A::CInt], Ret::Void, "CPyGen_SetLabel", E::Never),
     p("gen.set_delegate", &[A::Obj, A::Obj], Ret::CInt, "CPyGen_SetDelegate", E::Never),
@@ -373,6 +376,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.import", &[A::Str], OBJ, "CPyImport_Import", E::Magic),
     p("generic.import_module", &[A::Str], OBJ, "CPyImport_ImportModule", E::Magic),
     p("generic.import_from", &[A::Obj, A::Str, A::Str], OBJ, "CPyImport_ImportFrom", E::Magic),
+    p("generic.import_star", &[A::Obj, A::Dict], Ret::CInt, "CPyImport_ImportStar", E::NegInt),
     p("generic.raise", &[A::Obj], Ret::Void, "CPy_Raise", E::Always),
     p("generic.raise_from", &[A::Obj, A::Obj], Ret::Void, "CPy_RaiseFrom", E::Always),
     p("generic.reraise", &[], Ret::Void, "CPy_Reraise", E::Always),

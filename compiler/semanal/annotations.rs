@@ -154,6 +154,7 @@ fn name_type(name: &str) -> Result<Type, String> {
         "set" | "Set" => Type::Set(Box::new(Type::Any)),
         "frozenset" | "FrozenSet" => Type::FrozenSet(Box::new(Type::Any)),
         "tuple" | "Tuple" => Type::VarTuple(Box::new(Type::Any)),
+        "range" => Type::Range,
         "i64" => Type::I64,
         "i32" => Type::I32,
         "i16" => Type::I16,
