@@ -2,6 +2,7 @@
 //! assert, imports. Constructs outside the supported subset produce a
 //! compile-time error naming the construct and its line.
 
+use super::builder::Builder;
 use rustpython_parser::ast::{self, Ranged};
 
 use super::builder::LoopTargets;
@@ -631,9 +632,37 @@ impl<'a> IrBuilder<'a> {
                 (s, self.expr_as(&args[1], &RType::Int))
             }
         };
-        let end_reg = self.b.new_register(RType::Int, None);
+        let cmp = if step > 0 { "<" } else { ">" };
+        let more = move |b: &mut Builder, idx: ValueId, end: ValueId| {
+            b.try_prim(cmp, &[idx, end]).unwrap_or(idx)
+        };
+        let next = move |b: &mut Builder, idx: ValueId| {
+            let st = b.int(step);
+            b.prim_named("+", &[idx, st])
+        };
+        let counter = Counter {
+            rtype: RType::Int,
+            more: &more,
+            next: &next,
+        };
+        self.counted_loop(target, start, end, counter, body, orelse);
+    }
+
+    /// The loop of `for target in range(...)`: a counter from `start`
+    /// while `more(counter, end)`, advanced by `next`; `break`/`continue`
+    /// and `else` as usual.
+    fn counted_loop(
+        &mut self,
+        target: &ast::Expr,
+        start: ValueId,
+        end: ValueId,
+        counter: Counter<'_>,
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+        orelse: Option<&[ast::Stmt]>,
+    ) {
+        let end_reg = self.b.new_register(counter.rtype.clone(), None);
         self.b.assign(end_reg, end);
-        let idx = self.b.new_register(RType::Int, None);
+        let idx = self.b.new_register(counter.rtype.clone(), None);
         self.b.assign(idx, start);
         let (top, body_b, step_b, els, done) = (
             self.b.new_block(),
@@ -643,8 +672,7 @@ impl<'a> IrBuilder<'a> {
             self.b.new_block(),
         );
         self.b.goto_and_activate(top);
-        let cmp = if step > 0 { "<" } else { ">" };
-        let more = self.b.try_prim(cmp, &[idx, end_reg]).unwrap_or(idx);
+        let more = (counter.more)(&mut self.b, idx, end_reg);
         self.b.branch(more, body_b, els);
         self.b.activate(body_b);
         self.assign_to(target, idx);
@@ -654,8 +682,7 @@ impl<'a> IrBuilder<'a> {
         body(self);
         self.b.loops.pop();
         self.b.goto_and_activate(step_b);
-        let st = self.b.int(step);
-        let next = self.b.prim_named("+", &[idx, st]);
+        let next = (counter.next)(&mut self.b, idx);
         self.b.assign(idx, next);
         self.b.goto(top);
         self.b.activate(els);
@@ -689,63 +716,47 @@ impl<'a> IrBuilder<'a> {
                 (s, self.expr_as(&args[1], t))
             }
         };
-        let end_reg = self.b.new_register(t.clone(), None);
-        self.b.assign(end_reg, end);
-        let idx = self.b.new_register(t.clone(), None);
-        self.b.assign(idx, start);
-        let (top, body_b, step_b, els, done) = (
-            self.b.new_block(),
-            self.b.new_block(),
-            self.b.new_block(),
-            self.b.new_block(),
-            self.b.new_block(),
-        );
-        self.b.goto_and_activate(top);
-        let more = self.b.add(
-            Op::ComparisonOp {
-                op: if step > 0 { CmpKind::Slt } else { CmpKind::Sgt },
-                lhs: idx,
-                rhs: end_reg,
-            },
-            RType::Bit,
-        );
-        self.b.branch(more, body_b, els);
-        self.b.activate(body_b);
-        self.assign_to(target, idx);
-        self.b
-            .loops
-            .push(LoopTargets::new(done, step_b, self.cleanups.len()));
-        body(self);
-        self.b.loops.pop();
-        self.b.goto_and_activate(step_b);
-        let one = self.b.add(
-            Op::LoadInt {
-                value: 1,
-                rtype: t.clone(),
-            },
-            t.clone(),
-        );
-        let next = self.b.add(
-            Op::IntOp {
-                op: if step > 0 {
-                    IntOpKind::Add
-                } else {
-                    IntOpKind::Sub
+        let cmp = if step > 0 { CmpKind::Slt } else { CmpKind::Sgt };
+        let more = move |b: &mut Builder, idx: ValueId, end: ValueId| {
+            b.add(
+                Op::ComparisonOp {
+                    op: cmp,
+                    lhs: idx,
+                    rhs: end,
                 },
-                lhs: idx,
-                rhs: one,
-                rtype: t.clone(),
-            },
-            t.clone(),
-        );
-        self.b.assign(idx, next);
-        self.b.goto(top);
-        self.b.activate(els);
-        if let Some(orelse) = orelse {
-            self.stmts(orelse);
-        }
-        self.b.goto(done);
-        self.b.activate(done);
+                RType::Bit,
+            )
+        };
+        let op = if step > 0 {
+            IntOpKind::Add
+        } else {
+            IntOpKind::Sub
+        };
+        let rt = t.clone();
+        let next = move |b: &mut Builder, idx: ValueId| {
+            let one = b.add(
+                Op::LoadInt {
+                    value: 1,
+                    rtype: rt.clone(),
+                },
+                rt.clone(),
+            );
+            b.add(
+                Op::IntOp {
+                    op,
+                    lhs: idx,
+                    rhs: one,
+                    rtype: rt.clone(),
+                },
+                rt.clone(),
+            )
+        };
+        let counter = Counter {
+            rtype: t.clone(),
+            more: &more,
+            next: &next,
+        };
+        self.counted_loop(target, start, end, counter, body, orelse);
     }
 
     pub fn unsupported<T: Ranged>(&mut self, node: &T, what: &str) {
@@ -775,4 +786,12 @@ pub fn stmt_kind_name(s: &ast::Stmt) -> &'static str {
         S::TypeAlias(_) => "type alias statement",
         _ => "this statement",
     }
+}
+
+/// How a `range` loop's counter is compared with the end and advanced
+/// (tagged ints through primitives, native ints with C operations).
+struct Counter<'f> {
+    rtype: RType,
+    more: &'f dyn Fn(&mut Builder, ValueId, ValueId) -> ValueId,
+    next: &'f dyn Fn(&mut Builder, ValueId) -> ValueId,
 }
