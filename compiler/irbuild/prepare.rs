@@ -225,20 +225,40 @@ fn simple_header(c: &ast::StmtClassDef) -> bool {
     c.keywords.is_empty() && c.type_params.is_empty() && c.decorator_list.iter().all(allowed)
 }
 
-/// `@dataclass` or `@dataclass(...)` with constant options other than
-/// `slots=True` (which would replace the class).
+/// The decorators that generate `__init__` and friends from the fields
+/// of a class and patch the class in place, which mypyc compiles as native
+/// classes: the standard library's `dataclass` and attrs' `attr.s`.
+const DATACLASS_DECORATORS: &[&str] =
+    &["dataclass", "dataclasses.dataclass", "attr.s", "attr.attrs"];
+
+/// `@dataclass`, `@attr.s` or a call of one with constant options other
+/// than `slots=True` (which would replace the class) and, for attrs,
+/// `frozen=True` (whose `__init__` writes the instance `__dict__`, which
+/// native instances do not have).
 pub fn is_dataclass_decorator(d: &ast::Expr) -> bool {
-    let is_name = |e: &ast::Expr| {
-        dotted_name(e).is_some_and(|n| n == "dataclass" || n == "dataclasses.dataclass")
+    let (func, keywords) = match d {
+        ast::Expr::Call(c) if c.args.is_empty() => (&*c.func, c.keywords.as_slice()),
+        ast::Expr::Call(_) => return false,
+        other => (other, &[][..]),
     };
-    match d {
-        ast::Expr::Call(c) => is_name(&c.func) && c.args.is_empty() && c.keywords.iter().all(|k| {
-            matches!(&k.value, ast::Expr::Constant(v) if matches!(v.value, ast::Constant::Bool(_)))
-                && k.arg.as_deref() != Some("slots")
-                && k.arg.as_deref() != Some("weakref_slot")
-        }),
-        other => is_name(other),
-    }
+    let Some(name) = dotted_name(func).filter(|n| DATACLASS_DECORATORS.contains(&n.as_str()))
+    else {
+        return false;
+    };
+    let is_attrs = name.starts_with("attr.");
+    keywords.iter().all(|k| {
+        let ast::Expr::Constant(v) = &k.value else {
+            return false;
+        };
+        let ast::Constant::Bool(on) = v.value else {
+            return false;
+        };
+        match k.arg.as_deref() {
+            Some("slots" | "weakref_slot") => false,
+            Some("frozen") => !(is_attrs && on),
+            _ => true,
+        }
+    })
 }
 
 /// `@dataclass(frozen=True)`.
@@ -252,9 +272,26 @@ fn is_frozen_dataclass(c: &ast::StmtClassDef) -> bool {
     })
 }
 
-/// Is the class a dataclass?
+/// Is the class a dataclass (or an attrs class)?
 fn is_dataclass(c: &ast::StmtClassDef) -> bool {
     c.decorator_list.iter().any(is_dataclass_decorator)
+}
+
+/// `attr.ib(...)` (attrs' field declaration): the annotation of the field
+/// it declares, its `type=` argument (None when it has none: `Any`).
+fn attr_ib_type(value: &ast::Expr) -> Option<Option<ast::Expr>> {
+    let ast::Expr::Call(call) = value else {
+        return None;
+    };
+    let name = dotted_name(&call.func)?;
+    if !matches!(name.as_str(), "attr.ib" | "attr.attrib") {
+        return None;
+    }
+    let ty = call
+        .keywords
+        .iter()
+        .find(|k| k.arg.as_deref() == Some("type"));
+    Some(ty.map(|k| k.value.clone()))
 }
 
 /// The boolean keywords of a `@mypyc_attr(...)` decorator.
@@ -431,8 +468,11 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                     return None;
                 }
                 let comment = parsed.lines.type_comment(a).and_then(parse_type_comment);
+                let attr_ib = attr_ib_type(&a.value).filter(|_| is_dataclass(c));
                 if name == "__deletable__" {
                     m.deletable = string_list(&a.value)?;
+                } else if let Some(ann) = attr_ib {
+                    m.attrs.push((name, ann, Some((*a.value).clone())));
                 } else if let Some(ann) = comment {
                     if is_class_var_annotation(&ann) {
                         m.others.push(name);
