@@ -14,15 +14,26 @@ use super::builtins;
 use super::check::{CallOutcome, Checker};
 use super::messages as msg;
 use super::partial::{Completion, PartialKind};
-use super::program::{Binding, Lookup, Member, MethodKind, Sig};
+use super::program::{Binding, Lookup, Member, MethodKind, Program, Sig};
+
+/// The argument types of a call and the type its result is expected to
+/// have.
+struct CallTypes<'t> {
+    args: &'t [Type],
+    kws: &'t [Type],
+    expected: Option<&'t Type>,
+}
 
 /// What a call reaches.
 enum Callee {
     /// A signature; `skip` leading parameters are bound (self/cls).
+    /// Type variables in `fixed` come from the receiver's type (`self`
+    /// in a generic class): they stand for one type, not inferred per call.
     Sig {
         sig: Sig,
         skip: usize,
         name: String,
+        fixed: Vec<String>,
     },
     /// Constructing a class of the program.
     Class(String),
@@ -34,10 +45,23 @@ enum Callee {
 }
 
 impl Checker<'_> {
-    pub fn call(&mut self, c: &ast::ExprCall) -> Type {
+    /// The type of a call evaluated where a value of type `expected` is
+    /// wanted.
+    pub fn call(&mut self, c: &ast::ExprCall, expected: Option<&Type>) -> Type {
         let callee = self.callee(&c.func, true);
-        let args: Vec<Type> = c.args.iter().map(|a| self.expr(a)).collect();
-        let kws: Vec<Type> = c.keywords.iter().map(|k| self.expr(&k.value)).collect();
+        let (arg_ctx, kw_ctx) = self.argument_contexts(c, &callee);
+        let args: Vec<Type> = c
+            .args
+            .iter()
+            .zip(&arg_ctx)
+            .map(|(a, x)| self.expr_expecting(a, x.as_ref()))
+            .collect();
+        let kws: Vec<Type> = c
+            .keywords
+            .iter()
+            .zip(&kw_ctx)
+            .map(|(k, x)| self.expr_expecting(&k.value, x.as_ref()))
+            .collect();
         for (a, t) in c.args.iter().zip(&args) {
             self.check_value_used(a, t);
         }
@@ -46,8 +70,18 @@ impl Checker<'_> {
         }
         self.fill_partial(c, &args);
         match callee {
-            Callee::Sig { sig, skip, name } => {
-                let sig = self.instantiate(c, sig, skip, &name, &args, &kws);
+            Callee::Sig {
+                sig,
+                skip,
+                name,
+                fixed,
+            } => {
+                let call = CallTypes {
+                    args: &args,
+                    kws: &kws,
+                    expected,
+                };
+                let sig = self.instantiate(c, sig, skip, &name, &fixed, &call);
                 self.check_args(c, &sig, skip, &name, &args, &kws);
                 if sig.has_ret && !sig.is_async {
                     sig.ret
@@ -56,17 +90,23 @@ impl Checker<'_> {
                 }
             }
             Callee::Class(full) => {
-                self.check_constructor(c, &full, &args, &kws);
+                let call = CallTypes {
+                    args: &args,
+                    kws: &kws,
+                    expected,
+                };
+                let made = self.check_constructor(c, &full, &call);
                 // A `__new__` may return anything.
                 match self.program.lookup_member(&full, "__new__") {
-                    _ if self.is_named_tuple(&full) => Type::Instance(full),
-                    Lookup::Missing => Type::Instance(full),
+                    _ if self.is_named_tuple(&full) => made,
+                    Lookup::Missing => made,
                     _ => Type::Any,
                 }
             }
             Callee::Builtin(name) if name == "reveal_type" && args.len() == 1 => {
+                // mypy places the note at the revealed expression.
                 let note = msg::revealed_type(&args[0]);
-                self.note(c, "misc", note);
+                self.note(&c.args[0], "misc", note);
                 args[0].clone()
             }
             Callee::Builtin(name) => builtins::builtin_call_type(&name, &args),
@@ -74,7 +114,12 @@ impl Checker<'_> {
                 let known = builtins::method_type(&recv, &name, &args);
                 let Some(sig) = sig else { return known };
                 let callee = msg::callee(&name, builtin_class_name(&recv));
-                let sig = self.instantiate(c, sig, 1, &callee, &args, &kws);
+                let call = CallTypes {
+                    args: &args,
+                    kws: &kws,
+                    expected: None,
+                };
+                let sig = self.instantiate(c, sig, 1, &callee, &[], &call);
                 self.check_args(c, &sig, 1, &callee, &args, &kws);
                 match known {
                     Type::Any if sig.has_ret => sig.ret,
@@ -179,7 +224,7 @@ impl Checker<'_> {
                     }
                 }
                 match self.method_callee(&recv, a.attr.as_str(), func) {
-                    Callee::Unknown if matches!(recv, Type::Instance(_)) => {
+                    Callee::Unknown if matches!(recv, Type::Instance(..)) => {
                         let q = std::mem::replace(&mut self.quiet, true);
                         let t = self.member_type(&recv, a.attr.as_str(), func);
                         self.quiet = q;
@@ -211,6 +256,7 @@ impl Checker<'_> {
                 skip: 0,
                 name: msg::callee(name, None),
                 sig,
+                fixed: vec![],
             },
             Binding::Class(full) => Callee::Class(full),
             _ if self.is_builtin(name) => Callee::Builtin(name.to_string()),
@@ -220,7 +266,7 @@ impl Checker<'_> {
 
     fn method_callee(&mut self, recv: &Type, attr: &str, node: &ast::Expr) -> Callee {
         match recv {
-            Type::Instance(c) => match self.program.lookup_member(c, attr) {
+            Type::Instance(c, args) => match self.program.lookup_member_of(c, Some(args), attr) {
                 Lookup::Found(Member::Method(sig, kind), owner) => {
                     let skip = match kind {
                         MethodKind::Instance | MethodKind::Class => 1,
@@ -228,7 +274,14 @@ impl Checker<'_> {
                         _ => return Callee::Unknown,
                     };
                     let name = msg::callee(attr, Some(owner));
-                    Callee::Sig { sig, skip, name }
+                    let mut fixed = vec![];
+                    recv.collect_type_vars(&mut fixed);
+                    Callee::Sig {
+                        sig,
+                        skip,
+                        name,
+                        fixed,
+                    }
                 }
                 Lookup::Found(..) | Lookup::Unknown => Callee::Unknown,
                 Lookup::Missing => {
@@ -245,7 +298,12 @@ impl Checker<'_> {
                             _ => return Callee::Unknown,
                         };
                         let name = msg::callee(attr, Some(owner));
-                        Callee::Sig { sig, skip, name }
+                        Callee::Sig {
+                            sig,
+                            skip,
+                            name,
+                            fixed: vec![],
+                        }
                     }
                     _ => Callee::Unknown,
                 }
@@ -255,6 +313,7 @@ impl Checker<'_> {
                     skip: 0,
                     name: msg::callee(attr, None),
                     sig: sig.clone(),
+                    fixed: vec![],
                 },
                 Some(Binding::Class(full)) => Callee::Class(full.clone()),
                 _ => {
@@ -289,7 +348,11 @@ impl Checker<'_> {
             .is_some_and(|c| c.is_named_tuple)
     }
 
-    fn check_constructor(&mut self, c: &ast::ExprCall, full: &str, args: &[Type], kws: &[Type]) {
+    /// Check the arguments of constructing class `full`; the instance's
+    /// type (a generic class's type arguments inferred from them).
+    fn check_constructor(&mut self, c: &ast::ExprCall, full: &str, call: &CallTypes) -> Type {
+        let (args, kws) = (call.args, call.kws);
+        let made = Type::Instance(full.to_string(), vec![]);
         if self.is_named_tuple(full) {
             if let Some(Member::Method(sig, _)) = self
                 .program
@@ -300,15 +363,26 @@ impl Checker<'_> {
                 let name = full.rsplit('.').next().unwrap_or(full);
                 self.check_args(c, &sig.clone(), 1, &msg::callee(name, None), args, kws);
             }
-            return;
+            return made;
         }
         if !matches!(self.program.lookup_member(full, "__new__"), Lookup::Missing) {
-            return;
+            return made;
         }
         let name = full.rsplit('.').next().unwrap_or(full);
         match self.program.lookup_member(full, "__init__") {
             Lookup::Found(Member::Method(sig, MethodKind::Instance), _) => {
-                self.check_args(c, &sig, 1, &msg::callee(name, None), args, kws);
+                let callee = msg::callee(name, None);
+                let generic = self.program.self_type(full);
+                let sig = Sig {
+                    ret: generic.clone(),
+                    has_ret: true,
+                    ..sig
+                };
+                let sig = self.instantiate(c, sig, 1, &callee, &[], call);
+                self.check_args(c, &sig, 1, &callee, args, kws);
+                if generic != made {
+                    return sig.ret;
+                }
             }
             Lookup::Missing => {
                 if !c.args.is_empty() {
@@ -324,6 +398,44 @@ impl Checker<'_> {
             }
             _ => {}
         }
+        made
+    }
+
+    /// The types the arguments of a call are expected to have (their
+    /// parameters' types, where those do not depend on type variables).
+    fn argument_contexts(
+        &self,
+        c: &ast::ExprCall,
+        callee: &Callee,
+    ) -> (Vec<Option<Type>>, Vec<Option<Type>>) {
+        let none = || (vec![None; c.args.len()], vec![None; c.keywords.len()]);
+        let (params, skip) = match callee {
+            Callee::Sig { sig, skip, .. } => (&sig.params, *skip),
+            _ => return none(),
+        };
+        if skip > params.len() || c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
+            return none();
+        }
+        let known = |p: &crate::semanal::ParamSig| (!p.ty.has_type_vars()).then(|| p.ty.clone());
+        let positional: Vec<_> = params[skip..]
+            .iter()
+            .filter(|p| p.kind == ParamKind::Positional)
+            .collect();
+        let args = (0..c.args.len())
+            .map(|i| positional.get(i).and_then(|p| known(p)))
+            .collect();
+        let kws = c
+            .keywords
+            .iter()
+            .map(|k| {
+                let name = k.arg.as_deref()?;
+                let p = params[skip..].iter().find(|p| {
+                    p.name == name && matches!(p.kind, ParamKind::Positional | ParamKind::KwOnly)
+                })?;
+                known(p)
+            })
+            .collect();
+        (args, kws)
     }
 
     /// A generic signature with its type variables replaced by the types
@@ -336,15 +448,28 @@ impl Checker<'_> {
         sig: Sig,
         skip: usize,
         name: &str,
-        args: &[Type],
-        kws: &[Type],
+        fixed: &[String],
+        call: &CallTypes,
     ) -> Sig {
+        let (args, kws) = (call.args, call.kws);
         let generic = sig.params.iter().any(|p| p.ty.has_type_vars()) || sig.ret.has_type_vars();
         if !generic || skip > sig.params.len() {
             return sig;
         }
         let params = &sig.params[skip..];
         let mut bindings: IndexMap<String, Type> = IndexMap::new();
+        // As mypy: type variables the expected result type determines
+        // come from it (unless the result is a bare type variable, which
+        // is better inferred from the arguments); the arguments are then
+        // checked against them.
+        let mut from_context: IndexMap<String, Type> = IndexMap::new();
+        if let Some(want) = call
+            .expected
+            .filter(|_| !matches!(sig.ret, Type::TypeVar(_)))
+        {
+            bind_type_vars(&sig.ret, want, self.program, &mut from_context);
+            from_context.retain(|_, t| !super::compat::has_any(t) && !t.has_type_vars());
+        }
         let positional: Vec<&crate::semanal::ParamSig> = params
             .iter()
             .filter(|p| p.kind == ParamKind::Positional)
@@ -355,7 +480,7 @@ impl Checker<'_> {
                 break;
             }
             if let Some(p) = positional.get(i).copied().or(star) {
-                bind_type_vars(&p.ty, t, &mut bindings);
+                bind_type_vars(&p.ty, t, self.program, &mut bindings);
             }
         }
         for (k, t) in c.keywords.iter().zip(kws) {
@@ -364,9 +489,11 @@ impl Checker<'_> {
                 p.name == kname.as_str()
                     && matches!(p.kind, ParamKind::Positional | ParamKind::KwOnly)
             }) {
-                bind_type_vars(&p.ty, t, &mut bindings);
+                bind_type_vars(&p.ty, t, self.program, &mut bindings);
             }
         }
+        bindings.extend(from_context);
+        bindings.retain(|tv, _| !fixed.contains(tv));
         for (tv, t) in bindings.iter_mut() {
             let Some(info) = self.program.type_vars.get(tv) else {
                 continue;
@@ -388,7 +515,13 @@ impl Checker<'_> {
             }
         }
         let mut sig = sig;
-        let subst = |t: &Type| t.map_type_vars(&|n| bindings.get(n).cloned().unwrap_or(Type::Any));
+        let subst = |t: &Type| {
+            t.map_type_vars(&|n| match bindings.get(n) {
+                Some(t) => t.clone(),
+                None if fixed.iter().any(|f| f == n) => Type::TypeVar(n.to_string()),
+                None => Type::Any,
+            })
+        };
         for p in &mut sig.params {
             p.ty = subst(&p.ty);
         }
@@ -549,7 +682,10 @@ fn builtin_class_name(t: &Type) -> Option<&'static str> {
 }
 
 /// Bind the type variables of a parameter type from an argument type.
-fn bind_type_vars(param: &Type, arg: &Type, out: &mut IndexMap<String, Type>) {
+fn bind_type_vars(param: &Type, arg: &Type, p: &Program, out: &mut IndexMap<String, Type>) {
+    let bind = |param: &Type, arg: &Type, out: &mut IndexMap<String, Type>| {
+        bind_type_vars(param, arg, p, out)
+    };
     match (param, arg) {
         (Type::TypeVar(n), a) => {
             let joined = match out.get(n) {
@@ -561,27 +697,33 @@ fn bind_type_vars(param: &Type, arg: &Type, out: &mut IndexMap<String, Type>) {
         (Type::List(p), Type::List(a))
         | (Type::Set(p), Type::Set(a))
         | (Type::FrozenSet(p), Type::FrozenSet(a))
-        | (Type::VarTuple(p), Type::VarTuple(a)) => bind_type_vars(p, a, out),
+        | (Type::VarTuple(p), Type::VarTuple(a)) => bind(p, a, out),
         (Type::VarTuple(p), Type::Tuple(items)) => {
             for a in items {
-                bind_type_vars(p, a, out);
+                bind(p, a, out);
             }
         }
         (Type::Dict(pk, pv), Type::Dict(ak, av)) => {
-            bind_type_vars(pk, ak, out);
-            bind_type_vars(pv, av, out);
+            bind(pk, ak, out);
+            bind(pv, av, out);
         }
         (Type::Tuple(ps), Type::Tuple(items)) if ps.len() == items.len() => {
             for (p, a) in ps.iter().zip(items) {
-                bind_type_vars(p, a, out);
+                bind(p, a, out);
             }
         }
         (Type::Union(ps), a) if *a != Type::None => {
             let generic: Vec<&Type> = ps.iter().filter(|p| p.has_type_vars()).collect();
             if let [only] = generic.as_slice() {
                 if ps.iter().all(|p| p.has_type_vars() || *p == Type::None) {
-                    bind_type_vars(only, &super::compat::remove_none(a), out);
+                    bind(only, &super::compat::remove_none(a), out);
                 }
+            }
+        }
+        (Type::Instance(pc, ps), Type::Instance(ac, args)) if !ps.is_empty() => {
+            let given = p.ancestor_args(ac, args, pc);
+            for (x, a) in ps.iter().zip(&given) {
+                bind(x, a, out);
             }
         }
         _ => {}
@@ -627,5 +769,6 @@ fn value_callee(t: &Type, module: &str) -> Callee {
         },
         skip: 0,
         name: String::new(),
+        fixed: vec![],
     }
 }

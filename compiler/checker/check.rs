@@ -89,7 +89,7 @@ pub struct Flow {
 
 /// The type of a reference after paths with types `a` and `b` join.
 fn join_narrowed(a: &Type, b: &Type, p: &Program) -> Type {
-    if let (Type::Instance(x), Type::Instance(y)) = (a, b) {
+    if let (Type::Instance(x, _), Type::Instance(y, _)) = (a, b) {
         if p.derives(x, y) == Some(true) {
             return b.clone();
         }
@@ -159,6 +159,10 @@ pub struct Checker<'a> {
     breaks: Vec<Vec<Flow>>,
     /// First line of the statement being checked (for `# type: ignore`).
     stmt_line: u32,
+    /// The type the expression about to be evaluated is expected to have
+    /// (mypy's type context: a declared variable, parameter or return
+    /// type); taken by `expr` for that expression only.
+    pub expected: Option<Type>,
 }
 
 impl<'a> Checker<'a> {
@@ -181,6 +185,7 @@ impl<'a> Checker<'a> {
             flow: Flow::default(),
             breaks: vec![],
             stmt_line: 0,
+            expected: None,
         }
     }
 
@@ -308,7 +313,13 @@ impl<'a> Checker<'a> {
         match s {
             S::Expr(e) => self.expr_stmt(&e.value),
             S::Assign(a) => {
-                let vt = self.expr(&a.value);
+                let declared = match a.targets.as_slice() {
+                    [ast::Expr::Name(n)] if self.frame.locals.contains(n.id.as_str()) => {
+                        self.declared_of(n.id.as_str())
+                    }
+                    _ => None,
+                };
+                let vt = self.expr_expecting(&a.value, declared.as_ref());
                 self.check_value_used(&a.value, &vt);
                 for t in &a.targets {
                     self.assign(t, Some(&a.value), &vt);
@@ -390,7 +401,11 @@ impl<'a> Checker<'a> {
         let is_final = ctx.is_final(&a.annotation);
         let bare_final = is_final && !matches!(&*a.annotation, ast::Expr::Subscript(_));
         let declared = ctx.resolve(&a.annotation);
-        let vt = a.value.as_ref().map(|v| (v, self.expr(v)));
+        let context = (!bare_final).then_some(&declared);
+        let vt = a
+            .value
+            .as_ref()
+            .map(|v| (v, self.expr_expecting(v, context)));
         if let Some((v, t)) = &vt {
             self.check_value_used(v, t);
         }
@@ -521,8 +536,10 @@ impl<'a> Checker<'a> {
         value: Option<&ast::Expr>,
         vt: &Type,
     ) {
-        let (Type::Instance(c) | Type::TypeObj(c)) = recv else {
-            return;
+        let (c, args) = match recv {
+            Type::Instance(c, args) => (c, Some(args.as_slice())),
+            Type::TypeObj(c) => (c, None),
+            _ => return,
         };
         if self.program.is_final_member(c, a.attr.as_str()) {
             self.report(a, msg::final_attr_reassigned(a.attr.as_str()));
@@ -531,7 +548,7 @@ impl<'a> Checker<'a> {
         if matches!(recv, Type::TypeObj(_)) {
             return;
         }
-        match self.program.lookup_member(c, a.attr.as_str()) {
+        match self.program.lookup_member_of(c, args, a.attr.as_str()) {
             Lookup::Found(Member::Attr(declared), _) if !self.may_be_descriptor(&declared) => {
                 if let Some(v) = value {
                     self.check_value(v, vt, &declared, |got, want| {
@@ -626,6 +643,11 @@ impl<'a> Checker<'a> {
     fn assign_reference(&mut self, target: &ast::Expr, vt: &Type) {
         if let Some(k) = self.key(target) {
             self.invalidate(&k);
+            // A generic instance built without type arguments takes them
+            // from the declared type (mypy infers them from context).
+            if self.program.lacks_type_args(vt) {
+                return;
+            }
             let t = if has_any(vt) { Type::Any } else { vt.clone() };
             self.flow.narrowed.insert(k, t);
         }
@@ -671,7 +693,7 @@ impl<'a> Checker<'a> {
                     }
                     return;
                 }
-                if d != Type::Any && *vt != d {
+                if d != Type::Any && *vt != d && !self.program.lacks_type_args(vt) {
                     let t = if has_any(vt) { Type::Any } else { vt.clone() };
                     self.flow.narrowed.insert(name.to_string(), t);
                 }
@@ -811,7 +833,11 @@ impl<'a> Checker<'a> {
     }
 
     fn return_stmt(&mut self, r: &ast::StmtReturn) {
-        let vt = r.value.as_ref().map(|v| self.expr(v));
+        let ret = self.frame.ret.clone();
+        let vt = r
+            .value
+            .as_ref()
+            .map(|v| self.expr_expecting(v, ret.as_ref()));
         if let Some(ret) = self.frame.ret.clone() {
             match (&r.value, vt) {
                 (Some(v), Some(t)) => {
@@ -1067,7 +1093,7 @@ impl<'a> Checker<'a> {
                     if !annotated {
                         t = match kind {
                             super::program::MethodKind::Instance
-                            | super::program::MethodKind::Property => Type::Instance(c.clone()),
+                            | super::program::MethodKind::Property => self.program.self_type(c),
                             _ => Type::Any,
                         };
                     }

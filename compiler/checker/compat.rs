@@ -27,7 +27,7 @@ fn definite(t: &Type, p: &Program) -> bool {
         | Type::Tuple(_)
         | Type::VarTuple(_)
         | Type::Literal(_) => true,
-        Type::Instance(c) => p.classes.contains_key(c) && p.mro(c).1,
+        Type::Instance(c, _) => p.classes.contains_key(c) && p.mro(c).1,
         _ => false,
     }
 }
@@ -59,12 +59,17 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
     if let (Type::TypeObj(x), Type::TypeObj(y)) = (a, b) {
         return class_object_compatible(x, y, p);
     }
-    if let (Type::Instance(x), Type::Instance(y)) = (a, b) {
+    if let (Type::Instance(x, xs), Type::Instance(y, ys)) = (a, b) {
         let protocol = p.classes.get(y).is_some_and(|c| c.is_protocol);
-        return protocol || p.derives(x, y) != Some(false);
+        return protocol || instance_compatible(x, xs, y, ys, p);
     }
     if let Type::Literal(l) = a {
         return compatible(&l.base(), b, p);
+    }
+    // Where a type variable is expected (in its generic function or
+    // class), only values of that variable's type fit.
+    if let Type::TypeVar(_) = b {
+        return !definite(a, p);
     }
     if !definite(a, p) || !definite(b, p) {
         return true;
@@ -87,6 +92,23 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
         // A class of the program may derive from a builtin type only
         // through an opaque base, which `definite` already ruled out.
         _ => false,
+    }
+}
+
+/// May an instance of class `x` with type arguments `xs` be used where
+/// `y[ys]` is expected? Type arguments are invariant (as mypy's, for
+/// type variables not declared covariant): only arguments that fit
+/// neither way are certainly wrong.
+fn instance_compatible(x: &str, xs: &[Type], y: &str, ys: &[Type], p: &Program) -> bool {
+    match p.derives(x, y) {
+        Some(false) => false,
+        None => true,
+        Some(true) => {
+            let given = p.ancestor_args(x, xs, y);
+            given.is_empty()
+                || ys.is_empty()
+                || given.iter().zip(ys).all(|(g, w)| items_match(g, w, p))
+        }
     }
 }
 
@@ -158,7 +180,7 @@ pub fn has_any(t: &Type) -> bool {
         Type::Any | Type::Callable | Type::Module(_) | Type::TypeObj(_) => true,
         Type::List(x) | Type::Set(x) | Type::FrozenSet(x) | Type::VarTuple(x) => has_any(x),
         Type::Dict(k, v) => has_any(k) || has_any(v),
-        Type::Tuple(xs) | Type::Union(xs) => xs.iter().any(has_any),
+        Type::Tuple(xs) | Type::Union(xs) | Type::Instance(_, xs) => xs.iter().any(has_any),
         Type::Function(ft) => has_any(&ft.ret) || ft.params.iter().flatten().any(has_any),
         _ => false,
     }
@@ -203,12 +225,22 @@ fn show_with(t: &Type, full: bool) -> String {
     let show = |t: &Type| show_with(t, full);
     let list = |items: &[Type]| items.iter().map(show).collect::<Vec<_>>().join(", ");
     match t {
-        Type::Instance(c) if full => c.clone(),
+        Type::Instance(c, args) => {
+            let name = if full {
+                c.as_str()
+            } else {
+                c.rsplit('.').next().unwrap_or(c)
+            };
+            if args.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}[{}]", list(args))
+            }
+        }
         Type::Function(ft) if full => match &ft.params {
             Some(ps) => format!("def ({}) -> {}", list(ps), show(&ft.ret)),
             None => format!("def (*Any, **Any) -> {}", show(&ft.ret)),
         },
-        Type::Instance(c) => c.rsplit('.').next().unwrap_or(c).to_string(),
         Type::TypeObj(c) => format!("type[{}]", c.rsplit('.').next().unwrap_or(c)),
         Type::List(x) => format!("list[{}]", show(x)),
         Type::Set(x) => format!("set[{}]", show(x)),

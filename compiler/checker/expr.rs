@@ -90,13 +90,23 @@ fn is_dunder(name: &str) -> bool {
 
 impl Checker<'_> {
     /// Type-check an expression and return its type.
+    /// The type of `e` evaluated where a value of type `expected` is
+    /// wanted (generic calls infer their type arguments from it).
+    pub fn expr_expecting(&mut self, e: &ast::Expr, expected: Option<&Type>) -> Type {
+        self.expected = expected.cloned();
+        let t = self.expr(e);
+        self.expected = None;
+        t
+    }
+
     pub fn expr(&mut self, e: &ast::Expr) -> Type {
         use ast::Expr as E;
+        let expected = self.expected.take();
         match e {
             E::Constant(c) => super::constant_type(&c.value),
             E::Name(n) => self.name_type(n.id.as_str()),
             E::Attribute(a) => self.attribute(e, a),
-            E::Call(c) => self.call(c),
+            E::Call(c) => self.call(c, expected.as_ref()),
             E::BinOp(b) => {
                 let l = self.expr(&b.left);
                 let r = self.expr(&b.right);
@@ -290,7 +300,7 @@ impl Checker<'_> {
     /// missing attribute at `node`.
     pub fn member_type(&mut self, vt: &Type, attr: &str, node: &ast::Expr) -> Type {
         match vt {
-            Type::Instance(c) => match self.program.lookup_member(c, attr) {
+            Type::Instance(c, args) => match self.program.lookup_member_of(c, Some(args), attr) {
                 Lookup::Found(Member::Attr(t), _) if self.may_be_descriptor(&t) => Type::Any,
                 Lookup::Found(Member::Attr(t), _) => t,
                 Lookup::Found(Member::Method(sig, MethodKind::Property), _) => {
@@ -377,7 +387,7 @@ impl Checker<'_> {
     /// attribute whose `__get__` decides what instances see)?
     pub fn may_be_descriptor(&self, t: &Type) -> bool {
         match t {
-            Type::Instance(c) => {
+            Type::Instance(c, _) => {
                 !matches!(self.program.lookup_member(c, "__get__"), Lookup::Missing)
             }
             Type::Union(items) => items.iter().any(|i| self.may_be_descriptor(i)),

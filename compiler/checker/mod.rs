@@ -235,7 +235,7 @@ impl<'a> TypeEnv<'a> {
                     Some(Symbol::Func(sig)) => sig.ret.clone(),
                     Some(Symbol::Var(_)) => Type::Any,
                     Some(Symbol::Class(c)) => {
-                        Type::Instance(format!("{}.{}", self.module.name, c.name))
+                        Type::Instance(format!("{}.{}", self.module.name, c.name), vec![])
                     }
                     None => {
                         let args: Vec<Type> = c.args.iter().map(|a| self.expr_type(a)).collect();

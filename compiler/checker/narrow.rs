@@ -273,7 +273,7 @@ impl Checker<'_> {
                 let name = n.id.as_str();
                 if let Binding::Class(full) = self.program.binding(self.module, name) {
                     if !self.frame.locals.contains(name) && !self.flow.narrowed.contains_key(name) {
-                        return Some(vec![Type::Instance(full)]);
+                        return Some(vec![Type::Instance(full, vec![])]);
                     }
                 }
                 if !self.is_builtin(name) {
@@ -326,8 +326,8 @@ fn surely_instance(item: &Type, target: &Type, c: &Checker) -> Option<bool> {
         | (T::Set(_), T::Set(_))
         | (T::FrozenSet(_), T::FrozenSet(_))
         | (T::Tuple(_) | T::VarTuple(_), T::VarTuple(_)) => true,
-        (T::Instance(a), T::Instance(b)) if c.program.derives(a, b) == Some(true) => true,
-        (T::None, T::Instance(_)) => false,
+        (T::Instance(a, _), T::Instance(b, _)) if c.program.derives(a, b) == Some(true) => true,
+        (T::None, T::Instance(..)) => false,
         (T::Int | T::Str | T::Bytes | T::None | T::Bool, T::Int | T::Str | T::Bytes | T::Bool)
         | (
             T::List(_) | T::Dict(..) | T::Set(_) | T::FrozenSet(_) | T::Tuple(_) | T::VarTuple(_),
@@ -360,7 +360,7 @@ fn isinstance_branches(t: &Type, targets: &[Type], c: &Checker) -> Option<(Branc
                 None => {
                     // A target narrower than the item (a subclass): mypy
                     // narrows to the target; otherwise give up.
-                    if let (Type::Instance(a), Type::Instance(b)) = (item, target) {
+                    if let (Type::Instance(a, _), Type::Instance(b, _)) = (item, target) {
                         if c.program.derives(b, a) == Some(true) {
                             pos.push(target.clone());
                             continue;

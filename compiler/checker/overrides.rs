@@ -12,7 +12,7 @@ use crate::types::Type;
 
 use super::check::Checker;
 use super::compat::{compatible, has_any, show};
-use super::program::{DefParts, Member, MethodKind, Sig};
+use super::program::{bind_class_params, DefParts, Member, MethodKind, Sig};
 
 impl Checker<'_> {
     /// Check every method of class `full` (defined by `c`) against the
@@ -54,8 +54,14 @@ impl Checker<'_> {
                 break;
             };
             match base.members.get(name) {
-                Some(Member::Method(bsig, MethodKind::Instance)) => {
-                    out.push((base.name.clone(), bsig.clone()))
+                Some(m @ Member::Method(_, MethodKind::Instance)) => {
+                    // The base's type parameters as this class binds them.
+                    let own = self.program.self_type(full);
+                    let Type::Instance(_, args) = &own else { break };
+                    let given = self.program.ancestor_args(full, args, &cur);
+                    if let Member::Method(bsig, _) = bind_class_params(base, &given, m) {
+                        out.push((base.name.clone(), bsig));
+                    }
                 }
                 Some(_) => break,
                 None => {}

@@ -97,6 +97,13 @@ pub struct ClassInfo {
     /// construction; its other members (tuple methods, `_replace`, ...)
     /// are not modelled.
     pub is_named_tuple: bool,
+    /// The type parameters of a generic class (full names of type
+    /// variables, in order): those of `Generic[...]`, or else the type
+    /// variables its bases' type arguments mention.
+    pub type_params: Vec<String>,
+    /// The type arguments given to checked bases (`class B(A[int, T])`),
+    /// in terms of this class's parameters.
+    pub base_args: IndexMap<String, Vec<Type>>,
 }
 
 impl Program {
@@ -173,6 +180,57 @@ impl Program {
         (out, complete)
     }
 
+    /// The type arguments that class `ancestor` gets in an instance of
+    /// class `full` with arguments `args` (empty when unknown: `Any`).
+    pub fn ancestor_args(&self, full: &str, args: &[Type], ancestor: &str) -> Vec<Type> {
+        self.ancestor_args_depth(full, args, ancestor, 0)
+            .unwrap_or_default()
+    }
+
+    fn ancestor_args_depth(
+        &self,
+        full: &str,
+        args: &[Type],
+        ancestor: &str,
+        depth: u32,
+    ) -> Option<Vec<Type>> {
+        if full == ancestor {
+            return Some(args.to_vec());
+        }
+        let info = self.classes.get(full).filter(|_| depth < 32)?;
+        let subst = |t: &Type| substitute_params(t, &info.type_params, args);
+        info.bases.iter().find_map(|b| {
+            let given: Vec<Type> = info
+                .base_args
+                .get(b)
+                .map(|xs| xs.iter().map(subst).collect())
+                .unwrap_or_default();
+            self.ancestor_args_depth(b, &given, ancestor, depth + 1)
+        })
+    }
+
+    /// The type of `self` in the methods of class `full`: an instance with
+    /// the class's own type variables as arguments.
+    pub fn self_type(&self, full: &str) -> Type {
+        let params = self
+            .classes
+            .get(full)
+            .map(|c| c.type_params.as_slice())
+            .unwrap_or_default();
+        Type::Instance(
+            full.to_string(),
+            params.iter().cloned().map(Type::TypeVar).collect(),
+        )
+    }
+
+    /// Is `t` an instance of a generic class without (some) type
+    /// arguments: built where nothing said what they are?
+    pub fn lacks_type_args(&self, t: &Type) -> bool {
+        matches!(t, Type::Instance(c, args)
+            if (args.is_empty() || args.iter().any(super::compat::has_any))
+                && self.classes.get(c).is_some_and(|i| !i.type_params.is_empty()))
+    }
+
     /// Is class `sub` known to derive from `sup`? `None` when unknown.
     pub fn derives(&self, sub: &str, sup: &str) -> Option<bool> {
         let (mro, complete) = self.mro(sub);
@@ -186,12 +244,25 @@ impl Program {
         }
     }
 
-    /// A member of a class, searched along the MRO.
+    /// A member of a class, searched along the MRO (its type in terms of
+    /// the type parameters of the class defining it).
     pub fn lookup_member(&self, full: &str, name: &str) -> Lookup<'_> {
+        self.lookup_member_of(full, None, name)
+    }
+
+    /// A member of an instance of class `full` with type arguments `args`
+    /// (the class's own type variables when `None`): the type parameters
+    /// of the class defining the member are replaced by the arguments they
+    /// get along the inheritance path (`Any` when not given).
+    pub fn lookup_member_of(&self, full: &str, args: Option<&[Type]>, name: &str) -> Lookup<'_> {
         let (mro, complete) = self.mro(full);
         for c in &mro {
             if let Some(m) = c.members.get(name) {
-                return Lookup::Found(m.clone(), c.name.as_str());
+                let Some(args) = args.filter(|_| !c.type_params.is_empty()) else {
+                    return Lookup::Found(m.clone(), c.name.as_str());
+                };
+                let given = self.ancestor_args(full, args, &c.full);
+                return Lookup::Found(bind_class_params(c, &given, m), c.name.as_str());
             }
         }
         let dynamic = mro.iter().any(|c| {
@@ -201,6 +272,29 @@ impl Program {
             Lookup::Missing
         } else {
             Lookup::Unknown
+        }
+    }
+}
+
+/// `t` with type parameters `params` replaced by `args` (`Any` for those
+/// not given); other type variables stay.
+fn substitute_params(t: &Type, params: &[String], args: &[Type]) -> Type {
+    t.map_type_vars(&|n| match params.iter().position(|p| p == n) {
+        Some(i) => args.get(i).cloned().unwrap_or(Type::Any),
+        None => Type::TypeVar(n.to_string()),
+    })
+}
+
+/// Member `m` of class `owner` with the class's type parameters replaced
+/// by `args` (`Any` for those not given).
+pub fn bind_class_params(owner: &ClassInfo, args: &[Type], m: &Member) -> Member {
+    let subst = |t: &Type| substitute_params(t, &owner.type_params, args);
+    match m {
+        Member::Attr(t) => Member::Attr(subst(t)),
+        Member::Method(sig, kind) => {
+            let mut sig = sig.clone();
+            sig.map_types(&subst);
+            Member::Method(sig, *kind)
         }
     }
 }
@@ -244,6 +338,8 @@ fn erase_callables(t: &Type) -> Type {
     match t {
         Type::Function(_) => Type::Callable,
         Type::Literal(l) => l.base(),
+        // Compiled code erases type arguments.
+        Type::Instance(c, _) => Type::Instance(c.clone(), vec![]),
         Type::List(x) => Type::list(erase_callables(x)),
         Type::Set(x) => Type::Set(Box::new(erase_callables(x))),
         Type::FrozenSet(x) => Type::FrozenSet(Box::new(erase_callables(x))),
@@ -332,6 +428,14 @@ impl AnnCtx<'_> {
     /// The type an annotation denotes; `Any` for anything not modelled.
     pub fn resolve(&self, e: &ast::Expr) -> Type {
         self.resolve_depth(e, 0)
+    }
+
+    /// The types of the arguments of a subscripted annotation.
+    pub fn type_args(&self, slice: &ast::Expr) -> Vec<Type> {
+        match slice {
+            ast::Expr::Tuple(t) => t.elts.iter().map(|e| self.resolve(e)).collect(),
+            other => vec![self.resolve(other)],
+        }
     }
 
     /// Is this annotation `Final` or `Final[...]`?
@@ -427,7 +531,7 @@ impl AnnCtx<'_> {
             return Type::Any;
         }
         if let Some(full) = self.class_of(e) {
-            return Type::Instance(full);
+            return Type::Instance(full, vec![]);
         }
         if let Some(tv) = self.type_var_of(e) {
             return Type::TypeVar(tv);
@@ -458,16 +562,20 @@ impl AnnCtx<'_> {
     }
 
     fn subscript(&self, base: &ast::Expr, slice: &ast::Expr, depth: u32) -> Type {
-        if self.class_of(base).is_some() {
-            // A generic class of the program: its type arguments are not modelled.
-            return Type::Instance(self.class_of(base).unwrap_or_default());
-        }
-        let Some(name) = self.head_name(base) else {
-            return Type::Any;
-        };
         let args: Vec<&ast::Expr> = match slice {
             ast::Expr::Tuple(t) => t.elts.iter().collect(),
             other => vec![other],
+        };
+        if let Some(full) = self.class_of(base) {
+            // A generic class of the program with its type arguments.
+            let args = args
+                .iter()
+                .map(|a| self.resolve_depth(a, depth + 1))
+                .collect();
+            return Type::Instance(full, args);
+        }
+        let Some(name) = self.head_name(base) else {
+            return Type::Any;
         };
         let arg = |i: usize| {
             args.get(i)
@@ -516,7 +624,7 @@ impl AnnCtx<'_> {
                 values.map_or(Type::Any, union)
             }
             "Type" | "type" if args.len() == 1 => match arg(0) {
-                Type::Instance(c) => Type::TypeObj(c),
+                Type::Instance(c, _) => Type::TypeObj(c),
                 _ => Type::Any,
             },
             "Optional" if args.len() == 1 => Type::optional(arg(0)),
@@ -987,19 +1095,34 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
         }
         let ctx = AnnCtx { program: p, module };
         let mut bases = vec![];
+        let mut base_args = IndexMap::new();
+        let mut declared_params: Option<Vec<String>> = None;
+        let mut mentioned_params: Vec<String> = vec![];
         let mut opaque = !c.keywords.is_empty();
         let mut is_protocol = false;
         let mut is_named_tuple = false;
         for b in &c.bases {
-            let head = match b {
-                ast::Expr::Subscript(s) => &*s.value,
-                other => other,
+            let (head, args) = match b {
+                ast::Expr::Subscript(s) => (&*s.value, ctx.type_args(&s.slice)),
+                other => (other, vec![]),
             };
+            for a in &args {
+                a.collect_type_vars(&mut mentioned_params);
+            }
             if let Some(cls) = ctx.class_of(head) {
+                base_args.insert(cls.clone(), args);
                 bases.push(cls);
                 continue;
             }
-            match ctx.head_name(head).as_deref() {
+            let head = ctx.head_name(head);
+            if matches!(head.as_deref(), Some("Generic" | "Protocol")) && !args.is_empty() {
+                let mut params = vec![];
+                for a in &args {
+                    a.collect_type_vars(&mut params);
+                }
+                declared_params = Some(params);
+            }
+            match head.as_deref() {
                 Some("object") | Some("Generic") => {}
                 Some("Protocol") => is_protocol = true,
                 Some("NamedTuple") => is_named_tuple = true,
@@ -1028,6 +1151,8 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             info.is_named_tuple = named_tuple;
             info.members = members;
             info.finals = finals;
+            info.type_params = declared_params.unwrap_or(mentioned_params);
+            info.base_args = base_args;
         }
     }
 }

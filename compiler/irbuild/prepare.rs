@@ -796,7 +796,7 @@ fn visible_names(
 /// `Instance(C)` types of native classes become `Native(C)`.
 fn nativize(t: Type, native: &IndexSet<String>) -> Type {
     match t {
-        Type::Instance(c) if native.contains(&c) => Type::Native(c),
+        Type::Instance(c, _) if native.contains(&c) => Type::Native(c),
         Type::Union(items) => {
             crate::types::union(items.into_iter().map(|t| nativize(t, native)).collect())
         }

@@ -39,8 +39,11 @@ pub enum Type {
     /// A class object (`int`, `ValueError`, ...), by full name.
     TypeObj(String),
     /// An instance of a class that is not otherwise modelled (`ValueError`,
-    /// `Exception`, ...), by full name. Represented as an object.
-    Instance(String),
+    /// `Exception`, classes of the program in the checker), by full name,
+    /// with the type arguments of a generic class (`Box[int]`; none when
+    /// the class is not generic or they were not given, meaning `Any`).
+    /// Represented as an object.
+    Instance(String, Vec<Type>),
     /// A callable value (a function object).
     Callable,
     /// An instance of a native class of the build, by full name: a C struct
@@ -135,12 +138,39 @@ impl Type {
             Type::VarTuple(t) => Type::VarTuple(Box::new(m(t))),
             Type::Dict(k, v) => Type::dict(m(k), m(v)),
             Type::Tuple(items) => Type::Tuple(items.iter().map(m).collect()),
+            Type::Instance(c, args) => Type::Instance(c.clone(), args.iter().map(m).collect()),
             Type::Union(items) => union(items.iter().map(m).collect()),
             Type::Function(ft) => Type::Function(Box::new(FnType {
                 params: ft.params.as_ref().map(|ps| ps.iter().map(m).collect()),
                 ret: m(&ft.ret),
             })),
             other => other.clone(),
+        }
+    }
+
+    /// Add the type variables the type mentions to `out` (in order, once).
+    pub fn collect_type_vars(&self, out: &mut Vec<String>) {
+        match self {
+            Type::TypeVar(n) if !out.contains(n) => out.push(n.clone()),
+            Type::TypeVar(_) => {}
+            Type::List(t) | Type::Set(t) | Type::FrozenSet(t) | Type::VarTuple(t) => {
+                t.collect_type_vars(out)
+            }
+            Type::Dict(k, v) => {
+                k.collect_type_vars(out);
+                v.collect_type_vars(out);
+            }
+            Type::Tuple(items) | Type::Union(items) | Type::Instance(_, items) => {
+                items.iter().for_each(|t| t.collect_type_vars(out))
+            }
+            Type::Function(ft) => {
+                ft.params
+                    .iter()
+                    .flatten()
+                    .for_each(|t| t.collect_type_vars(out));
+                ft.ret.collect_type_vars(out);
+            }
+            _ => {}
         }
     }
 
@@ -152,7 +182,9 @@ impl Type {
                 t.has_type_vars()
             }
             Type::Dict(k, v) => k.has_type_vars() || v.has_type_vars(),
-            Type::Tuple(items) | Type::Union(items) => items.iter().any(Type::has_type_vars),
+            Type::Tuple(items) | Type::Union(items) | Type::Instance(_, items) => {
+                items.iter().any(Type::has_type_vars)
+            }
             Type::Function(ft) => {
                 ft.ret.has_type_vars() || ft.params.iter().flatten().any(Type::has_type_vars)
             }
@@ -210,7 +242,7 @@ impl Type {
             | Type::Object
             | Type::Module(_)
             | Type::TypeObj(_)
-            | Type::Instance(_)
+            | Type::Instance(..)
             | Type::Callable
             | Type::Function(_)
             | Type::TypeVar(_) => RType::OBJECT,
@@ -252,6 +284,15 @@ pub fn is_subtype(a: &Type, b: &Type) -> bool {
         }
         (Type::Tuple(xs), Type::VarTuple(y)) => xs.iter().all(|x| is_subtype(x, y)),
         (Type::VarTuple(x), Type::VarTuple(y)) => is_subtype(x, y),
+        // A generic class without type arguments has `Any` ones.
+        (Type::Instance(c, xs), Type::Instance(d, ys)) if c == d => {
+            xs.is_empty()
+                || ys.is_empty()
+                || xs
+                    .iter()
+                    .zip(ys)
+                    .all(|(x, y)| *x == Type::Any || *y == Type::Any || x == y)
+        }
         // Containers are invariant in mypy, but `list[Any]` is compatible.
         (Type::List(x), Type::List(y)) | (Type::Set(x), Type::Set(y)) => {
             **x == Type::Any || **y == Type::Any
@@ -367,7 +408,8 @@ impl fmt::Display for Type {
             Type::Range => write!(f, "range"),
             Type::Module(m) => write!(f, "Module {m}"),
             Type::TypeObj(c) => write!(f, "type[{c}]"),
-            Type::Instance(c) | Type::Native(c) => write!(f, "{c}"),
+            Type::Instance(c, args) if !args.is_empty() => write!(f, "{c}[{}]", list(args)),
+            Type::Instance(c, _) | Type::Native(c) => write!(f, "{c}"),
             Type::Callable => write!(f, "Callable"),
             Type::Function(ft) => match &ft.params {
                 Some(ps) => write!(f, "Callable[[{}], {}]", list(ps), ft.ret),
