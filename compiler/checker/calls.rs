@@ -113,7 +113,7 @@ impl Checker<'_> {
             Callee::Method(recv, name, sig) => {
                 let known = builtins::method_type(&recv, &name, &args);
                 let Some(sig) = sig else { return known };
-                let callee = msg::callee(&name, builtin_class_name(&recv));
+                let callee = msg::callee(&name, builtin_class_name(&recv).as_deref());
                 let call = CallTypes {
                     args: &args,
                     kws: &kws,
@@ -173,7 +173,7 @@ impl Checker<'_> {
             Callee::Sig { sig, name, .. } if sig.has_ret && sig.ret == Type::None => name,
             Callee::Builtin(n) => msg::callee(&n, None),
             Callee::Method(recv, n, _) => match builtin_class_name(&recv) {
-                Some(cls) => msg::callee(&n, Some(cls)),
+                Some(cls) => msg::callee(&n, Some(&cls)),
                 None => return,
             },
             _ => return,
@@ -289,8 +289,9 @@ impl Checker<'_> {
                     Callee::Unknown
                 }
             },
-            Type::TypeObj(c) if self.program.classes.contains_key(c) => {
-                match self.program.lookup_member(c, attr) {
+            Type::TypeObj(c) if self.class_object_class(c).is_some() => {
+                let full = self.class_object_class(c).unwrap_or_default();
+                match self.program.lookup_member(&full, attr) {
                     Lookup::Found(Member::Method(sig, kind), owner) => {
                         let skip = match kind {
                             MethodKind::Class => 1,
@@ -325,7 +326,7 @@ impl Checker<'_> {
                 self.member_type(recv, attr, node);
                 Callee::Unknown
             }
-            Type::Str | Type::List(_) | Type::Dict(..) | Type::Set(_) | Type::Int | Type::Float => {
+            _ if super::expr::builtin_class(recv).is_some() => {
                 match self.builtin_member(recv, attr) {
                     Some(Lookup::Missing) => {
                         self.member_type(recv, attr, node);
@@ -339,6 +340,16 @@ impl Checker<'_> {
             }
             _ => Callee::Unknown,
         }
+    }
+
+    /// The checked class a class object of type `type[c]` is: a class of
+    /// the program, or a builtin class the builtins stub describes.
+    fn class_object_class(&self, c: &str) -> Option<String> {
+        if self.program.classes.contains_key(c) {
+            return Some(c.to_string());
+        }
+        let stub = format!("builtins.{c}");
+        self.program.classes.contains_key(&stub).then_some(stub)
     }
 
     fn is_named_tuple(&self, full: &str) -> bool {
@@ -671,14 +682,9 @@ impl Checker<'_> {
 }
 
 /// The class name mypy shows for methods of builtin types.
-fn builtin_class_name(t: &Type) -> Option<&'static str> {
-    match t {
-        Type::Str => Some("str"),
-        Type::List(_) => Some("list"),
-        Type::Dict(..) => Some("dict"),
-        Type::Set(_) => Some("set"),
-        _ => None,
-    }
+fn builtin_class_name(t: &Type) -> Option<String> {
+    let (full, _) = super::expr::builtin_class(t)?;
+    Some(full.trim_start_matches("builtins.").to_string())
 }
 
 /// Bind the type variables of a parameter type from an argument type.

@@ -154,20 +154,7 @@ impl Checker<'_> {
                 self.comprehension(&c.generators, &[&c.elt]);
                 Type::Any
             }
-            E::Lambda(l) => {
-                for a in l
-                    .args
-                    .posonlyargs
-                    .iter()
-                    .chain(&l.args.args)
-                    .chain(&l.args.kwonlyargs)
-                {
-                    if let Some(d) = &a.default {
-                        self.expr(d);
-                    }
-                }
-                Type::Callable
-            }
+            E::Lambda(l) => self.lambda(l, expected.as_ref()),
             E::NamedExpr(n) => {
                 let t = self.expr(&n.value);
                 self.assign(&n.target, Some(&n.value), &t);
@@ -299,38 +286,16 @@ impl Checker<'_> {
     /// The type of attribute `attr` of a value of type `vt`, reporting a
     /// missing attribute at `node`.
     pub fn member_type(&mut self, vt: &Type, attr: &str, node: &ast::Expr) -> Type {
+        let class = match vt {
+            Type::Instance(c, args) => Some((c.clone(), args.clone())),
+            other => builtin_class(other).filter(|(c, _)| self.program.classes.contains_key(c)),
+        };
         match vt {
-            Type::Instance(c, args) => match self.program.lookup_member_of(c, Some(args), attr) {
-                Lookup::Found(Member::Attr(t), _) if self.may_be_descriptor(&t) => Type::Any,
-                Lookup::Found(Member::Attr(t), _) => t,
-                Lookup::Found(Member::Method(sig, MethodKind::Property), _) => {
-                    if sig.has_ret {
-                        sig.ret
-                    } else {
-                        Type::Any
-                    }
-                }
-                Lookup::Found(..) => Type::Any,
-                Lookup::Missing => {
-                    if !is_dunder(attr) {
-                        let alternatives = self.program.member_names(c);
-                        self.report(node, msg::has_no_attribute(vt, attr, &alternatives));
-                    }
-                    Type::Any
-                }
-                Lookup::Unknown => Type::Any,
-            },
-            Type::Module(m) => self.module_attr(m, attr, node),
-            Type::Str | Type::List(_) | Type::Dict(..) | Type::Set(_) => {
-                if let Some(Lookup::Missing) = self.builtin_member(vt, attr) {
-                    if !is_dunder(attr) {
-                        let (class, _) = builtin_class(vt).unwrap_or_default();
-                        let alternatives = self.program.member_names(&class);
-                        self.report(node, msg::has_no_attribute(vt, attr, &alternatives));
-                    }
-                }
-                Type::Any
+            _ if class.is_some() => {
+                let (c, args) = class.unwrap_or_default();
+                self.class_member_type(vt, &c, &args, attr, node)
             }
+            Type::Module(m) => self.module_attr(m, attr, node),
             Type::None => {
                 if !is_dunder(attr) {
                     self.report(node, msg::has_no_attribute(vt, attr, &[]));
@@ -355,6 +320,38 @@ impl Checker<'_> {
         }
     }
 
+    /// The type of attribute `attr` of `vt`, an instance of class `c`
+    /// (of the program or the builtins stub) with type arguments `args`.
+    fn class_member_type(
+        &mut self,
+        vt: &Type,
+        c: &str,
+        args: &[Type],
+        attr: &str,
+        node: &ast::Expr,
+    ) -> Type {
+        match self.program.lookup_member_of(c, Some(args), attr) {
+            Lookup::Found(Member::Attr(t), _) if self.may_be_descriptor(&t) => Type::Any,
+            Lookup::Found(Member::Attr(t), _) => t,
+            Lookup::Found(Member::Method(sig, MethodKind::Property), _) => {
+                if sig.has_ret {
+                    sig.ret
+                } else {
+                    Type::Any
+                }
+            }
+            Lookup::Found(..) => Type::Any,
+            Lookup::Missing => {
+                if !is_dunder(attr) {
+                    let alternatives = self.program.member_names(c);
+                    self.report(node, msg::has_no_attribute(vt, attr, &alternatives));
+                }
+                Type::Any
+            }
+            Lookup::Unknown => Type::Any,
+        }
+    }
+
     /// A member of a builtin type from the builtins stub's class, with the
     /// class's type variables replaced by the type's arguments; `None` for
     /// types the stub does not describe.
@@ -363,24 +360,7 @@ impl Checker<'_> {
         if !self.program.classes.contains_key(&class) {
             return None;
         }
-        let subst = |x: &Type| {
-            x.map_type_vars(&|n| {
-                args.iter()
-                    .find(|(v, _)| *v == n)
-                    .map_or(Type::Any, |(_, a)| a.clone())
-            })
-        };
-        Some(match self.program.lookup_member(&class, attr) {
-            Lookup::Found(Member::Method(mut sig, kind), owner) => {
-                for p in &mut sig.params {
-                    p.ty = subst(&p.ty);
-                }
-                sig.ret = subst(&sig.ret);
-                Lookup::Found(Member::Method(sig, kind), owner)
-            }
-            Lookup::Found(Member::Attr(t), owner) => Lookup::Found(Member::Attr(subst(&t)), owner),
-            other => other,
-        })
+        Some(self.program.lookup_member_of(&class, Some(&args), attr))
     }
 
     /// Could a value of this attribute type be a descriptor (a class
@@ -642,6 +622,73 @@ impl Checker<'_> {
         types
     }
 
+    /// A lambda: its parameters take their types from the expected
+    /// callable type (`Any` without one), its body is checked against the
+    /// expected result type, and its type is the callable it makes.
+    fn lambda(&mut self, l: &ast::ExprLambda, expected: Option<&Type>) -> Type {
+        let args = &l.args;
+        let all = || {
+            args.posonlyargs
+                .iter()
+                .chain(&args.args)
+                .chain(&args.kwonlyargs)
+        };
+        for a in all() {
+            if let Some(d) = &a.default {
+                self.expr(d);
+            }
+        }
+        let simple = args.vararg.is_none()
+            && args.kwarg.is_none()
+            && all().all(|a| a.default.is_none())
+            && args.kwonlyargs.is_empty();
+        let context = match expected {
+            Some(Type::Function(ft)) => Some(&**ft),
+            _ => None,
+        };
+        let positional: Vec<&ast::ArgWithDefault> =
+            args.posonlyargs.iter().chain(&args.args).collect();
+        let given = context.and_then(|ft| ft.params.as_ref()).filter(|_| simple);
+        if given.is_some_and(|ps| ps.len() != positional.len()) {
+            self.report(l, msg::cannot_infer_lambda());
+        }
+        let param_type = |i: usize| {
+            given
+                .filter(|ps| ps.len() == positional.len())
+                .and_then(|ps| ps.get(i).cloned())
+                .unwrap_or(Type::Any)
+        };
+        let saved = self.flow.clone();
+        let mut params = vec![];
+        for (i, a) in positional.iter().enumerate() {
+            let t = param_type(i);
+            self.flow.narrowed.insert(a.def.arg.to_string(), t.clone());
+            params.push(t);
+        }
+        let rest = args.kwonlyargs.iter().map(|a| &a.def);
+        for a in rest
+            .chain(args.vararg.as_deref())
+            .chain(args.kwarg.as_deref())
+        {
+            self.flow.narrowed.insert(a.arg.to_string(), Type::Any);
+        }
+        let want = context.map(|ft| ft.ret.clone());
+        let ret = self.expr_expecting(&l.body, want.as_ref());
+        if let Some(want) = &want {
+            self.check_value(&l.body, &ret, want, msg::incompatible_return);
+        }
+        let dead = saved.dead;
+        self.flow = saved;
+        self.flow.dead = dead;
+        if !simple {
+            return Type::Callable;
+        }
+        Type::Function(Box::new(crate::types::FnType {
+            params: Some(params),
+            ret,
+        }))
+    }
+
     /// Bind a comprehension's loop target to the item type (tuples of
     /// names destructure fixed-length tuple items; anything else is `Any`).
     fn bind_loop_target(&mut self, target: &ast::Expr, item: &Type) {
@@ -714,18 +761,16 @@ fn same(types: &[Type]) -> Type {
 
 /// The builtins-stub class describing a builtin type, and the bindings of
 /// its type variables (only classes the stub writes out in full).
-fn builtin_class(t: &Type) -> Option<(String, Vec<(&'static str, Type)>)> {
+pub(super) fn builtin_class(t: &Type) -> Option<(String, Vec<Type>)> {
     let (name, args) = match t {
         Type::Str => ("str", vec![]),
-        Type::List(x) => ("list", vec![("builtins._T", (**x).clone())]),
-        Type::Set(x) => ("set", vec![("builtins._T", (**x).clone())]),
-        Type::Dict(k, v) => (
-            "dict",
-            vec![
-                ("builtins._KT", (**k).clone()),
-                ("builtins._VT", (**v).clone()),
-            ],
-        ),
+        Type::Int | Type::Bool => ("int", vec![]),
+        Type::Literal(l) => return builtin_class(&l.base()),
+        Type::Float => ("float", vec![]),
+        Type::Bytes => ("bytes", vec![]),
+        Type::List(x) => ("list", vec![(**x).clone()]),
+        Type::Set(x) => ("set", vec![(**x).clone()]),
+        Type::Dict(k, v) => ("dict", vec![(**k).clone(), (**v).clone()]),
         _ => return None,
     };
     Some((format!("builtins.{name}"), args))

@@ -177,6 +177,10 @@ pub fn incompatible_assignment(got: &Type, declared: &Type) -> Msg {
     )
 }
 
+pub fn cannot_infer_lambda() -> Msg {
+    ("Cannot infer type of lambda".into(), "misc")
+}
+
 pub fn incompatible_return(got: &Type, expected: &Type) -> Msg {
     (
         format!(
