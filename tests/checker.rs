@@ -80,7 +80,11 @@ fn inline_expectations(path: &str, text: &str, out: &mut Vec<String>) {
                 .flatten()
                 .min()
                 .unwrap_or(after.len());
-            out.push(format!("{path}:{}: {kind}: {}", i + 1, after[..end].trim()));
+            out.push(format!(
+                "{path}:{}: {kind}: {}",
+                i + 1,
+                after[..end].trim_end()
+            ));
             rest = &after[end..];
         }
     }

@@ -18,10 +18,10 @@ use super::program::{Binding, Lookup, Member, MethodKind, Program, Sig};
 
 /// The argument types of a call and the type its result is expected to
 /// have.
-struct CallTypes<'t> {
-    args: &'t [Type],
-    kws: &'t [Type],
-    expected: Option<&'t Type>,
+pub(super) struct CallTypes<'t> {
+    pub args: &'t [Type],
+    pub kws: &'t [Type],
+    pub expected: Option<&'t Type>,
 }
 
 /// What a call reaches.
@@ -34,6 +34,12 @@ enum Callee {
         skip: usize,
         name: String,
         fixed: Vec<String>,
+    },
+    /// An overloaded function or method: its variants (bound as in `Sig`).
+    Overloaded {
+        variants: Vec<Sig>,
+        skip: usize,
+        name: String,
     },
     /// Constructing a class of the program.
     Class(String),
@@ -102,6 +108,18 @@ impl Checker<'_> {
                     Lookup::Missing => made,
                     _ => Type::Any,
                 }
+            }
+            Callee::Overloaded {
+                variants,
+                skip,
+                name,
+            } => {
+                let call = CallTypes {
+                    args: &args,
+                    kws: &kws,
+                    expected,
+                };
+                self.call_overloaded(c, &variants, skip, &name, &call)
             }
             Callee::Builtin(name) if name == "reveal_type" && args.len() == 1 => {
                 // mypy places the note at the revealed expression.
@@ -198,9 +216,11 @@ impl Checker<'_> {
         match callee {
             Callee::Sig { sig, .. } if sig.no_return => CallOutcome::NoReturn,
             Callee::Builtin(n) if n == "exit" || n == "quit" => CallOutcome::NoReturn,
-            Callee::Sig { .. } | Callee::Class(_) | Callee::Builtin(_) | Callee::Method(..) => {
-                CallOutcome::Returns
-            }
+            Callee::Sig { .. }
+            | Callee::Overloaded { .. }
+            | Callee::Class(_)
+            | Callee::Builtin(_)
+            | Callee::Method(..) => CallOutcome::Returns,
             Callee::Unknown => CallOutcome::Unknown,
         }
     }
@@ -258,6 +278,11 @@ impl Checker<'_> {
                 sig,
                 fixed: vec![],
             },
+            Binding::Overloaded(variants) => Callee::Overloaded {
+                skip: 0,
+                name: msg::callee(name, None),
+                variants,
+            },
             Binding::Class(full) => Callee::Class(full),
             _ if self.is_builtin(name) => Callee::Builtin(name.to_string()),
             _ => Callee::Unknown,
@@ -283,6 +308,9 @@ impl Checker<'_> {
                         fixed,
                     }
                 }
+                Lookup::Found(Member::Overloaded(variants, kind), owner) => {
+                    overloaded(variants, kind, false, msg::callee(attr, Some(owner)))
+                }
                 Lookup::Found(..) | Lookup::Unknown => Callee::Unknown,
                 Lookup::Missing => {
                     self.member_type(recv, attr, node);
@@ -306,6 +334,9 @@ impl Checker<'_> {
                             fixed: vec![],
                         }
                     }
+                    Lookup::Found(Member::Overloaded(variants, kind), owner) => {
+                        overloaded(variants, kind, true, msg::callee(attr, Some(owner)))
+                    }
                     _ => Callee::Unknown,
                 }
             }
@@ -315,6 +346,11 @@ impl Checker<'_> {
                     name: msg::callee(attr, None),
                     sig: sig.clone(),
                     fixed: vec![],
+                },
+                Some(Binding::Overloaded(variants)) => Callee::Overloaded {
+                    skip: 0,
+                    name: msg::callee(attr, None),
+                    variants: variants.clone(),
                 },
                 Some(Binding::Class(full)) => Callee::Class(full.clone()),
                 _ => {
@@ -334,6 +370,11 @@ impl Checker<'_> {
                     }
                     Some(Lookup::Found(Member::Method(sig, MethodKind::Instance), _)) => {
                         Callee::Method(recv.clone(), attr.to_string(), Some(sig))
+                    }
+                    Some(Lookup::Found(Member::Overloaded(variants, kind), _)) => {
+                        let class = builtin_class_name(recv);
+                        let name = msg::callee(attr, class.as_deref());
+                        overloaded(variants, kind, false, name)
                     }
                     _ => Callee::Method(recv.clone(), attr.to_string(), None),
                 }
@@ -453,7 +494,7 @@ impl Checker<'_> {
     /// inferred from the arguments (joined when several arguments bind one
     /// variable; `Any` when none does). A binding outside a variable's bound
     /// or constraints is a `[type-var]` error.
-    fn instantiate(
+    pub(super) fn instantiate(
         &mut self,
         c: &ast::ExprCall,
         sig: Sig,
@@ -563,7 +604,7 @@ impl Checker<'_> {
     }
 
     /// Match arguments to parameters and check their types.
-    fn check_args(
+    pub(super) fn check_args(
         &mut self,
         c: &ast::ExprCall,
         sig: &Sig,
@@ -733,6 +774,22 @@ fn bind_type_vars(param: &Type, arg: &Type, p: &Program, out: &mut IndexMap<Stri
             }
         }
         _ => {}
+    }
+}
+
+/// The callee of an overloaded method reached through an instance (or,
+/// `on_class`, through the class object).
+fn overloaded(variants: Vec<Sig>, kind: MethodKind, on_class: bool, name: String) -> Callee {
+    let skip = match kind {
+        MethodKind::Instance if !on_class => 1,
+        MethodKind::Class => 1,
+        MethodKind::Static => 0,
+        _ => return Callee::Unknown,
+    };
+    Callee::Overloaded {
+        variants,
+        skip,
+        name,
     }
 }
 

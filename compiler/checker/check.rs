@@ -163,6 +163,9 @@ pub struct Checker<'a> {
     /// (mypy's type context: a declared variable, parameter or return
     /// type); taken by `expr` for that expression only.
     pub expected: Option<Type>,
+    /// Errors found so far, reported or not (trial checks run quietly and
+    /// compare counts: overload resolution).
+    pub errors_found: usize,
 }
 
 impl<'a> Checker<'a> {
@@ -186,6 +189,7 @@ impl<'a> Checker<'a> {
             breaks: vec![],
             stmt_line: 0,
             expected: None,
+            errors_found: 0,
         }
     }
 
@@ -207,6 +211,7 @@ impl<'a> Checker<'a> {
         message: String,
         code: &str,
     ) {
+        self.errors_found += 1;
         if self.quiet || self.flow.dead {
             return;
         }

@@ -236,6 +236,7 @@ impl Checker<'_> {
     fn global_type(&self, name: &str) -> Type {
         match self.program.binding(self.module, name) {
             Binding::Func(sig) => sig.callable_type(),
+            Binding::Overloaded(_) => Type::Callable,
             Binding::Class(full) => Type::TypeObj(full),
             Binding::Var { ty, .. } => ty,
             Binding::Module(m) => Type::Module(m),
@@ -381,6 +382,7 @@ impl Checker<'_> {
         };
         match info.names.get(attr) {
             Some(Binding::Func(sig)) => sig.callable_type(),
+            Some(Binding::Overloaded(_)) => Type::Callable,
             Some(Binding::Class(full)) => Type::TypeObj(full.clone()),
             Some(Binding::Var { ty, .. }) => ty.clone(),
             Some(Binding::Module(x)) => Type::Module(x.clone()),

@@ -10,7 +10,7 @@
 //! that compiled code never assumes more than is true).
 
 pub mod builtins;
-mod calls;
+pub(crate) mod calls;
 pub mod check;
 pub mod compat;
 mod expr;
@@ -19,6 +19,7 @@ pub mod library;
 pub mod messages;
 mod names;
 mod narrow;
+mod overloads;
 mod overrides;
 mod partial;
 pub mod program;

@@ -19,6 +19,8 @@ use crate::semanal::scope;
 use crate::semanal::{ParamKind, ParamSig};
 use crate::types::{union, FnType, Type};
 
+use super::overloads::overload_groups;
+
 /// A function or method signature with resolved annotation types.
 #[derive(Clone, Debug)]
 pub struct Sig {
@@ -41,6 +43,8 @@ pub struct Sig {
 #[derive(Clone, Debug)]
 pub enum Binding {
     Func(Sig),
+    /// An `@overload`ed function: its variants.
+    Overloaded(Vec<Sig>),
     /// A class, by full name.
     Class(String),
     Var {
@@ -66,6 +70,8 @@ pub enum MethodKind {
 #[derive(Clone, Debug)]
 pub enum Member {
     Method(Sig, MethodKind),
+    /// An `@overload`ed method: its variants.
+    Overloaded(Vec<Sig>, MethodKind),
     Attr(Type),
 }
 
@@ -296,6 +302,11 @@ pub fn bind_class_params(owner: &ClassInfo, args: &[Type], m: &Member) -> Member
             sig.map_types(&subst);
             Member::Method(sig, *kind)
         }
+        Member::Overloaded(sigs, kind) => {
+            let mut sigs = sigs.clone();
+            sigs.iter_mut().for_each(|s| s.map_types(&subst));
+            Member::Overloaded(sigs, *kind)
+        }
     }
 }
 
@@ -319,6 +330,9 @@ impl Program {
                 match m {
                     Member::Attr(t) => *t = erase(t),
                     Member::Method(sig, _) => sig.map_types(&erase),
+                    Member::Overloaded(sigs, _) => {
+                        sigs.iter_mut().for_each(|s| s.map_types(&erase))
+                    }
                 }
             }
         }
@@ -326,6 +340,7 @@ impl Program {
             for b in m.names.values_mut() {
                 match b {
                     Binding::Func(sig) => sig.map_types(&erase),
+                    Binding::Overloaded(sigs) => sigs.iter_mut().for_each(|s| s.map_types(&erase)),
                     Binding::Var { ty, .. } => *ty = erase(ty),
                     _ => {}
                 }
@@ -1194,6 +1209,10 @@ fn class_members(ctx: &AnnCtx, c: &ast::StmtClassDef) -> IndexMap<String, Member
             collect_self_attrs(ctx, &d, &mut members);
         }
     }
+    let binds = |n: &str| counts.get(n).copied().unwrap_or(0);
+    for g in overload_groups(ctx, &c.body, Some(c.name.as_str()), &binds) {
+        members.insert(g.name, Member::Overloaded(g.variants, g.kind));
+    }
     members
 }
 
@@ -1389,14 +1408,18 @@ fn fill_function_sigs(p: &mut Program, module: &str, body: &[ast::Stmt]) {
         for stmt in body {
             if let Some(d) = DefParts::of(stmt) {
                 if counts.get(d.name) == Some(&1) && d.decorators.is_empty() {
-                    sigs.push((d.name.to_string(), ctx.sig(&d, None)));
+                    sigs.push((d.name.to_string(), Binding::Func(ctx.sig(&d, None))));
                 }
             }
         }
+        let binds = |n: &str| counts.get(n).copied().unwrap_or(0);
+        for g in overload_groups(&ctx, body, None, &binds) {
+            sigs.push((g.name, Binding::Overloaded(g.variants)));
+        }
     }
     if let Some(m) = p.modules.get_mut(module) {
-        for (n, s) in sigs {
-            m.names.insert(n, Binding::Func(s));
+        for (n, b) in sigs {
+            m.names.insert(n, b);
         }
     }
 }
