@@ -167,6 +167,12 @@ pub fn builtin_call_type(name: &str, args: &[Type]) -> Type {
         "bool" | "isinstance" | "issubclass" | "callable" | "hasattr" | "any" | "all" => Type::Bool,
         "print" | "setattr" | "delattr" => Type::None,
         "range" => Type::Range,
+        // The next item of a typing iterator (`iter_item` of others is not
+        // what `next` gives: a list is no iterator).
+        "next" if args.len() == 1 => match first(args) {
+            ref t @ Type::Instance(ref c, _) if c != "typing.Iterable" => t.iter_item(),
+            _ => Type::Any,
+        },
         "abs" => match first(args) {
             Type::Bool => Type::Int,
             t @ (Type::Int | Type::Float) => t,

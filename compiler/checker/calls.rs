@@ -89,10 +89,16 @@ impl Checker<'_> {
                 };
                 let sig = self.instantiate(c, sig, skip, &name, &fixed, &call);
                 self.check_args(c, &sig, skip, &name, &args, &kws);
-                if sig.has_ret && !sig.is_async {
-                    sig.ret
-                } else {
-                    Type::Any
+                match sig {
+                    _ if !sig.has_ret => Type::Any,
+                    // Calling a coroutine function makes a coroutine.
+                    Sig {
+                        is_async: true,
+                        is_generator: false,
+                        ret,
+                        ..
+                    } => Type::Instance("typing.Coroutine".into(), vec![Type::Any, Type::Any, ret]),
+                    Sig { ret, .. } => ret,
                 }
             }
             Callee::Class(full) => {

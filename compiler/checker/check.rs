@@ -51,6 +51,9 @@ pub struct Frame {
     pub enclosing: HashSet<String>,
     /// Declared return type; `None` when returns are not checked.
     pub ret: Option<Type>,
+    /// In a generator declared `Iterator[Y]`/`Generator[Y, S, R]`...: the
+    /// type its `yield`s must give and the type `yield` evaluates to.
+    pub yields: Option<(Type, Type)>,
     /// Full name of the class whose method this is.
     pub self_class: Option<String>,
     /// Variables with partial types (see `partial`).
@@ -68,6 +71,7 @@ impl Frame {
             globals: HashSet::new(),
             enclosing: HashSet::new(),
             ret: None,
+            yields: None,
             self_class: None,
             partials: IndexMap::new(),
         }
@@ -85,6 +89,22 @@ pub struct Flow {
     /// The block ended with a call the checker cannot see (it might never
     /// return): merging with it makes differing facts unknown.
     pub maybe_dead: bool,
+}
+
+/// What a generator declared to return `t` yields (the yielded type and
+/// the type of a `yield` expression) and returns: `Generator[Y, S, R]`,
+/// or `Iterator[Y]`/`Iterable[Y]` (which send and return `None`).
+fn generator_parts(t: &Type) -> (Option<(Type, Type)>, Option<Type>) {
+    let arg = |args: &[Type], i: usize| args.get(i).cloned().unwrap_or(Type::Any);
+    match t {
+        Type::Instance(c, args) if c == "typing.Generator" => {
+            (Some((arg(args, 0), arg(args, 1))), Some(arg(args, 2)))
+        }
+        Type::Instance(c, args) if c == "typing.Iterator" || c == "typing.Iterable" => {
+            (Some((arg(args, 0), Type::None)), Some(Type::None))
+        }
+        _ => (None, None),
+    }
 }
 
 /// The type of a reference after paths with types `a` and `b` join.
@@ -391,7 +411,11 @@ impl<'a> Checker<'a> {
     }
 
     fn expr_stmt(&mut self, e: &ast::Expr) {
-        self.expr(e);
+        let t = self.expr(e);
+        if matches!(&t, Type::Instance(c, _) if c == "typing.Coroutine") {
+            self.report(e, msg::unused_coroutine(&t));
+            self.note(e, "unused-coroutine", "Are you missing an await?".into());
+        }
         if let ast::Expr::Call(c) = e {
             match self.call_outcome(c) {
                 CallOutcome::NoReturn => self.flow.dead = true,
@@ -578,7 +602,22 @@ impl<'a> Checker<'a> {
         expected: &Type,
         mismatch: impl Fn(&Type, &Type) -> Msg,
     ) {
-        if let (ast::Expr::List(l), Type::List(item)) = (value, expected) {
+        // Displays take their item types from an expected iterable (mypy
+        // checks each item; a dict display's keys the same way, which this
+        // does not model, so those are left alone).
+        let iterable_item = match expected {
+            Type::List(item) => Some(&**item),
+            Type::Instance(c, args) if c == "typing.Iterable" => args.first(),
+            _ => None,
+        };
+        let protocol = matches!(expected, Type::Instance(..));
+        if protocol
+            && iterable_item.is_some()
+            && matches!(value, ast::Expr::Dict(_) | ast::Expr::Set(_))
+        {
+            return;
+        }
+        if let (ast::Expr::List(l), Some(item)) = (value, iterable_item) {
             if !l.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
                 for (i, e) in l.elts.iter().enumerate() {
                     let t = self.quiet_expr(e);
@@ -1111,6 +1150,11 @@ impl<'a> Checker<'a> {
         excluded.extend(sig.params.iter().map(|p| p.name.clone()));
         frame.locals = locals;
         frame.ret = sig.has_ret.then(|| sig.ret.clone());
+        if sig.is_generator {
+            let (yields, ret) = generator_parts(&sig.ret);
+            frame.yields = yields;
+            frame.ret = ret;
+        }
         if d.returns.is_none() && d.name == "__init__" {
             frame.ret = Some(Type::None);
         }
@@ -1254,15 +1298,9 @@ fn literal_bases_fit(vt: &Type, expected: &Type, p: &Program) -> bool {
 /// The type of the items produced by iterating over a value.
 pub fn item_type(t: &Type) -> Type {
     match t {
-        Type::List(x) | Type::Set(x) | Type::FrozenSet(x) | Type::VarTuple(x) => (**x).clone(),
-        Type::Dict(k, _) => (**k).clone(),
-        Type::Str => Type::Str,
-        Type::Bytes => Type::Int,
-        Type::Range => Type::Int,
-        Type::Tuple(items) if !items.is_empty() && items.iter().all(|i| *i == items[0]) => {
-            items[0].clone()
-        }
-        _ => Type::Any,
+        // mypy joins the items of other tuples; not modelled here.
+        Type::Tuple(items) if items.is_empty() || items.iter().any(|i| *i != items[0]) => Type::Any,
+        other => other.iter_item(),
     }
 }
 

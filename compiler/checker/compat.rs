@@ -6,7 +6,7 @@
 //! compatible, because a false error would stop a correct program from
 //! compiling.
 
-use crate::types::{FnType, Type};
+use crate::types::{FnType, Lit, Type};
 
 use super::program::Program;
 
@@ -59,6 +59,11 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
     if let (Type::TypeObj(x), Type::TypeObj(y)) = (a, b) {
         return class_object_compatible(x, y, p);
     }
+    if let Type::Instance(y, ys) = b {
+        if let Some(fits) = protocol_compatible(a, y, ys, p) {
+            return fits;
+        }
+    }
     if let (Type::Instance(x, xs), Type::Instance(y, ys)) = (a, b) {
         let protocol = p.classes.get(y).is_some_and(|c| c.is_protocol);
         return protocol || instance_compatible(x, xs, y, ys, p);
@@ -93,6 +98,42 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
         // through an opaque base, which `definite` already ruled out.
         _ => false,
     }
+}
+
+/// May a value of type `a` be used where the `typing` iteration protocol
+/// `y[ys]` is expected? `None` when `y` is not one. Iterables must give
+/// items that fit (strings are left alone: mypy explains those with
+/// protocol notes); iterators and generators are compared only with each
+/// other.
+fn protocol_compatible(a: &Type, y: &str, ys: &[Type], p: &Program) -> Option<bool> {
+    use crate::types::{AWAIT_PROTOCOLS, ITERATION_PROTOCOLS};
+    if AWAIT_PROTOCOLS.contains(&y) {
+        return Some(true);
+    }
+    if !ITERATION_PROTOCOLS.contains(&y) {
+        return None;
+    }
+    let want = ys.first().cloned().unwrap_or(Type::Any);
+    let typing_iterator =
+        matches!(a, Type::Instance(c, _) if ITERATION_PROTOCOLS.contains(&c.as_str()));
+    let items_fit = || compatible(&a.iter_item(), &want, p);
+    Some(match a {
+        _ if typing_iterator => items_fit(),
+        Type::Tuple(xs) if y == "typing.Iterable" => xs.iter().all(|x| compatible(x, &want, p)),
+        Type::None | Type::Int | Type::Float | Type::Bool | Type::Literal(Lit::Int(_)) => false,
+        Type::List(_)
+        | Type::Set(_)
+        | Type::FrozenSet(_)
+        | Type::Dict(..)
+        | Type::Tuple(_)
+        | Type::VarTuple(_)
+        | Type::Range
+            if y == "typing.Iterable" =>
+        {
+            items_fit()
+        }
+        _ => true,
+    })
 }
 
 /// May an instance of class `x` with type arguments `xs` be used where

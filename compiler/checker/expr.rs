@@ -174,17 +174,18 @@ impl Checker<'_> {
                 Type::Any
             }
             E::Await(a) => {
-                self.expr(&a.value);
-                Type::Any
+                let t = self.expr(&a.value);
+                awaited(&t)
             }
-            E::Yield(y) => {
-                if let Some(v) = &y.value {
-                    self.expr(v);
-                }
-                Type::Any
-            }
+            E::Yield(y) => self.yield_expr(e, y.value.as_deref()),
             E::YieldFrom(y) => {
-                self.expr(&y.value);
+                let t = self.expr(&y.value);
+                if let Some((want, _)) = self.frame.yields.clone() {
+                    let item = t.iter_item();
+                    if !compatible(&item, &want, self.program) && !has_any(&item) {
+                        self.report(e, msg::incompatible_yield("yield from", &item, &want));
+                    }
+                }
                 Type::Any
             }
             E::Starred(s) => {
@@ -624,6 +625,24 @@ impl Checker<'_> {
         types
     }
 
+    /// `yield v`: the value must fit the generator's declared item type;
+    /// the expression gives what is sent in.
+    fn yield_expr(&mut self, e: &ast::Expr, value: Option<&ast::Expr>) -> Type {
+        let declared = self.frame.yields.clone();
+        let want = declared.as_ref().map(|(y, _)| y);
+        let t = match value {
+            Some(v) => self.expr_expecting(v, want),
+            None => Type::None,
+        };
+        let Some((want, sent)) = declared else {
+            return Type::Any;
+        };
+        if !compatible(&t, &want, self.program) && !has_any(&t) {
+            self.report(e, msg::incompatible_yield("yield", &t, &want));
+        }
+        sent
+    }
+
     /// A lambda: its parameters take their types from the expected
     /// callable type (`Any` without one), its body is checked against the
     /// expected result type, and its type is the callable it makes.
@@ -776,6 +795,19 @@ pub(super) fn builtin_class(t: &Type) -> Option<(String, Vec<Type>)> {
         _ => return None,
     };
     Some((format!("builtins.{name}"), args))
+}
+
+/// The result of `await` on a value of type `t`.
+fn awaited(t: &Type) -> Type {
+    match t {
+        Type::Instance(c, args) if c == "typing.Coroutine" => {
+            args.get(2).cloned().unwrap_or(Type::Any)
+        }
+        Type::Instance(c, args) if c == "typing.Awaitable" => {
+            args.first().cloned().unwrap_or(Type::Any)
+        }
+        _ => Type::Any,
+    }
 }
 
 /// The inferred item type of a comprehension (`Any` when unknown or when

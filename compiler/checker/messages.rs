@@ -177,6 +177,26 @@ pub fn incompatible_assignment(got: &Type, declared: &Type) -> Msg {
     )
 }
 
+/// `Incompatible types in "yield" (actual type "str", expected type "int")`.
+pub fn incompatible_yield(what: &str, got: &Type, want: &Type) -> Msg {
+    (
+        format!(
+            "Incompatible types in \"{what}\" (actual type \"{}\", expected type \"{}\")",
+            show(got),
+            show(want)
+        ),
+        "misc",
+    )
+}
+
+/// mypy's `[unused-coroutine]`: a coroutine made and dropped.
+pub fn unused_coroutine(t: &Type) -> Msg {
+    (
+        format!("Value of type \"{}\" must be used", show(t)),
+        "unused-coroutine",
+    )
+}
+
 pub fn cannot_infer_lambda() -> Msg {
     ("Cannot infer type of lambda".into(), "misc")
 }

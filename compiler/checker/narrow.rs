@@ -46,6 +46,16 @@ impl Checker<'_> {
                 (f, t)
             }
             ast::Expr::BoolOp(b) => self.condition_boolop(b),
+            // As mypy: the branch a constant condition rules out is
+            // unreachable (and not checked).
+            ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Bool(_)) => {
+                let (mut t, mut f) = (self.flow.clone(), self.flow.clone());
+                match c.value {
+                    ast::Constant::Bool(true) => f.dead = true,
+                    _ => t.dead = true,
+                }
+                (t, f)
+            }
             _ => {
                 let t = self.expr(e);
                 self.check_value_used(e, &t);

@@ -642,6 +642,10 @@ impl AnnCtx<'_> {
                 Type::Instance(c, _) => Type::TypeObj(c),
                 _ => Type::Any,
             },
+            _ if typing_protocol(&name).is_some() => Type::Instance(
+                typing_protocol(&name).unwrap_or_default(),
+                (0..args.len()).map(arg).collect(),
+            ),
             "Optional" if args.len() == 1 => Type::optional(arg(0)),
             "Union" => union((0..args.len()).map(arg).collect()),
             "Final" | "ClassVar" | "Annotated" | "Required" | "NotRequired" | "ReadOnly" => arg(0),
@@ -673,7 +677,20 @@ pub fn literal_value(e: &ast::Expr) -> Option<Type> {
 }
 
 /// The type a plain (unsubscripted) name denotes in an annotation.
+/// The full name of a `typing` (or `collections.abc`) iteration or
+/// awaiting protocol, modelled as a generic instance.
+fn typing_protocol(name: &str) -> Option<String> {
+    let full = format!("typing.{name}");
+    let protocols = crate::types::ITERATION_PROTOCOLS
+        .iter()
+        .chain(crate::types::AWAIT_PROTOCOLS);
+    protocols.into_iter().any(|p| *p == full).then_some(full)
+}
+
 fn simple_name_type(name: &str) -> Type {
+    if let Some(full) = typing_protocol(name) {
+        return Type::Instance(full, vec![]);
+    }
     match name {
         "int" => Type::Int,
         "float" => Type::Float,
@@ -815,9 +832,15 @@ impl AnnCtx<'_> {
             .and_then(|r| self.head_name(r))
             .is_some_and(|n| n == "NoReturn" || n == "Never");
         let is_generator = is_generator(d.body);
-        let ret = match d.returns {
-            Some(r) if !is_generator => self.resolve(r),
-            _ => Type::Any,
+        let ret = d.returns.map_or(Type::Any, |r| self.resolve(r));
+        // A generator returns a generator object: only the protocols it
+        // implements describe it (mypy reports other annotations).
+        let ret = match ret {
+            Type::Instance(c, args) if is_generator && c.starts_with("typing.") => {
+                Type::Instance(c, args)
+            }
+            _ if is_generator => Type::Any,
+            other => other,
         };
         Sig {
             name: d.name.to_string(),
@@ -825,7 +848,7 @@ impl AnnCtx<'_> {
             module: self.module.to_string(),
             params,
             ret,
-            has_ret: d.returns.is_some() && !is_generator,
+            has_ret: d.returns.is_some(),
             no_return,
             is_generator,
             is_async: d.is_async,

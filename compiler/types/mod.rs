@@ -62,6 +62,21 @@ pub enum Type {
     TypeVar(String),
 }
 
+/// The `typing` protocols of iteration and awaiting, which the checker
+/// models as generic instances of these (class-less) names: iterating
+/// over one gives its first type argument.
+pub const ITERATION_PROTOCOLS: &[&str] =
+    &["typing.Iterable", "typing.Iterator", "typing.Generator"];
+
+/// The other `typing` protocol names modelled as generic instances.
+pub const AWAIT_PROTOCOLS: &[&str] = &[
+    "typing.Awaitable",
+    "typing.Coroutine",
+    "typing.AsyncIterable",
+    "typing.AsyncIterator",
+    "typing.AsyncGenerator",
+];
+
 /// The value of a literal type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Lit {
@@ -118,6 +133,9 @@ impl Type {
             Type::Str => Type::Str,
             Type::Bytes => Type::Int,
             Type::Range => Type::Int,
+            Type::Instance(c, args) if ITERATION_PROTOCOLS.contains(&c.as_str()) => {
+                args.first().cloned().unwrap_or(Type::Any)
+            }
             Type::Tuple(items) => items
                 .iter()
                 .cloned()
