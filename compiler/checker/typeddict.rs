@@ -267,15 +267,23 @@ fn key_of(e: &ast::Expr, t: &Type) -> Option<String> {
     }
 }
 
-/// The only TypedDict among the expected type (or its union items).
-pub fn context(expected: Option<&Type>, p: &Program) -> Option<String> {
+/// The TypedDict a display is expected to build: the expected type, or
+/// the only TypedDict among its union items (then `false`: the display
+/// becomes that TypedDict only if it fits it exactly, as with mypy).
+pub fn context(expected: Option<&Type>, p: &Program) -> Option<(String, bool)> {
     let mut found = vec![];
-    match expected? {
-        Type::Union(xs) => found.extend(xs.iter().filter_map(|x| p.typed_dict_of(x))),
-        t => found.extend(p.typed_dict_of(t)),
-    }
+    let exact = match expected? {
+        Type::Union(xs) => {
+            found.extend(xs.iter().filter_map(|x| p.typed_dict_of(x)));
+            false
+        }
+        t => {
+            found.extend(p.typed_dict_of(t));
+            true
+        }
+    };
     match found.as_slice() {
-        [one] => Some(one.to_string()),
+        [one] => Some((one.to_string(), exact)),
         _ => None,
     }
 }
@@ -284,7 +292,11 @@ impl Checker<'_> {
     /// A dict display where TypedDict `td` is expected: its keys must be
     /// the TypedDict's and its values fit their items. `None` (nothing
     /// evaluated) when the display has non-literal keys or `**` parts.
-    pub fn typed_dict_display(&mut self, d: &ast::ExprDict, td: &str) -> Option<Type> {
+    pub fn typed_dict_display(
+        &mut self,
+        d: &ast::ExprDict,
+        (td, exact): &(String, bool),
+    ) -> Option<Type> {
         let mut keys = vec![];
         for k in &d.keys {
             match k {
@@ -296,8 +308,29 @@ impl Checker<'_> {
             }
         }
         let entries: Vec<(String, &ast::Expr)> = keys.into_iter().zip(&d.values).collect();
+        if !exact && !self.fits_exactly(td, &entries) {
+            return None;
+        }
         self.check_items(d, td, &entries);
         Some(Type::Instance(td.to_string(), vec![]))
+    }
+
+    /// Do these entries make a TypedDict `td` without any error?
+    fn fits_exactly(&mut self, td: &str, entries: &[(String, &ast::Expr)]) -> bool {
+        let items = self.program.typed_dict_items(td);
+        let given = |k: &String| entries.iter().any(|(e, _)| e == k);
+        if items.iter().any(|(k, i)| i.required && !given(k)) {
+            return false;
+        }
+        entries.iter().all(|(k, v)| {
+            let Some(i) = items.get(k) else { return false };
+            let q = std::mem::replace(&mut self.quiet, true);
+            self.expected = Some(i.ty.clone());
+            let got = self.expr(v);
+            self.expected = None;
+            self.quiet = q;
+            has_any(&got) || compatible(&got, &i.ty, self.program)
+        })
     }
 
     /// Check the key/value entries of a TypedDict `td` built at `node`:
