@@ -234,7 +234,10 @@ fn show_with(t: &Type, full: bool, p: Option<&Program>) -> String {
     let list = |items: &[Type]| items.iter().map(show).collect::<Vec<_>>().join(", ");
     match t {
         Type::Instance(c, args) => {
-            if let Some(td) = p.and_then(|p| super::typeddict::revealed(c, p, &show)) {
+            // Items are shown without expanding TypedDicts again (they may be
+            // recursive).
+            let items = |t: &Type| show_with(t, true, None);
+            if let Some(td) = p.and_then(|p| super::typeddict::revealed(c, p, &items)) {
                 return td;
             }
             let name = if full {

@@ -226,6 +226,23 @@ fn structural(x: &str, y: &str, p: &Program) -> bool {
     if x == y {
         return true;
     }
+    // Recursive TypedDicts compare their items again: past a few levels
+    // the answer is taken as yes (not certainly incompatible).
+    let depth = DEPTH.with(|d| d.get());
+    if depth > 8 {
+        return true;
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    let fits = items_fit(x, y, p);
+    DEPTH.with(|d| d.set(depth));
+    fits
+}
+
+std::thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn items_fit(x: &str, y: &str, p: &Program) -> bool {
     let xs = p.typed_dict_items(x);
     p.typed_dict_items(y).iter().all(|(k, want)| {
         let Some(have) = xs.get(k) else { return false };
