@@ -54,6 +54,9 @@ impl Checker<'_> {
     /// The type of a call evaluated where a value of type `expected` is
     /// wanted.
     pub fn call(&mut self, c: &ast::ExprCall, expected: Option<&Type>) -> Type {
+        if let Some(t) = self.typed_dict_get(c) {
+            return t;
+        }
         let callee = self.callee(&c.func, true);
         let (arg_ctx, kw_ctx) = self.argument_contexts(c, &callee);
         let args: Vec<Type> = c
@@ -101,6 +104,9 @@ impl Checker<'_> {
                     Sig { ret, .. } => ret,
                 }
             }
+            Callee::Class(full) if self.program.typed_dicts.contains_key(&full) => {
+                self.typed_dict_constructor(c, &full, &kws)
+            }
             Callee::Class(full) => {
                 let call = CallTypes {
                     args: &args,
@@ -129,7 +135,7 @@ impl Checker<'_> {
             }
             Callee::Builtin(name) if name == "reveal_type" && args.len() == 1 => {
                 // mypy places the note at the revealed expression.
-                let note = msg::revealed_type(&args[0]);
+                let note = msg::revealed_type(&args[0], self.program);
                 self.note(&c.args[0], "misc", note);
                 args[0].clone()
             }
@@ -469,6 +475,9 @@ impl Checker<'_> {
         let none = || (vec![None; c.args.len()], vec![None; c.keywords.len()]);
         let (params, skip) = match callee {
             Callee::Sig { sig, skip, .. } => (&sig.params, *skip),
+            Callee::Class(full) if self.program.typed_dicts.contains_key(full) => {
+                return self.typed_dict_arg_contexts(c, full);
+            }
             _ => return none(),
         };
         if skip > params.len() || c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {

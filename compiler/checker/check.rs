@@ -525,7 +525,9 @@ impl<'a> Checker<'a> {
                     );
                 }
                 let container = self.expr(&s.value);
-                self.check_item_assignment(&container, &s.slice, &kt, value, vt);
+                if !self.typed_dict_set_item(&container, s, &kt, value, vt) {
+                    self.check_item_assignment(&container, &s.slice, &kt, value, vt);
+                }
                 self.assign_reference(target, vt);
             }
             other => {

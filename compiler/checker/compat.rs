@@ -50,6 +50,9 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
         (_, Type::Union(items)) => return items.iter().any(|t| compatible(a, t, p)),
         _ => {}
     }
+    if let Some(r) = super::typeddict::compatible_td(a, b, p) {
+        return r;
+    }
     if a.is_native_int() || b.is_native_int() {
         return true;
     }
@@ -229,7 +232,7 @@ pub fn has_any(t: &Type) -> bool {
 
 /// A union as mypy prints it: its literal items gathered into one
 /// `Literal[...]` where the first of them stands.
-fn show_union(xs: &[Type], full: bool) -> String {
+fn show_union(xs: &[Type], full: bool, p: Option<&Program>) -> String {
     let lits: Vec<String> = xs
         .iter()
         .filter_map(|x| match x {
@@ -246,7 +249,7 @@ fn show_union(xs: &[Type], full: bool) -> String {
                 parts.push(format!("Literal[{}]", lits.join(", ")));
             }
             Type::Literal(_) => {}
-            other => parts.push(show_with(other, full)),
+            other => parts.push(show_with(other, full, p)),
         }
     }
     parts.join(" | ")
@@ -254,19 +257,30 @@ fn show_union(xs: &[Type], full: bool) -> String {
 
 /// A type as mypy prints it in messages.
 pub fn show(t: &Type) -> String {
-    show_with(t, false)
+    show_with(t, false, None)
 }
 
 /// A type as `reveal_type` prints it: classes by full name.
 pub fn show_full(t: &Type) -> String {
-    show_with(t, true)
+    show_with(t, true, None)
 }
 
-fn show_with(t: &Type, full: bool) -> String {
-    let show = |t: &Type| show_with(t, full);
+/// A type as `reveal_type` prints it, TypedDicts with their items.
+pub fn show_revealed(t: &Type, p: &Program) -> String {
+    show_with(t, true, Some(p))
+}
+
+fn show_with(t: &Type, full: bool, p: Option<&Program>) -> String {
+    let show = |t: &Type| show_with(t, full, p);
     let list = |items: &[Type]| items.iter().map(show).collect::<Vec<_>>().join(", ");
     match t {
         Type::Instance(c, args) => {
+            // Items are shown without expanding TypedDicts again (they may be
+            // recursive).
+            let items = |t: &Type| show_with(t, true, None);
+            if let Some(td) = p.and_then(|p| super::typeddict::revealed(c, p, &items)) {
+                return td;
+            }
             let name = if full {
                 c.as_str()
             } else {
@@ -290,7 +304,7 @@ fn show_with(t: &Type, full: bool) -> String {
         Type::Tuple(xs) if xs.is_empty() => "tuple[()]".to_string(),
         Type::Tuple(xs) => format!("tuple[{}]", list(xs)),
         Type::VarTuple(x) => format!("tuple[{}, ...]", show(x)),
-        Type::Union(xs) => show_union(xs, full),
+        Type::Union(xs) => show_union(xs, full, p),
         Type::Literal(l) => format!("Literal[{l}]"),
         Type::Function(ft) => match &ft.params {
             Some(ps) => format!("Callable[[{}], {}]", list(ps), show(&ft.ret)),

@@ -128,6 +128,10 @@ impl Checker<'_> {
                 }
             }
             E::Dict(d) => {
+                let td = super::typeddict::context(expected.as_ref(), self.program);
+                if let Some(t) = td.and_then(|td| self.typed_dict_display(d, &td)) {
+                    return t;
+                }
                 let mut keys = vec![];
                 for k in d.keys.iter().flatten() {
                     keys.push(self.expr(k));
@@ -409,6 +413,9 @@ impl Checker<'_> {
             if let Some(t) = self.flow.narrowed.get(&k) {
                 return t.clone();
             }
+        }
+        if let Some(t) = self.typed_dict_index(&bt, &s.slice, &it) {
+            return t;
         }
         let is_slice = matches!(&*s.slice, ast::Expr::Slice(_));
         match &bt {

@@ -155,8 +155,11 @@ pub fn dict_comprehension_part(part: &str, got: &Type, expected: &Type) -> Msg {
 
 /// `reveal_type(x)`: the type as mypy reveals it (classes by full name,
 /// callables as `def (...) -> R`).
-pub fn revealed_type(t: &Type) -> String {
-    format!("Revealed type is \"{}\"", super::compat::show_full(t))
+pub fn revealed_type(t: &Type, p: &super::program::Program) -> String {
+    format!(
+        "Revealed type is \"{}\"",
+        super::compat::show_revealed(t, p)
+    )
 }
 
 pub fn multiple_values(name: &str, callee: &str) -> Msg {
@@ -389,5 +392,75 @@ pub fn func_returns_value(callee: &str) -> Msg {
     (
         format!("{callee} does not return a value (it only ever returns None)"),
         "func-returns-value",
+    )
+}
+
+/// `"a", "b"` as mypy lists keys.
+fn quoted_keys(keys: &[&String]) -> String {
+    let quoted: Vec<String> = keys.iter().map(|k| format!("\"{k}\"")).collect();
+    quoted.join(", ")
+}
+
+/// `Missing key "k"` / `Missing keys ("a", "b")` for a TypedDict display.
+pub fn typed_dict_missing(keys: &[&String], td: &str) -> Msg {
+    let text = match keys {
+        [one] => format!("Missing key \"{one}\" for TypedDict \"{td}\""),
+        _ => format!(
+            "Missing keys ({}) for TypedDict \"{td}\"",
+            quoted_keys(keys)
+        ),
+    };
+    (text, "typeddict-item")
+}
+
+pub fn typed_dict_extra(keys: &[&String], td: &str) -> Msg {
+    let text = match keys {
+        [one] => format!("Extra key \"{one}\" for TypedDict \"{td}\""),
+        _ => format!("Extra keys ({}) for TypedDict \"{td}\"", quoted_keys(keys)),
+    };
+    (text, "typeddict-unknown-key")
+}
+
+pub fn typed_dict_item(key: &str, got: &Type, want: &Type) -> Msg {
+    (
+        format!(
+            "Incompatible types (expression has type \"{}\", TypedDict item \"{key}\" has type \"{}\")",
+            show(got),
+            show(want)
+        ),
+        "typeddict-item",
+    )
+}
+
+pub fn typed_dict_no_key(td: &str, key: &str, code: &'static str) -> Msg {
+    (format!("TypedDict \"{td}\" has no key \"{key}\""), code)
+}
+
+pub fn typed_dict_value(key: &str, got: &Type, want: &Type) -> Msg {
+    (
+        format!(
+            "Value of \"{key}\" has incompatible type \"{}\"; expected \"{}\"",
+            show(got),
+            show(want)
+        ),
+        "typeddict-item",
+    )
+}
+
+pub fn typed_dict_key_literal<V>(items: &indexmap::IndexMap<String, V>) -> Msg {
+    let keys: Vec<&String> = items.keys().collect();
+    (
+        format!(
+            "TypedDict key must be a string literal; expected one of ({})",
+            quoted_keys(&keys)
+        ),
+        "literal-required",
+    )
+}
+
+pub fn typed_dict_read_only(key: &str) -> Msg {
+    (
+        format!("ReadOnly TypedDict key \"{key}\" TypedDict is mutated"),
+        "typeddict-readonly-mutated",
     )
 }

@@ -24,6 +24,7 @@ mod overrides;
 mod partial;
 pub mod program;
 mod similar;
+pub mod typeddict;
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;

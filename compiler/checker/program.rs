@@ -139,6 +139,8 @@ pub struct Program {
     /// What a module-level name that is a type variable (defined or
     /// imported there) refers to: `module.name` to the full name.
     pub type_var_names: IndexMap<String, String>,
+    /// The TypedDict classes (see `typeddict`), by full name.
+    pub typed_dicts: IndexMap<String, super::typeddict::TypedDictInfo>,
 }
 
 /// A type variable's upper bound (`object` unless declared) and value
@@ -324,7 +326,8 @@ impl Program {
     /// `Callable` everywhere (compiled code erases them; see
     /// `irbuild::prepare`).
     pub fn erase_type_vars(&mut self) {
-        let erase = |t: &Type| erase_callables(&t.map_type_vars(&|_| Type::Any));
+        let tds: HashSet<String> = self.typed_dicts.keys().cloned().collect();
+        let erase = |t: &Type| erase_callables(&t.map_type_vars(&|_| Type::Any), &tds);
         for c in self.classes.values_mut() {
             for m in c.members.values_mut() {
                 match m {
@@ -349,9 +352,12 @@ impl Program {
     }
 }
 
-fn erase_callables(t: &Type) -> Type {
+fn erase_callables(t: &Type, tds: &HashSet<String>) -> Type {
+    let erase_callables = |t: &Type| erase_callables(t, tds);
     match t {
         Type::Function(_) => Type::Callable,
+        // A TypedDict value is a plain dict at run time.
+        Type::Instance(c, _) if tds.contains(c) => Type::dict(Type::Str, Type::Any),
         Type::Literal(l) => l.base(),
         // Compiled code erases type arguments.
         Type::Instance(c, _) => Type::Instance(c.clone(), vec![]),
@@ -464,7 +470,7 @@ impl AnnCtx<'_> {
 
     /// The typing-level name an expression refers to (`List`, `int`, ...),
     /// if it is not bound to something of the program.
-    fn head_name(&self, e: &ast::Expr) -> Option<String> {
+    pub fn head_name(&self, e: &ast::Expr) -> Option<String> {
         if let Some(n) = self.builtins_stub_name(e) {
             return Some(n);
         }
@@ -921,6 +927,7 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     for (name, m) in modules {
         fill_class_members(&mut p, name, &m.body);
     }
+    super::typeddict::collect_all(&mut p, modules);
     for (name, m) in modules {
         fill_function_sigs(&mut p, name, &m.body);
     }

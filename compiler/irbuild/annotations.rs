@@ -94,7 +94,10 @@ impl<'a> IrBuilder<'a> {
             _ => None,
         };
         // Qualifiers: the type is their argument's.
-        if let (ast::Expr::Subscript(s), Some("Final" | "ClassVar" | "Annotated")) = (e, head_name)
+        if let (
+            ast::Expr::Subscript(s),
+            Some("Final" | "ClassVar" | "Annotated" | "Required" | "NotRequired" | "ReadOnly"),
+        ) = (e, head_name)
         {
             let first = match &*s.slice {
                 ast::Expr::Tuple(t) => t.elts.first(),
