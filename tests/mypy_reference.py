@@ -54,7 +54,7 @@ def expected(files, outs):
         mod = "main" if fname == "main.py" else fname
         for i, line in enumerate(lines, 1):
             for kind, msg in re.findall(r"# ([EN]): (.*?)(?= # [EN]: |$)", line):
-                exp.append(f"{mod}:{i}: {'error' if kind == 'E' else 'note'}: {msg.strip()}")
+                exp.append(f"{mod}:{i}: {'error' if kind == 'E' else 'note'}: {msg.rstrip()}")
     return sorted(exp)
 
 

@@ -353,6 +353,11 @@ impl Checker<'_> {
     fn check_constructor(&mut self, c: &ast::ExprCall, full: &str, call: &CallTypes) -> Type {
         let (args, kws) = (call.args, call.kws);
         let made = Type::Instance(full.to_string(), vec![]);
+        if super::protocols::is_protocol(full, self.program) {
+            let name = full.rsplit('.').next().unwrap_or(full);
+            self.report(c, msg::cannot_instantiate_protocol(name));
+            return made;
+        }
         if self.is_named_tuple(full) {
             if let Some(Member::Method(sig, _)) = self
                 .program
@@ -719,6 +724,12 @@ fn bind_type_vars(param: &Type, arg: &Type, p: &Program, out: &mut IndexMap<Stri
                     bind(only, &super::compat::remove_none(a), out);
                 }
             }
+        }
+        (Type::Instance(..), Type::Instance(..))
+            if param.has_type_vars() && super::protocols::structural(param, arg, p) =>
+        {
+            let pairs = super::protocols::member_type_pairs(param, arg, p);
+            super::protocols::deeper(|| pairs.iter().for_each(|(x, a)| bind(x, a, out)));
         }
         (Type::Instance(pc, ps), Type::Instance(ac, args)) if !ps.is_empty() => {
             let given = p.ancestor_args(ac, args, pc);

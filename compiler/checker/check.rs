@@ -603,7 +603,11 @@ impl<'a> Checker<'a> {
         }
         let class_objects = matches!((vt, expected), (Type::TypeObj(_), Type::TypeObj(_)));
         if !compatible(vt, expected, self.program) && (!has_any(vt) || class_objects) {
-            self.report(value, mismatch(vt, expected));
+            let (message, code) = mismatch(vt, expected);
+            self.report(value, (message, code));
+            for note in super::protocols::notes(vt, expected, self.program) {
+                self.note(value, code, note);
+            }
         }
     }
 

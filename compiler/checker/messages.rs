@@ -196,6 +196,13 @@ pub fn return_value_expected() -> Msg {
     ("Return value expected".to_string(), "return-value")
 }
 
+pub fn cannot_instantiate_protocol(class: &str) -> Msg {
+    (
+        format!("Cannot instantiate protocol class \"{class}\""),
+        "misc",
+    )
+}
+
 pub fn has_no_attribute(t: &Type, attr: &str, alternatives: &[String]) -> Msg {
     (
         format!(

@@ -22,6 +22,7 @@ mod narrow;
 mod overrides;
 mod partial;
 pub mod program;
+mod protocols;
 mod similar;
 
 use indexmap::IndexMap;

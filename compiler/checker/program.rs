@@ -1082,7 +1082,13 @@ fn with_type_checking_blocks(body: &[ast::Stmt]) -> Vec<&ast::Stmt> {
 }
 
 /// Class decorators that keep the class's members as written.
-const KNOWN_CLASS_DECORATORS: &[&str] = &["final", "trait", "total_ordering"];
+const KNOWN_CLASS_DECORATORS: &[&str] = &[
+    "final",
+    "trait",
+    "total_ordering",
+    "runtime_checkable",
+    "runtime",
+];
 
 fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     for stmt in body {
@@ -1146,7 +1152,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
         }
         if let Some(info) = p.classes.get_mut(&full) {
             info.bases = bases;
-            info.opaque = opaque || is_protocol || (is_named_tuple && !named_tuple);
+            info.opaque = opaque || (is_named_tuple && !named_tuple);
             info.is_protocol = is_protocol;
             info.is_named_tuple = named_tuple;
             info.members = members;
