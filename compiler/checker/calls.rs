@@ -341,6 +341,22 @@ impl Checker<'_> {
         }
     }
 
+    /// Constructing a class that leaves abstract members of a protocol it
+    /// subclasses undefined.
+    fn check_abstract(&mut self, c: &ast::ExprCall, full: &str) {
+        let attrs = super::protocols::abstract_attributes(full, self.program);
+        if attrs.is_empty() {
+            return;
+        }
+        let name = full.rsplit('.').next().unwrap_or(full);
+        let names: Vec<String> = attrs.iter().map(|(n, _)| n.clone()).collect();
+        let (message, code) = msg::cannot_instantiate_abstract(name, &names);
+        self.report(c, (message, code));
+        for (attr, _) in attrs.iter().filter(|(_, implicit)| *implicit) {
+            self.note(c, code, msg::implicitly_abstract(attr));
+        }
+    }
+
     fn is_named_tuple(&self, full: &str) -> bool {
         self.program
             .classes
@@ -358,6 +374,7 @@ impl Checker<'_> {
             self.report(c, msg::cannot_instantiate_protocol(name));
             return made;
         }
+        self.check_abstract(c, full);
         if self.is_named_tuple(full) {
             if let Some(Member::Method(sig, _)) = self
                 .program

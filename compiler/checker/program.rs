@@ -90,6 +90,8 @@ pub struct ClassInfo {
     /// is known for sure about attributes, constructor or subtyping.
     pub opaque: bool,
     pub is_protocol: bool,
+    /// A protocol's abstract members (see `protocols::abstract_members`).
+    pub abstract_members: Vec<(String, bool)>,
     pub members: IndexMap<String, Member>,
     /// Class-body names declared `Final` with a value.
     pub finals: HashSet<String>,
@@ -1154,6 +1156,9 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             info.bases = bases;
             info.opaque = opaque || (is_named_tuple && !named_tuple);
             info.is_protocol = is_protocol;
+            if is_protocol {
+                info.abstract_members = super::protocols::abstract_members(c);
+            }
             info.is_named_tuple = named_tuple;
             info.members = members;
             info.finals = finals;

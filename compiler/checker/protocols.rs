@@ -3,7 +3,8 @@
 //! member of `P` present in `C` with a fitting type), the problems found
 //! when it does not (missing members, conflicting member types, read-only
 //! attributes where settable ones are expected) and the notes mypy prints
-//! about them after the main error.
+//! about them after the main error. It also owns which members of a
+//! protocol are abstract in the classes that subclass it explicitly.
 //!
 //! As everywhere in the checker, a problem is only reported when it is
 //! certain: a class whose members are not all known (unmodelled bases,
@@ -12,11 +13,13 @@
 
 use std::cell::RefCell;
 
+use rustpython_parser::ast;
+
 use crate::semanal::ParamKind;
 use crate::types::Type;
 
 use super::compat::{compatible, show};
-use super::program::{Lookup, Member, MethodKind, Program, Sig};
+use super::program::{decorator_name, DefParts, Lookup, Member, MethodKind, Program, Sig};
 
 /// Names of a protocol's body that are not protocol members.
 const NOT_MEMBERS: &[&str] = &[
@@ -400,4 +403,99 @@ fn member_types(m: &Member) -> Vec<Type> {
             .collect(),
         Member::Method(..) => vec![],
     }
+}
+
+/// The abstract members a protocol class body declares, each with whether
+/// it is an empty-bodied method returning `None` (mypy then notes that it
+/// may not be meant as abstract): methods marked `@abstractmethod` or
+/// whose body is empty (a docstring, `pass`, `...` or
+/// `raise NotImplementedError`), and attributes declared without a value.
+pub fn abstract_members(c: &ast::StmtClassDef) -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = vec![];
+    for stmt in &c.body {
+        let found = match stmt {
+            ast::Stmt::AnnAssign(a) if a.value.is_none() => match &*a.target {
+                ast::Expr::Name(n) => Some((n.id.to_string(), false)),
+                _ => None,
+            },
+            _ => DefParts::of(stmt).and_then(|d| abstract_method(&d)),
+        };
+        if let Some((name, implicit)) = found {
+            if !out.iter().any(|(n, _)| *n == name) {
+                out.push((name, implicit));
+            }
+        }
+    }
+    out
+}
+
+fn abstract_method(d: &DefParts) -> Option<(String, bool)> {
+    let names: Vec<String> = d.decorators.iter().map(decorator_name).collect();
+    let known = ["property", "classmethod", "staticmethod", "abstractmethod"];
+    if !names.iter().all(|n| known.contains(&n.as_str())) {
+        return None;
+    }
+    let explicit = names.iter().any(|n| n == "abstractmethod");
+    if !explicit && !empty_body(d.body) {
+        return None;
+    }
+    let returns_none = matches!(d.returns,
+        Some(ast::Expr::Constant(c)) if matches!(c.value, ast::Constant::None));
+    Some((d.name.to_string(), !explicit && returns_none))
+}
+
+/// A body that does nothing: an optional docstring, then at most `pass`,
+/// `...` or `raise NotImplementedError`.
+fn empty_body(body: &[ast::Stmt]) -> bool {
+    let is_const = |s: &ast::Stmt, f: fn(&ast::Constant) -> bool| matches!(s, ast::Stmt::Expr(e) if matches!(&*e.value, ast::Expr::Constant(c) if f(&c.value)));
+    let rest = match body.first() {
+        Some(s) if is_const(s, |c| matches!(c, ast::Constant::Str(_))) => &body[1..],
+        _ => body,
+    };
+    match rest {
+        [] => true,
+        [s] => {
+            matches!(s, ast::Stmt::Pass(_))
+                || is_const(s, |c| matches!(c, ast::Constant::Ellipsis))
+                || raises_not_implemented(s)
+        }
+        _ => false,
+    }
+}
+
+fn raises_not_implemented(s: &ast::Stmt) -> bool {
+    let ast::Stmt::Raise(r) = s else {
+        return false;
+    };
+    let exc = match r.exc.as_deref() {
+        Some(ast::Expr::Call(c)) => &*c.func,
+        Some(e) => e,
+        None => return false,
+    };
+    matches!(exc, ast::Expr::Name(n) if n.id.as_str() == "NotImplementedError")
+}
+
+/// The abstract attributes of concrete class `full` (sorted), each with
+/// the implicit-`None` flag of `abstract_members`: members only protocol
+/// classes of its MRO define, all of them abstractly. Empty when the MRO
+/// is not completely known.
+pub fn abstract_attributes(full: &str, p: &Program) -> Vec<(String, bool)> {
+    let (mro, complete) = p.mro(full);
+    if !complete || is_protocol(full, p) {
+        return vec![];
+    }
+    let mut out: Vec<(String, bool)> = vec![];
+    for c in mro.iter().filter(|c| c.is_protocol) {
+        for (name, implicit) in &c.abstract_members {
+            let abstract_everywhere = mro.iter().all(|o| {
+                !o.members.contains_key(name)
+                    || (o.is_protocol && o.abstract_members.iter().any(|(n, _)| n == name))
+            });
+            if abstract_everywhere && !out.iter().any(|(n, _)| n == name) {
+                out.push((name.clone(), *implicit));
+            }
+        }
+    }
+    out.sort();
+    out
 }
