@@ -19,6 +19,7 @@ use crate::semanal::ParamKind;
 use crate::types::Type;
 
 use super::compat::{compatible, show};
+use super::library;
 use super::program::{decorator_name, DefParts, Lookup, Member, MethodKind, Program, Sig};
 
 /// Names of a protocol's body that are not protocol members.
@@ -145,7 +146,10 @@ fn find_problems(got: &Type, want: &Type, p: &Program) -> Option<Problems> {
     let (Type::Instance(c, args), Type::Instance(proto, proto_args)) = (got, want) else {
         return None;
     };
-    if !p.mro(c).1 {
+    // Classes of library stubs (and their subclasses) may have members
+    // the stubs do not show.
+    let (mro, complete) = p.mro(c);
+    if !complete || mro.iter().any(|i| library::stub(&i.module).is_some()) {
         return None;
     }
     let names = protocol_members(proto, p)?;
