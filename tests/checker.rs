@@ -2,7 +2,8 @@
 //!
 //! - `test-data/check-*.test`: each case's expected diagnostics, written as
 //!   mypy writes them: inline `# E: message  [code]` / `# N: message`
-//!   comments on the line they belong to, or an `[out]` section of
+//!   comments on the line they belong to (a note keeps its indentation
+//!   after `# N: `), or an `[out]` section of
 //!   `main:LINE: error: message  [code]` lines. The main module is `main`;
 //!   the case's other `[file]` modules are checked when imported (followed
 //!   like helper modules beside compiled ones).

@@ -405,6 +405,22 @@ impl Checker<'_> {
         self.program.classes.contains_key(&stub).then_some(stub)
     }
 
+    /// Constructing a class that leaves abstract members of a protocol it
+    /// subclasses undefined.
+    fn check_abstract(&mut self, c: &ast::ExprCall, full: &str) {
+        let attrs = super::protocols::abstract_attributes(full, self.program);
+        if attrs.is_empty() {
+            return;
+        }
+        let name = full.rsplit('.').next().unwrap_or(full);
+        let names: Vec<String> = attrs.iter().map(|(n, _)| n.clone()).collect();
+        let (message, code) = msg::cannot_instantiate_abstract(name, &names);
+        self.report(c, (message, code));
+        for (attr, _) in attrs.iter().filter(|(_, implicit)| *implicit) {
+            self.note(c, code, msg::implicitly_abstract(attr));
+        }
+    }
+
     fn is_named_tuple(&self, full: &str) -> bool {
         self.program
             .classes
@@ -417,6 +433,12 @@ impl Checker<'_> {
     fn check_constructor(&mut self, c: &ast::ExprCall, full: &str, call: &CallTypes) -> Type {
         let (args, kws) = (call.args, call.kws);
         let made = Type::Instance(full.to_string(), vec![]);
+        if super::protocols::is_protocol(full, self.program) {
+            let name = full.rsplit('.').next().unwrap_or(full);
+            self.report(c, msg::cannot_instantiate_protocol(name));
+            return made;
+        }
+        self.check_abstract(c, full);
         if self.is_named_tuple(full) {
             if let Some(Member::Method(sig, _)) = self
                 .program
@@ -781,6 +803,12 @@ fn bind_type_vars(param: &Type, arg: &Type, p: &Program, out: &mut IndexMap<Stri
                     bind(only, &super::compat::remove_none(a), out);
                 }
             }
+        }
+        (Type::Instance(..), Type::Instance(..))
+            if param.has_type_vars() && super::protocols::structural(param, arg, p) =>
+        {
+            let pairs = super::protocols::member_type_pairs(param, arg, p);
+            super::protocols::deeper(|| pairs.iter().for_each(|(x, a)| bind(x, a, out)));
         }
         (Type::Instance(pc, ps), Type::Instance(ac, args)) if !ps.is_empty() => {
             let given = p.ancestor_args(ac, args, pc);

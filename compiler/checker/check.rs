@@ -624,7 +624,7 @@ impl<'a> Checker<'a> {
                 for (i, e) in l.elts.iter().enumerate() {
                     let t = self.quiet_expr(e);
                     if !compatible(&t, item, self.program) && !has_any(&t) {
-                        self.report(e, msg::list_item(i, &t, item));
+                        self.report_mismatch(e, msg::list_item(i, &t, item), &t, item);
                     }
                 }
                 return;
@@ -649,7 +649,22 @@ impl<'a> Checker<'a> {
         }
         let class_objects = matches!((vt, expected), (Type::TypeObj(_), Type::TypeObj(_)));
         if !compatible(vt, expected, self.program) && (!has_any(vt) || class_objects) {
-            self.report(value, mismatch(vt, expected));
+            self.report_mismatch(value, mismatch(vt, expected), vt, expected);
+        }
+    }
+
+    /// Report a value of type `got` where `expected` is needed, with
+    /// mypy's notes on why a class does not satisfy a protocol.
+    fn report_mismatch(
+        &mut self,
+        node: &ast::Expr,
+        (message, code): Msg,
+        got: &Type,
+        expected: &Type,
+    ) {
+        self.report(node, (message, code));
+        for note in super::protocols::notes(got, expected, self.program) {
+            self.note(node, code, note);
         }
     }
 

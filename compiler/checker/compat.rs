@@ -1,14 +1,16 @@
 //! Type compatibility as the checker uses it to report errors: `compatible`
 //! answers "may a value of type `a` be used where `b` is expected?" and says
 //! no only when that is certain under mypy's rules. Anything the model
-//! cannot decide (classes with unmodelled bases, protocols, native integers,
-//! containers whose item types came from context-free inference) counts as
-//! compatible, because a false error would stop a correct program from
-//! compiling.
+//! cannot decide (classes with unmodelled bases, native integers,
+//! containers whose item types came from context-free inference, builtin
+//! values where a protocol is expected) counts as compatible, because a
+//! false error would stop a correct program from compiling. Classes are
+//! compared with protocols structurally (`protocols`).
 
 use crate::types::{FnType, Lit, Type};
 
 use super::program::Program;
+use super::protocols::{self, is_protocol};
 
 /// Types whose values the model knows completely (so that incompatibility
 /// with another definite type is certain).
@@ -27,7 +29,7 @@ fn definite(t: &Type, p: &Program) -> bool {
         | Type::Tuple(_)
         | Type::VarTuple(_)
         | Type::Literal(_) => true,
-        Type::Instance(c, _) => p.classes.contains_key(c) && p.mro(c).1,
+        Type::Instance(c, _) => p.classes.contains_key(c) && p.mro(c).1 && !is_protocol(c, p),
         _ => false,
     }
 }
@@ -68,8 +70,14 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
         }
     }
     if let (Type::Instance(x, xs), Type::Instance(y, ys)) = (a, b) {
-        let protocol = p.classes.get(y).is_some_and(|c| c.is_protocol);
-        return protocol || instance_compatible(x, xs, y, ys, p);
+        if is_protocol(y, p) && p.derives(x, y) != Some(true) {
+            return protocols::satisfies(a, b, p);
+        }
+        return instance_compatible(x, xs, y, ys, p);
+    }
+    // Values of builtin types are not compared with protocols.
+    if matches!(b, Type::Instance(y, _) if is_protocol(y, p)) {
+        return true;
     }
     if let Type::Literal(l) = a {
         return compatible(&l.base(), b, p);

@@ -223,6 +223,39 @@ pub fn return_value_expected() -> Msg {
     ("Return value expected".to_string(), "return-value")
 }
 
+pub fn cannot_instantiate_protocol(class: &str) -> Msg {
+    (
+        format!("Cannot instantiate protocol class \"{class}\""),
+        "misc",
+    )
+}
+
+/// `names`: the abstract attributes, sorted.
+pub fn cannot_instantiate_abstract(class: &str, names: &[String]) -> Msg {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let s = if names.len() == 1 { "" } else { "s" };
+    let list = match quoted.as_slice() {
+        [one] => one.clone(),
+        [init @ .., last] if quoted.len() <= 5 => format!("{} and {last}", init.join(", ")),
+        [a, b, .., last] => format!(
+            "{a}, {b}, ... and {last} ({} methods suppressed)",
+            quoted.len() - 3
+        ),
+        _ => String::new(),
+    };
+    (
+        format!("Cannot instantiate abstract class \"{class}\" with abstract attribute{s} {list}"),
+        "abstract",
+    )
+}
+
+pub fn implicitly_abstract(name: &str) -> String {
+    format!(
+        "\"{name}\" is implicitly abstract because it has an empty function body. \
+         If it is not meant to be abstract, explicitly `return` or `return None`."
+    )
+}
+
 pub fn has_no_attribute(t: &Type, attr: &str, alternatives: &[String]) -> Msg {
     (
         format!(

@@ -23,6 +23,7 @@ mod overloads;
 mod overrides;
 mod partial;
 pub mod program;
+mod protocols;
 mod similar;
 pub mod typeddict;
 

@@ -96,6 +96,8 @@ pub struct ClassInfo {
     /// is known for sure about attributes, constructor or subtyping.
     pub opaque: bool,
     pub is_protocol: bool,
+    /// A protocol's abstract members (see `protocols::abstract_members`).
+    pub abstract_members: Vec<(String, bool)>,
     pub members: IndexMap<String, Member>,
     /// Class-body names declared `Final` with a value.
     pub finals: HashSet<String>,
@@ -1127,7 +1129,13 @@ fn with_type_checking_blocks(body: &[ast::Stmt]) -> Vec<&ast::Stmt> {
 }
 
 /// Class decorators that keep the class's members as written.
-const KNOWN_CLASS_DECORATORS: &[&str] = &["final", "trait", "total_ordering"];
+const KNOWN_CLASS_DECORATORS: &[&str] = &[
+    "final",
+    "trait",
+    "total_ordering",
+    "runtime_checkable",
+    "runtime",
+];
 
 fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     for stmt in body {
@@ -1191,8 +1199,11 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
         }
         if let Some(info) = p.classes.get_mut(&full) {
             info.bases = bases;
-            info.opaque = opaque || is_protocol || (is_named_tuple && !named_tuple);
+            info.opaque = opaque || (is_named_tuple && !named_tuple);
             info.is_protocol = is_protocol;
+            if is_protocol {
+                info.abstract_members = super::protocols::abstract_members(c);
+            }
             info.is_named_tuple = named_tuple;
             info.members = members;
             info.finals = finals;
