@@ -14,7 +14,7 @@ use super::protocols::{self, is_protocol};
 
 /// Types whose values the model knows completely (so that incompatibility
 /// with another definite type is certain).
-fn definite(t: &Type, p: &Program) -> bool {
+pub(super) fn definite(t: &Type, p: &Program) -> bool {
     match t {
         Type::Int
         | Type::Float

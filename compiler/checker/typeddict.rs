@@ -200,24 +200,9 @@ pub fn compatible_td(a: &Type, b: &Type, p: &Program) -> Option<bool> {
 }
 
 /// Can a value of type `t` certainly never be (or be used as) a TypedDict?
+/// Values of types the model knows completely.
 fn never_matches(t: &Type, p: &Program) -> bool {
-    match t {
-        Type::Int
-        | Type::Float
-        | Type::Bool
-        | Type::Str
-        | Type::Bytes
-        | Type::None
-        | Type::List(_)
-        | Type::Dict(..)
-        | Type::Set(_)
-        | Type::FrozenSet(_)
-        | Type::Tuple(_)
-        | Type::VarTuple(_)
-        | Type::Literal(_) => true,
-        Type::Instance(c, _) => p.classes.get(c).is_some_and(|i| !i.is_protocol) && p.mro(c).1,
-        _ => false,
-    }
+    super::compat::definite(t, p)
 }
 
 /// Structural compatibility: every item of `y` is in `x`, required alike,
