@@ -568,7 +568,8 @@ int CPyDict_MergeKwargs(PyObject *kwargs, PyObject *mapping);
  * `meta` argument, or the most derived metaclass of the bases), call its
  * __prepare__, copy the items of `ns` into the prepared namespace in order,
  * then call metaclass(name, bases, namespace). New ref, NULL on error. */
-PyObject *CPyClass_Create(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta);
+PyObject *CPyClass_Create(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta,
+                          PyObject *kwargs);
 /* Wrap a callable so that it binds as a method (PyInstanceMethod_New). */
 PyObject *CPy_InstanceMethod(PyObject *func);
 

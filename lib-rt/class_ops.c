@@ -25,7 +25,8 @@ static PyObject *cpy_calculate_metaclass(PyObject *meta, PyObject *bases) {
     return winner;
 }
 
-static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta);
+static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta,
+                                  PyObject *kwargs);
 
 /* PEP 560: replace bases that define __mro_entries__ by the classes it
  * returns. New ref to the resolved tuple (the same tuple, increfed, when
@@ -87,7 +88,11 @@ static PyObject *cpy_resolve_bases(PyObject *bases) {
     return t;
 }
 
-PyObject *CPyClass_Create(PyObject *name, PyObject *orig_bases, PyObject *ns, PyObject *meta) {
+/* A class statement of a non-native class: `meta` (or NULL) is the
+ * `metaclass=` keyword, `kwargs` (or NULL) a dict of the other keywords,
+ * passed to the metaclass's `__prepare__` and to the metaclass. */
+PyObject *CPyClass_Create(PyObject *name, PyObject *orig_bases, PyObject *ns, PyObject *meta,
+                          PyObject *kwargs) {
     PyObject *bases = cpy_resolve_bases(orig_bases);
     if (bases == NULL) {
         return NULL;
@@ -96,12 +101,25 @@ PyObject *CPyClass_Create(PyObject *name, PyObject *orig_bases, PyObject *ns, Py
         Py_DECREF(bases);
         return NULL;
     }
-    PyObject *cls = cpy_create_class(name, bases, ns, meta);
+    PyObject *cls = cpy_create_class(name, bases, ns, meta, kwargs);
     Py_DECREF(bases);
     return cls;
 }
 
-static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta) {
+/* f(name, bases[, ns], **kwargs); `ns` and `kwargs` may be NULL. */
+static PyObject *cpy_call_with_kwargs(PyObject *f, PyObject *name, PyObject *bases, PyObject *ns,
+                                      PyObject *kwargs) {
+    PyObject *args = ns == NULL ? PyTuple_Pack(2, name, bases) : PyTuple_Pack(3, name, bases, ns);
+    if (args == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyObject_Call(f, args, kwargs);
+    Py_DECREF(args);
+    return result;
+}
+
+static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta,
+                                  PyObject *kwargs) {
     PyObject *m = meta;
     if (m == NULL || m == Py_None) {
         m = (PyObject *)&PyType_Type;
@@ -121,7 +139,7 @@ static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns,
         PyErr_Clear();
         prepared = PyDict_New();
     } else {
-        prepared = PyObject_CallFunctionObjArgs(prepare, name, bases, NULL);
+        prepared = cpy_call_with_kwargs(prepare, name, bases, NULL, kwargs);
         Py_DECREF(prepare);
     }
     if (prepared == NULL) {
@@ -135,7 +153,7 @@ static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns,
             return NULL;
         }
     }
-    PyObject *cls = PyObject_CallFunctionObjArgs(m, name, bases, prepared, NULL);
+    PyObject *cls = cpy_call_with_kwargs(m, name, bases, prepared, kwargs);
     Py_DECREF(prepared);
     return cls;
 }

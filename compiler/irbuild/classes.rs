@@ -449,15 +449,27 @@ impl<'a> IrBuilder<'a> {
             bases.push(self.b.boxed(v));
         }
         let mut meta = None;
+        // Other class keywords (`total=False`, `**kw`) go to the
+        // metaclass's `__prepare__` and the metaclass call.
+        let mut class_kwargs = None;
         for k in &c.keywords {
-            match k.arg.as_ref().map(|a| a.as_str()) {
-                Some("metaclass") => {
-                    let v = self.expr(&k.value);
-                    meta = Some(self.b.boxed(v));
+            let v = self.expr(&k.value);
+            let v = self.b.boxed(v);
+            if k.arg.as_deref() == Some("metaclass") {
+                meta = Some(v);
+                continue;
+            }
+            let kw = *class_kwargs.get_or_insert_with(|| {
+                let zero = self.b.ssize(0);
+                self.b.prim_named("generic.build_dict", &[zero])
+            });
+            match &k.arg {
+                Some(name) => {
+                    let key = self.b.str_lit(name.as_str());
+                    self.b.prim_named("generic.merge_kwarg", &[kw, key, v]);
                 }
-                _ => {
-                    self.unsupported(&k.value, "class keyword argument");
-                    return;
+                None => {
+                    self.b.prim_named("generic.merge_kwargs", &[kw, v]);
                 }
             }
         }
@@ -595,12 +607,12 @@ impl<'a> IrBuilder<'a> {
                 .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT)
         } else {
             let name = self.b.str_lit(c.name.as_str());
-            let meta = match meta {
-                Some(m) => m,
-                None => self.b.null(),
-            };
-            self.b
-                .prim_named("generic.class_create", &[name, bases_tuple, ns, meta])
+            let meta = meta.unwrap_or_else(|| self.b.null());
+            let kwargs = class_kwargs.unwrap_or_else(|| self.b.null());
+            self.b.prim_named(
+                "generic.class_create",
+                &[name, bases_tuple, ns, meta, kwargs],
+            )
         };
         let cls = if native.is_some_and(|n| n.ir.is_dataclass) {
             // Decorators see the class as the interpreter would build it:

@@ -396,7 +396,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.get_exc_value", &[], OBJ, "CPy_GetExcValue", E::Never),
     p("generic.get_exc_info", &[], Ret::ExcInfo, "CPy_GetExcInfo", E::Never),
     p("generic.keep_propagating", &[], Ret::Bit, "CPy_KeepPropagating", E::False),
-    p("generic.class_create", &[A::Str, A::Tuple, A::Dict, A::Obj], OBJ, "CPyClass_Create", E::Magic),
+    p("generic.class_create", &[A::Str, A::Tuple, A::Dict, A::Obj, A::Obj], OBJ, "CPyClass_Create", E::Magic),
     p("generic.instance_method", &[A::Obj], OBJ, "CPy_InstanceMethod", E::Magic),
     // `list += iterable`: extends in place, returns the list (new ref).
     p("generic.list_iadd", &[A::List, A::Obj], Ret::Obj(K::List), "PySequence_InPlaceConcat", E::Magic),
