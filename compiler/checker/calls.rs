@@ -151,9 +151,12 @@ impl Checker<'_> {
                 };
                 let sig = self.instantiate(c, sig, 1, &callee, &[], &call);
                 self.check_args(c, &sig, 1, &callee, &args, &kws);
-                match known {
-                    Type::Any if sig.has_ret => sig.ret,
-                    other => other,
+                // The stub's signature is the reference; the compiler's
+                // table only fills in where the stub has none.
+                if sig.has_ret {
+                    sig.ret
+                } else {
+                    known
                 }
             }
             Callee::Unknown => Type::Any,
@@ -809,6 +812,16 @@ fn bind_type_vars(param: &Type, arg: &Type, p: &Program, out: &mut IndexMap<Stri
         {
             let pairs = super::protocols::member_type_pairs(param, arg, p);
             super::protocols::deeper(|| pairs.iter().for_each(|(x, a)| bind(x, a, out)));
+        }
+        // An iterable parameter binds from the argument's items.
+        (Type::Instance(pc, ps), a)
+            if crate::types::ITERATION_PROTOCOLS.contains(&pc.as_str())
+                && !matches!(a, Type::Instance(ac, _)
+                    if !crate::types::ITERATION_PROTOCOLS.contains(&ac.as_str())) =>
+        {
+            if let Some(item) = ps.first() {
+                bind(item, &super::check::item_type(a), out);
+            }
         }
         (Type::Instance(pc, ps), Type::Instance(ac, args)) if !ps.is_empty() => {
             let given = p.ancestor_args(ac, args, pc);

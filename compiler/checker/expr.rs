@@ -798,6 +798,9 @@ pub(super) fn builtin_class(t: &Type) -> Option<(String, Vec<Type>)> {
         Type::Bytes => ("bytes", vec![]),
         Type::List(x) => ("list", vec![(**x).clone()]),
         Type::Set(x) => ("set", vec![(**x).clone()]),
+        Type::FrozenSet(x) => ("frozenset", vec![(**x).clone()]),
+        Type::VarTuple(x) => ("tuple", vec![(**x).clone()]),
+        Type::Tuple(_) => ("tuple", vec![super::check::item_type(t)]),
         Type::Dict(k, v) => ("dict", vec![(**k).clone(), (**v).clone()]),
         _ => return None,
     };

@@ -1,7 +1,10 @@
 //! The text of every diagnostic the checker reports, worded as mypy words
 //! it (the wording is what users and tests match on), with its error code.
 
+use crate::semanal::ParamKind;
 use crate::types::Type;
+
+use super::program::Sig;
 
 use super::compat::show;
 
@@ -496,4 +499,55 @@ pub fn typed_dict_read_only(key: &str) -> Msg {
         format!("ReadOnly TypedDict key \"{key}\" TypedDict is mutated"),
         "typeddict-readonly-mutated",
     )
+}
+
+/// A signature as mypy shows it in notes (overload variants, protocol
+/// members): `def [T] name(self, int, x: str = ...) -> R` (positional-only
+/// parameters without their names).
+pub fn show_signature(sig: &Sig, is_method: bool) -> String {
+    let mut parts = vec![];
+    let mut vars = vec![];
+    for p in &sig.params {
+        p.ty.collect_type_vars(&mut vars);
+    }
+    sig.ret.collect_type_vars(&mut vars);
+    let mut star_written = false;
+    let pos_only = sig.params.iter().filter(|p| p.pos_only).count();
+    for (i, p) in sig.params.iter().enumerate() {
+        let default = if p.has_default { " = ..." } else { "" };
+        let text = match p.kind {
+            _ if i == 0 && is_method => p.name.clone(),
+            ParamKind::Star => {
+                star_written = true;
+                format!("*{}: {}", p.name, show(&p.ty))
+            }
+            ParamKind::Star2 => format!("**{}: {}", p.name, show(&p.ty)),
+            ParamKind::KwOnly if !star_written => {
+                star_written = true;
+                parts.push("*".to_string());
+                format!("{}: {}{default}", p.name, show(&p.ty))
+            }
+            _ if p.pos_only => format!("{}{default}", show(&p.ty)),
+            _ => format!("{}: {}{default}", p.name, show(&p.ty)),
+        };
+        parts.push(text);
+        if p.pos_only && i + 1 == pos_only && !(i == 0 && is_method && pos_only == 1) {
+            parts.push("/".to_string());
+        }
+    }
+    let type_vars = if vars.is_empty() {
+        String::new()
+    } else {
+        let short: Vec<&str> = vars
+            .iter()
+            .map(|v| v.rsplit('.').next().unwrap_or(v))
+            .collect();
+        format!("[{}] ", short.join(", "))
+    };
+    let ret = if sig.has_ret {
+        show(&sig.ret)
+    } else {
+        "Any".to_string()
+    };
+    format!("def {type_vars}{}({}) -> {ret}", sig.name, parts.join(", "))
 }

@@ -12,6 +12,7 @@ use crate::types::Type;
 use super::calls::CallTypes;
 use super::check::Checker;
 use super::compat::{has_any, show};
+use super::messages as msg;
 use super::program::{decorator_name, method_kind_of, AnnCtx, DefParts, MethodKind, Sig};
 
 /// An overloaded name of a module or class body: its variants in order
@@ -64,56 +65,6 @@ pub fn overload_groups(
         });
     }
     out
-}
-
-/// A variant as mypy lists it: `def [T] name(self, int, x: str = ...) -> R`
-/// (positional-only parameters without their names).
-pub fn show_variant(sig: &Sig, is_method: bool) -> String {
-    let mut parts = vec![];
-    let mut vars = vec![];
-    for p in &sig.params {
-        p.ty.collect_type_vars(&mut vars);
-    }
-    sig.ret.collect_type_vars(&mut vars);
-    let mut star_written = false;
-    let pos_only = sig.params.iter().filter(|p| p.pos_only).count();
-    for (i, p) in sig.params.iter().enumerate() {
-        let default = if p.has_default { " = ..." } else { "" };
-        let text = match p.kind {
-            _ if i == 0 && is_method => p.name.clone(),
-            ParamKind::Star => {
-                star_written = true;
-                format!("*{}: {}", p.name, show(&p.ty))
-            }
-            ParamKind::Star2 => format!("**{}: {}", p.name, show(&p.ty)),
-            ParamKind::KwOnly if !star_written => {
-                star_written = true;
-                parts.push("*".to_string());
-                format!("{}: {}{default}", p.name, show(&p.ty))
-            }
-            _ if p.pos_only => format!("{}{default}", show(&p.ty)),
-            _ => format!("{}: {}{default}", p.name, show(&p.ty)),
-        };
-        parts.push(text);
-        if p.pos_only && i + 1 == pos_only && !(i == 0 && is_method && pos_only == 1) {
-            parts.push("/".to_string());
-        }
-    }
-    let type_vars = if vars.is_empty() {
-        String::new()
-    } else {
-        let short: Vec<&str> = vars
-            .iter()
-            .map(|v| v.rsplit('.').next().unwrap_or(v))
-            .collect();
-        format!("[{}] ", short.join(", "))
-    };
-    let ret = if sig.has_ret {
-        show(&sig.ret)
-    } else {
-        "Any".to_string()
-    };
-    format!("def {type_vars}{}({}) -> {ret}", sig.name, parts.join(", "))
 }
 
 /// mypy's `No overload variant of "f" matches argument type(s) ...`.
@@ -190,7 +141,7 @@ impl Checker<'_> {
                     "Possible overload variants:",
                 );
                 for v in variants {
-                    let line = format!("    {}", show_variant(v, skip > 0));
+                    let line = format!("    {}", msg::show_signature(v, skip > 0));
                     self.note_at(c.range.start(), "call-overload", &line);
                 }
                 Type::Any

@@ -20,6 +20,7 @@ use crate::types::Type;
 
 use super::compat::{compatible, show};
 use super::library;
+use super::messages as msg;
 use super::program::{decorator_name, DefParts, Lookup, Member, MethodKind, Program, Sig};
 
 /// Names of a protocol's body that are not protocol members.
@@ -303,9 +304,9 @@ fn conflict_notes(got: &Type, conflicts: &[Conflict], out: &mut Vec<String>) {
         match (&c.expected, &c.got) {
             (Member::Method(e, MethodKind::Instance), Member::Method(g, MethodKind::Instance)) => {
                 out.push("    Expected:".to_string());
-                out.push(format!("        {}", pretty_sig(e)));
+                out.push(format!("        {}", msg::show_signature(e, true)));
                 out.push("    Got:".to_string());
-                out.push(format!("        {}", pretty_sig(g)));
+                out.push(format!("        {}", msg::show_signature(g, true)));
             }
             (e, g) => out.push(format!(
                 "    {}: expected \"{}\", got \"{}\"",
@@ -330,24 +331,6 @@ fn member_type(m: &Member) -> Type {
         Member::Method(s, _) => ret(s),
         Member::Overloaded(..) => Type::Any,
     }
-}
-
-/// A method as mypy shows it in notes: `def m(self, a: int = ...) -> str`.
-fn pretty_sig(s: &Sig) -> String {
-    let params: Vec<String> = s
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            let default = if x.has_default { " = ..." } else { "" };
-            if i == 0 {
-                x.name.clone()
-            } else {
-                format!("{}: {}{default}", x.name, show(&x.ty))
-            }
-        })
-        .collect();
-    format!("def {}({}) -> {}", s.name, params.join(", "), show(&ret(s)))
 }
 
 thread_local! {
