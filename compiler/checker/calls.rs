@@ -304,34 +304,63 @@ impl Checker<'_> {
         }
     }
 
+    /// Method `attr` of `recv`, an instance of class `c` with type
+    /// arguments `args`; `owner` gives the class name messages show.
+    fn instance_method_callee(
+        &mut self,
+        recv: &Type,
+        c: &str,
+        args: &[Type],
+        attr: &str,
+        node: &ast::Expr,
+        owner: fn(&str) -> &str,
+    ) -> Callee {
+        match self.program.lookup_member_of(c, Some(args), attr) {
+            Lookup::Found(Member::Method(sig, kind), o) => {
+                let skip = match kind {
+                    MethodKind::Instance | MethodKind::Class => 1,
+                    MethodKind::Static => 0,
+                    _ => return Callee::Unknown,
+                };
+                let name = msg::callee(attr, Some(owner(o)));
+                let mut fixed = vec![];
+                recv.collect_type_vars(&mut fixed);
+                Callee::Sig {
+                    sig,
+                    skip,
+                    name,
+                    fixed,
+                }
+            }
+            Lookup::Found(Member::Overloaded(variants, kind), o) => {
+                overloaded(variants, kind, false, msg::callee(attr, Some(owner(o))))
+            }
+            Lookup::Found(..) | Lookup::Unknown => Callee::Unknown,
+            Lookup::Missing => {
+                self.member_type(recv, attr, node);
+                Callee::Unknown
+            }
+        }
+    }
+
     fn method_callee(&mut self, recv: &Type, attr: &str, node: &ast::Expr) -> Callee {
+        if let Some((c, args)) = super::abcs::stub_class(recv) {
+            if !self.program.classes.contains_key(&c) {
+                return Callee::Unknown;
+            }
+            return self.instance_method_callee(
+                recv,
+                &c,
+                &args,
+                attr,
+                node,
+                super::abcs::owner_name,
+            );
+        }
         match recv {
-            Type::Instance(c, args) => match self.program.lookup_member_of(c, Some(args), attr) {
-                Lookup::Found(Member::Method(sig, kind), owner) => {
-                    let skip = match kind {
-                        MethodKind::Instance | MethodKind::Class => 1,
-                        MethodKind::Static => 0,
-                        _ => return Callee::Unknown,
-                    };
-                    let name = msg::callee(attr, Some(owner));
-                    let mut fixed = vec![];
-                    recv.collect_type_vars(&mut fixed);
-                    Callee::Sig {
-                        sig,
-                        skip,
-                        name,
-                        fixed,
-                    }
-                }
-                Lookup::Found(Member::Overloaded(variants, kind), owner) => {
-                    overloaded(variants, kind, false, msg::callee(attr, Some(owner)))
-                }
-                Lookup::Found(..) | Lookup::Unknown => Callee::Unknown,
-                Lookup::Missing => {
-                    self.member_type(recv, attr, node);
-                    Callee::Unknown
-                }
-            },
+            Type::Instance(c, args) => {
+                self.instance_method_callee(recv, c, args, attr, node, |o| o)
+            }
             Type::TypeObj(c) if self.class_object_class(c).is_some() => {
                 let full = self.class_object_class(c).unwrap_or_default();
                 match self.program.lookup_member(&full, attr) {

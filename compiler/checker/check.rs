@@ -526,7 +526,7 @@ impl<'a> Checker<'a> {
                 }
                 let container = self.expr(&s.value);
                 if !self.typed_dict_set_item(&container, s, &kt, value, vt) {
-                    self.check_item_assignment(&container, &s.slice, &kt, value, vt);
+                    self.check_item_assignment(target, &container, &s.slice, &kt, value, vt);
                 }
                 self.assign_reference(target, vt);
             }
@@ -536,18 +536,27 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// `d[k] = v` for a dict: the key and the value must fit its types.
+    /// `d[k] = v` for a dict (or mutable mapping): the key and the value
+    /// must fit its types; other collection ABCs take no item assignment.
     fn check_item_assignment(
         &mut self,
+        target: &ast::Expr,
         container: &Type,
         key: &ast::Expr,
         kt: &Type,
         value: Option<&ast::Expr>,
         vt: &Type,
     ) {
-        let Type::Dict(k, v) = container else {
-            return;
+        let (k, v) = match (container, super::abcs::set_item(container)) {
+            (Type::Dict(k, v), _) => ((**k).clone(), (**v).clone()),
+            (_, Some(Some(kv))) => kv,
+            (_, Some(None)) => {
+                self.report(target, msg::unsupported_target(container));
+                return;
+            }
+            _ => return,
         };
+        let (k, v) = (&k, &v);
         if !compatible(kt, k, self.program) && !has_any(kt) {
             self.report(key, msg::invalid_index(kt, container, k));
         } else if let Some(value) = value {
@@ -609,9 +618,15 @@ impl<'a> Checker<'a> {
         // does not model, so those are left alone).
         let iterable_item = match expected {
             Type::List(item) => Some(&**item),
-            Type::Instance(c, args) if c == "typing.Iterable" => args.first(),
+            Type::Instance(c, args) if super::abcs::takes_list_display(c) => args.first(),
             _ => None,
         };
+        if let (ast::Expr::Dict(d), Some((k, v))) =
+            (value, super::abcs::dict_display_entry(expected))
+        {
+            self.check_dict_display(d, &k, &v);
+            return;
+        }
         let protocol = matches!(expected, Type::Instance(..));
         if protocol
             && iterable_item.is_some()
@@ -650,6 +665,22 @@ impl<'a> Checker<'a> {
         let class_objects = matches!((vt, expected), (Type::TypeObj(_), Type::TypeObj(_)));
         if !compatible(vt, expected, self.program) && (!has_any(vt) || class_objects) {
             self.report_mismatch(value, mismatch(vt, expected), vt, expected);
+        }
+    }
+
+    /// A dict display where a dict (or mapping) with keys `k` and values
+    /// `v` is expected: mypy checks each entry (`[dict-item]`). Displays
+    /// that unpack others (`**d`) are left alone.
+    fn check_dict_display(&mut self, d: &ast::ExprDict, k: &Type, v: &Type) {
+        if d.keys.iter().any(|key| key.is_none()) {
+            return;
+        }
+        for (i, (key, value)) in d.keys.iter().flatten().zip(&d.values).enumerate() {
+            let (kt, vt) = (self.quiet_expr(key), self.quiet_expr(value));
+            let fits = |c: &Self, t: &Type, e: &Type| compatible(t, e, c.program) || has_any(t);
+            if !fits(self, &kt, k) || !fits(self, &vt, v) {
+                self.report(key, msg::dict_entry(i, (&kt, &vt), (k, v)));
+            }
         }
     }
 

@@ -37,7 +37,7 @@ pub(super) fn definite(t: &Type, p: &Program) -> bool {
 /// Items match in a container (invariant in mypy, but item types inferred
 /// without context may legitimately differ: only mutual incompatibility
 /// is certain).
-fn items_match(a: &Type, b: &Type, p: &Program) -> bool {
+pub(super) fn items_match(a: &Type, b: &Type, p: &Program) -> bool {
     compatible(a, b, p) || compatible(b, a, p)
 }
 
@@ -53,6 +53,9 @@ pub fn compatible(a: &Type, b: &Type, p: &Program) -> bool {
         _ => {}
     }
     if let Some(r) = super::typeddict::compatible_td(a, b, p) {
+        return r;
+    }
+    if let Some(r) = super::abcs::compatible_abc(a, b, p) {
         return r;
     }
     if a.is_native_int() || b.is_native_int() {
@@ -125,8 +128,10 @@ fn protocol_compatible(a: &Type, y: &str, ys: &[Type], p: &Program) -> Option<bo
         return None;
     }
     let want = ys.first().cloned().unwrap_or(Type::Any);
-    let typing_iterator =
-        matches!(a, Type::Instance(c, _) if ITERATION_PROTOCOLS.contains(&c.as_str()));
+    let typing_iterator = matches!(a, Type::Instance(c, _) if ITERATION_PROTOCOLS.contains(&c.as_str()))
+        || (crate::types::abcs::is_abc_instance(a)
+            && crate::types::abcs::upcast(a, "typing.Iterable").is_some()
+            && y == "typing.Iterable");
     let items_fit = || compatible(&a.iter_item(), &want, p);
     Some(match a {
         _ if typing_iterator => items_fit(),

@@ -293,6 +293,9 @@ impl Checker<'_> {
     /// missing attribute at `node`.
     pub fn member_type(&mut self, vt: &Type, attr: &str, node: &ast::Expr) -> Type {
         let class = match vt {
+            Type::Instance(..) if super::abcs::stub_class(vt).is_some() => {
+                super::abcs::stub_class(vt).filter(|(c, _)| self.program.classes.contains_key(c))
+            }
             Type::Instance(c, args) => Some((c.clone(), args.clone())),
             other => builtin_class(other).filter(|(c, _)| self.program.classes.contains_key(c)),
         };
@@ -418,6 +421,9 @@ impl Checker<'_> {
             return t;
         }
         let is_slice = matches!(&*s.slice, ast::Expr::Slice(_));
+        if let Some(sub) = super::abcs::subscript(&bt, &it, is_slice) {
+            return self.abc_subscript(e, &s.slice, &bt, &it, sub);
+        }
         match &bt {
             Type::Dict(k, v) => {
                 if !compatible(&it, k, self.program) && !has_any(&it) {
@@ -461,6 +467,31 @@ impl Checker<'_> {
                 Type::Any
             }
             _ => Type::Any,
+        }
+    }
+
+    /// `base[index]` on a collection ABC instance (see `abcs::subscript`).
+    fn abc_subscript(
+        &mut self,
+        e: &ast::Expr,
+        index: &ast::Expr,
+        bt: &Type,
+        it: &Type,
+        sub: super::abcs::Subscript,
+    ) -> Type {
+        use super::abcs::Subscript;
+        match sub {
+            Subscript::Item(t) => t,
+            Subscript::Value(v, k) => {
+                if !compatible(it, &k, self.program) && !has_any(it) {
+                    self.report(index, msg::invalid_index(it, bt, &k));
+                }
+                v
+            }
+            Subscript::NotIndexable => {
+                self.report(e, msg::not_indexable(bt));
+                Type::Any
+            }
         }
     }
 

@@ -358,6 +358,16 @@ pub fn not_indexable(t: &Type) -> Msg {
     )
 }
 
+pub fn unsupported_target(target: &Type) -> Msg {
+    (
+        format!(
+            "Unsupported target for indexed assignment (\"{}\")",
+            show(target)
+        ),
+        "index",
+    )
+}
+
 pub fn invalid_index(index: &Type, base: &Type, expected: &Type) -> Msg {
     (
         format!(
@@ -410,6 +420,19 @@ pub fn read_only_property(name: &str, class: &str) -> Msg {
     (
         format!("Property \"{name}\" defined in \"{class}\" is read-only"),
         "misc",
+    )
+}
+
+pub fn dict_entry(index: usize, got: (&Type, &Type), expected: (&Type, &Type)) -> Msg {
+    (
+        format!(
+            "Dict entry {index} has incompatible type \"{}\": \"{}\"; expected \"{}\": \"{}\"",
+            show(got.0),
+            show(got.1),
+            show(expected.0),
+            show(expected.1)
+        ),
+        "dict-item",
     )
 }
 

@@ -9,6 +9,7 @@
 //! assignment, widened to `object` when a later assignment disagrees, so
 //! that compiled code never assumes more than is true).
 
+mod abcs;
 pub mod builtins;
 pub(crate) mod calls;
 pub mod check;

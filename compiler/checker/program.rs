@@ -518,9 +518,12 @@ impl AnnCtx<'_> {
 
     /// In the builtins stub, a name of the stub itself: annotations there
     /// mean what they mean in user code (`str` is the builtin `str` type).
+    /// The stub's private classes (`_Sequence`) are classes as usual.
     fn builtins_stub_name(&self, e: &ast::Expr) -> Option<String> {
         match e {
-            ast::Expr::Name(n) if self.module == "builtins" => Some(n.id.to_string()),
+            ast::Expr::Name(n) if self.module == "builtins" && !n.id.starts_with('_') => {
+                Some(n.id.to_string())
+            }
             _ => None,
         }
     }
@@ -684,20 +687,23 @@ pub fn literal_value(e: &ast::Expr) -> Option<Type> {
     }
 }
 
-/// The type a plain (unsubscripted) name denotes in an annotation.
 /// The full name of a `typing` (or `collections.abc`) iteration or
-/// awaiting protocol, modelled as a generic instance.
+/// awaiting protocol or collection ABC, modelled as a generic instance.
 fn typing_protocol(name: &str) -> Option<String> {
     let full = format!("typing.{name}");
     let protocols = crate::types::ITERATION_PROTOCOLS
         .iter()
         .chain(crate::types::AWAIT_PROTOCOLS);
-    protocols.into_iter().any(|p| *p == full).then_some(full)
+    let abc = crate::types::abcs::abc(&full).is_some();
+    (abc || protocols.into_iter().any(|p| *p == full)).then_some(full)
 }
 
+/// The type a plain (unsubscripted) name denotes in an annotation.
 fn simple_name_type(name: &str) -> Type {
     if let Some(full) = typing_protocol(name) {
-        return Type::Instance(full, vec![]);
+        // A bare collection ABC takes `Any` arguments (shown by mypy).
+        let params = crate::types::abcs::abc(&full).map_or(0, |a| a.covariant.len());
+        return Type::Instance(full, vec![Type::Any; params]);
     }
     match name {
         "int" => Type::Int,

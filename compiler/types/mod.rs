@@ -10,6 +10,8 @@ use std::fmt;
 
 use crate::ir::{ObjKind, RType};
 
+pub mod abcs;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     Any,
@@ -136,6 +138,9 @@ impl Type {
             Type::Instance(c, args) if ITERATION_PROTOCOLS.contains(&c.as_str()) => {
                 args.first().cloned().unwrap_or(Type::Any)
             }
+            Type::Instance(..) => abcs::upcast(self, "typing.Iterable")
+                .and_then(|args| args.into_iter().next())
+                .unwrap_or(Type::Any),
             Type::Tuple(items) => items
                 .iter()
                 .cloned()
