@@ -9,7 +9,7 @@
 //! modules that are not checked) is `Binding::Unknown`, whose type is `Any`,
 //! so that nothing is ever reported about it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;
@@ -143,6 +143,9 @@ pub struct Program {
     pub type_var_names: IndexMap<String, String>,
     /// The TypedDict classes (see `typeddict`), by full name.
     pub typed_dicts: IndexMap<String, super::typeddict::TypedDictInfo>,
+    /// Names imported from modules that are not checked (`from
+    /// collections.abc import Set as S`): `module.S` to `collections.abc.Set`.
+    pub foreign_names: HashMap<String, String>,
 }
 
 /// A type variable's upper bound (`object` unless declared) and value
@@ -478,7 +481,13 @@ impl AnnCtx<'_> {
         }
         match e {
             ast::Expr::Name(n) => match self.program.binding(self.module, n.id.as_str()) {
-                Binding::Unknown => Some(n.id.to_string()),
+                Binding::Unknown => {
+                    let key = format!("{}.{}", self.module, n.id);
+                    match self.program.foreign_names.get(&key) {
+                        Some(origin) => Some(typing_form(origin)),
+                        None => Some(n.id.to_string()),
+                    }
+                }
                 _ => {
                     let known = self
                         .program
@@ -494,7 +503,14 @@ impl AnnCtx<'_> {
             },
             ast::Expr::Attribute(a) => match &*a.value {
                 ast::Expr::Name(m) if self.is_program_module(m.id.as_str()) => None,
-                _ => Some(a.attr.to_string()),
+                value => {
+                    let qualifier = crate::semanal::annotations::dotted_name(value);
+                    Some(typing_form(&format!(
+                        "{}.{}",
+                        qualifier.unwrap_or_default(),
+                        a.attr
+                    )))
+                }
             },
             _ => None,
         }
@@ -684,6 +700,17 @@ pub fn literal_value(e: &ast::Expr) -> Option<Type> {
             }
         }
         _ => None,
+    }
+}
+
+/// The typing form a qualified name stands for: its last component, except
+/// that `collections.abc.Set` is `typing.AbstractSet` (not `set`).
+fn typing_form(qualified: &str) -> String {
+    let last = qualified.rsplit('.').next().unwrap_or(qualified);
+    if last == "Set" && qualified.ends_with("abc.Set") {
+        "AbstractSet".to_string()
+    } else {
+        last.to_string()
     }
 }
 
@@ -1039,6 +1066,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     let mut updates: Vec<(String, Binding)> = vec![];
     let mut module_imports: Vec<(String, String)> = vec![];
     let mut type_var_imports: Vec<(String, String)> = vec![];
+    let mut foreign: Vec<(String, String)> = vec![];
     for stmt in with_type_checking_blocks(body) {
         match stmt {
             ast::Stmt::Import(i) => {
@@ -1061,6 +1089,10 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                 let is_pkg = p.packages.contains(module);
                 let src = import_target(module, is_pkg, level, i.module.as_deref());
                 if !p.modules.contains_key(&src) {
+                    for a in &i.names {
+                        let bound = a.asname.as_ref().unwrap_or(&a.name);
+                        foreign.push((format!("{module}.{bound}"), format!("{src}.{}", a.name)));
+                    }
                     continue;
                 }
                 for a in &i.names {
@@ -1084,6 +1116,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
         }
     }
     p.type_var_names.extend(type_var_imports);
+    p.foreign_names.extend(foreign);
     // `import os` and `import os.path` both bind `os` to one module.
     for (bound, target) in &module_imports {
         let same = module_imports
