@@ -711,7 +711,12 @@ impl Checker<'_> {
                 too_many = true;
             }
         }
-        if too_many {
+        // As mypy: with keyword-only parameters, the extra arguments are
+        // positional ones (and what they might have meant is not missing).
+        let has_kw_only = params.iter().any(|p| p.kind == ParamKind::KwOnly);
+        if too_many && has_kw_only {
+            self.report(c, msg::too_many_positional_args(name));
+        } else if too_many {
             self.report(c, msg::too_many_args(name));
         }
         for (k, t) in c.keywords.iter().zip(kws) {
@@ -780,7 +785,10 @@ impl Checker<'_> {
                 self.report(c, msg::missing_positional(&missing_pos, name));
             }
         }
-        for p in missing.iter().filter(|p| p.kind == ParamKind::KwOnly) {
+        for p in missing
+            .iter()
+            .filter(|p| p.kind == ParamKind::KwOnly && !too_many)
+        {
             self.report(c, msg::missing_named(&p.name, name));
         }
         for (index, at, got, expected) in type_errors {

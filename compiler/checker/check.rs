@@ -588,6 +588,10 @@ impl<'a> Checker<'a> {
         if matches!(recv, Type::TypeObj(_)) {
             return;
         }
+        if let Some(owner) = self.program.frozen_field_owner(c, a.attr.as_str()) {
+            self.report(a, msg::read_only_property(a.attr.as_str(), &owner));
+            return;
+        }
         match self.program.lookup_member_of(c, args, a.attr.as_str()) {
             Lookup::Found(Member::Attr(declared), _) if !self.may_be_descriptor(&declared) => {
                 if let Some(v) = value {

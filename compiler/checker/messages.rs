@@ -60,6 +60,13 @@ pub fn too_many_args(callee: &str) -> Msg {
     )
 }
 
+pub fn too_many_positional_args(callee: &str) -> Msg {
+    (
+        format!("Too many positional arguments{}", named(" for", callee)),
+        "call-arg",
+    )
+}
+
 pub fn too_few_args(callee: &str) -> Msg {
     (
         format!("Too few arguments{}", named(" for", callee)),

@@ -14,6 +14,7 @@ pub mod builtins;
 pub(crate) mod calls;
 pub mod check;
 pub mod compat;
+pub mod dataclasses;
 mod expr;
 pub mod ignore;
 pub mod library;

@@ -112,6 +112,8 @@ pub struct ClassInfo {
     /// The type arguments given to checked bases (`class B(A[int, T])`),
     /// in terms of this class's parameters.
     pub base_args: IndexMap<String, Vec<Type>>,
+    /// A `@dataclass`: its options and own fields (see `dataclasses`).
+    pub dataclass: Option<super::dataclasses::DataclassInfo>,
 }
 
 impl Program {
@@ -963,6 +965,7 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
         fill_class_members(&mut p, name, &m.body);
     }
     super::typeddict::collect_all(&mut p, modules);
+    super::dataclasses::complete_dataclasses(&mut p);
     for (name, m) in modules {
         fill_function_sigs(&mut p, name, &m.body);
     }
@@ -1221,8 +1224,12 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                 _ => opaque = true,
             }
         }
+        let mut dataclass = None;
         for d in &c.decorator_list {
-            if !KNOWN_CLASS_DECORATORS.contains(&decorator_name(d).as_str()) {
+            if let Some(options) = super::dataclasses::dataclass_options(d) {
+                let fields = super::dataclasses::own_fields(&ctx, c, &options);
+                dataclass = Some(super::dataclasses::DataclassInfo { options, fields });
+            } else if !KNOWN_CLASS_DECORATORS.contains(&decorator_name(d).as_str()) {
                 opaque = true;
             }
         }
@@ -1248,6 +1255,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             info.finals = finals;
             info.type_params = declared_params.unwrap_or(mentioned_params);
             info.base_args = base_args;
+            info.dataclass = dataclass;
         }
     }
 }
