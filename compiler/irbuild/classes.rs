@@ -463,15 +463,7 @@ impl<'a> IrBuilder<'a> {
                 let zero = self.b.ssize(0);
                 self.b.prim_named("generic.build_dict", &[zero])
             });
-            match &k.arg {
-                Some(name) => {
-                    let key = self.b.str_lit(name.as_str());
-                    self.b.prim_named("generic.merge_kwarg", &[kw, key, v]);
-                }
-                None => {
-                    self.b.prim_named("generic.merge_kwargs", &[kw, v]);
-                }
-            }
+            self.merge_keyword(kw, k, v);
         }
         let n = self.b.ssize(bases.len() as i64);
         let mut args = vec![n];

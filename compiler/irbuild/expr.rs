@@ -1395,18 +1395,24 @@ impl<'a> IrBuilder<'a> {
         let kwargs = self.b.prim_named("generic.build_dict", &[zero]);
         for k in &c.keywords {
             let v = self.expr(&k.value);
-            match &k.arg {
-                Some(n) => {
-                    let key = self.b.str_lit(n.as_str());
-                    self.b.prim_named("generic.merge_kwarg", &[kwargs, key, v]);
-                }
-                None => {
-                    self.b.prim_named("generic.merge_kwargs", &[kwargs, v]);
-                }
-            }
+            self.merge_keyword(kwargs, k, v);
         }
         self.set_line(c);
         self.b.prim_named("generic.call_star", &[f, args, kwargs])
+    }
+
+    /// Add an evaluated keyword argument (`name=v` or `**v`) to a kwargs
+    /// dict (raising on a repeated name, as calls do).
+    pub fn merge_keyword(&mut self, kwargs: ValueId, k: &ast::Keyword, v: ValueId) {
+        match &k.arg {
+            Some(n) => {
+                let key = self.b.str_lit(n.as_str());
+                self.b.prim_named("generic.merge_kwarg", &[kwargs, key, v]);
+            }
+            None => {
+                self.b.prim_named("generic.merge_kwargs", &[kwargs, v]);
+            }
+        }
     }
 
     /// Evaluate call arguments: positional values and (name, value) keywords.
