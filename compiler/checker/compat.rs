@@ -124,6 +124,9 @@ fn protocol_compatible(a: &Type, y: &str, ys: &[Type], p: &Program) -> Option<bo
     if AWAIT_PROTOCOLS.contains(&y) {
         return Some(true);
     }
+    if let Some(fits) = numeric_protocol_compatible(a, y, p) {
+        return Some(fits);
+    }
     if !ITERATION_PROTOCOLS.contains(&y) {
         return None;
     }
@@ -150,6 +153,21 @@ fn protocol_compatible(a: &Type, y: &str, ys: &[Type], p: &Program) -> Option<bo
         }
         _ => true,
     })
+}
+
+/// May a value of type `a` be used where numeric protocol `y`
+/// (`SupportsFloat`, ...) is expected? `None` when `y` is not one. Only
+/// builtin types are certain (mypy explains classes with protocol notes).
+fn numeric_protocol_compatible(a: &Type, y: &str, p: &Program) -> Option<bool> {
+    let (_, builtins) = crate::types::NUMERIC_PROTOCOLS
+        .iter()
+        .find(|(name, _)| *name == y)?;
+    let a = match a {
+        Type::Literal(l) => l.base(),
+        other => other.clone(),
+    };
+    let builtin_value = !matches!(a, Type::Instance(..)) && definite(&a, p);
+    Some(builtins.contains(&a) || !builtin_value)
 }
 
 /// May an instance of class `x` with type arguments `xs` be used where

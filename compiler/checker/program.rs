@@ -724,7 +724,10 @@ fn typing_protocol(name: &str) -> Option<String> {
         .iter()
         .chain(crate::types::AWAIT_PROTOCOLS);
     let abc = crate::types::abcs::abc(&full).is_some();
-    (abc || protocols.into_iter().any(|p| *p == full)).then_some(full)
+    let numeric = crate::types::NUMERIC_PROTOCOLS
+        .iter()
+        .any(|(p, _)| *p == full);
+    (abc || numeric || protocols.into_iter().any(|p| *p == full)).then_some(full)
 }
 
 /// The type a plain (unsubscripted) name denotes in an annotation.

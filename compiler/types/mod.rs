@@ -70,6 +70,17 @@ pub enum Type {
 pub const ITERATION_PROTOCOLS: &[&str] =
     &["typing.Iterable", "typing.Iterator", "typing.Generator"];
 
+/// The `typing` protocols of conversion to numbers (`SupportsFloat`,
+/// ...), with the builtin types that have the protocol's method.
+pub const NUMERIC_PROTOCOLS: &[(&str, &[Type])] = &[
+    (
+        "typing.SupportsFloat",
+        &[Type::Int, Type::Float, Type::Bool],
+    ),
+    ("typing.SupportsInt", &[Type::Int, Type::Float, Type::Bool]),
+    ("typing.SupportsIndex", &[Type::Int, Type::Bool]),
+];
+
 /// The other `typing` protocol names modelled as generic instances.
 pub const AWAIT_PROTOCOLS: &[&str] = &[
     "typing.Awaitable",
