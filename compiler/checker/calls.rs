@@ -78,6 +78,11 @@ impl Checker<'_> {
             self.check_value_used(&k.value, t);
         }
         self.fill_partial(c, &args);
+        let call = CallTypes {
+            args: &args,
+            kws: &kws,
+            expected,
+        };
         match callee {
             Callee::Sig {
                 sig,
@@ -85,11 +90,6 @@ impl Checker<'_> {
                 name,
                 fixed,
             } => {
-                let call = CallTypes {
-                    args: &args,
-                    kws: &kws,
-                    expected,
-                };
                 let sig = self.instantiate(c, sig, skip, &name, &fixed, &call);
                 self.check_args(c, &sig, skip, &name, &args, &kws);
                 match sig {
@@ -108,11 +108,6 @@ impl Checker<'_> {
                 self.typed_dict_constructor(c, &full, &kws)
             }
             Callee::Class(full) => {
-                let call = CallTypes {
-                    args: &args,
-                    kws: &kws,
-                    expected,
-                };
                 let made = self.check_constructor(c, &full, &call);
                 // A `__new__` may return anything.
                 match self.program.lookup_member(&full, "__new__") {
@@ -125,14 +120,7 @@ impl Checker<'_> {
                 variants,
                 skip,
                 name,
-            } => {
-                let call = CallTypes {
-                    args: &args,
-                    kws: &kws,
-                    expected,
-                };
-                self.call_overloaded(c, &variants, skip, &name, &call)
-            }
+            } => self.call_overloaded(c, &variants, skip, &name, &call),
             Callee::Builtin(name) if name == "reveal_type" && args.len() == 1 => {
                 // mypy places the note at the revealed expression.
                 let note = msg::revealed_type(&args[0], self.program);
@@ -145,9 +133,8 @@ impl Checker<'_> {
                 let Some(sig) = sig else { return known };
                 let callee = msg::callee(&name, builtin_class_name(&recv).as_deref());
                 let call = CallTypes {
-                    args: &args,
-                    kws: &kws,
                     expected: None,
+                    ..call
                 };
                 let sig = self.instantiate(c, sig, 1, &callee, &[], &call);
                 self.check_args(c, &sig, 1, &callee, &args, &kws);
@@ -361,8 +348,10 @@ impl Checker<'_> {
             Type::Instance(c, args) => {
                 self.instance_method_callee(recv, c, args, attr, node, |o| o)
             }
-            Type::TypeObj(c) if self.class_object_class(c).is_some() => {
-                let full = self.class_object_class(c).unwrap_or_default();
+            Type::TypeObj(c) => {
+                let Some(full) = self.class_object_class(c) else {
+                    return Callee::Unknown;
+                };
                 match self.program.lookup_member(&full, attr) {
                     Lookup::Found(Member::Method(sig, kind), owner) => {
                         let skip = match kind {
@@ -489,18 +478,17 @@ impl Checker<'_> {
         let name = full.rsplit('.').next().unwrap_or(full);
         match self.program.lookup_member(full, "__init__") {
             Lookup::Found(Member::Method(sig, MethodKind::Instance), _) => {
+                // `__init__` made to return the instance: a generic class's
+                // type arguments are inferred like a generic function's.
                 let callee = msg::callee(name, None);
-                let generic = self.program.self_type(full);
                 let sig = Sig {
-                    ret: generic.clone(),
+                    ret: self.program.self_type(full),
                     has_ret: true,
                     ..sig
                 };
                 let sig = self.instantiate(c, sig, 1, &callee, &[], call);
                 self.check_args(c, &sig, 1, &callee, args, kws);
-                if generic != made {
-                    return sig.ret;
-                }
+                return sig.ret;
             }
             Lookup::Missing => {
                 if !c.args.is_empty() {

@@ -292,18 +292,22 @@ impl Checker<'_> {
     /// The type of attribute `attr` of a value of type `vt`, reporting a
     /// missing attribute at `node`.
     pub fn member_type(&mut self, vt: &Type, attr: &str, node: &ast::Expr) -> Type {
-        let class = match vt {
-            Type::Instance(..) if super::abcs::stub_class(vt).is_some() => {
-                super::abcs::stub_class(vt).filter(|(c, _)| self.program.classes.contains_key(c))
-            }
-            Type::Instance(c, args) => Some((c.clone(), args.clone())),
-            other => builtin_class(other).filter(|(c, _)| self.program.classes.contains_key(c)),
+        // The class describing the value: a class of the program, or the
+        // builtins-stub class of a builtin type or collection ABC.
+        let stub = |found: Option<(String, Vec<Type>)>| {
+            found.filter(|(c, _)| self.program.classes.contains_key(c))
         };
+        let class = match vt {
+            Type::Instance(c, args) => match super::abcs::stub_class(vt) {
+                Some(abc) => stub(Some(abc)),
+                None => Some((c.clone(), args.clone())),
+            },
+            other => stub(builtin_class(other)),
+        };
+        if let Some((c, args)) = class {
+            return self.class_member_type(vt, &c, &args, attr, node);
+        }
         match vt {
-            _ if class.is_some() => {
-                let (c, args) = class.unwrap_or_default();
-                self.class_member_type(vt, &c, &args, attr, node)
-            }
             Type::Module(m) => self.module_attr(m, attr, node),
             Type::None => {
                 if !is_dunder(attr) {
