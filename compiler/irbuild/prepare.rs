@@ -554,19 +554,8 @@ fn base_of(
         program,
         module: &src.module,
     };
-    // `Generic[...]` only adds type parameters, which are erased; a
-    // subscripted native base (`Base[T]`) is that base. Traits are mixins.
-    let bases: Vec<&ast::Expr> = src
-        .def
-        .bases
-        .iter()
-        .filter(|b| !is_generic_base(b))
-        .filter(|b| {
-            !ctx.class_of(base_head(b))
-                .is_some_and(|c| traits.contains(&c))
-        })
-        .collect();
-    match bases.as_slice() {
+    // A subscripted native base (`Base[T]`) is that base.
+    match layout_bases(src, traits, &ctx).as_slice() {
         [] => Ok(None),
         [b] if dotted_name(b).as_deref() == Some("object") => Ok(None),
         [b] if is_builtin_exception(src, b) => Ok(None),
@@ -603,8 +592,17 @@ fn extends_builtin_exception(
         program,
         module: &src.module,
     };
-    let bases: Vec<&ast::Expr> = src
-        .def
+    matches!(layout_bases(src, traits, &ctx).as_slice(), [b] if is_builtin_exception(src, b))
+}
+
+/// The bases of a class that give it its layout: not `Generic[...]` (it
+/// only adds type parameters, which are erased) nor traits (mixins).
+fn layout_bases<'s>(
+    src: &'s ClassSource,
+    traits: &IndexSet<String>,
+    ctx: &AnnCtx,
+) -> Vec<&'s ast::Expr> {
+    src.def
         .bases
         .iter()
         .filter(|b| !is_generic_base(b))
@@ -612,8 +610,7 @@ fn extends_builtin_exception(
             !ctx.class_of(base_head(b))
                 .is_some_and(|c| traits.contains(&c))
         })
-        .collect();
-    matches!(bases.as_slice(), [b] if is_builtin_exception(src, b))
+        .collect()
 }
 
 /// `@trait` classes whose bodies native classes support and whose bases
