@@ -100,7 +100,7 @@ fn render(sources: &[CheckSource]) -> Vec<String> {
 /// imports is not checked).
 fn render_following(sources: &[CheckSource]) -> Vec<String> {
     let find = |name: &str| sources[1..].iter().find(|s| s.name == name).cloned();
-    render_diagnostics(check_program(&sources[..1], &find))
+    render_diagnostics(check_program(&sources[..1], &find).diags)
 }
 
 fn render_diagnostics(diags: Vec<mypyc::diagnostics::Diagnostic>) -> Vec<String> {

@@ -13,12 +13,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::checker::TypeEnv;
+use crate::checker::typemap::TypeMap;
+use crate::checker::{Checked, CheckedSource, TypeEnv};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{pprint, GroupIR, ModuleIR};
 use crate::irbuild::imports::{module_funcs, BuildModules, ImportTable};
 use crate::irbuild::{build_module, IrOptions};
-use crate::parse::{parse_module, ParsedModule};
+use crate::parse::ParsedModule;
 use crate::semanal::{collect_module_symbols, ModuleSymbols};
 
 pub use super::groups::{group_links, group_name, partition, GroupSpec};
@@ -64,36 +65,76 @@ impl Default for Options {
     }
 }
 
-/// A module after the front end: parsed, with its symbol table.
+/// A module after the front end: parsed, with its symbol table and the
+/// checker's types.
 pub struct CheckedModule {
     pub source: SourceModule,
     pub parsed: ParsedModule,
     pub symbols: ModuleSymbols,
+    pub types: Arc<TypeMap>,
 }
 
-/// Parse one module and collect its symbols.
+/// Check one module on its own (no other modules, no library search).
 pub fn check_module(src: &SourceModule, text: &str) -> Result<CheckedModule, Vec<Diagnostic>> {
-    let mut parsed: ParsedModule = parse_module(&src.display_path, text).map_err(|d| vec![d])?;
-    crate::parse::lower_async_defs(&mut parsed.body);
-    let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
-        TypeEnv {
-            module: syms,
-            locals: None,
+    let input = check_source(src, text.to_string());
+    let checked = crate::checker::check_program(&[input], &|_| None);
+    errors_only(&checked.diags)?;
+    let mut modules = checked_modules(std::slice::from_ref(src), checked)?;
+    match modules.pop() {
+        Some(m) => Ok(m),
+        None => Err(build_error(format!("cannot check {}", src.display_path))),
+    }
+}
+
+/// The modules of a checked program, ready for irbuild (in the order of
+/// `sources`).
+fn checked_modules(
+    sources: &[SourceModule],
+    checked: Checked,
+) -> Result<Vec<CheckedModule>, Vec<Diagnostic>> {
+    let mut out = vec![];
+    let mut errors = vec![];
+    for c in checked.sources {
+        let CheckedSource {
+            source,
+            mut parsed,
+            types,
+        } = c;
+        crate::parse::lower_async_defs(&mut parsed.body);
+        let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
+            TypeEnv {
+                module: syms,
+                locals: None,
+            }
+            .expr_type(e)
+        };
+        match collect_module_symbols(
+            &source.name,
+            &parsed,
+            &mut infer,
+            &Default::default(),
+            Default::default(),
+        ) {
+            Ok(symbols) => out.push(CheckedModule {
+                source: sources
+                    .iter()
+                    .find(|s| s.name == source.name)
+                    .cloned()
+                    .ok_or_else(|| build_error(format!("lost module {}", source.name)))?,
+                parsed,
+                symbols,
+                types: Arc::new(types),
+            }),
+            Err(e) => errors.extend(e),
         }
-        .expr_type(e)
-    };
-    let symbols = collect_module_symbols(
-        &src.name,
-        &parsed,
-        &mut infer,
-        &Default::default(),
-        Default::default(),
-    )?;
-    Ok(CheckedModule {
-        source: src.clone(),
-        parsed,
-        symbols,
-    })
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        errors.sort();
+        errors.dedup();
+        Err(errors)
+    }
 }
 
 /// Parse and lower one module on its own (no other modules in the build).
@@ -167,9 +208,19 @@ pub fn lower_modules(
     for (c, own_symbols) in checked.iter().zip(&symbols_of) {
         let imports =
             ImportTable::resolve(&package_of(&c.source), &c.parsed.body, &all, funcs.clone());
+        let cross_module = !opts.separate && opts.groups.is_empty();
+        let native = prepared
+            .table
+            .classes
+            .iter()
+            .filter(|(_, n)| cross_module || n.ir.module == c.source.name)
+            .map(|(full, _)| full.clone())
+            .collect();
         let ir_opts = IrOptions {
             strip_asserts: opts.strip_asserts,
             imports: Arc::new(imports),
+            types: c.types.clone(),
+            mapper: Arc::new(crate::irbuild::mapper::Mapper::new(native)),
         };
         let symbols = ir_opts.imports.symbols_seen_by(own_symbols);
         match build_module(&c.parsed, &symbols, &ir_opts) {
@@ -211,35 +262,11 @@ fn prepare_native_classes(
     crate::irbuild::prepare::prepare_classes(&modules, packages, cross_module)
 }
 
-/// Read and check every source; diagnostics of all modules.
+/// Read, parse and type-check every source: the modules for irbuild, or
+/// the diagnostics.
 pub fn check_sources(sources: &[SourceModule]) -> Result<Vec<CheckedModule>, Vec<Diagnostic>> {
-    let mut checked = vec![];
-    let mut errors = vec![];
-    for src in sources {
-        let text = match std::fs::read_to_string(&src.path) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(Diagnostic::error(
-                    &src.display_path,
-                    1,
-                    1,
-                    format!("cannot read file: {e}"),
-                ));
-                continue;
-            }
-        };
-        match check_module(src, &text) {
-            Ok(m) => checked.push(m),
-            Err(e) => errors.extend(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(checked)
-    } else {
-        errors.sort();
-        errors.dedup();
-        Err(errors)
-    }
+    let checked = check_program(sources)?;
+    checked_modules(sources, checked)
 }
 
 /// Front end and IR for every module, divided into the build's groups.
@@ -308,9 +335,34 @@ fn build_error(message: String) -> Vec<Diagnostic> {
     vec![Diagnostic::error("mypyc", 1, 1, message)]
 }
 
-/// Type-check all modules of the program together; any error stops the
-/// build (mypyc compiles only programs that type-check).
-pub fn check_program(sources: &[SourceModule]) -> Result<(), Vec<Diagnostic>> {
+/// The checker's input for a source.
+fn check_source(src: &SourceModule, text: String) -> crate::checker::CheckSource {
+    crate::checker::CheckSource {
+        name: src.name.clone(),
+        path: src.display_path.clone(),
+        text,
+        is_package: src.path.file_name().is_some_and(|n| n == "__init__.py"),
+    }
+}
+
+/// Errors stop the build (mypyc compiles only programs that type-check);
+/// notes alone (`reveal_type`) are shown as mypy shows them.
+fn errors_only(diags: &[Diagnostic]) -> Result<(), Vec<Diagnostic>> {
+    if diags
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        Err(diags.to_vec())
+    } else {
+        for d in diags {
+            eprintln!("{d}");
+        }
+        Ok(())
+    }
+}
+
+/// Type-check all modules of the program together.
+pub fn check_program(sources: &[SourceModule]) -> Result<Checked, Vec<Diagnostic>> {
     let mut inputs = vec![];
     for src in sources {
         let text = std::fs::read_to_string(&src.path).map_err(|e| {
@@ -321,29 +373,13 @@ pub fn check_program(sources: &[SourceModule]) -> Result<(), Vec<Diagnostic>> {
                 format!("cannot read file: {e}"),
             )]
         })?;
-        inputs.push(crate::checker::CheckSource {
-            name: src.name.clone(),
-            path: src.display_path.clone(),
-            text,
-            is_package: src.path.file_name().is_some_and(|n| n == "__init__.py"),
-        });
+        inputs.push(check_source(src, text));
     }
     let roots = search_roots(sources);
     let find = |name: &str| find_library_source(&roots, name);
-    let diags = crate::checker::check_program(&inputs, &find);
-    if diags
-        .iter()
-        .any(|d| d.severity == crate::diagnostics::Severity::Error)
-    {
-        Err(diags)
-    } else {
-        // Notes alone (`reveal_type`) do not stop the build; show them as
-        // mypy does.
-        for d in &diags {
-            eprintln!("{d}");
-        }
-        Ok(())
-    }
+    let checked = crate::checker::check_program(&inputs, &find);
+    errors_only(&checked.diags)?;
+    Ok(checked)
 }
 
 /// The directories the compiled modules' top-level packages are in: where
@@ -395,7 +431,7 @@ fn find_library_source(roots: &[PathBuf], name: &str) -> Option<crate::checker::
 
 /// Only type-check the given files (`mypyc --check-only`).
 pub fn check_only(files: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
-    check_program(&collect_sources(files)?)
+    check_program(&collect_sources(files)?).map(|_| ())
 }
 
 /// Compile the given targets: front end, IR, transforms, C, extension modules.
@@ -407,7 +443,6 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
             .build_global();
     }
     let sources = collect_sources(&opts.files)?;
-    check_program(&sources)?;
     let mut groups = lower_groups(&sources, opts)?;
     for g in &mut groups {
         transform_group(g);

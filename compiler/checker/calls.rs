@@ -146,6 +146,15 @@ impl Checker<'_> {
                     known
                 }
             }
+            // `i64(x)` and the other native int types convert.
+            Callee::Unknown if matches!(&*c.func, ast::Expr::Name(_)) => {
+                let t = self.ann().resolve(&c.func);
+                if t.is_native_int() && c.args.len() == 1 {
+                    t
+                } else {
+                    Type::Any
+                }
+            }
             Callee::Unknown => Type::Any,
         }
     }
@@ -156,6 +165,9 @@ impl Checker<'_> {
         let ast::Expr::Attribute(a) = &*c.func else {
             return;
         };
+        if let ast::Expr::Attribute(recv) = &*a.value {
+            return self.fill_partial_attribute(a, recv, args);
+        }
         let ast::Expr::Name(n) = &*a.value else {
             return;
         };
@@ -163,9 +175,41 @@ impl Checker<'_> {
         let Some(kind) = self.partial_at(n.id.as_str(), at) else {
             return;
         };
+        let t = filled_type(kind, a.attr.as_str(), args);
+        self.complete_partial(n.id.as_str(), at, t);
+    }
+
+    /// `self.xs.append(v)` in the attribute inference pre-pass, where
+    /// `self.xs` was first assigned an empty collection in this method.
+    fn fill_partial_attribute(
+        &mut self,
+        call: &ast::ExprAttribute,
+        recv: &ast::ExprAttribute,
+        args: &[Type],
+    ) {
+        let Some((class, attr)) = self.self_attribute(recv) else {
+            return;
+        };
+        let scope = self.frame.start;
+        let Some(inf) = self.attrs.as_mut() else {
+            return;
+        };
+        let Some(kind) = inf.pending_collection(&class, &attr, scope) else {
+            return;
+        };
+        if kind.completes(call.attr.as_str()) {
+            inf.complete(&class, &attr, filled_type(kind, call.attr.as_str(), args));
+        }
+    }
+}
+
+/// The type a partial collection of `kind` gets from a call of its
+/// filling method `method` with arguments of types `args`.
+fn filled_type(kind: PartialKind, method: &str, args: &[Type]) -> Type {
+    {
         let arg = |i: usize| args.get(i).cloned().unwrap_or(Type::Any);
         let item = |t: Type| super::check::generalize(t);
-        let t = match (kind, a.attr.as_str()) {
+        match (kind, method) {
             (PartialKind::List, "append") => Type::list(item(arg(0))),
             (PartialKind::List, "insert") => Type::list(item(arg(1))),
             (PartialKind::List, _) => Type::list(super::check::item_type(&arg(0))),
@@ -175,10 +219,11 @@ impl Checker<'_> {
                 d @ Type::Dict(..) => d,
                 _ => Type::dict(Type::Any, Type::Any),
             },
-        };
-        self.complete_partial(n.id.as_str(), at, t);
+        }
     }
+}
 
+impl Checker<'_> {
     /// mypy's `func-returns-value`: the value of a call to a function
     /// declared to return `None` is used.
     pub fn check_value_used(&mut self, e: &ast::Expr, t: &Type) {

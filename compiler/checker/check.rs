@@ -58,6 +58,10 @@ pub struct Frame {
     pub self_class: Option<String>,
     /// Variables with partial types (see `partial`).
     pub partials: IndexMap<String, Partial>,
+    /// In a method: the name of its instance parameter (`self`).
+    pub self_param: Option<String>,
+    /// Where the function's `def` starts.
+    pub start: rustpython_parser::text_size::TextSize,
 }
 
 impl Frame {
@@ -74,6 +78,8 @@ impl Frame {
             yields: None,
             self_class: None,
             partials: IndexMap::new(),
+            self_param: None,
+            start: Default::default(),
         }
     }
 }
@@ -186,6 +192,10 @@ pub struct Checker<'a> {
     /// Errors found so far, reported or not (trial checks run quietly and
     /// compare counts: overload resolution).
     pub errors_found: usize,
+    /// The types found, for the compiler (see `typemap`).
+    pub types: super::typemap::TypeMap,
+    /// In the attribute inference pre-pass: what it found so far.
+    pub attrs: Option<super::attributes::AttrInference>,
 }
 
 impl<'a> Checker<'a> {
@@ -210,6 +220,8 @@ impl<'a> Checker<'a> {
             stmt_line: 0,
             expected: None,
             errors_found: 0,
+            types: Default::default(),
+            attrs: None,
         }
     }
 
@@ -511,6 +523,7 @@ impl<'a> Checker<'a> {
             ast::Expr::Starred(s) => self.assign(&s.value, None, &Type::Any),
             ast::Expr::Attribute(a) => {
                 let recv = self.expr(&a.value);
+                self.infer_attribute(a, value, vt);
                 self.check_attribute_assignment(&recv, a, value, vt);
                 self.assign_reference(target, vt);
             }
@@ -533,6 +546,31 @@ impl<'a> Checker<'a> {
             other => {
                 self.expr(other);
             }
+        }
+    }
+
+    /// In the attribute inference pre-pass: `self.<attr> = value` in a
+    /// method tells the attribute's type (see `attributes`).
+    fn infer_attribute(&mut self, a: &ast::ExprAttribute, value: Option<&ast::Expr>, vt: &Type) {
+        let Some((class, attr)) = self.self_attribute(a) else {
+            return;
+        };
+        let scope = self.frame.start;
+        if let Some(inf) = self.attrs.as_mut() {
+            inf.assigned(&class, &attr, scope, value, vt);
+        }
+    }
+
+    /// `self.<attr>` in a method of a class of the program: the class and
+    /// the attribute.
+    pub fn self_attribute(&self, a: &ast::ExprAttribute) -> Option<(String, String)> {
+        let class = self.frame.self_class.as_ref()?;
+        let me = self.frame.self_param.as_ref()?;
+        match &*a.value {
+            ast::Expr::Name(n) if n.id.as_str() == me && !self.flow.narrowed.contains_key(me) => {
+                Some((class.clone(), a.attr.to_string()))
+            }
+            _ => None,
         }
     }
 
@@ -1150,7 +1188,8 @@ impl<'a> Checker<'a> {
         if self.frame.kind == FrameKind::Function {
             self.frame.declared.insert(name, Type::Any);
         }
-        if self.quiet {
+        let inferring = self.attrs.is_some() && self.frame.kind == FrameKind::Class;
+        if self.quiet && !inferring {
             return;
         }
         self.function_body(&d);
@@ -1175,6 +1214,12 @@ impl<'a> Checker<'a> {
             locals.remove(&g);
         }
         let kind = super::program::method_kind_of(d.decorators);
+        // `__new__` is a static method taking the class; `__init_subclass__`
+        // and `__class_getitem__` are class methods.
+        let implicit_cls = matches!(
+            d.name,
+            "__new__" | "__init_subclass__" | "__class_getitem__"
+        );
         for (i, p) in sig.params.iter().enumerate() {
             locals.insert(p.name.clone());
             let mut t = match p.kind {
@@ -1188,6 +1233,7 @@ impl<'a> Checker<'a> {
                     let annotated = self_param.is_some_and(|a| a.def.annotation.is_some());
                     if !annotated {
                         t = match kind {
+                            _ if implicit_cls => Type::TypeObj(c.clone()),
                             super::program::MethodKind::Instance
                             | super::program::MethodKind::Property => self.program.self_type(c),
                             _ => Type::Any,
@@ -1212,13 +1258,43 @@ impl<'a> Checker<'a> {
         }
         if self.frame.kind == FrameKind::Class {
             frame.self_class = owner;
+            let instance_method = !matches!(
+                d.name,
+                "__new__" | "__init_subclass__" | "__class_getitem__"
+            );
+            if instance_method
+                && matches!(
+                    kind,
+                    super::program::MethodKind::Instance | super::program::MethodKind::Property
+                )
+            {
+                frame.self_param = d
+                    .args
+                    .posonlyargs
+                    .iter()
+                    .chain(&d.args.args)
+                    .next()
+                    .map(|a| a.def.arg.to_string());
+            }
         }
+        frame.start = d.stmt.start();
         let saved_frame = std::mem::replace(&mut self.frame, frame);
         let saved_flow = std::mem::take(&mut self.flow);
         let saved_breaks = std::mem::take(&mut self.breaks);
         self.enter_partials(d.body, &excluded);
         self.block(d.body);
         self.check_missing_return(d);
+        if !self.quiet {
+            let mut vars: Vec<(String, Type)> = self
+                .frame
+                .declared
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            vars.sort_by(|a, b| a.0.cmp(&b.0));
+            self.types
+                .record_scope(d.stmt.start(), vars.into_iter().collect());
+        }
         self.frame = saved_frame;
         self.flow = saved_flow;
         self.breaks = saved_breaks;
@@ -1271,7 +1347,8 @@ impl<'a> Checker<'a> {
         if self.frame.kind == FrameKind::Function {
             self.frame.declared.insert(c.name.to_string(), Type::Any);
         }
-        if self.quiet {
+        let inferring = self.attrs.is_some() && self.frame.kind == FrameKind::Module;
+        if self.quiet && !inferring {
             return;
         }
         let mut frame = Frame::new(FrameKind::Class);
@@ -1304,6 +1381,16 @@ pub enum CallOutcome {
     Returns,
     NoReturn,
     Unknown,
+}
+
+/// The type a variable (or attribute) assigned a value of type `t` is
+/// inferred to have: literal types are widened to their base type, as
+/// mypy does for variables not declared `Final`.
+pub fn generalize_literal(t: Type) -> Type {
+    match t {
+        Type::Literal(l) => l.base(),
+        other => other,
+    }
 }
 
 /// Inferred variable types: a bare `None` gives no useful type (mypy's

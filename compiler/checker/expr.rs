@@ -84,6 +84,61 @@ fn op_result(op: ast::Operator, l: &Type, r: &Type) -> Option<Type> {
     }
 }
 
+/// Arithmetic with a native int (`i64`, `i32`, ...): with the same
+/// native type or an `int`, the native type (`/` gives `float`); with a
+/// float, `float`. Other mixes (two different native types) are `Any`.
+fn native_int_result(op: ast::Operator, l: &Type, r: &Type) -> Option<Type> {
+    use ast::Operator as O;
+    let native = match (l, r) {
+        _ if l.is_native_int() && (r == l || r.is_int_like()) => l,
+        _ if r.is_native_int() && l.is_int_like() => r,
+        _ if l.is_native_int() || r.is_native_int() => {
+            let float = matches!(l, Type::Float) || matches!(r, Type::Float);
+            let arith = matches!(
+                op,
+                O::Add | O::Sub | O::Mult | O::Div | O::FloorDiv | O::Mod
+            );
+            return Some(if float && arith {
+                Type::Float
+            } else {
+                Type::Any
+            });
+        }
+        _ => return None,
+    };
+    Some(match op {
+        O::Div => Type::Float,
+        O::Pow | O::MatMult => Type::Any,
+        _ => native.clone(),
+    })
+}
+
+/// `**` as typeshed's overloads give it: an int to a non-negative
+/// literal power is an `int`, to a negative one a `float`; a float to any
+/// int or float power is a `float`; anything else is `Any`.
+fn power_result(op: ast::Operator, l: &Type, r: &Type, right: &ast::Expr) -> Option<Type> {
+    if op != ast::Operator::Pow {
+        return None;
+    }
+    let num = |t: &Type| matches!(t, Type::Int | Type::Bool | Type::Float);
+    if !num(l) || !num(r) {
+        return None;
+    }
+    if l.is_int_like() && r.is_int_like() {
+        return Some(match super::const_int(right) {
+            Some(v) if v >= 0 => Type::Int,
+            Some(_) => Type::Float,
+            None => Type::Any,
+        });
+    }
+    // float ** float may be complex (a negative base); typeshed says Any
+    // then, but float ** int is float.
+    if (*l == Type::Float && r.is_int_like()) || (l.is_int_like() && *r == Type::Float) {
+        return Some(Type::Float);
+    }
+    Some(Type::Any)
+}
+
 fn is_dunder(name: &str) -> bool {
     name.starts_with("__") && name.ends_with("__")
 }
@@ -99,7 +154,17 @@ impl Checker<'_> {
         t
     }
 
+    /// The type of `e`, recorded in the module's type map (for the
+    /// compiler) unless this is a trial evaluation.
     pub fn expr(&mut self, e: &ast::Expr) -> Type {
+        let t = self.expr_unrecorded(e);
+        if !self.quiet && !self.flow.dead {
+            self.types.record(e, &t);
+        }
+        t
+    }
+
+    fn expr_unrecorded(&mut self, e: &ast::Expr) -> Type {
         use ast::Expr as E;
         let expected = self.expected.take();
         match e {
@@ -538,6 +603,12 @@ impl Checker<'_> {
             }
             return Type::Any;
         }
+        if let Some(t) = native_int_result(op, l, r) {
+            return t;
+        }
+        if let Some(t) = power_result(op, l, r, right) {
+            return t;
+        }
         if !simple(l) || !simple(r) {
             if matches!(l, Type::Str | Type::Bytes) && op == ast::Operator::Mod {
                 return l.clone();
@@ -556,6 +627,9 @@ impl Checker<'_> {
 
     fn unary(&mut self, u: &ast::ExprUnaryOp) -> Type {
         let t = self.expr(&u.operand);
+        if t.is_native_int() && !matches!(u.op, ast::UnaryOp::Not) {
+            return t;
+        }
         let (sym, ok) = match u.op {
             ast::UnaryOp::Not => return Type::Bool,
             ast::UnaryOp::USub => ("-", matches!(t, Type::Int | Type::Bool | Type::Float)),
@@ -598,11 +672,24 @@ impl Checker<'_> {
                 }
             }
         }
+        // Builtin types whose comparison methods return `bool`.
         let prim = |t: &Type| {
             matches!(
                 t,
-                Type::Int | Type::Float | Type::Bool | Type::Str | Type::None | Type::Bytes
-            )
+                Type::Int
+                    | Type::Float
+                    | Type::Bool
+                    | Type::Str
+                    | Type::None
+                    | Type::Bytes
+                    | Type::List(_)
+                    | Type::Tuple(_)
+                    | Type::VarTuple(_)
+                    | Type::Set(_)
+                    | Type::FrozenSet(_)
+                    | Type::Dict(..)
+                    | Type::Literal(_)
+            ) || t.is_native_int()
         };
         let identity = c.ops.iter().all(|op| {
             matches!(

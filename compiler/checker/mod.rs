@@ -10,6 +10,7 @@
 //! that compiled code never assumes more than is true).
 
 mod abcs;
+pub mod attributes;
 pub mod builtins;
 pub(crate) mod calls;
 pub mod check;
@@ -28,6 +29,7 @@ pub mod program;
 mod protocols;
 mod similar;
 pub mod typeddict;
+pub mod typemap;
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;
@@ -663,7 +665,7 @@ pub struct CheckSource {
 /// Type-check a program (all its modules together); the errors found, in
 /// module and line order. Nothing here panics on any input.
 pub fn check_sources(sources: &[CheckSource]) -> Vec<crate::diagnostics::Diagnostic> {
-    check_program(sources, &|_| None)
+    check_program(sources, &|_| None).diags
 }
 
 /// A module of the checked program and whether its errors are reported
@@ -674,13 +676,29 @@ struct ProgramModule {
     report: bool,
 }
 
+/// A checked source module: its parse and the types found in it.
+pub struct CheckedSource {
+    pub source: CheckSource,
+    pub parsed: crate::parse::ParsedModule,
+    pub types: typemap::TypeMap,
+}
+
+/// The outcome of checking a program: the diagnostics, the program's
+/// tables (every module's symbols and classes), and each source that
+/// parsed with its type map (in the order given).
+pub struct Checked {
+    pub diags: Vec<crate::diagnostics::Diagnostic>,
+    pub program: program::Program,
+    pub sources: Vec<CheckedSource>,
+}
+
 /// Type-check `sources` together with the library modules they import:
 /// stdlib stubs, and sources `find_source` finds on the search path
 /// (checked, not compiled; see `library`).
 pub fn check_program(
     sources: &[CheckSource],
     find_source: &dyn Fn(&str) -> Option<CheckSource>,
-) -> Vec<crate::diagnostics::Diagnostic> {
+) -> Checked {
     let builtins = program::builtin_names();
     let mut diags = vec![];
     let modules = load_modules(sources, find_source, &mut diags);
@@ -701,6 +719,9 @@ pub fn check_program(
     let mut prog = program::build_program(&mods, packages);
     infer_module_variables(&mut prog, &mods, &builtins, &stubs);
     program::refresh_imports(&mut prog, &mods);
+    infer_attributes(&mut prog, &mods, &builtins, &stubs);
+    let given: std::collections::HashSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let mut types_of: std::collections::HashMap<String, typemap::TypeMap> = Default::default();
     for pm in modules.iter().filter(|m| m.report) {
         let (s, m) = (&pm.source, &pm.parsed);
         let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
@@ -719,10 +740,28 @@ pub fn check_program(
         let mut c = check::Checker::new(&prog, &s.name, m, &ignores, &builtins);
         c.module_body(&m.body);
         found.extend(c.diags);
+        if given.contains(s.name.as_str()) {
+            types_of.insert(s.name.clone(), c.types);
+        }
         found.sort_by_key(|d| (d.line, d.col));
         diags.extend(found);
     }
-    diags
+    drop(mods);
+    let mut checked = vec![];
+    for pm in modules {
+        if let Some(types) = types_of.remove(&pm.source.name) {
+            checked.push(CheckedSource {
+                source: pm.source,
+                parsed: pm.parsed,
+                types,
+            });
+        }
+    }
+    Checked {
+        diags,
+        program: prog,
+        sources: checked,
+    }
 }
 
 /// Parse the sources and, transitively, the library modules they import
@@ -768,6 +807,34 @@ fn load_modules(
         });
     }
     out
+}
+
+/// The types of attributes assigned through `self` without annotations
+/// (see `attributes`), by quiet passes over the classes' methods until
+/// nothing changes.
+fn infer_attributes(
+    prog: &mut program::Program,
+    mods: &[(String, &crate::parse::ParsedModule)],
+    builtins: &std::collections::HashSet<String>,
+    stubs: &std::collections::HashSet<&str>,
+) {
+    attributes::inherit_attr_types(prog);
+    let ignores = ignore::Ignores::default();
+    for _ in 0..4 {
+        let mut found = attributes::AttrInference::default();
+        for (name, m) in mods.iter().filter(|(n, _)| !stubs.contains(n.as_str())) {
+            let mut c = check::Checker::new(prog, name, m, &ignores, builtins);
+            c.quiet = true;
+            c.attrs = Some(found);
+            c.module_body(&m.body);
+            found = c.attrs.take().unwrap_or_default();
+        }
+        let changed = found.apply(prog);
+        attributes::inherit_attr_types(prog);
+        if !changed {
+            break;
+        }
+    }
 }
 
 /// The types of module-level variables (annotation or first assignment),

@@ -72,16 +72,8 @@ impl Checker<'_> {
                     }
                     None => {
                         let mut t = base;
-                        for k in self.mentioned_keys(e) {
-                            let ty = self.key_type_of(&k);
-                            if !matches!(
-                                ty,
-                                Some(
-                                    Type::Int | Type::Str | Type::Float | Type::Bool | Type::Bytes
-                                )
-                            ) {
-                                t.narrowed.insert(k, Type::Any);
-                            }
+                        for k in self.narrowable_keys(e) {
+                            t.narrowed.insert(k, Type::Any);
                         }
                         (t.clone(), t)
                     }
@@ -116,62 +108,118 @@ impl Checker<'_> {
         }
     }
 
-    /// The type a key currently has, if the key is a simple name.
-    fn key_type_of(&self, k: &str) -> Option<Type> {
-        if k.contains('.') || k.contains('[') {
-            return self.flow.narrowed.get(k).cloned();
-        }
-        Some(self.name_type(k))
-    }
-
-    /// Keys of the references a condition mentions (not callees).
-    fn mentioned_keys(&self, e: &ast::Expr) -> Vec<String> {
+    /// The references a condition the checker does not follow might
+    /// narrow in mypy (which then become `Any` on both branches): the
+    /// operands of a comparison whose types equality, identity or
+    /// membership narrowing can change (unions, literals, enums, unknown
+    /// classes), with their parent references whose types are unions
+    /// (mypy narrows a tagged union through `x.tag == ...`); the argument
+    /// a type guard or a narrowing builtin (`callable`, `hasattr`, ...)
+    /// tests. Nothing else in a condition is narrowed.
+    fn narrowable_keys(&mut self, e: &ast::Expr) -> Vec<String> {
         let mut out = vec![];
-        self.collect_keys(e, &mut out);
+        match e {
+            ast::Expr::Compare(c) => {
+                for o in std::iter::once(&*c.left).chain(&c.comparators) {
+                    self.operand_keys(o, &mut out);
+                }
+            }
+            ast::Expr::Call(c) => self.guard_keys(c, &mut out),
+            _ => {}
+        }
         out
     }
 
-    fn collect_keys(&self, e: &ast::Expr, out: &mut Vec<String>) {
-        use ast::Expr as E;
-        if let Some(k) = self.key(e) {
+    /// `narrowable_keys` of one operand of a comparison.
+    fn operand_keys(&mut self, o: &ast::Expr, out: &mut Vec<String>) {
+        match o {
+            // `type(x) is C`, `len(x) == n` (tuple length narrowing).
+            ast::Expr::Call(c) if c.args.len() == 1 => {
+                if let ast::Expr::Name(n) = &*c.func {
+                    if matches!(n.id.as_str(), "type" | "len") {
+                        if let Some(k) = self.key(&c.args[0]) {
+                            out.push(k);
+                        }
+                    }
+                }
+            }
+            ast::Expr::NamedExpr(n) => self.operand_keys(&n.value, out),
+            _ => {}
+        }
+        let Some(k) = self.key(o) else { return };
+        let t = self.quiet_expr(o);
+        if self.equality_may_narrow(&t) {
             out.push(k);
         }
-        match e {
-            E::Attribute(a) => self.collect_keys(&a.value, out),
-            E::Subscript(s) => {
-                self.collect_keys(&s.value, out);
-                self.collect_keys(&s.slice, out);
-            }
-            E::Call(c) => {
-                if let E::Attribute(a) = &*c.func {
-                    self.collect_keys(&a.value, out);
+        let mut parent = match o {
+            ast::Expr::Attribute(a) => Some(&*a.value),
+            ast::Expr::Subscript(s) => Some(&*s.value),
+            _ => None,
+        };
+        while let Some(p) = parent {
+            if let Some(k) = self.key(p) {
+                if matches!(self.quiet_expr(p), Type::Union(_) | Type::Any) {
+                    out.push(k);
                 }
-                c.args.iter().for_each(|a| self.collect_keys(a, out));
-                c.keywords
-                    .iter()
-                    .for_each(|k| self.collect_keys(&k.value, out));
             }
-            E::Compare(c) => {
-                self.collect_keys(&c.left, out);
-                c.comparators.iter().for_each(|x| self.collect_keys(x, out));
+            parent = match p {
+                ast::Expr::Attribute(a) => Some(&*a.value),
+                ast::Expr::Subscript(s) => Some(&*s.value),
+                _ => None,
+            };
+        }
+    }
+
+    /// Can mypy's equality, identity or membership narrowing change the
+    /// type of an operand of type `t`?
+    fn equality_may_narrow(&self, t: &Type) -> bool {
+        match t {
+            Type::Int
+            | Type::Float
+            | Type::Str
+            | Type::Bytes
+            | Type::I64
+            | Type::I32
+            | Type::I16
+            | Type::U8
+            | Type::None
+            | Type::List(_)
+            | Type::Dict(..)
+            | Type::Set(_)
+            | Type::FrozenSet(_)
+            | Type::Tuple(_)
+            | Type::VarTuple(_)
+            | Type::Range
+            | Type::Module(_)
+            | Type::Function(_)
+            | Type::Callable => false,
+            Type::Instance(c, _) => self.program.classes.get(c).is_none_or(|i| i.opaque),
+            _ => true,
+        }
+    }
+
+    /// A call in a condition narrows its first argument when the callee
+    /// may be a type guard (not known to return a plain value) or is a
+    /// builtin that narrows.
+    fn guard_keys(&mut self, c: &ast::ExprCall, out: &mut Vec<String>) {
+        let Some(first) = c.args.first() else { return };
+        let Some(k) = self.key(first) else { return };
+        let known = match &*c.func {
+            ast::Expr::Name(n) if self.is_builtin(n.id.as_str()) => !matches!(
+                n.id.as_str(),
+                "callable" | "hasattr" | "issubclass" | "isinstance" | "type"
+            ),
+            ast::Expr::Name(n) => {
+                matches!(
+                    self.program.binding(self.module, n.id.as_str()),
+                    super::program::Binding::Func(ref sig)
+                        if sig.has_ret && !matches!(sig.ret, Type::Any)
+                ) && !self.frame.locals.contains(n.id.as_str())
             }
-            E::BoolOp(b) => b.values.iter().for_each(|x| self.collect_keys(x, out)),
-            E::UnaryOp(u) => self.collect_keys(&u.operand, out),
-            E::BinOp(b) => {
-                self.collect_keys(&b.left, out);
-                self.collect_keys(&b.right, out);
-            }
-            E::NamedExpr(n) => self.collect_keys(&n.value, out),
-            E::Tuple(t) => t.elts.iter().for_each(|x| self.collect_keys(x, out)),
-            E::List(t) => t.elts.iter().for_each(|x| self.collect_keys(x, out)),
-            E::Starred(s) => self.collect_keys(&s.value, out),
-            E::Await(a) => self.collect_keys(&a.value, out),
-            E::IfExp(i) => {
-                self.collect_keys(&i.test, out);
-                self.collect_keys(&i.body, out);
-                self.collect_keys(&i.orelse, out);
-            }
-            _ => {}
+            _ => false,
+        };
+        if !known {
+            out.push(k);
         }
     }
 
@@ -372,6 +420,16 @@ fn isinstance_branches(t: &Type, targets: &[Type], c: &Checker) -> Option<(Branc
                     // narrows to the target; otherwise give up.
                     if let (Type::Instance(a, _), Type::Instance(b, _)) = (item, target) {
                         if c.program.derives(b, a) == Some(true) {
+                            pos.push(target.clone());
+                            continue;
+                        }
+                        // Unrelated classes: only a subclass of both is
+                        // both, which mypy types as their intersection; in
+                        // a union with the target it is an instance of the
+                        // target like the others.
+                        let unrelated = c.program.derives(a, b) == Some(false)
+                            && c.program.derives(b, a) == Some(false);
+                        if unrelated && items.len() > 1 {
                             pos.push(target.clone());
                             continue;
                         }

@@ -36,7 +36,7 @@ impl PartialKind {
     }
 
     /// Methods whose call fills a collection of this kind.
-    fn completes(self, method: &str) -> bool {
+    pub fn completes(self, method: &str) -> bool {
         match self {
             PartialKind::List => matches!(method, "append" | "extend" | "insert"),
             PartialKind::Set => matches!(method, "add" | "discard" | "update"),

@@ -14,10 +14,10 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 use rustpython_parser::ast;
 
-use crate::parse::ParsedModule;
+use crate::parse::{LineIndex, ParsedModule};
 use crate::semanal::scope;
 use crate::semanal::{ParamKind, ParamSig};
-use crate::types::{union, FnType, Type};
+use crate::types::{declared_union, union, FnType, Type};
 
 use super::overloads::overload_groups;
 
@@ -114,6 +114,13 @@ pub struct ClassInfo {
     pub base_args: IndexMap<String, Vec<Type>>,
     /// A `@dataclass`: its options and own fields (see `dataclasses`).
     pub dataclass: Option<super::dataclasses::DataclassInfo>,
+    /// Attributes only assigned through `self` without an annotation,
+    /// whose types are inferred from their first assignment (see
+    /// `attributes`).
+    pub inferred_attrs: Vec<String>,
+    /// Attributes assigned through `self` without an annotation that a
+    /// base class defines: their type is the base's.
+    pub inherited_attrs: Vec<String>,
 }
 
 impl Program {
@@ -596,7 +603,7 @@ impl AnnCtx<'_> {
                 Some(n) => simple_name_type(&n),
                 None => Type::Any,
             },
-            ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => union(vec![
+            ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => declared_union(vec![
                 self.resolve_depth(&b.left, depth + 1),
                 self.resolve_depth(&b.right, depth + 1),
             ]),
@@ -676,7 +683,7 @@ impl AnnCtx<'_> {
                 (0..args.len()).map(arg).collect(),
             ),
             "Optional" if args.len() == 1 => Type::optional(arg(0)),
-            "Union" => union((0..args.len()).map(arg).collect()),
+            "Union" => declared_union((0..args.len()).map(arg).collect()),
             "Final" | "ClassVar" | "Annotated" | "Required" | "NotRequired" | "ReadOnly" => arg(0),
             _ => Type::Any,
         }
@@ -965,7 +972,7 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     let imports = |p: &mut Program| refresh_imports(p, modules);
     imports(&mut p);
     for (name, m) in modules {
-        fill_class_members(&mut p, name, &m.body);
+        fill_class_members(&mut p, name, &m.body, &m.lines);
     }
     super::typeddict::collect_all(&mut p, modules);
     super::dataclasses::complete_dataclasses(&mut p);
@@ -1176,13 +1183,14 @@ fn with_type_checking_blocks(body: &[ast::Stmt]) -> Vec<&ast::Stmt> {
 /// Class decorators that keep the class's members as written.
 const KNOWN_CLASS_DECORATORS: &[&str] = &[
     "final",
+    "mypyc_attr",
     "trait",
     "total_ordering",
     "runtime_checkable",
     "runtime",
 ];
 
-fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
+fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt], lines: &LineIndex) {
     for stmt in body {
         let ast::Stmt::ClassDef(c) = stmt else {
             continue;
@@ -1236,7 +1244,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                 opaque = true;
             }
         }
-        let mut members = class_members(&ctx, c);
+        let (mut members, inferred_attrs) = class_members(&ctx, c, lines);
         let finals = class_finals(&ctx, c);
         let named_tuple = is_named_tuple && !opaque && bases.is_empty();
         if named_tuple {
@@ -1259,6 +1267,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             info.type_params = declared_params.unwrap_or(mentioned_params);
             info.base_args = base_args;
             info.dataclass = dataclass;
+            info.inferred_attrs = inferred_attrs;
         }
     }
 }
@@ -1276,8 +1285,15 @@ pub fn method_kind_of(decorators: &[ast::Expr]) -> MethodKind {
     }
 }
 
-fn class_members(ctx: &AnnCtx, c: &ast::StmtClassDef) -> IndexMap<String, Member> {
+/// The members of a class body, and the attributes among them whose
+/// types are inferred from assignments through `self`.
+fn class_members(
+    ctx: &AnnCtx,
+    c: &ast::StmtClassDef,
+    lines: &LineIndex,
+) -> (IndexMap<String, Member>, Vec<String>) {
     let mut members: IndexMap<String, Member> = IndexMap::new();
+    let mut inferred = vec![];
     let mut counts: IndexMap<String, usize> = IndexMap::new();
     scope::for_each_binding(&c.body, &mut |n| {
         *counts.entry(n.to_string()).or_default() += 1
@@ -1297,14 +1313,15 @@ fn class_members(ctx: &AnnCtx, c: &ast::StmtClassDef) -> IndexMap<String, Member
                 let kind = method_kind_of(d.decorators);
                 members.insert(d.name.to_string(), Member::Method(sig, kind));
             }
-            collect_self_attrs(ctx, &d, &mut members);
+            collect_self_attrs(ctx, &d, lines, &mut members, &mut inferred);
         }
     }
     let binds = |n: &str| counts.get(n).copied().unwrap_or(0);
     for g in overload_groups(ctx, &c.body, Some(c.name.as_str()), &binds) {
         members.insert(g.name, Member::Overloaded(g.variants, g.kind));
     }
-    members
+    inferred.retain(|n| matches!(members.get(n), Some(Member::Attr(_))));
+    (members, inferred)
 }
 
 /// The constructor of a `NamedTuple` class: `self` and the fields in
@@ -1371,7 +1388,13 @@ impl Program {
 
 /// Attributes assigned through the first parameter of a method
 /// (`self.x = ...`, `self.x: T = ...`).
-fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String, Member>) {
+fn collect_self_attrs(
+    ctx: &AnnCtx,
+    d: &DefParts,
+    lines: &LineIndex,
+    members: &mut IndexMap<String, Member>,
+    inferred: &mut Vec<String>,
+) {
     let Some(first) = d.args.posonlyargs.iter().chain(d.args.args.iter()).next() else {
         return;
     };
@@ -1379,7 +1402,7 @@ fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String,
     struct V<'a> {
         me: String,
         found: Vec<(String, Option<ast::Expr>)>,
-        _p: std::marker::PhantomData<&'a ()>,
+        lines: &'a LineIndex,
     }
     impl rustpython_ast::Visitor for V<'_> {
         fn visit_expr_attribute(&mut self, n: ast::ExprAttribute) {
@@ -1399,6 +1422,25 @@ fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String,
         fn visit_match_case(&mut self, n: ast::MatchCase) {
             n.body.into_iter().for_each(|s| self.visit_stmt(s));
         }
+        // `self.x = v  # type: T` declares the attribute as `T`.
+        fn visit_stmt_assign(&mut self, n: ast::StmtAssign) {
+            if let [ast::Expr::Attribute(a)] = n.targets.as_slice() {
+                let declared = self
+                    .lines
+                    .type_comment(&n)
+                    .and_then(crate::parse::type_comment_expr);
+                if let (true, Some(t)) = (
+                    matches!(&*a.value, ast::Expr::Name(v) if v.id.as_str() == self.me),
+                    declared,
+                ) {
+                    self.found.push((a.attr.to_string(), Some(t)));
+                    self.visit_expr(*n.value);
+                    return;
+                }
+            }
+            n.targets.into_iter().for_each(|t| self.visit_expr(t));
+            self.visit_expr(*n.value);
+        }
         fn visit_stmt_ann_assign(&mut self, n: ast::StmtAnnAssign) {
             if let ast::Expr::Attribute(a) = &*n.target {
                 if matches!(&*a.value, ast::Expr::Name(v) if v.id.as_str() == self.me) {
@@ -1414,7 +1456,7 @@ fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String,
     let mut v = V {
         me,
         found: vec![],
-        _p: std::marker::PhantomData,
+        lines,
     };
     for s in d.body {
         rustpython_ast::Visitor::visit_stmt(&mut v, s.clone());
@@ -1424,10 +1466,14 @@ fn collect_self_attrs(ctx: &AnnCtx, d: &DefParts, members: &mut IndexMap<String,
         match ann {
             Some(a) => {
                 if !matches!(members.get(&name), Some(Member::Method(..))) {
+                    inferred.retain(|n| *n != name);
                     members.insert(name, Member::Attr(ctx.resolve(&a)));
                 }
             }
             None => {
+                if !members.contains_key(&name) && !inferred.contains(&name) {
+                    inferred.push(name.clone());
+                }
                 let t = leading.get(&name).cloned().unwrap_or(Type::Any);
                 members.entry(name).or_insert(Member::Attr(t));
             }

@@ -58,13 +58,27 @@ impl<'a> IrBuilder<'a> {
         let ty = self.type_of(e);
         let v = self.expr_inner(e, &ty);
         self.set_line(e);
-        // Results of generic operations are refined to the inferred type.
+        // Values are refined to the checker's (narrowed) type: results of
+        // generic operations, and variables of wider declared types.
         let want = ty.rtype();
         let have = self.b.rtype(v);
-        if have == RType::OBJECT && want != RType::OBJECT && !self.is_new_method_call(e) {
+        if self.refines(&have, &want) && !self.is_new_method_call(e) {
             self.b.coerce(v, &want)
         } else {
             v
+        }
+    }
+
+    /// Is `want` a narrower representation of a value of RType `have` (an
+    /// object known more precisely, an item of a union, a subclass)?
+    fn refines(&self, have: &RType, want: &RType) -> bool {
+        match (have, want) {
+            _ if have == want || *want == RType::OBJECT => false,
+            (RType::Object(ObjKind::Object), _) => true,
+            (RType::Union(items), RType::Union(narrow)) => narrow.iter().all(|t| items.contains(t)),
+            (RType::Union(items), w) => items.contains(w) || items.contains(&w.boxed()),
+            (RType::Instance(a), RType::Instance(b)) => self.module.classes.is_subclass(b, a),
+            _ => false,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod exceptions;
 pub mod expr;
 pub mod generators;
 pub mod imports;
+pub mod mapper;
 pub mod matching;
 pub mod nested;
 pub mod prepare;
@@ -36,6 +37,10 @@ pub struct IrOptions {
     /// What the module's imported names refer to in the rest of the build
     /// (compiled functions called directly across modules).
     pub imports: std::sync::Arc<imports::ImportTable>,
+    /// The checker's types of the module's expressions and variables.
+    pub types: std::sync::Arc<crate::checker::typemap::TypeMap>,
+    /// How those types map to the build's native classes.
+    pub mapper: std::sync::Arc<mapper::Mapper>,
 }
 
 /// Lowering state of one function (or the module top level).
@@ -116,16 +121,14 @@ impl<'a> IrBuilder<'a> {
         }
     }
 
+    /// The checker's type of `e` where it is evaluated (`Any` where the
+    /// checker did not see it).
     pub fn type_of(&self, e: &ast::Expr) -> Type {
-        let env = TypeEnv {
-            module: self.module,
-            locals: if self.is_top_level {
-                None
-            } else {
-                Some(&self.local_types)
-            },
+        let new = match self.opts.types.get(e) {
+            Some(t) => self.opts.mapper.map(t),
+            None => Type::Any,
         };
-        env.expr_type(e)
+        new
     }
 
     pub fn env_name_type(&self, name: &str) -> Type {
@@ -289,7 +292,13 @@ fn build_function_body(
             },
         );
     }
-    let mut local_types = infer_locals(module, sig, &def.body);
+    let mut local_types: IndexMap<String, Type> = match opts.types.scope(def.range.start()) {
+        Some(vars) => vars
+            .iter()
+            .map(|(n, t)| (n.clone(), opts.mapper.map(t)))
+            .collect(),
+        None => infer_locals(module, sig, &def.body),
+    };
     let local_names = scope::function_locals(&def.args, &def.body);
     // Free variables have the types they have in the function defining them.
     for a in &ancestors {

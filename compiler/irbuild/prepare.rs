@@ -467,7 +467,10 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                 if name == "__new__" {
                     return None;
                 }
-                let comment = parsed.lines.type_comment(a).and_then(parse_type_comment);
+                let comment = parsed
+                    .lines
+                    .type_comment(a)
+                    .and_then(crate::parse::type_comment_expr);
                 let attr_ib = attr_ib_type(&a.value).filter(|_| is_dataclass(c));
                 if name == "__deletable__" {
                     m.deletable = string_list(&a.value)?;
@@ -519,14 +522,6 @@ fn is_data_value(e: &ast::Expr, defs: &IndexMap<String, usize>) -> bool {
 
 fn is_dunder(name: &str) -> bool {
     name.len() > 4 && name.starts_with("__") && name.ends_with("__")
-}
-
-/// The annotation of a `# type:` comment.
-fn parse_type_comment(text: &str) -> Option<ast::Expr> {
-    match rustpython_parser::parse(text, rustpython_parser::Mode::Expression, "<type comment>") {
-        Ok(ast::Mod::Expression(x)) => Some(*x.body),
-        _ => None,
-    }
 }
 
 fn string_list(e: &ast::Expr) -> Option<Vec<String>> {

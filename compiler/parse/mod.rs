@@ -268,6 +268,14 @@ pub fn lower_async_defs(body: &mut [ast::Stmt]) {
     }
 }
 
+/// The annotation a `# type:` comment's text (`Optional[int]`) holds.
+pub fn type_comment_expr(text: &str) -> Option<ast::Expr> {
+    match rustpython_parser::parse(text, rustpython_parser::Mode::Expression, "<type comment>") {
+        Ok(ast::Mod::Expression(x)) => Some(*x.body),
+        _ => None,
+    }
+}
+
 /// The source symbol of a binary operator (`+`, `//`, ...): how the checker
 /// names it in messages and the primitive registry keys operations.
 pub fn operator_symbol(op: ast::Operator) -> &'static str {

@@ -6,7 +6,7 @@
 use rustpython_parser::ast;
 
 use super::NativeNames;
-use crate::types::{union, Type};
+use crate::types::{declared_union, union, Type};
 
 /// The type an annotation denotes, or an error message. `native` maps the
 /// names (`C`, `mod.C`) under which native classes are visible to their
@@ -37,7 +37,7 @@ pub fn annotation_type(e: &ast::Expr, native: &NativeNames) -> Result<Type, Stri
             // typing.List, t.Optional, mypy_extensions.i64 ...
             name_type(a.attr.as_str())
         }
-        ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => Ok(union(vec![
+        ast::Expr::BinOp(b) if matches!(b.op, ast::Operator::BitOr) => Ok(declared_union(vec![
             annotation_type(&b.left, native)?,
             annotation_type(&b.right, native)?,
         ])),
@@ -109,7 +109,7 @@ fn subscript_type(
             ))
         }
         "Optional" => Ok(Type::optional(arg(0)?)),
-        "Union" => Ok(union(
+        "Union" => Ok(declared_union(
             args.iter()
                 .map(|a| annotation_type(a, native))
                 .collect::<Result<_, _>>()?,

@@ -339,7 +339,50 @@ pub fn is_subtype(a: &Type, b: &Type) -> bool {
     }
 }
 
-/// Build a simplified union: flattened, deduplicated, subsumed items removed.
+/// Is `a` a subtype of `b` without numeric promotions (an `int` is not a
+/// `float` here, nor a native int): what union simplification may drop.
+fn is_proper_subtype(a: &Type, b: &Type) -> bool {
+    let promoted = |a: &Type, b: &Type| {
+        matches!((a, b), (Type::Int | Type::Bool, Type::Float))
+            || (matches!(a, Type::Int | Type::Bool) && b.is_native_int())
+    };
+    match (a, b) {
+        _ if promoted(a, b) => false,
+        (Type::Literal(l), _) if promoted(&l.base(), b) => false,
+        (Type::Union(items), _) => items.iter().all(|t| is_proper_subtype(t, b)),
+        (_, Type::Union(items)) => items.iter().any(|t| is_proper_subtype(a, t)),
+        _ => is_subtype(a, b),
+    }
+}
+
+/// A union as an annotation declares it: flattened and deduplicated, but
+/// not simplified (mypy keeps `Union[int, bool]` as written, and a value
+/// of it keeps its Python type).
+pub fn declared_union(items: Vec<Type>) -> Type {
+    let mut out: Vec<Type> = vec![];
+    for t in items {
+        let parts = match t {
+            Type::Union(inner) => inner,
+            other => vec![other],
+        };
+        for p in parts {
+            if p == Type::Any {
+                return Type::Any;
+            }
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    match out.len() {
+        0 => Type::Any,
+        1 => out.pop().unwrap_or(Type::Any),
+        _ => Type::Union(out),
+    }
+}
+
+/// Build a simplified union: flattened, deduplicated, subsumed items
+/// removed (subsumed without promotions: `int | float` stays a union).
 pub fn union(items: Vec<Type>) -> Type {
     let mut flat: Vec<Type> = vec![];
     for t in items {
@@ -355,11 +398,11 @@ pub fn union(items: Vec<Type>) -> Type {
     for t in flat {
         if out
             .iter()
-            .any(|o| is_subtype(&t, o) && !matches!(o, Type::Object))
+            .any(|o| is_proper_subtype(&t, o) && !matches!(o, Type::Object))
         {
             continue;
         }
-        out.retain(|o| !is_subtype(o, &t) || matches!(t, Type::Object));
+        out.retain(|o| !is_proper_subtype(o, &t) || matches!(t, Type::Object));
         out.push(t);
     }
     match out.len() {
