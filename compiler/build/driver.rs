@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::checker::program::Program;
 use crate::checker::typemap::TypeMap;
 use crate::checker::{Checked, CheckedSource, TypeEnv};
 use crate::diagnostics::Diagnostic;
@@ -65,35 +66,36 @@ impl Default for Options {
     }
 }
 
-/// A module after the front end: parsed, with its symbol table and the
-/// checker's types.
+/// A module after the front end: parsed, with the checker's types.
 pub struct CheckedModule {
     pub source: SourceModule,
     pub parsed: ParsedModule,
-    pub symbols: ModuleSymbols,
     pub types: Arc<TypeMap>,
 }
 
-/// Check one module on its own (no other modules, no library search).
-pub fn check_module(src: &SourceModule, text: &str) -> Result<CheckedModule, Vec<Diagnostic>> {
-    let input = check_source(src, text.to_string());
-    let checked = crate::checker::check_program(&[input], &|_| None);
+/// The front end's result for a build: its modules and the checker's
+/// tables of the whole program (every module's symbols and classes).
+pub struct FrontEnd {
+    pub modules: Vec<CheckedModule>,
+    pub program: Program,
+}
+
+/// Check modules given as texts together (no library search).
+pub fn check_texts(inputs: &[(SourceModule, String)]) -> Result<FrontEnd, Vec<Diagnostic>> {
+    let sources: Vec<crate::checker::CheckSource> = inputs
+        .iter()
+        .map(|(src, text)| check_source(src, text.clone()))
+        .collect();
+    let checked = crate::checker::check_program(&sources, &|_| None);
     errors_only(&checked.diags)?;
-    let mut modules = checked_modules(std::slice::from_ref(src), checked)?;
-    match modules.pop() {
-        Some(m) => Ok(m),
-        None => Err(build_error(format!("cannot check {}", src.display_path))),
-    }
+    let given: Vec<SourceModule> = inputs.iter().map(|(s, _)| s.clone()).collect();
+    front_end(&given, checked)
 }
 
 /// The modules of a checked program, ready for irbuild (in the order of
 /// `sources`).
-fn checked_modules(
-    sources: &[SourceModule],
-    checked: Checked,
-) -> Result<Vec<CheckedModule>, Vec<Diagnostic>> {
-    let mut out = vec![];
-    let mut errors = vec![];
+fn front_end(sources: &[SourceModule], checked: Checked) -> Result<FrontEnd, Vec<Diagnostic>> {
+    let mut modules = vec![];
     for c in checked.sources {
         let CheckedSource {
             source,
@@ -101,40 +103,19 @@ fn checked_modules(
             types,
         } = c;
         crate::parse::lower_async_defs(&mut parsed.body);
-        let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
-            TypeEnv {
-                module: syms,
-                locals: None,
-            }
-            .expr_type(e)
+        let Some(src) = sources.iter().find(|s| s.name == source.name) else {
+            return Err(build_error(format!("lost module {}", source.name)));
         };
-        match collect_module_symbols(
-            &source.name,
-            &parsed,
-            &mut infer,
-            &Default::default(),
-            Default::default(),
-        ) {
-            Ok(symbols) => out.push(CheckedModule {
-                source: sources
-                    .iter()
-                    .find(|s| s.name == source.name)
-                    .cloned()
-                    .ok_or_else(|| build_error(format!("lost module {}", source.name)))?,
-                parsed,
-                symbols,
-                types: Arc::new(types),
-            }),
-            Err(e) => errors.extend(e),
-        }
+        modules.push(CheckedModule {
+            source: src.clone(),
+            parsed,
+            types: Arc::new(types),
+        });
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        errors.sort();
-        errors.dedup();
-        Err(errors)
-    }
+    Ok(FrontEnd {
+        modules,
+        program: checked.program,
+    })
 }
 
 /// Parse and lower one module on its own (no other modules in the build).
@@ -143,8 +124,8 @@ pub fn lower_module(
     text: &str,
     opts: &Options,
 ) -> Result<ModuleIR, Vec<Diagnostic>> {
-    let checked = check_module(src, text)?;
-    lower_modules(&[checked], opts).map(|mut ms| ms.remove(0))
+    let front = check_texts(&[(src.clone(), text.to_string())])?;
+    lower_modules(&front, opts).map(|mut ms| ms.remove(0))
 }
 
 /// The package relative imports of a module start from.
@@ -163,11 +144,9 @@ fn package_of(m: &SourceModule) -> String {
 
 /// Lower checked modules to IR, each knowing the symbols of all the others
 /// (cross-module direct calls); diagnostics of all modules, sorted.
-pub fn lower_modules(
-    checked: &[CheckedModule],
-    opts: &Options,
-) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
-    let prepared = prepare_native_classes(checked, opts);
+pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
+    let checked = &front.modules;
+    let prepared = prepare_native_classes(front, opts);
     let mut symbols_of = vec![];
     for c in checked {
         let names = prepared
@@ -240,33 +219,21 @@ pub fn lower_modules(
 /// Decide which classes of the build are native and lay them out. With
 /// several groups, a module only sees its own native classes (other
 /// groups' classes are used through the generic object protocol).
-fn prepare_native_classes(
-    checked: &[CheckedModule],
-    opts: &Options,
-) -> crate::irbuild::prepare::Prepared {
-    let modules: Vec<(String, &crate::parse::ParsedModule)> = checked
+fn prepare_native_classes(front: &FrontEnd, opts: &Options) -> crate::irbuild::prepare::Prepared {
+    let modules: Vec<(String, &crate::parse::ParsedModule)> = front
+        .modules
         .iter()
         .map(|c| (c.source.name.clone(), &c.parsed))
         .collect();
-    let packages = checked
-        .iter()
-        .filter(|c| {
-            c.source
-                .path
-                .file_name()
-                .is_some_and(|n| n == "__init__.py")
-        })
-        .map(|c| c.source.name.clone())
-        .collect();
     let cross_module = !opts.separate && opts.groups.is_empty();
-    crate::irbuild::prepare::prepare_classes(&modules, packages, cross_module)
+    crate::irbuild::prepare::prepare_classes(&modules, &front.program, cross_module)
 }
 
 /// Read, parse and type-check every source: the modules for irbuild, or
 /// the diagnostics.
-pub fn check_sources(sources: &[SourceModule]) -> Result<Vec<CheckedModule>, Vec<Diagnostic>> {
+pub fn check_sources(sources: &[SourceModule]) -> Result<FrontEnd, Vec<Diagnostic>> {
     let checked = check_program(sources)?;
-    checked_modules(sources, checked)
+    front_end(sources, checked)
 }
 
 /// Front end and IR for every module, divided into the build's groups.

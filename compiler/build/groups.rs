@@ -243,18 +243,19 @@ mod tests {
 
     #[test]
     fn links_export_exactly_what_other_groups_call() {
-        use crate::build::driver::{check_module, lower_modules, Options};
-        let a = check_module(
-            &src("a"),
-            "def f(x: int) -> int:\n    return x\ndef unused() -> None:\n    pass\n",
-        )
+        use crate::build::driver::{check_texts, lower_modules, Options};
+        let front = check_texts(&[
+            (
+                src("a"),
+                "def f(x: int) -> int:\n    return x\ndef unused() -> None:\n    pass\n".into(),
+            ),
+            (
+                src("m"),
+                "from a import f\nimport a\ndef g() -> int:\n    return f(1) + a.f(2)\n".into(),
+            ),
+        ])
         .unwrap();
-        let m = check_module(
-            &src("m"),
-            "from a import f\nimport a\ndef g() -> int:\n    return f(1) + a.f(2)\n",
-        )
-        .unwrap();
-        let modules = lower_modules(&[a, m], &Options::default()).unwrap();
+        let modules = lower_modules(&front, &Options::default()).unwrap();
         let groups: Vec<GroupIR> = modules
             .into_iter()
             .map(|m| GroupIR {

@@ -139,7 +139,7 @@ pub struct ModInfo {
     pub open: bool,
 }
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Program {
     pub modules: IndexMap<String, ModInfo>,
     /// Modules that are packages (`__init__.py`).

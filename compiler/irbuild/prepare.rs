@@ -30,7 +30,7 @@ use std::sync::Arc;
 use indexmap::{IndexMap, IndexSet};
 use rustpython_parser::ast;
 
-use crate::checker::program::{build_program, AnnCtx, Binding, Member, Program};
+use crate::checker::program::{AnnCtx, Binding, Member, Program};
 use crate::ir::{ClassIR, FuncRef, RType, VtableEntry};
 use crate::parse::ParsedModule;
 use crate::semanal::annotations::dotted_name;
@@ -56,7 +56,6 @@ const NON_NATIVE_DUNDERS: &[&str] = &[
     "__getattribute__",
     "__setattr__",
     "__delattr__",
-    "__slots__",
     "__dict__",
     "__weakref__",
     "__set_name__",
@@ -152,10 +151,10 @@ struct BodyMembers {
 
 pub fn prepare_classes(
     modules: &[(String, &ParsedModule)],
-    packages: HashSet<String>,
+    checked: &Program,
     cross_module: bool,
 ) -> Prepared {
-    let mut program = build_program(modules, packages);
+    let mut program = checked.clone();
     program.erase_type_vars();
     let mut sources: IndexMap<String, ClassSource> = IndexMap::new();
     for (name, parsed) in modules {
@@ -474,6 +473,9 @@ fn body_members(parsed: &ParsedModule, c: &ast::StmtClassDef) -> Option<BodyMemb
                 let attr_ib = attr_ib_type(&a.value).filter(|_| is_dataclass(c));
                 if name == "__deletable__" {
                     m.deletable = string_list(&a.value)?;
+                } else if name == "__slots__" {
+                    // Native instances have exactly their declared fields,
+                    // which is what `__slots__` asks for: nothing to do.
                 } else if let Some(ann) = attr_ib {
                     m.attrs.push((name, ann, Some((*a.value).clone())));
                 } else if let Some(ann) = comment {
