@@ -77,7 +77,7 @@ pub struct CheckedModule {
 /// tables of the whole program (every module's symbols and classes).
 pub struct FrontEnd {
     pub modules: Vec<CheckedModule>,
-    pub program: Program,
+    pub program: Arc<Program>,
 }
 
 /// Check modules given as texts together (no library search).
@@ -114,7 +114,7 @@ fn front_end(sources: &[SourceModule], checked: Checked) -> Result<FrontEnd, Vec
     }
     Ok(FrontEnd {
         modules,
-        program: checked.program,
+        program: Arc::new(checked.program),
     })
 }
 
@@ -200,6 +200,7 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
             imports: Arc::new(imports),
             types: c.types.clone(),
             mapper: Arc::new(crate::irbuild::mapper::Mapper::new(native)),
+            program: front.program.clone(),
         };
         let symbols = ir_opts.imports.symbols_seen_by(own_symbols);
         match build_module(&c.parsed, &symbols, &ir_opts) {

@@ -1177,8 +1177,76 @@ impl<'a> IrBuilder<'a> {
                 return self.method_call(a, c);
             }
         }
+        if let Some(full) = self.library_function(&c.func) {
+            if let Some(v) = self.library_call(&full, c) {
+                return v;
+            }
+        }
         let f = self.expr(&c.func);
         self.generic_call(f, c)
+    }
+
+    /// The full name (`math.sqrt`) of the function of a library module
+    /// (one the build does not compile: a stub or a checked helper) that
+    /// `func` names, directly or through its module.
+    fn library_function(&self, func: &ast::Expr) -> Option<String> {
+        use crate::checker::program::Binding;
+        let program = &self.opts.program;
+        let binding = match func {
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if self.is_local_name(name) || self.closure_has(name) || self.is_class_ns_name(name)
+                {
+                    return None;
+                }
+                program.binding(&self.module.name, name)
+            }
+            ast::Expr::Attribute(a) => match &*a.value {
+                ast::Expr::Name(m) if !self.is_local_name(m.id.as_str()) => {
+                    match program.binding(&self.module.name, m.id.as_str()) {
+                        Binding::Module(md) => program.binding(&md, a.attr.as_str()),
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let module = match binding {
+            Binding::Func(sig) => sig.module,
+            Binding::Overloaded(variants) => variants.first()?.module.clone(),
+            _ => return None,
+        };
+        let name = match func {
+            ast::Expr::Name(n) => match program.binding(&self.module.name, n.id.as_str()) {
+                Binding::Func(sig) => sig.name,
+                Binding::Overloaded(v) => v.first()?.name.clone(),
+                _ => return None,
+            },
+            ast::Expr::Attribute(a) => a.attr.to_string(),
+            _ => return None,
+        };
+        let compiled = self.opts.imports.is_compiled_module(&module) || module == self.module.name;
+        (!compiled).then(|| format!("{module}.{name}"))
+    }
+
+    /// A call of a library function that has primitives (`math.sqrt`):
+    /// the arguments are evaluated in order, then the first matching
+    /// record is used, or the function is called generically.
+    fn library_call(&mut self, full: &str, c: &ast::ExprCall) -> Option<ValueId> {
+        if !c.keywords.is_empty() || has_unpacking(c) {
+            return None;
+        }
+        if crate::primitives::PRIMITIVES.iter().all(|p| p.name != full) {
+            return None;
+        }
+        let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();
+        self.set_line(c);
+        if let Some(v) = self.b.try_prim(full, &args) {
+            return Some(v);
+        }
+        let f = self.expr(&c.func);
+        Some(self.call_values(f, args))
     }
 
     /// The native int type a (non-local) name denotes in a call: `i64`,

@@ -145,6 +145,11 @@ impl ImportTable {
     pub fn module_func(&self, module: &str, name: &str) -> Option<&FuncSig> {
         self.funcs.get(module)?.get(name)
     }
+
+    /// Is `module` one of the modules the build compiles?
+    pub fn is_compiled_module(&self, module: &str) -> bool {
+        self.funcs.contains_key(module)
+    }
 }
 
 /// Names bound exactly once at module level, by an import statement.

@@ -41,6 +41,8 @@ pub struct IrOptions {
     pub types: std::sync::Arc<crate::checker::typemap::TypeMap>,
     /// How those types map to the build's native classes.
     pub mapper: std::sync::Arc<mapper::Mapper>,
+    /// The checker's tables of the whole program: what names refer to.
+    pub program: std::sync::Arc<crate::checker::program::Program>,
 }
 
 /// Lowering state of one function (or the module top level).
