@@ -15,13 +15,12 @@ use rayon::prelude::*;
 
 use crate::checker::program::Program;
 use crate::checker::typemap::TypeMap;
-use crate::checker::{Checked, CheckedSource, TypeEnv};
+use crate::checker::{Checked, CheckedSource};
 use crate::diagnostics::Diagnostic;
 use crate::ir::{pprint, GroupIR, ModuleIR};
 use crate::irbuild::imports::{module_funcs, BuildModules, ImportTable};
 use crate::irbuild::{build_module, IrOptions};
 use crate::parse::ParsedModule;
-use crate::semanal::{collect_module_symbols, ModuleSymbols};
 
 pub use super::groups::{group_links, group_name, partition, GroupSpec};
 pub use super::sources::{collect_sources, module_name_of, SourceModule};
@@ -147,27 +146,33 @@ fn package_of(m: &SourceModule) -> String {
 pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
     let checked = &front.modules;
     let prepared = prepare_native_classes(front, opts);
+    let cross_module = !opts.separate && opts.groups.is_empty();
+    let mapper_of = |module: &str| {
+        let native = prepared
+            .table
+            .classes
+            .iter()
+            .filter(|(_, n)| cross_module || n.ir.module == module)
+            .map(|(full, _)| full.clone())
+            .collect();
+        Arc::new(crate::irbuild::mapper::Mapper::new(native))
+    };
+    let mappers: Vec<_> = checked.iter().map(|c| mapper_of(&c.source.name)).collect();
     let mut symbols_of = vec![];
-    for c in checked {
+    for (c, mapper) in checked.iter().zip(&mappers) {
         let names = prepared
             .names
             .get(&c.source.name)
             .cloned()
             .unwrap_or_default();
-        let mut infer = |e: &rustpython_parser::ast::Expr, syms: &ModuleSymbols| {
-            TypeEnv {
-                module: syms,
-                locals: None,
-            }
-            .expr_type(e)
-        };
-        symbols_of.push(collect_module_symbols(
+        symbols_of.push(crate::irbuild::symbols::module_symbols(
+            &front.program,
             &c.source.name,
             &c.parsed,
-            &mut infer,
+            mapper,
             &names,
             prepared.table.clone(),
-        )?);
+        ));
     }
     let all: BuildModules = checked
         .iter()
@@ -184,22 +189,14 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
     let funcs = module_funcs(&all);
     let mut modules = vec![];
     let mut errors = vec![];
-    for (c, own_symbols) in checked.iter().zip(&symbols_of) {
+    for ((c, own_symbols), mapper) in checked.iter().zip(&symbols_of).zip(&mappers) {
         let imports =
             ImportTable::resolve(&package_of(&c.source), &c.parsed.body, &all, funcs.clone());
-        let cross_module = !opts.separate && opts.groups.is_empty();
-        let native = prepared
-            .table
-            .classes
-            .iter()
-            .filter(|(_, n)| cross_module || n.ir.module == c.source.name)
-            .map(|(full, _)| full.clone())
-            .collect();
         let ir_opts = IrOptions {
             strip_asserts: opts.strip_asserts,
             imports: Arc::new(imports),
             types: c.types.clone(),
-            mapper: Arc::new(crate::irbuild::mapper::Mapper::new(native)),
+            mapper: mapper.clone(),
             program: front.program.clone(),
         };
         let symbols = ir_opts.imports.symbols_seen_by(own_symbols);

@@ -1277,7 +1277,7 @@ impl<'a> Checker<'a> {
                     .map(|a| a.def.arg.to_string());
             }
         }
-        frame.start = d.stmt.start();
+        frame.start = d.start;
         let saved_frame = std::mem::replace(&mut self.frame, frame);
         let saved_flow = std::mem::take(&mut self.flow);
         let saved_breaks = std::mem::take(&mut self.breaks);
@@ -1293,7 +1293,7 @@ impl<'a> Checker<'a> {
                 .collect();
             vars.sort_by(|a, b| a.0.cmp(&b.0));
             self.types
-                .record_scope(d.stmt.start(), vars.into_iter().collect());
+                .record_scope(d.start, vars.into_iter().collect());
         }
         self.frame = saved_frame;
         self.flow = saved_flow;
@@ -1329,7 +1329,7 @@ impl<'a> Checker<'a> {
         if compound || trivial {
             return;
         }
-        let at = d.stmt.start();
+        let at = d.start;
         self.report_at(at, "Missing return statement".to_string(), "return");
     }
 

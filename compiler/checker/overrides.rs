@@ -90,7 +90,7 @@ impl Checker<'_> {
                 d.name,
                 show(&bsig.ret)
             );
-            self.report_at(d.stmt.start(), m, "override");
+            self.report_at(d.start, m, "override");
         }
         let args: Vec<&ast::Arg> = d
             .args
@@ -108,7 +108,7 @@ impl Checker<'_> {
                 d.name,
                 show(&bp.ty)
             );
-            let at = args.get(i).map_or(d.stmt.start(), |a| a.start());
+            let at = args.get(i).map_or(d.start, |a| a.start());
             self.report_at(at, m, "override");
             self.note_at(
                 at,

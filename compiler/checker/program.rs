@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;
+use rustpython_parser::text_size::TextSize;
 
 use crate::parse::{LineIndex, ParsedModule};
 use crate::semanal::scope;
@@ -757,6 +758,7 @@ fn simple_name_type(name: &str) -> Type {
         "set" | "Set" => Type::Set(Box::new(Type::Any)),
         "frozenset" | "FrozenSet" => Type::FrozenSet(Box::new(Type::Any)),
         "tuple" | "Tuple" => Type::VarTuple(Box::new(Type::Any)),
+        "range" => Type::Range,
         "i64" => Type::I64,
         "i32" => Type::I32,
         "i16" => Type::I16,
@@ -799,7 +801,8 @@ pub fn is_generator(body: &[ast::Stmt]) -> bool {
 
 /// The parts of a `def` the signature needs (sync and async defs alike).
 pub struct DefParts<'a> {
-    pub stmt: &'a ast::Stmt,
+    /// Where the `def` starts.
+    pub start: TextSize,
     pub name: &'a str,
     pub args: &'a ast::Arguments,
     pub returns: Option<&'a ast::Expr>,
@@ -811,17 +814,9 @@ pub struct DefParts<'a> {
 impl<'a> DefParts<'a> {
     pub fn of(stmt: &'a ast::Stmt) -> Option<DefParts<'a>> {
         match stmt {
-            ast::Stmt::FunctionDef(d) => Some(DefParts {
-                stmt,
-                name: d.name.as_str(),
-                args: &d.args,
-                returns: d.returns.as_deref(),
-                body: &d.body,
-                decorators: &d.decorator_list,
-                is_async: false,
-            }),
+            ast::Stmt::FunctionDef(d) => Some(DefParts::of_function(d)),
             ast::Stmt::AsyncFunctionDef(d) => Some(DefParts {
-                stmt,
+                start: d.range.start(),
                 name: d.name.as_str(),
                 args: &d.args,
                 returns: d.returns.as_deref(),
@@ -830,6 +825,19 @@ impl<'a> DefParts<'a> {
                 is_async: true,
             }),
             _ => None,
+        }
+    }
+
+    /// A `def` (an `async def` the compiler has lowered to one is async).
+    pub fn of_function(d: &'a ast::StmtFunctionDef) -> DefParts<'a> {
+        DefParts {
+            start: d.range.start(),
+            name: d.name.as_str(),
+            args: &d.args,
+            returns: d.returns.as_deref(),
+            body: &d.body,
+            decorators: &d.decorator_list,
+            is_async: crate::parse::is_async_def(d),
         }
     }
 }

@@ -12,7 +12,6 @@ use rustpython_parser::ast;
 
 use super::IrBuilder;
 use crate::ir::ValueId;
-use crate::semanal::annotations::annotation_type;
 use crate::types::Type;
 
 /// How far type aliases are followed (`A = B`, `B = Union[...]`).
@@ -108,7 +107,7 @@ impl<'a> IrBuilder<'a> {
                 None => Erased::Builtin("type"),
             };
         }
-        match annotation_type(e, &self.module.native_names).unwrap_or(Type::Any) {
+        match self.annotation_type(e) {
             Type::Int => return Erased::Builtin("int"),
             Type::Float => return Erased::Builtin("float"),
             Type::Bool => return Erased::Builtin("bool"),

@@ -18,6 +18,7 @@ pub mod nested;
 pub mod prepare;
 pub mod signature;
 pub mod stmt;
+pub mod symbols;
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;
@@ -143,6 +144,21 @@ impl<'a> IrBuilder<'a> {
             },
         };
         env.name_type(name)
+    }
+
+    /// The compiled signature of a `def` of this module.
+    pub fn def_sig(&self, def: &ast::StmtFunctionDef) -> FuncSig {
+        let line = self.parsed.line_of(def);
+        self.opts
+            .mapper
+            .func_sig(&self.opts.program, &self.module.name, def, line)
+    }
+
+    /// The type an annotation of this module denotes.
+    pub fn annotation_type(&self, e: &ast::Expr) -> Type {
+        self.opts
+            .mapper
+            .annotation(&self.opts.program, &self.module.name, e)
     }
 
     pub fn is_local_name(&self, name: &str) -> bool {
@@ -510,8 +526,11 @@ pub fn build_module(
                                     parsed.error_at(def, "invalid method signature".to_string())
                                 })
                         }
-                        _ => crate::semanal::func_sig(parsed, def, &module.native_names)
-                            .map(|s| crate::semanal::method_compiled_sig(s, def.name.as_str())),
+                        _ => {
+                            let line = parsed.line_of(def);
+                            let sig = opts.mapper.func_sig(&opts.program, &module.name, def, line);
+                            Ok(crate::semanal::method_compiled_sig(sig, def.name.as_str()))
+                        }
                     };
                     match sig {
                         Ok(mut sig) => {

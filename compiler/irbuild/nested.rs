@@ -385,13 +385,7 @@ impl<'a> IrBuilder<'a> {
                 return None;
             }
         }
-        let mut sig = match crate::semanal::func_sig(self.parsed, def, &self.module.native_names) {
-            Ok(s) => s,
-            Err(d) => {
-                self.b.error(d);
-                return None;
-            }
-        };
+        let mut sig = self.def_sig(def);
         let (line, col) = self.parsed.lines.line_col(def.start());
         sig.name = format!("{}___{}_L{line}C{col}", self.b.f.decl.func.name, def.name);
         let opts = self.opts.clone();
