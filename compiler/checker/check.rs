@@ -1292,8 +1292,7 @@ impl<'a> Checker<'a> {
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
             vars.sort_by(|a, b| a.0.cmp(&b.0));
-            self.types
-                .record_scope(d.start, vars.into_iter().collect());
+            self.types.record_scope(d.start, vars.into_iter().collect());
         }
         self.frame = saved_frame;
         self.flow = saved_flow;

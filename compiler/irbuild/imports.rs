@@ -282,26 +282,36 @@ fn resolve_binding(binding: &Binding, all: &BuildModules, depth: usize) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::parse_module;
-    use crate::semanal::collect_module_symbols;
 
-    /// (name, package, source) -> the build's modules.
+    /// (name, package, source) -> the build's modules, checked together.
     fn build(modules: &[(&str, &str, &str)]) -> BuildModules {
-        modules
+        let sources: Vec<crate::checker::CheckSource> = modules
             .iter()
-            .map(|(name, package, src)| {
-                let parsed = parse_module(&format!("{name}.py"), src).unwrap();
-                let syms = collect_module_symbols(
+            .map(|(name, package, src)| crate::checker::CheckSource {
+                name: name.to_string(),
+                path: format!("{name}.py"),
+                text: src.to_string(),
+                is_package: name == package,
+            })
+            .collect();
+        let checked = crate::checker::check_program(&sources, &|_| None);
+        let mapper = crate::irbuild::mapper::Mapper::default();
+        checked
+            .sources
+            .iter()
+            .zip(modules)
+            .map(|(c, (name, package, _))| {
+                let syms = crate::irbuild::symbols::module_symbols(
+                    &checked.program,
                     name,
-                    &parsed,
-                    &mut |_, _| crate::types::Type::Any,
+                    &c.parsed,
+                    &mapper,
                     &Default::default(),
                     Default::default(),
-                )
-                .unwrap();
+                );
                 (
                     name.to_string(),
-                    (syms, package.to_string(), parsed.body.clone()),
+                    (syms, package.to_string(), c.parsed.body.clone()),
                 )
             })
             .collect()

@@ -23,7 +23,6 @@ pub mod symbols;
 use indexmap::IndexMap;
 use rustpython_parser::ast;
 
-use crate::checker::{infer_locals, TypeEnv};
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
 use crate::parse::ParsedModule;
@@ -134,16 +133,24 @@ impl<'a> IrBuilder<'a> {
         new
     }
 
+    /// The declared type of a name where it is read: the function's
+    /// local variable, or what the module binds it to (a builtin when the
+    /// module does not bind it).
     pub fn env_name_type(&self, name: &str) -> Type {
-        let env = TypeEnv {
-            module: self.module,
-            locals: if self.is_top_level {
-                None
-            } else {
-                Some(&self.local_types)
+        if !self.is_top_level {
+            if let Some(t) = self.local_types.get(name) {
+                return t.clone();
+            }
+        }
+        match self.module.symbols.get(name) {
+            Some(Symbol::Func(_)) => Type::Callable,
+            Some(Symbol::Var(t)) => t.clone(),
+            Some(Symbol::Class(c)) => Type::TypeObj(format!("{}.{}", self.module.name, c.name)),
+            None => match self.opts.program.binding(&self.module.name, name) {
+                crate::checker::program::Binding::Module(m) => Type::Module(m),
+                _ => crate::checker::builtins::builtin_name_type(name),
             },
-        };
-        env.name_type(name)
+        }
     }
 
     /// The compiled signature of a `def` of this module.
@@ -315,7 +322,9 @@ fn build_function_body(
             .iter()
             .map(|(n, t)| (n.clone(), opts.mapper.map(t)))
             .collect(),
-        None => infer_locals(module, sig, &def.body),
+        // A function the checker did not see (a generator expression's):
+        // its variables are objects, their reads refined by the type map.
+        None => IndexMap::new(),
     };
     let local_names = scope::function_locals(&def.args, &def.body);
     // Free variables have the types they have in the function defining them.

@@ -991,10 +991,7 @@ fn layout_class(
                 if methods.contains_key(n) {
                     return Err(demote(true));
                 }
-                let t = match nativize(t.clone(), native) {
-                    Type::Any => first_assigned_type(src, n, names),
-                    t => t,
-                };
+                let t = nativize(t.clone(), native);
                 attr_types.insert(n.clone(), t);
             }
         }
@@ -1213,50 +1210,6 @@ fn layout_class(
 /// the top of a method body (`__init__` first), inferred from the method's
 /// parameter types as mypy infers an attribute from its first assignment;
 /// `Any` when there is none.
-fn first_assigned_type(src: &ClassSource, attr: &str, names: &NativeNames) -> Type {
-    let defs = src.def.body.iter().filter_map(|s| match s {
-        ast::Stmt::FunctionDef(d) => Some(d),
-        _ => None,
-    });
-    let (init, rest): (Vec<_>, Vec<_>) = defs.partition(|d| d.name.as_str() == "__init__");
-    let module = crate::semanal::ModuleSymbols {
-        name: src.module.clone(),
-        native_names: names.clone(),
-        ..Default::default()
-    };
-    for d in init.into_iter().chain(rest) {
-        let Some(first) = d.args.posonlyargs.iter().chain(&d.args.args).next() else {
-            continue;
-        };
-        let me = first.def.arg.as_str();
-        let Ok(sig) = func_sig(src.parsed, d, names) else {
-            continue;
-        };
-        let locals: IndexMap<String, Type> = sig
-            .params
-            .iter()
-            .skip(1)
-            .map(|p| (p.name.clone(), p.ty.clone()))
-            .collect();
-        for s in &d.body {
-            let ast::Stmt::Assign(a) = s else { continue };
-            let [ast::Expr::Attribute(t)] = a.targets.as_slice() else {
-                continue;
-            };
-            if t.attr.as_str() == attr
-                && matches!(&*t.value, ast::Expr::Name(n) if n.id.as_str() == me)
-            {
-                let env = crate::checker::TypeEnv {
-                    module: &module,
-                    locals: Some(&locals),
-                };
-                return crate::semanal::generalize(env.expr_type(&a.value));
-            }
-        }
-    }
-    Type::Any
-}
-
 /// The methods of a class body that become method descriptors: plain
 /// (undecorated), not dunders (those go in the namespace so the type slots
 /// follow them) and not referred to elsewhere in the class body.

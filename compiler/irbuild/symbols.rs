@@ -35,8 +35,7 @@ pub fn module_symbols(
         ..Default::default()
     };
     scope::walk_assignments(&parsed.body, &mut |target, _, annotation| {
-        if annotation.is_some_and(is_final_annotation) && !syms.finals.iter().any(|n| n == target)
-        {
+        if annotation.is_some_and(is_final_annotation) && !syms.finals.iter().any(|n| n == target) {
             syms.finals.push(target.to_string());
         }
     });
@@ -45,9 +44,8 @@ pub fn module_symbols(
         *counts.entry(n.to_string()).or_default() += 1
     });
     let count = |n: &str| counts.get(n).copied().unwrap_or(0);
-    let sig_of = |def: &ast::StmtFunctionDef| {
-        mapper.func_sig(program, name, def, parsed.line_of(def))
-    };
+    let sig_of =
+        |def: &ast::StmtFunctionDef| mapper.func_sig(program, name, def, parsed.line_of(def));
     let mut defined: Vec<String> = vec![];
     for stmt in &parsed.body {
         match stmt {
