@@ -57,6 +57,9 @@ impl Checker<'_> {
         if let Some(t) = self.typed_dict_get(c) {
             return t;
         }
+        if let Some(t) = self.cast_call(c) {
+            return t;
+        }
         let callee = self.callee(&c.func, true);
         let (arg_ctx, kw_ctx) = self.argument_contexts(c, &callee);
         let args: Vec<Type> = c
@@ -157,6 +160,26 @@ impl Checker<'_> {
             }
             Callee::Unknown => Type::Any,
         }
+    }
+
+    /// `typing.cast(T, x)`: of type `T`, whatever `x` is.
+    fn cast_call(&mut self, c: &ast::ExprCall) -> Option<Type> {
+        if c.args.len() != 2 || !c.keywords.is_empty() {
+            return None;
+        }
+        if let ast::Expr::Name(n) = &*c.func {
+            if self.frame.locals.contains(n.id.as_str())
+                || self.frame.enclosing.contains(n.id.as_str())
+            {
+                return None;
+            }
+        }
+        if self.program.typing_name(self.module, &c.func).as_deref() != Some("cast") {
+            return None;
+        }
+        self.expr(&c.func);
+        self.expr(&c.args[1]);
+        Some(self.ann().resolve(&c.args[0]))
     }
 
     /// `x.append(v)` (and the like) on a partial variable `x`: its item

@@ -649,9 +649,9 @@ impl Checker<'_> {
     }
 
     fn boolop(&mut self, b: &ast::ExprBoolOp) -> Type {
-        let (t, f) = self.condition_boolop(b);
+        let (t, f, vt) = self.condition_boolop_typed(b);
         self.flow = super::check::merge(t, f);
-        Type::Any
+        vt
     }
 
     fn compare(&mut self, c: &ast::ExprCompare) -> Type {

@@ -40,12 +40,18 @@ impl Checker<'_> {
 
     /// Check a condition; return the facts on its true and false branches.
     pub fn condition(&mut self, e: &ast::Expr) -> (Flow, Flow) {
+        let (t, f, _) = self.condition_typed(e);
+        (t, f)
+    }
+
+    /// `condition`, and the type of the condition's value.
+    fn condition_typed(&mut self, e: &ast::Expr) -> (Flow, Flow, Type) {
         match e {
             ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
                 let (t, f) = self.condition(&u.operand);
-                (f, t)
+                (f, t, Type::Bool)
             }
-            ast::Expr::BoolOp(b) => self.condition_boolop(b),
+            ast::Expr::BoolOp(b) => self.condition_boolop_typed(b),
             // As mypy: the branch a constant condition rules out is
             // unreachable (and not checked).
             ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Bool(_)) => {
@@ -54,45 +60,70 @@ impl Checker<'_> {
                     ast::Constant::Bool(true) => f.dead = true,
                     _ => t.dead = true,
                 }
-                (t, f)
+                (t, f, Type::Bool)
             }
             _ => {
-                let t = self.expr(e);
-                self.check_value_used(e, &t);
-                let base = self.flow.clone();
-                match self.narrowings(e) {
-                    Some(list) => {
-                        let mut t = base.clone();
-                        let mut f = base;
-                        for (k, pos, neg) in list {
-                            apply(&mut t, &k, pos);
-                            apply(&mut f, &k, neg);
-                        }
-                        (t, f)
-                    }
-                    None => {
-                        let mut t = base;
-                        for k in self.narrowable_keys(e) {
-                            t.narrowed.insert(k, Type::Any);
-                        }
-                        (t.clone(), t)
-                    }
+                let vt = self.expr(e);
+                let (t, f) = self.narrow_by(e, &vt);
+                (t, f, vt)
+            }
+        }
+    }
+
+    /// The facts on the branches of condition `e`, whose value (of type
+    /// `t`) has been evaluated.
+    fn narrow_by(&mut self, e: &ast::Expr, t: &Type) -> (Flow, Flow) {
+        self.check_value_used(e, t);
+        let base = self.flow.clone();
+        match self.narrowings(e) {
+            Some(list) => {
+                let mut t = base.clone();
+                let mut f = base;
+                for (k, pos, neg) in list {
+                    apply(&mut t, &k, pos);
+                    apply(&mut f, &k, neg);
                 }
+                (t, f)
+            }
+            None => {
+                let mut t = base;
+                for k in self.narrowable_keys(e) {
+                    t.narrowed.insert(k, Type::Any);
+                }
+                (t.clone(), t)
             }
         }
     }
 
     pub fn condition_boolop(&mut self, b: &ast::ExprBoolOp) -> (Flow, Flow) {
+        let (t, f, _) = self.condition_boolop_typed(b);
+        (t, f)
+    }
+
+    /// `condition_boolop`, and the type of the operation's value: for `or`,
+    /// the operands before the last without `None` (their truthy values)
+    /// and the last; for `and`, the falsy values of the operands before the
+    /// last and the last (mypy's types of `x or y`, `x and y`).
+    pub fn condition_boolop_typed(&mut self, b: &ast::ExprBoolOp) -> (Flow, Flow, Type) {
         let and = matches!(b.op, ast::BoolOp::And);
         // Flows on which the operation is decided before its last operand.
         let mut exits: Option<Flow> = None;
         let n = b.values.len();
         let mut result = (self.flow.clone(), self.flow.clone());
+        let mut types: Vec<Type> = vec![];
         for (i, v) in b.values.iter().enumerate() {
-            let (t, f) = self.condition(v);
+            let (t, f, vt) = self.condition_typed(v);
             if i + 1 == n {
+                types.push(vt);
                 result = (t, f);
                 break;
+            }
+            if let Some(part) = if and {
+                self.falsy_part(&vt)
+            } else {
+                truthy_part(&vt)
+            } {
+                types.push(part);
             }
             let (cont, exit) = if and { (t, f) } else { (f, t) };
             exits = Some(match exits {
@@ -101,11 +132,39 @@ impl Checker<'_> {
             });
             self.flow = cont;
         }
+        let t = if types.iter().any(crate::checker::compat::has_any) {
+            Type::Any
+        } else {
+            union(types)
+        };
         match exits {
-            None => result,
-            Some(x) if and => (result.0, merge(result.1, x)),
-            Some(x) => (merge(result.0, x), result.1),
+            None => (result.0, result.1, t),
+            Some(x) if and => (result.0, merge(result.1, x), t),
+            Some(x) => (merge(result.0, x), result.1, t),
         }
+    }
+
+    /// The values of type `t` that are false (`None` for never).
+    fn falsy_part(&self, t: &Type) -> Option<Type> {
+        match t {
+            Type::Union(items) => {
+                let parts: Vec<Type> = items.iter().filter_map(|i| self.falsy_part(i)).collect();
+                (!parts.is_empty()).then(|| union(parts))
+            }
+            // Instances of classes that define neither `__bool__` nor
+            // `__len__` are always true.
+            Type::Instance(c, _) if self.always_true(c) => None,
+            other => Some(other.clone()),
+        }
+    }
+
+    /// Are instances of program class `c` always true?
+    fn always_true(&self, c: &str) -> bool {
+        let (mro, complete) = self.program.mro(c);
+        complete
+            && !mro.iter().any(|k| {
+                k.opaque || k.members.contains_key("__bool__") || k.members.contains_key("__len__")
+            })
     }
 
     /// The references a condition the checker does not follow might
@@ -353,6 +412,15 @@ impl Checker<'_> {
             }
             _ => None,
         }
+    }
+}
+
+/// The values of type `t` that are true (`None` for never).
+fn truthy_part(t: &Type) -> Option<Type> {
+    match t {
+        Type::None => None,
+        Type::Union(_) => Some(remove_none(t)),
+        other => Some(other.clone()),
     }
 }
 

@@ -125,6 +125,28 @@ pub struct ClassInfo {
 }
 
 impl Program {
+    /// The member of `typing` (or `typing_extensions`) that `e`, in
+    /// `module`, names: `cast` for `cast` imported from typing or for
+    /// `typing.cast`.
+    pub fn typing_name(&self, module: &str, e: &ast::Expr) -> Option<String> {
+        let typing = |m: &str| matches!(m, "typing" | "typing_extensions");
+        match e {
+            ast::Expr::Name(n) => {
+                let origin = self.import_origins.get(&format!("{module}.{}", n.id))?;
+                let (m, name) = origin.rsplit_once('.')?;
+                typing(m).then(|| name.to_string())
+            }
+            ast::Expr::Attribute(a) => match &*a.value {
+                ast::Expr::Name(m) => match self.binding(module, m.id.as_str()) {
+                    Binding::Module(md) if typing(&md) => Some(a.attr.to_string()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// May attribute `attr` of module `m` exist although the module's
     /// tables do not bind it (a package's submodule that is not checked)?
     pub fn may_have_submodule(&self, m: &str) -> bool {
@@ -156,6 +178,12 @@ pub struct Program {
     /// Names imported from modules that are not checked (`from
     /// collections.abc import Set as S`): `module.S` to `collections.abc.Set`.
     pub foreign_names: HashMap<String, String>,
+    /// Every name a `from` import binds, to what it imports: `module.S` to
+    /// `collections.abc.Set`.
+    pub import_origins: HashMap<String, String>,
+    /// Module-level names bound once, declared `Final` with a literal
+    /// value (`module.N` to `10`): their uses are that constant.
+    pub final_literals: HashMap<String, ast::Expr>,
 }
 
 /// A type variable's upper bound (`object` unless declared) and value
@@ -961,6 +989,7 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     };
     for (name, m) in modules {
         p.modules.insert(name.clone(), collect_bindings(name, m));
+        collect_final_literals(&mut p, name, &m.body);
     }
     for (name, m) in modules {
         collect_classes(&mut p, name, &m.body);
@@ -989,6 +1018,59 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     }
     imports(&mut p);
     p
+}
+
+/// `NAME: Final = <literal>` at the top of `module`, `NAME` bound once.
+fn collect_final_literals(p: &mut Program, module: &str, body: &[ast::Stmt]) {
+    let counts = binding_counts(body);
+    for stmt in body {
+        let ast::Stmt::AnnAssign(a) = stmt else {
+            continue;
+        };
+        let (ast::Expr::Name(n), Some(v)) = (&*a.target, &a.value) else {
+            continue;
+        };
+        if crate::semanal::is_final_annotation(&a.annotation)
+            && is_literal_constant(v)
+            && counts.get(n.id.as_str()) == Some(&1)
+        {
+            p.final_literals
+                .insert(format!("{module}.{}", n.id), (**v).clone());
+        }
+    }
+}
+
+/// A constant mypyc folds: a number (possibly negated), string, bytes or
+/// bool literal.
+pub fn is_literal_constant(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Constant(c) => matches!(
+            c.value,
+            ast::Constant::Int(_)
+                | ast::Constant::Float(_)
+                | ast::Constant::Str(_)
+                | ast::Constant::Bytes(_)
+                | ast::Constant::Bool(_)
+        ),
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => matches!(
+            &*u.operand,
+            ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Int(_) | ast::Constant::Float(_))
+        ),
+        _ => false,
+    }
+}
+
+impl Program {
+    /// The literal value of `name` in `module` if it is a module-level
+    /// `Final` constant (defined there or imported from where it is).
+    pub fn final_literal(&self, module: &str, name: &str) -> Option<&ast::Expr> {
+        let key = format!("{module}.{name}");
+        if let Some(e) = self.final_literals.get(&key) {
+            return Some(e);
+        }
+        let origin = self.import_origins.get(&key)?;
+        self.final_literals.get(origin)
+    }
 }
 
 /// How often each name is bound at module level (anywhere in the module).
@@ -1088,6 +1170,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     let mut module_imports: Vec<(String, String)> = vec![];
     let mut type_var_imports: Vec<(String, String)> = vec![];
     let mut foreign: Vec<(String, String)> = vec![];
+    let mut origins: Vec<(String, String)> = vec![];
     for stmt in with_type_checking_blocks(body) {
         match stmt {
             ast::Stmt::Import(i) => {
@@ -1109,6 +1192,10 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
                 let level = i.level.map_or(0, |l| l.to_u32());
                 let is_pkg = p.packages.contains(module);
                 let src = import_target(module, is_pkg, level, i.module.as_deref());
+                for a in &i.names {
+                    let bound = a.asname.as_ref().unwrap_or(&a.name);
+                    origins.push((format!("{module}.{bound}"), format!("{src}.{}", a.name)));
+                }
                 if !p.modules.contains_key(&src) {
                     for a in &i.names {
                         let bound = a.asname.as_ref().unwrap_or(&a.name);
@@ -1138,6 +1225,7 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     }
     p.type_var_names.extend(type_var_imports);
     p.foreign_names.extend(foreign);
+    p.import_origins.extend(origins);
     // `import os` and `import os.path` both bind `os` to one module.
     for (bound, target) in &module_imports {
         let same = module_imports

@@ -115,6 +115,9 @@ impl<'a> IrBuilder<'a> {
                 if let Some(v) = self.final_in_class_body(a) {
                     return v;
                 }
+                if let Some(v) = self.module_final_literal(a) {
+                    return v;
+                }
                 if let Some(v) = self.native_get_attr(a) {
                     return v;
                 }
@@ -314,6 +317,10 @@ impl<'a> IrBuilder<'a> {
             "None" => return self.b.none(),
             _ => {}
         }
+        let program = self.opts.program.clone();
+        if let Some(lit) = program.final_literal(&self.module.name, name) {
+            return self.literal_value(lit);
+        }
         let globals = self.b.globals();
         let key = self.b.str_lit(name);
         let get = if self.module.finals.iter().any(|n| n == name) {
@@ -324,6 +331,27 @@ impl<'a> IrBuilder<'a> {
         let v = self.b.prim_named(get, &[globals, key]);
         let t = self.env_name_type(name).rtype();
         self.b.coerce(v, &t)
+    }
+
+    /// The value of a literal constant (see `checker::program::
+    /// is_literal_constant`), which may come from another module: no type
+    /// map entry of this one is consulted.
+    pub fn literal_value(&mut self, e: &ast::Expr) -> ValueId {
+        match e {
+            ast::Expr::Constant(c) => self.constant(&c.value),
+            ast::Expr::UnaryOp(u) => match &*u.operand {
+                ast::Expr::Constant(ast::ExprConstant {
+                    value: ast::Constant::Int(i),
+                    ..
+                }) => self.constant(&ast::Constant::Int(-i.clone())),
+                ast::Expr::Constant(ast::ExprConstant {
+                    value: ast::Constant::Float(f),
+                    ..
+                }) => self.constant(&ast::Constant::Float(-f)),
+                _ => self.b.null(),
+            },
+            _ => self.b.null(),
+        }
     }
 
     fn unary_op(&mut self, u: &ast::ExprUnaryOp) -> ValueId {
@@ -1141,6 +1169,9 @@ impl<'a> IrBuilder<'a> {
         if let Some(v) = self.zero_arg_super(c) {
             return v;
         }
+        if let Some(v) = self.typing_cast(c) {
+            return v;
+        }
         if let ast::Expr::Name(n) = &*c.func {
             let name = n.id.as_str();
             // A variable of an enclosing function shadows module functions.
@@ -1249,6 +1280,36 @@ impl<'a> IrBuilder<'a> {
         Some(self.call_values(f, args))
     }
 
+    /// `typing.cast(T, x)`: `x` with the runtime type of `T`, checked as a
+    /// cast is (no call).
+    fn typing_cast(&mut self, c: &ast::ExprCall) -> Option<ValueId> {
+        if c.args.len() != 2 || !c.keywords.is_empty() {
+            return None;
+        }
+        if let ast::Expr::Name(n) = &*c.func {
+            if self.is_local_name(n.id.as_str()) || self.closure_has(n.id.as_str()) {
+                return None;
+            }
+        }
+        let program = self.opts.program.clone();
+        if program.typing_name(&self.module.name, &c.func).as_deref() != Some("cast") {
+            return None;
+        }
+        let want = self.annotation_type(&c.args[0]).rtype();
+        let v = self.expr(&c.args[1]);
+        self.set_line(c);
+        let have = self.b.rtype(v);
+        if have == want || want == RType::OBJECT {
+            return Some(v);
+        }
+        let v = if self.refines(&have, &want) {
+            v
+        } else {
+            self.b.boxed(v)
+        };
+        Some(self.b.coerce(v, &want))
+    }
+
     /// The native int type a (non-local) name denotes in a call: `i64`,
     /// `i32`, `i16` or `u8`, unless the module defines the name itself.
     fn native_int_name(&self, name: &str) -> Option<RType> {
@@ -1340,6 +1401,24 @@ impl<'a> IrBuilder<'a> {
         let v = self.direct_call(&module, sig, c)?;
         let t = self.type_of(&ast::Expr::Call(c.clone())).rtype();
         Some(self.b.coerce(v, &t))
+    }
+
+    /// `m.NAME` of a module-level `Final` literal of module `m`.
+    fn module_final_literal(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let ast::Expr::Name(m) = &*a.value else {
+            return None;
+        };
+        if self.is_local_name(m.id.as_str()) || self.closure_has(m.id.as_str()) {
+            return None;
+        }
+        let program = self.opts.program.clone();
+        let crate::checker::program::Binding::Module(md) =
+            program.binding(&self.module.name, m.id.as_str())
+        else {
+            return None;
+        };
+        let lit = program.final_literal(&md, a.attr.as_str())?;
+        Some(self.literal_value(lit))
     }
 
     fn is_class_ns_name(&self, name: &str) -> bool {
