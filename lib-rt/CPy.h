@@ -732,4 +732,11 @@ CPY_NATIVE_INT_DECLS(Int32, int32_t)
 CPY_NATIVE_INT_DECLS(Int16, int16_t)
 CPY_NATIVE_INT_DECLS(UInt8, uint8_t)
 
+/* Walking a dict or its views in a `for` loop (dict_iter.c). */
+PyObject *CPyDictWalk_Keys(PyObject *d);
+PyObject *CPyDictWalk_Values(PyObject *d);
+PyObject *CPyDictWalk_Items(PyObject *d);
+PyObject *CPyDictWalk_Next(PyObject *walk);
+PyObject *CPyDictWalk_Value(PyObject *walk);
+
 #endif /* CPY_CPY_H */

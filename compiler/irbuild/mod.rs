@@ -10,6 +10,7 @@ pub mod builder;
 pub mod classes;
 pub mod exceptions;
 pub mod expr;
+pub mod for_loops;
 pub mod generators;
 pub mod imports;
 pub mod mapper;

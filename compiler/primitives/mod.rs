@@ -351,6 +351,12 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("gen.get_aiter", &[A::Obj], OBJ, "CPy_GetAIter", E::Magic),
     p("gen.get_anext", &[A::Obj], OBJ, "CPy_GetANext", E::Magic),
     p("generic.iter_next", &[A::Obj], OBJ, "CPyIter_Next", E::Never),
+    // ---- dict walks of `for` loops (keys, values, items) ----
+    p("dict.walk_keys", &[A::Dict], OBJ, "CPyDictWalk_Keys", E::Magic),
+    p("dict.walk_values", &[A::Dict], OBJ, "CPyDictWalk_Values", E::Magic),
+    p("dict.walk_items", &[A::Dict], OBJ, "CPyDictWalk_Items", E::Magic),
+    p("dict.walk_next", &[A::Obj], OBJ, "CPyDictWalk_Next", E::Never),
+    p("dict.walk_value", &[A::Obj], OBJ, "CPyDictWalk_Value", E::Never),
     p("generic.no_err_occurred", &[], Ret::Bit, "CPy_NoErrOccurred", E::False),
     p("generic.slice", &[A::Obj, A::Obj, A::Obj], OBJ, "PySlice_New", E::Magic),
     p("generic.to_tuple", &[A::Obj], Ret::Obj(K::Tuple), "PySequence_Tuple", E::Magic),
