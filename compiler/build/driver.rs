@@ -147,6 +147,11 @@ fn package_of(m: &SourceModule) -> String {
 pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
     let checked = &front.modules;
     let prepared = prepare_native_classes(front, opts);
+    if opts.verbose {
+        for class in &prepared.not_native {
+            eprintln!("{}", class.note());
+        }
+    }
     let mut symbols_of = vec![];
     for c in checked {
         let names = prepared

@@ -505,10 +505,11 @@ pub fn build_module(
                     // is its own native function.
                     let sig = match native {
                         Some(_) if has_receiver(def) => {
-                            prepare::method_sig(parsed, def, &full, &module.native_names)
-                                .ok_or_else(|| {
-                                    parsed.error_at(def, "invalid method signature".to_string())
-                                })
+                            prepare::method_sig(parsed, def, &full, &module.native_names).map_err(
+                                |why| {
+                                    parsed.error_at(def, format!("invalid method signature: {why}"))
+                                },
+                            )
                         }
                         _ => crate::semanal::func_sig(parsed, def, &module.native_names)
                             .map(|s| crate::semanal::method_compiled_sig(s, def.name.as_str())),
