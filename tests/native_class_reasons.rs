@@ -32,8 +32,8 @@ class Base:
 
 
 class Child(Base):
-    def m(self, x: int, y: int = 0) -> int:
-        return x + y
+    def m(self, y: int) -> int:
+        return y + 1
 
 
 class GrandChild(Child):
@@ -68,7 +68,7 @@ if sys.version_info >= (3, 8):
         pass
 
 
-print(Dynamic().abc, GrandChild().m(1, 2), Point(3).x, Square(4).area(), Conditional.__name__)
+print(Dynamic().abc, GrandChild().m(1), Point(3).x, Square(4).area(), Conditional.__name__)
 "#;
 
 const EXPECTED_NOTES: &[&str] = &[
@@ -76,7 +76,7 @@ const EXPECTED_NOTES: &[&str] = &[
     r#"prog.py:11: note: class "WithMeta" is not a native class: it has a metaclass"#,
     r#"prog.py:15: note: class "Dynamic" is not a native class: it defines __getattr__"#,
     r#"prog.py:20: note: class "Base" is not a native class: a non-native class "Child" derives from it"#,
-    r#"prog.py:25: note: class "Child" is not a native class: method "m" overrides with a different signature (3 parameters instead of 2)"#,
+    r#"prog.py:25: note: class "Child" is not a native class: method "m" overrides with a different signature (parameter "y" is "x" in the overridden method)"#,
     r#"prog.py:30: note: class "GrandChild" is not a native class: its base "Child" is not a native class"#,
     r#"prog.py:35: note: class "Marked" is not a native class: it is marked @mypyc_attr(native_class=False)"#,
     r#"prog.py:39: note: class "Point" is not a native class: its base "NamedTuple" is not a class of the compiled modules"#,

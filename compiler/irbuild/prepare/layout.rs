@@ -14,7 +14,7 @@ use crate::ir::{ClassIR, FuncDecl, FuncRef, RType, VtableEntry};
 use crate::semanal::annotations::annotation_type;
 use crate::semanal::native::{NativeClass, VtableMethod};
 use crate::semanal::scope;
-use crate::semanal::{func_sig, FuncSig, NativeNames};
+use crate::semanal::{func_sig, FuncSig, NativeNames, ParamKind};
 use crate::types::Type;
 
 /// The C struct of the instances of the builtin exceptions native classes
@@ -574,16 +574,19 @@ fn descriptor_methods(src: &ClassSource, body: &BodyMembers) -> Vec<(String, Fun
 }
 
 /// How an override's parameters differ from the overridden method's in a
-/// way glue cannot adapt (count, names, kinds, defaults), if they do.
+/// way glue cannot adapt, if they do: the override takes the overridden
+/// method's parameters (names, kinds, and defaults where they have one),
+/// then optional ones only (which glue leaves out, so that the override's
+/// defaults apply).
 fn params_mismatch(old: &FuncSig, new: &FuncSig) -> Option<String> {
-    if old.params.len() != new.params.len() {
+    if new.params.len() < old.params.len() {
         return Some(format!(
             "{} parameters instead of {}",
             new.params.len(),
             old.params.len()
         ));
     }
-    old.params.iter().zip(&new.params).find_map(|(x, y)| {
+    let changed = old.params.iter().zip(&new.params).find_map(|(x, y)| {
         let name = &y.name;
         if x.name != y.name {
             Some(format!(
@@ -592,13 +595,16 @@ fn params_mismatch(old: &FuncSig, new: &FuncSig) -> Option<String> {
             ))
         } else if x.kind != y.kind {
             Some(format!("parameter \"{name}\" is of another kind"))
-        } else if x.has_default != y.has_default {
-            let has = if y.has_default { "has" } else { "lacks" };
-            Some(format!("parameter \"{name}\" {has} a default"))
+        } else if x.has_default && !y.has_default {
+            Some(format!("parameter \"{name}\" lacks a default"))
         } else {
             None
         }
-    })
+    });
+    let added = new.params[old.params.len()..]
+        .iter()
+        .find(|p| !p.has_default || matches!(p.kind, ParamKind::Star | ParamKind::Star2));
+    changed.or_else(|| added.map(|p| format!("added parameter \"{}\" is not optional", p.name)))
 }
 
 /// Optional parameters whose native representation differs.
