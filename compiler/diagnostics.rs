@@ -14,7 +14,8 @@ pub struct Diagnostic {
     pub path: String,
     /// 1-based line.
     pub line: u32,
-    /// 1-based column.
+    /// 1-based column; 0 for a diagnostic about a whole line (rendered
+    /// `file:line: ...`).
     pub col: u32,
     pub severity: Severity,
     pub message: String,
@@ -53,11 +54,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Note => "note",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}: {}",
-            self.path, self.line, self.col, sev, self.message
-        )?;
+        write!(f, "{}:{}:", self.path, self.line)?;
+        if self.col > 0 {
+            write!(f, "{}:", self.col)?;
+        }
+        write!(f, " {}: {}", sev, self.message)?;
         if let Some(code) = &self.code {
             write!(f, "  [{code}]")?;
         }

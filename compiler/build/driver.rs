@@ -146,6 +146,11 @@ fn package_of(m: &SourceModule) -> String {
 pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
     let checked = &front.modules;
     let prepared = prepare_native_classes(front, opts);
+    if opts.verbose {
+        for class in &prepared.not_native {
+            eprintln!("{}", class.note());
+        }
+    }
     let cross_module = !opts.separate && opts.groups.is_empty();
     let mapper_of = |module: &str| {
         let native = prepared

@@ -1369,7 +1369,8 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt], lines: 
 }
 
 pub fn method_kind_of(decorators: &[ast::Expr]) -> MethodKind {
-    match decorators {
+    let kept: Vec<&ast::Expr> = decorators.iter().filter(|d| !is_marking(d)).collect();
+    match kept.as_slice() {
         [] => MethodKind::Instance,
         [d] => match decorator_name(d).as_str() {
             "staticmethod" => MethodKind::Static,
@@ -1379,6 +1380,17 @@ pub fn method_kind_of(decorators: &[ast::Expr]) -> MethodKind {
         },
         _ => MethodKind::Other,
     }
+}
+
+/// A decorator that returns the function it decorates, only marked
+/// (`abstractmethod`, `override`, `final`): mypy drops it from the
+/// definition, which keeps its kind.
+fn is_marking(d: &ast::Expr) -> bool {
+    matches!(d, ast::Expr::Name(_) | ast::Expr::Attribute(_))
+        && matches!(
+            decorator_name(d).as_str(),
+            "abstractmethod" | "override" | "final"
+        )
 }
 
 /// The members of a class body, and the attributes among them whose

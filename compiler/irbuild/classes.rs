@@ -140,7 +140,8 @@ pub fn build_vtable_glue(
 
 /// The calls of a glue function, one per combination of omitted optional
 /// arguments whose representation changes (an omitted argument is passed
-/// as the target's error value, never converted).
+/// as the target's error value, never converted). The target's optional
+/// parameters beyond the slot's are always omitted.
 fn glue_calls(
     ib: &mut IrBuilder,
     decl: &FuncDecl,
@@ -152,6 +153,16 @@ fn glue_calls(
 ) {
     let i = done_args.len();
     if i == args.len() {
+        for p in &target.params[i..] {
+            let rtype = p.rtype.clone();
+            let omitted = ib.b.add(
+                Op::LoadErrorValue {
+                    rtype: rtype.clone(),
+                },
+                rtype,
+            );
+            done_args.push(omitted);
+        }
         let r =
             ib.b.call(target.func.clone(), done_args, target.ret.clone());
         let r = ib.b.coerce(r, &decl.ret);

@@ -531,10 +531,11 @@ pub fn build_module(
                     // is its own native function.
                     let sig = match native {
                         Some(_) if has_receiver(def) => {
-                            prepare::method_sig(parsed, def, &full, &module.native_names)
-                                .ok_or_else(|| {
-                                    parsed.error_at(def, "invalid method signature".to_string())
-                                })
+                            prepare::method_sig(parsed, def, &full, &module.native_names).map_err(
+                                |why| {
+                                    parsed.error_at(def, format!("invalid method signature: {why}"))
+                                },
+                            )
                         }
                         _ => {
                             let line = parsed.line_of(def);
