@@ -1,0 +1,133 @@
+/*
+ * builtin_ops.c: builtin functions with a direct C implementation.
+ *
+ * Owns two-argument min()/max() on objects, chr(), hash(), id(), getattr()
+ * with a default, hasattr(), setattr() and sorted(). Each does what the
+ * builtin does for those arguments, in the same order of operations (the
+ * comparisons min() makes, the attribute lookups hasattr() makes), so that
+ * results, exceptions and side effects match the interpreter's.
+ */
+#include "CPy.h"
+
+/* min(a, b) / max(a, b): the builtin compares the later item with the
+ * current one and replaces it only when the comparison is true. */
+static PyObject *cpy_min_max(PyObject *a, PyObject *b, int op) {
+    int r = PyObject_RichCompareBool(b, a, op);
+    if (r < 0) {
+        return NULL;
+    }
+    PyObject *result = r ? b : a;
+    Py_INCREF(result);
+    return result;
+}
+
+PyObject *CPyObject_Min(PyObject *a, PyObject *b) {
+    return cpy_min_max(a, b, Py_LT);
+}
+
+PyObject *CPyObject_Max(PyObject *a, PyObject *b) {
+    return cpy_min_max(a, b, Py_GT);
+}
+
+/* The builtin named `name` called with one argument (new ref). */
+static PyObject *cpy_call_builtin1(const char *name, PyObject *arg) {
+    PyObject *builtins = CPy_GetBuiltins();
+    if (builtins == NULL) {
+        return NULL;
+    }
+    PyObject *func = PyObject_GetAttrString(builtins, name);
+    if (func == NULL) {
+        return NULL;
+    }
+    PyObject *r = PyObject_CallOneArg(func, arg);
+    Py_DECREF(func);
+    return r;
+}
+
+PyObject *CPyStr_Chr(CPyTagged x) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(x))) {
+        Py_ssize_t v = CPyTagged_ShortAsSsize_t(x);
+        if (v >= 0 && v <= 0x10ffff) {
+            return PyUnicode_FromOrdinal((int)v);
+        }
+    }
+    /* Out of range: the builtin's own error (its type and message differ
+     * between CPython versions for values beyond a C int). */
+    PyObject *o = CPyTagged_AsObject(x);
+    if (o == NULL) {
+        return NULL;
+    }
+    PyObject *r = cpy_call_builtin1("chr", o);
+    Py_DECREF(o);
+    return r;
+}
+
+CPyTagged CPyObject_Hash(PyObject *o) {
+    Py_hash_t h = PyObject_Hash(o);
+    if (h == -1 && PyErr_Occurred()) {
+        return CPY_INT_TAG;
+    }
+    return CPyTagged_FromSsize_t((Py_ssize_t)h);
+}
+
+CPyTagged CPyTagged_Id(PyObject *o) {
+    uintptr_t p = (uintptr_t)o;
+    if (p <= (uintptr_t)CPY_TAGGED_MAX) {
+        return CPyTagged_ShortFromSsize_t((Py_ssize_t)p);
+    }
+    PyObject *r = PyLong_FromVoidPtr(o);
+    if (r == NULL) {
+        return CPY_INT_TAG;
+    }
+    return CPyTagged_StealFromObject(r);
+}
+
+/* The attribute, or NULL: *found is 0 when it is missing (AttributeError,
+ * cleared) and -1 on any other error. */
+static PyObject *cpy_lookup_attr(PyObject *o, PyObject *name, int *found) {
+    PyObject *r = PyObject_GetAttr(o, name);
+    if (r != NULL) {
+        *found = 1;
+        return r;
+    }
+    if (PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        *found = 0;
+    } else {
+        *found = -1;
+    }
+    return NULL;
+}
+
+PyObject *CPyObject_GetAttr3(PyObject *o, PyObject *name, PyObject *fallback) {
+    int found;
+    PyObject *r = cpy_lookup_attr(o, name, &found);
+    if (found == 0) {
+        Py_INCREF(fallback);
+        return fallback;
+    }
+    return r;
+}
+
+char CPyObject_HasAttr(PyObject *o, PyObject *name) {
+    int found;
+    PyObject *r = cpy_lookup_attr(o, name, &found);
+    Py_XDECREF(r);
+    return found < 0 ? 2 : (char)found;
+}
+
+char CPyObject_SetAttrNone(PyObject *o, PyObject *name, PyObject *value) {
+    return PyObject_SetAttr(o, name, value) < 0 ? 2 : 1;
+}
+
+PyObject *CPySequence_Sorted(PyObject *iterable) {
+    PyObject *list = PySequence_List(iterable);
+    if (list == NULL) {
+        return NULL;
+    }
+    if (PyList_Sort(list) < 0) {
+        Py_DECREF(list);
+        return NULL;
+    }
+    return list;
+}
