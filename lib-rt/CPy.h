@@ -790,6 +790,12 @@ static inline int32_t CPyInt32_Max(int32_t a, int32_t b) {
 }
 PyObject *CPyObject_Min(PyObject *a, PyObject *b);
 PyObject *CPyObject_Max(PyObject *a, PyObject *b);
+/* min/max of an int and a float, as the float the result is stored as
+ * (the comparison is Python's exact int/float comparison). */
+double CPyFloat_MinIntFloat(CPyTagged a, double b);
+double CPyFloat_MinFloatInt(double a, CPyTagged b);
+double CPyFloat_MaxIntFloat(CPyTagged a, double b);
+double CPyFloat_MaxFloatInt(double a, CPyTagged b);
 
 /* A new reference to the same int (`math.floor(i)`, `round(i)`). */
 static inline CPyTagged CPyTagged_Copy(CPyTagged x) {

@@ -29,6 +29,75 @@ PyObject *CPyObject_Max(PyObject *a, PyObject *b) {
     return cpy_min_max(a, b, Py_GT);
 }
 
+/* An int that a double holds exactly (|v| <= 2**53) compares with floats
+ * as a double; *d receives it. */
+static int cpy_exact_double(CPyTagged a, double *d) {
+    const Py_ssize_t limit = (Py_ssize_t)1 << 53;
+    if (CPyTagged_CheckShort(a)) {
+        Py_ssize_t v = CPyTagged_ShortAsSsize_t(a);
+        if (v <= limit && v >= -limit) {
+            *d = (double)v;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* min/max of an int and a float (in argument order) compared as objects,
+ * the result converted to float (OverflowError for a huge int result). */
+static double cpy_min_max_mixed(CPyTagged i, double f, int int_first, int op) {
+    PyObject *io = CPyTagged_AsObject(i);
+    if (io == NULL) {
+        return CPY_FLOAT_ERROR;
+    }
+    PyObject *fo = PyFloat_FromDouble(f);
+    if (fo == NULL) {
+        Py_DECREF(io);
+        return CPY_FLOAT_ERROR;
+    }
+    PyObject *r = int_first ? cpy_min_max(io, fo, op) : cpy_min_max(fo, io, op);
+    Py_DECREF(io);
+    Py_DECREF(fo);
+    if (r == NULL) {
+        return CPY_FLOAT_ERROR;
+    }
+    double d = CPyFloat_FromObject(r);
+    Py_DECREF(r);
+    return d;
+}
+
+double CPyFloat_MinIntFloat(CPyTagged a, double b) {
+    double da;
+    if (CPY_LIKELY(cpy_exact_double(a, &da))) {
+        return b < da ? b : da;
+    }
+    return cpy_min_max_mixed(a, b, 1, Py_LT);
+}
+
+double CPyFloat_MinFloatInt(double a, CPyTagged b) {
+    double db;
+    if (CPY_LIKELY(cpy_exact_double(b, &db))) {
+        return db < a ? db : a;
+    }
+    return cpy_min_max_mixed(b, a, 0, Py_LT);
+}
+
+double CPyFloat_MaxIntFloat(CPyTagged a, double b) {
+    double da;
+    if (CPY_LIKELY(cpy_exact_double(a, &da))) {
+        return b > da ? b : da;
+    }
+    return cpy_min_max_mixed(a, b, 1, Py_GT);
+}
+
+double CPyFloat_MaxFloatInt(double a, CPyTagged b) {
+    double db;
+    if (CPY_LIKELY(cpy_exact_double(b, &db))) {
+        return db > a ? db : a;
+    }
+    return cpy_min_max_mixed(b, a, 0, Py_GT);
+}
+
 /* The builtin named `name` called with one argument (new ref). */
 static PyObject *cpy_call_builtin1(const char *name, PyObject *arg) {
     PyObject *builtins = CPy_GetBuiltins();

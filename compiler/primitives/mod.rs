@@ -310,12 +310,17 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("builtins.min", &[A::Bool, A::Bool], Ret::Bool, "CPyBool_Min", E::Never),
     p("builtins.min", &[A::I64, A::I64], Ret::I64, "CPyInt64_Min", E::Never),
     p("builtins.min", &[A::I32, A::I32], Ret::I32, "CPyInt32_Min", E::Never),
+    // An int and a float: the result is the float the checker's type says.
+    p("builtins.min", &[A::Int, A::Float], Ret::Float, "CPyFloat_MinIntFloat", E::MagicOverlapping),
+    p("builtins.min", &[A::Float, A::Int], Ret::Float, "CPyFloat_MinFloatInt", E::MagicOverlapping),
     p("builtins.min", &[A::Obj, A::Obj], OBJ, "CPyObject_Min", E::Magic),
     p("builtins.max", &[A::Int, A::Int], Ret::Int, "CPyTagged_Max", E::Never),
     p("builtins.max", &[A::Float, A::Float], Ret::Float, "CPyFloat_Max", E::Never),
     p("builtins.max", &[A::Bool, A::Bool], Ret::Bool, "CPyBool_Max", E::Never),
     p("builtins.max", &[A::I64, A::I64], Ret::I64, "CPyInt64_Max", E::Never),
     p("builtins.max", &[A::I32, A::I32], Ret::I32, "CPyInt32_Max", E::Never),
+    p("builtins.max", &[A::Int, A::Float], Ret::Float, "CPyFloat_MaxIntFloat", E::MagicOverlapping),
+    p("builtins.max", &[A::Float, A::Int], Ret::Float, "CPyFloat_MaxFloatInt", E::MagicOverlapping),
     p("builtins.max", &[A::Obj, A::Obj], OBJ, "CPyObject_Max", E::Magic),
     p("builtins.chr", &[A::Int], Ret::Obj(K::Str), "CPyStr_Chr", E::Magic),
     p("builtins.round", &[A::Float], Ret::Int, "CPyFloat_Round", E::Magic),
@@ -677,9 +682,13 @@ mod tests {
             c_function("builtins.max", &[RType::Bool, RType::Bit]),
             Some("CPyBool_Max")
         );
-        // Mixed operands compare as objects (exact int/float comparison).
         assert_eq!(
             c_function("builtins.min", &[RType::Int, RType::Float]),
+            Some("CPyFloat_MinIntFloat")
+        );
+        // Other mixed operands compare as objects.
+        assert_eq!(
+            c_function("builtins.min", &[RType::Int, RType::STR]),
             Some("CPyObject_Min")
         );
     }
