@@ -739,4 +739,208 @@ PyObject *CPyDictWalk_Items(PyObject *d);
 PyObject *CPyDictWalk_Next(PyObject *walk);
 PyObject *CPyDictWalk_Value(PyObject *walk);
 
+/* ------------------------------------------------------------------------
+ * Builtin functions, the `math` module, and methods of builtin types
+ * (builtin_ops.c, math_ops.c, list_ops.c, dict_ops.c, str_methods.c).
+ *
+ * The primitive registry maps calls such as `min(a, b)`, `math.sqrt(x)` or
+ * `xs.insert(i, v)` here. Each helper gives exactly the interpreter's
+ * result: receivers that are subclasses of the builtin type call the
+ * (possibly overridden) method itself, and cases whose outcome depends on
+ * the running CPython version (error messages, special values) are handed
+ * to the interpreter's own function.
+ *
+ * Methods that return None in Python return `char`: 1 (the unboxed None)
+ * or 2 with an exception set.
+ * ------------------------------------------------------------------------ */
+
+/* obj.<name>(args...) with a C string name and n borrowed arguments. */
+PyObject *CPy_CallMethodName(PyObject *obj, const char *name, Py_ssize_t nargs, ...);
+/* The None-method result of a call result (stolen): 1, or 2 for NULL. */
+char CPy_NoneResult(PyObject *r);
+
+/* min()/max() of two values: CPython compares the second with the first
+ * (`b < a` for min, `b > a` for max) and keeps the first on ties. */
+static inline CPyTagged CPyTagged_Min(CPyTagged a, CPyTagged b) {
+    CPyTagged r = CPyTagged_IsLt(b, a) ? b : a;
+    CPyTagged_INCREF(r);
+    return r;
+}
+static inline CPyTagged CPyTagged_Max(CPyTagged a, CPyTagged b) {
+    CPyTagged r = CPyTagged_IsLt(a, b) ? b : a;
+    CPyTagged_INCREF(r);
+    return r;
+}
+static inline double CPyFloat_Min(double a, double b) {
+    return b < a ? b : a;
+}
+static inline double CPyFloat_Max(double a, double b) {
+    return b > a ? b : a;
+}
+static inline char CPyBool_Min(char a, char b) {
+    return b < a ? b : a;
+}
+static inline char CPyBool_Max(char a, char b) {
+    return b > a ? b : a;
+}
+static inline int64_t CPyInt64_Min(int64_t a, int64_t b) {
+    return b < a ? b : a;
+}
+static inline int64_t CPyInt64_Max(int64_t a, int64_t b) {
+    return b > a ? b : a;
+}
+static inline int32_t CPyInt32_Min(int32_t a, int32_t b) {
+    return b < a ? b : a;
+}
+static inline int32_t CPyInt32_Max(int32_t a, int32_t b) {
+    return b > a ? b : a;
+}
+PyObject *CPyObject_Min(PyObject *a, PyObject *b);
+PyObject *CPyObject_Max(PyObject *a, PyObject *b);
+/* min/max of an int and a float, as the float the result is stored as
+ * (the comparison is Python's exact int/float comparison). */
+double CPyFloat_MinIntFloat(CPyTagged a, double b);
+double CPyFloat_MinFloatInt(double a, CPyTagged b);
+double CPyFloat_MaxIntFloat(CPyTagged a, double b);
+double CPyFloat_MaxFloatInt(double a, CPyTagged b);
+
+/* A new reference to the same int (`math.floor(i)`, `round(i)`). */
+static inline CPyTagged CPyTagged_Copy(CPyTagged x) {
+    CPyTagged_INCREF(x);
+    return x;
+}
+static inline double CPyFloat_Abs(double x) {
+    return fabs(x);
+}
+static inline char CPyTagged_IsTrue(CPyTagged x) {
+    return x != 0;
+}
+static inline char CPyFloat_IsTrue(double x) {
+    return x != 0.0;
+}
+PyObject *CPyStr_Chr(CPyTagged x);
+CPyTagged CPyObject_Hash(PyObject *o);
+CPyTagged CPyTagged_Id(PyObject *o);
+PyObject *CPyObject_GetAttr3(PyObject *o, PyObject *name, PyObject *fallback);
+char CPyObject_HasAttr(PyObject *o, PyObject *name);
+char CPyObject_SetAttrNone(PyObject *o, PyObject *name, PyObject *value);
+PyObject *CPySequence_Sorted(PyObject *iterable);
+static inline PyObject *CPyList_Empty(void) {
+    return PyList_New(0);
+}
+static inline PyObject *CPySet_Empty(void) {
+    return PySet_New(NULL);
+}
+
+/* math (math_ops.c); floats are returned as they are, -113.0 with an
+ * exception on failure. Int arguments were converted to float before. */
+double CPyMath_Sqrt(double x);
+double CPyMath_Sin(double x);
+double CPyMath_Cos(double x);
+double CPyMath_Tan(double x);
+double CPyMath_Asin(double x);
+double CPyMath_Acos(double x);
+double CPyMath_Atan(double x);
+double CPyMath_Exp(double x);
+double CPyMath_Log(double x);
+double CPyMath_Log10(double x);
+double CPyMath_Log2(double x);
+/* log of an int, which may be too large for a float. */
+double CPyMath_LogInt(CPyTagged x);
+double CPyMath_Log10Int(CPyTagged x);
+double CPyMath_Log2Int(CPyTagged x);
+double CPyMath_Pow(double x, double y);
+double CPyMath_Atan2(double y, double x);
+double CPyMath_Fmod(double x, double y);
+static inline double CPyMath_Copysign(double x, double y) {
+    return copysign(x, y);
+}
+static inline double CPyMath_Degrees(double x) {
+    return x * (180.0 / Py_MATH_PI);
+}
+static inline double CPyMath_Radians(double x) {
+    return x * (Py_MATH_PI / 180.0);
+}
+static inline char CPyMath_IsInf(double x) {
+    return isinf(x) != 0;
+}
+static inline char CPyMath_IsNaN(double x) {
+    return isnan(x) != 0;
+}
+static inline char CPyMath_IsFinite(double x) {
+    return isfinite(x) != 0;
+}
+
+/* list methods (list_ops.c) */
+char CPyList_AppendMethod(PyObject *list, PyObject *v);
+char CPyList_ExtendMethod(PyObject *list, PyObject *iterable);
+char CPyList_Insert(PyObject *list, CPyTagged index, PyObject *v);
+char CPyList_Remove(PyObject *list, PyObject *v);
+CPyTagged CPyList_Index(PyObject *list, PyObject *v);
+CPyTagged CPyList_Count(PyObject *list, PyObject *v);
+char CPyList_Reverse(PyObject *list);
+char CPyList_Sort(PyObject *list);
+char CPyList_Clear(PyObject *list);
+PyObject *CPyList_Copy(PyObject *list);
+
+/* dict and set methods (dict_ops.c) */
+PyObject *CPyDict_GetWithNone(PyObject *dict, PyObject *key);
+PyObject *CPyDict_SetDefault(PyObject *dict, PyObject *key, PyObject *value);
+PyObject *CPyDict_SetDefaultWithNone(PyObject *dict, PyObject *key);
+PyObject *CPyDict_Pop(PyObject *dict, PyObject *key);
+PyObject *CPyDict_PopDefault(PyObject *dict, PyObject *key, PyObject *fallback);
+PyObject *CPyDict_Copy(PyObject *dict);
+char CPyDict_Clear(PyObject *dict);
+char CPyDict_Update(PyObject *dict, PyObject *other);
+char CPySet_Add(PyObject *set, PyObject *key);
+char CPySet_Discard(PyObject *set, PyObject *key);
+char CPySet_Remove(PyObject *set, PyObject *key);
+PyObject *CPySet_Pop(PyObject *set);
+char CPySet_Clear(PyObject *set);
+
+/* str methods (str_methods.c) */
+int CPyStr_Contains(PyObject *s, PyObject *sub);
+char CPyStr_Startswith(PyObject *s, PyObject *prefix);
+char CPyStr_Endswith(PyObject *s, PyObject *suffix);
+char CPyStr_StartswithTuple(PyObject *s, PyObject *prefixes);
+char CPyStr_EndswithTuple(PyObject *s, PyObject *suffixes);
+PyObject *CPyStr_Removeprefix(PyObject *s, PyObject *prefix);
+PyObject *CPyStr_Removesuffix(PyObject *s, PyObject *suffix);
+CPyTagged CPyStr_Find(PyObject *s, PyObject *sub);
+CPyTagged CPyStr_FindFrom(PyObject *s, PyObject *sub, CPyTagged start);
+CPyTagged CPyStr_FindRange(PyObject *s, PyObject *sub, CPyTagged start, CPyTagged end);
+CPyTagged CPyStr_RFind(PyObject *s, PyObject *sub);
+CPyTagged CPyStr_Index(PyObject *s, PyObject *sub);
+CPyTagged CPyStr_RIndex(PyObject *s, PyObject *sub);
+CPyTagged CPyStr_Count(PyObject *s, PyObject *sub);
+PyObject *CPyStr_Split(PyObject *s);
+PyObject *CPyStr_SplitSep(PyObject *s, PyObject *sep);
+PyObject *CPyStr_SplitMax(PyObject *s, PyObject *sep, CPyTagged maxsplit);
+PyObject *CPyStr_RSplit(PyObject *s);
+PyObject *CPyStr_RSplitSep(PyObject *s, PyObject *sep);
+PyObject *CPyStr_RSplitMax(PyObject *s, PyObject *sep, CPyTagged maxsplit);
+PyObject *CPyStr_Splitlines(PyObject *s);
+PyObject *CPyStr_Strip(PyObject *s);
+PyObject *CPyStr_LStrip(PyObject *s);
+PyObject *CPyStr_RStrip(PyObject *s);
+PyObject *CPyStr_StripChars(PyObject *s, PyObject *chars);
+PyObject *CPyStr_LStripChars(PyObject *s, PyObject *chars);
+PyObject *CPyStr_RStripChars(PyObject *s, PyObject *chars);
+PyObject *CPyStr_Replace(PyObject *s, PyObject *old, PyObject *new_);
+PyObject *CPyStr_ReplaceCount(PyObject *s, PyObject *old, PyObject *new_, CPyTagged count);
+PyObject *CPyStr_Upper(PyObject *s);
+PyObject *CPyStr_Lower(PyObject *s);
+char CPyStr_IsDigit(PyObject *s);
+char CPyStr_IsAlpha(PyObject *s);
+char CPyStr_IsAlnum(PyObject *s);
+char CPyStr_IsSpace(PyObject *s);
+char CPyStr_IsDecimal(PyObject *s);
+char CPyStr_IsNumeric(PyObject *s);
+char CPyStr_IsUpper(PyObject *s);
+char CPyStr_IsLower(PyObject *s);
+char CPyStr_IsAscii(PyObject *s);
+PyObject *CPyStr_Encode(PyObject *s);
+PyObject *CPyStr_EncodeWith(PyObject *s, PyObject *encoding);
+PyObject *CPyStr_EncodeWithErrors(PyObject *s, PyObject *encoding, PyObject *errors);
+
 #endif /* CPY_CPY_H */

@@ -1,9 +1,10 @@
 /*
  * dict_ops.c: dicts and sets.
  *
- * Owns building dicts/sets from C varargs and the item/membership helpers.
- * Exact dicts use the concrete PyDict API; subclasses (defaultdict,
- * OrderedDict, user classes) go through the abstract protocol so that
+ * Owns building dicts/sets from C varargs, the item/membership helpers and
+ * the dict and set methods with a C implementation. Exact dicts and sets
+ * use the concrete API; subclasses (defaultdict, OrderedDict, user classes)
+ * go through the abstract protocol or call the method itself, so that
  * overridden methods such as __missing__ and __getitem__ are honoured.
  */
 #include "CPy.h"
@@ -107,9 +108,23 @@ int CPyDict_Contains(PyObject *dict, PyObject *key) {
     return PySequence_Contains(dict, key);
 }
 
+/* A set used as a key of a set operation is looked up as a frozenset:
+ * after a set operation failed on `key`, should it be redone by the
+ * method itself (which does that)? Clears the TypeError if so. */
+static int cpy_retry_as_frozenset(PyObject *key) {
+    if (PySet_Check(key) && PyErr_ExceptionMatches(PyExc_TypeError)) {
+        PyErr_Clear();
+        return 1;
+    }
+    return 0;
+}
+
 int CPySet_Contains(PyObject *set, PyObject *key) {
     if (PyAnySet_CheckExact(set)) {
-        return PySet_Contains(set, key);
+        int r = PySet_Contains(set, key);
+        if (r >= 0 || !cpy_retry_as_frozenset(key)) {
+            return r;
+        }
     }
     return PySequence_Contains(set, key);
 }
@@ -168,4 +183,152 @@ int CPyDict_MergeMapping(PyObject *dict, PyObject *mapping) {
         return -1;
     }
     return PyDict_Merge(dict, mapping, 1);
+}
+
+/* ---- dict methods ---- */
+
+PyObject *CPyDict_GetWithNone(PyObject *dict, PyObject *key) {
+    return CPyDict_Get(dict, key, Py_None);
+}
+
+PyObject *CPyDict_SetDefault(PyObject *dict, PyObject *key, PyObject *value) {
+    if (CPY_UNLIKELY(!PyDict_CheckExact(dict))) {
+        return CPy_CallMethodName(dict, "setdefault", 2, key, value);
+    }
+    PyObject *r = PyDict_SetDefault(dict, key, value);
+    Py_XINCREF(r);
+    return r;
+}
+
+PyObject *CPyDict_SetDefaultWithNone(PyObject *dict, PyObject *key) {
+    return CPyDict_SetDefault(dict, key, Py_None);
+}
+
+/* dict.pop(key[, fallback]); `fallback` NULL: KeyError if missing. */
+static PyObject *cpy_dict_pop(PyObject *dict, PyObject *key, PyObject *fallback) {
+    if (CPY_UNLIKELY(!PyDict_CheckExact(dict))) {
+        if (fallback == NULL) {
+            return CPy_CallMethodName(dict, "pop", 1, key);
+        }
+        return CPy_CallMethodName(dict, "pop", 2, key, fallback);
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    PyObject *r;
+    int found = PyDict_Pop(dict, key, &r);
+    if (found < 0) {
+        return NULL;
+    }
+    if (found == 0) {
+        if (fallback == NULL) {
+            cpy_raise_key_error(key);
+            return NULL;
+        }
+        Py_INCREF(fallback);
+        return fallback;
+    }
+    return r;
+#else
+    return _PyDict_Pop(dict, key, fallback);
+#endif
+}
+
+PyObject *CPyDict_Pop(PyObject *dict, PyObject *key) {
+    return cpy_dict_pop(dict, key, NULL);
+}
+
+PyObject *CPyDict_PopDefault(PyObject *dict, PyObject *key, PyObject *fallback) {
+    return cpy_dict_pop(dict, key, fallback);
+}
+
+PyObject *CPyDict_Copy(PyObject *dict) {
+    if (CPY_UNLIKELY(!PyDict_CheckExact(dict))) {
+        return CPy_CallMethodName(dict, "copy", 0);
+    }
+    return PyDict_Copy(dict);
+}
+
+char CPyDict_Clear(PyObject *dict) {
+    if (CPY_UNLIKELY(!PyDict_CheckExact(dict))) {
+        return CPy_NoneResult(CPy_CallMethodName(dict, "clear", 0));
+    }
+    PyDict_Clear(dict);
+    return 1;
+}
+
+char CPyDict_Update(PyObject *dict, PyObject *other) {
+    if (CPY_UNLIKELY(!PyDict_CheckExact(dict))) {
+        return CPy_NoneResult(CPy_CallMethodName(dict, "update", 1, other));
+    }
+    /* As dict.update: a dict, else anything with keys() is a mapping,
+     * else an iterable of pairs. */
+    if (PyDict_CheckExact(other)) {
+        return PyDict_Merge(dict, other, 1) < 0 ? 2 : 1;
+    }
+    PyObject *keys = PyObject_GetAttrString(other, "keys");
+    if (keys != NULL) {
+        Py_DECREF(keys);
+        return PyDict_Merge(dict, other, 1) < 0 ? 2 : 1;
+    }
+    if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        return 2;
+    }
+    PyErr_Clear();
+    return PyDict_MergeFromSeq2(dict, other, 1) < 0 ? 2 : 1;
+}
+
+/* ---- set methods ---- */
+
+static int cpy_set_exact(PyObject *set) {
+    return Py_IS_TYPE(set, &PySet_Type);
+}
+
+char CPySet_Add(PyObject *set, PyObject *key) {
+    if (CPY_UNLIKELY(!cpy_set_exact(set))) {
+        return CPy_NoneResult(CPy_CallMethodName(set, "add", 1, key));
+    }
+    return PySet_Add(set, key) < 0 ? 2 : 1;
+}
+
+char CPySet_Discard(PyObject *set, PyObject *key) {
+    if (CPY_LIKELY(cpy_set_exact(set))) {
+        int r = PySet_Discard(set, key);
+        if (r >= 0) {
+            return 1;
+        }
+        if (!cpy_retry_as_frozenset(key)) {
+            return 2;
+        }
+    }
+    return CPy_NoneResult(CPy_CallMethodName(set, "discard", 1, key));
+}
+
+char CPySet_Remove(PyObject *set, PyObject *key) {
+    if (CPY_LIKELY(cpy_set_exact(set))) {
+        int r = PySet_Discard(set, key);
+        if (r > 0) {
+            return 1;
+        }
+        if (r == 0) {
+            cpy_raise_key_error(key);
+            return 2;
+        }
+        if (!cpy_retry_as_frozenset(key)) {
+            return 2;
+        }
+    }
+    return CPy_NoneResult(CPy_CallMethodName(set, "remove", 1, key));
+}
+
+PyObject *CPySet_Pop(PyObject *set) {
+    if (CPY_UNLIKELY(!cpy_set_exact(set))) {
+        return CPy_CallMethodName(set, "pop", 0);
+    }
+    return PySet_Pop(set);
+}
+
+char CPySet_Clear(PyObject *set) {
+    if (CPY_UNLIKELY(!cpy_set_exact(set))) {
+        return CPy_NoneResult(CPy_CallMethodName(set, "clear", 0));
+    }
+    return PySet_Clear(set) < 0 ? 2 : 1;
 }

@@ -156,3 +156,24 @@ CPyTagged CPyObject_Len(PyObject *o) {
     }
     return CPyTagged_FromSsize_t(n);
 }
+
+PyObject *CPy_CallMethodName(PyObject *obj, const char *name, Py_ssize_t nargs, ...) {
+    PyObject *n = PyUnicode_InternFromString(name);
+    if (n == NULL) {
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, nargs);
+    PyObject *r = cpy_vcall_method(obj, n, nargs, NULL, ap);
+    va_end(ap);
+    Py_DECREF(n);
+    return r;
+}
+
+char CPy_NoneResult(PyObject *r) {
+    if (r == NULL) {
+        return 2;
+    }
+    Py_DECREF(r);
+    return 1;
+}

@@ -3,8 +3,10 @@
  *
  * Owns building lists/tuples from C varargs, indexing with tagged indexes
  * (the inline in-range paths live in CPy.h; this file has the error paths),
- * pop, slicing, extend and sequence repetition. Index errors carry the same
- * messages as the interpreter's.
+ * pop, slicing, extend and sequence repetition, and the other list methods
+ * (insert, remove, index, count, reverse, sort, clear, copy). Index errors
+ * carry the same messages as the interpreter's. Methods called on a list
+ * subclass call the subclass's (maybe overridden) method.
  */
 #include "CPy.h"
 
@@ -75,6 +77,9 @@ static PyObject *cpy_list_take(PyObject *list, Py_ssize_t i) {
 }
 
 PyObject *CPyList_Pop(PyObject *list) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return CPy_CallMethodName(list, "pop", 0);
+    }
     Py_ssize_t n = PyList_GET_SIZE(list);
     if (n == 0) {
         PyErr_SetString(PyExc_IndexError, "pop from empty list");
@@ -83,7 +88,21 @@ PyObject *CPyList_Pop(PyObject *list) {
     return cpy_list_take(list, n - 1);
 }
 
+/* A method call on a list subclass with a tagged-int argument. */
+static PyObject *cpy_call_with_int(PyObject *obj, const char *name, CPyTagged index) {
+    PyObject *i = CPyTagged_AsObject(index);
+    if (i == NULL) {
+        return NULL;
+    }
+    PyObject *r = CPy_CallMethodName(obj, name, 1, i);
+    Py_DECREF(i);
+    return r;
+}
+
 PyObject *CPyList_PopIndex(PyObject *list, CPyTagged index) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return cpy_call_with_int(list, "pop", index);
+    }
     Py_ssize_t n = PyList_GET_SIZE(list);
     if (n == 0) {
         PyErr_SetString(PyExc_IndexError, "pop from empty list");
@@ -106,6 +125,9 @@ PyObject *CPyList_PopIndex(PyObject *list, CPyTagged index) {
 }
 
 PyObject *CPyList_GetSlice(PyObject *list, CPyTagged start, CPyTagged end) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return CPyObject_GetSlice(list, start, end);
+    }
     Py_ssize_t b = CPyTagged_AsSliceIndex(start);
     Py_ssize_t e = CPyTagged_AsSliceIndex(end);
     CPy_AdjustSlice(PyList_GET_SIZE(list), &b, &e);
@@ -113,37 +135,33 @@ PyObject *CPyList_GetSlice(PyObject *list, CPyTagged start, CPyTagged end) {
 }
 
 PyObject *CPySequenceTuple_GetSlice(PyObject *tuple, CPyTagged start, CPyTagged end) {
+    if (CPY_UNLIKELY(!PyTuple_CheckExact(tuple))) {
+        return CPyObject_GetSlice(tuple, start, end);
+    }
     Py_ssize_t b = CPyTagged_AsSliceIndex(start);
     Py_ssize_t e = CPyTagged_AsSliceIndex(end);
     CPy_AdjustSlice(PyTuple_GET_SIZE(tuple), &b, &e);
     return PyTuple_GetSlice(tuple, b, e);
 }
 
-PyObject *CPyList_Extend(PyObject *list, PyObject *iterable) {
+/* list.extend(iterable) on an exact list: -1 on error. */
+static int cpy_list_extend(PyObject *list, PyObject *iterable) {
 #if PY_VERSION_HEX >= 0x030D0000
-    if (PyList_Extend(list, iterable) < 0) {
+    return PyList_Extend(list, iterable);
+#else
+    PyObject *r = _PyList_Extend((PyListObject *)list, iterable);
+    if (r == NULL) {
+        return -1;
+    }
+    Py_DECREF(r);
+    return 0;
+#endif
+}
+
+PyObject *CPyList_Extend(PyObject *list, PyObject *iterable) {
+    if (cpy_list_extend(list, iterable) < 0) {
         return NULL;
     }
-#else
-    if (PyList_CheckExact(iterable) || PyTuple_CheckExact(iterable)) {
-        Py_ssize_t n = PyList_GET_SIZE(list);
-        if (PyList_SetSlice(list, n, n, iterable) < 0) {
-            return NULL;
-        }
-    } else {
-        /* list.extend itself, for its iterator protocol and messages. */
-        PyObject *name = PyUnicode_InternFromString("extend");
-        if (name == NULL) {
-            return NULL;
-        }
-        PyObject *r = PyObject_CallMethodObjArgs(list, name, iterable, NULL);
-        Py_DECREF(name);
-        if (r == NULL) {
-            return NULL;
-        }
-        Py_DECREF(r);
-    }
-#endif
     Py_INCREF(Py_None);
     return Py_None;
 }
@@ -210,12 +228,7 @@ PyObject *CPyObject_GetSlice(PyObject *obj, CPyTagged start, CPyTagged end) {
 }
 
 int CPyList_ExtendIter(PyObject *list, PyObject *iterable) {
-    PyObject *r = _PyList_Extend((PyListObject *)list, iterable);
-    if (r == NULL) {
-        return -1;
-    }
-    Py_DECREF(r);
-    return 0;
+    return cpy_list_extend(list, iterable);
 }
 
 PyObject *CPySequence_Unpack(PyObject *iterable, Py_ssize_t n) {
@@ -305,4 +318,154 @@ PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize
     }
     Py_DECREF(items);
     return result;
+}
+
+/* ---- list methods ---- */
+
+char CPyList_AppendMethod(PyObject *list, PyObject *v) {
+    if (CPY_LIKELY(PyList_CheckExact(list))) {
+        return PyList_Append(list, v) < 0 ? 2 : 1;
+    }
+    return CPy_NoneResult(CPy_CallMethodName(list, "append", 1, v));
+}
+
+char CPyList_ExtendMethod(PyObject *list, PyObject *iterable) {
+    if (CPY_LIKELY(PyList_CheckExact(list))) {
+        return cpy_list_extend(list, iterable) < 0 ? 2 : 1;
+    }
+    return CPy_NoneResult(CPy_CallMethodName(list, "extend", 1, iterable));
+}
+
+char CPyList_Insert(PyObject *list, CPyTagged index, PyObject *v) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        PyObject *i = CPyTagged_AsObject(index);
+        if (i == NULL) {
+            return 2;
+        }
+        PyObject *r = CPy_CallMethodName(list, "insert", 2, i, v);
+        Py_DECREF(i);
+        return CPy_NoneResult(r);
+    }
+    Py_ssize_t i;
+    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
+        i = CPyTagged_ShortAsSsize_t(index);
+    } else {
+        /* list.insert takes a C ssize_t: OverflowError beyond it. */
+        i = PyLong_AsSsize_t(CPyTagged_LongAsObject(index));
+        if (i == -1 && PyErr_Occurred()) {
+            return 2;
+        }
+    }
+    /* PyList_Insert clamps the index as list.insert does. */
+    return PyList_Insert(list, i, v) < 0 ? 2 : 1;
+}
+
+/* The first index i >= 0 with list[i] == v (comparing item first, as the
+ * list methods do; the item is kept alive across the comparison), -1 if
+ * there is none, -2 on error. */
+static Py_ssize_t cpy_list_find(PyObject *list, PyObject *v) {
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        Py_INCREF(item);
+        int cmp = PyObject_RichCompareBool(item, v, Py_EQ);
+        Py_DECREF(item);
+        if (cmp > 0) {
+            return i;
+        }
+        if (cmp < 0) {
+            return -2;
+        }
+    }
+    return -1;
+}
+
+char CPyList_Remove(PyObject *list, PyObject *v) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return CPy_NoneResult(CPy_CallMethodName(list, "remove", 1, v));
+    }
+    Py_ssize_t i = cpy_list_find(list, v);
+    if (i == -2) {
+        return 2;
+    }
+    if (i == -1) {
+        PyErr_SetString(PyExc_ValueError, "list.remove(x): x not in list");
+        return 2;
+    }
+    return PyList_SetSlice(list, i, i + 1, NULL) < 0 ? 2 : 1;
+}
+
+/* A method result that must be an int, as a tagged int. */
+static CPyTagged cpy_int_result(PyObject *r) {
+    if (r == NULL) {
+        return CPY_INT_TAG;
+    }
+    if (!PyLong_Check(r)) {
+        CPy_TypeError("int", r);
+        Py_DECREF(r);
+        return CPY_INT_TAG;
+    }
+    return CPyTagged_StealFromObject(r);
+}
+
+CPyTagged CPyList_Index(PyObject *list, PyObject *v) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return cpy_int_result(CPy_CallMethodName(list, "index", 1, v));
+    }
+    Py_ssize_t i = cpy_list_find(list, v);
+    if (i == -2) {
+        return CPY_INT_TAG;
+    }
+    if (i == -1) {
+        PyErr_Format(PyExc_ValueError, "%R is not in list", v);
+        return CPY_INT_TAG;
+    }
+    return CPyTagged_ShortFromSsize_t(i);
+}
+
+CPyTagged CPyList_Count(PyObject *list, PyObject *v) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return cpy_int_result(CPy_CallMethodName(list, "count", 1, v));
+    }
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(list); i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        Py_INCREF(item);
+        int cmp = PyObject_RichCompareBool(item, v, Py_EQ);
+        Py_DECREF(item);
+        if (cmp > 0) {
+            count++;
+        } else if (cmp < 0) {
+            return CPY_INT_TAG;
+        }
+    }
+    return CPyTagged_ShortFromSsize_t(count);
+}
+
+char CPyList_Reverse(PyObject *list) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return CPy_NoneResult(CPy_CallMethodName(list, "reverse", 0));
+    }
+    return PyList_Reverse(list) < 0 ? 2 : 1;
+}
+
+char CPyList_Sort(PyObject *list) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return CPy_NoneResult(CPy_CallMethodName(list, "sort", 0));
+    }
+    return PyList_Sort(list) < 0 ? 2 : 1;
+}
+
+char CPyList_Clear(PyObject *list) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return CPy_NoneResult(CPy_CallMethodName(list, "clear", 0));
+    }
+    /* Deleting the whole list is list.clear itself in CPython. */
+    return PyList_SetSlice(list, 0, PyList_GET_SIZE(list), NULL) < 0 ? 2 : 1;
+}
+
+PyObject *CPyList_Copy(PyObject *list) {
+    if (CPY_UNLIKELY(!PyList_CheckExact(list))) {
+        return CPy_CallMethodName(list, "copy", 0);
+    }
+    return PyList_GetSlice(list, 0, PyList_GET_SIZE(list));
 }

@@ -60,6 +60,9 @@ PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index) {
 }
 
 PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end) {
+    if (CPY_UNLIKELY(!PyUnicode_CheckExact(s))) {
+        return CPyObject_GetSlice(s, start, end);
+    }
     Py_ssize_t b = CPyTagged_AsSliceIndex(start);
     Py_ssize_t e = CPyTagged_AsSliceIndex(end);
     CPy_AdjustSlice(PyUnicode_GET_LENGTH(s), &b, &e);

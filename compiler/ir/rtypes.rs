@@ -213,9 +213,13 @@ impl RType {
     /// The boxed form of this type: what it becomes when stored in an object slot.
     pub fn boxed(&self) -> RType {
         match self {
-            RType::Int | RType::I64 | RType::I32 | RType::I16 | RType::U8 => {
-                RType::Object(ObjKind::IntObj)
-            }
+            RType::Int
+            | RType::I64
+            | RType::I32
+            | RType::I16
+            | RType::U8
+            | RType::CInt
+            | RType::SsizeT => RType::Object(ObjKind::IntObj),
             RType::Bool | RType::Bit => RType::Object(ObjKind::BoolObj),
             RType::Float => RType::Object(ObjKind::FloatObj),
             RType::None => RType::OBJECT,

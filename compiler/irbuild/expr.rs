@@ -950,7 +950,10 @@ impl<'a> IrBuilder<'a> {
                 );
             }
         }
-        let index = if let ast::Expr::Slice(_) = &*s.slice {
+        let index = if let ast::Expr::Slice(sl) = &*s.slice {
+            if let Some(v) = self.int_slice(base, sl) {
+                return v;
+            }
             self.slice_obj(&s.slice)
         } else {
             self.expr(&s.slice)
@@ -975,6 +978,34 @@ impl<'a> IrBuilder<'a> {
         } else {
             index
         }
+    }
+
+    /// `x[a:b]` of a list, str or tuple with int bounds (or none): the
+    /// registry's "[:]" record, without a slice object. An omitted lower
+    /// bound is 0 and an omitted upper one the largest short int, which
+    /// slicing clamps to the length.
+    fn int_slice(&mut self, base: ValueId, sl: &ast::ExprSlice) -> Option<ValueId> {
+        let int_bound = |this: &Self, b: &Option<Box<ast::Expr>>| {
+            b.as_ref().is_none_or(|x| {
+                let t = this.type_of(x).rtype();
+                matches!(t, RType::Int | RType::Bool | RType::Bit) || t.is_native_int()
+            })
+        };
+        if sl.step.is_some() || !int_bound(self, &sl.lower) || !int_bound(self, &sl.upper) {
+            return None;
+        }
+        let base_t = self.b.rtype(base);
+        crate::primitives::lookup("[:]", &[base_t, RType::Int, RType::Int])?;
+        let mut bounds = vec![];
+        for (bound, absent) in [(&sl.lower, 0), (&sl.upper, (1i64 << 62) - 1)] {
+            let v = match bound {
+                Some(x) => self.expr_as(x, &RType::Int),
+                None => self.b.int(absent),
+            };
+            bounds.push(v);
+        }
+        self.set_line(sl);
+        self.b.try_prim("[:]", &[base, bounds[0], bounds[1]])
     }
 
     fn slice_obj(&mut self, e: &ast::Expr) -> ValueId {
@@ -1204,13 +1235,16 @@ impl<'a> IrBuilder<'a> {
             if let Some(v) = self.module_attr_call(a, c) {
                 return v;
             }
-            if !self.is_module_ref(&a.value) {
-                return self.method_call(a, c);
-            }
         }
+        // Before method calls: `math.sqrt(x)` is an attribute call too.
         if let Some(full) = self.library_function(&c.func) {
             if let Some(v) = self.library_call(&full, c) {
                 return v;
+            }
+        }
+        if let ast::Expr::Attribute(a) = &*c.func {
+            if !self.is_module_ref(&a.value) {
+                return self.method_call(a, c);
             }
         }
         let f = self.expr(&c.func);

@@ -15,6 +15,10 @@ use crate::ir::{ErrorKind, ObjKind, RType};
 pub enum Arg {
     Int,
     Float,
+    /// A float, also matching `int` and `bool` operands, which are
+    /// converted to float (OverflowError for ints too large), as the C
+    /// functions of the `math` module convert their arguments.
+    Num,
     /// `mypy_extensions` native integers (unboxed C integers).
     I64,
     I32,
@@ -46,7 +50,7 @@ impl Arg {
     pub fn rtype(self) -> RType {
         match self {
             Arg::Int => RType::Int,
-            Arg::Float => RType::Float,
+            Arg::Float | Arg::Num => RType::Float,
             Arg::I64 => RType::I64,
             Arg::I32 => RType::I32,
             Arg::I16 => RType::I16,
@@ -72,6 +76,9 @@ impl Arg {
             Arg::Obj => true,
             Arg::Int => *t == RType::Int,
             Arg::Bool => matches!(t, RType::Bool | RType::Bit),
+            Arg::Num => matches!(t, RType::Float | RType::Int | RType::Bool | RType::Bit),
+            // Fixed-length tuples are boxed into tuple objects.
+            Arg::Tuple => matches!(t, RType::Object(ObjKind::Tuple) | RType::Tuple(_)),
             other => other.rtype() == *t,
         }
     }
@@ -271,6 +278,8 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("unary~", &[A::Obj], OBJ, "PyNumber_Invert", E::Magic),
     // "in" operands are (container, item), as the C functions take them.
     p("in", &[A::Dict, A::Obj], Ret::CInt, "CPyDict_Contains", E::NegInt),
+    p("in", &[A::Set, A::Obj], Ret::CInt, "CPySet_Contains", E::NegInt),
+    p("in", &[A::Str, A::Str], Ret::CInt, "CPyStr_Contains", E::NegInt),
     p("in", &[A::Obj, A::Obj], Ret::CInt, "PySequence_Contains", E::NegInt),
     // ---- builtins ----
     p("builtins.ord", &[A::Str], Ret::Int, "CPyStr_Ord", E::Magic),
@@ -294,20 +303,169 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("builtins.float", &[A::Int], Ret::Float, "CPyTagged_AsDouble", E::MagicOverlapping),
     p("builtins.float", &[A::Obj], Ret::Float, "CPyFloat_FromAny", E::MagicOverlapping),
     p("builtins.abs", &[A::Int], Ret::Int, "CPyTagged_Abs", E::Magic),
+    p("builtins.abs", &[A::Float], Ret::Float, "CPyFloat_Abs", E::Never),
+    // min/max of two values (ties keep the first, as CPython's comparisons do).
+    p("builtins.min", &[A::Int, A::Int], Ret::Int, "CPyTagged_Min", E::Never),
+    p("builtins.min", &[A::Float, A::Float], Ret::Float, "CPyFloat_Min", E::Never),
+    p("builtins.min", &[A::Bool, A::Bool], Ret::Bool, "CPyBool_Min", E::Never),
+    p("builtins.min", &[A::I64, A::I64], Ret::I64, "CPyInt64_Min", E::Never),
+    p("builtins.min", &[A::I32, A::I32], Ret::I32, "CPyInt32_Min", E::Never),
+    // An int and a float: the result is the float the checker's type says.
+    p("builtins.min", &[A::Int, A::Float], Ret::Float, "CPyFloat_MinIntFloat", E::MagicOverlapping),
+    p("builtins.min", &[A::Float, A::Int], Ret::Float, "CPyFloat_MinFloatInt", E::MagicOverlapping),
+    p("builtins.min", &[A::Obj, A::Obj], OBJ, "CPyObject_Min", E::Magic),
+    p("builtins.max", &[A::Int, A::Int], Ret::Int, "CPyTagged_Max", E::Never),
+    p("builtins.max", &[A::Float, A::Float], Ret::Float, "CPyFloat_Max", E::Never),
+    p("builtins.max", &[A::Bool, A::Bool], Ret::Bool, "CPyBool_Max", E::Never),
+    p("builtins.max", &[A::I64, A::I64], Ret::I64, "CPyInt64_Max", E::Never),
+    p("builtins.max", &[A::I32, A::I32], Ret::I32, "CPyInt32_Max", E::Never),
+    p("builtins.max", &[A::Int, A::Float], Ret::Float, "CPyFloat_MaxIntFloat", E::MagicOverlapping),
+    p("builtins.max", &[A::Float, A::Int], Ret::Float, "CPyFloat_MaxFloatInt", E::MagicOverlapping),
+    p("builtins.max", &[A::Obj, A::Obj], OBJ, "CPyObject_Max", E::Magic),
+    p("builtins.chr", &[A::Int], Ret::Obj(K::Str), "CPyStr_Chr", E::Magic),
+    p("builtins.round", &[A::Float], Ret::Int, "CPyFloat_Round", E::Magic),
+    p("builtins.round", &[A::Int], Ret::Int, "CPyTagged_Copy", E::Never),
+    p("builtins.bool", &[A::Int], Ret::Bool, "CPyTagged_IsTrue", E::Never),
+    p("builtins.bool", &[A::Float], Ret::Bool, "CPyFloat_IsTrue", E::Never),
+    p("builtins.bool", &[A::Obj], Ret::Bool, "CPyObject_IsTrue", E::Magic),
+    p("builtins.divmod", &[A::Obj, A::Obj], OBJ, "PyNumber_Divmod", E::Magic),
+    p("builtins.hash", &[A::Obj], Ret::Int, "CPyObject_Hash", E::Magic),
+    p("builtins.id", &[A::Obj], Ret::Int, "CPyTagged_Id", E::Magic),
+    p("builtins.iter", &[A::Obj], OBJ, "PyObject_GetIter", E::Magic),
+    p("builtins.getattr", &[A::Obj, A::Str], OBJ, "PyObject_GetAttr", E::Magic),
+    p("builtins.getattr", &[A::Obj, A::Str, A::Obj], OBJ, "CPyObject_GetAttr3", E::Magic),
+    p("builtins.hasattr", &[A::Obj, A::Str], Ret::Bool, "CPyObject_HasAttr", E::Magic),
+    p("builtins.setattr", &[A::Obj, A::Str, A::Obj], Ret::None, "CPyObject_SetAttrNone", E::Magic),
+    p("builtins.sorted", &[A::Obj], Ret::Obj(K::List), "CPySequence_Sorted", E::Magic),
+    p("builtins.list", &[], Ret::Obj(K::List), "CPyList_Empty", E::Magic),
+    p("builtins.list", &[A::Obj], Ret::Obj(K::List), "PySequence_List", E::Magic),
+    p("builtins.tuple", &[A::Obj], Ret::Obj(K::Tuple), "PySequence_Tuple", E::Magic),
+    p("builtins.set", &[], Ret::Obj(K::Set), "CPySet_Empty", E::Magic),
+    p("builtins.set", &[A::Obj], Ret::Obj(K::Set), "PySet_New", E::Magic),
+    // ---- the math module ----
+    // Results are CPython's; domain and range errors come from the math
+    // module itself (see lib-rt/math_ops.c).
+    p("math.sqrt", &[A::Num], Ret::Float, "CPyMath_Sqrt", E::MagicOverlapping),
+    p("math.sin", &[A::Num], Ret::Float, "CPyMath_Sin", E::MagicOverlapping),
+    p("math.cos", &[A::Num], Ret::Float, "CPyMath_Cos", E::MagicOverlapping),
+    p("math.tan", &[A::Num], Ret::Float, "CPyMath_Tan", E::MagicOverlapping),
+    p("math.asin", &[A::Num], Ret::Float, "CPyMath_Asin", E::MagicOverlapping),
+    p("math.acos", &[A::Num], Ret::Float, "CPyMath_Acos", E::MagicOverlapping),
+    p("math.atan", &[A::Num], Ret::Float, "CPyMath_Atan", E::MagicOverlapping),
+    p("math.exp", &[A::Num], Ret::Float, "CPyMath_Exp", E::MagicOverlapping),
+    // Logarithms of ints work beyond the float range.
+    p("math.log", &[A::Int], Ret::Float, "CPyMath_LogInt", E::MagicOverlapping),
+    p("math.log", &[A::Num], Ret::Float, "CPyMath_Log", E::MagicOverlapping),
+    p("math.log10", &[A::Int], Ret::Float, "CPyMath_Log10Int", E::MagicOverlapping),
+    p("math.log10", &[A::Num], Ret::Float, "CPyMath_Log10", E::MagicOverlapping),
+    p("math.log2", &[A::Int], Ret::Float, "CPyMath_Log2Int", E::MagicOverlapping),
+    p("math.log2", &[A::Num], Ret::Float, "CPyMath_Log2", E::MagicOverlapping),
+    p("math.pow", &[A::Num, A::Num], Ret::Float, "CPyMath_Pow", E::MagicOverlapping),
+    p("math.atan2", &[A::Num, A::Num], Ret::Float, "CPyMath_Atan2", E::MagicOverlapping),
+    p("math.fmod", &[A::Num, A::Num], Ret::Float, "CPyMath_Fmod", E::MagicOverlapping),
+    p("math.copysign", &[A::Num, A::Num], Ret::Float, "CPyMath_Copysign", E::Never),
+    p("math.fabs", &[A::Num], Ret::Float, "CPyFloat_Abs", E::Never),
+    p("math.degrees", &[A::Num], Ret::Float, "CPyMath_Degrees", E::Never),
+    p("math.radians", &[A::Num], Ret::Float, "CPyMath_Radians", E::Never),
+    p("math.isinf", &[A::Num], Ret::Bool, "CPyMath_IsInf", E::Never),
+    p("math.isnan", &[A::Num], Ret::Bool, "CPyMath_IsNaN", E::Never),
+    p("math.isfinite", &[A::Num], Ret::Bool, "CPyMath_IsFinite", E::Never),
+    // floor/ceil/trunc of an int is that int (not a float conversion).
+    p("math.floor", &[A::Int], Ret::Int, "CPyTagged_Copy", E::Never),
+    p("math.floor", &[A::Float], Ret::Int, "CPyFloat_Floor", E::Magic),
+    p("math.ceil", &[A::Int], Ret::Int, "CPyTagged_Copy", E::Never),
+    p("math.ceil", &[A::Float], Ret::Int, "CPyFloat_Ceil", E::Magic),
+    p("math.trunc", &[A::Int], Ret::Int, "CPyTagged_Copy", E::Never),
+    p("math.trunc", &[A::Float], Ret::Int, "CPyTagged_FromFloat", E::Magic),
     p("builtins.isinstance", &[A::Obj, A::Obj], Ret::Bool, "CPy_IsInstance", E::Magic),
     // ---- str methods ----
+    // Receivers that are str subclasses call the method itself.
     p("str.from_wtf8", &[A::Bytes], Ret::Obj(K::Str), "CPyStr_FromWTF8", E::Magic),
     p("str.join", &[A::Str, A::Obj], Ret::Obj(K::Str), "PyUnicode_Join", E::Magic),
+    p("str.startswith", &[A::Str, A::Str], Ret::Bool, "CPyStr_Startswith", E::Magic),
+    p("str.startswith", &[A::Str, A::Tuple], Ret::Bool, "CPyStr_StartswithTuple", E::Magic),
+    p("str.endswith", &[A::Str, A::Str], Ret::Bool, "CPyStr_Endswith", E::Magic),
+    p("str.endswith", &[A::Str, A::Tuple], Ret::Bool, "CPyStr_EndswithTuple", E::Magic),
+    p("str.removeprefix", &[A::Str, A::Str], Ret::Obj(K::Str), "CPyStr_Removeprefix", E::Magic),
+    p("str.removesuffix", &[A::Str, A::Str], Ret::Obj(K::Str), "CPyStr_Removesuffix", E::Magic),
+    p("str.find", &[A::Str, A::Str], Ret::Int, "CPyStr_Find", E::Magic),
+    p("str.find", &[A::Str, A::Str, A::Int], Ret::Int, "CPyStr_FindFrom", E::Magic),
+    p("str.find", &[A::Str, A::Str, A::Int, A::Int], Ret::Int, "CPyStr_FindRange", E::Magic),
+    p("str.rfind", &[A::Str, A::Str], Ret::Int, "CPyStr_RFind", E::Magic),
+    p("str.index", &[A::Str, A::Str], Ret::Int, "CPyStr_Index", E::Magic),
+    p("str.rindex", &[A::Str, A::Str], Ret::Int, "CPyStr_RIndex", E::Magic),
+    p("str.count", &[A::Str, A::Str], Ret::Int, "CPyStr_Count", E::Magic),
+    p("str.split", &[A::Str], Ret::Obj(K::List), "CPyStr_Split", E::Magic),
+    p("str.split", &[A::Str, A::Str], Ret::Obj(K::List), "CPyStr_SplitSep", E::Magic),
+    p("str.split", &[A::Str, A::Str, A::Int], Ret::Obj(K::List), "CPyStr_SplitMax", E::Magic),
+    p("str.rsplit", &[A::Str], Ret::Obj(K::List), "CPyStr_RSplit", E::Magic),
+    p("str.rsplit", &[A::Str, A::Str], Ret::Obj(K::List), "CPyStr_RSplitSep", E::Magic),
+    p("str.rsplit", &[A::Str, A::Str, A::Int], Ret::Obj(K::List), "CPyStr_RSplitMax", E::Magic),
+    p("str.splitlines", &[A::Str], Ret::Obj(K::List), "CPyStr_Splitlines", E::Magic),
+    p("str.strip", &[A::Str], Ret::Obj(K::Str), "CPyStr_Strip", E::Magic),
+    p("str.strip", &[A::Str, A::Str], Ret::Obj(K::Str), "CPyStr_StripChars", E::Magic),
+    p("str.lstrip", &[A::Str], Ret::Obj(K::Str), "CPyStr_LStrip", E::Magic),
+    p("str.lstrip", &[A::Str, A::Str], Ret::Obj(K::Str), "CPyStr_LStripChars", E::Magic),
+    p("str.rstrip", &[A::Str], Ret::Obj(K::Str), "CPyStr_RStrip", E::Magic),
+    p("str.rstrip", &[A::Str, A::Str], Ret::Obj(K::Str), "CPyStr_RStripChars", E::Magic),
+    p("str.replace", &[A::Str, A::Str, A::Str], Ret::Obj(K::Str), "CPyStr_Replace", E::Magic),
+    p("str.replace", &[A::Str, A::Str, A::Str, A::Int], Ret::Obj(K::Str), "CPyStr_ReplaceCount", E::Magic),
+    p("str.upper", &[A::Str], Ret::Obj(K::Str), "CPyStr_Upper", E::Magic),
+    p("str.lower", &[A::Str], Ret::Obj(K::Str), "CPyStr_Lower", E::Magic),
+    p("str.isdigit", &[A::Str], Ret::Bool, "CPyStr_IsDigit", E::Magic),
+    p("str.isalpha", &[A::Str], Ret::Bool, "CPyStr_IsAlpha", E::Magic),
+    p("str.isalnum", &[A::Str], Ret::Bool, "CPyStr_IsAlnum", E::Magic),
+    p("str.isspace", &[A::Str], Ret::Bool, "CPyStr_IsSpace", E::Magic),
+    p("str.isdecimal", &[A::Str], Ret::Bool, "CPyStr_IsDecimal", E::Magic),
+    p("str.isnumeric", &[A::Str], Ret::Bool, "CPyStr_IsNumeric", E::Magic),
+    p("str.isupper", &[A::Str], Ret::Bool, "CPyStr_IsUpper", E::Magic),
+    p("str.islower", &[A::Str], Ret::Bool, "CPyStr_IsLower", E::Magic),
+    p("str.isascii", &[A::Str], Ret::Bool, "CPyStr_IsAscii", E::Magic),
+    p("str.encode", &[A::Str], Ret::Obj(K::Bytes), "CPyStr_Encode", E::Magic),
+    p("str.encode", &[A::Str, A::Str], Ret::Obj(K::Bytes), "CPyStr_EncodeWith", E::Magic),
+    p("str.encode", &[A::Str, A::Str, A::Str], Ret::Obj(K::Bytes), "CPyStr_EncodeWithErrors", E::Magic),
     // ---- list methods ----
-    p("list.append", &[A::List, A::Obj], Ret::CInt, "CPyList_Append", E::NegInt),
+    // Methods returning None in Python have an unboxed None result (the C
+    // function returns 1, or 2 on error). Receivers that are list
+    // subclasses call the method itself.
+    p("list.append", &[A::List, A::Obj], Ret::None, "CPyList_AppendMethod", E::Magic),
+    p("list.extend", &[A::List, A::Obj], Ret::None, "CPyList_ExtendMethod", E::Magic),
+    p("list.insert", &[A::List, A::Int, A::Obj], Ret::None, "CPyList_Insert", E::Magic),
     p("list.pop", &[A::List], OBJ, "CPyList_Pop", E::Magic),
     p("list.pop", &[A::List, A::Int], OBJ, "CPyList_PopIndex", E::Magic),
+    p("list.remove", &[A::List, A::Obj], Ret::None, "CPyList_Remove", E::Magic),
+    p("list.index", &[A::List, A::Obj], Ret::Int, "CPyList_Index", E::Magic),
+    p("list.count", &[A::List, A::Obj], Ret::Int, "CPyList_Count", E::Magic),
+    p("list.reverse", &[A::List], Ret::None, "CPyList_Reverse", E::Magic),
+    p("list.sort", &[A::List], Ret::None, "CPyList_Sort", E::Magic),
+    p("list.clear", &[A::List], Ret::None, "CPyList_Clear", E::Magic),
+    p("list.copy", &[A::List], OBJ, "CPyList_Copy", E::Magic),
+    // ---- dict methods ----
+    p("dict.get", &[A::Dict, A::Obj], OBJ, "CPyDict_GetWithNone", E::Magic),
+    p("dict.get", &[A::Dict, A::Obj, A::Obj], OBJ, "CPyDict_Get", E::Magic),
+    p("dict.setdefault", &[A::Dict, A::Obj], OBJ, "CPyDict_SetDefaultWithNone", E::Magic),
+    p("dict.setdefault", &[A::Dict, A::Obj, A::Obj], OBJ, "CPyDict_SetDefault", E::Magic),
+    p("dict.pop", &[A::Dict, A::Obj], OBJ, "CPyDict_Pop", E::Magic),
+    p("dict.pop", &[A::Dict, A::Obj, A::Obj], OBJ, "CPyDict_PopDefault", E::Magic),
+    p("dict.copy", &[A::Dict], OBJ, "CPyDict_Copy", E::Magic),
+    p("dict.clear", &[A::Dict], Ret::None, "CPyDict_Clear", E::Magic),
+    p("dict.update", &[A::Dict, A::Obj], Ret::None, "CPyDict_Update", E::Magic),
+    // ---- set methods ----
+    p("set.add", &[A::Set, A::Obj], Ret::None, "CPySet_Add", E::Magic),
+    p("set.discard", &[A::Set, A::Obj], Ret::None, "CPySet_Discard", E::Magic),
+    p("set.remove", &[A::Set, A::Obj], Ret::None, "CPySet_Remove", E::Magic),
+    p("set.pop", &[A::Set], OBJ, "CPySet_Pop", E::Magic),
+    p("set.clear", &[A::Set], Ret::None, "CPySet_Clear", E::Magic),
     // ---- indexing ----
     p("[]", &[A::List, A::Int], OBJ, "CPyList_GetItem", E::Magic),
     p("[]", &[A::Str, A::Int], Ret::Obj(K::Str), "CPyStr_GetItem", E::Magic),
     p("[]", &[A::Dict, A::Obj], OBJ, "CPyDict_GetItem", E::Magic),
     p("[]", &[A::Tuple, A::Int], OBJ, "CPySequenceTuple_GetItem", E::Magic),
     p("[]", &[A::Obj, A::Obj], OBJ, "PyObject_GetItem", E::Magic),
+    // `x[a:b]` with int bounds (an omitted one is 0 or the largest short int).
+    p("[:]", &[A::List, A::Int, A::Int], OBJ, "CPyList_GetSlice", E::Magic),
+    p("[:]", &[A::Str, A::Int, A::Int], OBJ, "CPyStr_GetSlice", E::Magic),
+    p("[:]", &[A::Tuple, A::Int, A::Int], OBJ, "CPySequenceTuple_GetSlice", E::Magic),
     Primitive {
         name: "[]=",
         args: &[A::List, A::Int, A::Obj],
@@ -447,4 +605,133 @@ pub fn lookup_ret(name: &str, args: &[RType], ret: &RType) -> Option<&'static Pr
 /// fixed generic operations); `None` only if the registry lacks it.
 pub fn generic(name: &str) -> Option<&'static Primitive> {
     PRIMITIVES.iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every C function of a record is declared in `lib-rt/CPy.h`, or is
+    /// part of the C API (`Py...`).
+    #[test]
+    fn c_functions_are_declared() {
+        let header = include_str!("../../lib-rt/CPy.h");
+        // The native-int helpers are declared by a macro, per type.
+        let mut native = vec![];
+        for t in ["Int64", "Int32", "Int16", "UInt8"] {
+            for f in [
+                "CPyLong_As{}",
+                "CPyObject_As{}",
+                "CPyTagged_As{}",
+                "CPyFloat_To{}",
+            ] {
+                native.push(f.replace("{}", t));
+            }
+            native.push(format!("CPy{t}_Divide"));
+            native.push(format!("CPy{t}_Remainder"));
+        }
+        for p in PRIMITIVES {
+            let f = p.c_function;
+            let declared = header.contains(&format!(" {f}(")) || header.contains(&format!("*{f}("));
+            assert!(
+                declared || f.starts_with("Py") || native.iter().any(|n| n == f),
+                "{} uses {f}, which CPy.h does not declare",
+                p.name
+            );
+        }
+    }
+
+    fn c_function(name: &str, args: &[RType]) -> Option<&'static str> {
+        lookup(name, args).map(|p| p.c_function)
+    }
+
+    #[test]
+    fn math_accepts_ints_and_bools_as_floats() {
+        let f = RType::Float;
+        assert_eq!(
+            c_function("math.sqrt", &[RType::Float]),
+            Some("CPyMath_Sqrt")
+        );
+        assert_eq!(c_function("math.sqrt", &[RType::Int]), Some("CPyMath_Sqrt"));
+        assert_eq!(
+            c_function("math.sqrt", &[RType::Bool]),
+            Some("CPyMath_Sqrt")
+        );
+        assert_eq!(c_function("math.sqrt", &[RType::STR]), None);
+        // Ints are not converted where the int itself is the answer.
+        assert_eq!(
+            c_function("math.floor", &[RType::Int]),
+            Some("CPyTagged_Copy")
+        );
+        assert_eq!(
+            c_function("math.floor", &[RType::Float]),
+            Some("CPyFloat_Floor")
+        );
+        assert_eq!(
+            c_function("math.log", &[RType::Int]),
+            Some("CPyMath_LogInt")
+        );
+        assert_eq!(
+            c_function("math.pow", &[RType::Int, f]),
+            Some("CPyMath_Pow")
+        );
+        // Native ints are not converted to float (i64 values lose precision).
+        assert_eq!(c_function("math.floor", &[RType::I64]), None);
+        assert_eq!(c_function("math.sqrt", &[RType::I64]), None);
+    }
+
+    #[test]
+    fn min_max_pick_the_operands_representation() {
+        let int2 = [RType::Int, RType::Int];
+        assert_eq!(c_function("builtins.min", &int2), Some("CPyTagged_Min"));
+        assert_eq!(
+            c_function("builtins.max", &[RType::Bool, RType::Bit]),
+            Some("CPyBool_Max")
+        );
+        assert_eq!(
+            c_function("builtins.min", &[RType::Int, RType::Float]),
+            Some("CPyFloat_MinIntFloat")
+        );
+        // Other mixed operands compare as objects.
+        assert_eq!(
+            c_function("builtins.min", &[RType::Int, RType::STR]),
+            Some("CPyObject_Min")
+        );
+    }
+
+    #[test]
+    fn none_returning_methods_have_an_unboxed_none_result() {
+        for p in PRIMITIVES {
+            let none_method = matches!(
+                p.name,
+                "list.append"
+                    | "list.extend"
+                    | "list.insert"
+                    | "list.remove"
+                    | "list.reverse"
+                    | "list.sort"
+                    | "list.clear"
+                    | "dict.clear"
+                    | "dict.update"
+                    | "set.add"
+                    | "set.discard"
+                    | "set.remove"
+                    | "set.clear"
+                    | "builtins.setattr"
+            );
+            if none_method {
+                assert_eq!(p.ret, Ret::None, "{}", p.name);
+                assert_eq!(p.error_kind, E::Magic, "{}", p.name);
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_length_tuples_match_tuple_operands() {
+        let t = RType::Tuple(vec![RType::STR, RType::STR]);
+        assert_eq!(
+            c_function("str.startswith", &[RType::STR, t]),
+            Some("CPyStr_StartswithTuple")
+        );
+    }
 }
