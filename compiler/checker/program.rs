@@ -542,7 +542,7 @@ impl AnnCtx<'_> {
             ast::Expr::Attribute(a) => match &*a.value {
                 ast::Expr::Name(m) if self.is_program_module(m.id.as_str()) => None,
                 value => {
-                    let qualifier = crate::semanal::annotations::dotted_name(value);
+                    let qualifier = crate::semanal::scope::dotted_name(value);
                     Some(typing_form(&format!(
                         "{}.{}",
                         qualifier.unwrap_or_default(),

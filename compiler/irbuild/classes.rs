@@ -97,8 +97,7 @@ fn is_final_annotation(e: &ast::Expr) -> bool {
         ast::Expr::Subscript(s) => &*s.value,
         other => other,
     };
-    crate::semanal::annotations::dotted_name(head)
-        .is_some_and(|n| n.rsplit('.').next() == Some("Final"))
+    crate::semanal::scope::dotted_name(head).is_some_and(|n| n.rsplit('.').next() == Some("Final"))
 }
 
 /// Is `s` a class-body statement that only declares or defaults an

@@ -468,7 +468,7 @@ fn has_receiver(def: &ast::StmtFunctionDef) -> bool {
     def.name.as_str() != "__new__"
         && !def.decorator_list.iter().any(|d| {
             matches!(
-                crate::semanal::annotations::dotted_name(d).as_deref(),
+                crate::semanal::scope::dotted_name(d).as_deref(),
                 Some("staticmethod" | "classmethod")
             )
         })
@@ -530,13 +530,17 @@ pub fn build_module(
                     // Each definition of a name (overloads, property setters)
                     // is its own native function.
                     let sig = match native {
-                        Some(_) if has_receiver(def) => {
-                            prepare::method_sig(parsed, def, &full, &module.native_names).map_err(
-                                |why| {
-                                    parsed.error_at(def, format!("invalid method signature: {why}"))
-                                },
-                            )
-                        }
+                        Some(_) if has_receiver(def) => prepare::method_sig(
+                            &opts.program,
+                            &module.name,
+                            &opts.mapper,
+                            parsed,
+                            def,
+                            &full,
+                        )
+                        .map_err(|why| {
+                            parsed.error_at(def, format!("invalid method signature: {why}"))
+                        }),
                         _ => {
                             let line = parsed.line_of(def);
                             let sig = opts.mapper.func_sig(&opts.program, &module.name, def, line);

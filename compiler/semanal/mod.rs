@@ -1,20 +1,17 @@
-//! Semantic analysis: module symbol tables (functions with their signatures,
-//! global variables, imports), annotations turned into types, and the local
-//! scope of each function (which names are locals, which are declared
-//! `global`).
+//! Semantic analysis shared by irbuild: the per-module symbol shapes irbuild
+//! derives from the checker's `Program` (functions with their signatures,
+//! classes, globals), which classes are native, and the local scope of each
+//! function (which names are locals, which are declared `global`). Types and
+//! signatures themselves come from the checker.
 
-pub mod annotations;
 pub mod native;
 pub mod scope;
 
 use indexmap::IndexMap;
 use rustpython_parser::ast::{self, Ranged};
 
-use crate::diagnostics::Diagnostic;
 use crate::parse::ParsedModule;
 use crate::types::Type;
-
-pub use annotations::annotation_type;
 
 /// How a parameter is passed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,73 +107,6 @@ pub fn is_final_annotation(e: &ast::Expr) -> bool {
         }
         _ => false,
     }
-}
-
-/// Build the signature of a `def`.
-pub fn func_sig(
-    m: &ParsedModule,
-    def: &ast::StmtFunctionDef,
-    native: &NativeNames,
-) -> Result<FuncSig, Diagnostic> {
-    let mut params = vec![];
-    let args = &def.args;
-    let ann = |a: &ast::Arg| -> Result<Type, Diagnostic> {
-        match &a.annotation {
-            Some(e) => annotation_type(e, native).map_err(|msg| m.error_at(&**e, msg)),
-            None => Ok(Type::Any),
-        }
-    };
-    for (i, a) in args.posonlyargs.iter().chain(args.args.iter()).enumerate() {
-        params.push(ParamSig {
-            name: a.def.arg.to_string(),
-            ty: ann(&a.def)?,
-            kind: ParamKind::Positional,
-            has_default: a.default.is_some(),
-            pos_only: i < args.posonlyargs.len(),
-        });
-    }
-    if let Some(v) = &args.vararg {
-        let item = ann(v)?;
-        params.push(ParamSig {
-            name: v.arg.to_string(),
-            ty: Type::VarTuple(Box::new(item)),
-            kind: ParamKind::Star,
-            has_default: false,
-            pos_only: false,
-        });
-    }
-    for a in &args.kwonlyargs {
-        params.push(ParamSig {
-            name: a.def.arg.to_string(),
-            ty: ann(&a.def)?,
-            kind: ParamKind::KwOnly,
-            has_default: a.default.is_some(),
-            pos_only: false,
-        });
-    }
-    if let Some(k) = &args.kwarg {
-        let item = ann(k)?;
-        params.push(ParamSig {
-            name: k.arg.to_string(),
-            ty: Type::dict(Type::Str, item),
-            kind: ParamKind::Star2,
-            has_default: false,
-            pos_only: false,
-        });
-    }
-    let ret = match &def.returns {
-        // Calling an `async def` gives a coroutine, whatever it returns.
-        _ if crate::parse::is_async_def(def) => Type::Any,
-        Some(e) => annotation_type(e, native).map_err(|msg| m.error_at(&**e, msg))?,
-        // mypy: an unannotated function returns Any.
-        None => Type::Any,
-    };
-    Ok(FuncSig {
-        name: def.name.to_string(),
-        params,
-        ret,
-        line: m.line_of(def),
-    })
 }
 
 /// Rich comparison methods are compiled returning `object` whatever they

@@ -776,3 +776,12 @@ impl Visitor for AwaitFinder {
     fn visit_expr_lambda(&mut self, _node: ast::ExprLambda) {}
     fn visit_expr_generator_exp(&mut self, _node: ast::ExprGeneratorExp) {}
 }
+
+/// `a.b.c` as text, for names and attribute chains.
+pub fn dotted_name(e: &ast::Expr) -> Option<String> {
+    match e {
+        ast::Expr::Name(n) => Some(n.id.to_string()),
+        ast::Expr::Attribute(a) => Some(format!("{}.{}", dotted_name(&a.value)?, a.attr)),
+        _ => None,
+    }
+}

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use rustpython_parser::ast;
 
 use crate::parse::ParsedModule;
-use crate::semanal::annotations::dotted_name;
+use crate::semanal::scope::dotted_name;
 
 /// Dunders whose meaning native classes do not implement (yet).
 const NON_NATIVE_DUNDERS: &[&str] = &[

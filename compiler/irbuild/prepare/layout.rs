@@ -4,17 +4,17 @@
 
 use std::collections::HashSet;
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexMap;
 use rustpython_parser::ast;
 
 use super::body::*;
 use super::{base_head, is_generic_base, ClassSource, DEFAULTS_SETUP};
 use crate::checker::program::{AnnCtx, Member, Program};
 use crate::ir::{ClassIR, FuncDecl, FuncRef, RType, VtableEntry};
-use crate::semanal::annotations::annotation_type;
+use crate::irbuild::mapper::Mapper;
 use crate::semanal::native::{NativeClass, VtableMethod};
 use crate::semanal::scope;
-use crate::semanal::{FuncSig, NativeNames, ParamKind};
+use crate::semanal::{FuncSig, ParamKind};
 use crate::types::Type;
 
 /// The C struct of the instances of the builtin exceptions native classes
@@ -36,18 +36,6 @@ const EXCEPTION_MEMBERS: &[&str] = &[
     "__dict__",
 ];
 
-/// `Instance(C)` types of native classes become `Native(C)`.
-fn nativize(t: Type, native: &IndexSet<String>) -> Type {
-    match t {
-        Type::Instance(c, _) if native.contains(&c) => Type::Native(c),
-        Type::Union(items) => {
-            crate::types::union(items.into_iter().map(|t| nativize(t, native)).collect())
-        }
-        Type::List(t) => Type::List(Box::new(nativize(*t, native))),
-        other => other,
-    }
-}
-
 /// Lay out native class `src` on its native base (if any), mixing in
 /// `traits`; else why it cannot be native.
 pub(super) fn layout_class(
@@ -56,10 +44,9 @@ pub(super) fn layout_class(
     base: Option<&NativeClass>,
     extends_exception: bool,
     traits: &[&ClassSource],
-    native: &IndexSet<String>,
-    names: &NativeNames,
+    mapper: &Mapper,
 ) -> Result<NativeClass, String> {
-    let mut l = Layout::inherit(src, base, native, names)?;
+    let mut l = Layout::inherit(program, src, base, mapper)?;
     l.add_body_names()?;
     l.add_trait_attrs(program, traits, base.is_some())?;
     l.add_self_attrs(program)?;
@@ -77,10 +64,11 @@ pub(super) fn layout_class(
 /// A native class being laid out: its members so far, starting from what
 /// it inherits from its native base.
 struct Layout<'a> {
+    program: &'a Program,
     src: &'a ClassSource<'a>,
     full: String,
-    native: &'a IndexSet<String>,
-    names: &'a NativeNames,
+    /// The checker's types as the class's module sees them.
+    mapper: &'a Mapper,
     body: BodyMembers,
     attr_types: IndexMap<String, Type>,
     inherited_attrs: usize,
@@ -94,17 +82,17 @@ struct Layout<'a> {
 
 impl<'a> Layout<'a> {
     fn inherit(
+        program: &'a Program,
         src: &'a ClassSource<'a>,
         base: Option<&NativeClass>,
-        native: &'a IndexSet<String>,
-        names: &'a NativeNames,
+        mapper: &'a Mapper,
     ) -> Result<Self, String> {
         let attr_types = base.map(|b| b.attr_types.clone()).unwrap_or_default();
         Ok(Layout {
+            program,
             src,
             full: format!("{}.{}", src.module, src.def.name),
-            native,
-            names,
+            mapper,
             body: body_members(src.parsed, src.def)?,
             inherited_attrs: attr_types.len(),
             attr_types,
@@ -151,7 +139,7 @@ impl<'a> Layout<'a> {
                 continue;
             }
             let t = match (ann, default) {
-                (Some(a), _) => annotation_type(a, self.names).unwrap_or(Type::Any),
+                (Some(a), _) => self.mapper.annotation(self.program, &self.src.module, a),
                 (None, Some(ast::Expr::Constant(c))) => {
                     crate::semanal::generalize(crate::checker::constant_type(&c.value))
                 }
@@ -205,7 +193,7 @@ impl<'a> Layout<'a> {
             for (n, ann, _) in &tbody.attrs {
                 if !self.attr_types.contains_key(n) && !self.body_defines(n) {
                     let t = match ann {
-                        Some(a) => annotation_type(a, self.names).unwrap_or(Type::Any),
+                        Some(a) => self.mapper.annotation(self.program, &t.module, a),
                         None => Type::Any,
                     };
                     self.attr_types.insert(n.clone(), t);
@@ -218,7 +206,7 @@ impl<'a> Layout<'a> {
                 let in_trait_body = tbody.methods.contains(n) || tbody.others.contains(n);
                 let Member::Attr(ty) = m else { continue };
                 if !in_trait_body && !self.attr_types.contains_key(n) && !self.body_defines(n) {
-                    let ty = nativize(ty.clone(), self.native);
+                    let ty = self.mapper.map(ty);
                     self.attr_types.insert(n.clone(), ty);
                 }
             }
@@ -242,7 +230,7 @@ impl<'a> Layout<'a> {
                     "its attribute \"{n}\" (assigned through self) overrides an inherited method"
                 ));
             }
-            let t = nativize(t.clone(), self.native);
+            let t = self.mapper.map(t);
             self.attr_types.insert(n.clone(), t);
         }
         Ok(())
@@ -250,7 +238,14 @@ impl<'a> Layout<'a> {
 
     /// The native declaration of method `def` of this class.
     fn method_decl(&self, def: &ast::StmtFunctionDef) -> Result<(FuncSig, FuncDecl), String> {
-        let sig = super::method_sig(self.src.parsed, def, &self.full, self.names)?;
+        let sig = super::method_sig(
+            self.program,
+            &self.src.module,
+            self.mapper,
+            self.src.parsed,
+            def,
+            &self.full,
+        )?;
         let mut decl = crate::irbuild::func_decl(&self.src.module, &sig);
         decl.func.class = Some(self.src.def.name.to_string());
         Ok((sig, decl))

@@ -44,11 +44,12 @@ use rustpython_parser::ast;
 
 use crate::checker::program::{AnnCtx, Binding, Program};
 use crate::diagnostics::Diagnostic;
+use crate::irbuild::mapper::Mapper;
 use crate::parse::ParsedModule;
-use crate::semanal::annotations::dotted_name;
 use crate::semanal::native::ClassTable;
 use crate::semanal::scope;
-use crate::semanal::{func_sig, FuncSig, NativeNames, ParamKind};
+use crate::semanal::scope::dotted_name;
+use crate::semanal::{FuncSig, NativeNames, ParamKind};
 use crate::types::Type;
 use body::*;
 use layout::layout_class;
@@ -150,7 +151,7 @@ pub fn prepare_classes(
     loop {
         settle_bases(&program, &sources, &traits, &mut cands, cross_module);
         let names = visible_names(&program, modules, &cands.native, cross_module);
-        match layout_all(&program, &sources, &traits, &cands.native, &names) {
+        match layout_all(&program, &sources, &traits, &cands.native, cross_module) {
             Ok(mut table) => {
                 let open = open_traits(&program, &sources, &traits, &cands.native);
                 table.traits.retain(|t| !open.contains(t));
@@ -624,7 +625,7 @@ fn layout_all(
     sources: &IndexMap<String, ClassSource>,
     traits: &IndexSet<String>,
     native: &IndexSet<String>,
-    names: &IndexMap<String, NativeNames>,
+    cross_module: bool,
 ) -> Result<ClassTable, (String, String)> {
     let mut table = ClassTable {
         traits: traits.iter().cloned().collect(),
@@ -641,23 +642,15 @@ fn layout_all(
                 Some(b) if !table.classes.contains_key(b) => rest.push(full),
                 _ => {
                     let base_class = base.as_ref().and_then(|b| table.classes.get(b));
-                    let empty = NativeNames::new();
-                    let module_names = names.get(&src.module).unwrap_or(&empty);
+                    let mapper = module_mapper(native, &src.module, cross_module);
                     let trait_srcs = trait_closure(program, src, traits)
                         .into_iter()
                         .filter_map(|t| sources.get(&t))
                         .collect::<Vec<_>>();
                     let exception = extends_builtin_exception(src, traits, program);
-                    let class = layout_class(
-                        program,
-                        src,
-                        base_class,
-                        exception,
-                        &trait_srcs,
-                        native,
-                        module_names,
-                    )
-                    .map_err(|why| (full.clone(), why))?;
+                    let class =
+                        layout_class(program, src, base_class, exception, &trait_srcs, &mapper)
+                            .map_err(|why| (full.clone(), why))?;
                     table.classes.insert(full, class);
                 }
             }
@@ -670,21 +663,31 @@ fn layout_all(
     Ok(table)
 }
 
-/// The signature of method `def` of native class `full`, as compiled: the
-/// receiver typed as the class; else why it has none.
+/// The mapper of the checker's types in `module`: the native classes it
+/// sees natively (all of them in one group, else its own).
+pub fn module_mapper(native: &IndexSet<String>, module: &str, cross_module: bool) -> Mapper {
+    let own = |full: &str| full.rsplit_once('.').is_some_and(|(m, _)| m == module);
+    Mapper::new(
+        native
+            .iter()
+            .filter(|c| cross_module || own(c))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// The signature of method `def` of native class `full` (of `module`), as
+/// compiled: the receiver typed as the class; else why it has none.
 pub fn method_sig(
+    program: &Program,
+    module: &str,
+    mapper: &Mapper,
     parsed: &ParsedModule,
     def: &ast::StmtFunctionDef,
     full: &str,
-    names: &NativeNames,
 ) -> Result<FuncSig, String> {
     let name = def.name.as_str();
-    let mut sig = func_sig(parsed, def, names).map_err(|d| {
-        format!(
-            "the signature of \"{name}\" is not supported: {}",
-            d.message
-        )
-    })?;
+    let mut sig = mapper.func_sig(program, module, def, parsed.line_of(def));
     match sig.params.first_mut() {
         Some(first) if first.kind == ParamKind::Positional => {
             first.ty = Type::Native(full.to_string());
