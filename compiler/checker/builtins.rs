@@ -153,6 +153,12 @@ pub fn builtin_name_type(name: &str) -> Type {
     }
 }
 
+/// `typing.Iterator[item]`: what the builtin iterator constructors
+/// (`enumerate`, `zip`, ...) give, as far as the checker sees.
+fn iterator(item: Type) -> Type {
+    Type::Instance("typing.Iterator".into(), vec![item])
+}
+
 fn first(args: &[Type]) -> Type {
     args.first().cloned().unwrap_or(Type::Any)
 }
@@ -167,6 +173,14 @@ pub fn builtin_call_type(name: &str, args: &[Type]) -> Type {
         "bool" | "isinstance" | "issubclass" | "callable" | "hasattr" | "any" | "all" => Type::Bool,
         "print" | "setattr" | "delattr" => Type::None,
         "range" => Type::Range,
+        "enumerate" if !args.is_empty() => iterator(Type::Tuple(vec![Type::Int, first(args).iter_item()])),
+        "zip" if !args.is_empty() => iterator(Type::Tuple(args.iter().map(Type::iter_item).collect())),
+        "reversed" | "iter" if args.len() == 1 => iterator(first(args).iter_item()),
+        "filter" if args.len() == 2 => iterator(args[1].iter_item()),
+        "map" if args.len() >= 2 => iterator(match &args[0] {
+            Type::Function(f) => f.ret.clone(),
+            _ => Type::Any,
+        }),
         // The next item of a typing iterator (`iter_item` of others is not
         // what `next` gives: a list is no iterator).
         "next" if args.len() == 1 => match first(args) {

@@ -220,8 +220,11 @@ impl Checker<'_> {
                 Type::dict(item_of(&items, 0), item_of(&items, 1))
             }
             E::GeneratorExp(c) => {
-                self.comprehension(&c.generators, &[&c.elt]);
-                Type::Any
+                let items = self.comprehension(&c.generators, &[&c.elt]);
+                Type::Instance(
+                    "typing.Generator".into(),
+                    vec![item_of(&items, 0), Type::None, Type::None],
+                )
             }
             E::Lambda(l) => self.lambda(l, expected.as_ref()),
             E::NamedExpr(n) => {
