@@ -101,6 +101,7 @@ fn front_end(sources: &[SourceModule], checked: Checked) -> Result<FrontEnd, Vec
             mut parsed,
             types,
         } = c;
+        crate::parse::drop_replaced_overloads(&mut parsed.body);
         crate::parse::lower_async_defs(&mut parsed.body);
         let Some(src) = sources.iter().find(|s| s.name == source.name) else {
             return Err(build_error(format!("lost module {}", source.name)));

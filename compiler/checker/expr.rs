@@ -609,6 +609,9 @@ impl Checker<'_> {
         if let Some(t) = native_int_result(op, l, r) {
             return t;
         }
+        if let Some(t) = self.operator_method_result(op, l, r) {
+            return t;
+        }
         if let Some(t) = power_result(op, l, r, right) {
             return t;
         }
@@ -625,6 +628,71 @@ impl Checker<'_> {
                 self.report(at, msg::unsupported_operands(sym, l, r));
                 Type::Any
             }
+        }
+    }
+
+    /// `l op r` where a class of the program defines the operator: the
+    /// result of its `__op__` (or, when `l`'s class certainly has none, of
+    /// `r`'s `__rop__`), when the operand fits the method (or one variant
+    /// of an overloaded method). `None` when the checker cannot tell: the
+    /// result is `Any` and nothing is reported.
+    fn operator_method_result(&self, op: ast::Operator, l: &Type, r: &Type) -> Option<Type> {
+        let name = crate::parse::operator_method(op);
+        let reflected = format!("__r{name}__");
+        if let (Type::Instance(lc, _), Type::Instance(rc, _)) = (l, r) {
+            // A subclass's reflected method goes first.
+            let found = |c: &str| {
+                matches!(
+                    self.program.lookup_member(c, &reflected),
+                    super::program::Lookup::Found(..) | super::program::Lookup::Unknown
+                )
+            };
+            if lc != rc && self.program.derives(rc, lc) != Some(false) && found(rc) {
+                return Some(Type::Any);
+            }
+        }
+        match self.method_result(l, &format!("__{name}__"), r) {
+            Some(found) => found,
+            None => self.method_result(r, &reflected, l)?,
+        }
+    }
+
+    /// The result of calling method `name` of `recv` with one argument of
+    /// type `arg`: `None` when the class certainly has no such method,
+    /// `Some(None)` when the result is not known.
+    fn method_result(&self, recv: &Type, name: &str, arg: &Type) -> Option<Option<Type>> {
+        use super::program::{Lookup, Member, MethodKind};
+        let Type::Instance(c, args) = recv else {
+            // A builtin type's method does not take instances of the
+            // program's classes: their reflected method is asked.
+            return if simple(recv) { None } else { Some(None) };
+        };
+        if !self.program.classes.contains_key(c) {
+            return Some(None);
+        }
+        let fits = |sig: &super::program::Sig| {
+            sig.has_ret
+                && !sig.ret.has_type_vars()
+                && sig.params.len() >= 2
+                && sig.params[2..].iter().all(|p| {
+                    p.has_default
+                        || matches!(
+                            p.kind,
+                            crate::semanal::ParamKind::Star | crate::semanal::ParamKind::Star2
+                        )
+                })
+                && matches!(sig.params[1].kind, crate::semanal::ParamKind::Positional)
+                && super::compat::compatible(arg, &sig.params[1].ty, self.program)
+        };
+        match self.program.lookup_member_of(c, Some(args), name) {
+            Lookup::Found(Member::Method(sig, MethodKind::Instance), _) => {
+                Some(fits(&sig).then_some(sig.ret))
+            }
+            Lookup::Found(Member::Overloaded(variants, MethodKind::Instance), _) => {
+                Some(variants.into_iter().find(|v| fits(v)).map(|v| v.ret))
+            }
+            Lookup::Missing => None,
+            _ => Some(None),
         }
     }
 

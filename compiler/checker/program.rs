@@ -184,6 +184,9 @@ pub struct Program {
     /// Module-level names bound once, declared `Final` with a literal
     /// value (`module.N` to `10`): their uses are that constant.
     pub final_literals: HashMap<String, ast::Expr>,
+    /// Type aliases (`module.Name` to the alias's module and right-hand
+    /// side; see `aliases`).
+    pub type_aliases: HashMap<String, (String, ast::Expr)>,
 }
 
 /// A type variable's upper bound (`object` unless declared) and value
@@ -606,12 +609,15 @@ impl AnnCtx<'_> {
         }
     }
 
-    fn resolve_depth(&self, e: &ast::Expr, depth: u32) -> Type {
+    pub(super) fn resolve_depth(&self, e: &ast::Expr, depth: u32) -> Type {
         if depth > 20 {
             return Type::Any;
         }
         if let Some(full) = self.class_of(e) {
             return Type::Instance(full, vec![]);
+        }
+        if let Some(t) = self.resolve_alias(e, depth) {
+            return t;
         }
         if let Some(tv) = self.type_var_of(e) {
             return Type::TypeVar(tv);
@@ -653,6 +659,13 @@ impl AnnCtx<'_> {
                 .map(|a| self.resolve_depth(a, depth + 1))
                 .collect();
             return Type::Instance(full, args);
+        }
+        if self.is_alias(base) {
+            let args = args
+                .iter()
+                .map(|a| self.resolve_depth(a, depth + 1))
+                .collect();
+            return self.subscript_alias(base, args, depth).unwrap_or(Type::Any);
         }
         let Some(name) = self.head_name(base) else {
             return Type::Any;
@@ -990,6 +1003,7 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     for (name, m) in modules {
         p.modules.insert(name.clone(), collect_bindings(name, m));
         collect_final_literals(&mut p, name, &m.body);
+        super::aliases::collect_type_aliases(&mut p, name, &m.body);
     }
     for (name, m) in modules {
         collect_classes(&mut p, name, &m.body);
@@ -1074,7 +1088,7 @@ impl Program {
 }
 
 /// How often each name is bound at module level (anywhere in the module).
-fn binding_counts(body: &[ast::Stmt]) -> IndexMap<String, usize> {
+pub(super) fn binding_counts(body: &[ast::Stmt]) -> IndexMap<String, usize> {
     let mut counts: IndexMap<String, usize> = IndexMap::new();
     scope::for_each_binding(body, &mut |n| {
         *counts.entry(n.to_string()).or_default() += 1

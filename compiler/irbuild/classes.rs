@@ -941,9 +941,22 @@ impl IrBuilder<'_> {
         let plan = super::expr::plan_call(params, c)?;
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
         let args = self.planned_args(params, &plan);
-        let ret = m.sig.ret.rtype();
         self.set_line(c);
-        let info = classes.get(&class)?;
+        self.emit_method_call(&class, a.attr.as_str(), m, obj, args)
+    }
+
+    /// A call of native method `method` (`m`) of `class` on `obj`: direct
+    /// when no subclass can override it, else through the vtable.
+    fn emit_method_call(
+        &mut self,
+        class: &str,
+        method: &str,
+        m: &crate::semanal::native::VtableMethod,
+        obj: ValueId,
+        args: Vec<ValueId>,
+    ) -> Option<ValueId> {
+        let ret = m.sig.ret.rtype();
+        let info = self.module.classes.get(class)?;
         if m.is_final || info.is_final {
             // The implementation is known statically: a direct call.
             let mut all = vec![obj];
@@ -951,18 +964,96 @@ impl IrBuilder<'_> {
             let func = info.ir.vtable[m.slot].decl.func.clone();
             return Some(self.b.call(func, all, ret));
         }
+        let builtin_base = info.ir.builtin_base.clone();
         Some(self.b.add(
             Op::MethodCall {
                 obj,
-                class,
-                method: a.attr.to_string(),
+                class: class.to_string(),
+                method: method.to_string(),
                 slot: m.slot,
                 args,
                 ret: ret.clone(),
-                builtin_base: info.ir.builtin_base.clone(),
+                builtin_base,
             },
             ret,
         ))
+    }
+
+    /// An operator on an instance of a native class that defines its
+    /// method (`__add__` for `+`, `__neg__` for unary `-`): a call of that
+    /// method when the operand fits its parameter without a check and the
+    /// method cannot return `NotImplemented` (its result type is not
+    /// `object`), as mypyc does; `None` for the generic operator.
+    pub fn native_dunder_call(
+        &mut self,
+        obj: ValueId,
+        method: &str,
+        operand: Option<ValueId>,
+    ) -> Option<ValueId> {
+        let RType::Instance(class) = self.b.rtype(obj) else {
+            return None;
+        };
+        let classes = self.module.classes.clone();
+        let m = classes.method(&class, method)?;
+        let params = &m.sig.params[1..];
+        let positional = params
+            .iter()
+            .all(|p| p.kind == crate::semanal::ParamKind::Positional);
+        if params.len() != usize::from(operand.is_some()) || !positional {
+            return None;
+        }
+        if matches!(
+            m.sig.ret,
+            crate::types::Type::Any | crate::types::Type::Object
+        ) || self.reflected_may_go_first(&class, method)
+        {
+            return None;
+        }
+        let mut args = vec![];
+        if let Some(v) = operand {
+            let want = params[0].ty.rtype();
+            if !self.fits_unchecked(&self.b.rtype(v), &want) {
+                return None;
+            }
+            args.push(self.b.coerce(v, &want));
+        }
+        self.emit_method_call(&class, method, m, obj, args)
+    }
+
+    /// May the right operand of `obj.method(...)` on an instance of
+    /// `class` be of a subclass whose reflected method (`__radd__` for
+    /// `__add__`) differs from `class`'s? Python calls that one first.
+    fn reflected_may_go_first(&self, class: &str, method: &str) -> bool {
+        let Some(reflected) = method.strip_prefix("__").map(|m| format!("__r{m}")) else {
+            return false;
+        };
+        let classes = &self.module.classes;
+        let implementation = |c: &str| {
+            let m = classes.method(c, &reflected)?;
+            Some(classes.get(c)?.ir.vtable[m.slot].decl.func.clone())
+        };
+        let own = implementation(class);
+        classes.classes.keys().any(|sub| {
+            sub != class
+                && classes.is_subclass(sub, class)
+                && (implementation(sub) != own
+                    || classes
+                        .get(sub)
+                        .is_some_and(|s| s.ir.allow_interpreted_subclasses))
+        }) || classes
+            .get(class)
+            .is_some_and(|c| c.ir.allow_interpreted_subclasses)
+    }
+
+    /// May a value of RType `have` be passed where `want` is expected with
+    /// no run-time type check (at most boxing)?
+    fn fits_unchecked(&self, have: &RType, want: &RType) -> bool {
+        match (have, want) {
+            _ if have == want || *want == RType::OBJECT => true,
+            (RType::Instance(a), RType::Instance(b)) => self.module.classes.is_subclass(a, b),
+            (h, RType::Union(items)) => items.contains(h) || items.contains(&h.boxed()),
+            _ => false,
+        }
     }
 
     /// Is `e` a call `C(...)` of a native class with `__new__`? Its value is

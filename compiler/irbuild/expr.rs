@@ -90,6 +90,10 @@ impl<'a> IrBuilder<'a> {
             E::BinOp(b) => {
                 let l = self.expr(&b.left);
                 let r = self.expr(&b.right);
+                let method = format!("__{}__", crate::parse::operator_method(b.op));
+                if let Some(v) = self.native_dunder_call(l, &method, Some(r)) {
+                    return v;
+                }
                 self.binary_op(crate::parse::operator_symbol(b.op), l, r)
             }
             E::UnaryOp(u) => self.unary_op(u),
@@ -384,6 +388,9 @@ impl<'a> IrBuilder<'a> {
                     }
                 }
                 let v = self.expr(&u.operand);
+                if let Some(r) = self.native_dunder_call(v, "__neg__", None) {
+                    return r;
+                }
                 match self.b.rtype(v) {
                     RType::Float => self.b.add(Op::FloatNeg(v), RType::Float),
                     t if t.is_native_int() => {
@@ -399,6 +406,9 @@ impl<'a> IrBuilder<'a> {
             }
             ast::UnaryOp::UAdd => {
                 let v = self.expr(&u.operand);
+                if let Some(r) = self.native_dunder_call(v, "__pos__", None) {
+                    return r;
+                }
                 match self.b.rtype(v) {
                     RType::Int | RType::Float => v,
                     t if t.is_native_int() => v,
@@ -408,6 +418,9 @@ impl<'a> IrBuilder<'a> {
             }
             ast::UnaryOp::Invert => {
                 let v = self.expr(&u.operand);
+                if let Some(r) = self.native_dunder_call(v, "__invert__", None) {
+                    return r;
+                }
                 let v = if matches!(self.b.rtype(v), RType::Bool | RType::Bit) {
                     self.b.coerce(v, &RType::Int)
                 } else {

@@ -296,3 +296,87 @@ pub fn operator_symbol(op: ast::Operator) -> &'static str {
         O::FloorDiv => "//",
     }
 }
+
+/// The name of the operator's method without underscores (`add` for `+`:
+/// `__add__`, `__radd__`, `__iadd__`).
+pub fn operator_method(op: ast::Operator) -> &'static str {
+    use ast::Operator as O;
+    match op {
+        O::Add => "add",
+        O::Sub => "sub",
+        O::Mult => "mul",
+        O::MatMult => "matmul",
+        O::Div => "truediv",
+        O::Mod => "mod",
+        O::Pow => "pow",
+        O::LShift => "lshift",
+        O::RShift => "rshift",
+        O::BitOr => "or",
+        O::BitXor => "xor",
+        O::BitAnd => "and",
+        O::FloorDiv => "floordiv",
+    }
+}
+
+/// Remove the `@overload` variants of every overloaded function that has an
+/// implementation (in module, class and function bodies): at run time the
+/// implementation replaces them, so compiled code defines and calls only
+/// the implementation, as mypyc does. The checker has seen the variants
+/// already; the types of calls are theirs.
+pub fn drop_replaced_overloads(body: &mut Vec<ast::Stmt>) {
+    let is_overload = |s: &ast::Stmt| match s {
+        ast::Stmt::FunctionDef(d) => d.decorator_list.iter().any(is_overload_decorator),
+        ast::Stmt::AsyncFunctionDef(d) => d.decorator_list.iter().any(is_overload_decorator),
+        _ => false,
+    };
+    let def_name = |s: &ast::Stmt| match s {
+        ast::Stmt::FunctionDef(d) => Some(d.name.to_string()),
+        ast::Stmt::AsyncFunctionDef(d) => Some(d.name.to_string()),
+        _ => None,
+    };
+    // A variant is replaced when the definitions of its name that follow
+    // it directly end in one that is not a variant.
+    let mut keep = vec![true; body.len()];
+    let mut i = 0;
+    while i < body.len() {
+        let Some(name) = def_name(&body[i]).filter(|_| is_overload(&body[i])) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while j < body.len() && is_overload(&body[j]) && def_name(&body[j]).as_ref() == Some(&name)
+        {
+            j += 1;
+        }
+        if j < body.len() && def_name(&body[j]).as_ref() == Some(&name) {
+            keep[i..j].iter_mut().for_each(|k| *k = false);
+        }
+        i = j.max(i + 1);
+    }
+    let mut index = 0;
+    body.retain(|_| {
+        index += 1;
+        keep[index - 1]
+    });
+    for stmt in body.iter_mut() {
+        match stmt {
+            ast::Stmt::FunctionDef(d) => drop_replaced_overloads(&mut d.body),
+            ast::Stmt::AsyncFunctionDef(d) => drop_replaced_overloads(&mut d.body),
+            ast::Stmt::ClassDef(c) => drop_replaced_overloads(&mut c.body),
+            ast::Stmt::If(s) => {
+                drop_replaced_overloads(&mut s.body);
+                drop_replaced_overloads(&mut s.orelse);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `@overload` or `@typing.overload` (`typing_extensions` too).
+fn is_overload_decorator(e: &ast::Expr) -> bool {
+    match e {
+        ast::Expr::Name(n) => n.id.as_str() == "overload",
+        ast::Expr::Attribute(a) => a.attr.as_str() == "overload",
+        _ => false,
+    }
+}
