@@ -46,6 +46,14 @@ impl Checker<'_> {
 
     /// `condition`, and the type of the condition's value.
     fn condition_typed(&mut self, e: &ast::Expr) -> (Flow, Flow, Type) {
+        let (t, f, vt) = self.condition_typed_unrecorded(e);
+        if !self.quiet && !self.flow.dead {
+            self.types.record(e, &vt);
+        }
+        (t, f, vt)
+    }
+
+    fn condition_typed_unrecorded(&mut self, e: &ast::Expr) -> (Flow, Flow, Type) {
         match e {
             ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::Not) => {
                 let (t, f) = self.condition(&u.operand);

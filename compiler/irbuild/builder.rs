@@ -352,6 +352,14 @@ impl Builder {
                     target.clone(),
                 )
             }
+            // `None` where an optional value is expected: no check.
+            (RType::None, RType::Union(items)) if items.contains(&RType::None) => self.add(
+                Op::Box {
+                    src: v,
+                    rtype: target.clone(),
+                },
+                target.clone(),
+            ),
             _ if !src.is_boxed() && target.is_boxed() => {
                 let b = self.boxed(v);
                 self.coerce(b, target)
