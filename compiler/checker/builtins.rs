@@ -173,8 +173,12 @@ pub fn builtin_call_type(name: &str, args: &[Type]) -> Type {
         "bool" | "isinstance" | "issubclass" | "callable" | "hasattr" | "any" | "all" => Type::Bool,
         "print" | "setattr" | "delattr" => Type::None,
         "range" => Type::Range,
-        "enumerate" if !args.is_empty() => iterator(Type::Tuple(vec![Type::Int, first(args).iter_item()])),
-        "zip" if !args.is_empty() => iterator(Type::Tuple(args.iter().map(Type::iter_item).collect())),
+        "enumerate" if !args.is_empty() => {
+            iterator(Type::Tuple(vec![Type::Int, first(args).iter_item()]))
+        }
+        "zip" if !args.is_empty() => {
+            iterator(Type::Tuple(args.iter().map(Type::iter_item).collect()))
+        }
         "reversed" | "iter" if args.len() == 1 => iterator(first(args).iter_item()),
         "filter" if args.len() == 2 => iterator(args[1].iter_item()),
         "map" if args.len() >= 2 => iterator(match &args[0] {
