@@ -66,6 +66,16 @@ fn try_except_restores_exception_state() {
 }
 
 #[test]
+fn final_static_read_is_typed() {
+    // A non-literal Final global is read from its static, typed as the
+    // native class, so the attribute access is a field read; a class-body
+    // Final literal is folded.
+    insta::assert_snapshot!(lower(
+        "from typing import Final\n\nclass P:\n    LIMIT: Final = 4\n\n    def __init__(self, x: int) -> None:\n        self.x = x\n\nORIGIN: Final = P(3)\n\ndef ox() -> int:\n    return ORIGIN.x + P.LIMIT\n"
+    ));
+}
+
+#[test]
 fn same_input_same_ir() {
     let src = "def h(a: int, b: str) -> str:\n    return b * a + str(a)\n";
     assert_eq!(lower(src), lower(src));

@@ -193,9 +193,44 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
         })
         .collect();
     let funcs = module_funcs(&all);
+    // Each module's `Final` statics; a module reads other modules' only
+    // when they share its group (see `irbuild::finals`).
+    let finals_of: Vec<_> = checked
+        .iter()
+        .zip(&symbols_of)
+        .zip(&mappers)
+        .map(|((c, symbols), mapper)| {
+            crate::irbuild::finals::module_final_statics(
+                &front.program,
+                &c.source.name,
+                &c.parsed,
+                symbols,
+                mapper,
+            )
+        })
+        .collect();
+    let all_finals = Arc::new(crate::irbuild::finals::FinalStatics::new(
+        finals_of
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    ));
     let mut modules = vec![];
     let mut errors = vec![];
-    for ((c, own_symbols), mapper) in checked.iter().zip(&symbols_of).zip(&mappers) {
+    for (((c, own_symbols), mapper), own_finals) in checked
+        .iter()
+        .zip(&symbols_of)
+        .zip(&mappers)
+        .zip(&finals_of)
+    {
+        let finals = if cross_module {
+            all_finals.clone()
+        } else {
+            Arc::new(crate::irbuild::finals::FinalStatics::new(
+                own_finals.clone(),
+            ))
+        };
         let imports =
             ImportTable::resolve(&package_of(&c.source), &c.parsed.body, &all, funcs.clone());
         let ir_opts = IrOptions {
@@ -204,6 +239,7 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
             types: c.types.clone(),
             mapper: mapper.clone(),
             program: front.program.clone(),
+            finals,
         };
         let symbols = ir_opts.imports.symbols_seen_by(own_symbols);
         match build_module(&c.parsed, &symbols, &ir_opts) {

@@ -184,6 +184,9 @@ pub struct Program {
     /// Module-level names bound once, declared `Final` with a literal
     /// value (`module.N` to `10`): their uses are that constant.
     pub final_literals: HashMap<String, ast::Expr>,
+    /// The same for class attributes: `NAME: Final = <literal>` in the
+    /// body of a module-level class (`module.C.NAME` to the literal).
+    pub class_final_literals: HashMap<String, ast::Expr>,
     /// Type aliases (`module.Name` to the alias's module and right-hand
     /// side; see `aliases`).
     pub type_aliases: HashMap<String, (String, ast::Expr)>,
@@ -1034,9 +1037,36 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     p
 }
 
-/// `NAME: Final = <literal>` at the top of `module`, `NAME` bound once.
+/// `NAME: Final = <literal>` at the top of `module`, `NAME` bound once;
+/// and in the bodies of the module's classes (bound once there, the class
+/// bound once in the module).
 fn collect_final_literals(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     let counts = binding_counts(body);
+    for (name, v) in final_literal_assignments(body, &counts) {
+        p.final_literals.insert(format!("{module}.{name}"), v);
+    }
+    for stmt in body {
+        let ast::Stmt::ClassDef(c) = stmt else {
+            continue;
+        };
+        if counts.get(c.name.as_str()) != Some(&1) {
+            continue;
+        }
+        let class_counts = binding_counts(&c.body);
+        for (name, v) in final_literal_assignments(&c.body, &class_counts) {
+            p.class_final_literals
+                .insert(format!("{module}.{}.{name}", c.name), v);
+        }
+    }
+}
+
+/// The `NAME: Final = <literal>` statements of `body` whose name is bound
+/// once (`counts`).
+fn final_literal_assignments(
+    body: &[ast::Stmt],
+    counts: &IndexMap<String, usize>,
+) -> Vec<(String, ast::Expr)> {
+    let mut out = vec![];
     for stmt in body {
         let ast::Stmt::AnnAssign(a) = stmt else {
             continue;
@@ -1048,10 +1078,10 @@ fn collect_final_literals(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             && is_literal_constant(v)
             && counts.get(n.id.as_str()) == Some(&1)
         {
-            p.final_literals
-                .insert(format!("{module}.{}", n.id), (**v).clone());
+            out.push((n.id.to_string(), (**v).clone()));
         }
     }
+    out
 }
 
 /// A constant mypyc folds: a number (possibly negated), string, bytes or
@@ -1088,7 +1118,7 @@ impl Program {
 }
 
 /// How often each name is bound at module level (anywhere in the module).
-pub(super) fn binding_counts(body: &[ast::Stmt]) -> IndexMap<String, usize> {
+pub fn binding_counts(body: &[ast::Stmt]) -> IndexMap<String, usize> {
     let mut counts: IndexMap<String, usize> = IndexMap::new();
     scope::for_each_binding(body, &mut |n| {
         *counts.entry(n.to_string()).or_default() += 1

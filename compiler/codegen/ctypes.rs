@@ -28,7 +28,7 @@ pub fn error_value(t: &RType) -> String {
 }
 
 /// A brace initializer for a tuple struct holding the error value of every item.
-fn tuple_error_initializer(items: &[RType]) -> String {
+pub fn tuple_error_initializer(items: &[RType]) -> String {
     if items.is_empty() {
         return "{ 1 }".into();
     }

@@ -436,7 +436,7 @@ impl FuncEmitter<'_> {
 
     fn emit_init_static(&mut self, target: &StaticRef, value: ValueId) {
         let s = static_name(target);
-        self.e.line(format!("Py_XDECREF({s});"));
+        emit_dec_ref(&mut self.e, &s, &target.rtype(), true);
         self.e.line(format!("{s} = {};", self.name(value)));
     }
 

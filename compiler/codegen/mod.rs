@@ -326,8 +326,8 @@ fn emit_header(
     if !links.exports.is_empty() {
         e.raw(&exports::table_struct(&group.name, &links.exports));
     }
-    for s in &statics.names {
-        e.line(format!("extern PyObject *{s};"));
+    for d in statics.declarations() {
+        e.line(d);
     }
     e.line(format!(
         "extern PyObject *{TABLE}[{}];",

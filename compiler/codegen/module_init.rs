@@ -10,15 +10,17 @@
 //! group library, `PyInit_<group>__mypyc`, publishing each module's
 //! `PyModuleDef` in a capsule for the module shims.
 
-use indexmap::IndexSet;
+use indexmap::{IndexMap, IndexSet};
 
-use crate::ir::{GroupIR, ModuleIR, StaticRef};
+use crate::ir::{GroupIR, ModuleIR, RType, StaticRef};
 
-use super::ctypes::{c_string_literal, full_error_test, mangle_module};
+use super::ctypes::{c_string_literal, declaration, full_error_test, mangle_module};
 use super::emitter::Emitter;
 use super::exports::{self, GroupLinks, IMPORTS_INIT};
 use super::literals::{LiteralTable, TABLE};
-use super::statics::{globals_static, internal_module_static, module_def, short_name, static_name};
+use super::statics::{
+    globals_static, internal_module_static, module_def, short_name, static_initializer, static_name,
+};
 
 /// The C function creating the literal table (idempotent).
 pub const GLOBALS_INIT: &str = "CPyGlobalsInit";
@@ -151,6 +153,15 @@ fn emit_exec_function(e: &mut Emitter, m: &ModuleIR) {
     e.line("return 0;");
     e.raw_line("fail: ;");
     e.line("is_done = 0;");
+    for target in final_statics(m) {
+        let (name, t) = (static_name(&target), target.rtype());
+        super::conv::emit_dec_ref(e, &name, &t, true);
+        let unset = match &t {
+            RType::Bit => "0".to_string(),
+            other => super::ctypes::error_value(other),
+        };
+        e.line(format!("{name} = {unset};"));
+    }
     e.line(format!("{globals} = NULL;"));
     e.line(format!("CPyImport_UnregisterNative({internal});"));
     e.line(format!("Py_CLEAR({internal});"));
@@ -158,23 +169,69 @@ fn emit_exec_function(e: &mut Emitter, m: &ModuleIR) {
     e.close("");
 }
 
+/// The `Final` statics the top level of `m` stores (in order, once each).
+fn final_statics(m: &ModuleIR) -> IndexSet<StaticRef> {
+    m.top_level
+        .blocks
+        .iter()
+        .flat_map(|b| &b.insts)
+        .filter_map(|i| match &i.op {
+            crate::ir::Op::InitStatic { target, .. }
+                if matches!(target, StaticRef::Final { .. } | StaticRef::FinalSet(_)) =>
+            {
+                Some(target.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The statics a group defines: the globals of its modules, their module
 /// objects, and every static referenced by an op (imported modules).
 pub struct GroupStatics {
-    pub names: IndexSet<String>,
+    /// C name to the RType of the variable.
+    pub names: IndexMap<String, RType>,
 }
 
 impl GroupStatics {
     pub fn collect(modules: &[ModuleIR], refs: &IndexSet<StaticRef>) -> GroupStatics {
-        let mut names = IndexSet::new();
+        let mut names = IndexMap::new();
         for m in modules {
-            names.insert(globals_static(&m.name));
-            names.insert(internal_module_static(&m.name));
+            names.insert(globals_static(&m.name), RType::OBJECT);
+            names.insert(internal_module_static(&m.name), RType::OBJECT);
         }
         for r in refs {
-            names.insert(static_name(r));
+            names.entry(static_name(r)).or_insert_with(|| r.rtype());
         }
         GroupStatics { names }
+    }
+
+    /// `extern` declarations of the statics, for the group header.
+    pub fn declarations(&self) -> Vec<String> {
+        self.names
+            .iter()
+            .map(|(n, t)| format!("extern {};", declaration(&storage_type(t), n)))
+            .collect()
+    }
+
+    /// The definitions of the statics, for the group init file.
+    pub fn definitions(&self) -> Vec<String> {
+        self.names
+            .iter()
+            .map(|(n, t)| {
+                let t = storage_type(t);
+                format!("{} = {};", declaration(&t, n), static_initializer(&t))
+            })
+            .collect()
+    }
+}
+
+/// Object statics are declared as plain `PyObject *` (whatever their kind).
+fn storage_type(t: &RType) -> RType {
+    if t.is_boxed() {
+        RType::OBJECT
+    } else {
+        t.clone()
     }
 }
 
@@ -188,8 +245,8 @@ pub fn emit_group_init(
     links: &GroupLinks,
 ) -> String {
     let mut e = Emitter::new();
-    for s in &statics.names {
-        e.line(format!("PyObject *{s} = NULL;"));
+    for d in statics.definitions() {
+        e.line(d);
     }
     e.line(format!("PyObject *{TABLE}[{}];", literals.len().max(1)));
     e.line("");

@@ -6,7 +6,7 @@
 //! (and both layouts: plain extension or shared library) sees the same
 //! storage.
 
-use crate::ir::StaticRef;
+use crate::ir::{RType, StaticRef};
 
 use super::ctypes::mangle_module;
 
@@ -26,12 +26,30 @@ pub fn internal_module_static(module: &str) -> String {
     format!("CPyModule_{}_internal", mangle_module(module))
 }
 
+/// The static holding the value of `Final` name `full` (`m.NAME` or
+/// `m.Class.NAME`).
+pub fn final_static(full: &str) -> String {
+    format!("CPyFinal_{}", full.replace('.', "___"))
+}
+
 /// The C name of any `StaticRef`.
 pub fn static_name(s: &StaticRef) -> String {
     match s {
         StaticRef::Globals(m) => globals_static(m),
         StaticRef::Module(m) => module_static(m),
         StaticRef::Type(c) => crate::ir::class_type_static(c),
+        StaticRef::Final { full, .. } => final_static(full),
+        StaticRef::FinalSet(full) => format!("{}___set", final_static(full)),
+    }
+}
+
+/// The initial value of a static of type `t` in its C definition: `NULL`,
+/// or the error value of an unboxed type (a `bit` flag starts clear).
+pub fn static_initializer(t: &RType) -> String {
+    match t {
+        RType::Bit => "0".into(),
+        RType::Tuple(items) => super::ctypes::tuple_error_initializer(items),
+        other => super::ctypes::error_value(other),
     }
 }
 

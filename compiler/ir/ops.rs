@@ -226,6 +226,26 @@ pub enum StaticRef {
     /// The type object of a native class (by full name), stored when its
     /// class statement runs.
     Type(String),
+    /// The value of a `Final` name (`module.NAME`, or `module.Class.NAME`
+    /// for a class attribute) that is not a foldable literal, stored when
+    /// its assignment runs, of the RType of its declared type. Holds the
+    /// type's error value until then.
+    Final { full: String, rtype: RType },
+    /// For a `Final` static whose type's error value overlaps a valid
+    /// value (`float`, native ints): a `bit` set when it is stored.
+    FinalSet(String),
+}
+
+impl StaticRef {
+    /// The RType of the static's C variable.
+    pub fn rtype(&self) -> RType {
+        match self {
+            StaticRef::Globals(_) => RType::DICT,
+            StaticRef::Module(_) | StaticRef::Type(_) => RType::OBJECT,
+            StaticRef::Final { rtype, .. } => rtype.clone(),
+            StaticRef::FinalSet(_) => RType::Bit,
+        }
+    }
 }
 
 /// One IR operation. See the module comment for the refcount and error

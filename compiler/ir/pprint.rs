@@ -35,6 +35,8 @@ fn format_static(s: &StaticRef) -> String {
         StaticRef::Globals(m) => format!("globals[{m}]"),
         StaticRef::Module(m) => format!("module[{m}]"),
         StaticRef::Type(c) => format!("type[{c}]"),
+        StaticRef::Final { full, .. } => format!("final[{full}]"),
+        StaticRef::FinalSet(full) => format!("final_set[{full}]"),
     }
 }
 

@@ -794,18 +794,68 @@ impl IrBuilder<'_> {
         true
     }
 
-    /// `super().m(...)` in a method of a native class whose base is native:
-    /// a direct call of the base's implementation.
+    /// Is `s` `super()`, or `super(C, self)` naming the class of the method
+    /// being built and its first parameter (which mean the same)?
+    pub fn is_plain_super(&self, s: &ast::ExprCall) -> bool {
+        let is_super = matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super");
+        if !is_super || !s.keywords.is_empty() || self.is_local_name("super") {
+            return false;
+        }
+        let Some(class) = &self.current_class else {
+            return false;
+        };
+        match s.args.as_slice() {
+            [] => true,
+            [ast::Expr::Name(c), ast::Expr::Name(this)] => {
+                c.id.as_str() == class
+                    && !self.is_local_name(class)
+                    && matches!(
+                        self.opts.program.binding(&self.module.name, class),
+                        crate::checker::program::Binding::Class(full)
+                            if full == format!("{}.{class}", self.module.name)
+                    )
+                    && self.first_param.as_deref() == Some(this.id.as_str())
+            }
+            _ => false,
+        }
+    }
+
+    /// `super().__init__()` in a native class none of whose ancestors
+    /// defines `__init__` (nor derives from a builtin class or is a
+    /// dataclass): `object.__init__(self)`, which does nothing, so (as
+    /// mypyc) no call at all.
+    fn is_object_init(&self, full: &str, a: &ast::ExprAttribute, c: &ast::ExprCall) -> bool {
+        if a.attr.as_str() != "__init__" || !c.args.is_empty() || !c.keywords.is_empty() {
+            return false;
+        }
+        let Some(native) = self.module.classes.get(full) else {
+            return false;
+        };
+        if native.ir.builtin_base.is_some() {
+            return false;
+        }
+        let (mro, complete) = self.opts.program.mro(full);
+        complete
+            && mro
+                .iter()
+                .skip(1)
+                .all(|c| !c.members.contains_key("__init__") && c.dataclass.is_none() && !c.opaque)
+    }
+
+    /// `super().m(...)` (or `super(C, self).m(...)`) in a method of a
+    /// native class whose base is native: a direct call of the base's
+    /// implementation.
     fn native_super_call(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
         let ast::Expr::Call(s) = &*a.value else {
             return None;
         };
-        let is_super = matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super");
-        if !is_super || !s.args.is_empty() || !s.keywords.is_empty() || self.is_local_name("super")
-        {
+        if !self.is_plain_super(s) {
             return None;
         }
         let full = format!("{}.{}", self.module.name, self.current_class.as_ref()?);
+        if self.is_object_init(&full, a, c) {
+            return Some(self.b.none());
+        }
         let classes = self.module.classes.clone();
         let base = classes.get(classes.get(&full)?.ir.base.as_ref()?)?;
         let (sig, func) = if a.attr.as_str() == "__init__" {
@@ -849,12 +899,7 @@ impl IrBuilder<'_> {
             .new_method
             .as_ref()?;
         let base_ok = match &*a.value {
-            ast::Expr::Call(s) => {
-                matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super")
-                    && s.args.is_empty()
-                    && s.keywords.is_empty()
-                    && !self.is_local_name("super")
-            }
+            ast::Expr::Call(s) => self.is_plain_super(s),
             ast::Expr::Name(n) => n.id.as_str() == "object" && !self.is_local_name("object"),
             _ => false,
         };

@@ -119,7 +119,10 @@ impl<'a> IrBuilder<'a> {
                 if let Some(v) = self.final_in_class_body(a) {
                     return v;
                 }
-                if let Some(v) = self.module_final_literal(a) {
+                if let Some(v) = self.module_final_attr(a) {
+                    return v;
+                }
+                if let Some(v) = self.class_final_attr(a) {
                     return v;
                 }
                 if let Some(v) = self.native_get_attr(a) {
@@ -324,6 +327,9 @@ impl<'a> IrBuilder<'a> {
         let program = self.opts.program.clone();
         if let Some(lit) = program.final_literal(&self.module.name, name) {
             return self.literal_value(lit);
+        }
+        if let Some(s) = self.module_final_static(name) {
+            return self.load_final_static(s, name);
         }
         let globals = self.b.globals();
         let key = self.b.str_lit(name);
@@ -1450,8 +1456,9 @@ impl<'a> IrBuilder<'a> {
         Some(self.b.coerce(v, &t))
     }
 
-    /// `m.NAME` of a module-level `Final` literal of module `m`.
-    fn module_final_literal(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+    /// `m.NAME` of a module-level `Final` name of module `m`: its literal
+    /// value, or its static.
+    fn module_final_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
         let ast::Expr::Name(m) = &*a.value else {
             return None;
         };
@@ -1464,8 +1471,11 @@ impl<'a> IrBuilder<'a> {
         else {
             return None;
         };
-        let lit = program.final_literal(&md, a.attr.as_str())?;
-        Some(self.literal_value(lit))
+        if let Some(lit) = program.final_literal(&md, a.attr.as_str()) {
+            return Some(self.literal_value(lit));
+        }
+        let s = self.opts.finals.get(&format!("{md}.{}", a.attr))?;
+        Some(self.load_final_static(s, a.attr.as_str()))
     }
 
     fn is_class_ns_name(&self, name: &str) -> bool {

@@ -26,6 +26,8 @@ pub enum ImportTarget {
     Func { module: String, sig: FuncSig },
     /// A compiled module of this build.
     Module(String),
+    /// A module-level `Final` name `name` of compiled module `module`.
+    Final { module: String, name: String },
 }
 
 /// The imported names of one module that refer to compiled code.
@@ -265,6 +267,12 @@ fn resolve_binding(binding: &Binding, all: &BuildModules, depth: usize) -> Optio
                 return Some(ImportTarget::Func {
                     module: module.clone(),
                     sig: sig.clone(),
+                });
+            }
+            if syms.finals.iter().any(|f| f == name) {
+                return Some(ImportTarget::Final {
+                    module: module.clone(),
+                    name: name.clone(),
                 });
             }
             if depth >= MAX_REEXPORT_DEPTH {

@@ -10,6 +10,7 @@ pub mod builder;
 pub mod classes;
 pub mod exceptions;
 pub mod expr;
+pub mod finals;
 pub mod for_loops;
 pub mod generators;
 pub mod imports;
@@ -44,6 +45,8 @@ pub struct IrOptions {
     pub mapper: std::sync::Arc<mapper::Mapper>,
     /// The checker's tables of the whole program: what names refer to.
     pub program: std::sync::Arc<crate::checker::program::Program>,
+    /// The `Final` statics the module may read (see `finals`).
+    pub finals: std::sync::Arc<finals::FinalStatics>,
 }
 
 /// Lowering state of one function (or the module top level).

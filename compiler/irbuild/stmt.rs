@@ -40,6 +40,9 @@ impl<'a> IrBuilder<'a> {
                 if let Some(v) = &a.value {
                     let val = self.expr(v);
                     self.assign_to(&a.target, val);
+                    if let ast::Expr::Name(n) = &*a.target {
+                        self.init_final_static(n.id.as_str(), val);
+                    }
                 }
             }
             S::AugAssign(a) => self.aug_assign(a),
