@@ -398,7 +398,62 @@ impl Checker<'_> {
         }
     }
 
+    /// Method `attr` of a value of union type: when every item's method
+    /// has the same parameters (and no type variables), that signature
+    /// with the union of the results; unknown otherwise.
+    fn union_method_callee(&mut self, items: &[Type], attr: &str, node: &ast::Expr) -> Callee {
+        let q = std::mem::replace(&mut self.quiet, true);
+        let callees: Vec<Callee> = items
+            .iter()
+            .map(|t| self.method_callee(t, attr, node))
+            .collect();
+        self.quiet = q;
+        let mut sigs = vec![];
+        for c in callees {
+            match c {
+                Callee::Sig {
+                    sig, skip, name, ..
+                } => sigs.push((sig, skip, name)),
+                _ => return Callee::Unknown,
+            }
+        }
+        let Some((first, skip, name)) = sigs.first().cloned() else {
+            return Callee::Unknown;
+        };
+        let plain = |s: &Sig| {
+            s.has_ret
+                && !s.is_async
+                && !s.ret.has_type_vars()
+                && !s.params.iter().any(|p| p.ty.has_type_vars())
+        };
+        let same = |s: &Sig, k: usize| {
+            k == skip
+                && s.params.len() == first.params.len()
+                && s.params.iter().zip(&first.params).skip(skip).all(|(a, b)| {
+                    a.kind == b.kind
+                        && a.ty == b.ty
+                        && a.has_default == b.has_default
+                        && a.name == b.name
+                })
+        };
+        if !sigs.iter().all(|(s, k, _)| plain(s) && same(s, *k)) {
+            return Callee::Unknown;
+        }
+        let ret = crate::types::union(sigs.iter().map(|(s, _, _)| s.ret.clone()).collect());
+        Callee::Sig {
+            sig: Sig { ret, ..first },
+            skip,
+            name,
+            fixed: vec![],
+        }
+    }
+
     fn method_callee(&mut self, recv: &Type, attr: &str, node: &ast::Expr) -> Callee {
+        if let Type::Union(items) = recv {
+            if !items.contains(&Type::None) {
+                return self.union_method_callee(items, attr, node);
+            }
+        }
         if let Some((c, args)) = super::abcs::stub_class(recv) {
             if !self.program.classes.contains_key(&c) {
                 return Callee::Unknown;

@@ -397,6 +397,20 @@ impl Checker<'_> {
                 self.quiet = q;
                 t
             }
+            // Each item's attribute (errors are not reported per item).
+            Type::Union(items) => {
+                let q = std::mem::replace(&mut self.quiet, true);
+                let types: Vec<Type> = items
+                    .iter()
+                    .map(|t| self.member_type(t, attr, node))
+                    .collect();
+                self.quiet = q;
+                if types.iter().any(has_any) {
+                    Type::Any
+                } else {
+                    union(types)
+                }
+            }
             _ => Type::Any,
         }
     }

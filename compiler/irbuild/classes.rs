@@ -692,6 +692,124 @@ impl IrBuilder<'_> {
         Some((class, t))
     }
 
+    /// The native classes a value of union type is one of (`None` unless
+    /// every item of the union is a native class).
+    fn union_classes(&self, e: &ast::Expr) -> Option<Vec<String>> {
+        let crate::types::Type::Union(items) = self.type_of(e) else {
+            return None;
+        };
+        items
+            .iter()
+            .map(|t| match t {
+                crate::types::Type::Native(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// `x.attr` where `x` is a union of native classes that all have the
+    /// native attribute: a type test per class and that class's field
+    /// read, as mypyc does.
+    fn union_get_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let classes = self.union_classes(&a.value)?;
+        let attr = a.attr.as_str();
+        let fields: Vec<RType> = classes
+            .iter()
+            .map(|c| self.module.classes.get(c)?.ir.attr_type(attr).cloned())
+            .collect::<Option<_>>()?;
+        let result = self.type_of(&ast::Expr::Attribute(a.clone())).rtype();
+        let obj = self.expr(&a.value);
+        self.set_line(a);
+        Some(
+            self.union_dispatch(obj, &classes, result, &mut |this, o, i| {
+                this.get_attr(o, classes[i].clone(), attr, fields[i].clone())
+            }),
+        )
+    }
+
+    /// `x.m(...)` where `x` is a union of native classes whose methods `m`
+    /// take the same parameters: the arguments once, then a type test per
+    /// class and a call through that class's vtable.
+    fn union_method_call(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
+        let classes = self.union_classes(&a.value)?;
+        let table = self.module.classes.clone();
+        let methods: Vec<&crate::semanal::native::VtableMethod> = classes
+            .iter()
+            .map(|c| table.method(c, a.attr.as_str()))
+            .collect::<Option<_>>()?;
+        let params = &methods[0].sig.params[1..];
+        let same = |m: &&crate::semanal::native::VtableMethod| {
+            m.sig.params.len() == params.len() + 1
+                && m.sig.params[1..].iter().zip(params).all(|(x, y)| {
+                    x.kind == y.kind
+                        && x.ty.rtype() == y.ty.rtype()
+                        && x.has_default == y.has_default
+                })
+        };
+        if !methods.iter().all(same) {
+            return None;
+        }
+        let plan = super::expr::plan_call(params, c)?;
+        let result = self.type_of(&ast::Expr::Call(c.clone())).rtype();
+        let obj = self.expr(&a.value);
+        let args = self.planned_args(params, &plan);
+        self.set_line(c);
+        let attr = a.attr.as_str();
+        Some(
+            self.union_dispatch(obj, &classes, result, &mut |this, o, i| {
+                this.emit_method_call(&classes[i], attr, methods[i], o, args.clone())
+                    .unwrap_or(o)
+            }),
+        )
+    }
+
+    /// Branch on which of `classes` the union value `obj` is: `each` gives
+    /// the result for the value cast to the `i`th class. The last class
+    /// needs no test (the cast checks it).
+    fn union_dispatch(
+        &mut self,
+        obj: ValueId,
+        classes: &[String],
+        result: RType,
+        each: &mut dyn FnMut(&mut Self, ValueId, usize) -> ValueId,
+    ) -> ValueId {
+        let out = self.b.new_register(result.clone(), None);
+        let done = self.b.new_block();
+        for (i, class) in classes.iter().enumerate() {
+            let other = (i + 1 < classes.len()).then(|| {
+                let t = self.b.add(
+                    Op::LoadStatic(StaticRef::Type(class.clone())),
+                    RType::OBJECT,
+                );
+                let is = self.b.add(
+                    Op::CallC(CallC {
+                        function: "CPy_TypeCheck".into(),
+                        args: vec![obj, t],
+                        ret: RType::Bit,
+                        error_kind: ErrorKind::Never,
+                        steals: Steals::None,
+                        is_borrowed: false,
+                    }),
+                    RType::Bit,
+                );
+                let (yes, no) = (self.b.new_block(), self.b.new_block());
+                self.b.branch(is, yes, no);
+                self.b.activate(yes);
+                no
+            });
+            let o = self.b.coerce(obj, &RType::Instance(class.clone()));
+            let v = each(self, o, i);
+            let v = self.b.coerce(v, &result);
+            self.b.assign(out, v);
+            self.b.goto(done);
+            if let Some(no) = other {
+                self.b.activate(no);
+            }
+        }
+        self.b.activate(done);
+        out
+    }
+
     /// A native attribute compiled code may store into directly (not one of
     /// a frozen dataclass, whose `__setattr__` refuses writes).
     fn native_writable_attr(&self, a: &ast::ExprAttribute) -> Option<(String, RType)> {
@@ -753,7 +871,9 @@ impl IrBuilder<'_> {
     /// `obj.attr` of a native instance: a field read.
     pub fn native_get_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
         let Some((class, t)) = self.native_attr(a) else {
-            return self.native_property_get(a);
+            return self
+                .native_property_get(a)
+                .or_else(|| self.union_get_attr(a));
         };
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
         self.set_line(a);
@@ -979,7 +1099,9 @@ impl IrBuilder<'_> {
         if let Some(v) = self.native_super_call(a, c) {
             return Some(v);
         }
-        let class = self.native_class_of(&a.value)?;
+        let Some(class) = self.native_class_of(&a.value) else {
+            return self.union_method_call(a, c);
+        };
         let classes = self.module.classes.clone();
         let m = classes.method(&class, a.attr.as_str())?;
         let params = &m.sig.params[1..];
