@@ -366,6 +366,28 @@ static inline CPyTagged CPyList_Len(PyObject *l) {
     return CPyTagged_ShortFromSsize_t(PyList_GET_SIZE(l));
 }
 
+/* The size of a list or tuple, and its item `i` (a new reference) for an
+ * index the caller keeps inside it (loops walking the sequence). */
+static inline Py_ssize_t CPyList_Size(PyObject *list) {
+    return PyList_GET_SIZE(list);
+}
+
+static inline Py_ssize_t CPyTuple_Size(PyObject *tuple) {
+    return PyTuple_GET_SIZE(tuple);
+}
+
+static inline PyObject *CPyList_GetItemUnsafe(PyObject *list, Py_ssize_t i) {
+    PyObject *item = PyList_GET_ITEM(list, i);
+    Py_INCREF(item);
+    return item;
+}
+
+static inline PyObject *CPyTuple_GetItemUnsafe(PyObject *tuple, Py_ssize_t i) {
+    PyObject *item = PyTuple_GET_ITEM(tuple, i);
+    Py_INCREF(item);
+    return item;
+}
+
 static inline CPyTagged CPyTuple_Len(PyObject *t) {
     return CPyTagged_ShortFromSsize_t(PyTuple_GET_SIZE(t));
 }

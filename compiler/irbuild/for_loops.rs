@@ -33,6 +33,9 @@ enum Walk {
         idx: ValueId,
         reverse: bool,
         item: RType,
+        /// `idx` is a C `Py_ssize_t` (lists and tuples: sizes and items
+        /// read directly, the test keeping `idx` inside).
+        native: bool,
     },
     /// A dict (or one of its views) in its own order.
     Dict {
@@ -205,15 +208,24 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn index_walk(&mut self, v: ValueId, reverse: bool, item: RType) -> Walk {
-        let seq = self.b.new_register(self.b.rtype(v), None);
+        let rt = self.b.rtype(v);
+        let native = rt == RType::LIST || rt == RType::Object(ObjKind::Tuple);
+        let seq = self.b.new_register(rt, None);
         self.b.assign(seq, v);
-        let idx = self.b.new_register(RType::Int, None);
-        let start = if reverse {
-            let n = self.seq_len(seq);
-            let one = self.b.int(1);
-            self.b.prim_named("-", &[n, one])
-        } else {
-            self.b.int(0)
+        let idx_type = if native { RType::SsizeT } else { RType::Int };
+        let idx = self.b.new_register(idx_type, None);
+        let start = match (reverse, native) {
+            (true, true) => {
+                let n = self.seq_size(seq);
+                ssize_step(&mut self.b, n, IntOpKind::Sub)
+            }
+            (true, false) => {
+                let n = self.seq_len(seq);
+                let one = self.b.int(1);
+                self.b.prim_named("-", &[n, one])
+            }
+            (false, true) => ssize(&mut self.b, 0),
+            (false, false) => self.b.int(0),
         };
         self.b.assign(idx, start);
         Walk::Index {
@@ -221,6 +233,7 @@ impl<'a> IrBuilder<'a> {
             idx,
             reverse,
             item,
+            native,
         }
     }
 
@@ -375,6 +388,25 @@ impl<'a> IrBuilder<'a> {
                 self.b.branch(ok, go_on, ended);
             }
             Walk::Index {
+                seq,
+                idx,
+                reverse,
+                native: true,
+                ..
+            } => {
+                if *reverse {
+                    let not_negative = self.b.new_block();
+                    let zero = ssize(&mut self.b, 0);
+                    let ge = compare(&mut self.b, CmpKind::Sge, *idx, zero);
+                    self.b.branch(ge, not_negative, ended);
+                    self.b.activate(not_negative);
+                }
+                // The sequence may have shrunk: the size is read each time.
+                let n = self.seq_size(*seq);
+                let inside = compare(&mut self.b, CmpKind::Slt, *idx, n);
+                self.b.branch(inside, go_on, ended);
+            }
+            Walk::Index {
                 seq, idx, reverse, ..
             } => {
                 let n = self.seq_len(*seq);
@@ -422,6 +454,21 @@ impl<'a> IrBuilder<'a> {
         self.b.goto(more);
     }
 
+    /// `list` or `tuple`: the kind of a sequence walked by a C index.
+    fn seq_kind(&self, seq: ValueId) -> &'static str {
+        if self.b.rtype(seq) == RType::LIST {
+            "list"
+        } else {
+            "tuple"
+        }
+    }
+
+    /// The size of a list or tuple walked by a C index.
+    fn seq_size(&mut self, seq: ValueId) -> ValueId {
+        let kind = self.seq_kind(seq);
+        self.b.prim_named(&format!("{kind}.size"), &[seq])
+    }
+
     /// The length of a sequence walked by index.
     fn seq_len(&mut self, seq: ValueId) -> ValueId {
         match self.b.try_prim("builtins.len", &[seq]) {
@@ -451,6 +498,19 @@ impl<'a> IrBuilder<'a> {
     fn walk_values(&mut self, walk: &Walk) -> Vec<ValueId> {
         match walk {
             Walk::Range { idx, .. } => vec![*idx],
+            Walk::Index {
+                seq,
+                idx,
+                item,
+                native: true,
+                ..
+            } => {
+                let kind = self.seq_kind(*seq);
+                let v = self
+                    .b
+                    .prim_named(&format!("{kind}.item_unsafe"), &[*seq, *idx]);
+                vec![self.b.coerce(v, item)]
+            }
             Walk::Index { seq, idx, item, .. } => {
                 let v = match self.b.try_prim("[]", &[*seq, *idx]) {
                     Some(v) => v,
@@ -540,6 +600,20 @@ impl<'a> IrBuilder<'a> {
                 let next = range_next(&mut self.b, *idx, *step, *native);
                 self.b.assign(*idx, next);
             }
+            Walk::Index {
+                idx,
+                reverse,
+                native: true,
+                ..
+            } => {
+                let kind = if *reverse {
+                    IntOpKind::Sub
+                } else {
+                    IntOpKind::Add
+                };
+                let next = ssize_step(&mut self.b, *idx, kind);
+                self.b.assign(*idx, next);
+            }
             Walk::Index { idx, reverse, .. } => {
                 let one = self.b.int(1);
                 let op = if *reverse { "-" } else { "+" };
@@ -616,4 +690,35 @@ fn range_next(b: &mut Builder, idx: ValueId, step: i64, native: bool) -> ValueId
     }
     let st = b.int(step);
     b.prim_named("+", &[idx, st])
+}
+
+/// A `Py_ssize_t` constant.
+fn ssize(b: &mut Builder, value: i64) -> ValueId {
+    b.add(
+        Op::LoadInt {
+            value,
+            rtype: RType::SsizeT,
+        },
+        RType::SsizeT,
+    )
+}
+
+/// `v + 1` or `v - 1` of a `Py_ssize_t` (no overflow: it stays within a
+/// sequence's size).
+fn ssize_step(b: &mut Builder, v: ValueId, op: IntOpKind) -> ValueId {
+    let one = ssize(b, 1);
+    b.add(
+        Op::IntOp {
+            op,
+            lhs: v,
+            rhs: one,
+            rtype: RType::SsizeT,
+        },
+        RType::SsizeT,
+    )
+}
+
+/// A native comparison of two C integers.
+fn compare(b: &mut Builder, op: CmpKind, lhs: ValueId, rhs: ValueId) -> ValueId {
+    b.add(Op::ComparisonOp { op, lhs, rhs }, RType::Bit)
 }

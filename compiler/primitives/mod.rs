@@ -112,6 +112,8 @@ pub enum Ret {
     Bool,
     Bit,
     CInt,
+    /// A C `Py_ssize_t`.
+    Ssize,
     Obj(ObjKind),
     Void,
     None,
@@ -130,6 +132,7 @@ impl Ret {
             Ret::Bool => RType::Bool,
             Ret::Bit => RType::Bit,
             Ret::CInt => RType::CInt,
+            Ret::Ssize => RType::SsizeT,
             Ret::Obj(k) => RType::Object(k),
             Ret::Void => RType::Void,
             Ret::None => RType::None,
@@ -458,6 +461,11 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("set.clear", &[A::Set], Ret::None, "CPySet_Clear", E::Magic),
     // ---- indexing ----
     p("[]", &[A::List, A::Int], OBJ, "CPyList_GetItem", E::Magic),
+    // Walking a list or tuple by a C index that the loop keeps inside it.
+    p("list.size", &[A::List], Ret::Ssize, "CPyList_Size", E::Never),
+    p("tuple.size", &[A::Tuple], Ret::Ssize, "CPyTuple_Size", E::Never),
+    p("list.item_unsafe", &[A::List, A::Ssize], OBJ, "CPyList_GetItemUnsafe", E::Never),
+    p("tuple.item_unsafe", &[A::Tuple, A::Ssize], OBJ, "CPyTuple_GetItemUnsafe", E::Never),
     p("[]", &[A::Str, A::Int], Ret::Obj(K::Str), "CPyStr_GetItem", E::Magic),
     p("[]", &[A::Dict, A::Obj], OBJ, "CPyDict_GetItem", E::Magic),
     p("[]", &[A::Tuple, A::Int], OBJ, "CPySequenceTuple_GetItem", E::Magic),
