@@ -167,6 +167,17 @@ impl Builder {
         )
     }
 
+    /// A `bit` constant (0 or 1).
+    pub fn bit(&mut self, v: i64) -> ValueId {
+        self.add(
+            Op::LoadInt {
+                value: v,
+                rtype: RType::Bit,
+            },
+            RType::Bit,
+        )
+    }
+
     pub fn ssize(&mut self, v: i64) -> ValueId {
         self.add(
             Op::LoadInt {

@@ -369,13 +369,7 @@ impl<'a> IrBuilder<'a> {
             ast::UnaryOp::Not => {
                 let v = self.expr(&u.operand);
                 let b = self.truth_value(v);
-                let one = self.b.add(
-                    Op::LoadInt {
-                        value: 1,
-                        rtype: RType::Bit,
-                    },
-                    RType::Bit,
-                );
+                let one = self.b.bit(1);
                 let r = self.b.add(
                     Op::IntOp {
                         op: IntOpKind::Xor,
@@ -589,13 +583,7 @@ impl<'a> IrBuilder<'a> {
     pub fn truth_value(&mut self, v: ValueId) -> ValueId {
         match self.b.rtype(v) {
             RType::Bool | RType::Bit => v,
-            RType::None => self.b.add(
-                Op::LoadInt {
-                    value: 0,
-                    rtype: RType::Bit,
-                },
-                RType::Bit,
-            ),
+            RType::None => self.b.bit(0),
             RType::Int => {
                 let zero = self.b.int(0);
                 self.b.add(
@@ -754,13 +742,7 @@ impl<'a> IrBuilder<'a> {
                     .unwrap_or_else(|| self.b.null());
                 let bit = self.b.cint_to_bit(res);
                 let bit = if op == ast::CmpOp::NotIn {
-                    let one = self.b.add(
-                        Op::LoadInt {
-                            value: 1,
-                            rtype: RType::Bit,
-                        },
-                        RType::Bit,
-                    );
+                    let one = self.b.bit(1);
                     self.b.add(
                         Op::IntOp {
                             op: IntOpKind::Xor,

@@ -183,13 +183,7 @@ impl IrBuilder<'_> {
         };
         self.b.add(Op::InitStatic { target, value: v }, RType::Void);
         if overlaps {
-            let one = self.b.add(
-                Op::LoadInt {
-                    value: 1,
-                    rtype: RType::Bit,
-                },
-                RType::Bit,
-            );
+            let one = self.b.bit(1);
             self.b.add(
                 Op::InitStatic {
                     target: StaticRef::FinalSet(full),

@@ -224,7 +224,7 @@ impl<'a> IrBuilder<'a> {
                 let one = self.b.int(1);
                 self.b.prim_named("-", &[n, one])
             }
-            (false, true) => ssize(&mut self.b, 0),
+            (false, true) => self.b.ssize(0),
             (false, false) => self.b.int(0),
         };
         self.b.assign(idx, start);
@@ -396,7 +396,7 @@ impl<'a> IrBuilder<'a> {
             } => {
                 if *reverse {
                     let not_negative = self.b.new_block();
-                    let zero = ssize(&mut self.b, 0);
+                    let zero = self.b.ssize(0);
                     let ge = compare(&mut self.b, CmpKind::Sge, *idx, zero);
                     self.b.branch(ge, not_negative, ended);
                     self.b.activate(not_negative);
@@ -692,21 +692,10 @@ fn range_next(b: &mut Builder, idx: ValueId, step: i64, native: bool) -> ValueId
     b.prim_named("+", &[idx, st])
 }
 
-/// A `Py_ssize_t` constant.
-fn ssize(b: &mut Builder, value: i64) -> ValueId {
-    b.add(
-        Op::LoadInt {
-            value,
-            rtype: RType::SsizeT,
-        },
-        RType::SsizeT,
-    )
-}
-
 /// `v + 1` or `v - 1` of a `Py_ssize_t` (no overflow: it stays within a
 /// sequence's size).
 fn ssize_step(b: &mut Builder, v: ValueId, op: IntOpKind) -> ValueId {
-    let one = ssize(b, 1);
+    let one = b.ssize(1);
     b.add(
         Op::IntOp {
             op,
