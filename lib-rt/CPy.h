@@ -331,7 +331,15 @@ static inline char CPyTagged_IsGe(CPyTagged a, CPyTagged b) {
 }
 
 PyObject *CPyTagged_Str(CPyTagged x);
-double CPyTagged_AsDouble(CPyTagged x);
+double CPyTagged_AsDoubleSlow(CPyTagged x);
+
+/* int -> float; only a boxed (long) int can fail (OverflowError). */
+static inline double CPyTagged_AsDouble(CPyTagged x) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(x))) {
+        return (double)CPyTagged_ShortAsSsize_t(x);
+    }
+    return CPyTagged_AsDoubleSlow(x);
+}
 CPyTagged CPyTagged_FromFloat(double d);
 CPyTagged CPyLong_FromStr(PyObject *s);
 CPyTagged CPyLong_FromStrWithBase(PyObject *s, CPyTagged base);
@@ -345,7 +353,14 @@ CPyTagged CPyTagged_FromAny(PyObject *o);
 
 double CPyFloat_FloorDivide(double a, double b);
 double CPyFloat_Remainder(double a, double b);
-double CPyFloat_TrueDivide(double a, double b);
+double CPyFloat_TrueDivideSlow(double a, double b);
+
+static inline double CPyFloat_TrueDivide(double a, double b) {
+    if (CPY_UNLIKELY(b == 0.0)) {
+        return CPyFloat_TrueDivideSlow(a, b);
+    }
+    return a / b;
+}
 double CPyFloat_Pow(double a, double b);
 double CPyFloat_FromObject(PyObject *o);
 double CPyFloat_FromAny(PyObject *o);

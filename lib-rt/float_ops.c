@@ -41,11 +41,9 @@ static PyObject *cpy_number_power(PyObject *x, PyObject *y) {
     return PyNumber_Power(x, y, Py_None);
 }
 
-double CPyFloat_TrueDivide(double a, double b) {
-    if (CPY_UNLIKELY(b == 0.0)) {
-        return cpy_float_binary_slow(a, b, PyNumber_TrueDivide);
-    }
-    return a / b;
+/* Only a zero divisor gets here: the interpreter raises its own error. */
+double CPyFloat_TrueDivideSlow(double a, double b) {
+    return cpy_float_binary_slow(a, b, PyNumber_TrueDivide);
 }
 
 double CPyFloat_Remainder(double a, double b) {

@@ -294,10 +294,7 @@ PyObject *CPyTagged_Str(CPyTagged x) {
     return PyObject_Str(CPyTagged_LongAsObject(x));
 }
 
-double CPyTagged_AsDouble(CPyTagged x) {
-    if (CPyTagged_CheckShort(x)) {
-        return (double)CPyTagged_ShortAsSsize_t(x);
-    }
+double CPyTagged_AsDoubleSlow(CPyTagged x) {
     double d = PyLong_AsDouble(CPyTagged_LongAsObject(x));
     if (d == -1.0 && PyErr_Occurred()) {
         return CPY_FLOAT_ERROR;

@@ -337,7 +337,13 @@ impl Builder {
                     t.clone(),
                 )
             }
-            (RType::Int, RType::Float) => self.prim_named("generic.int_to_float", &[v]),
+            (RType::Int, RType::Float) => match self.last_load_int(v) {
+                // Exactly representable constants convert at compile time.
+                Some(c) if c.unsigned_abs() <= 1 << 53 => {
+                    self.add(Op::LoadFloat(c as f64), RType::Float)
+                }
+                _ => self.prim_named("generic.int_to_float", &[v]),
+            },
             (RType::Bool | RType::Bit, RType::Float) => {
                 let i = self.coerce(v, &RType::Int);
                 self.prim_named("generic.int_to_float", &[i])
@@ -401,6 +407,19 @@ impl Builder {
                 self.coerce(b, target)
             }
         }
+    }
+
+    /// The value of `v` if the current block loads it as a float constant.
+    pub fn float_constant(&self, v: ValueId) -> Option<f64> {
+        let insts = &self.f.block(self.cur).insts;
+        insts
+            .iter()
+            .rev()
+            .find(|i| i.result == v)
+            .and_then(|i| match i.op {
+                Op::LoadFloat(c) => Some(c),
+                _ => None,
+            })
     }
 
     /// The value of `v` if it is an `int` constant just loaded (so that

@@ -482,6 +482,10 @@ impl<'a> IrBuilder<'a> {
                 "+" => Some(FloatOpKind::Add),
                 "-" => Some(FloatOpKind::Sub),
                 "*" => Some(FloatOpKind::Mul),
+                // A nonzero constant divisor cannot raise.
+                "/" | "/=" if self.b.float_constant(r).is_some_and(|c| c != 0.0) => {
+                    Some(FloatOpKind::Div)
+                }
                 _ => None,
             };
             if let Some(k) = simple {

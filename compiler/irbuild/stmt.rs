@@ -25,15 +25,10 @@ impl<'a> IrBuilder<'a> {
             }
             S::Pass(_) => {}
             S::Assign(a) => {
-                if a.targets.len() == 1 {
-                    let v = self.expr(&a.value);
-                    self.assign_to(&a.targets[0], v);
-                } else {
-                    let v = self.expr(&a.value);
-                    let v = self.b.boxed(v);
-                    for t in &a.targets {
-                        self.assign_to(t, v);
-                    }
+                // Each target converts the value to its own type.
+                let v = self.expr(&a.value);
+                for t in &a.targets {
+                    self.assign_to(t, v);
                 }
             }
             S::AnnAssign(a) => {
