@@ -59,6 +59,15 @@ fn optional_narrowing_and_generic_fallback() {
 }
 
 #[test]
+fn optional_native_instance_narrowed_to_field_read() {
+    // After `if n is None: return`, `n.value` of an `Optional[Node]` reads
+    // the native field; `is None` compares with the borrowed `None`.
+    insta::assert_snapshot!(lower(
+        "from typing import Optional\n\nclass Node:\n    def __init__(self, value: int) -> None:\n        self.value = value\n\ndef get(n: Optional[Node]) -> int:\n    if n is None:\n        return -1\n    return n.value\n"
+    ));
+}
+
+#[test]
 fn try_except_restores_exception_state() {
     insta::assert_snapshot!(lower(
         "def g(d: dict, k: str) -> int:\n    try:\n        return d[k]\n    except KeyError as e:\n        return -1\n"

@@ -5,6 +5,8 @@
 //! literals share one slot. Items of tuple and frozenset literals get their
 //! own slots first, so a container is built from objects already in the
 //! table. Slot order is first-occurrence order, hence deterministic.
+//! The singletons (`None`, `True`, `False`, `...`) take no slot: they are
+//! read as the interpreter's own objects.
 
 use std::collections::HashMap;
 
@@ -43,16 +45,30 @@ fn key(lit: &Literal) -> String {
     }
 }
 
+/// The interpreter's object for a singleton literal.
+fn singleton(lit: &Literal) -> Option<&'static str> {
+    match lit {
+        Literal::None => Some("Py_None"),
+        Literal::Bool(true) => Some("Py_True"),
+        Literal::Bool(false) => Some("Py_False"),
+        Literal::Ellipsis => Some("Py_Ellipsis"),
+        _ => None,
+    }
+}
+
 impl LiteralTable {
     pub fn new() -> LiteralTable {
         LiteralTable::default()
     }
 
-    /// Adds a literal (and its items) if not present; returns its slot.
-    pub fn intern(&mut self, lit: &Literal) -> usize {
+    /// Adds a literal (and its items) if not present and not a singleton.
+    pub fn intern(&mut self, lit: &Literal) {
+        if singleton(lit).is_some() {
+            return;
+        }
         let k = key(lit);
-        if let Some(&i) = self.index.get(&k) {
-            return i;
+        if self.index.contains_key(&k) {
+            return;
         }
         if let Literal::Tuple(items) | Literal::FrozenSet(items) = lit {
             for item in items {
@@ -62,7 +78,6 @@ impl LiteralTable {
         let i = self.entries.len();
         self.entries.push(lit.clone());
         self.index.insert(k, i);
-        i
     }
 
     /// The slot of an interned literal.
@@ -72,6 +87,9 @@ impl LiteralTable {
 
     /// The C expression reading a literal (borrowed reference).
     pub fn expr(&self, lit: &Literal) -> String {
+        if let Some(obj) = singleton(lit) {
+            return obj.into();
+        }
         match self.slot(lit) {
             Some(i) => format!("{TABLE}[{i}]"),
             None => "NULL".into(),
@@ -146,19 +164,8 @@ impl LiteralTable {
                     ));
                 }
             }
-            Literal::Bool(b) => {
-                let obj = if *b { "Py_True" } else { "Py_False" };
-                e.line(format!("{slot} = {obj};"));
-                e.line(format!("Py_INCREF({obj});"));
-            }
-            Literal::None => {
-                e.line(format!("{slot} = Py_None;"));
-                e.line("Py_INCREF(Py_None);");
-            }
-            Literal::Ellipsis => {
-                e.line(format!("{slot} = Py_Ellipsis;"));
-                e.line("Py_INCREF(Py_Ellipsis);");
-            }
+            // Never interned: read through `singleton`.
+            Literal::Bool(_) | Literal::None | Literal::Ellipsis => {}
         }
     }
 }
@@ -171,10 +178,15 @@ mod tests {
     fn equal_literals_share_a_slot_and_items_come_first() {
         let mut t = LiteralTable::new();
         let tup = Literal::Tuple(vec![Literal::Str("a".into()), Literal::Float(-0.0)]);
-        assert_eq!(t.intern(&tup), 2);
-        assert_eq!(t.intern(&Literal::Str("a".into())), 0);
-        assert_eq!(t.intern(&Literal::Float(0.0)), 3);
+        t.intern(&tup);
+        t.intern(&Literal::Str("a".into()));
+        t.intern(&Literal::Float(0.0));
+        t.intern(&Literal::None);
+        assert_eq!(t.slot(&tup), Some(2));
+        assert_eq!(t.slot(&Literal::Str("a".into())), Some(0));
+        assert_eq!(t.slot(&Literal::Float(0.0)), Some(3));
         assert_eq!(t.len(), 4);
+        assert_eq!(t.expr(&Literal::None), "Py_None");
         let mut e = Emitter::new();
         t.emit_init(&mut e);
         let c = e.finish();

@@ -241,6 +241,16 @@ impl Builder {
         if t.is_boxed() {
             return v;
         }
+        if t == RType::None {
+            // The interpreter's `None`, borrowed: no reference to count.
+            return self.add(
+                Op::LoadLiteral {
+                    value: Literal::None,
+                    rtype: RType::OBJECT,
+                },
+                RType::OBJECT,
+            );
+        }
         let v = if t == RType::Bit {
             self.add(
                 Op::IntConvert {
