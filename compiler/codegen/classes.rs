@@ -156,6 +156,23 @@ pub fn create_function(class: &str) -> String {
     format!("{}_create", crate::ir::class_mangled(class))
 }
 
+/// The attributes of each class of the base chain, root first.
+fn layout_segments(c: &ClassIR) -> Vec<&[(String, RType)]> {
+    let mut bounds: Vec<usize> = c
+        .layout_segments
+        .iter()
+        .map(|&s| s.min(c.attrs.len()))
+        .collect();
+    if bounds.first() != Some(&0) {
+        bounds.insert(0, 0);
+    }
+    bounds.push(c.attrs.len());
+    bounds
+        .windows(2)
+        .map(|w| &c.attrs[w[0]..w[1].max(w[0])])
+        .collect()
+}
+
 /// The instance struct and the prototypes other C files of the group use.
 pub fn class_declaration(c: &ClassIR) -> String {
     let full = c.full_name();
@@ -166,10 +183,14 @@ pub fn class_declaration(c: &ClassIR) -> String {
         None => e.line("PyObject_HEAD"),
     }
     e.line("CPyVTableItem *vtable;");
-    for (name, t) in &c.attrs {
-        e.line(format!("{};", declaration(t, &attr_field(name))));
-        if t.error_overlaps() {
-            e.line(format!("char {};", defined_flag(name)));
+    for segment in layout_segments(c) {
+        for (name, t) in segment {
+            e.line(format!("{};", declaration(t, &attr_field(name))));
+        }
+        for (name, t) in segment {
+            if t.error_overlaps() {
+                e.line(format!("char {};", defined_flag(name)));
+            }
         }
     }
     e.close(format!(" {};", class_struct_name(&full)));
@@ -539,7 +560,10 @@ fn emit_gc_slots(e: &mut Emitter, c: &ClassIR, st: &str) {
             "static int {m}_traverse(PyObject *o, visitproc visit, void *arg)"
         ));
         e.line(format!("{st} *self = ({st} *)o;"));
-        e.line("Py_VISIT(Py_TYPE(o));");
+        // The type is not visited (as in mypyc): each instance's reference
+        // keeps its class alive, so a class in a cycle with its own
+        // instances is never collected, and the collector does half the
+        // work per instance.
         for (name, t) in &c.attrs {
             super::structs::emit_visit(e, &format!("self->{}", attr_field(name)), t);
         }

@@ -40,6 +40,11 @@ pub struct ClassIR {
     /// Attributes from this index on are defined by this class (the others
     /// are inherited and exposed to Python by the base's descriptors).
     pub own_attrs_start: usize,
+    /// Where each class of the base chain (root first, this class last)
+    /// starts its own attributes in `attrs`. The struct keeps each class's
+    /// attributes, then their definedness flags, together, so that a
+    /// subclass's struct begins with its base's.
+    pub layout_segments: Vec<usize>,
     pub vtable: Vec<VtableEntry>,
     /// The native method that stores class-body attribute defaults
     /// (including the base's) into a new instance.

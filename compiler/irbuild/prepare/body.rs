@@ -403,7 +403,8 @@ fn assign_member(
             .ok_or_else(|| "its __deletable__ is not a list of strings".to_string())?;
     } else if name == "__slots__" {
         // Native instances have exactly their declared fields, which is
-        // what `__slots__` asks for: nothing to do.
+        // what `__slots__` asks for; the tuple stays a class attribute.
+        m.others.push(name);
     } else if let Some(ann) = attr_ib {
         m.attrs.push((name, ann, value()));
     } else if let Some(ann) = comment {

@@ -451,6 +451,13 @@ impl<'a> Layout<'a> {
             base: base.map(|b| b.ir.full_name()),
             attrs,
             own_attrs_start: self.inherited_attrs,
+            layout_segments: {
+                let mut segments = base
+                    .map(|b| b.ir.layout_segments.clone())
+                    .unwrap_or_default();
+                segments.push(self.inherited_attrs);
+                segments
+            },
             vtable: self.vtable,
             defaults_setup: self.has_defaults.then(|| own(DEFAULTS_SETUP)),
             deletable,
