@@ -107,11 +107,13 @@ pub fn subscript(base: &Type, index: &Type, is_slice: bool) -> Option<Subscript>
     let Some(item) = upcast(base, "typing.Sequence") else {
         return Some(Subscript::NotIndexable);
     };
-    Some(Subscript::Item(match (is_slice, index.is_int_like()) {
-        (true, _) => base.clone(),
-        (false, true) => arg(&item, 0),
-        _ => Type::Any,
-    }))
+    Some(Subscript::Item(
+        match (is_slice, index.is_int_like() || index.is_native_int()) {
+            (true, _) => base.clone(),
+            (false, true) => arg(&item, 0),
+            _ => Type::Any,
+        },
+    ))
 }
 
 /// What `base[k] = v` needs for an ABC instance `base`: `Some(Some((key,

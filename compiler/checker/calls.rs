@@ -341,6 +341,9 @@ impl Checker<'_> {
         {
             return Callee::Unknown;
         }
+        if let Some(c) = self.alias_callee(self.module, name) {
+            return c;
+        }
         match self.program.binding(self.module, name) {
             Binding::Func(sig) => Callee::Sig {
                 skip: 0,
@@ -356,6 +359,23 @@ impl Checker<'_> {
             Binding::Class(full) => Callee::Class(full),
             _ if self.is_builtin(name) => Callee::Builtin(name.to_string()),
             _ => Callee::Unknown,
+        }
+    }
+
+    /// Calling a type alias of a class (`OrderedCollection = list`) calls
+    /// the class.
+    fn alias_callee(&self, module: &str, name: &str) -> Option<Callee> {
+        let (m, rhs) = self.program.type_alias(module, name)?;
+        let ast::Expr::Name(n) = rhs else {
+            return None;
+        };
+        let target = n.id.as_str();
+        match self.program.binding(m, target) {
+            Binding::Class(full) => Some(Callee::Class(full)),
+            Binding::Unknown if builtins::BUILTIN_CLASSES.contains(&target) => {
+                Some(Callee::Builtin(target.to_string()))
+            }
+            _ => None,
         }
     }
 

@@ -293,8 +293,16 @@ impl<'a> Checker<'a> {
     /// annotation.
     fn enter_partials(&mut self, body: &[ast::Stmt], excluded: &[String]) {
         let module_scope = self.frame.kind == FrameKind::Module;
+        let (program, module) = (self.program, self.module);
+        let alias = |name: &str| {
+            let (_, rhs) = program.type_alias(module, name)?;
+            match rhs {
+                ast::Expr::Name(n) => Some(n.id.to_string()),
+                _ => None,
+            }
+        };
         self.frame.partials =
-            super::partial::partial_vars(body, &self.m.lines, module_scope, excluded);
+            super::partial::partial_vars(body, &self.m.lines, &alias, module_scope, excluded);
         let missing: Vec<(String, Partial)> = self
             .frame
             .partials

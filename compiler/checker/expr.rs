@@ -507,6 +507,8 @@ impl Checker<'_> {
             return t;
         }
         let is_slice = matches!(&*s.slice, ast::Expr::Slice(_));
+        // Native ints index sequences as `int`s do.
+        let int_index = it.is_int_like() || it.is_native_int();
         if let Some(sub) = super::abcs::subscript(&bt, &it, is_slice) {
             return self.abc_subscript(e, &s.slice, &bt, &it, sub);
         }
@@ -517,15 +519,15 @@ impl Checker<'_> {
                 }
                 (**v).clone()
             }
-            Type::List(t) => match (is_slice, it.is_int_like()) {
+            Type::List(t) => match (is_slice, int_index) {
                 (true, _) => bt.clone(),
                 (false, true) => (**t).clone(),
                 _ => Type::Any,
             },
             Type::Str => Type::Str,
             Type::Bytes if is_slice => Type::Bytes,
-            Type::Bytes if it.is_int_like() => Type::Int,
-            Type::VarTuple(t) if !is_slice && it.is_int_like() => (**t).clone(),
+            Type::Bytes if int_index => Type::Int,
+            Type::VarTuple(t) if !is_slice && int_index => (**t).clone(),
             Type::Tuple(items) if !is_slice => match super::const_int(&s.slice) {
                 Some(i) => {
                     let n = items.len() as i64;
@@ -552,6 +554,11 @@ impl Checker<'_> {
                 }
                 Type::Any
             }
+            // A class of the program: its `__getitem__`'s result.
+            Type::Instance(..) => self
+                .method_result(&bt, "__getitem__", &it)
+                .flatten()
+                .unwrap_or(Type::Any),
             _ => Type::Any,
         }
     }

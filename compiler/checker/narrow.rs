@@ -203,7 +203,16 @@ impl Checker<'_> {
             // `type(x) is C`, `len(x) == n` (tuple length narrowing).
             ast::Expr::Call(c) if c.args.len() == 1 => {
                 if let ast::Expr::Name(n) = &*c.func {
-                    if matches!(n.id.as_str(), "type" | "len") {
+                    // Length narrowing changes only tuples (and unions of them).
+                    let narrows = match n.id.as_str() {
+                        "type" => true,
+                        "len" => matches!(
+                            self.quiet_expr(&c.args[0]),
+                            Type::Tuple(_) | Type::VarTuple(_) | Type::Union(_)
+                        ),
+                        _ => false,
+                    };
+                    if narrows {
                         if let Some(k) = self.key(&c.args[0]) {
                             out.push(k);
                         }

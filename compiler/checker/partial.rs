@@ -68,11 +68,20 @@ pub struct Partial {
 
 /// The kind of empty collection an expression creates, if it does.
 pub fn empty_collection(e: &ast::Expr) -> Option<PartialKind> {
+    empty_collection_with(e, &|_| None)
+}
+
+/// `empty_collection`, where `alias` tells the builtin class a name is a
+/// type alias of (`OrderedCollection = list`).
+pub fn empty_collection_with(
+    e: &ast::Expr,
+    alias: &dyn Fn(&str) -> Option<String>,
+) -> Option<PartialKind> {
     match e {
         ast::Expr::List(l) if l.elts.is_empty() => Some(PartialKind::List),
         ast::Expr::Dict(d) if d.keys.is_empty() => Some(PartialKind::Dict),
         ast::Expr::Call(c) if c.args.is_empty() && c.keywords.is_empty() => match &*c.func {
-            ast::Expr::Name(n) => match n.id.as_str() {
+            ast::Expr::Name(n) => match alias(n.id.as_str()).as_deref().unwrap_or(n.id.as_str()) {
                 "list" => Some(PartialKind::List),
                 "dict" => Some(PartialKind::Dict),
                 "set" => Some(PartialKind::Set),
@@ -103,6 +112,7 @@ enum Event {
 /// are gathered separately to exclude those names).
 struct Events<'a> {
     lines: &'a LineIndex,
+    alias: &'a dyn Fn(&str) -> Option<String>,
     module_scope: bool,
     events: IndexMap<String, Vec<Event>>,
     /// Names nested definitions bind or mention.
@@ -127,7 +137,7 @@ impl Events<'_> {
                 // `x = []  # type: List[int]` is declared, not partial.
                 let single = a.targets.len() == 1 && self.lines.type_comment(a).is_none();
                 for t in &a.targets {
-                    match (t, empty_collection(&a.value)) {
+                    match (t, empty_collection_with(&a.value, self.alias)) {
                         (ast::Expr::Name(n), Some(kind)) if single => {
                             self.push(n.id.as_str(), Event::Create(kind, n.range.start()))
                         }
@@ -302,11 +312,13 @@ fn nested_reads(s: &ast::Stmt) -> Vec<String> {
 pub fn partial_vars(
     body: &[ast::Stmt],
     lines: &LineIndex,
+    alias: &dyn Fn(&str) -> Option<String>,
     module_scope: bool,
     excluded: &[String],
 ) -> IndexMap<String, Partial> {
     let mut ev = Events {
         lines,
+        alias,
         module_scope,
         events: IndexMap::new(),
         nested: vec![],

@@ -151,11 +151,6 @@ pub fn new_instance_call(class: &str) -> String {
     format!("{}({})", setup_function(class), class_type_static(class))
 }
 
-/// The function that creates the type object at run time.
-pub fn create_function(class: &str) -> String {
-    format!("{}_create", crate::ir::class_mangled(class))
-}
-
 /// The attributes of each class of the base chain, root first.
 fn layout_segments(c: &ClassIR) -> Vec<&[(String, RType)]> {
     let mut bounds: Vec<usize> = c
@@ -200,7 +195,7 @@ pub fn class_declaration(c: &ClassIR) -> String {
     ));
     e.line(format!(
         "PyObject *{}(PyObject *bases, PyObject *ns);",
-        create_function(&full)
+        crate::ir::class_create_function(&full)
     ));
     e.finish()
 }
@@ -293,7 +288,7 @@ pub fn class_definition(c: &ClassIR) -> String {
     e.close(";");
     e.open(format!(
         "PyObject *{}(PyObject *bases, PyObject *ns)",
-        create_function(&full)
+        crate::ir::class_create_function(&full)
     ));
     // `__mypyc_attrs__` as mypyc orders it: own attributes, then inherited.
     let split = c.own_attrs_start.min(c.attrs.len());

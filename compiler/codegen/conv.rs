@@ -251,9 +251,24 @@ fn emit_unbox_items(
 /// `dest = cast(src)`: checks that the object `src` fits the boxed type `t`;
 /// the cast steals `src`, so on failure the reference is released and `dest`
 /// is NULL with `TypeError` set.
-pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+/// `dest = cast(t, src)` for `src` of type `from`. A value of an optional
+/// type is of its other item exactly when it is not `None` (values of a
+/// type are always of one of its items), which is cheaper to test than a
+/// subclass check.
+pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, from: &RType, t: &RType) {
     let boxed = if t.is_boxed() { t.clone() } else { t.boxed() };
-    match object_check(src, &boxed) {
+    let not_none = match from {
+        RType::Union(items) if items.len() == 2 && items.contains(&RType::None) => {
+            items.contains(&boxed)
+        }
+        _ => false,
+    };
+    let check = if not_none {
+        Some(format!("{src} != Py_None"))
+    } else {
+        object_check(src, &boxed)
+    };
+    match check {
         None => e.line(format!("{dest} = {src};")),
         Some(check) => {
             e.open(format!("if (likely({check}))"));

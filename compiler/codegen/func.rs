@@ -349,7 +349,8 @@ impl FuncEmitter<'_> {
                 emit_unbox(&mut self.e, &dest, &self.names[src.index()], rtype)
             }
             Op::Cast { src, rtype } => {
-                emit_cast(&mut self.e, &dest, &self.names[src.index()], rtype)
+                let from = self.rtype(*src).clone();
+                emit_cast(&mut self.e, &dest, &self.names[src.index()], &from, rtype)
             }
             Op::TupleSet { items, rtype } => self.emit_tuple_set(&dest, items, rtype),
             Op::TupleGet { src, index, rtype } => {

@@ -184,7 +184,7 @@ pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
     e.line(format!(
         "CPy_AddTraceback({}, {}, {}, {});",
         c_string_literal(source_file.as_bytes()),
-        c_string_literal(crate::transform::exceptions::python_name(&decl.func.name).as_bytes()),
+        c_string_literal(crate::ir::python_name(&decl.func.name).as_bytes()),
         decl.line,
         globals_static(&decl.func.module)
     ));
@@ -220,7 +220,7 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
     };
     e.line(format!(
         "static CPyArgParser parser = {{{}, kwlist, {}, {}, {}, {}, {kwonly_required}, {}, {}, NULL, {}}};",
-        c_string_literal(crate::transform::exceptions::python_name(&decl.func.name).as_bytes()),
+        c_string_literal(crate::ir::python_name(&decl.func.name).as_bytes()),
         slots.num_pos,
         slots.num_required_pos,
         slots.num_posonly,
@@ -234,7 +234,7 @@ fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {
 /// Is the first parameter a method's receiver (`self`, or the class of
 /// `__new__`)?
 fn has_receiver(decl: &FuncDecl) -> bool {
-    let is_new = crate::transform::exceptions::python_name(&decl.func.name) == "__new__";
+    let is_new = crate::ir::python_name(&decl.func.name) == "__new__";
     decl.func.class.is_some()
         && decl
             .params
@@ -251,7 +251,7 @@ const OPERATOR_DUNDERS: &[&str] = &[
 
 /// Is `decl` a method implementing a binary operator or comparison?
 fn is_operator_method(decl: &FuncDecl) -> bool {
-    let name = crate::transform::exceptions::python_name(&decl.func.name);
+    let name = crate::ir::python_name(&decl.func.name);
     let Some(inner) = name.strip_prefix("__").and_then(|n| n.strip_suffix("__")) else {
         return false;
     };
@@ -270,7 +270,7 @@ fn is_operator_method(decl: &FuncDecl) -> bool {
 /// `__iadd__`) taking its operand positionally: the operator's symbol in
 /// messages and the reflected method's name.
 fn forward_operator(decl: &FuncDecl) -> Option<(&'static str, String)> {
-    let name = crate::transform::exceptions::python_name(&decl.func.name);
+    let name = crate::ir::python_name(&decl.func.name);
     let inner = name.strip_prefix("__")?.strip_suffix("__")?;
     let symbol = match inner {
         "add" => "+",

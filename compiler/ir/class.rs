@@ -121,6 +121,12 @@ pub fn class_struct_name(full: &str) -> String {
     format!("{}Object", class_mangled(full))
 }
 
+/// The C function that creates a native class's type object at run time
+/// (the class statement calls it with the bases and the namespace).
+pub fn class_create_function(full: &str) -> String {
+    format!("{}_create", class_mangled(full))
+}
+
 /// The static holding a native class's type object (NULL until the class
 /// statement has run).
 pub fn class_type_static(full: &str) -> String {

@@ -253,3 +253,28 @@ impl FuncIR {
         preds
     }
 }
+
+/// The Python name of a native function from its IR name: a generator's
+/// resume function `g___resume` is `g`, and a nested function
+/// `outer___inner_L3C4` (irbuild's naming) is `inner`.
+pub fn python_name(ir_name: &str) -> String {
+    let name = ir_name.strip_suffix("___resume").unwrap_or(ir_name);
+    if name == "__top_level__" {
+        return "<module>".into();
+    }
+    let Some((_, last)) = name.rsplit_once("___") else {
+        return name.into();
+    };
+    let Some((base, pos)) = last.rsplit_once("_L") else {
+        return name.into();
+    };
+    let is_pos = pos.split_once('C').is_some_and(|(l, c)| {
+        !l.is_empty() && !c.is_empty() && (l.to_string() + c).bytes().all(|b| b.is_ascii_digit())
+    });
+    match (is_pos, base) {
+        (false, _) => name.into(),
+        (true, "lambda") => "<lambda>".into(),
+        (true, "genexpr") => "<genexpr>".into(),
+        (true, b) => b.into(),
+    }
+}

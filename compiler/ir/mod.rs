@@ -9,10 +9,13 @@ pub mod ops;
 pub mod pprint;
 pub mod rtypes;
 
-pub use class::{class_mangled, class_struct_name, class_type_static, ClassIR, VtableEntry};
+pub use class::{
+    class_create_function, class_mangled, class_struct_name, class_type_static, ClassIR,
+    VtableEntry,
+};
 pub use func::{
-    ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, SuspendState, ValueData, ValueId,
-    ValueKind,
+    python_name, ArgKind, BasicBlock, BlockId, FuncDecl, FuncIR, Inst, Param, SuspendState,
+    ValueData, ValueId, ValueKind,
 };
 pub use module::{GroupIR, ModuleIR, StructDef};
 pub use ops::{

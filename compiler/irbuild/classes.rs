@@ -589,7 +589,7 @@ impl<'a> IrBuilder<'a> {
         let cls = if native.is_some() {
             let cls = self.b.add(
                 Op::CallC(CallC {
-                    function: crate::codegen::classes::create_function(&full),
+                    function: crate::ir::class_create_function(&full),
                     args: vec![bases_tuple, ns],
                     ret: RType::OBJECT,
                     error_kind: ErrorKind::Magic,
@@ -1099,6 +1099,9 @@ impl IrBuilder<'_> {
         if let Some(v) = self.native_super_call(a, c) {
             return Some(v);
         }
+        if let Some(v) = self.class_level_method_call(a, c) {
+            return Some(v);
+        }
         let Some(class) = self.native_class_of(&a.value) else {
             return self.union_method_call(a, c);
         };
@@ -1110,6 +1113,80 @@ impl IrBuilder<'_> {
         let args = self.planned_args(params, &plan);
         self.set_line(c);
         self.emit_method_call(&class, a.attr.as_str(), m, obj, args)
+    }
+
+    /// `C.m(...)` of a static or class method of a native class `C` of this
+    /// module (its own or a native base's): a direct call of the compiled
+    /// function, the class method given `C`'s type object, as in mypyc.
+    fn class_level_method_call(
+        &mut self,
+        a: &ast::ExprAttribute,
+        c: &ast::ExprCall,
+    ) -> Option<ValueId> {
+        let ast::Expr::Name(n) = &*a.value else {
+            return None;
+        };
+        let name = n.id.as_str();
+        if self.is_local_name(name) || self.closure_has(name) || self.is_class_ns_name(name) {
+            return None;
+        }
+        let full = self.module.native_names.get(name)?.clone();
+        if let Some(v) = self.unbound_method_call(&full, a.attr.as_str(), c) {
+            return Some(v);
+        }
+        let parsed = self.parsed;
+        let (owner, def, is_class_method) =
+            class_level_def(parsed, self.module, &full, a.attr.as_str())?;
+        let line = self.parsed.line_of(def);
+        let sig = self
+            .opts
+            .mapper
+            .func_sig(&self.opts.program, &self.module.name, def, line);
+        let sig = crate::semanal::method_compiled_sig(sig, def.name.as_str());
+        let params = if is_class_method {
+            sig.params.get(1..)?
+        } else {
+            &sig.params[..]
+        };
+        let plan = super::expr::plan_call(params, c)?;
+        let mut args = vec![];
+        if is_class_method {
+            args.push(
+                self.b
+                    .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT),
+            );
+        }
+        args.extend(self.planned_args(params, &plan));
+        let func = FuncRef {
+            module: self.module.name.clone(),
+            class: Some(owner),
+            name: def.name.to_string(),
+        };
+        self.set_line(c);
+        Some(self.b.call(func, args, sig.ret.rtype()))
+    }
+
+    /// `C.m(obj, ...)` of a plain method (or `__init__`) of native class
+    /// `C`: a direct call of `C`'s implementation, the receiver checked
+    /// to be a `C` as the parameter's type says.
+    fn unbound_method_call(
+        &mut self,
+        full: &str,
+        attr: &str,
+        c: &ast::ExprCall,
+    ) -> Option<ValueId> {
+        let classes = self.module.classes.clone();
+        let info = classes.get(full)?;
+        let (sig, func) = if attr == "__init__" {
+            info.init.clone()?
+        } else {
+            let m = classes.method(full, attr)?;
+            (m.sig.clone(), info.ir.vtable[m.slot].decl.func.clone())
+        };
+        let plan = super::expr::plan_call(&sig.params, c)?;
+        let args = self.planned_args(&sig.params, &plan);
+        self.set_line(c);
+        Some(self.b.call(func, args, sig.ret.rtype()))
     }
 
     /// A call of native method `method` (`m`) of `class` on `obj`: direct
@@ -1303,5 +1380,48 @@ impl IrBuilder<'_> {
             }),
             RType::Bit,
         ))
+    }
+}
+
+/// The class (short name) and `def` that attribute `attr` of native
+/// class `full` resolves to when it is a static or class method
+/// defined once, undecorated otherwise, in a class of this module
+/// (`true`: a class method). The first class of the native base chain
+/// that binds `attr` in its body decides.
+fn class_level_def<'p>(
+    parsed: &'p ParsedModule,
+    module: &ModuleSymbols,
+    full: &str,
+    attr: &str,
+) -> Option<(String, &'p ast::StmtFunctionDef, bool)> {
+    let classes = &module.classes;
+    let mut class = classes.get(full)?;
+    loop {
+        if class.ir.module != module.name {
+            return None;
+        }
+        let body = parsed.body.iter().find_map(|s| match s {
+            ast::Stmt::ClassDef(d) if d.name.as_str() == class.ir.name => Some(&d.body),
+            _ => None,
+        })?;
+        let binders: Vec<&ast::Stmt> = body
+            .iter()
+            .filter(|s| crate::semanal::scope::binds_name(s, attr))
+            .collect();
+        match binders.as_slice() {
+            [] => class = classes.get(class.ir.base.as_ref()?)?,
+            [ast::Stmt::FunctionDef(d)] => {
+                let kind = match d.decorator_list.as_slice() {
+                    [dec] => crate::semanal::scope::dotted_name(dec),
+                    _ => None,
+                };
+                return match kind.as_deref() {
+                    Some("classmethod") => Some((class.ir.name.clone(), d, true)),
+                    Some("staticmethod") => Some((class.ir.name.clone(), d, false)),
+                    _ => None,
+                };
+            }
+            _ => return None,
+        }
     }
 }

@@ -98,7 +98,7 @@ impl<'a> IrBuilder<'a> {
             }
             E::UnaryOp(u) => self.unary_op(u),
             E::BoolOp(b) => self.bool_op(b, ty),
-            E::Compare(c) => self.compare(c),
+            E::Compare(c) => self.compare(c, ty),
             E::IfExp(i) => {
                 let result = self.b.new_register(ty.rtype(), None);
                 let (t, f, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
@@ -684,14 +684,16 @@ impl<'a> IrBuilder<'a> {
         }
     }
 
-    fn compare(&mut self, c: &ast::ExprCompare) -> ValueId {
+    /// A comparison; a chain's result has the runtime type of the
+    /// checker's type `ty` of the whole chain (`bool` for most).
+    fn compare(&mut self, c: &ast::ExprCompare, ty: &Type) -> ValueId {
         if c.ops.len() == 1 {
             let l = self.expr(&c.left);
             let r = self.expr(&c.comparators[0]);
             return self.compare_pair(c.ops[0], l, r);
         }
         // Chained: a < b < c evaluates b once and short-circuits.
-        let result = self.b.new_register(RType::OBJECT, None);
+        let result = self.b.new_register(ty.rtype(), None);
         let done = self.b.new_block();
         let mut left = self.expr(&c.left);
         for (i, (op, right)) in c.ops.iter().zip(&c.comparators).enumerate() {
@@ -963,6 +965,9 @@ impl<'a> IrBuilder<'a> {
         } else {
             self.expr(&s.slice)
         };
+        if let Some(v) = self.native_dunder_call(base, "__getitem__", Some(index)) {
+            return v;
+        }
         let base = if matches!(self.b.rtype(base), RType::Tuple(_)) {
             self.b.boxed(base)
         } else {
@@ -1104,9 +1109,7 @@ impl<'a> IrBuilder<'a> {
         let empty = self.b.prim_named(build, &[n]);
         let result = self.b.new_register(rtype, None);
         self.b.assign(result, empty);
-        let saved = self.b.locals.clone();
-        let saved_types = self.local_types.clone();
-        self.comprehension_loops(gens, 0, &mut |this: &mut IrBuilder| {
+        self.comprehension_scope(gens, &mut |this: &mut IrBuilder| {
             let mut args = vec![result];
             match e {
                 ast::Expr::ListComp(c) => args.push(this.expr(&c.elt)),
@@ -1119,8 +1122,21 @@ impl<'a> IrBuilder<'a> {
             }
             this.b.prim_named(add, &args);
         });
-        // Restore the names the comprehension's targets shadowed; names bound
-        // by `:=` inside it belong to the enclosing scope and stay.
+        result
+    }
+
+    /// Run the loops of a comprehension's `for` clauses with `body` at the
+    /// innermost level. The targets live in the comprehension's own scope:
+    /// the names they shadowed are restored afterwards, while names bound
+    /// by `:=` inside it belong to the enclosing scope and stay.
+    pub fn comprehension_scope(
+        &mut self,
+        gens: &[ast::Comprehension],
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+    ) {
+        let saved = self.b.locals.clone();
+        let saved_types = self.local_types.clone();
+        self.comprehension_loops(gens, 0, body);
         let mut targets = vec![];
         for g in gens {
             crate::semanal::scope::target_names(&g.target, &mut |n| targets.push(n.to_string()));
@@ -1143,7 +1159,6 @@ impl<'a> IrBuilder<'a> {
                 }
             }
         }
-        result
     }
 
     fn comprehension_loops(
@@ -1162,18 +1177,21 @@ impl<'a> IrBuilder<'a> {
         } else {
             self.type_of(&g.iter).iter_item()
         };
-        // Bind the comprehension's targets as fresh registers.
+        // Bind the comprehension's targets as fresh registers, once the
+        // iterable is evaluated.
         let mut names = vec![];
         crate::semanal::scope::target_names(&g.target, &mut |n| names.push(n.to_string()));
-        for n in &names {
-            let t = match &g.target {
-                ast::Expr::Name(_) => item_ty.clone(),
-                _ => Type::Any,
-            };
-            let reg = self.b.new_register(t.rtype(), Some(n.clone()));
-            self.b.locals.insert(n.clone(), reg);
-            self.local_types.insert(n.clone(), t);
-        }
+        let mut bind = |this: &mut IrBuilder<'a>| {
+            for n in &names {
+                let t = match &g.target {
+                    ast::Expr::Name(_) => item_ty.clone(),
+                    _ => Type::Any,
+                };
+                let reg = this.b.new_register(t.rtype(), Some(n.clone()));
+                this.b.locals.insert(n.clone(), reg);
+                this.local_types.insert(n.clone(), t);
+            }
+        };
         let target = g.target.clone();
         let ifs = g.ifs.clone();
         let mut each = |this: &mut IrBuilder<'a>| {
@@ -1193,9 +1211,10 @@ impl<'a> IrBuilder<'a> {
             this.comprehension_loops(gens, i + 1, body);
         };
         if g.is_async {
+            bind(self);
             self.async_for_loop(&target, &g.iter, &mut each);
         } else {
-            self.for_loop(&target, &g.iter, &mut each, None);
+            self.for_loop_scoped(&target, &g.iter, &mut bind, &mut each, None);
         }
     }
 
@@ -1231,6 +1250,10 @@ impl<'a> IrBuilder<'a> {
                     }
                 } else if !self.module.symbols.contains_key(name) {
                     if let Some(v) = self.builtin_call(name, c) {
+                        return v;
+                    }
+                } else if let Some(builtin) = self.builtin_class_alias(name) {
+                    if let Some(v) = self.builtin_call(&builtin, c) {
                         return v;
                     }
                 }
@@ -1464,7 +1487,7 @@ impl<'a> IrBuilder<'a> {
         Some(self.load_final_static(s, a.attr.as_str()))
     }
 
-    fn is_class_ns_name(&self, name: &str) -> bool {
+    pub fn is_class_ns_name(&self, name: &str) -> bool {
         self.class_ns
             .as_ref()
             .is_some_and(|(_, names)| names.iter().any(|n| n == name))
@@ -1490,6 +1513,21 @@ impl<'a> IrBuilder<'a> {
         Some(self.b.call(func, args, ret))
     }
 
+    /// The builtin class a module-level type alias `name` stands for
+    /// (`OrderedCollection = list`).
+    fn builtin_class_alias(&self, name: &str) -> Option<String> {
+        use crate::checker::program::Binding;
+        let program = &self.opts.program;
+        let (module, rhs) = program.type_alias(&self.module.name, name)?;
+        let ast::Expr::Name(n) = rhs else {
+            return None;
+        };
+        let target = n.id.as_str();
+        let builtin = matches!(program.binding(module, target), Binding::Unknown)
+            && crate::checker::builtins::BUILTIN_CLASSES.contains(&target);
+        builtin.then(|| target.to_string())
+    }
+
     fn builtin_call(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {
         if !c.keywords.is_empty() || c.args.iter().any(|a| matches!(a, ast::Expr::Starred(_))) {
             return None;
@@ -1503,6 +1541,9 @@ impl<'a> IrBuilder<'a> {
         // the calling Python frame's).
         if name == "globals" && c.args.is_empty() {
             return Some(self.b.globals());
+        }
+        if let Some(v) = self.builtin_genexpr_call(name, c) {
+            return Some(v);
         }
         let key = format!("builtins.{name}");
         if crate::primitives::PRIMITIVES.iter().all(|p| p.name != key) {
@@ -1546,6 +1587,11 @@ impl<'a> IrBuilder<'a> {
         let recv = self.expr(&a.value);
         let plain =
             c.keywords.is_empty() && !c.args.iter().any(|x| matches!(x, ast::Expr::Starred(_)));
+        if plain && a.attr.as_str() == "join" {
+            if let Some(v) = self.join_genexpr_call(recv, c) {
+                return v;
+            }
+        }
         if plain {
             let recv_rt = self.b.rtype(recv);
             let key = format!("{}.{}", type_prefix(&recv_rt), a.attr);

@@ -76,6 +76,21 @@ impl<'a> IrBuilder<'a> {
         body: &mut dyn FnMut(&mut IrBuilder<'a>),
         orelse: Option<&[ast::Stmt]>,
     ) {
+        self.for_loop_scoped(target, iter, &mut |_| {}, body, orelse);
+    }
+
+    /// `for_loop`, with `scope` run once `iter` is evaluated and before
+    /// `target` is bound: a comprehension binds its own variables there, so
+    /// that its first iterable still reads the enclosing scope's names
+    /// (`[x for x in x]`).
+    pub fn for_loop_scoped(
+        &mut self,
+        target: &ast::Expr,
+        iter: &ast::Expr,
+        scope: &mut dyn FnMut(&mut IrBuilder<'a>),
+        body: &mut dyn FnMut(&mut IrBuilder<'a>),
+        orelse: Option<&[ast::Stmt]>,
+    ) {
         // Errors of the iteration itself (`next()` raising, a dict changing
         // size) are reported at the loop's line, not the body's last one.
         let loop_line = self.b.line;
@@ -86,6 +101,7 @@ impl<'a> IrBuilder<'a> {
             _ => None,
         };
         let mut walk = self.walk_of(iter, native_target.as_ref());
+        scope(self);
         let (top, body_b, step_b, els, done) = (
             self.b.new_block(),
             self.b.new_block(),
@@ -331,7 +347,8 @@ impl<'a> IrBuilder<'a> {
         }
         args.iter().all(|a| {
             let t = self.type_of(a);
-            t.is_int_like() || (t.is_native_int() && native == Some(&t.rtype()))
+            // A native int bound converts to a tagged counter exactly.
+            t.is_int_like() || (t.is_native_int() && native.is_none_or(|n| *n == t.rtype()))
         })
     }
 

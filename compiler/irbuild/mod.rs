@@ -8,6 +8,7 @@
 pub mod annotations;
 pub mod builder;
 pub mod classes;
+pub mod consumers;
 pub mod exceptions;
 pub mod expr;
 pub mod finals;

@@ -529,6 +529,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.list_extend", &[A::List, A::Obj], Ret::CInt, "CPyList_ExtendIter", E::NegInt),
     p("generic.list_to_tuple", &[A::List], Ret::Obj(K::Tuple), "PyList_AsTuple", E::Magic),
     p("generic.list_to_set", &[A::List], Ret::Obj(K::Set), "PySet_New", E::Magic),
+    p("generic.frozenset_from", &[A::Obj], Ret::Obj(K::FrozenSet), "PyFrozenSet_New", E::Magic),
     p("generic.dict_merge", &[A::Dict, A::Obj], Ret::CInt, "CPyDict_MergeMapping", E::NegInt),
     p("generic.unpack", &[A::Obj, A::Ssize], Ret::Obj(K::Tuple), "CPySequence_Unpack", E::Magic),
     p("generic.unpack_star", &[A::Obj, A::Ssize, A::Ssize], Ret::Obj(K::Tuple), "CPySequence_UnpackStar", E::Magic),
@@ -572,7 +573,6 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.instance_method", &[A::Obj], OBJ, "CPy_InstanceMethod", E::Magic),
     // `list += iterable`: extends in place, returns the list (new ref).
     p("generic.list_iadd", &[A::List, A::Obj], Ret::Obj(K::List), "PySequence_InPlaceConcat", E::Magic),
-    p("generic.list_to_tuple", &[A::List], Ret::Obj(K::Tuple), "PyList_AsTuple", E::Magic),
     p("generic.merge_kwarg", &[A::Dict, A::Str, A::Obj], Ret::CInt, "CPyDict_MergeKwarg", E::NegInt),
     p("generic.merge_kwargs", &[A::Dict, A::Obj], Ret::CInt, "CPyDict_MergeKwargs", E::NegInt),
     p("generic.call_star", &[A::Obj, A::Tuple, A::Dict], OBJ, "PyObject_Call", E::Magic),

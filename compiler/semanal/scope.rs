@@ -113,6 +113,13 @@ pub fn for_each_binding(body: &[ast::Stmt], f: &mut dyn FnMut(&str)) {
     bindings(body, true, f)
 }
 
+/// Does `stmt` bind `name` (see `for_each_binding`)?
+pub fn binds_name(stmt: &ast::Stmt, name: &str) -> bool {
+    let mut found = false;
+    for_each_binding(std::slice::from_ref(stmt), &mut |n| found |= n == name);
+    found
+}
+
 fn bindings(body: &[ast::Stmt], with_augmented: bool, f: &mut dyn FnMut(&str)) {
     for stmt in body {
         match stmt {
@@ -580,6 +587,7 @@ pub fn comprehension_captures(e: &ast::Expr) -> bool {
         ast::Expr::ListComp(c) => (&c.generators, vec![&*c.elt]),
         ast::Expr::SetComp(c) => (&c.generators, vec![&*c.elt]),
         ast::Expr::DictComp(c) => (&c.generators, vec![&*c.key, &*c.value]),
+        ast::Expr::GeneratorExp(c) => (&c.generators, vec![&*c.elt]),
         _ => return false,
     };
     let mut targets = vec![];

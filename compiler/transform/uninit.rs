@@ -170,7 +170,7 @@ impl Rewriter<'_> {
         // an environment object, an unset local of a generator (or
         // coroutine) is an undefined attribute.
         let (class, message) = if self.f.suspend.is_some() {
-            let func = super::exceptions::python_name(&self.f.decl.func.name);
+            let func = crate::ir::python_name(&self.f.decl.func.name);
             (
                 "AttributeError",
                 format!(
