@@ -98,6 +98,19 @@ pub fn emit_get_attr(e: &mut Emitter, dest: &str, obj: &str, class: &str, attr: 
     e.close("");
 }
 
+/// `dest = obj.attr` (a new reference) of an always-defined attribute.
+pub fn emit_get_defined_attr(
+    e: &mut Emitter,
+    dest: &str,
+    obj: &str,
+    class: &str,
+    attr: &str,
+    t: &RType,
+) {
+    e.line(format!("{dest} = {};", member(class, obj, attr)));
+    super::conv::emit_inc_ref(e, dest, t);
+}
+
 /// `obj.attr = value` (value borrowed).
 pub fn emit_set_attr(e: &mut Emitter, obj: &str, class: &str, attr: &str, value: &str, t: &RType) {
     let slot = member(class, obj, attr);

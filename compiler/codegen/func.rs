@@ -268,9 +268,21 @@ impl FuncEmitter<'_> {
                 class,
                 attr,
                 rtype,
+                checked,
             } => {
                 let obj = self.name(*obj).to_string();
-                super::classes::emit_get_attr(&mut self.e, &dest, &obj, class, attr, rtype);
+                if *checked {
+                    super::classes::emit_get_attr(&mut self.e, &dest, &obj, class, attr, rtype);
+                } else {
+                    super::classes::emit_get_defined_attr(
+                        &mut self.e,
+                        &dest,
+                        &obj,
+                        class,
+                        attr,
+                        rtype,
+                    );
+                }
             }
             Op::SetAttr {
                 obj,

@@ -51,6 +51,9 @@ pub struct ClassIR {
     pub defaults_setup: Option<FuncRef>,
     /// Attributes that `del` may remove (`__deletable__`).
     pub deletable: Vec<String>,
+    /// Attributes every instance has set whenever code can see it (see
+    /// `irbuild::prepare::defined`): reads need no check.
+    pub always_defined: Vec<String>,
     /// `@mypyc_attr(allow_interpreted_subclasses=True)`: instances of
     /// Python subclasses get a vtable of glue functions that call methods
     /// through Python attribute lookup, so their overrides are seen.

@@ -360,13 +360,16 @@ pub enum Op {
         value: ValueId,
     },
     /// Read attribute `attr` of an instance of native class `class` (a
-    /// struct field): a new reference; raises `AttributeError` when the
-    /// attribute is unset. Error kind Magic/MagicOverlapping.
+    /// struct field): a new reference. When `checked`, raises
+    /// `AttributeError` if the attribute is unset (error kind
+    /// Magic/MagicOverlapping); an always-defined attribute is read
+    /// without the check and never fails.
     GetAttr {
         obj: ValueId,
         class: String,
         attr: String,
         rtype: RType,
+        checked: bool,
     },
     /// Store `value` (borrowed; converted to the attribute's type by
     /// irbuild) into an attribute of a native instance, releasing the old
@@ -648,7 +651,7 @@ impl Op {
             | Op::FuncObject { .. }
             | Op::NewGenerator { .. }
             | Op::NewStruct(_)
-            | Op::GetAttr { .. }
+            | Op::GetAttr { checked: true, .. }
             | Op::MethodCall { .. }
             | Op::NewInstance(_) => magic,
             Op::CallC(c) => c.error_kind,

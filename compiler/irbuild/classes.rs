@@ -849,11 +849,17 @@ impl IrBuilder<'_> {
     }
 
     fn get_attr(&mut self, obj: ValueId, class: String, attr: &str, t: RType) -> ValueId {
+        let checked = !self
+            .module
+            .classes
+            .get(&class)
+            .is_some_and(|c| c.ir.always_defined.iter().any(|a| a == attr));
         let op = Op::GetAttr {
             obj,
             class,
             attr: attr.to_string(),
             rtype: t.clone(),
+            checked,
         };
         self.b.add(op, t)
     }

@@ -461,6 +461,7 @@ impl<'a> Layout<'a> {
             vtable: self.vtable,
             defaults_setup: self.has_defaults.then(|| own(DEFAULTS_SETUP)),
             deletable,
+            always_defined: vec![],
             // As for interpreted exception classes, Python code may derive
             // from exception classes.
             allow_interpreted_subclasses: allows_interpreted_subclasses(src.def)

@@ -35,6 +35,7 @@
 //! prints them (`Prepared::not_native`).
 
 mod body;
+mod defined;
 mod layout;
 
 use std::sync::Arc;
@@ -153,6 +154,7 @@ pub fn prepare_classes(
         let names = visible_names(&program, modules, &cands.native, cross_module);
         match layout_all(&program, &sources, &traits, &cands.native, cross_module) {
             Ok(mut table) => {
+                defined::mark_always_defined(&mut table, &sources);
                 let open = open_traits(&program, &sources, &traits, &cands.native);
                 table.traits.retain(|t| !open.contains(t));
                 return Prepared {
