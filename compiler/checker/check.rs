@@ -1242,6 +1242,7 @@ impl<'a> Checker<'a> {
                     if !annotated {
                         t = match kind {
                             _ if implicit_cls => Type::TypeObj(c.clone()),
+                            super::program::MethodKind::Class => Type::TypeObj(c.clone()),
                             super::program::MethodKind::Instance
                             | super::program::MethodKind::Property => self.program.self_type(c),
                             _ => Type::Any,

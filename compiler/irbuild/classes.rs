@@ -1108,6 +1108,9 @@ impl IrBuilder<'_> {
         if let Some(v) = self.class_level_method_call(a, c) {
             return Some(v);
         }
+        if let Some(v) = self.class_object_method_call(a, c) {
+            return Some(v);
+        }
         let Some(class) = self.native_class_of(&a.value) else {
             return self.union_method_call(a, c);
         };
@@ -1140,9 +1143,55 @@ impl IrBuilder<'_> {
         if let Some(v) = self.unbound_method_call(&full, a.attr.as_str(), c) {
             return Some(v);
         }
+        self.static_method_call(&full, a.attr.as_str(), None, c)
+    }
+
+    /// `cls.m(...)` where `cls` is a `type[C]` of a native class `C` and
+    /// `m` a static or class method that no native subclass of `C`
+    /// redefines (and Python code cannot subclass `C`): a direct call, the
+    /// class method given `cls` itself.
+    fn class_object_method_call(
+        &mut self,
+        a: &ast::ExprAttribute,
+        c: &ast::ExprCall,
+    ) -> Option<ValueId> {
+        let crate::types::Type::TypeObj(full) = self.type_of(&a.value) else {
+            return None;
+        };
+        let classes = self.module.classes.clone();
+        let info = classes.get(&full)?;
+        if info.ir.allow_interpreted_subclasses {
+            return None;
+        }
+        let attr = a.attr.as_str();
         let parsed = self.parsed;
-        let (owner, def, is_class_method) =
-            class_level_def(parsed, self.module, &full, a.attr.as_str())?;
+        let (owner, def, _) = class_level_def(parsed, self.module, &full, attr)?;
+        let same_everywhere = classes
+            .classes
+            .keys()
+            .filter(|sub| *sub != &full && classes.is_subclass(sub, &full))
+            .all(|sub| {
+                class_level_def(parsed, self.module, sub, attr)
+                    .is_some_and(|(o, d, _)| o == owner && std::ptr::eq(d, def))
+            });
+        if !same_everywhere {
+            return None;
+        }
+        self.static_method_call(&full, attr, Some(&a.value), c)
+    }
+
+    /// A direct call of static or class method `attr` of native class
+    /// `full`; a class method gets the value of `cls` (else `full`'s type
+    /// object).
+    fn static_method_call(
+        &mut self,
+        full: &str,
+        attr: &str,
+        cls: Option<&ast::Expr>,
+        c: &ast::ExprCall,
+    ) -> Option<ValueId> {
+        let parsed = self.parsed;
+        let (owner, def, is_class_method) = class_level_def(parsed, self.module, full, attr)?;
         let line = self.parsed.line_of(def);
         let sig = self
             .opts
@@ -1157,10 +1206,17 @@ impl IrBuilder<'_> {
         let plan = super::expr::plan_call(params, c)?;
         let mut args = vec![];
         if is_class_method {
-            args.push(
-                self.b
-                    .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT),
-            );
+            let cls = match cls {
+                Some(e) => {
+                    let v = self.expr(e);
+                    self.b.boxed(v)
+                }
+                None => self.b.add(
+                    Op::LoadStatic(StaticRef::Type(full.to_string())),
+                    RType::OBJECT,
+                ),
+            };
+            args.push(cls);
         }
         args.extend(self.planned_args(params, &plan));
         let func = FuncRef {

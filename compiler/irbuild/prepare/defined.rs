@@ -163,7 +163,7 @@ fn init_facts(
     };
     let this = this.def.arg.as_str();
     for stmt in &init.body {
-        match step(stmt, this, base_name, &is_attr) {
+        match step(stmt, this, src.def.name.as_str(), base_name, &is_attr) {
             Step::Defines(attr) => {
                 defined.insert(attr);
             }
@@ -209,6 +209,7 @@ enum Step {
 fn step(
     stmt: &ast::Stmt,
     this: &str,
+    class: &str,
     base_name: Option<&str>,
     is_attr: &dyn Fn(&str) -> bool,
 ) -> Step {
@@ -225,8 +226,16 @@ fn step(
             (Some(_), _) => Step::Stop,
             (None, _) => neutral_or_stop(stmt, this),
         },
-        ast::Stmt::Expr(e) if base_name.is_some_and(|b| is_base_init_call(&e.value, this, b)) => {
+        ast::Stmt::Expr(e)
+            if base_name.is_some_and(|b| is_base_init_call(&e.value, (this, class), b)) =>
+        {
             Step::BaseInit
+        }
+        // `object.__init__` does nothing.
+        ast::Stmt::Expr(e)
+            if base_name.is_none() && is_object_init_call(&e.value, (this, class)) =>
+        {
+            Step::Neutral
         }
         _ => neutral_or_stop(stmt, this),
     }
@@ -255,7 +264,7 @@ fn self_attr<'e>(target: &'e ast::Expr, this: &str) -> Option<&'e str> {
 
 /// `super().__init__(args)` or `<base>.__init__(self, args)` whose other
 /// arguments do not mention `self`.
-fn is_base_init_call(e: &ast::Expr, this: &str, base: &str) -> bool {
+fn is_base_init_call(e: &ast::Expr, this: (&str, &str), base: &str) -> bool {
     let ast::Expr::Call(c) = e else { return false };
     let ast::Expr::Attribute(a) = &*c.func else {
         return false;
@@ -264,21 +273,42 @@ fn is_base_init_call(e: &ast::Expr, this: &str, base: &str) -> bool {
         return false;
     }
     let args_clean = |args: &[ast::Expr]| {
-        args.iter().all(|x| !mentions(x, this))
-            && c.keywords.iter().all(|k| !mentions(&k.value, this))
+        args.iter().all(|x| !mentions(x, this.0))
+            && c.keywords.iter().all(|k| !mentions(&k.value, this.0))
     };
     match &*a.value {
-        ast::Expr::Call(s) => {
-            matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super")
-                && s.args.is_empty()
-                && args_clean(&c.args)
-        }
+        ast::Expr::Call(s) => is_super(s, this) && args_clean(&c.args),
         ast::Expr::Name(b) if b.id.as_str() == base => match c.args.split_first() {
-            Some((ast::Expr::Name(first), rest)) => first.id.as_str() == this && args_clean(rest),
+            Some((ast::Expr::Name(first), rest)) => first.id.as_str() == this.0 && args_clean(rest),
             _ => false,
         },
         _ => false,
     }
+}
+
+/// `super().__init__()` without arguments, in a class based on `object`.
+fn is_object_init_call(e: &ast::Expr, this: (&str, &str)) -> bool {
+    let ast::Expr::Call(c) = e else { return false };
+    let ast::Expr::Attribute(a) = &*c.func else {
+        return false;
+    };
+    let ast::Expr::Call(s) = &*a.value else {
+        return false;
+    };
+    a.attr.as_str() == "__init__" && c.args.is_empty() && c.keywords.is_empty() && is_super(s, this)
+}
+
+/// `super()` or `super(<class>, self)`; `this` is `(self, class)`.
+fn is_super(s: &ast::ExprCall, this: (&str, &str)) -> bool {
+    let named = matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super");
+    let args_ok = match s.args.as_slice() {
+        [] => true,
+        [ast::Expr::Name(class), ast::Expr::Name(obj)] => {
+            obj.id.as_str() == this.0 && class.id.as_str() == this.1
+        }
+        _ => false,
+    };
+    named && args_ok && s.keywords.is_empty()
 }
 
 fn mentions(e: &ast::Expr, name: &str) -> bool {
