@@ -61,6 +61,7 @@ pub fn imported_modules(module: &str, is_package: bool, body: &[ast::Stmt]) -> V
         out: Vec<String>,
     }
     impl rustpython_ast::Visitor for Imports {
+        crate::visit_whole_tree!();
         fn visit_stmt_import(&mut self, n: ast::StmtImport) {
             for a in &n.names {
                 self.out.push(a.name.to_string());

@@ -269,6 +269,7 @@ impl Events<'_> {
 struct Reads<'a, 'b>(&'a mut Events<'b>);
 
 impl rustpython_ast::Visitor for Reads<'_, '_> {
+    crate::visit_whole_tree!();
     fn visit_expr_call(&mut self, c: ast::ExprCall) {
         if let ast::Expr::Attribute(a) = &*c.func {
             if let ast::Expr::Name(n) = &*a.value {
@@ -299,6 +300,7 @@ impl rustpython_ast::Visitor for Reads<'_, '_> {
 fn nested_reads(s: &ast::Stmt) -> Vec<String> {
     struct All(Vec<String>);
     impl rustpython_ast::Visitor for All {
+        crate::visit_whole_tree!();
         fn visit_expr_name(&mut self, n: ast::ExprName) {
             self.0.push(n.id.to_string());
         }

@@ -825,6 +825,7 @@ pub fn decorator_name(e: &ast::Expr) -> String {
 pub fn is_generator(body: &[ast::Stmt]) -> bool {
     struct Finder(bool);
     impl rustpython_ast::Visitor for Finder {
+        crate::visit_whole_tree!();
         fn visit_expr_yield(&mut self, _n: ast::ExprYield) {
             self.0 = true;
         }
@@ -1134,6 +1135,7 @@ pub fn binding_counts(body: &[ast::Stmt]) -> IndexMap<String, usize> {
 fn scope_globals(body: &[ast::Stmt]) -> Vec<String> {
     struct G(Vec<String>);
     impl rustpython_ast::Visitor for G {
+        crate::visit_whole_tree!();
         fn visit_stmt_global(&mut self, n: ast::StmtGlobal) {
             self.0.extend(n.names.iter().map(|i| i.to_string()));
         }

@@ -15,6 +15,7 @@ struct WalrusTargets {
 }
 
 impl Visitor for WalrusTargets {
+    crate::visit_whole_tree!();
     fn visit_expr_named_expr(&mut self, node: ast::ExprNamedExpr) {
         if let ast::Expr::Name(n) = &*node.target {
             self.names.push(n.id.to_string());
@@ -346,6 +347,7 @@ impl ScopeUses {
 }
 
 impl Visitor for ScopeUses {
+    crate::visit_whole_tree!();
     fn visit_expr_name(&mut self, node: ast::ExprName) {
         self.names.push(node.id.to_string());
     }
@@ -415,6 +417,7 @@ struct NestedScopes {
 }
 
 impl Visitor for NestedScopes {
+    crate::visit_whole_tree!();
     fn visit_stmt_function_def(&mut self, node: ast::StmtFunctionDef) {
         self.scopes.push((*node.args, node.body));
     }
@@ -457,6 +460,7 @@ struct YieldFinder {
 }
 
 impl Visitor for YieldFinder {
+    crate::visit_whole_tree!();
     fn visit_expr_yield(&mut self, _node: ast::ExprYield) {
         self.found = true;
     }
@@ -599,6 +603,7 @@ pub fn comprehension_captures(e: &ast::Expr) -> bool {
         used: Vec<String>,
     }
     impl Visitor for Lambdas {
+        crate::visit_whole_tree!();
         fn visit_expr_lambda(&mut self, l: ast::ExprLambda) {
             let params = param_names(&l.args);
             let mut names = vec![];
@@ -741,6 +746,7 @@ pub fn names_loaded(stmt: &ast::Stmt, f: &mut dyn FnMut(&str)) {
         f: &'f mut dyn FnMut(&str),
     }
     impl rustpython_ast::Visitor for V<'_> {
+        crate::visit_whole_tree!();
         fn visit_expr_name(&mut self, n: ast::ExprName) {
             if matches!(n.ctx, ast::ExprContext::Load) {
                 (self.f)(n.id.as_str());
@@ -775,6 +781,7 @@ struct AwaitFinder {
 }
 
 impl Visitor for AwaitFinder {
+    crate::visit_whole_tree!();
     fn visit_expr_await(&mut self, _node: ast::ExprAwait) {
         self.found = true;
     }

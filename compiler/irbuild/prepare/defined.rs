@@ -328,6 +328,7 @@ fn may_return(stmt: &ast::Stmt) -> bool {
         found: bool,
     }
     impl rustpython_ast::Visitor for Finder {
+        crate::visit_whole_tree!();
         fn visit_stmt_return(&mut self, _node: ast::StmtReturn) {
             self.found = true;
         }
