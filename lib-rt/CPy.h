@@ -143,10 +143,71 @@ static inline CPyTagged CPyTagged_FromSsize_t(Py_ssize_t v) {
     return CPyTagged_FromSsize_tSlow(v);
 }
 
-CPyTagged CPyTagged_FromInt64(int64_t v);
-CPyTagged CPyTagged_FromObject(PyObject *o);
-CPyTagged CPyTagged_StealFromObject(PyObject *o);
-CPyTagged CPyTagged_BorrowFromObject(PyObject *o);
+/* The value of an int object of at most one digit (most ints met in
+ * practice) in *out, returning 1; 0 for larger ones. Reads the object's
+ * digits directly, as PyLong_AsLongLongAndOverflow would, without a call. */
+static inline int CPyLong_SmallValue(PyObject *o, Py_ssize_t *out) {
+#if PY_VERSION_HEX >= 0x030C0000
+    if (PyUnstable_Long_IsCompact((PyLongObject *)o)) {
+        *out = (Py_ssize_t)PyUnstable_Long_CompactValue((PyLongObject *)o);
+        return 1;
+    }
+    return 0;
+#else
+    Py_ssize_t size = Py_SIZE(o);
+    if (CPY_LIKELY(size == 1)) {
+        *out = (Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
+        return 1;
+    }
+    if (size == 0) {
+        *out = 0;
+        return 1;
+    }
+    if (size == -1) {
+        *out = -(Py_ssize_t)((PyLongObject *)o)->ob_digit[0];
+        return 1;
+    }
+    return 0;
+#endif
+}
+
+CPyTagged CPyTagged_FromInt64Slow(int64_t v);
+CPyTagged CPyTagged_FromObjectSlow(PyObject *o);
+CPyTagged CPyTagged_StealFromObjectSlow(PyObject *o);
+CPyTagged CPyTagged_BorrowFromObjectSlow(PyObject *o);
+
+static inline CPyTagged CPyTagged_FromInt64(int64_t v) {
+    if (CPY_LIKELY(v >= CPY_TAGGED_MIN && v <= CPY_TAGGED_MAX)) {
+        return CPyTagged_ShortFromSsize_t((Py_ssize_t)v);
+    }
+    return CPyTagged_FromInt64Slow(v);
+}
+
+/* Unboxing an int object (new, stolen or borrowed reference to it). */
+static inline CPyTagged CPyTagged_FromObject(PyObject *o) {
+    Py_ssize_t v;
+    if (CPY_LIKELY(CPyLong_SmallValue(o, &v))) {
+        return CPyTagged_ShortFromSsize_t(v);
+    }
+    return CPyTagged_FromObjectSlow(o);
+}
+
+static inline CPyTagged CPyTagged_StealFromObject(PyObject *o) {
+    Py_ssize_t v;
+    if (CPY_LIKELY(CPyLong_SmallValue(o, &v))) {
+        Py_DECREF(o);
+        return CPyTagged_ShortFromSsize_t(v);
+    }
+    return CPyTagged_StealFromObjectSlow(o);
+}
+
+static inline CPyTagged CPyTagged_BorrowFromObject(PyObject *o) {
+    Py_ssize_t v;
+    if (CPY_LIKELY(CPyLong_SmallValue(o, &v))) {
+        return CPyTagged_ShortFromSsize_t(v);
+    }
+    return CPyTagged_BorrowFromObjectSlow(o);
+}
 PyObject *CPyTagged_AsObject(CPyTagged x);
 PyObject *CPyTagged_StealAsObject(CPyTagged x);
 Py_ssize_t CPyTagged_AsSsize_t(CPyTagged x);
@@ -757,17 +818,27 @@ PyObject *CPyMatch_Class(PyObject *subject, PyObject *cls, Py_ssize_t npos, PyOb
 
 /* mypy_extensions native integers (native_int_ops.c). Results are the
  * type's error value (-113; 239 for u8) with an exception set on failure. */
-#define CPY_NATIVE_INT_DECLS(NAME, CTYPE)            \
-    CTYPE CPyLong_As##NAME(PyObject *o);             \
-    CTYPE CPyObject_As##NAME(PyObject *o);           \
-    CTYPE CPyTagged_As##NAME(CPyTagged x);           \
-    CTYPE CPyFloat_To##NAME(double d);               \
-    CTYPE CPy##NAME##_Divide(CTYPE x, CTYPE y);      \
-    CTYPE CPy##NAME##_Remainder(CTYPE x, CTYPE y);
-CPY_NATIVE_INT_DECLS(Int64, int64_t)
-CPY_NATIVE_INT_DECLS(Int32, int32_t)
-CPY_NATIVE_INT_DECLS(Int16, int16_t)
-CPY_NATIVE_INT_DECLS(UInt8, uint8_t)
+#define CPY_NATIVE_INT_DECLS(NAME, CTYPE, MIN, MAX)                               \
+    CTYPE CPyLong_As##NAME(PyObject *o);                                          \
+    CTYPE CPyObject_As##NAME##Slow(PyObject *o);                                  \
+    CTYPE CPyTagged_As##NAME(CPyTagged x);                                        \
+    CTYPE CPyFloat_To##NAME(double d);                                            \
+    CTYPE CPy##NAME##_Divide(CTYPE x, CTYPE y);                                   \
+    CTYPE CPy##NAME##_Remainder(CTYPE x, CTYPE y);                                \
+    /* Unboxing: small ints in range without a call. */                          \
+    static inline CTYPE CPyObject_As##NAME(PyObject *o) {                         \
+        Py_ssize_t v;                                                             \
+        if (CPY_LIKELY(PyLong_Check(o) && CPyLong_SmallValue(o, &v) &&            \
+                       (long long)v >= (long long)(MIN) &&                        \
+                       (long long)v <= (long long)(MAX))) {                       \
+            return (CTYPE)v;                                                      \
+        }                                                                         \
+        return CPyObject_As##NAME##Slow(o);                                       \
+    }
+CPY_NATIVE_INT_DECLS(Int64, int64_t, INT64_MIN, INT64_MAX)
+CPY_NATIVE_INT_DECLS(Int32, int32_t, INT32_MIN, INT32_MAX)
+CPY_NATIVE_INT_DECLS(Int16, int16_t, INT16_MIN, INT16_MAX)
+CPY_NATIVE_INT_DECLS(UInt8, uint8_t, 0, 255)
 
 /* Walking a dict or its views in a `for` loop (dict_iter.c). */
 PyObject *CPyDictWalk_Keys(PyObject *d);

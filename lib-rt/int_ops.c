@@ -26,7 +26,7 @@ CPyTagged CPyTagged_FromSsize_tSlow(Py_ssize_t v) {
     return (CPyTagged)o | CPY_INT_TAG;
 }
 
-CPyTagged CPyTagged_FromInt64(int64_t v) {
+CPyTagged CPyTagged_FromInt64Slow(int64_t v) {
     if (v >= CPY_TAGGED_MIN && v <= CPY_TAGGED_MAX) {
         return CPyTagged_ShortFromSsize_t((Py_ssize_t)v);
     }
@@ -56,7 +56,7 @@ static int cpy_long_as_short(PyObject *o, CPyTagged *out) {
     return 1;
 }
 
-CPyTagged CPyTagged_FromObject(PyObject *o) {
+CPyTagged CPyTagged_FromObjectSlow(PyObject *o) {
     CPyTagged r;
     if (cpy_long_as_short(o, &r)) {
         return r;
@@ -65,7 +65,7 @@ CPyTagged CPyTagged_FromObject(PyObject *o) {
     return (CPyTagged)o | CPY_INT_TAG;
 }
 
-CPyTagged CPyTagged_StealFromObject(PyObject *o) {
+CPyTagged CPyTagged_StealFromObjectSlow(PyObject *o) {
     CPyTagged r;
     if (cpy_long_as_short(o, &r)) {
         Py_DECREF(o);
@@ -74,7 +74,7 @@ CPyTagged CPyTagged_StealFromObject(PyObject *o) {
     return (CPyTagged)o | CPY_INT_TAG;
 }
 
-CPyTagged CPyTagged_BorrowFromObject(PyObject *o) {
+CPyTagged CPyTagged_BorrowFromObjectSlow(PyObject *o) {
     CPyTagged r;
     if (cpy_long_as_short(o, &r)) {
         return r;

@@ -36,7 +36,7 @@ static void CPyNative_ZeroDivision(void) {
         }                                                                          \
         return (CTYPE)v;                                                           \
     }                                                                              \
-    CTYPE CPyObject_As##NAME(PyObject *o) {                                        \
+    CTYPE CPyObject_As##NAME##Slow(PyObject *o) {                                  \
         if (!PyLong_Check(o)) {                                          \
             CPy_TypeError(PYNAME, o);                                              \
             return ERR;                                                            \
