@@ -102,7 +102,7 @@ fn front_end(sources: &[SourceModule], checked: Checked) -> Result<FrontEnd, Vec
             types,
         } = c;
         crate::parse::drop_replaced_overloads(&mut parsed.body);
-        crate::parse::lower_async_defs(&mut parsed.body);
+        crate::parse::lower_async(&mut parsed);
         let Some(src) = sources.iter().find(|s| s.name == source.name) else {
             return Err(build_error(format!("lost module {}", source.name)));
         };

@@ -859,7 +859,7 @@ pub struct DefParts<'a> {
 impl<'a> DefParts<'a> {
     pub fn of(stmt: &'a ast::Stmt) -> Option<DefParts<'a>> {
         match stmt {
-            ast::Stmt::FunctionDef(d) => Some(DefParts::of_function(d)),
+            ast::Stmt::FunctionDef(d) => Some(DefParts::of_function(d, false)),
             ast::Stmt::AsyncFunctionDef(d) => Some(DefParts {
                 start: d.range.start(),
                 name: d.name.as_str(),
@@ -873,8 +873,8 @@ impl<'a> DefParts<'a> {
         }
     }
 
-    /// A `def` (an `async def` the compiler has lowered to one is async).
-    pub fn of_function(d: &'a ast::StmtFunctionDef) -> DefParts<'a> {
+    /// A `def` (`is_async`: an `async def` the compiler has lowered to one).
+    pub fn of_function(d: &'a ast::StmtFunctionDef, is_async: bool) -> DefParts<'a> {
         DefParts {
             start: d.range.start(),
             name: d.name.as_str(),
@@ -882,7 +882,7 @@ impl<'a> DefParts<'a> {
             returns: d.returns.as_deref(),
             body: &d.body,
             decorators: &d.decorator_list,
-            is_async: crate::parse::is_async_def(d),
+            is_async,
         }
     }
 }

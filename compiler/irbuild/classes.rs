@@ -358,7 +358,7 @@ impl<'a> IrBuilder<'a> {
             // A method descriptor of the native type (see codegen/classes.rs).
             return;
         }
-        if !in_class && self.module.func(&name).is_some() && !crate::parse::is_async_def(d) {
+        if !in_class && self.module.func(&name).is_some() && !self.parsed.is_async_def(d) {
             // Exposed through the module's method table at init (an `async
             // def` gets a function object `inspect` sees as a coroutine
             // function instead, below).
@@ -1192,11 +1192,10 @@ impl IrBuilder<'_> {
     ) -> Option<ValueId> {
         let parsed = self.parsed;
         let (owner, def, is_class_method) = class_level_def(parsed, self.module, full, attr)?;
-        let line = self.parsed.line_of(def);
         let sig = self
             .opts
             .mapper
-            .func_sig(&self.opts.program, &self.module.name, def, line);
+            .func_sig(&self.opts.program, &self.module.name, parsed, def);
         let sig = crate::semanal::method_compiled_sig(sig, def.name.as_str());
         let params = if is_class_method {
             sig.params.get(1..)?

@@ -71,10 +71,7 @@ pub fn build_generator(
             env: state,
             resume: resume.clone(),
             name: def.name.to_string(),
-            kind: match (
-                crate::parse::is_async_def(def),
-                scope::is_generator(&def.body),
-            ) {
+            kind: match (ib.parsed.is_async_def(def), scope::is_generator(&def.body)) {
                 (false, _) => 0,
                 (true, false) => 1,
                 (true, true) => 2,

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use rustpython_parser::ast;
 
 use crate::checker::program::{AnnCtx, DefParts, Program};
+use crate::parse::ParsedModule;
 use crate::semanal::{FuncSig, ParamKind, ParamSig};
 use crate::types::{FnType, Type};
 
@@ -58,10 +59,12 @@ impl Mapper {
         &self,
         program: &Program,
         module: &str,
+        parsed: &ParsedModule,
         def: &ast::StmtFunctionDef,
-        line: u32,
     ) -> FuncSig {
-        let sig = AnnCtx { program, module }.sig(&DefParts::of_function(def), None);
+        let line = parsed.line_of(def);
+        let parts = DefParts::of_function(def, parsed.is_async_def(def));
+        let sig = AnnCtx { program, module }.sig(&parts, None);
         let params = sig
             .params
             .into_iter()

@@ -160,10 +160,9 @@ impl<'a> IrBuilder<'a> {
 
     /// The compiled signature of a `def` of this module.
     pub fn def_sig(&self, def: &ast::StmtFunctionDef) -> FuncSig {
-        let line = self.parsed.line_of(def);
         self.opts
             .mapper
-            .func_sig(&self.opts.program, &self.module.name, def, line)
+            .func_sig(&self.opts.program, &self.module.name, self.parsed, def)
     }
 
     /// The type an annotation of this module denotes.
@@ -406,7 +405,7 @@ fn build_function_body(
             ib.b.locals.insert(a.def.arg.to_string(), local);
         }
     }
-    if scope::is_generator(&def.body) || crate::parse::is_async_def(def) {
+    if scope::is_generator(&def.body) || parsed.is_async_def(def) {
         return generators::build_generator(ib, def);
     }
     ib.setup_environment(&def.args, &def.body);
@@ -546,8 +545,9 @@ pub fn build_module(
                             parsed.error_at(def, format!("invalid method signature: {why}"))
                         }),
                         _ => {
-                            let line = parsed.line_of(def);
-                            let sig = opts.mapper.func_sig(&opts.program, &module.name, def, line);
+                            let sig =
+                                opts.mapper
+                                    .func_sig(&opts.program, &module.name, parsed, def);
                             Ok(crate::semanal::method_compiled_sig(sig, def.name.as_str()))
                         }
                     };

@@ -433,7 +433,7 @@ impl<'a> IrBuilder<'a> {
     /// Make the function object of an `async def` look like a coroutine
     /// function to `inspect.iscoroutinefunction` (as mypyc does).
     pub fn mark_if_coroutine(&mut self, def: &ast::StmtFunctionDef, f: ValueId) {
-        if crate::parse::is_async_def(def) {
+        if self.parsed.is_async_def(def) {
             self.b.prim_named("func.mark_coroutine", &[f]);
         }
     }

@@ -44,8 +44,7 @@ pub fn module_symbols(
         *counts.entry(n.to_string()).or_default() += 1
     });
     let count = |n: &str| counts.get(n).copied().unwrap_or(0);
-    let sig_of =
-        |def: &ast::StmtFunctionDef| mapper.func_sig(program, name, def, parsed.line_of(def));
+    let sig_of = |def: &ast::StmtFunctionDef| mapper.func_sig(program, name, parsed, def);
     let mut defined: Vec<String> = vec![];
     for stmt in &parsed.body {
         match stmt {

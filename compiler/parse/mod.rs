@@ -75,9 +75,19 @@ pub struct ParsedModule {
     pub path: String,
     pub body: Vec<ast::Stmt>,
     pub lines: LineIndex,
+    /// Start offsets of the `async def`s `lower_async` turned into `def`s
+    /// and of the async generator expressions (see `is_async_def`).
+    pub async_defs: std::collections::HashSet<u32>,
 }
 
 impl ParsedModule {
+    /// Is this function an `async def` that `lower_async` made a `def`, or
+    /// the function of an async generator expression (which starts where
+    /// the expression does)?
+    pub fn is_async_def(&self, def: &ast::StmtFunctionDef) -> bool {
+        self.async_defs.contains(&u32::from(def.range.start()))
+    }
+
     /// 1-based line of a node.
     pub fn line_of<T: Ranged>(&self, node: &T) -> u32 {
         self.lines.line(node.start())
@@ -96,6 +106,7 @@ pub fn parse_module(path: &str, source: &str) -> Result<ParsedModule, Diagnostic
     match rustpython_parser::parse(source, rustpython_parser::Mode::Module, path) {
         Ok(ast::Mod::Module(m)) => Ok(ParsedModule {
             path: path.to_string(),
+            async_defs: Default::default(),
             body: m.body,
             lines,
         }),
@@ -108,15 +119,6 @@ pub fn parse_module(path: &str, source: &str) -> Result<ParsedModule, Diagnostic
             )
         }
     }
-}
-
-/// The marker `lower_async_defs` leaves in a function's (otherwise unused)
-/// `type_comment`: the function was an `async def`.
-pub const ASYNC_MARK: &str = "mypyc:async";
-
-/// Is this function an `async def` (see `lower_async_defs`)?
-pub fn is_async_def(def: &ast::StmtFunctionDef) -> bool {
-    def.type_comment.as_deref() == Some(ASYNC_MARK)
 }
 
 /// `async for t in it: body else: orelse` as
@@ -204,10 +206,41 @@ fn async_for_as_while(f: &ast::StmtAsyncFor) -> ast::Stmt {
     })
 }
 
-/// Turn every `async def` in `body` (at any depth) into a `def` marked
-/// with `ASYNC_MARK`, so that the later passes handle one kind of function
-/// and ask `is_async_def` where coroutines differ.
-pub fn lower_async_defs(body: &mut [ast::Stmt]) {
+/// Turn every `async def` of the module (at any depth) into a `def` and
+/// every `async for` into a loop over the async iterator, recording which
+/// functions are coroutines (and which generator expressions are async),
+/// so that the later passes handle one kind of function and ask
+/// `ParsedModule::is_async_def` where coroutines differ.
+pub fn lower_async(parsed: &mut ParsedModule) {
+    let mut marks = std::mem::take(&mut parsed.async_defs);
+    lower_async_defs(&mut parsed.body, &mut marks);
+    let mut finder = AsyncGenexprs(&mut marks);
+    for s in &parsed.body {
+        rustpython_ast::Visitor::visit_stmt(&mut finder, s.clone());
+    }
+    parsed.async_defs = marks;
+}
+
+/// Records the start of each async generator expression.
+struct AsyncGenexprs<'a>(&'a mut std::collections::HashSet<u32>);
+
+impl rustpython_ast::Visitor for AsyncGenexprs<'_> {
+    crate::visit_whole_tree!();
+    fn visit_expr_generator_exp(&mut self, node: ast::ExprGeneratorExp) {
+        if crate::semanal::scope::genexpr_is_async(&node) {
+            self.0.insert(u32::from(node.range.start()));
+        }
+        self.generic_visit_expr_generator_exp(node);
+    }
+}
+
+/// `async for` loops of a statement list as `lower_async` makes them (for
+/// the body of a generator expression's function).
+pub fn lower_async_fors(body: &mut [ast::Stmt]) {
+    lower_async_defs(body, &mut Default::default());
+}
+
+fn lower_async_defs(body: &mut [ast::Stmt], marks: &mut std::collections::HashSet<u32>) {
     for stmt in body.iter_mut() {
         if let ast::Stmt::AsyncFunctionDef(d) = stmt {
             let d = std::mem::replace(
@@ -230,37 +263,43 @@ pub fn lower_async_defs(body: &mut [ast::Stmt]) {
                 body: d.body,
                 decorator_list: d.decorator_list,
                 returns: d.returns,
-                type_comment: Some(ASYNC_MARK.to_string()),
+                type_comment: d.type_comment,
                 type_params: d.type_params,
             });
+            marks.insert(u32::from(d.range.start()));
         }
         if let ast::Stmt::AsyncFor(f) = stmt {
             *stmt = async_for_as_while(f);
         }
         match stmt {
-            ast::Stmt::FunctionDef(d) => lower_async_defs(&mut d.body),
-            ast::Stmt::AsyncWith(s) => lower_async_defs(&mut s.body),
-            ast::Stmt::ClassDef(c) => lower_async_defs(&mut c.body),
+            ast::Stmt::FunctionDef(d) => lower_async_defs(&mut d.body, marks),
+            ast::Stmt::AsyncWith(s) => lower_async_defs(&mut s.body, marks),
+            ast::Stmt::ClassDef(c) => lower_async_defs(&mut c.body, marks),
             ast::Stmt::If(s) => {
-                lower_async_defs(&mut s.body);
-                lower_async_defs(&mut s.orelse);
+                lower_async_defs(&mut s.body, marks);
+                lower_async_defs(&mut s.orelse, marks);
             }
             ast::Stmt::While(s) => {
-                lower_async_defs(&mut s.body);
-                lower_async_defs(&mut s.orelse);
+                lower_async_defs(&mut s.body, marks);
+                lower_async_defs(&mut s.orelse, marks);
             }
             ast::Stmt::For(s) => {
-                lower_async_defs(&mut s.body);
-                lower_async_defs(&mut s.orelse);
+                lower_async_defs(&mut s.body, marks);
+                lower_async_defs(&mut s.orelse, marks);
             }
-            ast::Stmt::With(s) => lower_async_defs(&mut s.body),
+            ast::Stmt::With(s) => lower_async_defs(&mut s.body, marks),
             ast::Stmt::Try(s) => {
-                lower_async_defs(&mut s.body);
-                lower_async_defs(&mut s.orelse);
-                lower_async_defs(&mut s.finalbody);
+                lower_async_defs(&mut s.body, marks);
+                lower_async_defs(&mut s.orelse, marks);
+                lower_async_defs(&mut s.finalbody, marks);
                 for h in &mut s.handlers {
                     let ast::ExceptHandler::ExceptHandler(h) = h;
-                    lower_async_defs(&mut h.body);
+                    lower_async_defs(&mut h.body, marks);
+                }
+            }
+            ast::Stmt::Match(m) => {
+                for c in &mut m.cases {
+                    lower_async_defs(&mut c.body, marks);
                 }
             }
             _ => {}

@@ -502,9 +502,8 @@ pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
         })),
     })];
     let mut body = comprehension_loops(&g.generators, body);
-    let is_async = genexpr_is_async(g);
-    if is_async {
-        crate::parse::lower_async_defs(&mut body);
+    if genexpr_is_async(g) {
+        crate::parse::lower_async_fors(&mut body);
     }
     ast::StmtFunctionDef {
         range,
@@ -529,7 +528,7 @@ pub fn genexpr_function(g: &ast::ExprGeneratorExp) -> ast::StmtFunctionDef {
         body,
         decorator_list: vec![],
         returns: None,
-        type_comment: is_async.then(|| crate::parse::ASYNC_MARK.to_string()),
+        type_comment: None,
         type_params: vec![],
     }
 }
@@ -584,8 +583,9 @@ fn comprehension_loops(
     body
 }
 
-/// Does a nested function (lambda) inside comprehension `e` use one of
-/// its loop variables? Then the comprehension needs its own scope.
+/// Does a nested function (a lambda or generator expression) inside
+/// comprehension `e` use one of its loop variables? Then the comprehension
+/// needs its own scope.
 pub fn comprehension_captures(e: &ast::Expr) -> bool {
     let (gens, parts): (&[ast::Comprehension], Vec<&ast::Expr>) = match e {
         ast::Expr::ListComp(c) => (&c.generators, vec![&*c.elt]),
@@ -614,6 +614,14 @@ pub fn comprehension_captures(e: &ast::Expr) -> bool {
             names_loaded(&stmt, &mut |n| names.push(n.to_string()));
             self.used
                 .extend(names.into_iter().filter(|n| !params.contains(n)));
+        }
+        // A generator expression is a nested function too.
+        fn visit_expr_generator_exp(&mut self, g: ast::ExprGeneratorExp) {
+            let stmt = ast::Stmt::Expr(ast::StmtExpr {
+                range: g.range,
+                value: Box::new(ast::Expr::GeneratorExp(g)),
+            });
+            names_loaded(&stmt, &mut |n| self.used.push(n.to_string()));
         }
     }
     let mut v = Lambdas::default();

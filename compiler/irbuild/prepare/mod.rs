@@ -689,7 +689,7 @@ pub fn method_sig(
     full: &str,
 ) -> Result<FuncSig, String> {
     let name = def.name.as_str();
-    let mut sig = mapper.func_sig(program, module, def, parsed.line_of(def));
+    let mut sig = mapper.func_sig(program, module, parsed, def);
     match sig.params.first_mut() {
         Some(first) if first.kind == ParamKind::Positional => {
             first.ty = Type::Native(full.to_string());
