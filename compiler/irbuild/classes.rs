@@ -20,9 +20,9 @@ use super::annotations::is_register_attribute;
 use super::IrBuilder;
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
+use crate::irbuild::class_table::NativeClass;
+use crate::irbuild::symbols::ModuleSymbols;
 use crate::parse::ParsedModule;
-use crate::semanal::native::NativeClass;
-use crate::semanal::ModuleSymbols;
 
 /// The builtin class that values of an attribute's type are instances of
 /// (its annotation in a native dataclass's `__annotations__`).
@@ -733,12 +733,12 @@ impl IrBuilder<'_> {
     fn union_method_call(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
         let classes = self.union_classes(&a.value)?;
         let table = self.module.classes.clone();
-        let methods: Vec<&crate::semanal::native::VtableMethod> = classes
+        let methods: Vec<&crate::irbuild::class_table::VtableMethod> = classes
             .iter()
             .map(|c| table.method(c, a.attr.as_str()))
             .collect::<Option<_>>()?;
         let params = &methods[0].sig.params[1..];
-        let same = |m: &&crate::semanal::native::VtableMethod| {
+        let same = |m: &&crate::irbuild::class_table::VtableMethod| {
             m.sig.params.len() == params.len() + 1
                 && m.sig.params[1..].iter().zip(params).all(|(x, y)| {
                     x.kind == y.kind
@@ -1256,7 +1256,7 @@ impl IrBuilder<'_> {
         &mut self,
         class: &str,
         method: &str,
-        m: &crate::semanal::native::VtableMethod,
+        m: &crate::irbuild::class_table::VtableMethod,
         obj: ValueId,
         args: Vec<ValueId>,
     ) -> Option<ValueId> {

@@ -9,7 +9,8 @@ use super::imports::ImportTarget;
 use super::IrBuilder;
 use crate::checker::const_int;
 use crate::ir::*;
-use crate::semanal::{scope, ParamKind, Symbol};
+use crate::irbuild::symbols::Symbol;
+use crate::semanal::{scope, ParamKind};
 use crate::types::Type;
 
 /// Evaluated call arguments: positional values and (keyword, value) pairs.

@@ -29,8 +29,9 @@ use super::mapper::Mapper;
 use super::IrBuilder;
 use crate::checker::program::{binding_counts, Binding, Member, Program};
 use crate::ir::*;
+use crate::irbuild::symbols::{ModuleSymbols, Symbol};
 use crate::parse::ParsedModule;
-use crate::semanal::{is_final_annotation, scope, ModuleSymbols, Symbol};
+use crate::semanal::{is_final_annotation, scope};
 use crate::types::Type;
 
 /// The `Final` statics a module may read, by full name (`m.NAME`,

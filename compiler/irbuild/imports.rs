@@ -17,7 +17,8 @@ use std::sync::Arc;
 use indexmap::{IndexMap, IndexSet};
 use rustpython_parser::ast;
 
-use crate::semanal::{scope, FuncSig, ModuleSymbols, Symbol};
+use crate::irbuild::symbols::{ModuleSymbols, Symbol};
+use crate::semanal::{scope, FuncSig};
 
 /// What an imported name refers to.
 #[derive(Clone, Debug)]

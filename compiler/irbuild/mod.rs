@@ -7,6 +7,7 @@
 
 pub mod annotations;
 pub mod builder;
+pub mod class_table;
 pub mod classes;
 pub mod consumers;
 pub mod exceptions;
@@ -28,8 +29,9 @@ use rustpython_parser::ast;
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
+use crate::irbuild::symbols::{ModuleSymbols, Symbol};
 use crate::parse::ParsedModule;
-use crate::semanal::{scope, FuncSig, ModuleSymbols, ParamKind, Symbol};
+use crate::semanal::{scope, FuncSig, ParamKind};
 use crate::types::Type;
 use builder::Builder;
 

@@ -12,12 +12,58 @@ use rustpython_parser::ast;
 
 use super::mapper::Mapper;
 use crate::checker::program::{Binding, Program};
+use crate::irbuild::class_table::ClassTable;
 use crate::parse::ParsedModule;
-use crate::semanal::native::ClassTable;
-use crate::semanal::{
-    def_key, is_final_annotation, scope, ClassInfo, ModuleSymbols, NativeNames, Symbol,
-};
+use crate::semanal::{def_key, is_final_annotation, scope, FuncSig};
 use crate::types::Type;
+
+/// What a module-level name is bound to.
+#[derive(Clone, Debug)]
+pub enum Symbol {
+    /// A compiled module-level function (called directly).
+    Func(FuncSig),
+    /// A global variable with its declared or inferred type.
+    Var(Type),
+    /// A class defined at module level (built at runtime as a Python class
+    /// whose methods are compiled functions).
+    Class(ClassInfo),
+}
+
+/// A class defined in a compiled module.
+#[derive(Clone, Debug)]
+pub struct ClassInfo {
+    pub name: String,
+    /// Methods by name, with their signatures (first parameter: self/cls).
+    pub methods: IndexMap<String, FuncSig>,
+}
+
+/// The names under which native classes are visible in a module (`C`,
+/// `mod.C`), mapped to their full names.
+pub type NativeNames = IndexMap<String, String>;
+
+/// The symbol table of a compiled module.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleSymbols {
+    pub name: String,
+    pub symbols: IndexMap<String, Symbol>,
+    /// Signatures of decorated module-level functions (bound as variables).
+    pub decorated: IndexMap<String, FuncSig>,
+    pub native_names: NativeNames,
+    /// The native classes of the build (attribute types, methods).
+    pub classes: std::sync::Arc<super::class_table::ClassTable>,
+    /// Module-level names declared `Final` (reading one that was never set
+    /// raises mypyc's NameError "value for final name ... was not set").
+    pub finals: Vec<String>,
+}
+
+impl ModuleSymbols {
+    pub fn func(&self, name: &str) -> Option<&FuncSig> {
+        match self.symbols.get(name) {
+            Some(Symbol::Func(sig)) => Some(sig),
+            _ => None,
+        }
+    }
+}
 
 /// The symbol table of compiled module `name`.
 pub fn module_symbols(

@@ -1,13 +1,11 @@
-//! Semantic analysis shared by irbuild: the per-module symbol shapes irbuild
-//! derives from the checker's `Program` (functions with their signatures,
-//! classes, globals), which classes are native, and the local scope of each
-//! function (which names are locals, which are declared `global`). Types and
-//! signatures themselves come from the checker.
+//! Semantic facts shared by the checker and irbuild: signatures' shapes
+//! (`FuncSig`, `ParamSig`), the native names of redefinitions, and the
+//! local scope of each function (which names are locals, which are
+//! declared `global`). Types and signatures themselves come from the
+//! checker.
 
-pub mod native;
 pub mod scope;
 
-use indexmap::IndexMap;
 use rustpython_parser::ast::{self, Ranged};
 
 use crate::parse::ParsedModule;
@@ -38,54 +36,6 @@ pub struct FuncSig {
     pub params: Vec<ParamSig>,
     pub ret: Type,
     pub line: u32,
-}
-
-/// What a module-level name is bound to.
-#[derive(Clone, Debug)]
-pub enum Symbol {
-    /// A compiled module-level function (called directly).
-    Func(FuncSig),
-    /// A global variable with its declared or inferred type.
-    Var(Type),
-    /// A class defined at module level (built at runtime as a Python class
-    /// whose methods are compiled functions).
-    Class(ClassInfo),
-}
-
-/// A class defined in a compiled module.
-#[derive(Clone, Debug)]
-pub struct ClassInfo {
-    pub name: String,
-    /// Methods by name, with their signatures (first parameter: self/cls).
-    pub methods: IndexMap<String, FuncSig>,
-}
-
-/// The names under which native classes are visible in a module (`C`,
-/// `mod.C`), mapped to their full names.
-pub type NativeNames = IndexMap<String, String>;
-
-/// The symbol table of a compiled module.
-#[derive(Clone, Debug, Default)]
-pub struct ModuleSymbols {
-    pub name: String,
-    pub symbols: IndexMap<String, Symbol>,
-    /// Signatures of decorated module-level functions (bound as variables).
-    pub decorated: IndexMap<String, FuncSig>,
-    pub native_names: NativeNames,
-    /// The native classes of the build (attribute types, methods).
-    pub classes: std::sync::Arc<native::ClassTable>,
-    /// Module-level names declared `Final` (reading one that was never set
-    /// raises mypyc's NameError "value for final name ... was not set").
-    pub finals: Vec<String>,
-}
-
-impl ModuleSymbols {
-    pub fn func(&self, name: &str) -> Option<&FuncSig> {
-        match self.symbols.get(name) {
-            Some(Symbol::Func(sig)) => Some(sig),
-            _ => None,
-        }
-    }
 }
 
 /// Is this annotation `Final`, `Final[...]` (possibly qualified, or quoted)?

@@ -28,7 +28,7 @@ use super::body::{
     allows_interpreted_subclasses, body_members, has_mypyc_flag, is_dataclass, BodyMembers,
 };
 use super::ClassSource;
-use crate::semanal::native::ClassTable;
+use crate::irbuild::class_table::ClassTable;
 use crate::semanal::scope;
 
 /// What `__init__` of a class guarantees.
@@ -95,7 +95,10 @@ pub(super) fn mark_always_defined(table: &mut ClassTable, sources: &IndexMap<Str
 
 /// May instances of the class exist without its compiled `__init__`
 /// having run on them?
-fn creates_without_init(class: &crate::semanal::native::NativeClass, src: &ClassSource) -> bool {
+fn creates_without_init(
+    class: &crate::irbuild::class_table::NativeClass,
+    src: &ClassSource,
+) -> bool {
     let ir = &class.ir;
     ir.allow_interpreted_subclasses
         || ir.serializable

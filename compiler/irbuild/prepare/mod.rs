@@ -45,12 +45,13 @@ use rustpython_parser::ast;
 
 use crate::checker::program::{AnnCtx, Binding, Program};
 use crate::diagnostics::Diagnostic;
+use crate::irbuild::class_table::ClassTable;
 use crate::irbuild::mapper::Mapper;
+use crate::irbuild::symbols::NativeNames;
 use crate::parse::ParsedModule;
-use crate::semanal::native::ClassTable;
 use crate::semanal::scope;
 use crate::semanal::scope::dotted_name;
-use crate::semanal::{FuncSig, NativeNames, ParamKind};
+use crate::semanal::{FuncSig, ParamKind};
 use crate::types::Type;
 use body::*;
 use layout::layout_class;

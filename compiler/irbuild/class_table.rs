@@ -1,14 +1,13 @@
-//! What the rest of the build knows about native classes: for each class
+//! What irbuild knows about the native classes of the build: for each class
 //! (by full name) its layout (`ClassIR`), the Python-level types of its
 //! attributes and the signatures of the methods called through its vtable.
-//! Built once per build by `irbuild::prepare`; consulted by type inference
-//! (attribute and method result types) and by irbuild (field reads,
-//! vtable calls, constructor calls).
+//! Built once per build by `irbuild::prepare`; consulted by irbuild (field
+//! reads, vtable calls, constructor calls).
 
 use indexmap::IndexMap;
 
-use super::FuncSig;
 use crate::ir::ClassIR;
+use crate::semanal::FuncSig;
 use crate::types::Type;
 
 /// A method callable through the vtable.
