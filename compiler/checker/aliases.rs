@@ -77,6 +77,43 @@ impl Program {
         let origin = self.import_origins.get(&key)?;
         self.type_aliases.get(origin)
     }
+
+    /// The class the type alias `name` of `module` names directly
+    /// (`OrderedCollection = list`): calling the alias calls it.
+    pub fn aliased_class(&self, module: &str, name: &str) -> Option<AliasedClass> {
+        let (m, rhs) = self.type_alias(module, name)?;
+        let ast::Expr::Name(n) = rhs else {
+            return None;
+        };
+        let target = n.id.as_str();
+        match self.binding(m, target) {
+            super::program::Binding::Class(full) => Some(AliasedClass::Program(full)),
+            super::program::Binding::Unknown
+                if super::builtins::BUILTIN_CLASSES.contains(&target) =>
+            {
+                Some(AliasedClass::Builtin(target.to_string()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A class a type alias names (`Program::aliased_class`).
+pub enum AliasedClass {
+    /// A class of the program, by full name.
+    Program(String),
+    /// A builtin class, by name (`list`).
+    Builtin(String),
+}
+
+impl AliasedClass {
+    /// The builtin class's name, if it is one.
+    pub fn builtin(self) -> Option<String> {
+        match self {
+            AliasedClass::Builtin(b) => Some(b),
+            AliasedClass::Program(_) => None,
+        }
+    }
 }
 
 impl AnnCtx<'_> {

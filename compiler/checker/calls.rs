@@ -365,18 +365,11 @@ impl Checker<'_> {
     /// Calling a type alias of a class (`OrderedCollection = list`) calls
     /// the class.
     fn alias_callee(&self, module: &str, name: &str) -> Option<Callee> {
-        let (m, rhs) = self.program.type_alias(module, name)?;
-        let ast::Expr::Name(n) = rhs else {
-            return None;
-        };
-        let target = n.id.as_str();
-        match self.program.binding(m, target) {
-            Binding::Class(full) => Some(Callee::Class(full)),
-            Binding::Unknown if builtins::BUILTIN_CLASSES.contains(&target) => {
-                Some(Callee::Builtin(target.to_string()))
-            }
-            _ => None,
-        }
+        use super::aliases::AliasedClass;
+        Some(match self.program.aliased_class(module, name)? {
+            AliasedClass::Program(full) => Callee::Class(full),
+            AliasedClass::Builtin(b) => Callee::Builtin(b),
+        })
     }
 
     /// Method `attr` of `recv`, an instance of class `c` with type

@@ -294,13 +294,7 @@ impl<'a> Checker<'a> {
     fn enter_partials(&mut self, body: &[ast::Stmt], excluded: &[String]) {
         let module_scope = self.frame.kind == FrameKind::Module;
         let (program, module) = (self.program, self.module);
-        let alias = |name: &str| {
-            let (_, rhs) = program.type_alias(module, name)?;
-            match rhs {
-                ast::Expr::Name(n) => Some(n.id.to_string()),
-                _ => None,
-            }
-        };
+        let alias = |name: &str| program.aliased_class(module, name)?.builtin();
         self.frame.partials =
             super::partial::partial_vars(body, &self.m.lines, &alias, module_scope, excluded);
         let missing: Vec<(String, Partial)> = self

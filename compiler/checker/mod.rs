@@ -6,7 +6,7 @@
 //! function's variables, beside the program's tables (`program`).
 
 mod abcs;
-mod aliases;
+pub mod aliases;
 pub mod attributes;
 pub mod builtins;
 pub(crate) mod calls;

@@ -1143,7 +1143,8 @@ impl IrBuilder<'_> {
         if let Some(v) = self.unbound_method_call(&full, a.attr.as_str(), c) {
             return Some(v);
         }
-        self.static_method_call(&full, a.attr.as_str(), None, c)
+        let found = class_level_def(self.parsed, self.module, &full, a.attr.as_str())?;
+        self.static_method_call(&full, found, None, c)
     }
 
     /// `cls.m(...)` where `cls` is a `type[C]` of a native class `C` and
@@ -1165,33 +1166,34 @@ impl IrBuilder<'_> {
         }
         let attr = a.attr.as_str();
         let parsed = self.parsed;
-        let (owner, def, _) = class_level_def(parsed, self.module, &full, attr)?;
+        let found = class_level_def(parsed, self.module, &full, attr)?;
+        let (owner, def) = (&found.0, found.1);
         let same_everywhere = classes
             .classes
             .keys()
             .filter(|sub| *sub != &full && classes.is_subclass(sub, &full))
             .all(|sub| {
                 class_level_def(parsed, self.module, sub, attr)
-                    .is_some_and(|(o, d, _)| o == owner && std::ptr::eq(d, def))
+                    .is_some_and(|(o, d, _)| o == *owner && std::ptr::eq(d, def))
             });
         if !same_everywhere {
             return None;
         }
-        self.static_method_call(&full, attr, Some(&a.value), c)
+        self.static_method_call(&full, found, Some(&a.value), c)
     }
 
-    /// A direct call of static or class method `attr` of native class
-    /// `full`; a class method gets the value of `cls` (else `full`'s type
-    /// object).
+    /// A direct call of the static or class method `found` (what
+    /// `class_level_def` resolved) of native class `full`; a class method
+    /// gets the value of `cls` (else `full`'s type object).
     fn static_method_call(
         &mut self,
         full: &str,
-        attr: &str,
+        found: (String, &ast::StmtFunctionDef, bool),
         cls: Option<&ast::Expr>,
         c: &ast::ExprCall,
     ) -> Option<ValueId> {
         let parsed = self.parsed;
-        let (owner, def, is_class_method) = class_level_def(parsed, self.module, full, attr)?;
+        let (owner, def, is_class_method) = found;
         let sig = self
             .opts
             .mapper

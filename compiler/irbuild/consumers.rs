@@ -144,22 +144,13 @@ impl<'a> IrBuilder<'a> {
         } else {
             RType::OBJECT
         };
-        let total = self.b.new_register(rtype, None);
+        let total = self.b.new_register(rtype.clone(), None);
         let zero = self.b.int(0);
         self.b.assign(total, zero);
         self.comprehension_scope(&g.generators, &mut |this: &mut IrBuilder| {
             let item = this.expr(&g.elt);
-            let sum = if item_is_int {
-                this.b.coerce(item, &RType::Int)
-            } else {
-                this.b.boxed(item)
-            };
-            let current = if item_is_int {
-                total
-            } else {
-                this.b.boxed(total)
-            };
-            let next = this.binary_op("+", current, sum);
+            let item = this.b.coerce(item, &rtype);
+            let next = this.binary_op("+", total, item);
             this.b.assign(total, next);
         });
         total

@@ -1517,16 +1517,10 @@ impl<'a> IrBuilder<'a> {
     /// The builtin class a module-level type alias `name` stands for
     /// (`OrderedCollection = list`).
     fn builtin_class_alias(&self, name: &str) -> Option<String> {
-        use crate::checker::program::Binding;
-        let program = &self.opts.program;
-        let (module, rhs) = program.type_alias(&self.module.name, name)?;
-        let ast::Expr::Name(n) = rhs else {
-            return None;
-        };
-        let target = n.id.as_str();
-        let builtin = matches!(program.binding(module, target), Binding::Unknown)
-            && crate::checker::builtins::BUILTIN_CLASSES.contains(&target);
-        builtin.then(|| target.to_string())
+        self.opts
+            .program
+            .aliased_class(&self.module.name, name)?
+            .builtin()
     }
 
     fn builtin_call(&mut self, name: &str, c: &ast::ExprCall) -> Option<ValueId> {

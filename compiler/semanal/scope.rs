@@ -453,9 +453,11 @@ pub fn cell_variables(args: &ast::Arguments, body: &[ast::Stmt]) -> Vec<String> 
         .collect()
 }
 
-/// Finds `yield`/`yield from`/`await` outside nested scopes.
+/// Finds `yield`/`yield from` (and, when `exits`, `return` and `await`)
+/// outside nested scopes.
 #[derive(Default)]
 struct YieldFinder {
+    exits: bool,
     found: bool,
 }
 
@@ -467,11 +469,32 @@ impl Visitor for YieldFinder {
     fn visit_expr_yield_from(&mut self, _node: ast::ExprYieldFrom) {
         self.found = true;
     }
+    fn visit_stmt_return(&mut self, node: ast::StmtReturn) {
+        self.found |= self.exits;
+        if let Some(v) = node.value {
+            self.visit_expr(*v);
+        }
+    }
+    fn visit_expr_await(&mut self, node: ast::ExprAwait) {
+        self.found |= self.exits;
+        self.visit_expr(*node.value);
+    }
     fn visit_stmt_function_def(&mut self, _node: ast::StmtFunctionDef) {}
     fn visit_stmt_async_function_def(&mut self, _node: ast::StmtAsyncFunctionDef) {}
     fn visit_stmt_class_def(&mut self, _node: ast::StmtClassDef) {}
     fn visit_expr_lambda(&mut self, _node: ast::ExprLambda) {}
     fn visit_expr_generator_exp(&mut self, _node: ast::ExprGeneratorExp) {}
+}
+
+/// May `stmt` return from its function or suspend it (`return`, `yield`,
+/// `await`, not counting nested scopes)?
+pub fn may_return(stmt: &ast::Stmt) -> bool {
+    let mut v = YieldFinder {
+        exits: true,
+        found: false,
+    };
+    v.visit_stmt(stmt.clone());
+    v.found
 }
 
 /// Is a function with this body a generator (does it `yield` itself)?

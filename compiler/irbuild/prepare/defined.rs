@@ -247,7 +247,7 @@ fn step(
 fn neutral_or_stop(stmt: &ast::Stmt, this: &str) -> Step {
     let mut uses_self = false;
     scope::names_loaded(stmt, &mut |n| uses_self |= n == this);
-    if uses_self || may_return(stmt) {
+    if uses_self || scope::may_return(stmt) {
         Step::Stop
     } else {
         Step::Neutral
@@ -322,34 +322,4 @@ fn mentions(e: &ast::Expr, name: &str) -> bool {
     let mut found = false;
     scope::names_loaded(&stmt, &mut |n| found |= n == name);
     found
-}
-
-/// May `stmt` return from the function (or suspend it)?
-fn may_return(stmt: &ast::Stmt) -> bool {
-    #[derive(Default)]
-    struct Finder {
-        found: bool,
-    }
-    impl rustpython_ast::Visitor for Finder {
-        crate::visit_whole_tree!();
-        fn visit_stmt_return(&mut self, _node: ast::StmtReturn) {
-            self.found = true;
-        }
-        fn visit_expr_yield(&mut self, _node: ast::ExprYield) {
-            self.found = true;
-        }
-        fn visit_expr_yield_from(&mut self, _node: ast::ExprYieldFrom) {
-            self.found = true;
-        }
-        fn visit_expr_await(&mut self, _node: ast::ExprAwait) {
-            self.found = true;
-        }
-        fn visit_stmt_function_def(&mut self, _node: ast::StmtFunctionDef) {}
-        fn visit_stmt_async_function_def(&mut self, _node: ast::StmtAsyncFunctionDef) {}
-        fn visit_stmt_class_def(&mut self, _node: ast::StmtClassDef) {}
-        fn visit_expr_lambda(&mut self, _node: ast::ExprLambda) {}
-    }
-    let mut f = Finder::default();
-    rustpython_ast::Visitor::visit_stmt(&mut f, stmt.clone());
-    f.found
 }
