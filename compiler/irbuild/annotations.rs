@@ -120,7 +120,7 @@ impl<'a> IrBuilder<'a> {
             Type::FrozenSet(_) => return Erased::Builtin("frozenset"),
             Type::VarTuple(_) => return Erased::Builtin("tuple"),
             Type::Range => return Erased::Builtin("range"),
-            Type::Native(_) => {
+            Type::Instance(c, _) if self.opts.mapper.is_native(&c) => {
                 return match e {
                     ast::Expr::Name(_) | ast::Expr::Attribute(_) => Erased::Class(e),
                     _ => Erased::Builtin("type"),

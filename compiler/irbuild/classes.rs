@@ -676,7 +676,7 @@ impl IrBuilder<'_> {
     /// `Optional[C]` counts as `C`: the type checker only lets attributes be
     /// used where the value was narrowed to `C`, and the conversion checks.
     fn native_class_of(&self, e: &ast::Expr) -> Option<String> {
-        crate::types::optional_native(&self.type_of(e))
+        self.opts.mapper.optional_native(&self.type_of(e))
     }
 
     /// The class and type of native attribute `a`, if it is one.
@@ -700,10 +700,7 @@ impl IrBuilder<'_> {
         };
         items
             .iter()
-            .map(|t| match t {
-                crate::types::Type::Native(c) => Some(c.clone()),
-                _ => None,
-            })
+            .map(|t| self.opts.mapper.native_class(t))
             .collect()
     }
 
@@ -717,7 +714,7 @@ impl IrBuilder<'_> {
             .iter()
             .map(|c| self.module.classes.get(c)?.ir.attr_type(attr).cloned())
             .collect::<Option<_>>()?;
-        let result = self.type_of(&ast::Expr::Attribute(a.clone())).rtype();
+        let result = self.rtype_of(&self.type_of(&ast::Expr::Attribute(a.clone())));
         let obj = self.expr(&a.value);
         self.set_line(a);
         Some(
@@ -742,7 +739,7 @@ impl IrBuilder<'_> {
             m.sig.params.len() == params.len() + 1
                 && m.sig.params[1..].iter().zip(params).all(|(x, y)| {
                     x.kind == y.kind
-                        && x.ty.rtype() == y.ty.rtype()
+                        && self.rtype_of(&x.ty) == self.rtype_of(&y.ty)
                         && x.has_default == y.has_default
                 })
         };
@@ -750,7 +747,7 @@ impl IrBuilder<'_> {
             return None;
         }
         let plan = super::expr::plan_call(params, c)?;
-        let result = self.type_of(&ast::Expr::Call(c.clone())).rtype();
+        let result = self.rtype_of(&self.type_of(&ast::Expr::Call(c.clone())));
         let obj = self.expr(&a.value);
         let args = self.planned_args(params, &plan);
         self.set_line(c);
@@ -826,7 +823,7 @@ impl IrBuilder<'_> {
         let info = classes.get(&class)?;
         let p = info.properties.get(a.attr.as_str())?;
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
-        let ret = p.sig.ret.rtype();
+        let ret = self.rtype_of(&p.sig.ret);
         self.set_line(a);
         let op = if info.is_final {
             Op::Call {
@@ -999,7 +996,7 @@ impl IrBuilder<'_> {
         let plan = super::expr::plan_call(params, c)?;
         let mut args = vec![this];
         args.extend(self.planned_args(params, &plan));
-        let ret = sig.ret.rtype();
+        let ret = self.rtype_of(&sig.ret);
         self.set_line(c);
         Some(self.b.call(func, args, ret))
     }
@@ -1226,7 +1223,7 @@ impl IrBuilder<'_> {
             name: def.name.to_string(),
         };
         self.set_line(c);
-        Some(self.b.call(func, args, sig.ret.rtype()))
+        Some(self.b.call(func, args, self.rtype_of(&sig.ret)))
     }
 
     /// `C.m(obj, ...)` of a plain method (or `__init__`) of native class
@@ -1249,7 +1246,7 @@ impl IrBuilder<'_> {
         let plan = super::expr::plan_call(&sig.params, c)?;
         let args = self.planned_args(&sig.params, &plan);
         self.set_line(c);
-        Some(self.b.call(func, args, sig.ret.rtype()))
+        Some(self.b.call(func, args, self.rtype_of(&sig.ret)))
     }
 
     /// A call of native method `method` (`m`) of `class` on `obj`: direct
@@ -1262,7 +1259,7 @@ impl IrBuilder<'_> {
         obj: ValueId,
         args: Vec<ValueId>,
     ) -> Option<ValueId> {
-        let ret = m.sig.ret.rtype();
+        let ret = self.rtype_of(&m.sig.ret);
         let info = self.module.classes.get(class)?;
         if m.is_final || info.is_final {
             // The implementation is known statically: a direct call.
@@ -1318,7 +1315,7 @@ impl IrBuilder<'_> {
         }
         let mut args = vec![];
         if let Some(v) = operand {
-            let want = params[0].ty.rtype();
+            let want = self.rtype_of(&params[0].ty);
             if !self.fits_unchecked(&self.b.rtype(v), &want) {
                 return None;
             }

@@ -138,7 +138,10 @@ impl<'a> IrBuilder<'a> {
     /// `sum`: the items added to `0` in order, with tagged int arithmetic
     /// when every item is an `int`, else with the generic `+`.
     fn sum_genexpr(&mut self, g: &ast::ExprGeneratorExp) -> ValueId {
-        let item_is_int = matches!(self.type_of(&g.elt).rtype(), RType::Int | RType::Bool);
+        let item_is_int = matches!(
+            self.rtype_of(&self.type_of(&g.elt)),
+            RType::Int | RType::Bool
+        );
         let rtype = if item_is_int {
             RType::Int
         } else {

@@ -61,7 +61,7 @@ impl<'a> IrBuilder<'a> {
         self.set_line(e);
         // Values are refined to the checker's (narrowed) type: results of
         // generic operations, and variables of wider declared types.
-        let want = ty.rtype();
+        let want = self.rtype_of(&ty);
         let have = self.b.rtype(v);
         if self.refines(&have, &want) && !self.is_new_method_call(e) {
             self.b.coerce(v, &want)
@@ -101,7 +101,7 @@ impl<'a> IrBuilder<'a> {
             E::BoolOp(b) => self.bool_op(b, ty),
             E::Compare(c) => self.compare(c, ty),
             E::IfExp(i) => {
-                let result = self.b.new_register(ty.rtype(), None);
+                let result = self.b.new_register(self.rtype_of(ty), None);
                 let (t, f, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
                 self.condition(&i.test, t, f);
                 self.b.activate(t);
@@ -138,10 +138,10 @@ impl<'a> IrBuilder<'a> {
             E::Set(s) => self.build_display("generic.build_set", &s.elts, e),
             E::Tuple(t) => {
                 if let Type::Tuple(items) = ty {
-                    let rt = ty.rtype();
+                    let rt = self.rtype_of(ty);
                     let mut vals = vec![];
                     for (i, (x, it)) in t.elts.iter().zip(items).enumerate() {
-                        let v = self.expr_as(x, &it.rtype());
+                        let v = self.expr_as(x, &self.rtype_of(it));
                         vals.push(self.snapshot(v, &t.elts[i + 1..]));
                     }
                     self.b.add(
@@ -308,7 +308,9 @@ impl<'a> IrBuilder<'a> {
             // finds unassigned, so the read raises UnboundLocalError.
             let _ = node;
             let t = self.local_types.get(name).cloned().unwrap_or(Type::Any);
-            let reg = self.b.new_register(t.rtype(), Some(name.to_string()));
+            let reg = self
+                .b
+                .new_register(self.rtype_of(&t), Some(name.to_string()));
             self.b.locals.insert(name.to_string(), reg);
             return reg;
         }
@@ -340,7 +342,7 @@ impl<'a> IrBuilder<'a> {
             "generic.globals_get"
         };
         let v = self.b.prim_named(get, &[globals, key]);
-        let t = self.env_name_type(name).rtype();
+        let t = self.rtype_of(&self.env_name_type(name));
         self.b.coerce(v, &t)
     }
 
@@ -558,7 +560,7 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn bool_op(&mut self, b: &ast::ExprBoolOp, ty: &Type) -> ValueId {
-        let rt = ty.rtype();
+        let rt = self.rtype_of(ty);
         let result = self.b.new_register(rt.clone(), None);
         let done = self.b.new_block();
         let n = b.values.len();
@@ -694,7 +696,7 @@ impl<'a> IrBuilder<'a> {
             return self.compare_pair(c.ops[0], l, r);
         }
         // Chained: a < b < c evaluates b once and short-circuits.
-        let result = self.b.new_register(ty.rtype(), None);
+        let result = self.b.new_register(self.rtype_of(ty), None);
         let done = self.b.new_block();
         let mut left = self.expr(&c.left);
         for (i, (op, right)) in c.ops.iter().zip(&c.comparators).enumerate() {
@@ -947,7 +949,7 @@ impl<'a> IrBuilder<'a> {
             let n = items.len() as i64;
             let idx = if i < 0 { i + n } else { i };
             if (0..n).contains(&idx) && matches!(self.b.rtype(base), RType::Tuple(_)) {
-                let t = items[idx as usize].rtype();
+                let t = self.rtype_of(&items[idx as usize]);
                 return self.b.add(
                     Op::TupleGet {
                         src: base,
@@ -998,7 +1000,7 @@ impl<'a> IrBuilder<'a> {
     fn int_slice(&mut self, base: ValueId, sl: &ast::ExprSlice) -> Option<ValueId> {
         let int_bound = |this: &Self, b: &Option<Box<ast::Expr>>| {
             b.as_ref().is_none_or(|x| {
-                let t = this.type_of(x).rtype();
+                let t = this.rtype_of(&this.type_of(x));
                 matches!(t, RType::Int | RType::Bool | RType::Bit) || t.is_native_int()
             })
         };
@@ -1188,7 +1190,7 @@ impl<'a> IrBuilder<'a> {
                     ast::Expr::Name(_) => item_ty.clone(),
                     _ => Type::Any,
                 };
-                let reg = this.b.new_register(t.rtype(), Some(n.clone()));
+                let reg = this.b.new_register(this.rtype_of(&t), Some(n.clone()));
                 this.b.locals.insert(n.clone(), reg);
                 this.local_types.insert(n.clone(), t);
             }
@@ -1358,7 +1360,7 @@ impl<'a> IrBuilder<'a> {
         if program.typing_name(&self.module.name, &c.func).as_deref() != Some("cast") {
             return None;
         }
-        let want = self.annotation_type(&c.args[0]).rtype();
+        let want = self.rtype_of(&self.annotation_type(&c.args[0]));
         let v = self.expr(&c.args[1]);
         self.set_line(c);
         let have = self.b.rtype(v);
@@ -1376,7 +1378,7 @@ impl<'a> IrBuilder<'a> {
     /// The native int type a (non-local) name denotes in a call: `i64`,
     /// `i32`, `i16` or `u8`, unless the module defines the name itself.
     fn native_int_name(&self, name: &str) -> Option<RType> {
-        let t = crate::checker::native_int_type_named(name)?.rtype();
+        let t = self.rtype_of(&crate::checker::native_int_type_named(name)?);
         match self.module.symbols.get(name) {
             Some(Symbol::Func(_)) | Some(Symbol::Class(_)) => None,
             _ if self.is_class_ns_name(name) => None,
@@ -1447,7 +1449,7 @@ impl<'a> IrBuilder<'a> {
             return None;
         };
         let v = self.direct_call(module, sig, c)?;
-        let t = self.type_of(&ast::Expr::Call(c.clone())).rtype();
+        let t = self.rtype_of(&self.type_of(&ast::Expr::Call(c.clone())));
         Some(self.b.coerce(v, &t))
     }
 
@@ -1462,7 +1464,7 @@ impl<'a> IrBuilder<'a> {
         let module = imports.module_of_expr(&a.value)?;
         let sig = imports.module_func(&module, a.attr.as_str())?;
         let v = self.direct_call(&module, sig, c)?;
-        let t = self.type_of(&ast::Expr::Call(c.clone())).rtype();
+        let t = self.rtype_of(&self.type_of(&ast::Expr::Call(c.clone())));
         Some(self.b.coerce(v, &t))
     }
 
@@ -1509,7 +1511,7 @@ impl<'a> IrBuilder<'a> {
             class: None,
             name: sig.name.clone(),
         };
-        let ret = sig.ret.rtype();
+        let ret = self.rtype_of(&sig.ret);
         self.set_line(c);
         Some(self.b.call(func, args, ret))
     }
@@ -1857,7 +1859,7 @@ impl IrBuilder<'_> {
     ) -> Vec<ValueId> {
         let mut values: Vec<Option<ValueId>> = vec![None; params.len()];
         for (idx, e) in plan {
-            let t = super::param_rtype(&params[*idx]);
+            let t = self.opts.mapper.param_rtype(&params[*idx]);
             values[*idx] = Some(self.expr_as(e, &t));
         }
         params
@@ -1866,7 +1868,7 @@ impl IrBuilder<'_> {
             .map(|(p, v)| match v {
                 Some(v) => v,
                 None => {
-                    let t = super::param_rtype(p);
+                    let t = self.opts.mapper.param_rtype(p);
                     self.b.add(Op::LoadErrorValue { rtype: t.clone() }, t)
                 }
             })

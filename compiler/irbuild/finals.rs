@@ -83,7 +83,7 @@ pub fn module_final_statics(
             return;
         }
         if let Some(Symbol::Var(t)) = symbols.symbols.get(name) {
-            out.insert(full, (module.to_string(), t.rtype()));
+            out.insert(full, (module.to_string(), mapper.rtype(t)));
         }
     });
     let classes = parsed.body.iter().filter_map(|s| match s {
@@ -109,7 +109,7 @@ pub fn module_final_statics(
             }
             if let Some(Member::Attr(t)) = info.members.get(name) {
                 let t = mapper.map(&crate::semanal::generalize(t.clone()));
-                out.insert(full, (module.to_string(), t.rtype()));
+                out.insert(full, (module.to_string(), mapper.rtype(&t)));
             }
         }
     }
@@ -266,7 +266,7 @@ impl IrBuilder<'_> {
     /// attribute's full name (`m.C.X`).
     pub fn class_final_ref(&self, a: &ast::ExprAttribute) -> Option<String> {
         let full = match self.opts.types.get(&a.value)? {
-            Type::TypeObj(c) | Type::Instance(c, _) | Type::Native(c) => c.clone(),
+            Type::TypeObj(c) | Type::Instance(c, _) => c.clone(),
             _ => return None,
         };
         let program = &self.opts.program;

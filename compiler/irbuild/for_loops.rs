@@ -95,9 +95,8 @@ impl<'a> IrBuilder<'a> {
         // size) are reported at the loop's line, not the body's last one.
         let loop_line = self.b.line;
         let native_target = match target {
-            ast::Expr::Name(n) => {
-                Some(self.env_name_type(n.id.as_str()).rtype()).filter(|t| t.is_native_int())
-            }
+            ast::Expr::Name(n) => Some(self.rtype_of(&self.env_name_type(n.id.as_str())))
+                .filter(|t| t.is_native_int()),
             _ => None,
         };
         let mut walk = self.walk_of(iter, native_target.as_ref());
@@ -195,7 +194,7 @@ impl<'a> IrBuilder<'a> {
         if let Some(w) = self.dict_view_walk(iter) {
             return w;
         }
-        let item = self.type_of(iter).iter_item().rtype();
+        let item = self.rtype_of(&self.type_of(iter).iter_item());
         let v = self.expr(iter);
         self.value_walk(v, item)
     }
@@ -273,10 +272,10 @@ impl<'a> IrBuilder<'a> {
             }
             return None;
         }
-        if self.type_of(arg).rtype() != RType::LIST {
+        if self.rtype_of(&self.type_of(arg)) != RType::LIST {
             return None;
         }
-        let item = self.type_of(arg).iter_item().rtype();
+        let item = self.rtype_of(&self.type_of(arg).iter_item());
         let v = self.expr(arg);
         Some(self.index_walk(v, true, item))
     }
@@ -314,7 +313,7 @@ impl<'a> IrBuilder<'a> {
         if self.b.rtype(d) != RType::DICT {
             return None;
         }
-        Some(self.dict_walk(d, view, k.rtype(), v.rtype()))
+        Some(self.dict_walk(d, view, self.rtype_of(&k), self.rtype_of(&v)))
     }
 
     fn dict_walk(&mut self, d: ValueId, view: DictView, key: RType, value: RType) -> Walk {
@@ -348,7 +347,7 @@ impl<'a> IrBuilder<'a> {
         args.iter().all(|a| {
             let t = self.type_of(a);
             // A native int bound converts to a tagged counter exactly.
-            t.is_int_like() || (t.is_native_int() && native.is_none_or(|n| *n == t.rtype()))
+            t.is_int_like() || (t.is_native_int() && native.is_none_or(|n| *n == self.rtype_of(&t)))
         })
     }
 

@@ -174,12 +174,17 @@ impl<'a> IrBuilder<'a> {
             .annotation(&self.opts.program, &self.module.name, e)
     }
 
+    /// The runtime representation of values of type `t` in this module.
+    pub fn rtype_of(&self, t: &Type) -> RType {
+        self.opts.mapper.rtype(t)
+    }
+
     pub fn is_local_name(&self, name: &str) -> bool {
         !self.is_top_level && self.local_names.iter().any(|n| n == name)
     }
 }
 
-fn arg_kind(p: &crate::semanal::ParamSig) -> ArgKind {
+pub(crate) fn arg_kind(p: &crate::semanal::ParamSig) -> ArgKind {
     match (p.kind, p.has_default) {
         (ParamKind::Positional, false) => ArgKind::Positional,
         (ParamKind::Positional, true) => ArgKind::Optional,
@@ -187,42 +192,6 @@ fn arg_kind(p: &crate::semanal::ParamSig) -> ArgKind {
         (ParamKind::KwOnly, false) => ArgKind::KwOnly,
         (ParamKind::KwOnly, true) => ArgKind::KwOnlyOptional,
         (ParamKind::Star2, _) => ArgKind::Star2,
-    }
-}
-
-pub fn func_decl(module: &str, sig: &FuncSig) -> FuncDecl {
-    FuncDecl {
-        func: FuncRef {
-            module: module.to_string(),
-            class: None,
-            name: sig.name.clone(),
-        },
-        params: sig
-            .params
-            .iter()
-            .map(|p| Param {
-                name: p.name.clone(),
-                rtype: param_rtype(p),
-                kind: arg_kind(p),
-                pos_only: p.pos_only,
-            })
-            .collect(),
-        ret: sig.ret.rtype(),
-        has_wrapper: true,
-        line: sig.line,
-        nested: false,
-    }
-}
-
-/// The native representation of a parameter. Optional parameters whose
-/// type's error value overlaps a valid value (float, native ints) are
-/// passed boxed, so that "omitted" (NULL) is distinguishable.
-pub fn param_rtype(p: &crate::semanal::ParamSig) -> RType {
-    let t = p.ty.rtype();
-    if p.has_default && t.error_overlaps() {
-        t.boxed()
-    } else {
-        t
     }
 }
 
@@ -308,7 +277,7 @@ fn build_function_body(
     opts: &IrOptions,
     enclosing: Option<Vec<nested::EnvInfo>>,
 ) -> Result<BuiltFunction, Vec<Diagnostic>> {
-    let mut decl = func_decl(&module.name, sig);
+    let mut decl = opts.mapper.func_decl(&module.name, sig);
     decl.func.class = class.map(|c| c.to_string());
     decl.nested = enclosing.is_some();
     let ancestors = enclosing.unwrap_or_default();
@@ -399,7 +368,7 @@ fn build_function_body(
         let want = ib
             .local_types
             .get(a.def.arg.as_str())
-            .map(|t| t.rtype())
+            .map(|t| ib.rtype_of(t))
             .unwrap_or(RType::OBJECT);
         if *ib.b.f.rtype(reg) != want {
             let local = ib.b.new_register(want, Some(a.def.arg.to_string()));

@@ -36,6 +36,8 @@ pub struct EnvInfo {
     pub fields: Vec<String>,
     /// The Python type of each field's variable.
     pub types: Vec<Type>,
+    /// Its representation in locals.
+    pub reps: Vec<RType>,
 }
 
 impl EnvInfo {
@@ -44,7 +46,13 @@ impl EnvInfo {
     }
 
     fn rtype(&self, i: usize) -> RType {
-        field_rtype(&self.types[i])
+        field_rtype(&self.reps[i])
+    }
+
+    fn push(&mut self, field: String, t: Type, rep: RType) {
+        self.fields.push(field);
+        self.types.push(t);
+        self.reps.push(rep);
     }
 
     pub fn def(&self) -> StructDef {
@@ -71,8 +79,8 @@ pub struct ClosureCtx {
 
 /// The representation of a variable of type `t` in an environment field:
 /// its own, if its error value can mark "unset"; else boxed.
-fn field_rtype(t: &Type) -> RType {
-    let r = t.rtype();
+fn field_rtype(r: &RType) -> RType {
+    let r = r.clone();
     if r.error_overlaps() || matches!(r, RType::Tuple(_) | RType::Void | RType::Bit) {
         r.boxed()
     } else {
@@ -113,15 +121,15 @@ impl<'a> IrBuilder<'a> {
             },
             fields: vec![],
             types: vec![],
+            reps: vec![],
         };
         if self.closure.incoming.is_some() {
-            info.fields.push(PARENT.into());
-            info.types.push(Type::Any);
+            info.push(PARENT.into(), Type::Any, RType::OBJECT);
         }
         for c in &cells {
-            info.fields.push(c.clone());
-            info.types
-                .push(self.local_types.get(c).cloned().unwrap_or(Type::Any));
+            let t = self.local_types.get(c).cloned().unwrap_or(Type::Any);
+            let rep = self.rtype_of(&t);
+            info.push(c.clone(), t, rep);
         }
         let new = self.b.add(Op::NewStruct(info.strct.clone()), RType::OBJECT);
         let env = self
@@ -258,7 +266,7 @@ impl<'a> IrBuilder<'a> {
         );
         self.b.add(Op::Unreachable, RType::Void);
         self.b.activate(ok);
-        let t = slot.info.types[slot.index].rtype();
+        let t = slot.info.reps[slot.index].clone();
         Some(self.b.coerce(v, &t))
     }
 
@@ -333,14 +341,13 @@ impl<'a> IrBuilder<'a> {
             },
             fields: vec![],
             types: vec![],
+            reps: vec![],
         };
         if parent.is_some() {
-            info.fields.push(PARENT.into());
-            info.types.push(Type::Any);
+            info.push(PARENT.into(), Type::Any, RType::OBJECT);
         }
         for (p, _) in &defaults {
-            info.fields.push(default_field(p));
-            info.types.push(Type::Any);
+            info.push(default_field(p), Type::Any, RType::OBJECT);
         }
         let values: Vec<ValueId> = defaults.iter().map(|(_, d)| self.expr(d)).collect();
         let obj = self.b.add(Op::NewStruct(info.strct.clone()), RType::OBJECT);

@@ -284,14 +284,16 @@ impl<'a> IrBuilder<'a> {
         }
         if !self.is_top_level && self.is_local_name(name) {
             let t = self.local_types.get(name).cloned().unwrap_or(Type::Any);
-            let reg = self.b.new_register(t.rtype(), Some(name.to_string()));
+            let reg = self
+                .b
+                .new_register(self.rtype_of(&t), Some(name.to_string()));
             self.b.locals.insert(name.to_string(), reg);
             self.b.assign(reg, v);
             return;
         }
         let globals = self.b.globals();
         let key = self.b.str_lit(name);
-        let t = self.env_name_type(name).rtype();
+        let t = self.rtype_of(&self.env_name_type(name));
         let v = self.b.coerce(v, &t);
         let o = self.b.boxed(v);
         self.b.prim_named("generic.globals_set", &[globals, key, o]);
@@ -400,7 +402,7 @@ impl<'a> IrBuilder<'a> {
                     .b
                     .try_prim("[]", &[base, idx])
                     .unwrap_or_else(|| self.b.null());
-                let want = self.type_of(&a.target).rtype();
+                let want = self.rtype_of(&self.type_of(&a.target));
                 let cur = self.b.coerce(cur, &want);
                 let r = self.expr(&a.value);
                 let v = self.inplace_op(&op, cur, r);

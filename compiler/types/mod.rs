@@ -1,14 +1,13 @@
 //! The Python-level type model used by semantic analysis and checking:
 //! builtin value types, containers, unions, callables, modules and classes,
-//! with subtyping, joins and the mapping to runtime representations.
+//! with subtyping and joins. (irbuild's mapper turns them into runtime
+//! representations.)
 //!
 //! Imprecision is always safe here: a type the checker cannot pin down is
 //! `Any`, which compiles to generic `PyObject *` operations with the same
 //! semantics as the interpreter. Precision only buys speed.
 
 use std::fmt;
-
-use crate::ir::{ObjKind, RType};
 
 pub mod abcs;
 
@@ -48,9 +47,6 @@ pub enum Type {
     Instance(String, Vec<Type>),
     /// A callable value (a function object).
     Callable,
-    /// An instance of a native class of the build, by full name: a C struct
-    /// with typed fields and a vtable (see `irbuild::prepare`).
-    Native(String),
     /// `Callable[[P1, P2], R]` (`params` is `None` for `Callable[..., R]`):
     /// the checker's view of annotated callables and simple functions.
     /// Compiled code calls such values generically.
@@ -233,69 +229,6 @@ impl Type {
 
     pub fn is_native_int(&self) -> bool {
         matches!(self, Type::I64 | Type::I32 | Type::I16 | Type::U8)
-    }
-
-    /// The runtime representation of values of this type.
-    pub fn rtype(&self) -> RType {
-        match self {
-            Type::Int => RType::Int,
-            Type::Float => RType::Float,
-            Type::Bool => RType::Bool,
-            Type::None => RType::None,
-            Type::I64 => RType::I64,
-            Type::I32 => RType::I32,
-            Type::I16 => RType::I16,
-            Type::U8 => RType::U8,
-            Type::Str => RType::STR,
-            Type::Bytes => RType::Object(ObjKind::Bytes),
-            Type::List(_) => RType::LIST,
-            Type::Dict(..) => RType::DICT,
-            Type::Set(_) => RType::Object(ObjKind::Set),
-            Type::FrozenSet(_) => RType::Object(ObjKind::FrozenSet),
-            Type::Tuple(items) => RType::Tuple(items.iter().map(|t| t.rtype()).collect()),
-            Type::VarTuple(_) => RType::Object(ObjKind::Tuple),
-            Type::Range => RType::Object(ObjKind::Range),
-            Type::Native(c) => RType::Instance(c.clone()),
-            Type::Union(items) => {
-                let mut rs: Vec<RType> = vec![];
-                for t in items {
-                    let r = match t {
-                        Type::None => RType::None,
-                        other => other.rtype().boxed(),
-                    };
-                    if r == RType::OBJECT {
-                        return RType::OBJECT;
-                    }
-                    if !rs.contains(&r) {
-                        rs.push(r);
-                    }
-                }
-                RType::Union(rs)
-            }
-            Type::Any
-            | Type::Object
-            | Type::Module(_)
-            | Type::TypeObj(_)
-            | Type::Instance(..)
-            | Type::Callable
-            | Type::Function(_)
-            | Type::TypeVar(_) => RType::OBJECT,
-            Type::Literal(l) => l.base().rtype(),
-        }
-    }
-}
-
-/// The native class of `C` or `Optional[C]`.
-pub fn optional_native(t: &Type) -> Option<String> {
-    match t {
-        Type::Native(c) => Some(c.clone()),
-        Type::Union(items) if items.len() == 2 && items.contains(&Type::None) => {
-            items.iter().find_map(|i| match i {
-                Type::Native(c) => Some(c.clone()),
-                _ => None,
-            })
-        }
-        _ => None,
     }
 }
 
@@ -486,7 +419,7 @@ impl fmt::Display for Type {
             Type::Module(m) => write!(f, "Module {m}"),
             Type::TypeObj(c) => write!(f, "type[{c}]"),
             Type::Instance(c, args) if !args.is_empty() => write!(f, "{c}[{}]", list(args)),
-            Type::Instance(c, _) | Type::Native(c) => write!(f, "{c}"),
+            Type::Instance(c, _) => write!(f, "{c}"),
             Type::Callable => write!(f, "Callable"),
             Type::Function(ft) => match &ft.params {
                 Some(ps) => write!(f, "Callable[[{}], {}]", list(ps), ft.ret),

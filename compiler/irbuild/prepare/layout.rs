@@ -246,7 +246,7 @@ impl<'a> Layout<'a> {
             def,
             &self.full,
         )?;
-        let mut decl = crate::irbuild::func_decl(&self.src.module, &sig);
+        let mut decl = self.mapper.func_decl(&self.src.module, &sig);
         decl.func.class = Some(self.src.def.name.to_string());
         Ok((sig, decl))
     }
@@ -359,7 +359,7 @@ impl<'a> Layout<'a> {
                 }
             };
         }
-        Ok(if same_native_signature(&old.sig, sig) {
+        Ok(if same_native_signature(self.mapper, &old.sig, sig) {
             old.slot
         } else {
             self.push_slot(name, decl, false)
@@ -377,7 +377,7 @@ impl<'a> Layout<'a> {
                 return Err(format!("its property \"{name}\" takes parameters"));
             }
             let slot = match self.properties.get(&name) {
-                Some(old) if same_native_signature(&old.sig, &sig) => {
+                Some(old) if same_native_signature(self.mapper, &old.sig, &sig) => {
                     let slot = old.slot;
                     self.vtable[slot] = VtableEntry {
                         name: name.clone(),
@@ -441,7 +441,7 @@ impl<'a> Layout<'a> {
         let attrs = self
             .attr_types
             .iter()
-            .map(|(n, t)| (n.clone(), t.rtype()))
+            .map(|(n, t)| (n.clone(), self.mapper.rtype(t)))
             .collect();
         let mut deletable = base.map(|b| b.ir.deletable.clone()).unwrap_or_default();
         deletable.extend(self.body.deletable.iter().cloned());
@@ -586,12 +586,12 @@ fn same_decl_signature(a: &crate::ir::FuncDecl, b: &crate::ir::FuncDecl) -> bool
 
 /// Can an override be called through the overridden method's vtable slot
 /// (same parameters, kinds and native types, receiver aside)?
-fn same_native_signature(a: &FuncSig, b: &FuncSig) -> bool {
+fn same_native_signature(mapper: &Mapper, a: &FuncSig, b: &FuncSig) -> bool {
     a.params.len() == b.params.len()
-        && a.ret.rtype() == b.ret.rtype()
+        && mapper.rtype(&a.ret) == mapper.rtype(&b.ret)
         && a.params.iter().zip(&b.params).skip(1).all(|(x, y)| {
             x.kind == y.kind
                 && x.has_default == y.has_default
-                && crate::irbuild::param_rtype(x) == crate::irbuild::param_rtype(y)
+                && mapper.param_rtype(x) == mapper.param_rtype(y)
         })
 }

@@ -693,7 +693,7 @@ pub fn method_sig(
     let mut sig = mapper.func_sig(program, module, parsed, def);
     match sig.params.first_mut() {
         Some(first) if first.kind == ParamKind::Positional => {
-            first.ty = Type::Native(full.to_string());
+            first.ty = Type::Instance(full.to_string(), vec![]);
         }
         _ => return Err(format!("\"{name}\" takes no self parameter")),
     }
