@@ -11,8 +11,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use indexmap::IndexMap;
 use rayon::prelude::*;
 
+use crate::build::interface::ModuleInterface;
 use crate::checker::program::Program;
 use crate::checker::typemap::TypeMap;
 use crate::checker::{Checked, CheckedSource};
@@ -142,16 +144,19 @@ fn package_of(m: &SourceModule) -> String {
     }
 }
 
-/// Lower checked modules to IR, each knowing the symbols of all the others
-/// (cross-module direct calls); diagnostics of all modules, sorted.
-pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
+/// What the build derives from the checked modules before lowering any
+/// body: the native classes, and per module (in `front`'s order) its
+/// mapper, symbol table and `Final` statics.
+struct Derived {
+    prepared: crate::irbuild::prepare::Prepared,
+    mappers: Vec<Arc<crate::irbuild::mapper::Mapper>>,
+    symbols_of: Vec<crate::irbuild::symbols::ModuleSymbols>,
+    finals_of: Vec<IndexMap<String, (String, crate::ir::RType)>>,
+}
+
+fn derive_tables(front: &FrontEnd, opts: &Options) -> Derived {
     let checked = &front.modules;
     let prepared = prepare_native_classes(front, opts);
-    if opts.verbose {
-        for class in &prepared.not_native {
-            eprintln!("{}", class.note());
-        }
-    }
     let cross_module = !opts.separate && opts.groups.is_empty();
     let mapper_of = |module: &str| {
         let native = prepared
@@ -180,22 +185,9 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
             prepared.table.clone(),
         ));
     }
-    let all: BuildModules = checked
-        .iter()
-        .zip(&symbols_of)
-        .map(|(c, symbols)| {
-            let entry = (
-                symbols.clone(),
-                package_of(&c.source),
-                c.parsed.body.clone(),
-            );
-            (c.source.name.clone(), entry)
-        })
-        .collect();
-    let funcs = module_funcs(&all);
     // Each module's `Final` statics; a module reads other modules' only
     // when they share its group (see `irbuild::finals`).
-    let finals_of: Vec<_> = checked
+    let finals_of = checked
         .iter()
         .zip(&symbols_of)
         .zip(&mappers)
@@ -209,6 +201,64 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
             )
         })
         .collect();
+    Derived {
+        prepared,
+        mappers,
+        symbols_of,
+        finals_of,
+    }
+}
+
+/// The interface of every checked module, in `front`'s order.
+pub fn module_interfaces(front: &FrontEnd, opts: &Options) -> Vec<ModuleInterface> {
+    let d = derive_tables(front, opts);
+    front
+        .modules
+        .iter()
+        .zip(d.symbols_of.iter().zip(&d.mappers).zip(&d.finals_of))
+        .filter_map(|(c, ((symbols, mapper), finals))| {
+            let name = &c.source.name;
+            let checked = front.program.interface(name)?;
+            let compiled = crate::irbuild::interface::compiled_interface(
+                symbols,
+                &d.prepared.table,
+                mapper,
+                finals,
+            );
+            Some(ModuleInterface::new(name, checked, compiled))
+        })
+        .collect()
+}
+
+/// Lower checked modules to IR, each knowing the symbols of all the others
+/// (cross-module direct calls); diagnostics of all modules, sorted.
+pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
+    let checked = &front.modules;
+    let Derived {
+        prepared,
+        mappers,
+        symbols_of,
+        finals_of,
+    } = derive_tables(front, opts);
+    if opts.verbose {
+        for class in &prepared.not_native {
+            eprintln!("{}", class.note());
+        }
+    }
+    let cross_module = !opts.separate && opts.groups.is_empty();
+    let all: BuildModules = checked
+        .iter()
+        .zip(&symbols_of)
+        .map(|(c, symbols)| {
+            let entry = (
+                symbols.clone(),
+                package_of(&c.source),
+                c.parsed.body.clone(),
+            );
+            (c.source.name.clone(), entry)
+        })
+        .collect();
+    let funcs = module_funcs(&all);
     let all_finals = Arc::new(crate::irbuild::finals::FinalStatics::new(
         finals_of
             .iter()

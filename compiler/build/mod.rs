@@ -5,6 +5,7 @@
 pub mod cc;
 pub mod driver;
 pub mod groups;
+pub mod interface;
 pub mod python;
 pub mod runtime_cache;
 pub mod sources;

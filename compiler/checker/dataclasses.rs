@@ -13,7 +13,7 @@ use super::program::{decorator_name, AnnCtx, ClassInfo, Member, MethodKind, Prog
 
 /// The options of a `@dataclass(...)` decorator that change what the
 /// checker sees.
-#[derive(Clone, Debug, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default)]
 pub struct DataclassOptions {
     pub init: bool,
     pub frozen: bool,
@@ -22,7 +22,7 @@ pub struct DataclassOptions {
 }
 
 /// One field, as the generated `__init__` takes it.
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct Field {
     pub name: String,
     pub ty: Type,
@@ -32,7 +32,7 @@ pub struct Field {
     pub in_init: bool,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default)]
 pub struct DataclassInfo {
     pub options: DataclassOptions,
     /// The fields the class body itself declares.

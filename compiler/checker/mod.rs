@@ -15,6 +15,7 @@ pub mod compat;
 pub mod dataclasses;
 mod expr;
 pub mod ignore;
+pub mod interface;
 pub mod library;
 pub mod messages;
 mod names;

@@ -23,7 +23,7 @@ use crate::types::{declared_union, union, FnType, Type};
 use super::overloads::overload_groups;
 
 /// A function or method signature with resolved annotation types.
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct Sig {
     pub name: String,
     /// Short name of the class of a method (for messages: `"m" of "C"`).
@@ -41,7 +41,7 @@ pub struct Sig {
 }
 
 /// What a module-level name is bound to.
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub enum Binding {
     Func(Sig),
     /// An `@overload`ed function: its variants.
@@ -58,7 +58,7 @@ pub enum Binding {
 }
 
 /// How a method is bound.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MethodKind {
     Instance,
     Static,
@@ -68,7 +68,7 @@ pub enum MethodKind {
     Other,
 }
 
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub enum Member {
     Method(Sig, MethodKind),
     /// An `@overload`ed method: its variants.
@@ -86,7 +86,7 @@ pub enum Lookup<'a> {
     Unknown,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default)]
 pub struct ClassInfo {
     pub full: String,
     pub name: String,
@@ -101,7 +101,7 @@ pub struct ClassInfo {
     pub abstract_members: Vec<(String, bool)>,
     pub members: IndexMap<String, Member>,
     /// Class-body names declared `Final` with a value.
-    pub finals: HashSet<String>,
+    pub finals: std::collections::BTreeSet<String>,
     /// A `typing.NamedTuple` class: its fields are known and checked at
     /// construction; its other members (tuple methods, `_replace`, ...)
     /// are not modelled.
@@ -154,7 +154,7 @@ impl Program {
     }
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default)]
 pub struct ModInfo {
     pub name: String,
     pub names: IndexMap<String, Binding>,
@@ -194,7 +194,7 @@ pub struct Program {
 
 /// A type variable's upper bound (`object` unless declared) and value
 /// constraints (`TypeVar("T", int, str)`).
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct TypeVarInfo {
     pub bound: Type,
     pub constraints: Vec<Type>,
@@ -1405,7 +1405,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt], lines: 
             }
             info.is_named_tuple = named_tuple;
             info.members = members;
-            info.finals = finals;
+            info.finals = finals.into_iter().collect();
             info.type_params = declared_params.unwrap_or(mentioned_params);
             info.base_args = base_args;
             info.dataclass = dataclass;

@@ -26,7 +26,7 @@ use super::messages as msg;
 use super::program::{AnnCtx, Binding, Program};
 
 /// One item of a TypedDict.
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct Item {
     pub ty: Type,
     pub required: bool,
@@ -34,7 +34,7 @@ pub struct Item {
 }
 
 /// A TypedDict class: its TypedDict bases and the items its body declares.
-#[derive(Clone, Debug, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default)]
 pub struct TypedDictInfo {
     pub bases: Vec<String>,
     pub own: IndexMap<String, Item>,

@@ -20,7 +20,7 @@ use super::rtypes::RType;
 /// implementation's native signature differs from the slot's (an override
 /// with other parameter or return representations), `decl` is a glue
 /// function with the slot's signature that converts and calls `glue_target`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct VtableEntry {
     pub name: String,
     pub decl: FuncDecl,
@@ -29,7 +29,7 @@ pub struct VtableEntry {
     pub getter: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct ClassIR {
     pub module: String,
     pub name: String,

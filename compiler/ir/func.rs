@@ -92,7 +92,7 @@ impl BasicBlock {
 }
 
 /// The kind of a parameter, for argument parsing in wrappers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ArgKind {
     Positional,
     /// Has a default; the native function receives the error value of the
@@ -107,7 +107,7 @@ pub enum ArgKind {
     Env,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct Param {
     pub name: String,
     pub rtype: RType,
@@ -117,14 +117,16 @@ pub struct Param {
 
 /// A function's signature and identity, known to callers before its body is
 /// built.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct FuncDecl {
     pub func: FuncRef,
     pub params: Vec<Param>,
     pub ret: RType,
     /// Generate a `CPyPy_` wrapper so Python code can call it.
     pub has_wrapper: bool,
-    /// Source line of the `def` (for tracebacks of argument errors).
+    /// Source line of the `def` (for tracebacks of argument errors). Not
+    /// part of a module's interface: only the module's own code uses it.
+    #[serde(skip)]
     pub line: u32,
     /// Defined inside another function: not in the module's method table
     /// (its function objects are made where the `def` runs).

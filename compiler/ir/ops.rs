@@ -166,7 +166,9 @@ impl StructRef {
 
 /// A reference to a native function in the group (module-level function or
 /// method), by its fully qualified identity.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub struct FuncRef {
     /// The defining module, e.g. `pkg.mod`.
     pub module: String,

@@ -16,7 +16,9 @@
 use std::fmt;
 
 /// What a `PyObject *` value is statically known to be.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub enum ObjKind {
     /// Any Python object (`object`, `Any`, and types without a more precise kind).
     Object,
@@ -57,7 +59,9 @@ impl ObjKind {
 }
 
 /// The C-level representation of a value.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub enum RType {
     /// Python `int` as `CPyTagged`: small ints shifted left by one; low bit set
     /// means pointer to a boxed `PyLongObject`. Refcounted (boxed case).

@@ -11,7 +11,7 @@ use crate::semanal::FuncSig;
 use crate::types::Type;
 
 /// A method callable through the vtable.
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct VtableMethod {
     /// Signature with the receiver as first parameter.
     pub sig: FuncSig,
@@ -20,7 +20,7 @@ pub struct VtableMethod {
     pub is_final: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct NativeClass {
     pub ir: ClassIR,
     /// Every attribute (inherited ones too) with its type.

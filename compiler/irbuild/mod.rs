@@ -16,6 +16,7 @@ pub mod finals;
 pub mod for_loops;
 pub mod generators;
 pub mod imports;
+pub mod interface;
 pub mod mapper;
 pub mod matching;
 pub mod nested;

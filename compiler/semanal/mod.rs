@@ -12,7 +12,7 @@ use crate::parse::ParsedModule;
 use crate::types::Type;
 
 /// How a parameter is passed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParamKind {
     Positional,
     Star,
@@ -20,7 +20,7 @@ pub enum ParamKind {
     Star2,
 }
 
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct ParamSig {
     pub name: String,
     pub ty: Type,
@@ -30,11 +30,13 @@ pub struct ParamSig {
 }
 
 /// The signature of a module-level function.
-#[derive(Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
 pub struct FuncSig {
     pub name: String,
     pub params: Vec<ParamSig>,
     pub ret: Type,
+    /// Not part of a module's interface (see `ir::FuncDecl::line`).
+    #[serde(skip)]
     pub line: u32,
 }
 

@@ -11,7 +11,7 @@ use std::fmt;
 
 pub mod abcs;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Type {
     Any,
     Object,
@@ -87,7 +87,7 @@ pub const AWAIT_PROTOCOLS: &[&str] = &[
 ];
 
 /// The value of a literal type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Lit {
     Str(String),
     Int(i64),
@@ -117,7 +117,7 @@ impl fmt::Display for Lit {
 }
 
 /// The signature of a `Callable` type: positional parameters only.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FnType {
     pub params: Option<Vec<Type>>,
     pub ret: Type,
