@@ -556,6 +556,37 @@ static inline char CPyList_SetItem(PyObject *list, CPyTagged index, PyObject *v)
     return CPyList_SetItemSlow(list, index, v);
 }
 
+/* The same with a native (i64) index: no tagging, one range check. */
+static inline PyObject *CPyList_GetItemInt64(PyObject *list, int64_t index) {
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    if (index < 0) {
+        index += n;
+    }
+    if (CPY_LIKELY(index >= 0 && index < n)) {
+        PyObject *item = PyList_GET_ITEM(list, index);
+        Py_INCREF(item);
+        return item;
+    }
+    PyErr_SetString(PyExc_IndexError, "list index out of range");
+    return NULL;
+}
+
+static inline char CPyList_SetItemInt64(PyObject *list, int64_t index, PyObject *v) {
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    if (index < 0) {
+        index += n;
+    }
+    if (CPY_LIKELY(index >= 0 && index < n)) {
+        PyObject *old = PyList_GET_ITEM(list, index);
+        PyList_SET_ITEM(list, index, v);
+        Py_DECREF(old);
+        return 1;
+    }
+    Py_DECREF(v);
+    PyErr_SetString(PyExc_IndexError, "list assignment index out of range");
+    return 0;
+}
+
 int CPyList_Append(PyObject *list, PyObject *v);
 PyObject *CPyList_Pop(PyObject *list);
 PyObject *CPyList_PopIndex(PyObject *list, CPyTagged index);

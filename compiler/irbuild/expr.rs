@@ -976,17 +976,20 @@ impl<'a> IrBuilder<'a> {
         } else {
             base
         };
-        let index = self.int_index(index);
+        let index = self.int_index(base, index);
         self.b
             .try_prim("[]", &[base, index])
             .unwrap_or_else(|| self.b.null())
     }
 
-    /// An index as the primitives take it: bools and native ints become
+    /// An index of `base` as the primitives take it: native ints index
+    /// lists as `i64` (no tagging); otherwise bools and native ints become
     /// `int` (the same Python value, so also right for dict keys).
-    pub fn int_index(&mut self, index: ValueId) -> ValueId {
+    pub fn int_index(&mut self, base: ValueId, index: ValueId) -> ValueId {
         let t = self.b.rtype(index);
-        if matches!(t, RType::Bool | RType::Bit) || t.is_native_int() {
+        if t.is_native_int() && self.b.rtype(base) == RType::LIST {
+            self.b.coerce(index, &RType::I64)
+        } else if matches!(t, RType::Bool | RType::Bit) || t.is_native_int() {
             self.b.coerce(index, &RType::Int)
         } else {
             index

@@ -305,7 +305,7 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(s) => {
                 let base = self.expr(&s.value);
                 let idx = self.expr(&s.slice);
-                let idx = self.int_index(idx);
+                let idx = self.int_index(base, idx);
                 let v = self.b.boxed(v);
                 if self.b.try_prim("[]=", &[base, idx, v]).is_none() {
                     self.unsupported(target, "assignment to this subscript");
@@ -397,7 +397,7 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(s) => {
                 let base = self.expr(&s.value);
                 let idx = self.expr(&s.slice);
-                let idx = self.int_index(idx);
+                let idx = self.int_index(base, idx);
                 let cur = self
                     .b
                     .try_prim("[]", &[base, idx])

@@ -461,6 +461,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("set.clear", &[A::Set], Ret::None, "CPySet_Clear", E::Magic),
     // ---- indexing ----
     p("[]", &[A::List, A::Int], OBJ, "CPyList_GetItem", E::Magic),
+    p("[]", &[A::List, A::I64], OBJ, "CPyList_GetItemInt64", E::Magic),
     // Walking a list or tuple by a C index that the loop keeps inside it.
     p("list.size", &[A::List], Ret::Ssize, "CPyList_Size", E::Never),
     p("tuple.size", &[A::Tuple], Ret::Ssize, "CPyTuple_Size", E::Never),
@@ -480,6 +481,16 @@ pub static PRIMITIVES: &[Primitive] = &[
         var_args: false,
         ret: Ret::Bit,
         c_function: "CPyList_SetItem",
+        error_kind: E::False,
+        steals: &[2],
+        is_borrowed: false,
+    },
+    Primitive {
+        name: "[]=",
+        args: &[A::List, A::I64, A::Obj],
+        var_args: false,
+        ret: Ret::Bit,
+        c_function: "CPyList_SetItemInt64",
         error_kind: E::False,
         steals: &[2],
         is_borrowed: false,

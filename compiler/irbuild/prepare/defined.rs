@@ -167,9 +167,7 @@ fn init_facts(
     let this = this.def.arg.as_str();
     for stmt in &init.body {
         match step(stmt, this, src.def.name.as_str(), base_name, &is_attr) {
-            Step::Defines(attr) => {
-                defined.insert(attr);
-            }
+            Step::Defines(attrs) => defined.extend(attrs),
             Step::BaseInit => {
                 if let Some(b) = base {
                     defined.extend(b.defined.iter().cloned());
@@ -200,8 +198,9 @@ fn init_facts(
 }
 
 enum Step {
-    /// `self.<attr> = <expression not mentioning self>`.
-    Defines(String),
+    /// `self.<attr> = <expression not mentioning self>` (also chained:
+    /// `self.a = x = self.b = <expression>`).
+    Defines(Vec<String>),
     /// `super().__init__(...)` or `Base.__init__(self, ...)`.
     BaseInit,
     /// Does not mention `self` and cannot return.
@@ -217,14 +216,24 @@ fn step(
     is_attr: &dyn Fn(&str) -> bool,
 ) -> Step {
     match stmt {
-        ast::Stmt::Assign(a) if a.targets.len() == 1 => match self_attr(&a.targets[0], this) {
-            Some(attr) if is_attr(attr) && !mentions(&a.value, this) => Step::Defines(attr.into()),
-            Some(_) => Step::Stop,
-            None => neutral_or_stop(stmt, this),
-        },
+        ast::Stmt::Assign(a) if a.targets.iter().any(|t| self_attr(t, this).is_some()) => {
+            let attrs: Option<Vec<String>> = a
+                .targets
+                .iter()
+                .filter_map(|t| match (self_attr(t, this), t) {
+                    (Some(attr), _) => Some(is_attr(attr).then(|| attr.to_string())),
+                    (None, ast::Expr::Name(n)) if n.id.as_str() != this => None,
+                    (None, _) => Some(None),
+                })
+                .collect();
+            match attrs {
+                Some(attrs) if !mentions(&a.value, this) => Step::Defines(attrs),
+                _ => Step::Stop,
+            }
+        }
         ast::Stmt::AnnAssign(a) => match (self_attr(&a.target, this), &a.value) {
             (Some(attr), Some(v)) if is_attr(attr) && !mentions(v, this) => {
-                Step::Defines(attr.into())
+                Step::Defines(vec![attr.into()])
             }
             (Some(_), _) => Step::Stop,
             (None, _) => neutral_or_stop(stmt, this),
