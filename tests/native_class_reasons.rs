@@ -68,7 +68,13 @@ if sys.version_info >= (3, 8):
         pass
 
 
+class Derived:
+    base = [1, 2]
+    doubled = tuple(v * 2 for v in base)
+
+
 print(Dynamic().abc, GrandChild().m(1), Point(3).x, Square(4).area(), Conditional.__name__)
+print(Derived.doubled, Derived().base)
 "#;
 
 const EXPECTED_NOTES: &[&str] = &[
@@ -81,6 +87,7 @@ const EXPECTED_NOTES: &[&str] = &[
     r#"prog.py:35: note: class "Marked" is not a native class: it is marked @mypyc_attr(native_class=False)"#,
     r#"prog.py:39: note: class "Point" is not a native class: its base "NamedTuple" is not a class of the compiled modules"#,
     r#"prog.py:58: note: class "Conditional" is not a native class: it is not defined at the top level of its module"#,
+    r#"prog.py:62: note: class "Derived" is not a native class: its body reads the instance attribute default "base" (line 64)"#,
 ];
 
 fn run(cmd: &mut Command) -> Output {

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use rustpython_parser::ast;
 
 use crate::parse::ParsedModule;
-use crate::semanal::scope::dotted_name;
+use crate::semanal::scope::{self, dotted_name};
 
 /// Dunders whose meaning native classes do not implement (yet).
 const NON_NATIVE_DUNDERS: &[&str] = &[
@@ -247,6 +247,9 @@ pub(super) fn body_members(
             other => return Err(unsupported_statement(parsed, other)),
         }
     }
+    if let Some(reason) = attribute_read_in_body(parsed, c, &m) {
+        return Err(reason);
+    }
     let mut seen = HashSet::new();
     let all = m
         .attrs
@@ -263,6 +266,59 @@ pub(super) fn body_members(
         }
     }
     Ok(m)
+}
+
+/// A class-body statement that reads an instance attribute the body
+/// declared before it (`base = [1]` then `twice = base * 2`): in a native
+/// class those values become per-instance defaults, not names of the class
+/// namespace, so such a class stays a Python class (mypyc reports these
+/// defaults as unsupported).
+fn attribute_read_in_body(
+    parsed: &ParsedModule,
+    c: &ast::StmtClassDef,
+    m: &BodyMembers,
+) -> Option<String> {
+    let is_attr = |n: &str| m.attrs.iter().any(|(a, _, _)| a == n);
+    let mut declared: Vec<String> = vec![];
+    for s in &c.body {
+        let evaluated: Vec<ast::Stmt> = match s {
+            ast::Stmt::FunctionDef(d) => d
+                .decorator_list
+                .iter()
+                .chain(d.args.defaults())
+                .map(expr_stmt)
+                .collect(),
+            ast::Stmt::Assign(_) | ast::Stmt::AnnAssign(_) => vec![s.clone()],
+            _ => vec![],
+        };
+        let mut read = None;
+        for e in &evaluated {
+            scope::names_loaded(e, &mut |n| {
+                if read.is_none() && declared.iter().any(|d| d == n) {
+                    read = Some(n.to_string());
+                }
+            });
+        }
+        if let Some(n) = read {
+            return Some(format!(
+                "its body reads the instance attribute default \"{n}\" (line {})",
+                parsed.line_of(s)
+            ));
+        }
+        scope::for_each_binding(std::slice::from_ref(s), &mut |n| {
+            if is_attr(n) {
+                declared.push(n.to_string());
+            }
+        });
+    }
+    None
+}
+
+fn expr_stmt(e: &ast::Expr) -> ast::Stmt {
+    ast::Stmt::Expr(ast::StmtExpr {
+        range: Default::default(),
+        value: Box::new(e.clone()),
+    })
 }
 
 /// Why a statement of a class body keeps the class from being native.
