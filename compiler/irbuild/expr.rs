@@ -1186,13 +1186,10 @@ impl<'a> IrBuilder<'a> {
         // Bind the comprehension's targets as fresh registers, once the
         // iterable is evaluated.
         let mut names = vec![];
-        crate::semanal::scope::target_names(&g.target, &mut |n| names.push(n.to_string()));
+        target_types(&g.target, &item_ty, &mut names);
         let mut bind = |this: &mut IrBuilder<'a>| {
-            for n in &names {
-                let t = match &g.target {
-                    ast::Expr::Name(_) => item_ty.clone(),
-                    _ => Type::Any,
-                };
+            for (n, t) in &names {
+                let (n, t) = (n.clone(), t.clone());
                 let reg = this.b.new_register(this.rtype_of(&t), Some(n.clone()));
                 this.b.locals.insert(n.clone(), reg);
                 this.local_types.insert(n.clone(), t);
@@ -1914,5 +1911,32 @@ fn root_name(e: &ast::Expr) -> Option<&str> {
         ast::Expr::Name(n) => Some(n.id.as_str()),
         ast::Expr::Attribute(a) => root_name(&a.value),
         _ => None,
+    }
+}
+
+/// The names an assignment target binds, with the types they get from a
+/// value of type `t` (`(a, b)` from `tuple[A, B]` gives `A` and `B`);
+/// `Any` where the value's shape does not say.
+pub fn target_types(target: &ast::Expr, t: &Type, out: &mut Vec<(String, Type)>) {
+    let elts = match target {
+        ast::Expr::Name(n) => {
+            out.push((n.id.to_string(), t.clone()));
+            return;
+        }
+        ast::Expr::Tuple(x) => &x.elts,
+        ast::Expr::List(x) => &x.elts,
+        _ => &vec![],
+    };
+    let starred = elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)));
+    for (i, e) in elts.iter().enumerate() {
+        let item = match t {
+            Type::Tuple(items) if !starred && items.len() == elts.len() => items[i].clone(),
+            Type::VarTuple(x) | Type::List(x) if !starred => (**x).clone(),
+            _ => Type::Any,
+        };
+        target_types(e, &item, out);
+    }
+    if elts.is_empty() {
+        crate::semanal::scope::target_names(target, &mut |n| out.push((n.to_string(), Type::Any)));
     }
 }
