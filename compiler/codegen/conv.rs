@@ -120,18 +120,20 @@ pub fn emit_unbox(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             e.line(format!("{dest} = PyUnicode_AsUTF8({src});"));
             emit_type_error_else(e, dest, src, t);
         }
-        RType::Object(_) | RType::Union(_) | RType::Instance(_) => match object_check(src, t) {
-            None => {
-                e.line(format!("{dest} = {src};"));
-                e.line(format!("Py_INCREF({dest});"));
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => {
+            match object_check(src, t, &e.exact.clone()) {
+                None => {
+                    e.line(format!("{dest} = {src};"));
+                    e.line(format!("Py_INCREF({dest});"));
+                }
+                Some(check) => {
+                    e.open(format!("if (likely({check}))"));
+                    e.line(format!("{dest} = {src};"));
+                    e.line(format!("Py_INCREF({dest});"));
+                    emit_type_error_else(e, dest, src, t);
+                }
             }
-            Some(check) => {
-                e.open(format!("if (likely({check}))"));
-                e.line(format!("{dest} = {src};"));
-                e.line(format!("Py_INCREF({dest});"));
-                emit_type_error_else(e, dest, src, t);
-            }
-        },
+        }
         RType::Tuple(items) => emit_unbox_tuple(e, dest, src, t, items),
     }
 }
@@ -266,7 +268,7 @@ pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, from: &RType, t: &RType
     let check = if not_none {
         Some(format!("{src} != Py_None"))
     } else {
-        object_check(src, &boxed)
+        object_check(src, &boxed, &e.exact.clone())
     };
     match check {
         None => e.line(format!("{dest} = {src};")),
@@ -295,14 +297,16 @@ pub fn emit_unbox_borrowed(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             e.line(format!("{dest} = CPyTagged_BorrowFromObject({src});"));
             emit_type_error_else(e, dest, src, t);
         }
-        RType::Object(_) | RType::Union(_) | RType::Instance(_) => match object_check(src, t) {
-            None => e.line(format!("{dest} = {src};")),
-            Some(check) => {
-                e.open(format!("if (likely({check}))"));
-                e.line(format!("{dest} = {src};"));
-                emit_type_error_else(e, dest, src, t);
+        RType::Object(_) | RType::Union(_) | RType::Instance(_) => {
+            match object_check(src, t, &e.exact.clone()) {
+                None => e.line(format!("{dest} = {src};")),
+                Some(check) => {
+                    e.open(format!("if (likely({check}))"));
+                    e.line(format!("{dest} = {src};"));
+                    emit_type_error_else(e, dest, src, t);
+                }
             }
-        },
+        }
         t if t.is_native_int() => {
             emit_unbox(e, dest, src, t);
             emit_native_int_arg_error(e, dest, src, t);

@@ -112,15 +112,74 @@ fn obj_kind_python_name(k: ObjKind) -> &'static str {
     }
 }
 
+/// The native classes whose instances are known exactly: for a class of
+/// the group, the concrete classes a value of its type can be (itself and
+/// its native subclasses), when no class among them lets interpreted code
+/// subclass it (their `tp_new` refuses Python subclasses) and they are few.
+/// A type check against one of these compares the object's type with each
+/// instead of walking its MRO (as mypyc does). Native subclasses live in
+/// the base's group (a class of another group that derives from it is a
+/// Python class, which cannot be instantiated).
+#[derive(Debug, Default)]
+pub struct ExactTypes(std::collections::BTreeMap<String, Vec<String>>);
+
+/// At most this many exact comparisons replace a subtype check.
+const MAX_EXACT_TYPES: usize = 3;
+
+impl ExactTypes {
+    pub fn of_group(group: &crate::ir::GroupIR) -> ExactTypes {
+        let classes: Vec<&crate::ir::ClassIR> =
+            group.modules.iter().flat_map(|m| &m.classes).collect();
+        let full = |c: &crate::ir::ClassIR| format!("{}.{}", c.module, c.name);
+        let derives = |sub: &crate::ir::ClassIR, sup: &str| {
+            let mut cur = Some(full(sub));
+            while let Some(c) = cur {
+                if c == sup {
+                    return true;
+                }
+                cur = classes
+                    .iter()
+                    .find(|k| full(k) == c)
+                    .and_then(|k| k.base.clone());
+            }
+            false
+        };
+        let mut out = std::collections::BTreeMap::new();
+        for c in &classes {
+            let name = full(c);
+            let family: Vec<&&crate::ir::ClassIR> =
+                classes.iter().filter(|k| derives(k, &name)).collect();
+            if family.len() <= MAX_EXACT_TYPES
+                && family.iter().all(|k| !k.allow_interpreted_subclasses)
+            {
+                out.insert(name, family.iter().map(|k| full(k)).collect());
+            }
+        }
+        ExactTypes(out)
+    }
+}
+
 /// The C condition checking that the object `obj` may be stored in a value
 /// of the boxed type `t`; `None` when every object qualifies.
-pub fn object_check(obj: &str, t: &RType) -> Option<String> {
+pub fn object_check(obj: &str, t: &RType, exact: &ExactTypes) -> Option<String> {
     match t {
         RType::Object(k) => obj_kind_check(obj, *k),
-        RType::Instance(c) => Some(format!(
-            "PyObject_TypeCheck({obj}, (PyTypeObject *){})",
-            crate::ir::class_type_static(c)
-        )),
+        RType::Instance(c) => Some(match exact.0.get(c) {
+            Some(family) => family
+                .iter()
+                .map(|k| {
+                    format!(
+                        "Py_TYPE({obj}) == (PyTypeObject *){}",
+                        crate::ir::class_type_static(k)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" || "),
+            None => format!(
+                "PyObject_TypeCheck({obj}, (PyTypeObject *){})",
+                crate::ir::class_type_static(c)
+            ),
+        }),
         RType::None => Some(format!("{obj} == Py_None")),
         RType::Int
         | RType::I64
@@ -135,7 +194,7 @@ pub fn object_check(obj: &str, t: &RType) -> Option<String> {
         RType::Union(items) => {
             let mut checks = Vec::new();
             for item in items {
-                match object_check(obj, item) {
+                match object_check(obj, item, exact) {
                     Some(c) => checks.push(c),
                     None => return None,
                 }
@@ -331,11 +390,15 @@ mod tests {
         let t = RType::Union(vec![RType::STR, RType::None]);
         assert_eq!(python_type_name(&t), "str or None");
         assert_eq!(
-            object_check("o", &t).as_deref(),
+            object_check("o", &t, &ExactTypes::default()).as_deref(),
             Some("(PyUnicode_Check(o) || o == Py_None)")
         );
         assert_eq!(
-            object_check("o", &RType::Union(vec![RType::STR, RType::OBJECT])),
+            object_check(
+                "o",
+                &RType::Union(vec![RType::STR, RType::OBJECT]),
+                &ExactTypes::default()
+            ),
             None
         );
     }

@@ -11,11 +11,21 @@ pub struct Emitter {
     out: String,
     indent: usize,
     temps: u32,
+    /// What type checks of native classes may compare exactly.
+    pub exact: std::sync::Arc<super::ctypes::ExactTypes>,
 }
 
 impl Emitter {
     pub fn new() -> Emitter {
         Emitter::default()
+    }
+
+    /// An emitter whose type checks use `exact`.
+    pub fn with_exact(exact: std::sync::Arc<super::ctypes::ExactTypes>) -> Emitter {
+        Emitter {
+            exact,
+            ..Emitter::default()
+        }
     }
 
     /// Appends one line at the current indentation.

@@ -110,14 +110,18 @@ struct FuncEmitter<'a> {
 }
 
 /// Emits the full definition of a native function.
-pub fn emit_function(f: &FuncIR, literals: &LiteralTable) -> String {
+pub fn emit_function(
+    f: &FuncIR,
+    literals: &LiteralTable,
+    exact: &std::sync::Arc<super::ctypes::ExactTypes>,
+) -> String {
     let names = value_names(f);
     let mut fe = FuncEmitter {
         f,
         globals: globals_static(&f.decl.func.module),
         names,
         literals,
-        e: Emitter::new(),
+        e: Emitter::with_exact(exact.clone()),
     };
     fe.emit();
     fe.e.finish()

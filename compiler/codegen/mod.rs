@@ -135,8 +135,9 @@ pub fn generate_group_linked(
         )
     );
     let mut module_files = vec![];
+    let exact = std::sync::Arc::new(ctypes::ExactTypes::of_group(group));
     for m in &group.modules {
-        let mut contents = emit_module_file(m, &literals);
+        let mut contents = emit_module_file(m, &literals, &exact);
         if !shared {
             contents.push('\n');
             contents.push_str(&module_init::emit_plain_pyinit(m));
@@ -377,7 +378,11 @@ const BRANCH_HINTS: &str = "#ifndef likely
 #endif
 ";
 
-fn emit_module_file(m: &ModuleIR, literals: &LiteralTable) -> String {
+fn emit_module_file(
+    m: &ModuleIR,
+    literals: &LiteralTable,
+    exact: &std::sync::Arc<ctypes::ExactTypes>,
+) -> String {
     let source = m.source_file.replace("*/", "* /");
     let mut out = format!(
         "/* Module {} ({source}). */\n#include \"{HEADER}\"\n",
@@ -395,10 +400,10 @@ fn emit_module_file(m: &ModuleIR, literals: &LiteralTable) -> String {
     }
     for f in module_funcs(m) {
         out.push('\n');
-        out.push_str(&func::emit_function(f, literals));
+        out.push_str(&func::emit_function(f, literals, exact));
         if f.decl.has_wrapper {
             out.push('\n');
-            out.push_str(&wrapper::emit_wrapper(&f.decl, &f.source_file));
+            out.push_str(&wrapper::emit_wrapper(&f.decl, &f.source_file, exact));
         }
     }
     out.push('\n');

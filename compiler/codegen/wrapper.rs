@@ -91,8 +91,12 @@ fn param_slots(params: &[Param]) -> ParamSlots {
 
 /// Emits the wrapper of a native function. `source_file` and the module's
 /// globals are used for the traceback entry of argument errors.
-pub fn emit_wrapper(decl: &FuncDecl, source_file: &str) -> String {
-    let mut e = Emitter::new();
+pub fn emit_wrapper(
+    decl: &FuncDecl,
+    source_file: &str,
+    exact: &std::sync::Arc<super::ctypes::ExactTypes>,
+) -> String {
+    let mut e = Emitter::with_exact(exact.clone());
     let slots = param_slots(&decl.params);
     e.open(wrapper_prototype(decl));
     emit_parser(&mut e, decl, &slots);
@@ -400,7 +404,7 @@ mod tests {
             line: 7,
             nested: false,
         };
-        let c = emit_wrapper(&decl, "m.py");
+        let c = emit_wrapper(&decl, "m.py", &Default::default());
         assert!(c.contains("PyLong_Check(obj[0])"), "{c}");
         assert!(c.contains("CPy_TypeError(\"int\", obj[0]);"), "{c}");
         assert!(
