@@ -523,39 +523,6 @@ PyObject *CPyTuple_Build(Py_ssize_t n, ...);
 PyObject *CPyList_GetItemSlow(PyObject *list, CPyTagged index);
 char CPyList_SetItemSlow(PyObject *list, CPyTagged index, PyObject *v);
 
-static inline PyObject *CPyList_GetItem(PyObject *list, CPyTagged index) {
-    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
-        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
-        Py_ssize_t n = PyList_GET_SIZE(list);
-        if (i < 0) {
-            i += n;
-        }
-        if (CPY_LIKELY(i >= 0 && i < n)) {
-            PyObject *item = PyList_GET_ITEM(list, i);
-            Py_INCREF(item);
-            return item;
-        }
-    }
-    return CPyList_GetItemSlow(list, index);
-}
-
-static inline char CPyList_SetItem(PyObject *list, CPyTagged index, PyObject *v) {
-    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
-        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
-        Py_ssize_t n = PyList_GET_SIZE(list);
-        if (i < 0) {
-            i += n;
-        }
-        if (CPY_LIKELY(i >= 0 && i < n)) {
-            PyObject *old = PyList_GET_ITEM(list, i);
-            PyList_SET_ITEM(list, i, v);
-            Py_DECREF(old);
-            return 1;
-        }
-    }
-    return CPyList_SetItemSlow(list, index, v);
-}
-
 /* The same with a native (i64) index: no tagging, one range check. */
 static inline PyObject *CPyList_GetItemInt64(PyObject *list, int64_t index) {
     Py_ssize_t n = PyList_GET_SIZE(list);
@@ -585,6 +552,21 @@ static inline char CPyList_SetItemInt64(PyObject *list, int64_t index, PyObject 
     Py_DECREF(v);
     PyErr_SetString(PyExc_IndexError, "list assignment index out of range");
     return 0;
+}
+
+/* A tagged index: short ones as above, others raise (no list is that long). */
+static inline PyObject *CPyList_GetItem(PyObject *list, CPyTagged index) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
+        return CPyList_GetItemInt64(list, CPyTagged_ShortAsSsize_t(index));
+    }
+    return CPyList_GetItemSlow(list, index);
+}
+
+static inline char CPyList_SetItem(PyObject *list, CPyTagged index, PyObject *v) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
+        return CPyList_SetItemInt64(list, CPyTagged_ShortAsSsize_t(index), v);
+    }
+    return CPyList_SetItemSlow(list, index, v);
 }
 
 int CPyList_Append(PyObject *list, PyObject *v);

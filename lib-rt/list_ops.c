@@ -43,7 +43,7 @@ PyObject *CPyTuple_Build(Py_ssize_t n, ...) {
 }
 
 PyObject *CPyList_GetItemSlow(PyObject *list, CPyTagged index) {
-    /* Only reached when the inline path found the index out of range. */
+    /* Only reached for an index that is not a short int. */
     CPy_RaiseIndexError(index, "list index out of range");
     return NULL;
 }

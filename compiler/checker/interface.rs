@@ -89,6 +89,20 @@ impl Program {
         out
     }
 
+    /// `owned` over a table's entries, copied.
+    fn owned_copy<'a, V: Clone + 'a>(
+        &self,
+        module: &str,
+        table: impl IntoIterator<Item = (&'a String, &'a V)>,
+        sorted: bool,
+    ) -> Vec<(String, V)> {
+        self.owned(
+            module,
+            table.into_iter().map(|(k, v)| (k, v.clone())),
+            sorted,
+        )
+    }
+
     /// The interface of checked module `module` (`None` if it is not one).
     pub fn interface(&self, module: &str) -> Option<CheckedInterface> {
         let exprs = |m: &std::collections::HashMap<String, ast::Expr>| {
@@ -107,31 +121,11 @@ impl Program {
                 .filter(|c| c.module == module)
                 .cloned()
                 .collect(),
-            type_vars: self.owned(
-                module,
-                self.type_vars.iter().map(|(k, v)| (k, v.clone())),
-                false,
-            ),
-            type_var_names: self.owned(
-                module,
-                self.type_var_names.iter().map(|(k, v)| (k, v.clone())),
-                false,
-            ),
-            typed_dicts: self.owned(
-                module,
-                self.typed_dicts.iter().map(|(k, v)| (k, v.clone())),
-                false,
-            ),
-            foreign_names: self.owned(
-                module,
-                self.foreign_names.iter().map(|(k, v)| (k, v.clone())),
-                true,
-            ),
-            import_origins: self.owned(
-                module,
-                self.import_origins.iter().map(|(k, v)| (k, v.clone())),
-                true,
-            ),
+            type_vars: self.owned_copy(module, &self.type_vars, false),
+            type_var_names: self.owned_copy(module, &self.type_var_names, false),
+            typed_dicts: self.owned_copy(module, &self.typed_dicts, false),
+            foreign_names: self.owned_copy(module, &self.foreign_names, true),
+            import_origins: self.owned_copy(module, &self.import_origins, true),
             final_literals: exprs(&self.final_literals),
             class_final_literals: exprs(&self.class_final_literals),
             type_aliases: self.owned(module, aliases, true),
