@@ -615,6 +615,66 @@ PyObject *CPyObject_Str(PyObject *o);
 PyObject *CPyObject_Repr(PyObject *o);
 
 /* ------------------------------------------------------------------------
+ * Stack depth and pending signals (check_ops.c)
+ *
+ * Compiled code fails the way Python code fails, never by overflowing the
+ * C stack or by ignoring Ctrl-C.
+ *
+ * CPy_CheckStack: 1, or 0 with RecursionError set when the stack pointer
+ * is within a margin of the end of the current thread's C stack. Generated
+ * code calls it on entry to every function on a cycle of direct calls, and
+ * lib-rt in every generator step and CPyFunction call. Inline: one compare
+ * of the stack pointer with the window [CPy_StackLow, CPy_StackLow +
+ * CPy_StackSpan) of the thread that ran the last check; the slow path
+ * switches the window when another thread checks (a small table of
+ * threads' stack bounds, read from the OS once per thread) and raises when
+ * the margin is reached.
+ *
+ * CPy_PollSignals: generated loops call it every few dozen iterations:
+ * runs the pending signal handlers when a signal has arrived: 1, or 0 with
+ * what a handler raised (KeyboardInterrupt for Ctrl-C).
+ * ------------------------------------------------------------------------ */
+
+#if defined(__GNUC__) || defined(__clang__)
+/* Hidden: each library has its own copy, read without an indirection. */
+#define CPY_LIBRARY_LOCAL __attribute__((visibility("hidden")))
+#if defined(__x86_64__)
+#define CPY_STACK_POINTER() CPy_StackPointer()
+static inline uintptr_t CPy_StackPointer(void) {
+    uintptr_t sp;
+    __asm__("movq %%rsp, %0" : "=r"(sp));
+    return sp;
+}
+#elif defined(__aarch64__)
+#define CPY_STACK_POINTER() CPy_StackPointer()
+static inline uintptr_t CPy_StackPointer(void) {
+    uintptr_t sp;
+    __asm__("mov %0, sp" : "=r"(sp));
+    return sp;
+}
+#else
+#define CPY_STACK_POINTER() ((uintptr_t)__builtin_frame_address(0))
+#endif
+#else
+#define CPY_LIBRARY_LOCAL
+#define CPY_STACK_POINTER() ((uintptr_t)_AddressOfReturnAddress())
+#endif
+
+extern CPY_LIBRARY_LOCAL uintptr_t CPy_StackLow;
+extern CPY_LIBRARY_LOCAL uintptr_t CPy_StackSpan;
+int CPy_CheckStackSlow(void);
+
+static inline char CPy_CheckStack(void) {
+    uintptr_t sp = CPY_STACK_POINTER();
+    if (CPY_UNLIKELY(sp - CPy_StackLow >= CPy_StackSpan)) {
+        return CPy_CheckStackSlow() == 0;
+    }
+    return 1;
+}
+
+char CPy_PollSignals(void);
+
+/* ------------------------------------------------------------------------
  * Globals and imports
  * ------------------------------------------------------------------------ */
 

@@ -130,6 +130,11 @@ static PyObject *gen_run(CPyGenObject *g, PyObject *sent, PyObject *exc, PyObjec
                                      : "can't send non-None value to a just-started generator");
         return NULL;
     }
+    /* A step runs the body as a call would: a generator that iterates
+     * itself (recursive `yield from`) ends with RecursionError. */
+    if (!CPy_CheckStack()) {
+        return NULL;
+    }
     g->running = 1;
     Py_XINCREF(sent);
     Py_XINCREF(exc);
@@ -931,6 +936,11 @@ typedef struct {
 static PyObject *func_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf,
                                  PyObject *kwnames) {
     CPyFunctionObject *f = (CPyFunctionObject *)self;
+    /* Nothing counts calls through here (type slots, properties, closures
+     * and lambdas call compiled code this way): check the stack. */
+    if (!CPy_CheckStack()) {
+        return NULL;
+    }
     return f->impl(f->env, args, PyVectorcall_NARGS(nargsf), kwnames);
 }
 

@@ -44,6 +44,15 @@ fn tagged_int_arithmetic_and_direct_calls() {
     ));
 }
 
+/// Only the calls that stay on a cycle of direct calls get a stack check,
+/// once per frame: not the call of `helper`.
+#[test]
+fn stack_checks_only_on_cycles_of_direct_calls() {
+    insta::assert_snapshot!(lower(
+        "def helper(n: int) -> int:\n    return n + 1\n\ndef even(n: int) -> bool:\n    if n == 0:\n        return True\n    return odd(helper(n) - 2)\n\ndef odd(n: int) -> bool:\n    if n == 0:\n        return False\n    return even(n - 1) and even(n - 1)\n"
+    ));
+}
+
 #[test]
 fn list_loop_with_unboxed_float() {
     insta::assert_snapshot!(lower(

@@ -95,4 +95,43 @@ impl Cfg {
         }
         seen
     }
+
+    /// The blocks that a retreating edge of a depth-first walk from
+    /// `entry` (through handler links too) leads to: every cycle of the
+    /// graph passes through at least one of them. As a membership vector.
+    pub fn loop_headers(&self, entry: BlockId) -> Vec<bool> {
+        const NEW: u8 = 0;
+        const ON_PATH: u8 = 1;
+        const DONE: u8 = 2;
+        let mut headers = vec![false; self.len()];
+        if entry.index() >= self.len() {
+            return headers;
+        }
+        let mut state = vec![NEW; self.len()];
+        // The path of the walk: each block with the number of its edges
+        // already followed.
+        let mut path = vec![(entry, 0usize)];
+        state[entry.index()] = ON_PATH;
+        while let Some((b, followed)) = path.last_mut() {
+            let handler = self.handler[b.index()];
+            let next = self.succs[b.index()]
+                .iter()
+                .chain(handler.iter())
+                .nth(*followed);
+            *followed += 1;
+            match next {
+                Some(&s) if state[s.index()] == NEW => {
+                    state[s.index()] = ON_PATH;
+                    path.push((s, 0));
+                }
+                Some(&s) if state[s.index()] == ON_PATH => headers[s.index()] = true,
+                Some(_) => {}
+                None => {
+                    state[b.index()] = DONE;
+                    path.pop();
+                }
+            }
+        }
+        headers
+    }
 }

@@ -3,10 +3,12 @@
 //! One generic gen/kill framework (`dataflow`) and the analyses mypyc's
 //! transforms need on top of it: liveness, must-/maybe-defined registers
 //! and borrowed values. All states are bitsets over value indices, so
-//! results are deterministic.
+//! results are deterministic. `callgraph` is the one analysis over a whole
+//! build rather than one function: the cycles of direct native calls.
 
 pub mod bitset;
 pub mod borrowed;
+pub mod callgraph;
 pub mod cfg;
 pub mod dataflow;
 pub mod defined;

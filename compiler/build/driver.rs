@@ -378,14 +378,25 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Run the IR transforms (uninit, exceptions, refcount) on every function.
-pub fn transform_group(group: &mut GroupIR) {
-    for m in &mut group.modules {
-        crate::transform::run_all(&mut m.top_level);
-        for f in &mut m.functions {
-            crate::transform::run_all(f);
+/// Run the IR transforms on every function of the build's groups: the
+/// stack checks of recursive functions (over the whole build, since cycles
+/// of calls may cross groups), then uninit, signals, suspend, exceptions
+/// and refcount on each function.
+pub fn transform_groups(groups: &mut [GroupIR]) {
+    crate::transform::recursion::insert_stack_checks(groups);
+    for group in groups.iter_mut() {
+        for m in &mut group.modules {
+            crate::transform::run_all(&mut m.top_level);
+            for f in &mut m.functions {
+                crate::transform::run_all(f);
+            }
         }
     }
+}
+
+/// `transform_groups` for a build of one group.
+pub fn transform_group(group: &mut GroupIR) {
+    transform_groups(std::slice::from_mut(group));
 }
 
 fn build_error(message: String) -> Vec<Diagnostic> {
@@ -501,9 +512,7 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     }
     let sources = collect_sources(&opts.files)?;
     let mut groups = lower_groups(&sources, opts)?;
-    for g in &mut groups {
-        transform_group(g);
-    }
+    transform_groups(&mut groups);
     let ops: String = groups.iter().map(format_group).collect();
     write_atomic(&opts.build_dir.join("ops.txt"), ops.as_bytes())
         .map_err(|e| build_error(format!("cannot write ops.txt: {e}")))?;

@@ -476,20 +476,8 @@ impl Builder {
             };
             cargs.push(v);
         }
-        let steals = if p.steals.is_empty() {
-            Steals::None
-        } else {
-            Steals::Some((0..cargs.len()).map(|i| p.steals.contains(&i)).collect())
-        };
-        let ret = p.ret.rtype();
-        let call = CallC {
-            function: p.c_function.to_string(),
-            args: cargs,
-            ret: ret.clone(),
-            error_kind: p.error_kind,
-            steals,
-            is_borrowed: p.is_borrowed,
-        };
+        let call = p.call(cargs);
+        let ret = call.ret.clone();
         self.add(Op::CallC(call), ret)
     }
 

@@ -8,7 +8,7 @@
 //! types and falls back to generic object operations when none does. Adding
 //! a fast path means adding a record here, not a branch in the builder.
 
-use crate::ir::{ErrorKind, ObjKind, RType};
+use crate::ir::{CallC, ErrorKind, ObjKind, RType, Steals, ValueId};
 
 /// An operand pattern.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +98,26 @@ pub struct Primitive {
     /// Indexes of stolen operands.
     pub steals: &'static [usize],
     pub is_borrowed: bool,
+}
+
+impl Primitive {
+    /// The op calling this primitive on `args` (already of the operand
+    /// types it takes).
+    pub fn call(&self, args: Vec<ValueId>) -> CallC {
+        let steals = if self.steals.is_empty() {
+            Steals::None
+        } else {
+            Steals::Some((0..args.len()).map(|i| self.steals.contains(&i)).collect())
+        };
+        CallC {
+            function: self.c_function.to_string(),
+            args,
+            ret: self.ret.rtype(),
+            error_kind: self.error_kind,
+            steals,
+            is_borrowed: self.is_borrowed,
+        }
+    }
 }
 
 /// Result type of a primitive.
@@ -535,6 +555,10 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("dict.walk_next", &[A::Obj], OBJ, "CPyDictWalk_Next", E::Never),
     p("dict.walk_value", &[A::Obj], OBJ, "CPyDictWalk_Value", E::Never),
     p("generic.no_err_occurred", &[], Ret::Bit, "CPy_NoErrOccurred", E::False),
+    // Loop headers (transform::signals): runs pending signal handlers.
+    p("generic.poll_signals", &[], Ret::Bit, "CPy_PollSignals", E::False),
+    // Entry of functions on cycles of direct calls (transform::recursion).
+    p("generic.check_stack", &[], Ret::Bit, "CPy_CheckStack", E::False),
     p("generic.slice", &[A::Obj, A::Obj, A::Obj], OBJ, "PySlice_New", E::Magic),
     p("generic.to_tuple", &[A::Obj], Ret::Obj(K::Tuple), "PySequence_Tuple", E::Magic),
     p("generic.list_extend", &[A::List, A::Obj], Ret::CInt, "CPyList_ExtendIter", E::NegInt),

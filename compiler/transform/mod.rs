@@ -2,19 +2,25 @@
 //!
 //! 1. `uninit`: checks that raise `UnboundLocalError` for reads of locals
 //!    that may be unassigned;
-//! 2. `suspend`: for generators, saving and restoring live values around
+//! 2. `signals`: a countdown to a poll for pending signals (Ctrl-C) in
+//!    every loop;
+//! 3. `suspend`: for generators, saving and restoring live values around
 //!    each suspension point and dispatching on the resume label;
-//! 3. `exceptions`: an explicit branch to the error handler after every op
+//! 4. `exceptions`: an explicit branch to the error handler after every op
 //!    that can fail;
-//! 4. `refcount`: `inc_ref`/`dec_ref` insertion.
+//! 5. `refcount`: `inc_ref`/`dec_ref` insertion.
 //!
+//! Before them, `recursion` gives the functions on cycles of direct calls a
+//! stack check (it needs the call graph of the whole build).
 //! `cleanup` drops unreachable blocks and renumbers blocks in layout order;
 //! `check` verifies the reference counting of the result (tests, debugging).
 
 pub mod check;
 pub mod cleanup;
 pub mod exceptions;
+pub mod recursion;
 pub mod refcount;
+pub mod signals;
 pub mod suspend;
 pub mod uninit;
 
@@ -33,6 +39,7 @@ pub fn run_all(f: &mut FuncIR) {
     // would only get spurious uninit checks.
     cleanup::remove_unreachable(f, ErrorEdges::Implicit);
     insert_uninit_checks(f);
+    signals::insert_signal_polls(f);
     suspend::lower_suspensions(f);
     insert_exception_handling(f);
     // Handlers that no failing op reaches are now unreachable.

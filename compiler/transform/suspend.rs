@@ -141,16 +141,9 @@ fn push(f: &mut FuncIR, b: BlockId, op: Op, rtype: RType, line: u32) -> ValueId 
 
 fn prim(f: &mut FuncIR, b: BlockId, name: &str, args: Vec<ValueId>, line: u32) -> ValueId {
     let p = primitives::generic(name).expect("generator primitives are registered");
-    let ret = p.ret.rtype();
-    let op = Op::CallC(CallC {
-        function: p.c_function.to_string(),
-        args,
-        ret: ret.clone(),
-        error_kind: p.error_kind,
-        steals: Steals::None,
-        is_borrowed: p.is_borrowed,
-    });
-    push(f, b, op, ret, line)
+    let call = p.call(args);
+    let ret = call.ret.clone();
+    push(f, b, Op::CallC(call), ret, line)
 }
 
 /// Split block `b` at the suspension point `i`; returns the block that
