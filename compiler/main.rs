@@ -21,10 +21,10 @@ struct Cli {
     #[arg(long, default_value = "build")]
     build_dir: PathBuf,
     /// C optimization level (0-3).
-    #[arg(short = 'O', long = "opt-level", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
+    #[arg(short = 'O', long = "opt-level", env = "MYPYC_OPT_LEVEL", default_value_t = 3, value_parser = clap::value_parser!(u8).range(0..=3))]
     opt_level: u8,
     /// C debug information level (0-3).
-    #[arg(short = 'g', long = "debug-level", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=3))]
+    #[arg(short = 'g', long = "debug-level", env = "MYPYC_DEBUG_LEVEL", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=3))]
     debug_level: u8,
     /// Do not compile assert statements.
     #[arg(long)]
@@ -53,6 +53,39 @@ struct Cli {
     /// Number of parallel C compiler jobs [default: one per core].
     #[arg(short = 'j', long = "jobs", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// Name the (single) group's library NAME__mypyc instead of deriving
+    /// the name from the module names.
+    #[arg(long, value_name = "NAME", value_parser = parse_group_name)]
+    group_name: Option<String>,
+    /// Write the C (into --build-dir) and a JSON manifest of the extensions
+    /// to build, for another build tool (setuptools) to compile; run no C
+    /// compiler.
+    #[arg(long)]
+    generate_only: bool,
+    /// With --generate-only: where to write the manifest [default:
+    /// BUILD_DIR/manifest.json].
+    #[arg(long, value_name = "FILE", requires = "generate_only")]
+    manifest: Option<PathBuf>,
+    /// With --generate-only: compile the runtime as one C file including all
+    /// its sources (true), or each source on its own (false) [default: true,
+    /// false with --multi-file].
+    #[arg(long, value_name = "BOOL", requires = "generate_only")]
+    include_runtime_files: Option<bool>,
+}
+
+fn parse_group_name(text: &str) -> Result<String, String> {
+    let valid = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "invalid group name '{text}' (letters, digits and _ only)"
+        ))
+    }
 }
 
 fn parse_group(text: &str) -> Result<GroupSpec, String> {
@@ -66,7 +99,7 @@ fn main() -> ExitCode {
     }
     let opts = Options {
         files: cli.files,
-        build_dir: cli.build_dir,
+        build_dir: cli.build_dir.clone(),
         opt_level: cli.opt_level,
         debug_level: cli.debug_level,
         strip_asserts: cli.strip_asserts,
@@ -76,6 +109,12 @@ fn main() -> ExitCode {
         groups: cli.groups,
         multi_file: cli.multi_file,
         jobs: cli.jobs.map(usize::from),
+        group_name: cli.group_name,
+        manifest: cli.generate_only.then(|| {
+            cli.manifest
+                .unwrap_or_else(|| cli.build_dir.join("manifest.json"))
+        }),
+        include_runtime_files: cli.include_runtime_files,
     };
     report(driver::compile(&opts))
 }

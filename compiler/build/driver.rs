@@ -14,6 +14,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use rayon::prelude::*;
 
+use crate::build::extensions::write_if_changed;
 use crate::build::interface::ModuleInterface;
 use crate::checker::program::Program;
 use crate::checker::typemap::TypeMap;
@@ -47,6 +48,15 @@ pub struct Options {
     pub multi_file: bool,
     /// Parallel C compiler jobs (None: one per core).
     pub jobs: Option<usize>,
+    /// The name of the single group's library (`<name>__mypyc`) instead of
+    /// one derived from the module names.
+    pub group_name: Option<String>,
+    /// Generate C only and write this manifest of the extensions to build
+    /// (no C compiler runs).
+    pub manifest: Option<PathBuf>,
+    /// With `manifest`: compile the runtime as one source including all its
+    /// files (None: yes unless `multi_file`, as mypyc).
+    pub include_runtime_files: Option<bool>,
 }
 
 impl Default for Options {
@@ -63,6 +73,9 @@ impl Default for Options {
             groups: vec![],
             multi_file: false,
             jobs: None,
+            group_name: None,
+            manifest: None,
+            include_runtime_files: None,
         }
     }
 }
@@ -333,12 +346,23 @@ pub fn lower_groups(
 ) -> Result<Vec<GroupIR>, Vec<Diagnostic>> {
     let checked = check_sources(sources)?;
     let modules = lower_modules(&checked, opts)?;
-    let parts = partition(
+    let mut parts = partition(
         sources,
         opts.separate || !opts.groups.is_empty(),
         &opts.groups,
     )
     .map_err(build_error)?;
+    if let Some(name) = &opts.group_name {
+        match parts.as_mut_slice() {
+            [(only, _)] => *only = name.clone(),
+            _ => {
+                return Err(build_error(format!(
+                    "--group-name {name} needs a single group, but the build has {}",
+                    parts.len()
+                )))
+            }
+        }
+    }
     Ok(parts
         .into_iter()
         .map(|(name, members)| GroupIR {
@@ -491,7 +515,8 @@ pub fn check_only(files: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
     check_program(&collect_sources(files)?).map(|_| ())
 }
 
-/// Compile the given targets: front end, IR, transforms, C, extension modules.
+/// Compile the given targets: front end, IR, transforms, C, then either
+/// the extension modules or (with `opts.manifest`) the manifest of them.
 pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     if let Some(n) = opts.jobs {
         // Only the first configuration of the global pool takes effect.
@@ -505,8 +530,7 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         transform_group(g);
     }
     let ops: String = groups.iter().map(format_group).collect();
-    write_atomic(&opts.build_dir.join("ops.txt"), ops.as_bytes())
-        .map_err(|e| build_error(format!("cannot write ops.txt: {e}")))?;
+    write_if_changed(&opts.build_dir.join("ops.txt"), ops.as_bytes()).map_err(build_error)?;
     let links = group_links(&groups);
     let codegen_opts = crate::codegen::CodegenOptions {
         // Groups that link with others need a library with capsules.
@@ -518,6 +542,9 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         .zip(&links)
         .map(|(g, l)| crate::codegen::generate_group_linked(g, &codegen_opts, l))
         .collect();
+    if let Some(path) = &opts.manifest {
+        return generate_only(opts, &generated, path).map_err(build_error);
+    }
     let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
     let build_opts = crate::build::cc::BuildOptions {
         opt_level: opts.opt_level as u32,
@@ -541,6 +568,38 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         for o in outputs.iter().flatten() {
             eprintln!("mypyc: wrote {}", o.display());
         }
+    }
+    Ok(())
+}
+
+/// Writes the C of every group and the runtime into the build directory,
+/// and the manifest of the extensions to `path`; compiles nothing.
+fn generate_only(
+    opts: &Options,
+    generated: &[crate::codegen::GeneratedGroup],
+    path: &Path,
+) -> Result<(), String> {
+    let mut plans = vec![];
+    for g in generated {
+        plans.extend(crate::build::extensions::plan_group(g, &opts.build_dir)?);
+    }
+    let manifest_opts = crate::build::manifest::ManifestOptions {
+        opt_level: opts.opt_level,
+        debug_level: opts.debug_level,
+        include_runtime_files: opts.include_runtime_files.unwrap_or(!opts.multi_file),
+        runtime_dir: None,
+    };
+    let manifest = crate::build::manifest::manifest(&plans, &opts.build_dir, &manifest_opts)?;
+    crate::build::manifest::write_manifest(&manifest, path)?;
+    if opts.verbose {
+        for ext in &manifest.extensions {
+            eprintln!(
+                "mypyc: extension {} ({} sources)",
+                ext.name,
+                ext.sources.len()
+            );
+        }
+        eprintln!("mypyc: wrote {}", path.display());
     }
     Ok(())
 }
