@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use mypyc::build::driver::{self, GroupSpec, Options};
+use mypyc::build::mypy_config::{ConfigValue, MypyFlags, MypyOptions};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -71,6 +72,141 @@ struct Cli {
     /// false with --multi-file].
     #[arg(long, value_name = "BOOL", requires = "generate_only")]
     include_runtime_files: Option<bool>,
+    #[command(flatten)]
+    mypy: MypyArgs,
+}
+
+/// The mypy flags mypyc passes to mypy that this compiler understands (see
+/// `build::mypy_config` for what each means here).
+#[derive(clap::Args, Debug)]
+#[command(next_help_heading = "mypy options")]
+struct MypyArgs {
+    /// Read mypy's configuration from FILE [default: mypy.ini, .mypy.ini,
+    /// pyproject.toml or setup.cfg, found as mypy finds them].
+    #[arg(long, value_name = "FILE")]
+    config_file: Option<PathBuf>,
+    /// Imports of modules the compiler cannot find are `Any` (always true
+    /// here).
+    #[arg(long)]
+    ignore_missing_imports: bool,
+    /// The Python version to check for (as mypyc, the interpreter being
+    /// built for decides).
+    #[arg(long, value_name = "X.Y", value_parser = parse_python_version)]
+    python_version: Option<String>,
+    /// Do not report errors with this code (may be repeated or
+    /// comma-separated).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    disable_error_code: Vec<String>,
+    /// Report errors with this code (re-enables a disabled code).
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    enable_error_code: Vec<String>,
+    /// mypy's extra checks, accepted (their checks are not implemented;
+    /// `-v` lists them).
+    #[arg(long)]
+    strict: bool,
+    #[arg(long, hide = true)]
+    disallow_untyped_defs: bool,
+    #[arg(long, hide = true)]
+    disallow_incomplete_defs: bool,
+    #[arg(long, hide = true)]
+    check_untyped_defs: bool,
+    #[arg(long, hide = true)]
+    disallow_untyped_calls: bool,
+    #[arg(long, hide = true)]
+    disallow_untyped_decorators: bool,
+    #[arg(long, hide = true)]
+    disallow_any_generics: bool,
+    #[arg(long, hide = true)]
+    disallow_subclassing_any: bool,
+    #[arg(long, hide = true)]
+    warn_return_any: bool,
+    #[arg(long, hide = true)]
+    warn_unused_ignores: bool,
+    #[arg(long, hide = true)]
+    warn_redundant_casts: bool,
+    #[arg(long, hide = true)]
+    warn_unused_configs: bool,
+    #[arg(long, hide = true)]
+    warn_unreachable: bool,
+    #[arg(long, hide = true)]
+    no_implicit_reexport: bool,
+    #[arg(long, hide = true)]
+    strict_equality: bool,
+    #[arg(long, hide = true)]
+    extra_checks: bool,
+    /// Output formatting flags of mypy (error codes are always shown).
+    #[arg(long, hide = true)]
+    show_error_codes: bool,
+    #[arg(long, hide = true)]
+    show_column_numbers: bool,
+    #[arg(long, hide = true)]
+    pretty: bool,
+}
+
+impl MypyArgs {
+    /// The flags as configuration settings, in a fixed order.
+    fn flags(&self) -> MypyFlags {
+        let switches = [
+            ("ignore_missing_imports", self.ignore_missing_imports),
+            ("strict", self.strict),
+            ("disallow_untyped_defs", self.disallow_untyped_defs),
+            ("disallow_incomplete_defs", self.disallow_incomplete_defs),
+            ("check_untyped_defs", self.check_untyped_defs),
+            ("disallow_untyped_calls", self.disallow_untyped_calls),
+            (
+                "disallow_untyped_decorators",
+                self.disallow_untyped_decorators,
+            ),
+            ("disallow_any_generics", self.disallow_any_generics),
+            ("disallow_subclassing_any", self.disallow_subclassing_any),
+            ("warn_return_any", self.warn_return_any),
+            ("warn_unused_ignores", self.warn_unused_ignores),
+            ("warn_redundant_casts", self.warn_redundant_casts),
+            ("warn_unused_configs", self.warn_unused_configs),
+            ("warn_unreachable", self.warn_unreachable),
+            ("no_implicit_reexport", self.no_implicit_reexport),
+            ("strict_equality", self.strict_equality),
+            ("extra_checks", self.extra_checks),
+            ("show_error_codes", self.show_error_codes),
+            ("show_column_numbers", self.show_column_numbers),
+            ("pretty", self.pretty),
+        ];
+        let mut settings: Vec<(String, ConfigValue)> = switches
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(k, _)| (k.to_string(), ConfigValue::Bool(true)))
+            .collect();
+        if let Some(v) = &self.python_version {
+            settings.push(("python_version".into(), ConfigValue::Str(v.clone())));
+        }
+        if !self.disable_error_code.is_empty() {
+            settings.push((
+                "disable_error_code".into(),
+                ConfigValue::List(self.disable_error_code.clone()),
+            ));
+        }
+        if !self.enable_error_code.is_empty() {
+            settings.push((
+                "enable_error_code".into(),
+                ConfigValue::List(self.enable_error_code.clone()),
+            ));
+        }
+        MypyFlags {
+            settings,
+            config_file: self.config_file.clone(),
+        }
+    }
+}
+
+fn parse_python_version(text: &str) -> Result<String, String> {
+    let ok = text
+        .split_once('.')
+        .is_some_and(|(a, b)| a.parse::<u32>().is_ok() && b.parse::<u32>().is_ok());
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err(format!("invalid Python version '{text}' (expected X.Y)"))
+    }
 }
 
 fn parse_group_name(text: &str) -> Result<String, String> {
@@ -94,8 +230,30 @@ fn parse_group(text: &str) -> Result<GroupSpec, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mypy = match MypyOptions::load(&cli.mypy.flags(), &cwd) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for w in &mypy.warnings {
+        eprintln!("{w}");
+    }
+    if cli.verbose {
+        if let Some(f) = &mypy.config_file {
+            eprintln!("mypyc: mypy configuration from {}", f.display());
+        }
+        if !mypy.unchecked.is_empty() {
+            eprintln!(
+                "mypyc: accepted, but their extra checks are not implemented: {}",
+                mypy.unchecked.join(", ")
+            );
+        }
+    }
     if cli.check_only {
-        return report(driver::check_only(&cli.files));
+        return report(driver::check_only(&cli.files, &mypy));
     }
     let opts = Options {
         files: cli.files,
@@ -115,6 +273,7 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| cli.build_dir.join("manifest.json"))
         }),
         include_runtime_files: cli.include_runtime_files,
+        mypy,
     };
     report(driver::compile(&opts))
 }

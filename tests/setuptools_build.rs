@@ -505,3 +505,64 @@ fn generate_only_writes_c_and_manifest_but_compiles_nothing() {
     assert!(dir.join("out/lib-rt/CPy.h").is_file());
     assert!(extensions(dir).is_empty(), "{:?}", extensions(dir));
 }
+
+#[test]
+fn mypy_flags_and_tool_mypy_configuration_are_honoured() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_project(dir);
+    // A module with an error the configuration silences for it only, and an
+    // import of a module nobody has.
+    fs::write(
+        dir.join("src/calc/sub/loose.py"),
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import not_installed_anywhere\n\n\
+         def width() -> int:\n    return 7\n\ndef never_called() -> None:\n    w: int = 'wide'\n",
+    )
+    .unwrap();
+    let pyproject = "[tool.mypy]\nstrict = true\n\n[[tool.mypy.overrides]]\n\
+                     module = \"calc.sub.loose\"\ndisable_error_code = [\"assignment\"]\n";
+    fs::write(dir.join("pyproject.toml"), pyproject).unwrap();
+    fs::write(dir.join(".git"), "").unwrap();
+    let setup = fs::read_to_string(dir.join("setup.py")).unwrap().replace(
+        "mypycify(glob(\"src/**/*.py\", recursive=True)",
+        "mypycify([\"--ignore-missing-imports\"] + glob(\"src/**/*.py\", recursive=True)",
+    );
+    fs::write(dir.join("setup.py"), setup).unwrap();
+    build_inplace(dir, "default");
+    check_inplace(dir, 6765);
+    let out = run_ok(
+        Command::new("python3")
+            .args([
+                "-c",
+                "import calc.sub.loose as l; print(l.width(), l.__file__)",
+            ])
+            .current_dir(dir.join("src")),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("7 ") && !stdout.trim_end().ends_with(".py"),
+        "{stdout}"
+    );
+
+    // Without the override, the error stops the build.
+    fs::write(dir.join("pyproject.toml"), "[tool.mypy]\nstrict = true\n").unwrap();
+    let out = command("python3", dir)
+        .args(["setup.py", "build_ext", "--inplace"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("loose.py:9:"), "{}", text(&out));
+
+    // An option that would change how the program is typed is refused by name.
+    fs::write(
+        dir.join("pyproject.toml"),
+        "[tool.mypy]\nallow_redefinition = true\n",
+    )
+    .unwrap();
+    let out = command("python3", dir)
+        .args(["setup.py", "build_ext", "--inplace"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(text(&out).contains("allow_redefinition"), "{}", text(&out));
+}

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::build::extensions::write_if_changed;
 use crate::build::interface::ModuleInterface;
+use crate::build::mypy_config::MypyOptions;
 use crate::checker::program::Program;
 use crate::checker::typemap::TypeMap;
 use crate::checker::{Checked, CheckedSource};
@@ -57,6 +58,8 @@ pub struct Options {
     /// With `manifest`: compile the runtime as one source including all its
     /// files (None: yes unless `multi_file`, as mypyc).
     pub include_runtime_files: Option<bool>,
+    /// mypy's options (flags and configuration file).
+    pub mypy: MypyOptions,
 }
 
 impl Default for Options {
@@ -76,6 +79,7 @@ impl Default for Options {
             group_name: None,
             manifest: None,
             include_runtime_files: None,
+            mypy: MypyOptions::default(),
         }
     }
 }
@@ -334,8 +338,11 @@ fn prepare_native_classes(front: &FrontEnd, opts: &Options) -> crate::irbuild::p
 
 /// Read, parse and type-check every source: the modules for irbuild, or
 /// the diagnostics.
-pub fn check_sources(sources: &[SourceModule]) -> Result<FrontEnd, Vec<Diagnostic>> {
-    let checked = check_program(sources)?;
+pub fn check_sources(
+    sources: &[SourceModule],
+    mypy: &MypyOptions,
+) -> Result<FrontEnd, Vec<Diagnostic>> {
+    let checked = check_program(sources, mypy)?;
     front_end(sources, checked)
 }
 
@@ -344,7 +351,7 @@ pub fn lower_groups(
     sources: &[SourceModule],
     opts: &Options,
 ) -> Result<Vec<GroupIR>, Vec<Diagnostic>> {
-    let checked = check_sources(sources)?;
+    let checked = check_sources(sources, &opts.mypy)?;
     let modules = lower_modules(&checked, opts)?;
     let mut parts = partition(
         sources,
@@ -374,7 +381,7 @@ pub fn lower_groups(
 
 /// Front end and IR of all sources as one group.
 pub fn lower_group(sources: &[SourceModule], opts: &Options) -> Result<GroupIR, Vec<Diagnostic>> {
-    let checked = check_sources(sources)?;
+    let checked = check_sources(sources, &opts.mypy)?;
     let modules = lower_modules(&checked, opts)?;
     Ok(GroupIR {
         name: group_name(sources),
@@ -442,8 +449,12 @@ fn errors_only(diags: &[Diagnostic]) -> Result<(), Vec<Diagnostic>> {
     }
 }
 
-/// Type-check all modules of the program together.
-pub fn check_program(sources: &[SourceModule]) -> Result<Checked, Vec<Diagnostic>> {
+/// Type-check all modules of the program together; the diagnostics that
+/// mypy's options (`mypy`) silence are dropped.
+pub fn check_program(
+    sources: &[SourceModule],
+    mypy: &MypyOptions,
+) -> Result<Checked, Vec<Diagnostic>> {
     let mut inputs = vec![];
     for src in sources {
         let text = std::fs::read_to_string(&src.path).map_err(|e| {
@@ -457,8 +468,24 @@ pub fn check_program(sources: &[SourceModule]) -> Result<Checked, Vec<Diagnostic
         inputs.push(check_source(src, text));
     }
     let roots = search_roots(sources);
-    let find = |name: &str| find_library_source(&roots, name);
-    let checked = crate::checker::check_program(&inputs, &find);
+    // The modules of diagnostics' paths: the sources and the library
+    // modules the checker finds.
+    let modules = std::cell::RefCell::new(std::collections::HashMap::new());
+    for i in &inputs {
+        modules.borrow_mut().insert(i.path.clone(), i.name.clone());
+    }
+    let find = |name: &str| {
+        let found = find_library_source(&roots, name);
+        if let Some(f) = &found {
+            modules.borrow_mut().insert(f.path.clone(), f.name.clone());
+        }
+        found
+    };
+    let mut checked = crate::checker::check_program(&inputs, &find);
+    let modules = modules.into_inner();
+    checked.diags = mypy.filter(std::mem::take(&mut checked.diags), &|path| {
+        modules.get(path).cloned()
+    });
     errors_only(&checked.diags)?;
     Ok(checked)
 }
@@ -511,8 +538,8 @@ fn find_library_source(roots: &[PathBuf], name: &str) -> Option<crate::checker::
 }
 
 /// Only type-check the given files (`mypyc --check-only`).
-pub fn check_only(files: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
-    check_program(&collect_sources(files)?).map(|_| ())
+pub fn check_only(files: &[PathBuf], mypy: &MypyOptions) -> Result<(), Vec<Diagnostic>> {
+    check_program(&collect_sources(files)?, mypy).map(|_| ())
 }
 
 /// Compile the given targets: front end, IR, transforms, C, then either

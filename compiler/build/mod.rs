@@ -9,6 +9,7 @@ pub mod extensions;
 pub mod groups;
 pub mod interface;
 pub mod manifest;
+pub mod mypy_config;
 pub mod python;
 pub mod runtime_cache;
 pub mod sources;
