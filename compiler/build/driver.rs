@@ -467,6 +467,13 @@ pub fn check_program(
         })?;
         inputs.push(check_source(src, text));
     }
+    let inline: Vec<Diagnostic> = inputs
+        .iter()
+        .flat_map(|i| crate::build::mypy_config::check_inline(&i.path, &i.text))
+        .collect();
+    if !inline.is_empty() {
+        return Err(inline);
+    }
     let roots = search_roots(sources);
     // The modules of diagnostics' paths: the sources and the library
     // modules the checker finds.

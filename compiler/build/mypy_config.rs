@@ -440,6 +440,71 @@ impl MypyOptions {
     }
 }
 
+/// Checks a module's inline configuration comments (`# mypy: ...` at the
+/// start of a line, mypy's syntax: `flag, no-flag, key="a,b"`): an option
+/// this compiler cannot honour is an error at its line. The checker
+/// applies `ignore-errors` and `disable-error-code` itself.
+pub fn check_inline(path: &str, text: &str) -> Vec<Diagnostic> {
+    const PREFIX: &str = "# mypy: ";
+    let mut out = vec![];
+    for (i, line) in text.lines().enumerate() {
+        let Some(rest) = line.strip_prefix(PREFIX) else {
+            continue;
+        };
+        let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let mut error = |message: String| out.push(Diagnostic::error(path, lineno, 0, message));
+        for entry in split_directive(rest) {
+            let (name, value) = match entry.split_once('=') {
+                Some((n, v)) => (n.trim(), ConfigValue::Str(v.trim().to_string())),
+                None => (entry.as_str(), ConfigValue::Bool(true)),
+            };
+            let mut key = name.replace('-', "_");
+            let mut value = value;
+            if key == "strict" {
+                error("Setting \"strict\" not supported in inline configuration: specify it in a configuration file instead, or set individual inline flags (see \"mypy -h\" for the list of flags enabled in strict mode)".into());
+                continue;
+            }
+            if key == "python_version" {
+                error("python_version not supported in inline configuration".into());
+                continue;
+            }
+            if classify(&key, &value).is_none() {
+                if let Some(base) = key.strip_prefix("no_").map(str::to_string) {
+                    if classify(&base, &ConfigValue::Bool(false)).is_some() {
+                        key = base;
+                        value = ConfigValue::Bool(false);
+                    }
+                }
+            }
+            match classify(&key, &value) {
+                Some(Ok(_)) => {}
+                Some(Err(e)) => error(e),
+                None => error(format!("Unrecognized option: {key} = {value}")),
+            }
+        }
+    }
+    out
+}
+
+/// Splits an inline configuration at commas outside double quotes.
+fn split_directive(s: &str) -> Vec<String> {
+    let mut parts = vec![];
+    let mut cur = String::new();
+    let mut quoted = false;
+    for ch in s.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => parts.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(ch),
+        }
+    }
+    if !cur.trim().is_empty() {
+        parts.push(cur.trim().to_string());
+    }
+    parts.retain(|p| !p.is_empty());
+    parts
+}
+
 /// How specifically `pattern` matches `module`: (kind, components), or
 /// `None`. Patterns with `*` inside are least specific, then `pkg.*`
 /// patterns (shorter first), then exact names.
@@ -734,6 +799,19 @@ mod tests {
         std::fs::remove_file(&py).unwrap();
         let err = MypyOptions::load(&flags, &sub).unwrap_err();
         assert!(err.starts_with("--allow-redefinition"), "{err}");
+    }
+
+    #[test]
+    fn inline_comments_refuse_what_cannot_be_honoured() {
+        let text = "# mypy: ignore-errors, disable-error-code=\"a,b\"\n# mypy: no-warn-no-return\n\
+                    x = 1  # mypy: allow-redefinition\n# mypy: allow-redefinition\n# mypy: strict\n\
+                    # mypy: frobnicate\n";
+        let diags = check_inline("m.py", text);
+        let lines: Vec<u32> = diags.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [4, 5, 6], "{diags:?}");
+        assert!(diags[0].message.contains("allow_redefinition"));
+        assert!(diags[2].message.contains("Unrecognized option: frobnicate"));
+        assert_eq!(split_directive("a, b=\"x,y\" ,c"), ["a", "b=x,y", "c"]);
     }
 
     #[test]
