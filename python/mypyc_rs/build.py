@@ -68,6 +68,33 @@ def _same_file(a: str, b: str) -> bool:
     return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
 
 
+# mypy flags that take their value as the next item (`--config-file FILE`).
+_FLAGS_WITH_VALUES = {
+    "--config-file",
+    "--python-version",
+    "--disable-error-code",
+    "--enable-error-code",
+}
+
+
+def _split_paths(paths: list[str]) -> tuple[list[str], list[str]]:
+    """mypy's flags (with their values) and the files of `paths`."""
+    flags: list[str] = []
+    files: list[str] = []
+    items = iter(paths)
+    for item in items:
+        if not item.startswith("-"):
+            files.append(item)
+            continue
+        flags.append(item)
+        if "=" not in item and item in _FLAGS_WITH_VALUES:
+            value = next(items, None)
+            if value is None:
+                _fail(f"mypycify: {item} needs a value")
+            flags.append(value)
+    return flags, files
+
+
 def _compiler_args(
     paths: list[str],
     *,
@@ -84,8 +111,7 @@ def _compiler_args(
     manifest: str,
 ) -> list[str]:
     """The compiler's command line for a mypycify call."""
-    flags = [p for p in paths if p.startswith("-")]
-    files = [p for p in paths if not p.startswith("-")]
+    flags, files = _split_paths(paths)
     if only_compile_paths is not None:
         wanted = list(only_compile_paths)
         files = [f for f in files if any(_same_file(f, w) for w in wanted)]
