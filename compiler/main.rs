@@ -100,14 +100,17 @@ struct MypyArgs {
     /// Report errors with this code (re-enables a disabled code).
     #[arg(long, value_name = "CODE", value_delimiter = ',')]
     enable_error_code: Vec<String>,
-    /// mypy's extra checks, accepted (their checks are not implemented;
-    /// `-v` lists them).
+    /// Functions must be annotated (mypy's [no-untyped-def]).
+    #[arg(long)]
+    disallow_untyped_defs: bool,
+    /// Partly annotated functions must be fully annotated.
+    #[arg(long)]
+    disallow_incomplete_defs: bool,
+    /// mypy's strict mode: the two checks above; its other checks are
+    /// accepted but not implemented (`-v` lists them), as are the flags of
+    /// its other parts.
     #[arg(long)]
     strict: bool,
-    #[arg(long, hide = true)]
-    disallow_untyped_defs: bool,
-    #[arg(long, hide = true)]
-    disallow_incomplete_defs: bool,
     #[arg(long, hide = true)]
     check_untyped_defs: bool,
     #[arg(long, hide = true)]
@@ -247,7 +250,7 @@ fn main() -> ExitCode {
         }
         if !mypy.unchecked.is_empty() {
             eprintln!(
-                "mypyc: accepted, but their extra checks are not implemented: {}",
+                "mypyc: options accepted whose extra checks are not implemented: {}",
                 mypy.unchecked.join(", ")
             );
         }

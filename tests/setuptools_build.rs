@@ -564,6 +564,29 @@ fn mypy_flags_and_tool_mypy_configuration_are_honoured() {
     let out = build("--config-file alt.ini --disable-error-code misc");
     assert!(out.status.success(), "{}", text(&out));
 
+    // strict's annotation checks, and a per-module section turning them off.
+    let loose = dir.join("src/calc/sub/loose.py");
+    let mut source = fs::read_to_string(&loose).unwrap();
+    source.push_str("\ndef untyped(x):\n    return x\n");
+    fs::write(&loose, source).unwrap();
+    let out = build("--config-file alt.ini --strict");
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains(
+            "loose.py:11:1: error: Function is missing a type annotation  [no-untyped-def]"
+        ),
+        "{}",
+        text(&out)
+    );
+    fs::write(
+        dir.join("alt.ini"),
+        "[mypy]\nstrict = True\n[mypy-calc.sub.*]\ndisable_error_code = assignment\n\
+         disallow_untyped_defs = False\n",
+    )
+    .unwrap();
+    let out = build("--config-file alt.ini");
+    assert!(out.status.success(), "{}", text(&out));
+
     // An option that would change how the program is typed is refused by name.
     fs::write(
         dir.join("pyproject.toml"),

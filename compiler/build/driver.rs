@@ -488,7 +488,8 @@ pub fn check_program(
         }
         found
     };
-    let mut checked = crate::checker::check_program(&inputs, &find);
+    let annotations = |module: &str| mypy.for_module(module).annotations;
+    let mut checked = crate::checker::check_program_with(&inputs, &find, &annotations);
     let modules = modules.into_inner();
     checked.diags = mypy.filter(std::mem::take(&mut checked.diags), &|path| {
         modules.get(path).cloned()

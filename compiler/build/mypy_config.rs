@@ -26,6 +26,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use crate::checker::annotations::AnnotationChecks;
 use crate::diagnostics::{Diagnostic, Severity};
 
 /// What the options say about one module's diagnostics.
@@ -33,6 +34,9 @@ use crate::diagnostics::{Diagnostic, Severity};
 pub struct ModuleOptions {
     pub ignore_errors: bool,
     pub disabled_codes: BTreeSet<String>,
+    /// `disallow_untyped_defs` (and `disallow_incomplete_defs`), checked by
+    /// the checker.
+    pub annotations: AnnotationChecks,
 }
 
 /// One applied setting.
@@ -41,6 +45,8 @@ enum Setting {
     IgnoreErrors(bool),
     DisableCodes(Vec<String>),
     EnableCodes(Vec<String>),
+    UntypedDefs(bool),
+    IncompleteDefs(bool),
 }
 
 impl Setting {
@@ -53,6 +59,8 @@ impl Setting {
                     to.disabled_codes.remove(c);
                 }
             }
+            Setting::UntypedDefs(b) => to.annotations.untyped_defs = *b,
+            Setting::IncompleteDefs(b) => to.annotations.incomplete_defs = *b,
         }
     }
 }
@@ -135,11 +143,12 @@ impl std::fmt::Display for ConfigValue {
     }
 }
 
+/// What of `strict` is not implemented, as `-v` lists it.
+const STRICT_REST: &str = "strict (beyond disallow_untyped_defs and disallow_incomplete_defs)";
+
 /// Options that only make mypy report more errors.
 const EXTRA_CHECKS: &[&str] = &[
     "strict",
-    "disallow_untyped_defs",
-    "disallow_incomplete_defs",
     "disallow_untyped_calls",
     "disallow_untyped_decorators",
     "disallow_any_generics",
@@ -219,6 +228,8 @@ enum Effect {
     Apply(Setting),
     Same,
     Unchecked,
+    /// `strict`: its annotation checks, and the rest unchecked.
+    Strict,
 }
 
 /// What the option `key = value` means for this compiler; an error names
@@ -233,6 +244,21 @@ fn classify(key: &str, value: &ConfigValue) -> Option<Result<Effect, String>> {
             None => unsupported("not a boolean"),
         },
         "disable_error_code" => Some(Ok(Effect::Apply(Setting::DisableCodes(value.as_list())))),
+        "disallow_untyped_defs"
+        | "disallow_incomplete_defs"
+        | "allow_untyped_defs"
+        | "allow_incomplete_defs" => match truth {
+            Some(b) => {
+                let on = if key.starts_with("allow_") { !b } else { b };
+                Some(Ok(Effect::Apply(if key.ends_with("untyped_defs") {
+                    Setting::UntypedDefs(on)
+                } else {
+                    Setting::IncompleteDefs(on)
+                })))
+            }
+            None => unsupported("not a boolean"),
+        },
+        "strict" if truth != Some(false) => Some(Ok(Effect::Strict)),
         "enable_error_code" => Some(Ok(Effect::Apply(Setting::EnableCodes(value.as_list())))),
         "strict_optional" if truth == Some(false) => {
             unsupported("disabling strict optional checking is not supported (as in mypyc)")
@@ -273,8 +299,6 @@ fn classify(key: &str, value: &ConfigValue) -> Option<Result<Effect, String>> {
             }
         }
         "allow_untyped_calls"
-        | "allow_untyped_defs"
-        | "allow_incomplete_defs"
         | "allow_subclassing_any"
         | "allow_untyped_decorators"
         | "allow_any_generics"
@@ -318,8 +342,7 @@ impl MypyOptions {
         for (key, value) in &flags.settings {
             let prefix = format!("--{}", key.replace('_', "-"));
             match opts.absorb(key, value) {
-                Ok(Some(s)) => opts.global.push(s),
-                Ok(None) => {}
+                Ok(s) => opts.global.extend(s),
                 Err(e) => return Err(format!("{prefix}: {e}")),
             }
         }
@@ -327,15 +350,24 @@ impl MypyOptions {
     }
 
     /// Records one option; the setting it applies, if any.
-    fn absorb(&mut self, key: &str, value: &ConfigValue) -> Result<Option<Setting>, String> {
+    fn absorb(&mut self, key: &str, value: &ConfigValue) -> Result<Vec<Setting>, String> {
         match classify(key, value) {
-            Some(Ok(Effect::Apply(s))) => Ok(Some(s)),
-            Some(Ok(Effect::Same)) => Ok(None),
+            Some(Ok(Effect::Apply(s))) => Ok(vec![s]),
+            Some(Ok(Effect::Strict)) => {
+                if !self.unchecked.iter().any(|k| k == STRICT_REST) {
+                    self.unchecked.push(STRICT_REST.into());
+                }
+                Ok(vec![
+                    Setting::UntypedDefs(true),
+                    Setting::IncompleteDefs(true),
+                ])
+            }
+            Some(Ok(Effect::Same)) => Ok(vec![]),
             Some(Ok(Effect::Unchecked)) => {
                 if !self.unchecked.iter().any(|k| k == key) {
                     self.unchecked.push(key.to_string());
                 }
-                Ok(None)
+                Ok(vec![])
             }
             Some(Err(e)) => Err(e),
             None => Err(format!("Unrecognized option: {key} = {value}")),
@@ -370,8 +402,7 @@ impl MypyOptions {
             for (key, value) in items {
                 let key = key.trim().replace('-', "_");
                 match self.absorb(&key, &value) {
-                    Ok(Some(s)) => settings.push(s),
-                    Ok(None) => {}
+                    Ok(s) => settings.extend(s),
                     Err(e) if e.starts_with("Unrecognized option") => {
                         self.warnings.push(format!("{prefix}{e}"))
                     }
@@ -730,7 +761,8 @@ mod tests {
         .unwrap();
         let opts = MypyOptions::load(&MypyFlags::default(), dir.path()).unwrap();
         assert_eq!(opts.config_file.as_deref(), Some(ini.as_path()));
-        assert_eq!(opts.unchecked, ["strict"]);
+        assert_eq!(opts.unchecked, [STRICT_REST]);
+        assert!(opts.for_module("top").annotations.untyped_defs);
         let top = opts.for_module("top");
         assert!(!top.ignore_errors);
         assert!(top.disabled_codes.contains("name-defined"));
