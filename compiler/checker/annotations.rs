@@ -102,11 +102,9 @@ impl Walker<'_> {
                 in_class,
             ),
             S::ClassDef(c) => self.body(&c.body, true),
-            S::If(i) => {
-                if !is_platform_or_version_test(&i.test) {
-                    self.body(&i.body, in_class);
-                    self.body(&i.orelse, in_class);
-                }
+            S::If(i) if !is_platform_or_version_test(&i.test) => {
+                self.body(&i.body, in_class);
+                self.body(&i.orelse, in_class);
             }
             S::For(f) => {
                 self.body(&f.body, in_class);
@@ -207,7 +205,7 @@ impl Walker<'_> {
         let unannotated = all
             .iter()
             .enumerate()
-            .any(|(i, arg)| arg.annotation.is_none() && !(i < skip));
+            .any(|(i, arg)| arg.annotation.is_none() && i >= skip);
         if unannotated {
             self.error(line, col, msg::param_type_expected());
         }
