@@ -20,6 +20,8 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::codegen::{ExtensionKind, GeneratedExtension, GeneratedGroup};
+
+use super::extensions::{extension_cflags, plan_group, ExtensionPlan};
 use crate::ir::GroupIR;
 
 use super::python::PythonConfig;
@@ -185,10 +187,8 @@ fn configured_build(
     for dir in includes {
         b.include(dir);
     }
-    if !cfg!(target_env = "msvc") {
-        b.flag("-fvisibility=hidden")
-            .flag("-fno-strict-aliasing")
-            .flag("-fwrapv");
+    for flag in extension_cflags() {
+        b.flag(flag);
     }
     b
 }
@@ -279,33 +279,12 @@ pub fn link_shared(
     })
 }
 
-/// A file-system-safe directory name for an extension.
-fn extension_dir_name(ext: &GeneratedExtension) -> String {
-    let kind = match ext.kind {
-        ExtensionKind::Module => "module",
-        ExtensionKind::GroupLibrary => "lib",
-        ExtensionKind::Shim => "shim",
-    };
-    format!("{kind}-{}", ext.name)
-}
-
-/// Writes a file unless it already holds exactly `contents`.
-fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
-    if fs::read_to_string(path)
-        .map(|old| old == contents)
-        .unwrap_or(false)
-    {
-        return Ok(());
-    }
-    fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
 /// Builds every extension of a generated group: writes the C into
-/// `build_dir`, compiles (in parallel) and links each extension to its
-/// destination in `outputs`. An extension whose C, flags, runtime and
-/// destination match its last build in `build_dir` (and whose output still
-/// exists) is not rebuilt. Returns the extension paths, in the order of
-/// `generated.extensions`.
+/// `build_dir` (`extensions::plan_group`), compiles (in parallel) and links
+/// each extension to its destination in `outputs`. An extension whose C,
+/// flags, runtime and destination match its last build in `build_dir` (and
+/// whose output still exists) is not rebuilt. Returns the extension paths,
+/// in the order of `generated.extensions`.
 pub fn build_group(
     cfg: &PythonConfig,
     generated: &GeneratedGroup,
@@ -313,38 +292,23 @@ pub fn build_group(
     outputs: &OutputLayout,
     opts: &BuildOptions,
 ) -> Result<Vec<PathBuf>, String> {
-    let runtime = if generated
-        .extensions
-        .iter()
-        .any(GeneratedExtension::links_runtime)
-    {
+    let plans = plan_group(generated, build_dir)?;
+    let runtime = if plans.iter().any(|p| p.links_runtime) {
         Some(ensure_runtime(cfg, opts)?)
     } else {
         None
     };
     let mut jobs = Vec::new();
-    for ext in &generated.extensions {
-        let dir = build_dir.join(extension_dir_name(ext));
-        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let mut sources = Vec::new();
-        for f in &ext.files {
-            let path = dir.join(&f.name);
-            write_if_changed(&path, &f.contents)?;
-            if f.is_source() {
-                sources.push(path);
-            }
-        }
+    for (ext, plan) in generated.extensions.iter().zip(&plans) {
         let dest = outputs
             .destinations
             .get(&ext.name)
             .ok_or_else(|| format!("no output path for extension {}", ext.name))?
             .clone();
-        jobs.push((ext, dir, sources, dest));
+        jobs.push((ext, plan, dest));
     }
     jobs.par_iter()
-        .map(|(ext, dir, sources, dest)| {
-            build_extension(cfg, opts, ext, dir, sources, dest, runtime.as_ref())
-        })
+        .map(|(ext, plan, dest)| build_extension(cfg, opts, ext, plan, dest, runtime.as_ref()))
         .collect()
 }
 
@@ -352,25 +316,25 @@ fn build_extension(
     cfg: &PythonConfig,
     opts: &BuildOptions,
     ext: &GeneratedExtension,
-    dir: &Path,
-    sources: &[PathBuf],
+    plan: &ExtensionPlan,
     dest: &Path,
     runtime: Option<&RuntimeObjects>,
 ) -> Result<PathBuf, String> {
-    let runtime = runtime.filter(|_| ext.links_runtime());
-    let stamp_path = dir.join("stamp");
+    let runtime = runtime.filter(|_| plan.links_runtime);
+    let stamp_path = plan.dir.join("stamp");
     let stamp = build_stamp(cfg, opts, ext, dest, runtime);
     let unchanged = fs::read_to_string(&stamp_path).is_ok_and(|old| old == stamp);
     if unchanged && dest.is_file() {
         return Ok(dest.to_path_buf());
     }
     let _ = fs::remove_file(&stamp_path);
-    let mut includes: Vec<&Path> = vec![dir];
+    let own_includes = plan.include_dirs();
+    let mut includes: Vec<&Path> = own_includes.iter().map(PathBuf::as_path).collect();
     if let Some(rt) = runtime {
         includes.push(&rt.include_dir);
     }
-    let obj_dir = dir.join("obj");
-    let mut objects = compile_objects(cfg, opts, sources, &obj_dir, &includes)?;
+    let obj_dir = plan.dir.join("obj");
+    let mut objects = compile_objects(cfg, opts, &plan.sources, &obj_dir, &includes)?;
     if let Some(rt) = runtime {
         objects.extend(rt.objects.iter().cloned());
     }

@@ -14,7 +14,9 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use rayon::prelude::*;
 
+use crate::build::extensions::write_if_changed;
 use crate::build::interface::ModuleInterface;
+use crate::build::mypy_config::MypyOptions;
 use crate::checker::program::Program;
 use crate::checker::typemap::TypeMap;
 use crate::checker::{Checked, CheckedSource};
@@ -47,6 +49,17 @@ pub struct Options {
     pub multi_file: bool,
     /// Parallel C compiler jobs (None: one per core).
     pub jobs: Option<usize>,
+    /// The name of the single group's library (`<name>__mypyc`) instead of
+    /// one derived from the module names.
+    pub group_name: Option<String>,
+    /// Generate C only and write this manifest of the extensions to build
+    /// (no C compiler runs).
+    pub manifest: Option<PathBuf>,
+    /// With `manifest`: compile the runtime as one source including all its
+    /// files (None: yes unless `multi_file`, as mypyc).
+    pub include_runtime_files: Option<bool>,
+    /// mypy's options (flags and configuration file).
+    pub mypy: MypyOptions,
 }
 
 impl Default for Options {
@@ -63,6 +76,10 @@ impl Default for Options {
             groups: vec![],
             multi_file: false,
             jobs: None,
+            group_name: None,
+            manifest: None,
+            include_runtime_files: None,
+            mypy: MypyOptions::default(),
         }
     }
 }
@@ -321,8 +338,11 @@ fn prepare_native_classes(front: &FrontEnd, opts: &Options) -> crate::irbuild::p
 
 /// Read, parse and type-check every source: the modules for irbuild, or
 /// the diagnostics.
-pub fn check_sources(sources: &[SourceModule]) -> Result<FrontEnd, Vec<Diagnostic>> {
-    let checked = check_program(sources)?;
+pub fn check_sources(
+    sources: &[SourceModule],
+    mypy: &MypyOptions,
+) -> Result<FrontEnd, Vec<Diagnostic>> {
+    let checked = check_program(sources, mypy)?;
     front_end(sources, checked)
 }
 
@@ -331,14 +351,25 @@ pub fn lower_groups(
     sources: &[SourceModule],
     opts: &Options,
 ) -> Result<Vec<GroupIR>, Vec<Diagnostic>> {
-    let checked = check_sources(sources)?;
+    let checked = check_sources(sources, &opts.mypy)?;
     let modules = lower_modules(&checked, opts)?;
-    let parts = partition(
+    let mut parts = partition(
         sources,
         opts.separate || !opts.groups.is_empty(),
         &opts.groups,
     )
     .map_err(build_error)?;
+    if let Some(name) = &opts.group_name {
+        match parts.as_mut_slice() {
+            [(only, _)] => *only = name.clone(),
+            _ => {
+                return Err(build_error(format!(
+                    "--group-name {name} needs a single group, but the build has {}",
+                    parts.len()
+                )))
+            }
+        }
+    }
     Ok(parts
         .into_iter()
         .map(|(name, members)| GroupIR {
@@ -350,7 +381,7 @@ pub fn lower_groups(
 
 /// Front end and IR of all sources as one group.
 pub fn lower_group(sources: &[SourceModule], opts: &Options) -> Result<GroupIR, Vec<Diagnostic>> {
-    let checked = check_sources(sources)?;
+    let checked = check_sources(sources, &opts.mypy)?;
     let modules = lower_modules(&checked, opts)?;
     Ok(GroupIR {
         name: group_name(sources),
@@ -429,8 +460,12 @@ fn errors_only(diags: &[Diagnostic]) -> Result<(), Vec<Diagnostic>> {
     }
 }
 
-/// Type-check all modules of the program together.
-pub fn check_program(sources: &[SourceModule]) -> Result<Checked, Vec<Diagnostic>> {
+/// Type-check all modules of the program together; the diagnostics that
+/// mypy's options (`mypy`) silence are dropped.
+pub fn check_program(
+    sources: &[SourceModule],
+    mypy: &MypyOptions,
+) -> Result<Checked, Vec<Diagnostic>> {
     let mut inputs = vec![];
     for src in sources {
         let text = std::fs::read_to_string(&src.path).map_err(|e| {
@@ -443,9 +478,33 @@ pub fn check_program(sources: &[SourceModule]) -> Result<Checked, Vec<Diagnostic
         })?;
         inputs.push(check_source(src, text));
     }
+    let inline: Vec<Diagnostic> = inputs
+        .iter()
+        .flat_map(|i| crate::build::mypy_config::check_inline(&i.path, &i.text))
+        .collect();
+    if !inline.is_empty() {
+        return Err(inline);
+    }
     let roots = search_roots(sources);
-    let find = |name: &str| find_library_source(&roots, name);
-    let checked = crate::checker::check_program(&inputs, &find);
+    // The modules of diagnostics' paths: the sources and the library
+    // modules the checker finds.
+    let modules = std::cell::RefCell::new(std::collections::HashMap::new());
+    for i in &inputs {
+        modules.borrow_mut().insert(i.path.clone(), i.name.clone());
+    }
+    let find = |name: &str| {
+        let found = find_library_source(&roots, name);
+        if let Some(f) = &found {
+            modules.borrow_mut().insert(f.path.clone(), f.name.clone());
+        }
+        found
+    };
+    let annotations = |module: &str| mypy.for_module(module).annotations;
+    let mut checked = crate::checker::check_program_with(&inputs, &find, &annotations);
+    let modules = modules.into_inner();
+    checked.diags = mypy.filter(std::mem::take(&mut checked.diags), &|path| {
+        modules.get(path).cloned()
+    });
     errors_only(&checked.diags)?;
     Ok(checked)
 }
@@ -498,11 +557,12 @@ fn find_library_source(roots: &[PathBuf], name: &str) -> Option<crate::checker::
 }
 
 /// Only type-check the given files (`mypyc --check-only`).
-pub fn check_only(files: &[PathBuf]) -> Result<(), Vec<Diagnostic>> {
-    check_program(&collect_sources(files)?).map(|_| ())
+pub fn check_only(files: &[PathBuf], mypy: &MypyOptions) -> Result<(), Vec<Diagnostic>> {
+    check_program(&collect_sources(files)?, mypy).map(|_| ())
 }
 
-/// Compile the given targets: front end, IR, transforms, C, extension modules.
+/// Compile the given targets: front end, IR, transforms, C, then either
+/// the extension modules or (with `opts.manifest`) the manifest of them.
 pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     if let Some(n) = opts.jobs {
         // Only the first configuration of the global pool takes effect.
@@ -514,8 +574,7 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     let mut groups = lower_groups(&sources, opts)?;
     transform_groups(&mut groups);
     let ops: String = groups.iter().map(format_group).collect();
-    write_atomic(&opts.build_dir.join("ops.txt"), ops.as_bytes())
-        .map_err(|e| build_error(format!("cannot write ops.txt: {e}")))?;
+    write_if_changed(&opts.build_dir.join("ops.txt"), ops.as_bytes()).map_err(build_error)?;
     let links = group_links(&groups);
     let codegen_opts = crate::codegen::CodegenOptions {
         // Groups that link with others need a library with capsules.
@@ -527,6 +586,9 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         .zip(&links)
         .map(|(g, l)| crate::codegen::generate_group_linked(g, &codegen_opts, l))
         .collect();
+    if let Some(path) = &opts.manifest {
+        return generate_only(opts, &generated, path).map_err(build_error);
+    }
     let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
     let build_opts = crate::build::cc::BuildOptions {
         opt_level: opts.opt_level as u32,
@@ -550,6 +612,38 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         for o in outputs.iter().flatten() {
             eprintln!("mypyc: wrote {}", o.display());
         }
+    }
+    Ok(())
+}
+
+/// Writes the C of every group and the runtime into the build directory,
+/// and the manifest of the extensions to `path`; compiles nothing.
+fn generate_only(
+    opts: &Options,
+    generated: &[crate::codegen::GeneratedGroup],
+    path: &Path,
+) -> Result<(), String> {
+    let mut plans = vec![];
+    for g in generated {
+        plans.extend(crate::build::extensions::plan_group(g, &opts.build_dir)?);
+    }
+    let manifest_opts = crate::build::manifest::ManifestOptions {
+        opt_level: opts.opt_level,
+        debug_level: opts.debug_level,
+        include_runtime_files: opts.include_runtime_files.unwrap_or(!opts.multi_file),
+        runtime_dir: None,
+    };
+    let manifest = crate::build::manifest::manifest(&plans, &opts.build_dir, &manifest_opts)?;
+    crate::build::manifest::write_manifest(&manifest, path)?;
+    if opts.verbose {
+        for ext in &manifest.extensions {
+            eprintln!(
+                "mypyc: extension {} ({} sources)",
+                ext.name,
+                ext.sources.len()
+            );
+        }
+        eprintln!("mypyc: wrote {}", path.display());
     }
     Ok(())
 }

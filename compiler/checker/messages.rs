@@ -581,3 +581,31 @@ pub fn show_signature(sig: &Sig, is_method: bool) -> String {
     };
     format!("def {type_vars}{}({}) -> {ret}", sig.name, parts.join(", "))
 }
+
+/// `--disallow-untyped-defs`: a `def` without any annotation.
+pub fn function_type_expected() -> Msg {
+    (
+        "Function is missing a type annotation".into(),
+        "no-untyped-def",
+    )
+}
+
+/// `--disallow-untyped-defs` / `--disallow-incomplete-defs`: no return
+/// annotation.
+pub fn return_type_expected() -> Msg {
+    (
+        "Function is missing a return type annotation".into(),
+        "no-untyped-def",
+    )
+}
+
+/// `--disallow-incomplete-defs`: some parameter is not annotated.
+pub fn param_type_expected() -> Msg {
+    (
+        "Function is missing a type annotation for one or more parameters".into(),
+        "no-untyped-def",
+    )
+}
+
+/// The note after `return_type_expected` for a function returning nothing.
+pub const USE_NONE_RETURN: &str = "Use \"-> None\" if function does not return a value";

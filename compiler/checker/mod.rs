@@ -7,6 +7,7 @@
 
 mod abcs;
 pub mod aliases;
+pub mod annotations;
 pub mod attributes;
 pub mod builtins;
 pub(crate) mod calls;
@@ -120,6 +121,16 @@ pub fn check_program(
     sources: &[CheckSource],
     find_source: &dyn Fn(&str) -> Option<CheckSource>,
 ) -> Checked {
+    check_program_with(sources, find_source, &|_| Default::default())
+}
+
+/// `check_program` with mypy's annotation checks (`--disallow-untyped-defs`,
+/// `--disallow-incomplete-defs`) as `annotation_checks` gives them per module.
+pub fn check_program_with(
+    sources: &[CheckSource],
+    find_source: &dyn Fn(&str) -> Option<CheckSource>,
+    annotation_checks: &dyn Fn(&str) -> annotations::AnnotationChecks,
+) -> Checked {
     let builtins = program::builtin_names();
     let mut diags = vec![];
     let modules = load_modules(sources, find_source, &mut diags);
@@ -161,6 +172,11 @@ pub fn check_program(
         let mut c = check::Checker::new(&prog, &s.name, m, &ignores, &builtins);
         c.module_body(&m.body);
         found.extend(c.diags);
+        found.extend(annotations::missing_annotations(
+            m,
+            annotation_checks(&s.name),
+            &ignores,
+        ));
         if given.contains(s.name.as_str()) {
             types_of.insert(s.name.clone(), c.types);
         }

@@ -77,6 +77,9 @@ pub struct GeneratedExtension {
     /// `Module`/`Shim`, the library name for `GroupLibrary`.
     pub name: String,
     pub kind: ExtensionKind,
+    /// Is this the extension of a package's `__init__` module (so build
+    /// tools place it at `pkg/__init__<EXT_SUFFIX>`)?
+    pub is_package: bool,
     pub files: Vec<CFile>,
 }
 
@@ -162,12 +165,14 @@ pub fn generate_group_linked(
         extensions.push(GeneratedExtension {
             name: library.clone(),
             kind: ExtensionKind::GroupLibrary,
+            is_package: false,
             files,
         });
         for m in &group.modules {
             extensions.push(GeneratedExtension {
                 name: m.name.clone(),
                 kind: ExtensionKind::Shim,
+                is_package: m.is_package_init(),
                 files: vec![CFile {
                     name: format!("shim__{}.c", mangle_module(&m.name)),
                     contents: module_init::shim_source(&m.name, &library),
@@ -178,6 +183,7 @@ pub fn generate_group_linked(
         extensions.push(GeneratedExtension {
             name: m.name.clone(),
             kind: ExtensionKind::Module,
+            is_package: m.is_package_init(),
             files,
         });
     }

@@ -37,6 +37,15 @@ pub struct ModuleIR {
     pub classes: Vec<ClassIR>,
 }
 
+impl ModuleIR {
+    /// Is this a package's `__init__` module?
+    pub fn is_package_init(&self) -> bool {
+        std::path::Path::new(&self.source_file)
+            .file_name()
+            .is_some_and(|n| n == "__init__.py")
+    }
+}
+
 /// A group of modules compiled into one shared library.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupIR {
