@@ -27,10 +27,17 @@
 #define CPY_SIGNALS_FLAG 1
 #ifndef Py_BUILD_CORE
 #define Py_BUILD_CORE 1
+#define CPY_DEFINED_BUILD_CORE 1
 #endif
 /* pycore_gc.h defines it again, the same way. */
 #undef _PyGC_FINALIZED
 #include "internal/pycore_runtime.h"
+/* The runtime may be compiled as one unit: the files after this one see
+ * only the public API. */
+#ifdef CPY_DEFINED_BUILD_CORE
+#undef Py_BUILD_CORE
+#undef CPY_DEFINED_BUILD_CORE
+#endif
 #endif
 
 /* ------------------------------------------------------------------------
@@ -51,10 +58,10 @@ typedef struct {
     uintptr_t high;    /* its top (one past the highest address) */
 } CPyStackBounds;
 
-static CPyStackBounds stack_bounds[CPY_STACK_THREADS];
-static int next_bounds_entry = 0;
+static CPyStackBounds cpy_stack_bounds[CPY_STACK_THREADS];
+static int cpy_next_bounds_entry = 0;
 
-static uintptr_t current_thread_id(void) {
+static uintptr_t cpy_current_thread_id(void) {
 #if defined(_WIN32)
     return (uintptr_t)GetCurrentThreadId() + 1;
 #else
@@ -63,7 +70,7 @@ static uintptr_t current_thread_id(void) {
 }
 
 /* The bounds of the current thread's stack, from the OS; 0 if unknown. */
-static int read_stack_bounds(uintptr_t *low, uintptr_t *high) {
+static int cpy_read_stack_bounds(uintptr_t *low, uintptr_t *high) {
 #if defined(_WIN32)
     ULONG_PTR lo, hi;
     GetCurrentThreadStackLimits(&lo, &hi);
@@ -97,13 +104,13 @@ static int read_stack_bounds(uintptr_t *low, uintptr_t *high) {
 #endif
 }
 
-static void fresh_bounds(CPyStackBounds *b, uintptr_t sp) {
+static void cpy_fresh_bounds(CPyStackBounds *b, uintptr_t sp) {
     uintptr_t low, high;
-    if (!read_stack_bounds(&low, &high) || sp < low || sp >= high) {
+    if (!cpy_read_stack_bounds(&low, &high) || sp < low || sp >= high) {
         low = sp > CPY_ASSUMED_STACK ? sp - CPY_ASSUMED_STACK : 0;
         high = sp + 1;
     }
-    b->thread = current_thread_id();
+    b->thread = cpy_current_thread_id();
     b->low = low;
     b->high = high;
 }
@@ -111,21 +118,21 @@ static void fresh_bounds(CPyStackBounds *b, uintptr_t sp) {
 /* The current thread's entry, made when missing. A thread id reused by a
  * new thread with another stack shows as a stack pointer outside the
  * entry's bounds: the bounds are read again. */
-static CPyStackBounds *thread_bounds(uintptr_t sp) {
-    uintptr_t self = current_thread_id();
+static CPyStackBounds *cpy_thread_bounds(uintptr_t sp) {
+    uintptr_t self = cpy_current_thread_id();
     CPyStackBounds *b = NULL;
     for (int i = 0; i < CPY_STACK_THREADS; i++) {
-        if (stack_bounds[i].thread == self) {
-            b = &stack_bounds[i];
+        if (cpy_stack_bounds[i].thread == self) {
+            b = &cpy_stack_bounds[i];
             break;
         }
     }
     if (b == NULL) {
-        b = &stack_bounds[next_bounds_entry];
-        next_bounds_entry = (next_bounds_entry + 1) % CPY_STACK_THREADS;
-        fresh_bounds(b, sp);
+        b = &cpy_stack_bounds[cpy_next_bounds_entry];
+        cpy_next_bounds_entry = (cpy_next_bounds_entry + 1) % CPY_STACK_THREADS;
+        cpy_fresh_bounds(b, sp);
     } else if (sp < b->low || sp >= b->high) {
-        fresh_bounds(b, sp);
+        cpy_fresh_bounds(b, sp);
     }
     return b;
 }
@@ -133,7 +140,7 @@ static CPyStackBounds *thread_bounds(uintptr_t sp) {
 /* What the deepest checked frame leaves to what it calls (C functions of
  * the interpreter, which have no checks of their own, and the raising of
  * RecursionError): an eighth of the stack, from 32 KiB to 1 MiB. */
-static uintptr_t stack_margin(const CPyStackBounds *b) {
+static uintptr_t cpy_stack_margin(const CPyStackBounds *b) {
     uintptr_t margin = (b->high - b->low) / 8;
     if (margin < 32 * 1024) {
         margin = 32 * 1024;
@@ -147,8 +154,8 @@ static uintptr_t stack_margin(const CPyStackBounds *b) {
 /* The caller's stack pointer is a little above this function's. */
 int CPy_CheckStackSlow(void) {
     uintptr_t sp = CPY_STACK_POINTER();
-    CPyStackBounds *b = thread_bounds(sp);
-    uintptr_t margin = stack_margin(b);
+    CPyStackBounds *b = cpy_thread_bounds(sp);
+    uintptr_t margin = cpy_stack_margin(b);
     uintptr_t limit = b->high - b->low > margin ? b->low + margin : b->high;
     CPy_StackLow = limit;
     CPy_StackSpan = b->high - limit;
