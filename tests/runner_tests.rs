@@ -357,6 +357,7 @@ fn config(mypyc: &Path) -> ExecConfig {
         testutil,
         keep_failed: None,
         mode: CompileMode::Default,
+        probe: None,
     }
 }
 

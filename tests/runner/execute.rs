@@ -44,6 +44,29 @@ pub struct ExecConfig {
     pub keep_failed: Option<PathBuf>,
     /// How modules are divided into C files and shared libraries.
     pub mode: CompileMode,
+    /// After a case passes, run this probe on its compiled modules.
+    pub probe: Option<Probe>,
+}
+
+/// A check run on a case's compiled modules after it passes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    /// Every public callable called with wrong-typed values
+    /// (`probe_wrong_types.py`): the case fails if the process crashes.
+    WrongTypes,
+    /// Every `test_*` function run many times (`probe_refcounts.py`): the
+    /// case fails if memory grows with the runs beyond the interpreted
+    /// copy's growth.
+    Refcounts,
+}
+
+impl Probe {
+    fn script(self) -> (&'static str, &'static str) {
+        match self {
+            Probe::WrongTypes => ("probe_wrong_types.py", include_str!("probe_wrong_types.py")),
+            Probe::Refcounts => ("probe_refcounts.py", include_str!("probe_refcounts.py")),
+        }
+    }
 }
 
 /// The compilation mode cases run in (the compiler's group flags).
@@ -288,7 +311,86 @@ fn compile_and_run(case: &TestCase, config: &ExecConfig, dir: &Path) -> Verdict 
     if config.require_extension && !config.python.has_extension(dir, "native") {
         return fail("compiler exited 0 but left no native extension module".to_string());
     }
-    run_driver(case, config, dir)
+    match run_driver(case, config, dir) {
+        Verdict::Pass => match config.probe {
+            Some(probe) => run_probe(probe, case, dir, config, &compiled),
+            None => Verdict::Pass,
+        },
+        verdict => verdict,
+    }
+}
+
+/// How long the wrong-types probe of one case may run.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Runs `probe` on the case's compiled modules (see `Probe`).
+fn run_probe(
+    probe: Probe,
+    case: &TestCase,
+    dir: &Path,
+    config: &ExecConfig,
+    compiled: &[String],
+) -> Verdict {
+    let (script, text) = probe.script();
+    if let Err(e) = fs::write(dir.join(script), text) {
+        return fail(format!("cannot write the probe: {e}"));
+    }
+    let modules = compiled.iter().map(|p| {
+        p.trim_end_matches(".py")
+            .trim_end_matches("/__init__")
+            .replace('/', ".")
+    });
+    let mut cmd = Command::new(&config.python.exe);
+    cmd.current_dir(dir)
+        .arg(script)
+        .arg(case.id())
+        .args(modules);
+    let run = match run_with_timeout(&mut cmd, PROBE_TIMEOUT) {
+        Ok(r) => r,
+        Err(e) => return fail(format!("cannot run {}: {e}", config.python.exe)),
+    };
+    let output = normalize_output(&run.output, &dir.to_string_lossy());
+    match run.status {
+        // A call that never polls for signals (see the script): not a crash.
+        None => {
+            if let Some(stats) = std::env::var_os("MYPYC_PROBE_STATS") {
+                let last = output.last().map_or("", String::as_str);
+                let line = format!("{} incomplete ({last})\n", case.id());
+                let _ = fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(stats)
+                    .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
+            }
+            Verdict::Pass
+        }
+        Some(status) => match signal_of(status) {
+            Some(sig) => Verdict::Fail {
+                reason: format!("{script} crashed ({})", describe_signal(sig)),
+                details: tail(&output, 5),
+            },
+            None => {
+                let leaks: Vec<String> = output
+                    .iter()
+                    .filter(|l| l.starts_with("LEAK "))
+                    .cloned()
+                    .collect();
+                if !leaks.is_empty() {
+                    Verdict::Fail {
+                        reason: format!("{script}: {} leaking", leaks.len()),
+                        details: leaks,
+                    }
+                } else if output.iter().any(|l| l.starts_with("PROBE-OK")) {
+                    Verdict::Pass
+                } else {
+                    Verdict::Fail {
+                        reason: format!("{script} ended early"),
+                        details: tail(&output, 5),
+                    }
+                }
+            }
+        },
+    }
 }
 
 /// Write the case's files; return the paths of the modules to compile

@@ -3,7 +3,7 @@
 //! ```text
 //! run-tests [PATHS...] [-k SUBSTR] [-j N] [--mypyc BIN] [-O N]
 //!           [--keep-failed DIR] [--ratchet FILE] [--write-passing FILE] [-v]
-//!           [--separate | --multi-file]
+//!           [--separate | --multi-file] [--wrong-types | --refcheck]
 //! ```
 //!
 //! Prints one line per case and ends with `N passed, N failed, N skipped`;
@@ -18,7 +18,7 @@ use clap::Parser;
 #[path = "mod.rs"]
 mod runner;
 
-use runner::execute::{CompileMode, ExecConfig};
+use runner::execute::{CompileMode, ExecConfig, Probe};
 use runner::python::PythonInfo;
 use runner::session::{run_session, SessionOptions};
 
@@ -75,6 +75,16 @@ struct Cli {
     /// Compile one C file per module (`mypyc --multi-file`)
     #[arg(long)]
     multi_file: bool,
+    /// After a case passes, call every public callable of its compiled
+    /// modules with wrong-typed values: a crash fails the case
+    /// (MYPYC_PROBE_STATS=FILE collects the numbers of callables and calls)
+    #[arg(long, conflicts_with = "refcheck")]
+    wrong_types: bool,
+    /// After a case passes, run each of its test_* functions many times:
+    /// the case fails if memory grows with the runs (beyond the growth of
+    /// the interpreted copy)
+    #[arg(long)]
+    refcheck: bool,
 }
 
 fn main() {
@@ -132,6 +142,13 @@ fn build_options(cli: &Cli) -> Result<SessionOptions, String> {
                 CompileMode::MultiFile
             } else {
                 CompileMode::Default
+            },
+            probe: if cli.wrong_types {
+                Some(Probe::WrongTypes)
+            } else if cli.refcheck {
+                Some(Probe::Refcounts)
+            } else {
+                None
             },
         },
         ratchet: cli.ratchet.clone(),

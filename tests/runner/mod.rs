@@ -96,6 +96,7 @@ pub fn cargo_test_options(
             testutil,
             keep_failed: std::env::var_os("MYPYC_KEEP_FAILED").map(PathBuf::from),
             mode: execute::CompileMode::Default,
+            probe: None,
         },
         ratchet: None,
         write_passing: None,
