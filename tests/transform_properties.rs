@@ -17,21 +17,16 @@ use mypyc::transform::{check_refcounts, run_all};
 
 const OBJ: RType = RType::OBJECT;
 
-/// xorshift64*: a small deterministic generator, enough for test programs.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
+/// A random one of `vs`.
+trait Pick {
+    fn pick(&mut self, vs: &[ValueId]) -> ValueId;
+}
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
+impl Pick for Rng {
     fn pick(&mut self, vs: &[ValueId]) -> ValueId {
         vs[self.below(vs.len())]
     }

@@ -290,6 +290,23 @@ impl rustpython_ast::Visitor for GeneratorFinder {
     fn visit_stmt_class_def(&mut self, _node: ast::StmtClassDef) {}
 }
 
+/// `visit_stmts` over the blocks of a `try` (or `try*`) statement.
+fn visit_try(
+    body: &[ast::Stmt],
+    handlers: &[ast::ExceptHandler],
+    orelse: &[ast::Stmt],
+    finalbody: &[ast::Stmt],
+    f: &mut dyn FnMut(&ast::Stmt),
+) {
+    visit_stmts(body, f);
+    for h in handlers {
+        let ast::ExceptHandler::ExceptHandler(h) = h;
+        visit_stmts(&h.body, f);
+    }
+    visit_stmts(orelse, f);
+    visit_stmts(finalbody, f);
+}
+
 /// Calls `f` on every statement of `body`, nested ones included.
 fn visit_stmts(body: &[ast::Stmt], f: &mut dyn FnMut(&ast::Stmt)) {
     use ast::Stmt as S;
@@ -317,24 +334,8 @@ fn visit_stmts(body: &[ast::Stmt], f: &mut dyn FnMut(&ast::Stmt)) {
             }
             S::With(x) => visit_stmts(&x.body, f),
             S::AsyncWith(x) => visit_stmts(&x.body, f),
-            S::Try(x) => {
-                visit_stmts(&x.body, f);
-                for h in &x.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    visit_stmts(&h.body, f);
-                }
-                visit_stmts(&x.orelse, f);
-                visit_stmts(&x.finalbody, f);
-            }
-            S::TryStar(x) => {
-                visit_stmts(&x.body, f);
-                for h in &x.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    visit_stmts(&h.body, f);
-                }
-                visit_stmts(&x.orelse, f);
-                visit_stmts(&x.finalbody, f);
-            }
+            S::Try(x) => visit_try(&x.body, &x.handlers, &x.orelse, &x.finalbody, f),
+            S::TryStar(x) => visit_try(&x.body, &x.handlers, &x.orelse, &x.finalbody, f),
             S::Match(x) => {
                 for c in &x.cases {
                     visit_stmts(&c.body, f);
