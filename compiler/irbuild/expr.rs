@@ -691,6 +691,9 @@ impl<'a> IrBuilder<'a> {
     /// checker's type `ty` of the whole chain (`bool` for most).
     fn compare(&mut self, c: &ast::ExprCompare, ty: &Type) -> ValueId {
         if c.ops.len() == 1 {
+            if let Some(v) = self.in_tuple_display(c) {
+                return v;
+            }
             let l = self.expr(&c.left);
             let r = self.expr(&c.comparators[0]);
             return self.compare_pair(c.ops[0], l, r);
@@ -720,9 +723,123 @@ impl<'a> IrBuilder<'a> {
         result
     }
 
+    /// `x in (a, b, c)` (and `not in`) with a tuple display: the items are
+    /// evaluated, then compared with `x` in order until one is equal, as
+    /// the tuple's own `in` does, without building the tuple.
+    fn in_tuple_display(&mut self, c: &ast::ExprCompare) -> Option<ValueId> {
+        let ast::Expr::Tuple(t) = &c.comparators[0] else {
+            return None;
+        };
+        let negate = match c.ops[0] {
+            ast::CmpOp::In => false,
+            ast::CmpOp::NotIn => true,
+            _ => return None,
+        };
+        if t.elts.len() > 16 || t.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+            return None;
+        }
+        let x = self.expr(&c.left);
+        let items: Vec<ValueId> = t.elts.iter().map(|e| self.expr(e)).collect();
+        let result = self.b.new_register(RType::Bool, None);
+        let (found, done) = (self.b.new_block(), self.b.new_block());
+        for item in items {
+            let eq = self.items_equal(item, x);
+            let next = self.b.new_block();
+            self.b.branch(eq, found, next);
+            self.b.activate(next);
+        }
+        let missing = self.b.bool_const(negate);
+        self.b.assign(result, missing);
+        self.b.goto(done);
+        self.b.activate(found);
+        let present = self.b.bool_const(!negate);
+        self.b.assign(result, present);
+        self.b.goto(done);
+        self.b.activate(done);
+        Some(result)
+    }
+
+    /// Are two items of a container equal, as containers compare them
+    /// (`PyObject_RichCompareBool`: identical objects are equal)? A Bit or
+    /// Bool; unboxed operands compare natively.
+    fn items_equal(&mut self, a: ValueId, b: ValueId) -> ValueId {
+        let native = |t: &RType| {
+            t.is_native_int()
+                || matches!(
+                    t,
+                    RType::Int | RType::Bool | RType::Bit | RType::Float | RType::Tuple(_)
+                )
+                || *t == RType::STR
+        };
+        let (at, bt) = (self.b.rtype(a), self.b.rtype(b));
+        if native(&at) && native(&bt) {
+            let eq = self.compare_pair(ast::CmpOp::Eq, a, b);
+            return self.truth_value(eq);
+        }
+        let code = self.b.add(
+            Op::LoadInt {
+                value: rich_op(ast::CmpOp::Eq),
+                rtype: RType::CInt,
+            },
+            RType::CInt,
+        );
+        let r = self.b.prim_named("generic.equal_items", &[a, b, code]);
+        self.b.cint_to_bit(r)
+    }
+
+    /// `==` / `!=` of two fixed-length tuples: item by item, stopping at
+    /// the first unequal pair, without boxing either tuple.
+    fn compare_tuples(&mut self, op: ast::CmpOp, l: ValueId, r: ValueId) -> ValueId {
+        let (RType::Tuple(li), RType::Tuple(ri)) = (self.b.rtype(l), self.b.rtype(r)) else {
+            return self.b.null();
+        };
+        let eq_result = op == ast::CmpOp::Eq;
+        if li.len() != ri.len() {
+            return self.b.bool_const(!eq_result);
+        }
+        let result = self.b.new_register(RType::Bool, None);
+        let (differ, done) = (self.b.new_block(), self.b.new_block());
+        for (i, (lt, rt)) in li.iter().zip(&ri).enumerate() {
+            let a = self.b.add(
+                Op::TupleGet {
+                    src: l,
+                    index: i,
+                    rtype: lt.clone(),
+                },
+                lt.clone(),
+            );
+            let b = self.b.add(
+                Op::TupleGet {
+                    src: r,
+                    index: i,
+                    rtype: rt.clone(),
+                },
+                rt.clone(),
+            );
+            let eq = self.items_equal(a, b);
+            let next = self.b.new_block();
+            self.b.branch(eq, next, differ);
+            self.b.activate(next);
+        }
+        let same = self.b.bool_const(eq_result);
+        self.b.assign(result, same);
+        self.b.goto(done);
+        self.b.activate(differ);
+        let other = self.b.bool_const(!eq_result);
+        self.b.assign(result, other);
+        self.b.goto(done);
+        self.b.activate(done);
+        result
+    }
+
     pub fn compare_pair(&mut self, op: ast::CmpOp, l: ValueId, r: ValueId) -> ValueId {
         let name = cmp_name(op);
         let (lt, rt) = (self.b.rtype(l), self.b.rtype(r));
+        if matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq)
+            && matches!((&lt, &rt), (RType::Tuple(_), RType::Tuple(_)))
+        {
+            return self.compare_tuples(op, l, r);
+        }
         match op {
             ast::CmpOp::Is | ast::CmpOp::IsNot => {
                 let lo = self.b.boxed(l);

@@ -523,6 +523,8 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.setattr", &[A::Obj, A::Obj, A::Obj], Ret::CInt, "PyObject_SetAttr", E::NegInt),
     p("generic.delattr", &[A::Obj, A::Obj], Ret::CInt, "PyObject_DelAttr", E::NegInt),
     p("generic.richcompare", &[A::Obj, A::Obj, A::CInt], OBJ, "PyObject_RichCompare", E::Magic),
+    // Equality of container items: identical objects are equal.
+    p("generic.equal_items", &[A::Obj, A::Obj, A::CInt], Ret::CInt, "PyObject_RichCompareBool", E::NegInt),
     p("generic.is_true", &[A::Obj], Ret::Bool, "CPyObject_IsTrue", E::Magic),
     p("generic.str", &[A::Obj], Ret::Obj(K::Str), "PyObject_Str", E::Magic),
     p("generic.repr", &[A::Obj], Ret::Obj(K::Str), "PyObject_Repr", E::Magic),
