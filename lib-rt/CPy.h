@@ -494,6 +494,21 @@ PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
 int CPyStr_Compare(PyObject *a, PyObject *b);
 PyObject *CPyStr_Build(Py_ssize_t n, ...);
+/* bytes (bytes_ops.c) */
+CPyTagged CPyBytes_GetItem(PyObject *b, CPyTagged index);
+PyObject *CPyBytes_GetSlice(PyObject *b, CPyTagged start, CPyTagged end);
+CPyTagged CPyBytes_Len(PyObject *b);
+PyObject *CPyBytes_Join(PyObject *sep, PyObject *items);
+PyObject *CPyBytes_Split(PyObject *b);
+PyObject *CPyBytes_SplitSep(PyObject *b, PyObject *sep);
+/* format(s, "") of a str: an exact str is its own formatting. */
+static inline PyObject *CPyStr_FormatPlain(PyObject *s) {
+    if (PyUnicode_CheckExact(s)) {
+        Py_INCREF(s);
+        return s;
+    }
+    return PyObject_Format(s, NULL);
+}
 PyObject *CPyStr_FromWTF8(PyObject *bytes);
 PyObject *CPyStr_Multiply(PyObject *s, CPyTagged n);
 

@@ -1176,18 +1176,7 @@ impl<'a> IrBuilder<'a> {
                 }
                 ast::Expr::FormattedValue(fv) => {
                     let x = self.expr(&fv.value);
-                    let x = self.b.boxed(x);
-                    let x = match fv.conversion {
-                        ast::ConversionFlag::Repr => self.b.prim_named("generic.repr", &[x]),
-                        ast::ConversionFlag::Str => self.b.prim_named("generic.str", &[x]),
-                        ast::ConversionFlag::Ascii => self.b.prim_named("generic.ascii", &[x]),
-                        ast::ConversionFlag::None => x,
-                    };
-                    let spec = match &fv.format_spec {
-                        Some(s) => self.expr(s),
-                        None => self.b.str_lit(""),
-                    };
-                    parts.push(self.b.prim_named("generic.format", &[x, spec]));
+                    parts.push(self.formatted_value(x, fv));
                 }
                 other => {
                     let x = self.expr(other);
@@ -1199,6 +1188,40 @@ impl<'a> IrBuilder<'a> {
         let mut args = vec![n];
         args.extend(parts);
         self.b.prim_named("generic.build_str", &args)
+    }
+
+    /// One `{x!c:spec}` part of an f-string. Without a format spec, an int
+    /// is converted by `str` directly (`format(n, "")` is `str(n)`) and a
+    /// str (the value or a `!s`/`!r`/`!a` conversion's result) is used as
+    /// it is when exact, as `format(s, "")` returns it.
+    fn formatted_value(&mut self, x: ValueId, fv: &ast::ExprFormattedValue) -> ValueId {
+        let plain = fv.format_spec.is_none();
+        if plain && fv.conversion == ast::ConversionFlag::None && self.b.rtype(x) == RType::Int {
+            return self.to_str(x);
+        }
+        let x = match fv.conversion {
+            ast::ConversionFlag::Repr => self.b.prim_named("generic.repr", &[x]),
+            ast::ConversionFlag::Str => self.to_str(x),
+            ast::ConversionFlag::Ascii => self.b.prim_named("generic.ascii", &[x]),
+            ast::ConversionFlag::None => x,
+        };
+        if plain && self.b.rtype(x) == RType::STR {
+            return self.b.prim_named("generic.format_str_plain", &[x]);
+        }
+        let x = self.b.boxed(x);
+        let spec = match &fv.format_spec {
+            Some(s) => self.expr(s),
+            None => self.b.str_lit(""),
+        };
+        self.b.prim_named("generic.format", &[x, spec])
+    }
+
+    /// `str(x)`, specialized on `x`'s runtime type.
+    fn to_str(&mut self, x: ValueId) -> ValueId {
+        match self.b.try_prim("builtins.str", &[x]) {
+            Some(v) => v,
+            None => self.b.prim_named("generic.str", &[x]),
+        }
     }
 
     /// A list, set or dict comprehension: an empty container filled by

@@ -311,6 +311,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("builtins.len", &[A::Dict], Ret::Int, "CPyDict_Len", E::Never),
     p("builtins.len", &[A::Tuple], Ret::Int, "CPyTuple_Len", E::Never),
     p("builtins.len", &[A::Set], Ret::Int, "CPySet_Len", E::Never),
+    p("builtins.len", &[A::Bytes], Ret::Int, "CPyBytes_Len", E::Magic),
     p("builtins.len", &[A::Obj], Ret::Int, "CPyObject_Len", E::Magic),
     p("builtins.str", &[A::Int], Ret::Obj(K::Str), "CPyTagged_Str", E::Magic),
     p("builtins.str", &[A::Float], Ret::Obj(K::Str), "CPyFloat_Str", E::Magic),
@@ -405,6 +406,9 @@ pub static PRIMITIVES: &[Primitive] = &[
     // Receivers that are str subclasses call the method itself.
     p("str.from_wtf8", &[A::Bytes], Ret::Obj(K::Str), "CPyStr_FromWTF8", E::Magic),
     p("str.join", &[A::Str, A::Obj], Ret::Obj(K::Str), "PyUnicode_Join", E::Magic),
+    p("bytes.join", &[A::Bytes, A::Obj], Ret::Obj(K::Bytes), "CPyBytes_Join", E::Magic),
+    p("bytes.split", &[A::Bytes], Ret::Obj(K::List), "CPyBytes_Split", E::Magic),
+    p("bytes.split", &[A::Bytes, A::Bytes], Ret::Obj(K::List), "CPyBytes_SplitSep", E::Magic),
     p("str.startswith", &[A::Str, A::Str], Ret::Bool, "CPyStr_Startswith", E::Magic),
     p("str.startswith", &[A::Str, A::Tuple], Ret::Bool, "CPyStr_StartswithTuple", E::Magic),
     p("str.endswith", &[A::Str, A::Str], Ret::Bool, "CPyStr_Endswith", E::Magic),
@@ -488,12 +492,14 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("list.item_unsafe", &[A::List, A::Ssize], OBJ, "CPyList_GetItemUnsafe", E::Never),
     p("tuple.item_unsafe", &[A::Tuple, A::Ssize], OBJ, "CPyTuple_GetItemUnsafe", E::Never),
     p("[]", &[A::Str, A::Int], Ret::Obj(K::Str), "CPyStr_GetItem", E::Magic),
+    p("[]", &[A::Bytes, A::Int], Ret::Int, "CPyBytes_GetItem", E::Magic),
     p("[]", &[A::Dict, A::Obj], OBJ, "CPyDict_GetItem", E::Magic),
     p("[]", &[A::Tuple, A::Int], OBJ, "CPySequenceTuple_GetItem", E::Magic),
     p("[]", &[A::Obj, A::Obj], OBJ, "PyObject_GetItem", E::Magic),
     // `x[a:b]` with int bounds (an omitted one is 0 or the largest short int).
     p("[:]", &[A::List, A::Int, A::Int], OBJ, "CPyList_GetSlice", E::Magic),
     p("[:]", &[A::Str, A::Int, A::Int], OBJ, "CPyStr_GetSlice", E::Magic),
+    p("[:]", &[A::Bytes, A::Int, A::Int], OBJ, "CPyBytes_GetSlice", E::Magic),
     p("[:]", &[A::Tuple, A::Int, A::Int], OBJ, "CPySequenceTuple_GetSlice", E::Magic),
     Primitive {
         name: "[]=",
@@ -530,6 +536,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("generic.repr", &[A::Obj], Ret::Obj(K::Str), "PyObject_Repr", E::Magic),
     p("generic.ascii", &[A::Obj], Ret::Obj(K::Str), "PyObject_ASCII", E::Magic),
     p("generic.format", &[A::Obj, A::Obj], Ret::Obj(K::Str), "PyObject_Format", E::Magic),
+    p("generic.format_str_plain", &[A::Str], Ret::Obj(K::Str), "CPyStr_FormatPlain", E::Magic),
     p("generic.get_iter", &[A::Obj], OBJ, "PyObject_GetIter", E::Magic),
     // ---- match statements ----
     p("match.is_no_match", &[A::Obj], Ret::Bool, "CPyMatch_IsNoMatch", E::Never),
