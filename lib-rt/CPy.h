@@ -592,6 +592,8 @@ PyObject *CPyList_Extend(PyObject *list, PyObject *iterable);
 PyObject *CPySequence_Multiply(PyObject *seq, CPyTagged n);
 PyObject *CPySequence_RMultiply(CPyTagged n, PyObject *seq);
 PyObject *CPySequenceTuple_GetItem(PyObject *tuple, CPyTagged index);
+/* The position of item `index` of a tuple of `n` items; -1 with IndexError. */
+Py_ssize_t CPyTuple_ItemIndex(CPyTagged index, Py_ssize_t n);
 PyObject *CPySequenceTuple_GetSlice(PyObject *tuple, CPyTagged start, CPyTagged end);
 PyObject *CPyObject_GetSlice(PyObject *obj, CPyTagged start, CPyTagged end);
 

@@ -180,6 +180,20 @@ PyObject *CPySequence_RMultiply(CPyTagged n, PyObject *seq) {
     return PyNumber_Multiply(CPyTagged_LongAsObject(n), seq);
 }
 
+Py_ssize_t CPyTuple_ItemIndex(CPyTagged index, Py_ssize_t n) {
+    if (CPyTagged_CheckShort(index)) {
+        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
+        if (i < 0) {
+            i += n;
+        }
+        if (i >= 0 && i < n) {
+            return i;
+        }
+    }
+    CPy_RaiseIndexError(index, "tuple index out of range");
+    return -1;
+}
+
 PyObject *CPySequenceTuple_GetItem(PyObject *tuple, CPyTagged index) {
     if (CPyTagged_CheckShort(index)) {
         Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
@@ -232,7 +246,10 @@ int CPyList_ExtendIter(PyObject *list, PyObject *iterable) {
 }
 
 PyObject *CPySequence_Unpack(PyObject *iterable, Py_ssize_t n) {
-    if (PyTuple_CheckExact(iterable) && PyTuple_GET_SIZE(iterable) == n) {
+    /* Tuples, and subclasses iterating as tuples do (NamedTuple classes),
+     * are their own items. */
+    if (PyTuple_Check(iterable) && Py_TYPE(iterable)->tp_iter == PyTuple_Type.tp_iter &&
+        PyTuple_GET_SIZE(iterable) == n) {
         Py_INCREF(iterable);
         return iterable;
     }

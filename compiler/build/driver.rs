@@ -183,7 +183,7 @@ fn derive_tables(front: &FrontEnd, opts: &Options) -> Derived {
             .filter(|(_, n)| cross_module || n.ir.module == module)
             .map(|(full, _)| full.clone())
             .collect();
-        Arc::new(crate::irbuild::mapper::Mapper::new(native))
+        Arc::new(crate::irbuild::mapper::Mapper::new(native).with_named_tuples(&front.program))
     };
     let mappers: Vec<_> = checked.iter().map(|c| mapper_of(&c.source.name)).collect();
     let mut symbols_of = vec![];

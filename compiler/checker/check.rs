@@ -874,10 +874,7 @@ impl<'a> Checker<'a> {
 
     fn assign_seq(&mut self, elts: &[ast::Expr], value: Option<&ast::Expr>, vt: &Type) {
         let starred = elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)));
-        let items: Option<Vec<Type>> = match vt {
-            Type::Tuple(items) => Some(items.clone()),
-            _ => None,
-        };
+        let items: Option<Vec<Type>> = self.program.as_tuple_type(vt);
         let literal_len = match value {
             Some(ast::Expr::Tuple(t))
                 if !t.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) =>

@@ -512,6 +512,11 @@ impl Checker<'_> {
         if let Some(sub) = super::abcs::subscript(&bt, &it, is_slice) {
             return self.abc_subscript(e, &s.slice, &bt, &it, sub);
         }
+        // A NamedTuple instance is indexed as the tuple of its fields.
+        let bt = match (&bt, is_slice) {
+            (Type::Instance(..), false) => self.program.as_tuple_type(&bt).map_or(bt, Type::Tuple),
+            _ => bt,
+        };
         match &bt {
             Type::Dict(k, v) => {
                 if !compatible(&it, k, self.program) && !has_any(&it) {
@@ -954,9 +959,10 @@ impl Checker<'_> {
                 return;
             }
         };
+        let items = self.program.as_tuple_type(item);
         for (i, e) in elts.iter().enumerate() {
-            let t = match item {
-                Type::Tuple(items) if items.len() == elts.len() => items[i].clone(),
+            let t = match &items {
+                Some(items) if items.len() == elts.len() => items[i].clone(),
                 _ => Type::Any,
             };
             self.bind_loop_target(e, &t);

@@ -14,6 +14,7 @@ pub(crate) mod calls;
 pub mod check;
 pub mod compat;
 pub mod dataclasses;
+pub mod enums;
 mod expr;
 pub mod ignore;
 pub mod interface;

@@ -115,6 +115,10 @@ pub struct ClassInfo {
     pub base_args: IndexMap<String, Vec<Type>>,
     /// A `@dataclass`: its options and own fields (see `dataclasses`).
     pub dataclass: Option<super::dataclasses::DataclassInfo>,
+    /// A base is one of `enum`'s enum classes (see `enums`).
+    pub enum_base: bool,
+    /// The members of an enum class (see `enums::members`).
+    pub enum_members: Vec<String>,
     /// Attributes only assigned through `self` without an annotation,
     /// whose types are inferred from their first assignment (see
     /// `attributes`).
@@ -125,20 +129,57 @@ pub struct ClassInfo {
 }
 
 impl Program {
+    /// The fields of `typing.NamedTuple` class `full` in order, with their
+    /// types: what its instances hold as a tuple.
+    pub fn named_tuple_fields(&self, full: &str) -> Option<Vec<(String, Type)>> {
+        let info = self.classes.get(full).filter(|c| c.is_named_tuple)?;
+        match info.members.get("__init__") {
+            Some(Member::Method(sig, _)) => Some(
+                sig.params
+                    .iter()
+                    .skip(1)
+                    .map(|p| (p.name.clone(), p.ty.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// `t` as a tuple type when it is an instance of a `NamedTuple` class
+    /// (its fields' types), for indexing and unpacking.
+    pub fn as_tuple_type(&self, t: &Type) -> Option<Vec<Type>> {
+        match t {
+            Type::Tuple(items) => Some(items.clone()),
+            Type::Instance(c, args) if args.is_empty() => Some(
+                self.named_tuple_fields(c)?
+                    .into_iter()
+                    .map(|(_, t)| t)
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     /// The member of `typing` (or `typing_extensions`) that `e`, in
     /// `module`, names: `cast` for `cast` imported from typing or for
     /// `typing.cast`.
     pub fn typing_name(&self, module: &str, e: &ast::Expr) -> Option<String> {
-        let typing = |m: &str| matches!(m, "typing" | "typing_extensions");
+        let (m, name) = self.imported_name(module, e)?;
+        matches!(m.as_str(), "typing" | "typing_extensions").then_some(name)
+    }
+
+    /// The module and name that `e`, in `module`, names by an import:
+    /// `("enum", "Enum")` for `Enum` imported from `enum` or for `enum.Enum`.
+    pub fn imported_name(&self, module: &str, e: &ast::Expr) -> Option<(String, String)> {
         match e {
             ast::Expr::Name(n) => {
                 let origin = self.import_origins.get(&format!("{module}.{}", n.id))?;
                 let (m, name) = origin.rsplit_once('.')?;
-                typing(m).then(|| name.to_string())
+                Some((m.to_string(), name.to_string()))
             }
             ast::Expr::Attribute(a) => match &*a.value {
                 ast::Expr::Name(m) => match self.binding(module, m.id.as_str()) {
-                    Binding::Module(md) if typing(&md) => Some(a.attr.to_string()),
+                    Binding::Module(md) => Some((md, a.attr.to_string())),
                     _ => None,
                 },
                 _ => None,
@@ -1349,6 +1390,10 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt], lines: 
         let mut opaque = !c.keywords.is_empty();
         let mut is_protocol = false;
         let mut is_named_tuple = false;
+        let enum_base = c
+            .bases
+            .iter()
+            .any(|b| super::enums::is_enum_base(p, module, b));
         for b in &c.bases {
             let (head, args) = match b {
                 ast::Expr::Subscript(s) => (&*s.value, ctx.type_args(&s.slice)),
@@ -1410,6 +1455,8 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt], lines: 
             info.base_args = base_args;
             info.dataclass = dataclass;
             info.inferred_attrs = inferred_attrs;
+            info.enum_base = enum_base;
+            info.enum_members = super::enums::members(c);
         }
     }
 }

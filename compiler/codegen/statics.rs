@@ -40,6 +40,7 @@ pub fn static_name(s: &StaticRef) -> String {
         StaticRef::Type(c) => crate::ir::class_type_static(c),
         StaticRef::Final { full, .. } => final_static(full),
         StaticRef::FinalSet(full) => format!("{}___set", final_static(full)),
+        StaticRef::Cached(full) => format!("CPyCache_{}", full.replace('.', "___")),
     }
 }
 

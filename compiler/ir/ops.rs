@@ -236,6 +236,10 @@ pub enum StaticRef {
     /// For a `Final` static whose type's error value overlaps a valid
     /// value (`float`, native ints): a `bit` set when it is stored.
     FinalSet(String),
+    /// A value that cannot change once it exists, kept after its first
+    /// read (an enum member, by full name `module.Class.NAME`). Owned;
+    /// NULL until then.
+    Cached(String),
 }
 
 impl StaticRef {
@@ -246,6 +250,7 @@ impl StaticRef {
             StaticRef::Module(_) | StaticRef::Type(_) => RType::OBJECT,
             StaticRef::Final { rtype, .. } => rtype.clone(),
             StaticRef::FinalSet(_) => RType::Bit,
+            StaticRef::Cached(_) => RType::OBJECT,
         }
     }
 }

@@ -37,6 +37,7 @@ fn format_static(s: &StaticRef) -> String {
         StaticRef::Type(c) => format!("type[{c}]"),
         StaticRef::Final { full, .. } => format!("final[{full}]"),
         StaticRef::FinalSet(full) => format!("final_set[{full}]"),
+        StaticRef::Cached(full) => format!("cached[{full}]"),
     }
 }
 

@@ -129,6 +129,12 @@ impl<'a> IrBuilder<'a> {
                 if let Some(v) = self.native_get_attr(a) {
                     return v;
                 }
+                if let Some(v) = self.named_tuple_field(a) {
+                    return v;
+                }
+                if let Some(v) = self.enum_member(a) {
+                    return v;
+                }
                 let obj = self.expr(&a.value);
                 let name = self.b.str_lit(a.attr.as_str());
                 self.b.prim_named("generic.getattr", &[obj, name])
@@ -735,11 +741,19 @@ impl<'a> IrBuilder<'a> {
             ast::CmpOp::NotIn => true,
             _ => return None,
         };
-        if t.elts.len() > 16 || t.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+        if t.elts.len() > MAX_UNROLLED_ITEMS
+            || t.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)))
+        {
             return None;
         }
         let x = self.expr(&c.left);
         let items: Vec<ValueId> = t.elts.iter().map(|e| self.expr(e)).collect();
+        Some(self.contains_items(x, items, negate))
+    }
+
+    /// Is `x` one of `items` (`not in` when `negate`)? Compared in order
+    /// until one is equal, as a tuple's `in` does.
+    fn contains_items(&mut self, x: ValueId, items: Vec<ValueId>, negate: bool) -> ValueId {
         let result = self.b.new_register(RType::Bool, None);
         let (found, done) = (self.b.new_block(), self.b.new_block());
         for item in items {
@@ -755,6 +769,81 @@ impl<'a> IrBuilder<'a> {
         let present = self.b.bool_const(!negate);
         self.b.assign(result, present);
         self.b.goto(done);
+        self.b.activate(done);
+        result
+    }
+
+    /// The items of an unboxed tuple, each read with `TupleGet`.
+    fn tuple_items(&mut self, t: ValueId) -> Vec<ValueId> {
+        let RType::Tuple(types) = self.b.rtype(t) else {
+            return vec![];
+        };
+        types
+            .into_iter()
+            .enumerate()
+            .map(|(index, rtype)| {
+                self.b.add(
+                    Op::TupleGet {
+                        src: t,
+                        index,
+                        rtype: rtype.clone(),
+                    },
+                    rtype,
+                )
+            })
+            .collect()
+    }
+
+    /// `t[i]` of an unboxed tuple with a run-time index: the index checked
+    /// and normalized once, then the item chosen by comparisons, without
+    /// boxing the tuple. Items of different runtime types are boxed.
+    fn unboxed_tuple_item(&mut self, t: ValueId, index: ValueId) -> Option<ValueId> {
+        let RType::Tuple(types) = self.b.rtype(t) else {
+            return None;
+        };
+        if types.is_empty() || types.len() > MAX_UNROLLED_ITEMS || self.b.rtype(index) != RType::Int
+        {
+            return None;
+        }
+        let rtype = if types.iter().all(|x| *x == types[0]) {
+            types[0].clone()
+        } else {
+            RType::OBJECT
+        };
+        let n = self.b.ssize(types.len() as i64);
+        let k = self.b.prim_named("tuple.item_index", &[index, n]);
+        let result = self.b.new_register(rtype.clone(), None);
+        let done = self.b.new_block();
+        let last = types.len() - 1;
+        for (i, item_type) in types.into_iter().enumerate() {
+            let next = self.b.new_block();
+            if i < last {
+                let (this, want) = (self.b.new_block(), self.b.ssize(i as i64));
+                let eq = self.b.add(
+                    Op::ComparisonOp {
+                        op: CmpKind::Eq,
+                        lhs: k,
+                        rhs: want,
+                    },
+                    RType::Bit,
+                );
+                self.b.branch(eq, this, next);
+                self.b.activate(this);
+            }
+            let item = self.b.add(
+                Op::TupleGet {
+                    src: t,
+                    index: i,
+                    rtype: item_type.clone(),
+                },
+                item_type,
+            );
+            let item = self.b.coerce(item, &rtype);
+            self.b.assign(result, item);
+            self.b.goto(done);
+            self.b.activate(next);
+        }
+        self.b.add(Op::Unreachable, RType::Void);
         self.b.activate(done);
         Some(result)
     }
@@ -860,6 +949,11 @@ impl<'a> IrBuilder<'a> {
                 // Keep both operands alive across the pointer comparison.
                 self.b.add(Op::KeepAlive(vec![lo, ro]), RType::Void);
                 return self.b.coerce(v, &RType::Bool);
+            }
+            ast::CmpOp::In | ast::CmpOp::NotIn if matches!(&rt, RType::Tuple(items) if items.len() <= MAX_UNROLLED_ITEMS) =>
+            {
+                let items = self.tuple_items(r);
+                return self.contains_items(l, items, op == ast::CmpOp::NotIn);
             }
             ast::CmpOp::In | ast::CmpOp::NotIn => {
                 let res = self
@@ -1088,12 +1182,15 @@ impl<'a> IrBuilder<'a> {
         if let Some(v) = self.native_dunder_call(base, "__getitem__", Some(index)) {
             return v;
         }
+        let index = self.int_index(base, index);
+        if let Some(v) = self.unboxed_tuple_item(base, index) {
+            return v;
+        }
         let base = if matches!(self.b.rtype(base), RType::Tuple(_)) {
             self.b.boxed(base)
         } else {
             base
         };
-        let index = self.int_index(base, index);
         self.b
             .try_prim("[]", &[base, index])
             .unwrap_or_else(|| self.b.null())
@@ -1214,6 +1311,82 @@ impl<'a> IrBuilder<'a> {
             None => self.b.str_lit(""),
         };
         self.b.prim_named("generic.format", &[x, spec])
+    }
+
+    /// `Color.RED` of an enum member: read once, then kept in a static (the
+    /// member is bound for good when the class is created).
+    fn enum_member(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let class = match self.opts.types.get(&a.value) {
+            Some(Type::TypeObj(class)) => class.clone(),
+            Some(Type::Instance(class, _)) => return self.enum_value_or_name(a, class.clone()),
+            _ => return None,
+        };
+        if !self.opts.program.is_enum_member(&class, a.attr.as_str()) {
+            return None;
+        }
+        let cache = StaticRef::Cached(format!("{class}.{}", a.attr));
+        let result = self.b.new_register(RType::OBJECT, None);
+        let (unset, set, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
+        let kept = self.b.add(Op::LoadStatic(cache.clone()), RType::OBJECT);
+        self.branch_rare(kept, BranchKind::IsError, unset, set);
+        self.b.activate(set);
+        self.b.assign(result, kept);
+        self.b.goto(done);
+        self.b.activate(unset);
+        let obj = self.expr(&a.value);
+        let name = self.b.str_lit(a.attr.as_str());
+        self.set_line(a);
+        let member = self.b.prim_named("generic.getattr", &[obj, name]);
+        self.b.add(
+            Op::InitStatic {
+                target: cache,
+                value: member,
+            },
+            RType::Void,
+        );
+        self.b.assign(result, member);
+        self.b.goto(done);
+        self.b.activate(done);
+        Some(result)
+    }
+
+    /// `member.value` / `member.name` of an enum instance whose classes do
+    /// not redefine them: the attributes `_value_` / `_name_` that the enum
+    /// properties return, read directly.
+    fn enum_value_or_name(&mut self, a: &ast::ExprAttribute, class: String) -> Option<ValueId> {
+        let field = match a.attr.as_str() {
+            "value" => "_value_",
+            "name" => "_name_",
+            _ => return None,
+        };
+        let program = &self.opts.program;
+        let (mro, _) = program.mro(&class);
+        let redefined = mro.iter().any(|c| c.members.contains_key(a.attr.as_str()));
+        if !program.is_enum(&class) || redefined {
+            return None;
+        }
+        let obj = self.expr(&a.value);
+        let name = self.b.str_lit(field);
+        self.set_line(a);
+        Some(self.b.prim_named("generic.getattr", &[obj, name]))
+    }
+
+    /// `nt.field` of a `NamedTuple` instance: the tuple's item at the
+    /// field's position (a tuple of the class's fields at run time).
+    fn named_tuple_field(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let Type::Instance(class, _) = self.type_of(&a.value) else {
+            return None;
+        };
+        let fields = self.opts.program.named_tuple_fields(&class)?;
+        let index = fields.iter().position(|(n, _)| n == a.attr.as_str())?;
+        let obj = self.expr(&a.value);
+        if self.b.rtype(obj) != RType::Object(ObjKind::Tuple) {
+            let name = self.b.str_lit(a.attr.as_str());
+            return Some(self.b.prim_named("generic.getattr", &[obj, name]));
+        }
+        let i = self.b.int(index as i64);
+        self.set_line(a);
+        self.b.try_prim("[]", &[obj, i])
     }
 
     /// `str(x)`, specialized on `x`'s runtime type.
@@ -2034,6 +2207,10 @@ fn native_operand_type(l: &RType, r: &RType) -> Option<RType> {
         None
     }
 }
+
+/// The most items a tuple display or unboxed tuple may have for `in` and
+/// indexing to be unrolled into one comparison per item.
+const MAX_UNROLLED_ITEMS: usize = 16;
 
 fn type_prefix(t: &RType) -> &'static str {
     match t {

@@ -229,7 +229,7 @@ impl IrBuilder<'_> {
         v
     }
 
-    fn branch_rare(&mut self, value: ValueId, kind: BranchKind, t: BlockId, f: BlockId) {
+    pub fn branch_rare(&mut self, value: ValueId, kind: BranchKind, t: BlockId, f: BlockId) {
         self.b.add(
             Op::Branch {
                 value,

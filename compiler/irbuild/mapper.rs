@@ -20,11 +20,29 @@ use crate::types::{FnType, Type};
 pub struct Mapper {
     /// Full names of the native classes the module sees natively.
     native: HashSet<String>,
+    /// Full names of the `typing.NamedTuple` classes: their instances are
+    /// tuples at run time.
+    named_tuples: HashSet<String>,
 }
 
 impl Mapper {
     pub fn new(native: HashSet<String>) -> Mapper {
-        Mapper { native }
+        Mapper {
+            native,
+            named_tuples: HashSet::new(),
+        }
+    }
+
+    /// This mapper, representing instances of the `NamedTuple` classes of
+    /// `program` as tuple objects.
+    pub fn with_named_tuples(mut self, program: &Program) -> Mapper {
+        self.named_tuples = program
+            .classes
+            .iter()
+            .filter(|(_, c)| c.is_named_tuple)
+            .map(|(full, _)| full.clone())
+            .collect();
+        self
     }
 
     /// Is `class` (a full name) a native class as this module sees it?
@@ -94,6 +112,7 @@ impl Mapper {
             Type::VarTuple(_) => RType::Object(ObjKind::Tuple),
             Type::Range => RType::Object(ObjKind::Range),
             Type::Instance(c, _) if self.is_native(c) => RType::Instance(c.clone()),
+            Type::Instance(c, _) if self.named_tuples.contains(c) => RType::Object(ObjKind::Tuple),
             Type::Union(items) => self.union_rtype(items),
             Type::Any
             | Type::Object

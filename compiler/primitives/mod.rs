@@ -495,6 +495,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p("[]", &[A::Bytes, A::Int], Ret::Int, "CPyBytes_GetItem", E::Magic),
     p("[]", &[A::Dict, A::Obj], OBJ, "CPyDict_GetItem", E::Magic),
     p("[]", &[A::Tuple, A::Int], OBJ, "CPySequenceTuple_GetItem", E::Magic),
+    p("tuple.item_index", &[A::Int, A::Ssize], Ret::Ssize, "CPyTuple_ItemIndex", E::NegInt),
     p("[]", &[A::Obj, A::Obj], OBJ, "PyObject_GetItem", E::Magic),
     // `x[a:b]` with int bounds (an omitted one is 0 or the largest short int).
     p("[:]", &[A::List, A::Int, A::Int], OBJ, "CPyList_GetSlice", E::Magic),

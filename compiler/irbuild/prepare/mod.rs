@@ -645,7 +645,8 @@ fn layout_all(
                 Some(b) if !table.classes.contains_key(b) => rest.push(full),
                 _ => {
                     let base_class = base.as_ref().and_then(|b| table.classes.get(b));
-                    let mapper = module_mapper(native, &src.module, cross_module);
+                    let mapper =
+                        module_mapper(native, &src.module, cross_module).with_named_tuples(program);
                     let trait_srcs = trait_closure(program, src, traits)
                         .into_iter()
                         .filter_map(|t| sources.get(&t))
