@@ -12,6 +12,7 @@ use rustpython_parser::ast;
 
 use super::IrBuilder;
 use crate::ir::ValueId;
+use crate::primitives::Internal;
 use crate::types::Type;
 
 /// How far type aliases are followed (`A = B`, `B = Union[...]`).
@@ -42,7 +43,7 @@ impl<'a> IrBuilder<'a> {
     pub fn register_if_singledispatch(&mut self, v: ValueId, ann: &ast::Expr) -> ValueId {
         let result = self.b.new_register(crate::ir::RType::OBJECT, None);
         let (yes, no, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
-        let is_sd = self.b.prim_named("func.is_singledispatch_register", &[v]);
+        let is_sd = self.b.prim_named(Internal::IsSingledispatchRegister, &[v]);
         self.b.branch(is_sd, yes, no);
         self.b.activate(yes);
         let t = self.expr(ann);
@@ -62,9 +63,9 @@ impl<'a> IrBuilder<'a> {
         match self.erase(e, 0) {
             Erased::Builtin(name) => {
                 let m = self.b.str_lit("builtins");
-                let module = self.b.prim_named("generic.import_module", &[m]);
+                let module = self.b.prim_named(Internal::ImportModule, &[m]);
                 let attr = self.b.str_lit(name);
-                self.b.prim_named("generic.getattr", &[module, attr])
+                self.b.prim_named(Internal::GetAttr, &[module, attr])
             }
             Erased::Class(c) => {
                 let v = self.expr(c);

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
-use crate::primitives::{self, Primitive};
+use crate::primitives::{self, Internal, Key, NativeConversion, Primitive};
 
 /// Loop targets for `break` and `continue`.
 #[derive(Clone, Copy)]
@@ -325,13 +325,13 @@ impl Builder {
                         );
                     }
                 }
-                self.native_conversion("native.from_int", v, t)
+                self.native_conversion(NativeConversion::FromInt, v, t)
             }
             (RType::Float, t) if t.is_native_int() => {
-                self.native_conversion("native.from_float", v, t)
+                self.native_conversion(NativeConversion::FromFloat, v, t)
             }
             (s, RType::Int) if s.is_native_int() => {
-                self.native_conversion("native.to_int", v, target)
+                self.native_conversion(NativeConversion::ToInt, v, target)
             }
             // Between native ints (truncating or extending, as C casts do),
             // from bool, and to float.
@@ -352,11 +352,11 @@ impl Builder {
                 Some(c) if c.unsigned_abs() <= 1 << 53 => {
                     self.add(Op::LoadFloat(c as f64), RType::Float)
                 }
-                _ => self.prim_named("generic.int_to_float", &[v]),
+                _ => self.prim_named(Internal::IntToFloat, &[v]),
             },
             (RType::Bool | RType::Bit, RType::Float) => {
                 let i = self.coerce(v, &RType::Int);
-                self.prim_named("generic.int_to_float", &[i])
+                self.prim_named(Internal::IntToFloat, &[i])
             }
             (RType::Tuple(items), RType::Tuple(targets)) if items.len() == targets.len() => {
                 let mut out = vec![];
@@ -446,17 +446,22 @@ impl Builder {
     }
 
     /// A conversion to or from a native int type: the registry's record
-    /// `name` for the operand's type and the result type `target`.
-    fn native_conversion(&mut self, name: &str, v: ValueId, target: &RType) -> ValueId {
+    /// `conversion` for the operand's type and the result type `target`.
+    fn native_conversion(
+        &mut self,
+        conversion: NativeConversion,
+        v: ValueId,
+        target: &RType,
+    ) -> ValueId {
         let src = self.rtype(v);
-        match primitives::lookup_ret(name, &[src], target) {
+        match primitives::lookup_ret(conversion, &[src], target) {
             Some(p) => self.call_prim(p, &[v]),
             None => {
                 self.errors.push(Diagnostic::error(
                     &self.f.source_file,
                     self.line,
                     1,
-                    format!("internal error: missing primitive {name} to {target}"),
+                    format!("internal error: missing primitive {conversion} to {target}"),
                 ));
                 self.null()
             }
@@ -481,26 +486,28 @@ impl Builder {
         self.add(Op::CallC(call), ret)
     }
 
-    /// Call the registry's fixed generic primitive `name`.
-    pub fn prim_named(&mut self, name: &str, args: &[ValueId]) -> ValueId {
-        match primitives::generic(name) {
+    /// Call the registry's first record of `key` (a fixed generic
+    /// operation, whatever the operand types).
+    pub fn prim_named(&mut self, key: impl Into<Key>, args: &[ValueId]) -> ValueId {
+        let key = key.into();
+        match primitives::generic(key) {
             Some(p) => self.call_prim(p, args),
             None => {
                 self.errors.push(Diagnostic::error(
                     &self.f.source_file,
                     self.line,
                     1,
-                    format!("internal error: missing primitive {name}"),
+                    format!("internal error: missing primitive {key}"),
                 ));
                 self.null()
             }
         }
     }
 
-    /// Look up a primitive by name and operand types and call it, if any.
-    pub fn try_prim(&mut self, name: &str, args: &[ValueId]) -> Option<ValueId> {
+    /// Look up a primitive by key and operand types and call it, if any.
+    pub fn try_prim(&mut self, key: impl Into<Key>, args: &[ValueId]) -> Option<ValueId> {
         let types: Vec<RType> = args.iter().map(|a| self.rtype(*a)).collect();
-        let p = primitives::lookup(name, &types)?;
+        let p = primitives::lookup(key, &types)?;
         Some(self.call_prim(p, args))
     }
 

@@ -23,6 +23,7 @@ use crate::ir::*;
 use crate::irbuild::class_table::NativeClass;
 use crate::irbuild::symbols::ModuleSymbols;
 use crate::parse::ParsedModule;
+use crate::primitives::{Internal, Operator};
 
 /// The builtin class that values of an attribute's type are instances of
 /// (its annotation in a native dataclass's `__annotations__`).
@@ -394,10 +395,10 @@ impl<'a> IrBuilder<'a> {
         let v = if let (true, true, Some(kind)) = (in_class, decorators.is_empty(), implicit) {
             let globals = self.b.globals();
             let key = self.b.str_lit(kind);
-            let wrap = self.b.prim_named("generic.globals_get", &[globals, key]);
+            let wrap = self.b.prim_named(Internal::GlobalsGet, &[globals, key]);
             self.call_values(wrap, vec![f])
         } else if in_class && decorators.is_empty() {
-            self.b.prim_named("generic.instance_method", &[f])
+            self.b.prim_named(Internal::InstanceMethod, &[f])
         } else {
             self.apply_decorators(decorators, f)
         };
@@ -438,7 +439,7 @@ impl<'a> IrBuilder<'a> {
             let key = self
                 .b
                 .str_lit(&super::default_key(func, a.def.arg.as_str()));
-            self.b.prim_named("generic.globals_set", &[globals, key, v]);
+            self.b.prim_named(Internal::GlobalsSet, &[globals, key, v]);
         }
     }
 
@@ -471,16 +472,16 @@ impl<'a> IrBuilder<'a> {
             }
             let kw = *class_kwargs.get_or_insert_with(|| {
                 let zero = self.b.ssize(0);
-                self.b.prim_named("generic.build_dict", &[zero])
+                self.b.prim_named(Internal::BuildDict, &[zero])
             });
             self.merge_keyword(kw, k, v);
         }
         let n = self.b.ssize(bases.len() as i64);
         let mut args = vec![n];
         args.extend(bases);
-        let bases_tuple = self.b.prim_named("generic.build_tuple", &args);
+        let bases_tuple = self.b.prim_named(Internal::BuildTuple, &args);
         let zero = self.b.ssize(0);
-        let ns_v = self.b.prim_named("generic.build_dict", &[zero]);
+        let ns_v = self.b.prim_named(Internal::BuildDict, &[zero]);
         let ns = self.b.new_register(RType::DICT, None);
         self.b.assign(ns, ns_v);
         self.ns_set(ns, "__module__", |this| {
@@ -512,7 +513,7 @@ impl<'a> IrBuilder<'a> {
             let deferred =
                 has_future_annotations(self.parsed) || native.is_some_and(|n| !n.ir.is_dataclass);
             let zero = self.b.ssize(0);
-            let ann = self.b.prim_named("generic.build_dict", &[zero]);
+            let ann = self.b.prim_named(Internal::BuildDict, &[zero]);
             for (name, e) in &annotated {
                 let k = self.b.str_lit(name);
                 let erased = native
@@ -522,7 +523,7 @@ impl<'a> IrBuilder<'a> {
                     // As mypyc: the runtime class of the attribute's type.
                     let globals = self.b.globals();
                     let key = self.b.str_lit(class);
-                    self.b.prim_named("generic.globals_get", &[globals, key])
+                    self.b.prim_named(Internal::GlobalsGet, &[globals, key])
                 } else if native.is_none() {
                     // As mypyc: erased to a runtime class.
                     self.erased_annotation(e)
@@ -532,7 +533,7 @@ impl<'a> IrBuilder<'a> {
                     let v = self.expr(e);
                     self.b.boxed(v)
                 };
-                self.b.prim_named("generic.dict_set", &[ann, k, v]);
+                self.b.prim_named(Internal::DictSet, &[ann, k, v]);
             }
             self.ns_set(ns, "__annotations__", |_| ann);
         }
@@ -571,7 +572,7 @@ impl<'a> IrBuilder<'a> {
         if classes.traits.contains(&full) {
             // A trait has no instance layout, so native classes can mix it in.
             let empty = self.b.ssize(0);
-            let slots = self.b.prim_named("generic.build_tuple", &[empty]);
+            let slots = self.b.prim_named(Internal::BuildTuple, &[empty]);
             self.ns_set(ns, "__slots__", |_| slots);
             let new = self.b.add(
                 Op::CallC(CallC {
@@ -612,7 +613,7 @@ impl<'a> IrBuilder<'a> {
             let meta = meta.unwrap_or_else(|| self.b.null());
             let kwargs = class_kwargs.unwrap_or_else(|| self.b.null());
             self.b.prim_named(
-                "generic.class_create",
+                Internal::ClassCreate,
                 &[name, bases_tuple, ns, meta, kwargs],
             )
         };
@@ -658,14 +659,14 @@ impl<'a> IrBuilder<'a> {
         }
         let ns = *ns;
         let key = self.b.str_lit(attr);
-        Some(self.b.prim_named("generic.dict_get", &[ns, key]))
+        Some(self.b.prim_named(Internal::DictGet, &[ns, key]))
     }
 
     fn ns_set(&mut self, ns: ValueId, key: &str, value: impl FnOnce(&mut Self) -> ValueId) {
         let k = self.b.str_lit(key);
         let v = value(self);
         let v = self.b.boxed(v);
-        self.b.prim_named("generic.dict_set", &[ns, k, v]);
+        self.b.prim_named(Internal::DictSet, &[ns, k, v]);
     }
 }
 
@@ -901,7 +902,7 @@ impl IrBuilder<'_> {
     pub fn native_aug_assign(
         &mut self,
         a: &ast::ExprAttribute,
-        op: &str,
+        op: Operator,
         value: &ast::Expr,
     ) -> bool {
         let Some((class, t)) = self.native_writable_attr(a) else {
@@ -1081,7 +1082,7 @@ impl IrBuilder<'_> {
         self.b.activate(generic);
         let globals = self.b.globals();
         let key = self.b.str_lit("object");
-        let object = self.b.prim_named("generic.globals_get", &[globals, key]);
+        let object = self.b.prim_named(Internal::GlobalsGet, &[globals, key]);
         let name = self.b.str_lit("__new__");
         let v = self.call_method_values(object, name, vec![cls], vec![]);
         self.b.assign(result, v);

@@ -14,15 +14,16 @@ use rustpython_parser::ast;
 
 use super::IrBuilder;
 use crate::ir::*;
+use crate::primitives::{Internal, Key, Operator};
 use crate::semanal::scope;
 
 /// What a consumer does with each item.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Consumer {
     /// Append to a list, then convert (`None`: the list itself).
-    List(Option<&'static str>),
+    List(Option<Internal>),
     /// Add to a set, then convert.
-    Set(Option<&'static str>),
+    Set(Option<Internal>),
     /// Stop at the first item whose truth is `.0`; the result is `!.0`
     /// when no item stopped the loop.
     Search(bool),
@@ -33,9 +34,9 @@ impl Consumer {
     fn of_builtin(name: &str) -> Option<Consumer> {
         Some(match name {
             "list" => Consumer::List(None),
-            "tuple" => Consumer::List(Some("generic.list_to_tuple")),
+            "tuple" => Consumer::List(Some(Internal::ListToTuple)),
             "set" => Consumer::Set(None),
-            "frozenset" => Consumer::Set(Some("generic.frozenset_from")),
+            "frozenset" => Consumer::Set(Some(Internal::FrozensetFrom)),
             "any" => Consumer::Search(true),
             "all" => Consumer::Search(false),
             "sum" => Consumer::Sum,
@@ -74,16 +75,19 @@ impl<'a> IrBuilder<'a> {
         let g = self.inline_genexpr(c)?;
         let items = self.consume_genexpr(Consumer::List(None), g);
         self.set_line(c);
-        Some(self.b.prim_named("str.join", &[sep, items]))
+        Some(
+            self.b
+                .prim_named(Key::Method(ObjKind::Str, "join"), &[sep, items]),
+        )
     }
 
     fn consume_genexpr(&mut self, consumer: Consumer, g: &ast::ExprGeneratorExp) -> ValueId {
         match consumer {
             Consumer::List(convert) => {
-                self.collect_genexpr(g, "generic.build_list", "generic.list_append", convert)
+                self.collect_genexpr(g, Internal::BuildList, Internal::ListAppend, convert)
             }
             Consumer::Set(convert) => {
-                self.collect_genexpr(g, "generic.build_set", "generic.set_add", convert)
+                self.collect_genexpr(g, Internal::BuildSet, Internal::SetAdd, convert)
             }
             Consumer::Search(stop_on) => self.search_genexpr(g, stop_on),
             Consumer::Sum => self.sum_genexpr(g),
@@ -95,9 +99,9 @@ impl<'a> IrBuilder<'a> {
     fn collect_genexpr(
         &mut self,
         g: &ast::ExprGeneratorExp,
-        build: &str,
-        add: &str,
-        convert: Option<&str>,
+        build: Internal,
+        add: Internal,
+        convert: Option<Internal>,
     ) -> ValueId {
         let n = self.b.ssize(0);
         let empty = self.b.prim_named(build, &[n]);
@@ -153,7 +157,7 @@ impl<'a> IrBuilder<'a> {
         self.comprehension_scope(&g.generators, &mut |this: &mut IrBuilder| {
             let item = this.expr(&g.elt);
             let item = this.b.coerce(item, &rtype);
-            let next = this.binary_op("+", total, item);
+            let next = this.binary_op(Operator::Add, total, item);
             this.b.assign(total, next);
         });
         total

@@ -11,6 +11,7 @@ use rustpython_parser::ast::{self, Ranged};
 
 use super::IrBuilder;
 use crate::ir::*;
+use crate::primitives::Internal;
 
 /// Work to do when control leaves a try/with block early.
 #[derive(Clone, Debug)]
@@ -34,7 +35,7 @@ impl<'a> IrBuilder<'a> {
             let Some(c) = self.cleanups.pop() else { break };
             match c {
                 Cleanup::RestoreExc(v) => {
-                    self.b.prim_named("generic.restore_exc_info", &[v]);
+                    self.b.prim_named(Internal::RestoreExcInfo, &[v]);
                 }
                 Cleanup::Finally(body, outer) => {
                     let blk = self.b.new_block_with_handler(outer);
@@ -52,7 +53,7 @@ impl<'a> IrBuilder<'a> {
     fn keep_propagating(&mut self) {
         let line = self.b.line;
         self.b.line = 0;
-        self.b.prim_named("generic.keep_propagating", &[]);
+        self.b.prim_named(Internal::KeepPropagating, &[]);
         self.b.add(Op::Unreachable, RType::Void);
         self.b.line = line;
     }
@@ -63,7 +64,7 @@ impl<'a> IrBuilder<'a> {
     /// and propagate to `outer`. Returns (saved exception info, cleanup block).
     fn enter_handler(&mut self, entry: BlockId, outer: Option<BlockId>) -> (ValueId, BlockId) {
         self.b.activate(entry);
-        let saved_v = self.b.prim_named("generic.catch_error", &[]);
+        let saved_v = self.b.prim_named(Internal::CatchError, &[]);
         let saved = self
             .b
             .new_register(crate::primitives::exc_info_rtype(), None);
@@ -80,7 +81,7 @@ impl<'a> IrBuilder<'a> {
         let here = self.b.cur;
         let blk = self.b.new_block_with_handler(outer);
         self.b.activate(blk);
-        self.b.prim_named("generic.restore_exc_info", &[saved]);
+        self.b.prim_named(Internal::RestoreExcInfo, &[saved]);
         self.keep_propagating();
         self.b.activate(here);
         blk
@@ -120,7 +121,7 @@ impl<'a> IrBuilder<'a> {
         self.stmts(&finalbody);
         self.cleanups.pop();
         if !self.b.terminated() {
-            self.b.prim_named("generic.reraise", &[]);
+            self.b.prim_named(Internal::Reraise, &[]);
             self.b.add(Op::Unreachable, RType::Void);
         }
         self.b.activate(done);
@@ -154,18 +155,18 @@ impl<'a> IrBuilder<'a> {
             if let Some(ty) = &h.type_ {
                 let tv = self.expr(ty);
                 let tv = self.b.boxed(tv);
-                let m = self.b.prim_named("generic.exception_matches", &[tv]);
+                let m = self.b.prim_named(Internal::ExceptionMatches, &[tv]);
                 let yes = self.b.new_block_with_handler(Some(cleanup));
                 self.b.branch(m, yes, next);
                 self.b.activate(yes);
             }
             if let Some(name) = &h.name {
-                let v = self.b.prim_named("generic.get_exc_value", &[]);
+                let v = self.b.prim_named(Internal::GetExcValue, &[]);
                 self.bind_name(name.as_str(), v);
             }
             self.stmts(&h.body);
             if !self.b.terminated() {
-                self.b.prim_named("generic.restore_exc_info", &[saved]);
+                self.b.prim_named(Internal::RestoreExcInfo, &[saved]);
                 self.b.goto(done);
             }
             self.b.activate(next);
@@ -177,7 +178,7 @@ impl<'a> IrBuilder<'a> {
         // No handler matched: re-raise into the cleanup block.
         if !self.b.terminated() {
             self.b.line = 0;
-            self.b.prim_named("generic.reraise", &[]);
+            self.b.prim_named(Internal::Reraise, &[]);
             self.b.add(Op::Unreachable, RType::Void);
         }
         self.b.activate(done);
@@ -196,7 +197,7 @@ impl<'a> IrBuilder<'a> {
         let v = self.expr(iter);
         let v = self.b.boxed(v);
         self.set_line(iter);
-        let ait = self.b.prim_named("gen.get_aiter", &[v]);
+        let ait = self.b.prim_named(Internal::GenGetAiter, &[v]);
         let ait_reg = self.b.new_register(RType::OBJECT, None);
         self.b.assign(ait_reg, ait);
         let outer = self.b.handler();
@@ -204,7 +205,7 @@ impl<'a> IrBuilder<'a> {
         let except_entry = self.b.new_block_with_handler(outer);
         let top = self.b.new_block_with_handler(Some(except_entry));
         self.b.goto_and_activate(top);
-        let aw = self.b.prim_named("gen.get_anext", &[ait_reg]);
+        let aw = self.b.prim_named(Internal::GenGetAnext, &[ait_reg]);
         let item = self.await_value(aw);
         let body_b = self.b.new_block_with_handler(outer);
         self.b.goto_and_activate(body_b);
@@ -228,16 +229,16 @@ impl<'a> IrBuilder<'a> {
         });
         let tv = self.expr(&stop);
         let tv = self.b.boxed(tv);
-        let m = self.b.prim_named("generic.exception_matches", &[tv]);
+        let m = self.b.prim_named(Internal::ExceptionMatches, &[tv]);
         let yes = self.b.new_block_with_handler(Some(cleanup));
         let no = self.b.new_block_with_handler(Some(cleanup));
         self.b.branch(m, yes, no);
         self.b.activate(yes);
-        self.b.prim_named("generic.restore_exc_info", &[saved]);
+        self.b.prim_named(Internal::RestoreExcInfo, &[saved]);
         self.b.goto(done);
         self.b.activate(no);
         self.b.line = 0;
-        self.b.prim_named("generic.reraise", &[]);
+        self.b.prim_named(Internal::Reraise, &[]);
         self.b.add(Op::Unreachable, RType::Void);
         self.b.activate(done);
     }
@@ -287,11 +288,11 @@ impl<'a> IrBuilder<'a> {
         let mgr_reg = self.b.new_register(RType::OBJECT, None);
         self.b.assign(mgr_reg, mgr);
         let exit_name = self.b.str_lit(exit_attr);
-        let exit = self.b.prim_named("generic.getattr", &[mgr_reg, exit_name]);
+        let exit = self.b.prim_named(Internal::GetAttr, &[mgr_reg, exit_name]);
         let exit_reg = self.b.new_register(RType::OBJECT, None);
         self.b.assign(exit_reg, exit);
         let enter_name = self.b.str_lit(enter_attr);
-        let enter = self.b.prim_named("generic.getattr", &[mgr_reg, enter_name]);
+        let enter = self.b.prim_named(Internal::GetAttr, &[mgr_reg, enter_name]);
         let value = self.call_values(enter, vec![]);
         let value = self.await_if(value, is_async);
 
@@ -314,7 +315,7 @@ impl<'a> IrBuilder<'a> {
         }
         // An exception in the body: __exit__(type, value, tb) may suppress it.
         let (saved, cleanup) = self.enter_handler(err, outer);
-        let info = self.b.prim_named("generic.get_exc_info", &[]);
+        let info = self.b.prim_named(Internal::GetExcInfo, &[]);
         let mut args = vec![];
         for i in 0..3 {
             let item = self.b.add(
@@ -336,11 +337,11 @@ impl<'a> IrBuilder<'a> {
         );
         self.b.branch(tv, swallow, reraise);
         self.b.activate(swallow);
-        self.b.prim_named("generic.restore_exc_info", &[saved]);
+        self.b.prim_named(Internal::RestoreExcInfo, &[saved]);
         self.b.goto(done);
         self.b.activate(reraise);
         self.b.line = 0;
-        self.b.prim_named("generic.reraise", &[]);
+        self.b.prim_named(Internal::Reraise, &[]);
         self.b.add(Op::Unreachable, RType::Void);
         self.b.activate(done);
         self.set_line(&item.context_expr);

@@ -10,25 +10,52 @@ use super::IrBuilder;
 use crate::checker::const_int;
 use crate::ir::*;
 use crate::irbuild::symbols::Symbol;
+use crate::primitives::{Internal, Key, Module, Operator};
 use crate::semanal::{scope, ParamKind};
 use crate::types::Type;
 
 /// Evaluated call arguments: positional values and (keyword, value) pairs.
 type CallArgs = (Vec<ValueId>, Vec<(String, ValueId)>);
 
-fn cmp_name(op: ast::CmpOp) -> &'static str {
+/// The registry's operator of an ordering or equality comparison (`None`
+/// for identity and containment tests).
+fn cmp_operator(op: ast::CmpOp) -> Option<Operator> {
     use ast::CmpOp as C;
     match op {
-        C::Eq => "==",
-        C::NotEq => "!=",
-        C::Lt => "<",
-        C::LtE => "<=",
-        C::Gt => ">",
-        C::GtE => ">=",
-        C::Is => "is",
-        C::IsNot => "is not",
-        C::In => "in",
-        C::NotIn => "not in",
+        C::Eq => Some(Operator::Eq),
+        C::NotEq => Some(Operator::NotEq),
+        C::Lt => Some(Operator::Lt),
+        C::LtE => Some(Operator::LtE),
+        C::Gt => Some(Operator::Gt),
+        C::GtE => Some(Operator::GtE),
+        C::Is | C::IsNot | C::In | C::NotIn => None,
+    }
+}
+
+/// The registry's operator of a binary operator (`+` for `a + b`), or of
+/// its in-place form (`+=` for `a += b`).
+pub(super) fn binary_operator(op: ast::Operator, in_place: bool) -> Operator {
+    use ast::Operator as A;
+    use Operator as O;
+    let (plain, augmented) = match op {
+        A::Add => (O::Add, O::InPlaceAdd),
+        A::Sub => (O::Sub, O::InPlaceSub),
+        A::Mult => (O::Mul, O::InPlaceMul),
+        A::MatMult => (O::MatMul, O::InPlaceMatMul),
+        A::Div => (O::TrueDiv, O::InPlaceTrueDiv),
+        A::Mod => (O::Mod, O::InPlaceMod),
+        A::Pow => (O::Pow, O::InPlacePow),
+        A::LShift => (O::LShift, O::InPlaceLShift),
+        A::RShift => (O::RShift, O::InPlaceRShift),
+        A::BitOr => (O::BitOr, O::InPlaceBitOr),
+        A::BitXor => (O::BitXor, O::InPlaceBitXor),
+        A::BitAnd => (O::BitAnd, O::InPlaceBitAnd),
+        A::FloorDiv => (O::FloorDiv, O::InPlaceFloorDiv),
+    };
+    if in_place {
+        augmented
+    } else {
+        plain
     }
 }
 
@@ -95,7 +122,7 @@ impl<'a> IrBuilder<'a> {
                 if let Some(v) = self.native_dunder_call(l, &method, Some(r)) {
                     return v;
                 }
-                self.binary_op(crate::parse::operator_symbol(b.op), l, r)
+                self.binary_op(binary_operator(b.op, false), l, r)
             }
             E::UnaryOp(u) => self.unary_op(u),
             E::BoolOp(b) => self.bool_op(b, ty),
@@ -137,11 +164,11 @@ impl<'a> IrBuilder<'a> {
                 }
                 let obj = self.expr(&a.value);
                 let name = self.b.str_lit(a.attr.as_str());
-                self.b.prim_named("generic.getattr", &[obj, name])
+                self.b.prim_named(Internal::GetAttr, &[obj, name])
             }
             E::Subscript(s) => self.subscript(s),
-            E::List(l) => self.build_display("generic.build_list", &l.elts, e),
-            E::Set(s) => self.build_display("generic.build_set", &s.elts, e),
+            E::List(l) => self.build_display(Internal::BuildList, &l.elts, e),
+            E::Set(s) => self.build_display(Internal::BuildSet, &s.elts, e),
             E::Tuple(t) => {
                 if let Type::Tuple(items) = ty {
                     let rt = self.rtype_of(ty);
@@ -158,7 +185,7 @@ impl<'a> IrBuilder<'a> {
                         rt,
                     )
                 } else {
-                    self.build_display("generic.build_tuple", &t.elts, e)
+                    self.build_display(Internal::BuildTuple, &t.elts, e)
                 }
             }
             E::Dict(d) => {
@@ -176,7 +203,7 @@ impl<'a> IrBuilder<'a> {
                     let vv = self.b.boxed(vv);
                     args.push(vv);
                 }
-                self.b.prim_named("generic.build_dict", &args)
+                self.b.prim_named(Internal::BuildDict, &args)
             }
             E::JoinedStr(j) => self.fstring(j),
             E::FormattedValue(fv) => {
@@ -223,7 +250,7 @@ impl<'a> IrBuilder<'a> {
                             },
                             t,
                         );
-                        return self.b.prim_named("str.from_wtf8", &[b]);
+                        return self.b.prim_named(Internal::StrFromWtf8, &[b]);
                     }
                     Err(LiteralError::NamedEscape) if may_have_surrogate(&text) => {
                         self.unsupported(
@@ -296,7 +323,7 @@ impl<'a> IrBuilder<'a> {
                 let n = self.b.ssize(boxed.len() as i64);
                 let mut args = vec![n];
                 args.extend(boxed);
-                self.b.prim_named("generic.build_tuple", &args)
+                self.b.prim_named(Internal::BuildTuple, &args)
             }
         }
     }
@@ -324,7 +351,7 @@ impl<'a> IrBuilder<'a> {
             if names.iter().any(|n| n == name) {
                 let ns = *ns;
                 let key = self.b.str_lit(name);
-                return self.b.prim_named("generic.dict_get", &[ns, key]);
+                return self.b.prim_named(Internal::DictGet, &[ns, key]);
             }
         }
         match name {
@@ -343,9 +370,9 @@ impl<'a> IrBuilder<'a> {
         let globals = self.b.globals();
         let key = self.b.str_lit(name);
         let get = if self.module.finals.iter().any(|n| n == name) {
-            "generic.final_get"
+            Internal::FinalGet
         } else {
-            "generic.globals_get"
+            Internal::GlobalsGet
         };
         let v = self.b.prim_named(get, &[globals, key]);
         let t = self.rtype_of(&self.env_name_type(name));
@@ -404,13 +431,14 @@ impl<'a> IrBuilder<'a> {
                     RType::Float => self.b.add(Op::FloatNeg(v), RType::Float),
                     t if t.is_native_int() => {
                         let zero = self.native_const(0, &t);
-                        self.native_binary_op("-", zero, v, &t).unwrap_or(v)
+                        self.native_binary_op(Operator::Sub, zero, v, &t)
+                            .unwrap_or(v)
                     }
                     RType::Bool | RType::Bit => {
                         let i = self.b.coerce(v, &RType::Int);
-                        self.b.prim_named("unary-", &[i])
+                        self.b.prim_named(Operator::Neg, &[i])
                     }
-                    _ => self.b.try_prim("unary-", &[v]).unwrap_or(v),
+                    _ => self.b.try_prim(Operator::Neg, &[v]).unwrap_or(v),
                 }
             }
             ast::UnaryOp::UAdd => {
@@ -422,7 +450,7 @@ impl<'a> IrBuilder<'a> {
                     RType::Int | RType::Float => v,
                     t if t.is_native_int() => v,
                     RType::Bool | RType::Bit => self.b.coerce(v, &RType::Int),
-                    _ => self.b.prim_named("unary+", &[v]),
+                    _ => self.b.prim_named(Operator::Pos, &[v]),
                 }
             }
             ast::UnaryOp::Invert => {
@@ -438,31 +466,33 @@ impl<'a> IrBuilder<'a> {
                 let t = self.b.rtype(v);
                 if t.is_native_int() {
                     let ones = self.native_const(-1, &t);
-                    return self.native_binary_op("^", v, ones, &t).unwrap_or(v);
+                    return self
+                        .native_binary_op(Operator::BitXor, v, ones, &t)
+                        .unwrap_or(v);
                 }
-                self.b.try_prim("unary~", &[v]).unwrap_or(v)
+                self.b.try_prim(Operator::Invert, &[v]).unwrap_or(v)
             }
         }
     }
 
     /// A binary operator on lowered operands.
-    pub fn binary_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
+    pub fn binary_op(&mut self, op: Operator, l: ValueId, r: ValueId) -> ValueId {
         let (lt, rt) = (self.b.rtype(l), self.b.rtype(r));
         let intish = |t: &RType| matches!(t, RType::Int | RType::Bool | RType::Bit);
         let numeric = |t: &RType| intish(t) || *t == RType::Float || t.is_native_int();
         if let Some(t) = native_operand_type(&lt, &rt) {
-            if let Some(v) = self.native_binary_op(op.trim_end_matches('='), l, r, &t) {
+            if let Some(v) = self.native_binary_op(op.plain(), l, r, &t) {
                 return v;
             }
         }
         // bool & bool etc. stay bool.
         if matches!(lt, RType::Bool | RType::Bit)
             && matches!(rt, RType::Bool | RType::Bit)
-            && matches!(op, "&" | "|" | "^")
+            && matches!(op, Operator::BitAnd | Operator::BitOr | Operator::BitXor)
         {
             let kind = match op {
-                "&" => IntOpKind::And,
-                "|" => IntOpKind::Or,
+                Operator::BitAnd => IntOpKind::And,
+                Operator::BitOr => IntOpKind::Or,
                 _ => IntOpKind::Xor,
             };
             let l = self.b.coerce(l, &RType::Bool);
@@ -484,15 +514,20 @@ impl<'a> IrBuilder<'a> {
                 return v;
             }
         }
-        if numeric(&lt) && numeric(&rt) && (lt == RType::Float || rt == RType::Float || op == "/") {
+        if numeric(&lt)
+            && numeric(&rt)
+            && (lt == RType::Float || rt == RType::Float || op == Operator::TrueDiv)
+        {
             let l = self.b.coerce(l, &RType::Float);
             let r = self.b.coerce(r, &RType::Float);
             let simple = match op {
-                "+" => Some(FloatOpKind::Add),
-                "-" => Some(FloatOpKind::Sub),
-                "*" => Some(FloatOpKind::Mul),
+                Operator::Add => Some(FloatOpKind::Add),
+                Operator::Sub => Some(FloatOpKind::Sub),
+                Operator::Mul => Some(FloatOpKind::Mul),
                 // A nonzero constant divisor cannot raise.
-                "/" | "/=" if self.b.float_constant(r).is_some_and(|c| c != 0.0) => {
+                Operator::TrueDiv | Operator::InPlaceTrueDiv
+                    if self.b.float_constant(r).is_some_and(|c| c != 0.0) =>
+                {
                     Some(FloatOpKind::Div)
                 }
                 _ => None,
@@ -515,26 +550,31 @@ impl<'a> IrBuilder<'a> {
             return v;
         }
         // In-place operators fall back to the plain operator's primitive.
-        let plain = op.trim_end_matches('=');
         self.b
-            .try_prim(plain, &[l, r])
+            .try_prim(op.plain(), &[l, r])
             .unwrap_or_else(|| self.b.null())
     }
 
     /// An operator on native ints of type `t` (the other operand, an `int`
     /// or `bool`, is converted to `t` with a range check, as in mypyc).
     /// Arithmetic wraps around; `//` and `%` follow Python's floor semantics.
-    fn native_binary_op(&mut self, op: &str, l: ValueId, r: ValueId, t: &RType) -> Option<ValueId> {
+    fn native_binary_op(
+        &mut self,
+        op: Operator,
+        l: ValueId,
+        r: ValueId,
+        t: &RType,
+    ) -> Option<ValueId> {
         let kind = match op {
-            "+" => IntOpKind::Add,
-            "-" => IntOpKind::Sub,
-            "*" => IntOpKind::Mul,
-            "&" => IntOpKind::And,
-            "|" => IntOpKind::Or,
-            "^" => IntOpKind::Xor,
-            "<<" => IntOpKind::Shl,
-            ">>" => IntOpKind::Shr,
-            "//" | "%" => {
+            Operator::Add => IntOpKind::Add,
+            Operator::Sub => IntOpKind::Sub,
+            Operator::Mul => IntOpKind::Mul,
+            Operator::BitAnd => IntOpKind::And,
+            Operator::BitOr => IntOpKind::Or,
+            Operator::BitXor => IntOpKind::Xor,
+            Operator::LShift => IntOpKind::Shl,
+            Operator::RShift => IntOpKind::Shr,
+            Operator::FloorDiv | Operator::Mod => {
                 let l = self.b.coerce(l, t);
                 let r = self.b.coerce(r, t);
                 return self.b.try_prim(op, &[l, r]);
@@ -633,7 +673,10 @@ impl<'a> IrBuilder<'a> {
             RType::Object(ObjKind::Str)
             | RType::Object(ObjKind::List)
             | RType::Object(ObjKind::Dict) => {
-                let n = match self.b.try_prim("builtins.len", &[v]) {
+                let n = match self
+                    .b
+                    .try_prim(Key::Function(Module::Builtins, "len"), &[v])
+                {
                     Some(n) => n,
                     None => return self.b.null(),
                 };
@@ -659,7 +702,7 @@ impl<'a> IrBuilder<'a> {
             }
             _ => {
                 let o = self.b.boxed(v);
-                self.b.prim_named("generic.is_true", &[o])
+                self.b.prim_named(Internal::IsTrue, &[o])
             }
         }
     }
@@ -811,7 +854,7 @@ impl<'a> IrBuilder<'a> {
             RType::OBJECT
         };
         let n = self.b.ssize(types.len() as i64);
-        let k = self.b.prim_named("tuple.item_index", &[index, n]);
+        let k = self.b.prim_named(Internal::TupleItemIndex, &[index, n]);
         let result = self.b.new_register(rtype.clone(), None);
         let done = self.b.new_block();
         let last = types.len() - 1;
@@ -872,7 +915,7 @@ impl<'a> IrBuilder<'a> {
             },
             RType::CInt,
         );
-        let r = self.b.prim_named("generic.equal_items", &[a, b, code]);
+        let r = self.b.prim_named(Internal::EqualItems, &[a, b, code]);
         self.b.cint_to_bit(r)
     }
 
@@ -922,7 +965,6 @@ impl<'a> IrBuilder<'a> {
     }
 
     pub fn compare_pair(&mut self, op: ast::CmpOp, l: ValueId, r: ValueId) -> ValueId {
-        let name = cmp_name(op);
         let (lt, rt) = (self.b.rtype(l), self.b.rtype(r));
         if matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq)
             && matches!((&lt, &rt), (RType::Tuple(_), RType::Tuple(_)))
@@ -958,7 +1000,7 @@ impl<'a> IrBuilder<'a> {
             ast::CmpOp::In | ast::CmpOp::NotIn => {
                 let res = self
                     .b
-                    .try_prim("in", &[r, l])
+                    .try_prim(Operator::In, &[r, l])
                     .unwrap_or_else(|| self.b.null());
                 let bit = self.b.cint_to_bit(res);
                 let bit = if op == ast::CmpOp::NotIn {
@@ -1004,7 +1046,7 @@ impl<'a> IrBuilder<'a> {
         if intish(&lt) && intish(&rt) {
             let l = self.b.coerce(l, &RType::Int);
             let r = self.b.coerce(r, &RType::Int);
-            if let Some(v) = self.b.try_prim(name, &[l, r]) {
+            if let Some(v) = cmp_operator(op).and_then(|o| self.b.try_prim(o, &[l, r])) {
                 return v;
             }
         }
@@ -1034,7 +1076,7 @@ impl<'a> IrBuilder<'a> {
         }
         if lt == RType::STR && rt == RType::STR && matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq)
         {
-            let eq = match self.b.try_prim("==", &[l, r]) {
+            let eq = match self.b.try_prim(Operator::Eq, &[l, r]) {
                 Some(eq) => eq,
                 None => return self.b.null(),
             };
@@ -1065,10 +1107,10 @@ impl<'a> IrBuilder<'a> {
             },
             RType::CInt,
         );
-        self.b.prim_named("generic.richcompare", &[l, r, code])
+        self.b.prim_named(Internal::RichCompare, &[l, r, code])
     }
 
-    fn build_display(&mut self, prim: &str, elts: &[ast::Expr], node: &ast::Expr) -> ValueId {
+    fn build_display(&mut self, prim: Internal, elts: &[ast::Expr], node: &ast::Expr) -> ValueId {
         if elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
             let _ = node;
             return self.starred_display(prim, elts);
@@ -1108,26 +1150,26 @@ impl<'a> IrBuilder<'a> {
 
     /// A list, tuple or set display with `*iterable` items: built as a
     /// list, item by item, then converted.
-    fn starred_display(&mut self, prim: &str, elts: &[ast::Expr]) -> ValueId {
+    fn starred_display(&mut self, prim: Internal, elts: &[ast::Expr]) -> ValueId {
         let n = self.b.ssize(0);
-        let list = self.b.prim_named("generic.build_list", &[n]);
+        let list = self.b.prim_named(Internal::BuildList, &[n]);
         for x in elts {
             match x {
                 ast::Expr::Starred(s) => {
                     let v = self.expr(&s.value);
                     let v = self.b.boxed(v);
-                    self.b.prim_named("generic.list_extend", &[list, v]);
+                    self.b.prim_named(Internal::ListExtend, &[list, v]);
                 }
                 _ => {
                     let v = self.expr(x);
                     let v = self.b.boxed(v);
-                    self.b.prim_named("generic.list_append", &[list, v]);
+                    self.b.prim_named(Internal::ListAppend, &[list, v]);
                 }
             }
         }
         match prim {
-            "generic.build_tuple" => self.b.prim_named("generic.list_to_tuple", &[list]),
-            "generic.build_set" => self.b.prim_named("generic.list_to_set", &[list]),
+            Internal::BuildTuple => self.b.prim_named(Internal::ListToTuple, &[list]),
+            Internal::BuildSet => self.b.prim_named(Internal::ListToSet, &[list]),
             _ => list,
         }
     }
@@ -1135,18 +1177,18 @@ impl<'a> IrBuilder<'a> {
     /// A dict display with `**mapping` items, merged in order.
     fn dict_display_with_unpacking(&mut self, d: &ast::ExprDict) -> ValueId {
         let n = self.b.ssize(0);
-        let dict = self.b.prim_named("generic.build_dict", &[n]);
+        let dict = self.b.prim_named(Internal::BuildDict, &[n]);
         for (k, v) in d.keys.iter().zip(&d.values) {
             let vv = self.expr(v);
             let vv = self.b.boxed(vv);
             match k {
                 None => {
-                    self.b.prim_named("generic.dict_merge", &[dict, vv]);
+                    self.b.prim_named(Internal::DictMerge, &[dict, vv]);
                 }
                 Some(k) => {
                     let kv = self.expr(k);
                     let kv = self.b.boxed(kv);
-                    self.b.prim_named("generic.dict_set", &[dict, kv, vv]);
+                    self.b.prim_named(Internal::DictSet, &[dict, kv, vv]);
                 }
             }
         }
@@ -1192,7 +1234,7 @@ impl<'a> IrBuilder<'a> {
             base
         };
         self.b
-            .try_prim("[]", &[base, index])
+            .try_prim(Operator::GetItem, &[base, index])
             .unwrap_or_else(|| self.b.null())
     }
 
@@ -1225,7 +1267,7 @@ impl<'a> IrBuilder<'a> {
             return None;
         }
         let base_t = self.b.rtype(base);
-        crate::primitives::lookup("[:]", &[base_t, RType::Int, RType::Int])?;
+        crate::primitives::lookup(Operator::GetSlice, &[base_t, RType::Int, RType::Int])?;
         let mut bounds = vec![];
         for (bound, absent) in [(&sl.lower, 0), (&sl.upper, (1i64 << 62) - 1)] {
             let v = match bound {
@@ -1235,7 +1277,8 @@ impl<'a> IrBuilder<'a> {
             bounds.push(v);
         }
         self.set_line(sl);
-        self.b.try_prim("[:]", &[base, bounds[0], bounds[1]])
+        self.b
+            .try_prim(Operator::GetSlice, &[base, bounds[0], bounds[1]])
     }
 
     fn slice_obj(&mut self, e: &ast::Expr) -> ValueId {
@@ -1253,7 +1296,7 @@ impl<'a> IrBuilder<'a> {
             };
             parts.push(v);
         }
-        self.b.prim_named("generic.slice", &parts)
+        self.b.prim_named(Internal::Slice, &parts)
     }
 
     fn fstring(&mut self, j: &ast::ExprJoinedStr) -> ValueId {
@@ -1284,7 +1327,7 @@ impl<'a> IrBuilder<'a> {
         let n = self.b.ssize(parts.len() as i64);
         let mut args = vec![n];
         args.extend(parts);
-        self.b.prim_named("generic.build_str", &args)
+        self.b.prim_named(Internal::BuildStr, &args)
     }
 
     /// One `{x!c:spec}` part of an f-string. Without a format spec, an int
@@ -1297,20 +1340,20 @@ impl<'a> IrBuilder<'a> {
             return self.to_str(x);
         }
         let x = match fv.conversion {
-            ast::ConversionFlag::Repr => self.b.prim_named("generic.repr", &[x]),
+            ast::ConversionFlag::Repr => self.b.prim_named(Internal::Repr, &[x]),
             ast::ConversionFlag::Str => self.to_str(x),
-            ast::ConversionFlag::Ascii => self.b.prim_named("generic.ascii", &[x]),
+            ast::ConversionFlag::Ascii => self.b.prim_named(Internal::Ascii, &[x]),
             ast::ConversionFlag::None => x,
         };
         if plain && self.b.rtype(x) == RType::STR {
-            return self.b.prim_named("generic.format_str_plain", &[x]);
+            return self.b.prim_named(Internal::FormatStrPlain, &[x]);
         }
         let x = self.b.boxed(x);
         let spec = match &fv.format_spec {
             Some(s) => self.expr(s),
             None => self.b.str_lit(""),
         };
-        self.b.prim_named("generic.format", &[x, spec])
+        self.b.prim_named(Internal::Format, &[x, spec])
     }
 
     /// `Color.RED` of an enum member: read once, then kept in a static (the
@@ -1336,7 +1379,7 @@ impl<'a> IrBuilder<'a> {
         let obj = self.expr(&a.value);
         let name = self.b.str_lit(a.attr.as_str());
         self.set_line(a);
-        let member = self.b.prim_named("generic.getattr", &[obj, name]);
+        let member = self.b.prim_named(Internal::GetAttr, &[obj, name]);
         self.b.add(
             Op::InitStatic {
                 target: cache,
@@ -1368,7 +1411,7 @@ impl<'a> IrBuilder<'a> {
         let obj = self.expr(&a.value);
         let name = self.b.str_lit(field);
         self.set_line(a);
-        Some(self.b.prim_named("generic.getattr", &[obj, name]))
+        Some(self.b.prim_named(Internal::GetAttr, &[obj, name]))
     }
 
     /// `nt.field` of a `NamedTuple` instance: the tuple's item at the
@@ -1382,18 +1425,21 @@ impl<'a> IrBuilder<'a> {
         let obj = self.expr(&a.value);
         if self.b.rtype(obj) != RType::Object(ObjKind::Tuple) {
             let name = self.b.str_lit(a.attr.as_str());
-            return Some(self.b.prim_named("generic.getattr", &[obj, name]));
+            return Some(self.b.prim_named(Internal::GetAttr, &[obj, name]));
         }
         let i = self.b.int(index as i64);
         self.set_line(a);
-        self.b.try_prim("[]", &[obj, i])
+        self.b.try_prim(Operator::GetItem, &[obj, i])
     }
 
     /// `str(x)`, specialized on `x`'s runtime type.
     fn to_str(&mut self, x: ValueId) -> ValueId {
-        match self.b.try_prim("builtins.str", &[x]) {
+        match self
+            .b
+            .try_prim(Key::Function(Module::Builtins, "str"), &[x])
+        {
             Some(v) => v,
-            None => self.b.prim_named("generic.str", &[x]),
+            None => self.b.prim_named(Internal::Str, &[x]),
         }
     }
 
@@ -1405,20 +1451,20 @@ impl<'a> IrBuilder<'a> {
         }
         let (build, add, gens, rtype) = match e {
             ast::Expr::ListComp(c) => (
-                "generic.build_list",
-                "generic.list_append",
+                Internal::BuildList,
+                Internal::ListAppend,
                 &c.generators,
                 RType::LIST,
             ),
             ast::Expr::SetComp(c) => (
-                "generic.build_set",
-                "generic.set_add",
+                Internal::BuildSet,
+                Internal::SetAdd,
                 &c.generators,
                 RType::Object(ObjKind::Set),
             ),
             ast::Expr::DictComp(c) => (
-                "generic.build_dict",
-                "generic.dict_set",
+                Internal::BuildDict,
+                Internal::DictSet,
                 &c.generators,
                 RType::DICT,
             ),
@@ -1581,8 +1627,8 @@ impl<'a> IrBuilder<'a> {
             }
         }
         // Before method calls: `math.sqrt(x)` is an attribute call too.
-        if let Some(full) = self.library_function(&c.func) {
-            if let Some(v) = self.library_call(&full, c) {
+        if let Some(key) = self.library_function(&c.func) {
+            if let Some(v) = self.library_call(key, c) {
                 return v;
             }
         }
@@ -1598,7 +1644,7 @@ impl<'a> IrBuilder<'a> {
     /// The full name (`math.sqrt`) of the function of a library module
     /// (one the build does not compile: a stub or a checked helper) that
     /// `func` names, directly or through its module.
-    fn library_function(&self, func: &ast::Expr) -> Option<String> {
+    fn library_function(&self, func: &ast::Expr) -> Option<Key> {
         use crate::checker::program::Binding;
         let program = &self.opts.program;
         let binding = match func {
@@ -1636,22 +1682,22 @@ impl<'a> IrBuilder<'a> {
             _ => return None,
         };
         let compiled = self.opts.imports.is_compiled_module(&module) || module == self.module.name;
-        (!compiled).then(|| format!("{module}.{name}"))
+        if compiled {
+            return None;
+        }
+        Key::function(Module::named(&module)?, &name)
     }
 
     /// A call of a library function that has primitives (`math.sqrt`):
     /// the arguments are evaluated in order, then the first matching
     /// record is used, or the function is called generically.
-    fn library_call(&mut self, full: &str, c: &ast::ExprCall) -> Option<ValueId> {
+    fn library_call(&mut self, key: Key, c: &ast::ExprCall) -> Option<ValueId> {
         if !c.keywords.is_empty() || has_unpacking(c) {
-            return None;
-        }
-        if crate::primitives::PRIMITIVES.iter().all(|p| p.name != full) {
             return None;
         }
         let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();
         self.set_line(c);
-        if let Some(v) = self.b.try_prim(full, &args) {
+        if let Some(v) = self.b.try_prim(key, &args) {
             return Some(v);
         }
         let f = self.expr(&c.func);
@@ -1855,10 +1901,7 @@ impl<'a> IrBuilder<'a> {
         if let Some(v) = self.builtin_genexpr_call(name, c) {
             return Some(v);
         }
-        let key = format!("builtins.{name}");
-        if crate::primitives::PRIMITIVES.iter().all(|p| p.name != key) {
-            return None;
-        }
+        let key = Key::function(Module::Builtins, name)?;
         let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();
         // `bool` operands become `int` only when no record takes them as
         // they are (a record taking an object sees the bool itself:
@@ -1869,8 +1912,8 @@ impl<'a> IrBuilder<'a> {
             .iter()
             .map(|t| if is_bool(t) { RType::Int } else { t.clone() })
             .collect();
-        let bool_as_int = crate::primitives::lookup(&key, &types).is_none()
-            && crate::primitives::lookup(&key, &int_types).is_some();
+        let bool_as_int = crate::primitives::lookup(key, &types).is_none()
+            && crate::primitives::lookup(key, &int_types).is_some();
         let args: Vec<ValueId> = args
             .into_iter()
             .map(|a| {
@@ -1882,7 +1925,7 @@ impl<'a> IrBuilder<'a> {
             })
             .collect();
         self.set_line(c);
-        if let Some(v) = self.b.try_prim(&key, &args) {
+        if let Some(v) = self.b.try_prim(key, &args) {
             return Some(v);
         }
         // Arguments are already evaluated: finish with a generic call.
@@ -1904,14 +1947,17 @@ impl<'a> IrBuilder<'a> {
         }
         if plain {
             let recv_rt = self.b.rtype(recv);
-            let key = format!("{}.{}", type_prefix(&recv_rt), a.attr);
-            if crate::primitives::PRIMITIVES.iter().any(|p| p.name == key) {
+            let key = match recv_rt {
+                RType::Object(kind) => Key::method(kind, a.attr.as_str()),
+                _ => None,
+            };
+            if let Some(key) = key {
                 let mut args = vec![recv];
                 for x in &c.args {
                     args.push(self.expr(x));
                 }
                 self.set_line(c);
-                if let Some(v) = self.b.try_prim(&key, &args) {
+                if let Some(v) = self.b.try_prim(key, &args) {
                     return v;
                 }
                 let name = self.b.str_lit(a.attr.as_str());
@@ -1920,7 +1966,7 @@ impl<'a> IrBuilder<'a> {
         }
         let name = self.b.str_lit(a.attr.as_str());
         if has_unpacking(c) {
-            let method = self.b.prim_named("generic.getattr", &[recv, name]);
+            let method = self.b.prim_named(Internal::GetAttr, &[recv, name]);
             return self.star_call(method, c);
         }
         let (pos, kw) = match self.call_args(c) {
@@ -1937,28 +1983,28 @@ impl<'a> IrBuilder<'a> {
     fn star_call(&mut self, f: ValueId, c: &ast::ExprCall) -> ValueId {
         let f = self.b.boxed(f);
         let zero = self.b.ssize(0);
-        let list = self.b.prim_named("generic.build_list", &[zero]);
+        let list = self.b.prim_named(Internal::BuildList, &[zero]);
         for a in &c.args {
             match a {
                 ast::Expr::Starred(st) => {
                     let v = self.expr(&st.value);
-                    self.b.prim_named("generic.list_extend", &[list, v]);
+                    self.b.prim_named(Internal::ListExtend, &[list, v]);
                 }
                 other => {
                     let v = self.expr(other);
-                    self.b.prim_named("generic.list_append", &[list, v]);
+                    self.b.prim_named(Internal::ListAppend, &[list, v]);
                 }
             }
         }
-        let args = self.b.prim_named("generic.list_to_tuple", &[list]);
+        let args = self.b.prim_named(Internal::ListToTuple, &[list]);
         let zero = self.b.ssize(0);
-        let kwargs = self.b.prim_named("generic.build_dict", &[zero]);
+        let kwargs = self.b.prim_named(Internal::BuildDict, &[zero]);
         for k in &c.keywords {
             let v = self.expr(&k.value);
             self.merge_keyword(kwargs, k, v);
         }
         self.set_line(c);
-        self.b.prim_named("generic.call_star", &[f, args, kwargs])
+        self.b.prim_named(Internal::CallStar, &[f, args, kwargs])
     }
 
     /// Add an evaluated keyword argument (`name=v` or `**v`) to a kwargs
@@ -1967,10 +2013,10 @@ impl<'a> IrBuilder<'a> {
         match &k.arg {
             Some(n) => {
                 let key = self.b.str_lit(n.as_str());
-                self.b.prim_named("generic.merge_kwarg", &[kwargs, key, v]);
+                self.b.prim_named(Internal::MergeKwarg, &[kwargs, key, v]);
             }
             None => {
-                self.b.prim_named("generic.merge_kwargs", &[kwargs, v]);
+                self.b.prim_named(Internal::MergeKwargs, &[kwargs, v]);
             }
         }
     }
@@ -2045,9 +2091,9 @@ impl<'a> IrBuilder<'a> {
             args.push(self.b.boxed(v));
         }
         let prim = if kw.is_empty() {
-            "generic.call"
+            Internal::Call
         } else {
-            "generic.call_kw"
+            Internal::CallKw
         };
         self.b.prim_named(prim, &args)
     }
@@ -2069,9 +2115,9 @@ impl<'a> IrBuilder<'a> {
             args.push(self.b.boxed(v));
         }
         let prim = if kw.is_empty() {
-            "generic.call_method"
+            Internal::CallMethod
         } else {
-            "generic.call_method_kw"
+            Internal::CallMethodKw
         };
         self.b.prim_named(prim, &args)
     }
@@ -2211,16 +2257,6 @@ fn native_operand_type(l: &RType, r: &RType) -> Option<RType> {
 /// The most items a tuple display or unboxed tuple may have for `in` and
 /// indexing to be unrolled into one comparison per item.
 const MAX_UNROLLED_ITEMS: usize = 16;
-
-fn type_prefix(t: &RType) -> &'static str {
-    match t {
-        RType::Object(k) => k.name(),
-        RType::Int => "int",
-        RType::Float => "float",
-        RType::Bool => "bool",
-        _ => "object",
-    }
-}
 
 /// The name at the root of an attribute chain (`a` in `a.b.c`).
 fn root_name(e: &ast::Expr) -> Option<&str> {

@@ -14,6 +14,7 @@ use rustpython_parser::ast;
 use super::builder::{Builder, LoopTargets};
 use super::IrBuilder;
 use crate::ir::*;
+use crate::primitives::{Internal, Key, Module, Operator};
 use crate::types::Type;
 
 /// How a loop walks one iterable.
@@ -208,7 +209,7 @@ impl<'a> IrBuilder<'a> {
             RType::Object(ObjKind::Dict) => self.dict_walk(v, DictView::Keys, item, RType::OBJECT),
             _ => {
                 let o = self.b.boxed(v);
-                let it = self.b.prim_named("generic.get_iter", &[o]);
+                let it = self.b.prim_named(Internal::GetIter, &[o]);
                 let iter = self.b.new_register(RType::OBJECT, None);
                 self.b.assign(iter, it);
                 // Set by the test, to the value `next` gave.
@@ -237,7 +238,7 @@ impl<'a> IrBuilder<'a> {
             (true, false) => {
                 let n = self.seq_len(seq);
                 let one = self.b.int(1);
-                self.b.prim_named("-", &[n, one])
+                self.b.prim_named(Operator::Sub, &[n, one])
             }
             (false, true) => self.b.ssize(0),
             (false, false) => self.b.int(0),
@@ -265,9 +266,9 @@ impl<'a> IrBuilder<'a> {
                     }
                 };
                 let one = self.b.int(1);
-                let start = self.b.prim_named("-", &[hi, one]);
+                let start = self.b.prim_named(Operator::Sub, &[hi, one]);
                 let one = self.b.int(1);
-                let end = self.b.prim_named("-", &[lo, one]);
+                let end = self.b.prim_named(Operator::Sub, &[lo, one]);
                 return Some(self.counter(start, end, -1, &RType::Int));
             }
             return None;
@@ -318,9 +319,9 @@ impl<'a> IrBuilder<'a> {
 
     fn dict_walk(&mut self, d: ValueId, view: DictView, key: RType, value: RType) -> Walk {
         let start = match view {
-            DictView::Keys => "dict.walk_keys",
-            DictView::Values => "dict.walk_values",
-            DictView::Items => "dict.walk_items",
+            DictView::Keys => Internal::DictWalkKeys,
+            DictView::Values => Internal::DictWalkValues,
+            DictView::Items => Internal::DictWalkItems,
         };
         let it = self.b.prim_named(start, &[d]);
         let iter = self.b.new_register(RType::OBJECT, None);
@@ -426,26 +427,29 @@ impl<'a> IrBuilder<'a> {
                 seq, idx, reverse, ..
             } => {
                 let n = self.seq_len(*seq);
-                let inside = self.b.try_prim("<", &[*idx, n]).unwrap_or(*idx);
+                let inside = self.b.try_prim(Operator::Lt, &[*idx, n]).unwrap_or(*idx);
                 if *reverse {
                     let not_negative = self.b.new_block();
                     let zero = self.b.int(0);
-                    let ge = self.b.try_prim(">=", &[*idx, zero]).unwrap_or(*idx);
+                    let ge = self
+                        .b
+                        .try_prim(Operator::GtE, &[*idx, zero])
+                        .unwrap_or(*idx);
                     self.b.branch(ge, not_negative, ended);
                     self.b.activate(not_negative);
                     let n = self.seq_len(*seq);
-                    let inside = self.b.try_prim("<", &[*idx, n]).unwrap_or(*idx);
+                    let inside = self.b.try_prim(Operator::Lt, &[*idx, n]).unwrap_or(*idx);
                     self.b.branch(inside, go_on, ended);
                 } else {
                     self.b.branch(inside, go_on, ended);
                 }
             }
             Walk::Dict { iter, current, .. } => {
-                *current = self.b.prim_named("dict.walk_next", &[*iter]);
+                *current = self.b.prim_named(Internal::DictWalkNext, &[*iter]);
                 self.branch_on_error(*current, ended, go_on);
             }
             Walk::Iter { iter, current, .. } => {
-                *current = self.b.prim_named("generic.iter_next", &[*iter]);
+                *current = self.b.prim_named(Internal::IterNext, &[*iter]);
                 self.branch_on_error(*current, ended, go_on);
             }
             Walk::Enumerate { inner, .. } => {
@@ -470,26 +474,31 @@ impl<'a> IrBuilder<'a> {
         self.b.goto(more);
     }
 
-    /// `list` or `tuple`: the kind of a sequence walked by a C index.
-    fn seq_kind(&self, seq: ValueId) -> &'static str {
-        if self.b.rtype(seq) == RType::LIST {
-            "list"
-        } else {
-            "tuple"
-        }
+    /// Is the sequence walked by a C index a list (else a tuple)?
+    fn seq_is_list(&self, seq: ValueId) -> bool {
+        self.b.rtype(seq) == RType::LIST
     }
 
     /// The size of a list or tuple walked by a C index.
     fn seq_size(&mut self, seq: ValueId) -> ValueId {
-        let kind = self.seq_kind(seq);
-        self.b.prim_named(&format!("{kind}.size"), &[seq])
+        let size = if self.seq_is_list(seq) {
+            Internal::ListSize
+        } else {
+            Internal::TupleSize
+        };
+        self.b.prim_named(size, &[seq])
     }
 
     /// The length of a sequence walked by index.
     fn seq_len(&mut self, seq: ValueId) -> ValueId {
-        match self.b.try_prim("builtins.len", &[seq]) {
+        match self
+            .b
+            .try_prim(Key::Function(Module::Builtins, "len"), &[seq])
+        {
             Some(n) => n,
-            None => self.b.prim_named("builtins.len", &[seq]),
+            None => self
+                .b
+                .prim_named(Key::Function(Module::Builtins, "len"), &[seq]),
         }
     }
 
@@ -521,16 +530,18 @@ impl<'a> IrBuilder<'a> {
                 native: true,
                 ..
             } => {
-                let kind = self.seq_kind(*seq);
-                let v = self
-                    .b
-                    .prim_named(&format!("{kind}.item_unsafe"), &[*seq, *idx]);
+                let item_unsafe = if self.seq_is_list(*seq) {
+                    Internal::ListItemUnsafe
+                } else {
+                    Internal::TupleItemUnsafe
+                };
+                let v = self.b.prim_named(item_unsafe, &[*seq, *idx]);
                 vec![self.b.coerce(v, item)]
             }
             Walk::Index { seq, idx, item, .. } => {
-                let v = match self.b.try_prim("[]", &[*seq, *idx]) {
+                let v = match self.b.try_prim(Operator::GetItem, &[*seq, *idx]) {
                     Some(v) => v,
-                    None => self.b.prim_named("[]", &[*seq, *idx]),
+                    None => self.b.prim_named(Operator::GetItem, &[*seq, *idx]),
                 };
                 vec![self.b.coerce(v, item)]
             }
@@ -544,7 +555,7 @@ impl<'a> IrBuilder<'a> {
                 DictView::Keys => vec![self.b.coerce(*current, key)],
                 DictView::Values => vec![self.b.coerce(*current, value)],
                 DictView::Items => {
-                    let v = self.b.prim_named("dict.walk_value", &[*iter]);
+                    let v = self.b.prim_named(Internal::DictWalkValue, &[*iter]);
                     let k = self.b.coerce(*current, key);
                     vec![k, self.b.coerce(v, value)]
                 }
@@ -632,14 +643,18 @@ impl<'a> IrBuilder<'a> {
             }
             Walk::Index { idx, reverse, .. } => {
                 let one = self.b.int(1);
-                let op = if *reverse { "-" } else { "+" };
+                let op = if *reverse {
+                    Operator::Sub
+                } else {
+                    Operator::Add
+                };
                 let next = self.b.prim_named(op, &[*idx, one]);
                 self.b.assign(*idx, next);
             }
             Walk::Dict { .. } | Walk::Iter { .. } => {}
             Walk::Enumerate { count, inner } => {
                 let one = self.b.int(1);
-                let next = self.b.prim_named("+", &[*count, one]);
+                let next = self.b.prim_named(Operator::Add, &[*count, one]);
                 self.b.assign(*count, next);
                 self.walk_step(inner);
             }
@@ -652,7 +667,7 @@ impl<'a> IrBuilder<'a> {
     fn walk_finish(&mut self, walk: &Walk) {
         match walk {
             Walk::Dict { .. } | Walk::Iter { .. } => {
-                self.b.prim_named("generic.no_err_occurred", &[]);
+                self.b.prim_named(Internal::NoErrOccurred, &[]);
             }
             Walk::Enumerate { inner, .. } => self.walk_finish(inner),
             Walk::Zip(walks) => walks.iter().for_each(|w| self.walk_finish(w)),
@@ -674,7 +689,7 @@ fn range_more(b: &mut Builder, idx: ValueId, end: ValueId, step: i64, native: bo
             RType::Bit,
         );
     }
-    let cmp = if step > 0 { "<" } else { ">" };
+    let cmp = if step > 0 { Operator::Lt } else { Operator::Gt };
     b.try_prim(cmp, &[idx, end]).unwrap_or(idx)
 }
 
@@ -705,7 +720,7 @@ fn range_next(b: &mut Builder, idx: ValueId, step: i64, native: bool) -> ValueId
         );
     }
     let st = b.int(step);
-    b.prim_named("+", &[idx, st])
+    b.prim_named(Operator::Add, &[idx, st])
 }
 
 /// `v + 1` or `v - 1` of a `Py_ssize_t` (no overflow: it stays within a

@@ -26,6 +26,7 @@ use rustpython_parser::ast;
 use super::{BuiltFunction, IrBuilder};
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
+use crate::primitives::Internal;
 use crate::semanal::scope;
 
 /// Finish building generator function `def`: `ib` has its arguments in
@@ -113,7 +114,7 @@ pub fn build_generator(
     rb.set_line(def);
     let gen = rb.b.f.args[0];
     rb.generator = Some(gen);
-    let env = rb.b.prim_named("gen.env", &[gen]);
+    let env = rb.b.prim_named(Internal::GenEnv, &[gen]);
     for (i, (name, rtype)) in fields.iter().enumerate() {
         let v = rb.b.add(
             Op::GetField {
@@ -178,8 +179,8 @@ impl<'a> IrBuilder<'a> {
         let v = self.expr(&y.value);
         let v = self.b.boxed(v);
         self.set_line(y);
-        let it = self.b.prim_named("generic.get_iter", &[v]);
-        self.b.prim_named("gen.set_delegate", &[gen, it]);
+        let it = self.b.prim_named(Internal::GetIter, &[v]);
+        self.b.prim_named(Internal::GenSetDelegate, &[gen, it]);
         let none = self.b.none();
         let none = self.b.boxed(none);
         self.b.add(Op::Suspend(none), RType::OBJECT)
@@ -204,8 +205,8 @@ impl<'a> IrBuilder<'a> {
             return self.b.null();
         };
         let v = self.b.boxed(v);
-        let it = self.b.prim_named("gen.get_awaitable", &[v]);
-        self.b.prim_named("gen.set_delegate", &[gen, it]);
+        let it = self.b.prim_named(Internal::GenGetAwaitable, &[v]);
+        self.b.prim_named(Internal::GenSetDelegate, &[gen, it]);
         let none = self.b.none();
         let none = self.b.boxed(none);
         self.b.add(Op::Suspend(none), RType::OBJECT)
@@ -220,9 +221,9 @@ impl<'a> IrBuilder<'a> {
         let iterable = self.expr(&first.iter);
         let iterable = self.b.boxed(iterable);
         let it = if first.is_async {
-            self.b.prim_named("gen.get_aiter", &[iterable])
+            self.b.prim_named(Internal::GenGetAiter, &[iterable])
         } else {
-            self.b.prim_named("generic.get_iter", &[iterable])
+            self.b.prim_named(Internal::GetIter, &[iterable])
         };
         let def = scope::genexpr_function(g);
         let Some(f) = self.nested_function_object(&def, "<genexpr>") else {

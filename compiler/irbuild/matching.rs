@@ -8,6 +8,7 @@ use rustpython_parser::ast;
 
 use super::IrBuilder;
 use crate::ir::*;
+use crate::primitives::{Internal, Operator};
 
 impl<'a> IrBuilder<'a> {
     pub fn match_stmt(&mut self, m: &ast::StmtMatch) {
@@ -88,7 +89,7 @@ impl<'a> IrBuilder<'a> {
 
     /// Fail unless `parts` (a helper's result) is a match.
     fn fail_on_no_match(&mut self, parts: ValueId, fail: BlockId) {
-        let no = self.b.prim_named("match.is_no_match", &[parts]);
+        let no = self.b.prim_named(Internal::MatchIsNoMatch, &[parts]);
         let ok = self.b.new_block();
         self.b.branch(no, fail, ok);
         self.b.activate(ok);
@@ -97,7 +98,7 @@ impl<'a> IrBuilder<'a> {
     fn item(&mut self, tuple: ValueId, i: usize) -> ValueId {
         let idx = self.b.int(i as i64);
         self.b
-            .try_prim("[]", &[tuple, idx])
+            .try_prim(Operator::GetItem, &[tuple, idx])
             .unwrap_or_else(|| self.b.null())
     }
 
@@ -117,7 +118,7 @@ impl<'a> IrBuilder<'a> {
         );
         let parts = self
             .b
-            .prim_named("match.sequence", &[subject, b, a, has_star]);
+            .prim_named(Internal::MatchSequence, &[subject, b, a, has_star]);
         self.fail_on_no_match(parts, fail);
         for (i, p) in pats.iter().enumerate() {
             let item = self.item(parts, i);
@@ -133,14 +134,16 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn mapping_pattern(&mut self, m: &ast::PatternMatchMapping, subject: ValueId, fail: BlockId) {
-        let is_map = self.b.prim_named("match.is_mapping", &[subject]);
+        let is_map = self.b.prim_named(Internal::MatchIsMapping, &[subject]);
         self.branch_or_fail(is_map, fail);
         let mut keys = vec![];
         for (k, p) in m.keys.iter().zip(&m.patterns) {
             let key = self.expr(k);
             let key = self.b.boxed(key);
             keys.push(key);
-            let v = self.b.prim_named("match.mapping_get", &[subject, key]);
+            let v = self
+                .b
+                .prim_named(Internal::MatchMappingGet, &[subject, key]);
             self.fail_on_no_match(v, fail);
             self.pattern(p, v, fail);
         }
@@ -148,8 +151,10 @@ impl<'a> IrBuilder<'a> {
             let n = self.b.ssize(keys.len() as i64);
             let mut args = vec![n];
             args.extend(keys);
-            let keys = self.b.prim_named("generic.build_tuple", &args);
-            let r = self.b.prim_named("match.mapping_rest", &[subject, keys]);
+            let keys = self.b.prim_named(Internal::BuildTuple, &args);
+            let r = self
+                .b
+                .prim_named(Internal::MatchMappingRest, &[subject, keys]);
             self.bind_name(rest.as_str(), r);
         }
     }
@@ -166,10 +171,10 @@ impl<'a> IrBuilder<'a> {
         let n = self.b.ssize(names.len() as i64);
         let mut args = vec![n];
         args.extend(names);
-        let kwnames = self.b.prim_named("generic.build_tuple", &args);
+        let kwnames = self.b.prim_named(Internal::BuildTuple, &args);
         let parts = self
             .b
-            .prim_named("match.class", &[subject, cls, npos, kwnames]);
+            .prim_named(Internal::MatchClass, &[subject, cls, npos, kwnames]);
         self.fail_on_no_match(parts, fail);
         for (i, p) in c.patterns.iter().chain(&c.kwd_patterns).enumerate() {
             let item = self.item(parts, i);

@@ -32,6 +32,7 @@ use crate::diagnostics::Diagnostic;
 use crate::ir::*;
 use crate::irbuild::symbols::{ModuleSymbols, Symbol};
 use crate::parse::ParsedModule;
+use crate::primitives::Internal;
 use crate::semanal::{scope, FuncSig, ParamKind};
 use crate::types::Type;
 use builder::Builder;
@@ -360,7 +361,7 @@ fn build_function_body(
             let key = default_key(&ib.b.f.decl.func, a.def.arg.as_str());
             let globals = ib.b.globals();
             let k = ib.b.str_lit(&key);
-            ib.b.prim_named("generic.globals_get", &[globals, k])
+            ib.b.prim_named(Internal::GlobalsGet, &[globals, k])
         };
         ib.b.assign(reg, v);
         ib.b.goto(done);

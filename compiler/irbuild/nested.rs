@@ -20,6 +20,7 @@ use rustpython_parser::ast::{self, Ranged};
 
 use super::{build_function_in, IrBuilder};
 use crate::ir::*;
+use crate::primitives::Internal;
 use crate::semanal::scope;
 use crate::types::Type;
 
@@ -441,7 +442,7 @@ impl<'a> IrBuilder<'a> {
     /// function to `inspect.iscoroutinefunction` (as mypyc does).
     pub fn mark_if_coroutine(&mut self, def: &ast::StmtFunctionDef, f: ValueId) {
         if self.parsed.is_async_def(def) {
-            self.b.prim_named("func.mark_coroutine", &[f]);
+            self.b.prim_named(Internal::MarkCoroutine, &[f]);
         }
     }
 

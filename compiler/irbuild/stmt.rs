@@ -7,6 +7,7 @@ use rustpython_parser::ast::{self, Ranged};
 use super::builder::LoopTargets;
 use super::IrBuilder;
 use crate::ir::*;
+use crate::primitives::{Internal, Operator};
 use crate::types::Type;
 
 impl<'a> IrBuilder<'a> {
@@ -135,7 +136,7 @@ impl<'a> IrBuilder<'a> {
                     }
                     None => self.b.null(),
                 };
-                self.b.prim_named("generic.assert_failed", &[msg]);
+                self.b.prim_named(Internal::AssertFailed, &[msg]);
                 self.b.add(Op::Unreachable, RType::Void);
                 self.b.activate(ok);
             }
@@ -145,11 +146,11 @@ impl<'a> IrBuilder<'a> {
                     let lit = self.b.str_lit(full);
                     let (v, bind) = match &alias.asname {
                         Some(a) => (
-                            self.b.prim_named("generic.import_module", &[lit]),
+                            self.b.prim_named(Internal::ImportModule, &[lit]),
                             a.to_string(),
                         ),
                         None => (
-                            self.b.prim_named("generic.import", &[lit]),
+                            self.b.prim_named(Internal::Import, &[lit]),
                             full.split('.').next().unwrap_or(full).to_string(),
                         ),
                     };
@@ -170,7 +171,7 @@ impl<'a> IrBuilder<'a> {
                     return;
                 }
                 let lit = self.b.str_lit(&module);
-                let m = self.b.prim_named("generic.import_module", &[lit]);
+                let m = self.b.prim_named(Internal::ImportModule, &[lit]);
                 if i.names.iter().any(|a| a.name.as_str() == "*") {
                     // Only at module level (a syntax error elsewhere): the
                     // names are bound at runtime in the module's globals.
@@ -179,15 +180,13 @@ impl<'a> IrBuilder<'a> {
                         return;
                     }
                     let globals = self.b.globals();
-                    self.b.prim_named("generic.import_star", &[m, globals]);
+                    self.b.prim_named(Internal::ImportStar, &[m, globals]);
                     return;
                 }
                 for alias in &i.names {
                     let name = self.b.str_lit(alias.name.as_str());
                     let modname = self.b.str_lit(&module);
-                    let v = self
-                        .b
-                        .prim_named("generic.import_from", &[m, name, modname]);
+                    let v = self.b.prim_named(Internal::ImportFrom, &[m, name, modname]);
                     let bind = alias.asname.as_ref().unwrap_or(&alias.name).to_string();
                     self.bind_name(&bind, v);
                 }
@@ -213,12 +212,12 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(sub) => {
                 let base = self.expr(&sub.value);
                 let idx = self.expr(&sub.slice);
-                self.b.prim_named("del[]", &[base, idx]);
+                self.b.prim_named(Operator::DelItem, &[base, idx]);
             }
             ast::Expr::Attribute(a) => {
                 let obj = self.expr(&a.value);
                 let name = self.b.str_lit(a.attr.as_str());
-                self.b.prim_named("generic.delattr", &[obj, name]);
+                self.b.prim_named(Internal::DelAttr, &[obj, name]);
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. })
             | ast::Expr::List(ast::ExprList { elts, .. }) => {
@@ -260,7 +259,7 @@ impl<'a> IrBuilder<'a> {
         }
         let globals = self.b.globals();
         let key = self.b.str_lit(name);
-        self.b.prim_named("generic.globals_del", &[globals, key]);
+        self.b.prim_named(Internal::GlobalsDel, &[globals, key]);
     }
 
     /// Bind a name to a value in the current scope (local register or global).
@@ -272,7 +271,7 @@ impl<'a> IrBuilder<'a> {
             let ns = *ns;
             let key = self.b.str_lit(name);
             let o = self.b.boxed(v);
-            self.b.prim_named("generic.dict_set", &[ns, key, o]);
+            self.b.prim_named(Internal::DictSet, &[ns, key, o]);
             return;
         }
         if self.store_env_var(name, v) {
@@ -296,7 +295,7 @@ impl<'a> IrBuilder<'a> {
         let t = self.rtype_of(&self.env_name_type(name));
         let v = self.b.coerce(v, &t);
         let o = self.b.boxed(v);
-        self.b.prim_named("generic.globals_set", &[globals, key, o]);
+        self.b.prim_named(Internal::GlobalsSet, &[globals, key, o]);
     }
 
     pub fn assign_to(&mut self, target: &ast::Expr, v: ValueId) {
@@ -307,7 +306,11 @@ impl<'a> IrBuilder<'a> {
                 let idx = self.expr(&s.slice);
                 let idx = self.int_index(base, idx);
                 let v = self.b.boxed(v);
-                if self.b.try_prim("[]=", &[base, idx, v]).is_none() {
+                if self
+                    .b
+                    .try_prim(Operator::SetItem, &[base, idx, v])
+                    .is_none()
+                {
                     self.unsupported(target, "assignment to this subscript");
                 }
             }
@@ -318,7 +321,7 @@ impl<'a> IrBuilder<'a> {
                 let obj = self.expr(&a.value);
                 let name = self.b.str_lit(a.attr.as_str());
                 let v = self.b.boxed(v);
-                self.b.prim_named("generic.setattr", &[obj, name, v]);
+                self.b.prim_named(Internal::SetAttr, &[obj, name, v]);
             }
             ast::Expr::Tuple(ast::ExprTuple { elts, .. })
             | ast::Expr::List(ast::ExprList { elts, .. }) => self.unpack(target, elts, v),
@@ -351,12 +354,12 @@ impl<'a> IrBuilder<'a> {
         // Generic unpacking: a tuple of exactly the targets' count.
         let o = self.b.boxed(v);
         let n = self.b.ssize(elts.len() as i64);
-        let tup = self.b.prim_named("generic.unpack", &[o, n]);
+        let tup = self.b.prim_named(Internal::Unpack, &[o, n]);
         for (i, e) in elts.iter().enumerate() {
             let idx = self.b.int(i as i64);
             let item = self
                 .b
-                .try_prim("[]", &[tup, idx])
+                .try_prim(Operator::GetItem, &[tup, idx])
                 .unwrap_or_else(|| self.b.null());
             self.assign_to(e, item);
         }
@@ -368,14 +371,12 @@ impl<'a> IrBuilder<'a> {
         let o = self.b.boxed(v);
         let before = self.b.ssize(star as i64);
         let after = self.b.ssize((elts.len() - star - 1) as i64);
-        let parts = self
-            .b
-            .prim_named("generic.unpack_star", &[o, before, after]);
+        let parts = self.b.prim_named(Internal::UnpackStar, &[o, before, after]);
         for (i, e) in elts.iter().enumerate() {
             let idx = self.b.int(i as i64);
             let item = self
                 .b
-                .try_prim("[]", &[parts, idx])
+                .try_prim(Operator::GetItem, &[parts, idx])
                 .unwrap_or_else(|| self.b.null());
             let target = match e {
                 ast::Expr::Starred(s) => &*s.value,
@@ -386,12 +387,12 @@ impl<'a> IrBuilder<'a> {
     }
 
     fn aug_assign(&mut self, a: &ast::StmtAugAssign) {
-        let op = format!("{}=", crate::parse::operator_symbol(a.op));
+        let op = super::expr::binary_operator(a.op, true);
         match &*a.target {
             ast::Expr::Name(n) => {
                 let cur = self.load_name(n.id.as_str(), &a.target);
                 let r = self.expr(&a.value);
-                let v = self.inplace_op(&op, cur, r);
+                let v = self.inplace_op(op, cur, r);
                 self.bind_name(n.id.as_str(), v);
             }
             ast::Expr::Subscript(s) => {
@@ -400,31 +401,31 @@ impl<'a> IrBuilder<'a> {
                 let idx = self.int_index(base, idx);
                 let cur = self
                     .b
-                    .try_prim("[]", &[base, idx])
+                    .try_prim(Operator::GetItem, &[base, idx])
                     .unwrap_or_else(|| self.b.null());
                 let want = self.rtype_of(&self.type_of(&a.target));
                 let cur = self.b.coerce(cur, &want);
                 let r = self.expr(&a.value);
-                let v = self.inplace_op(&op, cur, r);
+                let v = self.inplace_op(op, cur, r);
                 let v = self.b.boxed(v);
-                self.b.try_prim("[]=", &[base, idx, v]);
+                self.b.try_prim(Operator::SetItem, &[base, idx, v]);
             }
-            ast::Expr::Attribute(at) if self.native_aug_assign(at, &op, &a.value) => {}
+            ast::Expr::Attribute(at) if self.native_aug_assign(at, op, &a.value) => {}
             ast::Expr::Attribute(at) => {
                 let obj = self.expr(&at.value);
                 let name = self.b.str_lit(at.attr.as_str());
-                let cur = self.b.prim_named("generic.getattr", &[obj, name]);
+                let cur = self.b.prim_named(Internal::GetAttr, &[obj, name]);
                 let r = self.expr(&a.value);
-                let v = self.inplace_op(&op, cur, r);
+                let v = self.inplace_op(op, cur, r);
                 let v = self.b.boxed(v);
-                self.b.prim_named("generic.setattr", &[obj, name, v]);
+                self.b.prim_named(Internal::SetAttr, &[obj, name, v]);
             }
             _ => self.unsupported(&*a.target, "augmented assignment to this target"),
         }
     }
 
-    pub(super) fn inplace_op(&mut self, op: &str, l: ValueId, r: ValueId) -> ValueId {
-        let plain = op.trim_end_matches('=');
+    pub(super) fn inplace_op(&mut self, op: Operator, l: ValueId, r: ValueId) -> ValueId {
+        let plain = op.plain();
         // Unboxed and immutable operands: the in-place operator is the plain one.
         let immutable = matches!(
             self.b.rtype(l),
@@ -442,8 +443,8 @@ impl<'a> IrBuilder<'a> {
             return self.binary_op(plain, l, r);
         }
         // `list += iterable` extends the list in place.
-        if op == "+=" && self.b.rtype(l) == RType::LIST {
-            return self.b.prim_named("generic.list_iadd", &[l, r]);
+        if op == Operator::InPlaceAdd && self.b.rtype(l) == RType::LIST {
+            return self.b.prim_named(Internal::ListIadd, &[l, r]);
         }
         // Mutable objects (lists, sets, dicts, instances) may update
         // themselves in place (`__iadd__` and friends).
@@ -459,17 +460,17 @@ impl<'a> IrBuilder<'a> {
                 // A bare `raise` re-raises an exception whose traceback
                 // already has this frame's entry (line 0: add none).
                 let line = std::mem::replace(&mut self.b.line, 0);
-                self.b.prim_named("generic.reraise", &[]);
+                self.b.prim_named(Internal::Reraise, &[]);
                 self.b.line = line;
             }
             (Some(e), None) => {
                 let v = self.expr(e);
-                self.b.prim_named("generic.raise", &[v]);
+                self.b.prim_named(Internal::Raise, &[v]);
             }
             (Some(e), Some(c)) => {
                 let v = self.expr(e);
                 let cv = self.expr(c);
-                self.b.prim_named("generic.raise_from", &[v, cv]);
+                self.b.prim_named(Internal::RaiseFrom, &[v, cv]);
             }
         }
         self.b.add(Op::Unreachable, RType::Void);

@@ -30,11 +30,12 @@ use crate::analysis::callgraph::{CallTargets, Cycles};
 use crate::analysis::{Cfg, ErrorEdges};
 use crate::ir::{FuncIR, GroupIR, Inst, Op, ValueKind};
 use crate::primitives;
+use crate::primitives::Internal;
 
 /// Puts a stack check before every direct call of the build that may lead
 /// back to its caller through direct calls only.
 pub fn insert_stack_checks(groups: &mut [GroupIR]) {
-    let Some(check) = primitives::generic("generic.check_stack") else {
+    let Some(check) = primitives::generic(Internal::CheckStack) else {
         return;
     };
     let targets = CallTargets::new(groups);

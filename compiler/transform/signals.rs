@@ -27,13 +27,14 @@ use crate::ir::{
     ValueKind,
 };
 use crate::primitives;
+use crate::primitives::Internal;
 
 /// Loop-header visits between two polls.
 pub const POLL_INTERVAL: i64 = 32;
 
 /// Counts down at every loop header of `f`, polling every `POLL_INTERVAL`.
 pub fn insert_signal_polls(f: &mut FuncIR) {
-    let Some(poll) = primitives::generic("generic.poll_signals") else {
+    let Some(poll) = primitives::generic(Internal::PollSignals) else {
         return;
     };
     let mut headers = loop_headers(f);

@@ -25,6 +25,7 @@
 use crate::analysis::{analyze_liveness, BitSet, Cfg, ErrorEdges};
 use crate::ir::*;
 use crate::primitives;
+use crate::primitives::Internal;
 
 /// Lower every suspension point of a generator's resume function.
 pub fn lower_suspensions(f: &mut FuncIR) {
@@ -139,8 +140,8 @@ fn push(f: &mut FuncIR, b: BlockId, op: Op, rtype: RType, line: u32) -> ValueId 
     f.push(b, op, rtype, line)
 }
 
-fn prim(f: &mut FuncIR, b: BlockId, name: &str, args: Vec<ValueId>, line: u32) -> ValueId {
-    let p = primitives::generic(name).expect("generator primitives are registered");
+fn prim(f: &mut FuncIR, b: BlockId, op: Internal, args: Vec<ValueId>, line: u32) -> ValueId {
+    let p = primitives::generic(op).expect("generator primitives are registered");
     let call = p.call(args);
     let ret = call.ret.clone();
     push(f, b, Op::CallC(call), ret, line)
@@ -167,7 +168,7 @@ fn split_at(
     let line = suspend.line;
     let handler = f.block(b).error_handler;
     // Save and return.
-    let env = prim(f, b, "gen.env", vec![gen], line);
+    let env = prim(f, b, Internal::GenEnv, vec![gen], line);
     for &(v, field) in fields {
         let op = Op::SetField {
             obj: env,
@@ -187,12 +188,12 @@ fn split_at(
         RType::CInt,
         line,
     );
-    prim(f, b, "gen.set_label", vec![gen, k], line);
+    prim(f, b, Internal::GenSetLabel, vec![gen, k], line);
     push(f, b, Op::Return(value), RType::Void, line);
     // Resume: reload, raise a thrown exception, continue.
     let resume = f.new_block();
     f.block_mut(resume).error_handler = handler;
-    let env = prim(f, resume, "gen.env", vec![gen], line);
+    let env = prim(f, resume, Internal::GenEnv, vec![gen], line);
     for &(v, field) in fields {
         let rtype = f.rtype(v).clone();
         let op = Op::GetField {
@@ -236,7 +237,7 @@ fn split_at(
 fn raise_block(f: &mut FuncIR, exc: ValueId, handler: Option<BlockId>, line: u32) -> BlockId {
     let b = f.new_block();
     f.block_mut(b).error_handler = handler;
-    prim(f, b, "gen.raise_object", vec![exc], line);
+    prim(f, b, Internal::GenRaiseObject, vec![exc], line);
     push(f, b, Op::Unreachable, RType::Void, line);
     b
 }
@@ -285,7 +286,7 @@ fn add_dispatch(f: &mut FuncIR, resumes: &[(i64, BlockId)]) {
         }
     }
     let line = f.decl.line;
-    let label = prim(f, BlockId(0), "gen.label", vec![gen], line);
+    let label = prim(f, BlockId(0), Internal::GenLabel, vec![gen], line);
     let mut cur = BlockId(0);
     for &(k, target) in resumes {
         let kv = push(
