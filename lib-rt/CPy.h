@@ -183,6 +183,14 @@ static inline CPyTagged CPyTagged_FromInt64(int64_t v) {
     return CPyTagged_FromInt64Slow(v);
 }
 
+/* An int as an int64_t, saturating at the int64_t bounds. */
+static inline int64_t CPyTagged_ClampToInt64(CPyTagged x) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(x))) {
+        return (int64_t)CPyTagged_ShortAsSsize_t(x);
+    }
+    return _PyLong_Sign(CPyTagged_LongAsObject(x)) < 0 ? INT64_MIN : INT64_MAX;
+}
+
 /* Unboxing an int object (new, stolen or borrowed reference to it). */
 static inline CPyTagged CPyTagged_FromObject(PyObject *o) {
     Py_ssize_t v;

@@ -364,6 +364,11 @@ impl<'a> IrBuilder<'a> {
             Some(t) if step == 1 || step == -1 => t.clone(),
             _ => RType::Int,
         };
+        if t == RType::Int {
+            if let Some(walk) = self.int_range_counter(args, step) {
+                return walk;
+            }
+        }
         let (start, end) = match args {
             [n] => {
                 let zero = self.b.int(0);
@@ -375,6 +380,33 @@ impl<'a> IrBuilder<'a> {
             }
         };
         self.counter(start, end, step, &t)
+    }
+
+    /// An `int` range whose start is a constant (or omitted) and whose step
+    /// is small counts in an `i64`: from a start within a short int, adding
+    /// at most `MAX_COUNTER_STEP` per iteration, it cannot leave the short
+    /// ints in any feasible number of iterations, so the `i64` holds every
+    /// value the loop reaches, and an end beyond the `i64`s is clamped to
+    /// their bounds without changing when the loop stops.
+    fn int_range_counter(&mut self, args: &[ast::Expr], step: i64) -> Option<Walk> {
+        let (start, end) = match args {
+            [n] => (0, n),
+            [s, e, ..] => (crate::checker::const_int(s)?, e),
+            _ => return None,
+        };
+        if step.abs() > MAX_COUNTER_STEP || start.abs() > 1 << 60 {
+            return None;
+        }
+        let end = self.expr_as(end, &RType::Int);
+        let end = self.b.prim_named(Internal::ClampToI64, &[end]);
+        let start = self.b.add(
+            Op::LoadInt {
+                value: start,
+                rtype: RType::I64,
+            },
+            RType::I64,
+        );
+        Some(self.counter(start, end, step, &RType::I64))
     }
 
     fn counter(&mut self, start: ValueId, end: ValueId, step: i64, t: &RType) -> Walk {
@@ -676,6 +708,11 @@ impl<'a> IrBuilder<'a> {
     }
 }
 
+/// The largest step of a range counted in an `i64` (see
+/// `int_range_counter`): 2**54 iterations before a short int could
+/// overflow.
+const MAX_COUNTER_STEP: i64 = 256;
+
 /// Is the counter `idx` before `end` (in the direction of `step`)?
 fn range_more(b: &mut Builder, idx: ValueId, end: ValueId, step: i64, native: bool) -> ValueId {
     if native {
@@ -699,7 +736,7 @@ fn range_next(b: &mut Builder, idx: ValueId, step: i64, native: bool) -> ValueId
         let rt = b.rtype(idx);
         let one = b.add(
             Op::LoadInt {
-                value: 1,
+                value: step.abs(),
                 rtype: rt.clone(),
             },
             rt.clone(),

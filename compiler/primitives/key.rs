@@ -146,6 +146,7 @@ spelled! {
         ListItemUnsafe => "list.item_unsafe",
         TupleItemUnsafe => "tuple.item_unsafe",
         TupleItemIndex => "tuple.item_index",
+        ClampToI64 => "int.clamp_to_i64",
         GetAttr => "generic.getattr",
         SetAttr => "generic.setattr",
         DelAttr => "generic.delattr",
