@@ -287,9 +287,29 @@ double CPyTagged_TrueDivide(CPyTagged a, CPyTagged b) {
 
 PyObject *CPyTagged_Str(CPyTagged x) {
     if (CPyTagged_CheckShort(x)) {
-        char buf[32];
-        PyOS_snprintf(buf, sizeof(buf), "%zd", CPyTagged_ShortAsSsize_t(x));
-        return PyUnicode_FromString(buf);
+        /* The decimal digits of a short int, written straight into an
+         * ASCII str. */
+        Py_ssize_t v = CPyTagged_ShortAsSsize_t(x);
+        size_t magnitude = v < 0 ? (size_t)0 - (size_t)v : (size_t)v;
+        char digits[24];
+        int n = 0;
+        do {
+            digits[n++] = (char)('0' + magnitude % 10);
+            magnitude /= 10;
+        } while (magnitude != 0);
+        int sign = v < 0;
+        PyObject *s = PyUnicode_New(n + sign, 127);
+        if (s == NULL) {
+            return NULL;
+        }
+        Py_UCS1 *out = PyUnicode_1BYTE_DATA(s);
+        if (sign) {
+            *out++ = '-';
+        }
+        while (n > 0) {
+            *out++ = (Py_UCS1)digits[--n];
+        }
+        return s;
     }
     return PyObject_Str(CPyTagged_LongAsObject(x));
 }

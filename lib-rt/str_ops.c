@@ -51,8 +51,8 @@ PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index) {
             i += n;
         }
         if (i >= 0 && i < n) {
-            /* Substring of length one reuses the interpreter's char cache. */
-            return PyUnicode_Substring(s, i, i + 1);
+            /* Characters below 256 are the interpreter's cached strs. */
+            return PyUnicode_FromOrdinal(PyUnicode_READ_CHAR(s, i));
         }
     }
     CPy_RaiseIndexError(index, "string index out of range");
@@ -130,6 +130,20 @@ PyObject *CPyStr_Build(Py_ssize_t n, ...) {
     }
     Py_ssize_t pos = 0;
     va_start(ap, n);
+    if (maxchar < 256) {
+        /* Every part is one byte per character, as the result is. */
+        Py_UCS1 *out = PyUnicode_1BYTE_DATA(result);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *part = va_arg(ap, PyObject *);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(part);
+            if (len > 0) {
+                memcpy(out + pos, PyUnicode_1BYTE_DATA(part), (size_t)len);
+            }
+            pos += len;
+        }
+        va_end(ap);
+        return result;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *part = va_arg(ap, PyObject *);
         Py_ssize_t len = PyUnicode_GET_LENGTH(part);

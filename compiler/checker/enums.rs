@@ -18,6 +18,32 @@ use super::program::Program;
 /// The classes of `enum` that make their subclasses enums.
 const ENUM_BASES: &[&str] = &["Enum", "IntEnum", "Flag", "IntFlag", "StrEnum", "ReprEnum"];
 
+/// The enum classes whose members compare by identity (they define no
+/// `__eq__` and mix in no other type).
+const IDENTITY_ENUM_BASES: &[&str] = &["Enum", "Flag"];
+
+/// Do the members of class `c` (of `module`) compare by identity as far
+/// as its own definition says: every base is `Enum`, `Flag` or a class of
+/// the program (whose own definition `Program::is_identity_enum` checks),
+/// and the body defines no `__eq__`?
+pub fn identity_eq(program: &Program, module: &str, c: &ast::StmtClassDef) -> bool {
+    let defines_eq = c.body.iter().any(|s| {
+        matches!(s, ast::Stmt::FunctionDef(d) if d.name.as_str() == "__eq__")
+            || matches!(s, ast::Stmt::Assign(a) if a.targets.iter().any(
+                |t| matches!(t, ast::Expr::Name(n) if n.id.as_str() == "__eq__")))
+    });
+    let plain_base = |b: &ast::Expr| {
+        program
+            .imported_name(module, b)
+            .is_some_and(|(m, n)| m == "enum" && IDENTITY_ENUM_BASES.contains(&n.as_str()))
+            || program.classes.contains_key(&format!(
+                "{module}.{}",
+                crate::semanal::scope::dotted_name(b).unwrap_or_default()
+            ))
+    };
+    !defines_eq && c.keywords.is_empty() && c.bases.iter().all(plain_base)
+}
+
 /// Is base expression `e` of a class in `module` one of `enum`'s enum
 /// classes (`Enum` imported from `enum`, or `enum.Enum`)?
 pub fn is_enum_base(program: &Program, module: &str, e: &ast::Expr) -> bool {
@@ -100,6 +126,13 @@ impl Program {
     pub fn is_enum(&self, full: &str) -> bool {
         let (mro, _) = self.mro(full);
         mro.iter().any(|c| c.enum_base)
+    }
+
+    /// Do the members of enum class `full` compare by identity (`==` is
+    /// `is`): no class of its MRO defines `__eq__` or mixes in a type?
+    pub fn is_identity_enum(&self, full: &str) -> bool {
+        let (mro, _) = self.mro(full);
+        self.is_enum(full) && mro.iter().all(|c| c.enum_identity)
     }
 
     /// Is `name` a member of enum class `full`?

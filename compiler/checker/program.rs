@@ -119,6 +119,9 @@ pub struct ClassInfo {
     pub enum_base: bool,
     /// The members of an enum class (see `enums::members`).
     pub enum_members: Vec<String>,
+    /// Its own definition keeps `==` of enum members an identity test
+    /// (see `enums::identity_eq`).
+    pub enum_identity: bool,
     /// Attributes only assigned through `self` without an annotation,
     /// whose types are inferred from their first assignment (see
     /// `attributes`).
@@ -1394,6 +1397,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt], lines: 
             .bases
             .iter()
             .any(|b| super::enums::is_enum_base(p, module, b));
+        let enum_identity = super::enums::identity_eq(p, module, c);
         for b in &c.bases {
             let (head, args) = match b {
                 ast::Expr::Subscript(s) => (&*s.value, ctx.type_args(&s.slice)),
@@ -1457,6 +1461,7 @@ fn fill_class_members(p: &mut Program, module: &str, body: &[ast::Stmt], lines: 
             info.inferred_attrs = inferred_attrs;
             info.enum_base = enum_base;
             info.enum_members = super::enums::members(c);
+            info.enum_identity = enum_identity;
         }
     }
 }

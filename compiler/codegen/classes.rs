@@ -111,12 +111,11 @@ pub fn emit_get_defined_attr(
     super::conv::emit_inc_ref(e, dest, t);
 }
 
-/// `obj.attr = value` (value borrowed).
+/// `obj.attr = value` (the value's reference moves into the attribute).
 pub fn emit_set_attr(e: &mut Emitter, obj: &str, class: &str, attr: &str, value: &str, t: &RType) {
     let slot = member(class, obj, attr);
     e.open("");
     e.line(format!("{} = {slot};", declaration(t, "old")));
-    super::conv::emit_inc_ref(e, value, t);
     e.line(format!("{slot} = {value};"));
     if t.error_overlaps() {
         e.line(format!("{} = 1;", flag_member(class, obj, attr)));

@@ -378,7 +378,7 @@ pub enum Op {
         rtype: RType,
         checked: bool,
     },
-    /// Store `value` (borrowed; converted to the attribute's type by
+    /// Store `value` (stolen; converted to the attribute's type by
     /// irbuild) into an attribute of a native instance, releasing the old
     /// value. Never fails.
     SetAttr {
@@ -617,6 +617,7 @@ impl Op {
         match self {
             Op::Assign { src, .. } => vec![*src],
             Op::InitStatic { value, .. } => vec![*value],
+            Op::SetAttr { value, .. } => vec![*value],
             Op::Return(v) => vec![*v],
             Op::Cast { src, .. } => vec![*src],
             Op::CallC(c) => match &c.steals {

@@ -116,6 +116,9 @@ impl<'a> IrBuilder<'a> {
             E::Constant(c) => self.constant_expr(c),
             E::Name(n) => self.load_name(n.id.as_str(), e),
             E::BinOp(b) => {
+                if let Some(v) = self.percent_format(b) {
+                    return v;
+                }
                 let l = self.expr(&b.left);
                 let r = self.expr(&b.right);
                 let method = format!("__{}__", crate::parse::operator_method(b.op));
@@ -743,6 +746,9 @@ impl<'a> IrBuilder<'a> {
             if let Some(v) = self.in_tuple_display(c) {
                 return v;
             }
+            if let Some(v) = self.identity_enum_eq(c) {
+                return v;
+            }
             let l = self.expr(&c.left);
             let r = self.expr(&c.comparators[0]);
             return self.compare_pair(c.ops[0], l, r);
@@ -770,6 +776,43 @@ impl<'a> IrBuilder<'a> {
         }
         self.b.activate(done);
         result
+    }
+
+    /// `a == b` / `a != b` of two members of an enum class whose members
+    /// compare by identity: `a is b` / `a is not b`.
+    fn identity_enum_eq(&mut self, c: &ast::ExprCompare) -> Option<ValueId> {
+        let op = match c.ops[0] {
+            ast::CmpOp::Eq => ast::CmpOp::Is,
+            ast::CmpOp::NotEq => ast::CmpOp::IsNot,
+            _ => return None,
+        };
+        let class = self.enum_class_of(&c.left)?;
+        if self.enum_class_of(&c.comparators[0]).as_ref() != Some(&class)
+            || !self.opts.program.is_identity_enum(&class)
+        {
+            return None;
+        }
+        let l = self.expr(&c.left);
+        let r = self.expr(&c.comparators[0]);
+        Some(self.compare_pair(op, l, r))
+    }
+
+    /// The enum class of which `e` is a member: by the checker's type, or
+    /// as `Class.MEMBER`.
+    fn enum_class_of(&self, e: &ast::Expr) -> Option<String> {
+        match self.opts.types.get(e) {
+            Some(Type::Instance(c, _)) if self.opts.program.is_enum(c) => return Some(c.clone()),
+            _ => {}
+        }
+        let ast::Expr::Attribute(a) = e else {
+            return None;
+        };
+        match self.opts.types.get(&a.value) {
+            Some(Type::TypeObj(c)) if self.opts.program.is_enum_member(c, a.attr.as_str()) => {
+                Some(c.clone())
+            }
+            _ => None,
+        }
     }
 
     /// `x in (a, b, c)` (and `not in`) with a tuple display: the items are
@@ -1299,63 +1342,6 @@ impl<'a> IrBuilder<'a> {
         self.b.prim_named(Internal::Slice, &parts)
     }
 
-    fn fstring(&mut self, j: &ast::ExprJoinedStr) -> ValueId {
-        let surrogate_part = j.values.iter().any(|v| {
-            matches!(v, ast::Expr::Constant(c) if matches!(&c.value, ast::Constant::Str(s) if s.contains('\u{FFFD}')))
-        });
-        if surrogate_part && may_have_surrogate(self.parsed.lines.text(j)) {
-            self.unsupported(j, "a lone surrogate in an f-string");
-        }
-        let mut parts = vec![];
-        for v in &j.values {
-            match v {
-                ast::Expr::Constant(c) => {
-                    if let ast::Constant::Str(s) = &c.value {
-                        parts.push(self.b.str_lit(s));
-                    }
-                }
-                ast::Expr::FormattedValue(fv) => {
-                    let x = self.expr(&fv.value);
-                    parts.push(self.formatted_value(x, fv));
-                }
-                other => {
-                    let x = self.expr(other);
-                    parts.push(x);
-                }
-            }
-        }
-        let n = self.b.ssize(parts.len() as i64);
-        let mut args = vec![n];
-        args.extend(parts);
-        self.b.prim_named(Internal::BuildStr, &args)
-    }
-
-    /// One `{x!c:spec}` part of an f-string. Without a format spec, an int
-    /// is converted by `str` directly (`format(n, "")` is `str(n)`) and a
-    /// str (the value or a `!s`/`!r`/`!a` conversion's result) is used as
-    /// it is when exact, as `format(s, "")` returns it.
-    fn formatted_value(&mut self, x: ValueId, fv: &ast::ExprFormattedValue) -> ValueId {
-        let plain = fv.format_spec.is_none();
-        if plain && fv.conversion == ast::ConversionFlag::None && self.b.rtype(x) == RType::Int {
-            return self.to_str(x);
-        }
-        let x = match fv.conversion {
-            ast::ConversionFlag::Repr => self.b.prim_named(Internal::Repr, &[x]),
-            ast::ConversionFlag::Str => self.to_str(x),
-            ast::ConversionFlag::Ascii => self.b.prim_named(Internal::Ascii, &[x]),
-            ast::ConversionFlag::None => x,
-        };
-        if plain && self.b.rtype(x) == RType::STR {
-            return self.b.prim_named(Internal::FormatStrPlain, &[x]);
-        }
-        let x = self.b.boxed(x);
-        let spec = match &fv.format_spec {
-            Some(s) => self.expr(s),
-            None => self.b.str_lit(""),
-        };
-        self.b.prim_named(Internal::Format, &[x, spec])
-    }
-
     /// `Color.RED` of an enum member: read once, then kept in a static (the
     /// member is bound for good when the class is created).
     fn enum_member(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
@@ -1430,17 +1416,6 @@ impl<'a> IrBuilder<'a> {
         let i = self.b.int(index as i64);
         self.set_line(a);
         self.b.try_prim(Operator::GetItem, &[obj, i])
-    }
-
-    /// `str(x)`, specialized on `x`'s runtime type.
-    fn to_str(&mut self, x: ValueId) -> ValueId {
-        match self
-            .b
-            .try_prim(Key::Function(Module::Builtins, "str"), &[x])
-        {
-            Some(v) => v,
-            None => self.b.prim_named(Internal::Str, &[x]),
-        }
     }
 
     /// A list, set or dict comprehension: an empty container filled by
@@ -1937,6 +1912,9 @@ impl<'a> IrBuilder<'a> {
         if let Some(v) = self.native_method_call(a, c) {
             return v;
         }
+        if let Some(v) = self.format_method_call(a, c) {
+            return v;
+        }
         let recv = self.expr(&a.value);
         let plain =
             c.keywords.is_empty() && !c.args.iter().any(|x| matches!(x, ast::Expr::Starred(_)));
@@ -2150,7 +2128,7 @@ impl<'a> IrBuilder<'a> {
 
 /// May a string literal's source text hold an escape of a lone surrogate
 /// (`\ud800`, `\U0000dc00`)?
-fn may_have_surrogate(text: &str) -> bool {
+pub fn may_have_surrogate(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
     ["\\ud", "\\u0000d"].iter().any(|p| {
         t.match_indices(p).any(|(i, _)| {

@@ -14,6 +14,7 @@ pub mod exceptions;
 pub mod expr;
 pub mod finals;
 pub mod for_loops;
+pub mod formatting;
 pub mod generators;
 pub mod imports;
 pub mod interface;
