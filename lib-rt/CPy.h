@@ -502,6 +502,9 @@ PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
 int CPyStr_Compare(PyObject *a, PyObject *b);
 PyObject *CPyStr_Build(Py_ssize_t n, ...);
+/* functools.singledispatch calls (dispatch_ops.c) */
+PyObject *CPySingleDispatch_NewCache(void);
+PyObject *CPySingleDispatch_Find(PyObject *cache, PyObject *func, PyObject *arg);
 /* bytes (bytes_ops.c) */
 CPyTagged CPyBytes_GetItem(PyObject *b, CPyTagged index);
 PyObject *CPyBytes_GetSlice(PyObject *b, CPyTagged start, CPyTagged end);

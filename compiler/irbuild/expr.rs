@@ -1354,6 +1354,21 @@ impl<'a> IrBuilder<'a> {
             return None;
         }
         let cache = StaticRef::Cached(format!("{class}.{}", a.attr));
+        Some(self.load_cached(cache, &mut |this: &mut IrBuilder| {
+            let obj = this.expr(&a.value);
+            let name = this.b.str_lit(a.attr.as_str());
+            this.set_line(a);
+            this.b.prim_named(Internal::GetAttr, &[obj, name])
+        }))
+    }
+
+    /// The value of static `cache` (an object), computed by `compute` and
+    /// stored there the first time.
+    pub fn load_cached(
+        &mut self,
+        cache: StaticRef,
+        compute: &mut dyn FnMut(&mut IrBuilder) -> ValueId,
+    ) -> ValueId {
         let result = self.b.new_register(RType::OBJECT, None);
         let (unset, set, done) = (self.b.new_block(), self.b.new_block(), self.b.new_block());
         let kept = self.b.add(Op::LoadStatic(cache.clone()), RType::OBJECT);
@@ -1362,21 +1377,19 @@ impl<'a> IrBuilder<'a> {
         self.b.assign(result, kept);
         self.b.goto(done);
         self.b.activate(unset);
-        let obj = self.expr(&a.value);
-        let name = self.b.str_lit(a.attr.as_str());
-        self.set_line(a);
-        let member = self.b.prim_named(Internal::GetAttr, &[obj, name]);
+        let value = compute(self);
+        let value = self.b.boxed(value);
         self.b.add(
             Op::InitStatic {
                 target: cache,
-                value: member,
+                value,
             },
             RType::Void,
         );
-        self.b.assign(result, member);
+        self.b.assign(result, value);
         self.b.goto(done);
         self.b.activate(done);
-        Some(result)
+        result
     }
 
     /// `member.value` / `member.name` of an enum instance whose classes do
@@ -1568,6 +1581,9 @@ impl<'a> IrBuilder<'a> {
             let name = n.id.as_str();
             // A variable of an enclosing function shadows module functions.
             if !self.is_local_name(name) && !self.closure_has(name) {
+                if let Some(v) = self.singledispatch_call(name, c) {
+                    return v;
+                }
                 if !self.is_class_ns_name(name) {
                     if let Some(v) = self.native_construct(name, c) {
                         return v;

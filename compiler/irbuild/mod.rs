@@ -10,6 +10,7 @@ pub mod builder;
 pub mod class_table;
 pub mod classes;
 pub mod consumers;
+pub mod dispatch;
 pub mod exceptions;
 pub mod expr;
 pub mod finals;

@@ -147,6 +147,8 @@ spelled! {
         TupleItemUnsafe => "tuple.item_unsafe",
         TupleItemIndex => "tuple.item_index",
         ClampToI64 => "int.clamp_to_i64",
+        NewDispatchCache => "dispatch.new_cache",
+        SingleDispatchFind => "dispatch.find",
         GetAttr => "generic.getattr",
         SetAttr => "generic.setattr",
         DelAttr => "generic.delattr",

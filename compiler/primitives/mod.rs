@@ -528,6 +528,8 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(op(O::GetItem), &[A::Bytes, A::Int], Ret::Int, "CPyBytes_GetItem", E::Magic),
     p(op(O::GetItem), &[A::Dict, A::Obj], OBJ, "CPyDict_GetItem", E::Magic),
     p(op(O::GetItem), &[A::Tuple, A::Int], OBJ, "CPySequenceTuple_GetItem", E::Magic),
+    p(internal(I::NewDispatchCache), &[], OBJ, "CPySingleDispatch_NewCache", E::Magic),
+    p(internal(I::SingleDispatchFind), &[A::Obj, A::Obj, A::Obj], OBJ, "CPySingleDispatch_Find", E::Magic),
     p(internal(I::ClampToI64), &[A::Int], Ret::I64, "CPyTagged_ClampToInt64", E::Never),
     p(internal(I::TupleItemIndex), &[A::Int, A::Ssize], Ret::Ssize, "CPyTuple_ItemIndex", E::NegInt),
     p(op(O::GetItem), &[A::Obj, A::Obj], OBJ, "PyObject_GetItem", E::Magic),
