@@ -498,6 +498,8 @@ PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index);
 /* ord() of a str: TypeError unless it has exactly one character. */
 CPyTagged CPyStr_Ord(PyObject *s);
 PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end);
+/* The code of character `index` of `s` (IndexError as `s[index]`). */
+CPyTagged CPyStr_OrdAt(PyObject *s, CPyTagged index);
 PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
 int CPyStr_Compare(PyObject *a, PyObject *b);

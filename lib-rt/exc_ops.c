@@ -72,11 +72,49 @@ static void cpy_put_pending(cpy_pending p) {
 #endif
 }
 
+/* Frames of traceback entries, kept for reuse: an entry's frame never
+ * runs, and what a traceback shows of it (code, line, globals) is the same
+ * for every entry of one place, so one frame serves every exception passing
+ * through there. A direct-mapped table keyed by the place (the file and
+ * function names are the generated code's string constants). */
+#define CPY_FRAME_CACHE_SIZE 512
+
+typedef struct {
+    const char *filename;
+    const char *funcname;
+    int line;
+    PyObject *globals;
+    PyFrameObject *frame;
+} cpy_cached_frame;
+
+static cpy_cached_frame cpy_frame_cache[CPY_FRAME_CACHE_SIZE];
+
+static PyFrameObject *cpy_traceback_frame(const char *filename, const char *funcname,
+                                          int line, PyObject *globals) {
+    size_t h = ((size_t)filename >> 3) ^ ((size_t)funcname >> 2) ^ ((size_t)line * 2654435761u);
+    cpy_cached_frame *slot = &cpy_frame_cache[h % CPY_FRAME_CACHE_SIZE];
+    if (slot->frame != NULL && slot->filename == filename && slot->funcname == funcname &&
+        slot->line == line && slot->globals == globals) {
+        Py_INCREF(slot->frame);
+        return slot->frame;
+    }
+    PyFrameObject *frame = cpy_make_frame(filename, funcname, line, globals);
+    if (frame != NULL && globals != NULL) {
+        Py_XSETREF(slot->frame, frame);
+        Py_INCREF(frame);
+        slot->filename = filename;
+        slot->funcname = funcname;
+        slot->line = line;
+        slot->globals = globals;
+    }
+    return frame;
+}
+
 void CPy_AddTraceback(const char *filename, const char *funcname, int line,
                       PyObject *globals) {
     /* Building the frame must not see (or clobber) the pending exception. */
     cpy_pending pending = cpy_take_pending();
-    PyFrameObject *frame = cpy_make_frame(filename, funcname, line, globals);
+    PyFrameObject *frame = cpy_traceback_frame(filename, funcname, line, globals);
     if (frame == NULL) {
         /* Keep the original exception; losing one entry is the lesser harm. */
         PyErr_Clear();

@@ -419,6 +419,23 @@ impl Builder {
         }
     }
 
+    /// The value of `v` if the current block loads it as a (short) `int`
+    /// constant.
+    pub fn int_constant(&self, v: ValueId) -> Option<i64> {
+        let insts = &self.f.block(self.cur).insts;
+        insts
+            .iter()
+            .rev()
+            .find(|i| i.result == v)
+            .and_then(|i| match i.op {
+                Op::LoadInt {
+                    value,
+                    rtype: RType::Int,
+                } => Some(value),
+                _ => None,
+            })
+    }
+
     /// The value of `v` if the current block loads it as a float constant.
     pub fn float_constant(&self, v: ValueId) -> Option<f64> {
         let insts = &self.f.block(self.cur).insts;

@@ -749,6 +749,9 @@ impl<'a> IrBuilder<'a> {
             if let Some(v) = self.identity_enum_eq(c) {
                 return v;
             }
+            if let Some(v) = self.char_at_eq(c) {
+                return v;
+            }
             let l = self.expr(&c.left);
             let r = self.expr(&c.comparators[0]);
             return self.compare_pair(c.ops[0], l, r);
@@ -776,6 +779,52 @@ impl<'a> IrBuilder<'a> {
         }
         self.b.activate(done);
         result
+    }
+
+    /// `s[i] == "c"` / `!=` of a str item and a one-character literal:
+    /// the character's code compared, without making the one-character str.
+    fn char_at_eq(&mut self, c: &ast::ExprCompare) -> Option<ValueId> {
+        let kind = match c.ops[0] {
+            ast::CmpOp::Eq => CmpKind::Eq,
+            ast::CmpOp::NotEq => CmpKind::Ne,
+            _ => return None,
+        };
+        let one_char = |e: &ast::Expr| match e {
+            ast::Expr::Constant(k) => match &k.value {
+                ast::Constant::Str(s) if s.chars().count() == 1 => s.chars().next(),
+                _ => None,
+            },
+            _ => None,
+        };
+        let (item, ch) = match (one_char(&c.left), one_char(&c.comparators[0])) {
+            (None, Some(ch)) => (&*c.left, ch),
+            (Some(ch), None) => (&c.comparators[0], ch),
+            _ => return None,
+        };
+        let ast::Expr::Subscript(s) = item else {
+            return None;
+        };
+        let index_type = self.rtype_of(&self.type_of(&s.slice));
+        if self.rtype_of(&self.type_of(&s.value)) != RType::STR
+            || !matches!(index_type, RType::Int | RType::Bool)
+            || matches!(&*s.slice, ast::Expr::Slice(_))
+        {
+            return None;
+        }
+        let text = self.expr_as(&s.value, &RType::STR);
+        let index = self.expr_as(&s.slice, &RType::Int);
+        self.set_line(s);
+        let code = self.b.prim_named(Internal::StrOrdAt, &[text, index]);
+        let want = self.b.int(ch as i64);
+        let v = self.b.add(
+            Op::ComparisonOp {
+                op: kind,
+                lhs: code,
+                rhs: want,
+            },
+            RType::Bit,
+        );
+        Some(self.b.coerce(v, &RType::Bool))
     }
 
     /// `a == b` / `a != b` of two members of an enum class whose members
@@ -1009,6 +1058,24 @@ impl<'a> IrBuilder<'a> {
 
     pub fn compare_pair(&mut self, op: ast::CmpOp, l: ValueId, r: ValueId) -> ValueId {
         let (lt, rt) = (self.b.rtype(l), self.b.rtype(r));
+        let eq_kind = match op {
+            ast::CmpOp::Eq => Some(CmpKind::Eq),
+            ast::CmpOp::NotEq => Some(CmpKind::Ne),
+            _ => None,
+        };
+        // An int equals a short constant exactly when their tagged words do.
+        let constant = self.b.int_constant(l).or(self.b.int_constant(r));
+        if let (Some(k), Some(_), RType::Int, RType::Int) = (eq_kind, constant, &lt, &rt) {
+            let v = self.b.add(
+                Op::ComparisonOp {
+                    op: k,
+                    lhs: l,
+                    rhs: r,
+                },
+                RType::Bit,
+            );
+            return self.b.coerce(v, &RType::Bool);
+        }
         if matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq)
             && matches!((&lt, &rt), (RType::Tuple(_), RType::Tuple(_)))
         {

@@ -147,6 +147,7 @@ spelled! {
         TupleItemUnsafe => "tuple.item_unsafe",
         TupleItemIndex => "tuple.item_index",
         ClampToI64 => "int.clamp_to_i64",
+        StrOrdAt => "str.ord_at",
         NewDispatchCache => "dispatch.new_cache",
         SingleDispatchFind => "dispatch.find",
         GetAttr => "generic.getattr",

@@ -530,6 +530,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(op(O::GetItem), &[A::Tuple, A::Int], OBJ, "CPySequenceTuple_GetItem", E::Magic),
     p(internal(I::NewDispatchCache), &[], OBJ, "CPySingleDispatch_NewCache", E::Magic),
     p(internal(I::SingleDispatchFind), &[A::Obj, A::Obj, A::Obj], OBJ, "CPySingleDispatch_Find", E::Magic),
+    p(internal(I::StrOrdAt), &[A::Str, A::Int], Ret::Int, "CPyStr_OrdAt", E::Magic),
     p(internal(I::ClampToI64), &[A::Int], Ret::I64, "CPyTagged_ClampToInt64", E::Never),
     p(internal(I::TupleItemIndex), &[A::Int, A::Ssize], Ret::Ssize, "CPyTuple_ItemIndex", E::NegInt),
     p(op(O::GetItem), &[A::Obj, A::Obj], OBJ, "PyObject_GetItem", E::Magic),
