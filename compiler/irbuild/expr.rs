@@ -1921,8 +1921,17 @@ impl<'a> IrBuilder<'a> {
         sig: &crate::semanal::FuncSig,
         c: &ast::ExprCall,
     ) -> Option<ValueId> {
-        let plan = plan_call(&sig.params, c)?;
-        let args = self.planned_args(&sig.params, &plan);
+        let packs = sig
+            .params
+            .iter()
+            .any(|p| matches!(p.kind, ParamKind::Star | ParamKind::Star2));
+        let args = if packs {
+            let plan = plan_packed_call(&sig.params, c)?;
+            self.packed_args(&sig.params, &plan)
+        } else {
+            let plan = plan_call(&sig.params, c)?;
+            self.planned_args(&sig.params, &plan)
+        };
         let func = FuncRef {
             module: module.to_string(),
             class: None,
@@ -2269,7 +2278,114 @@ pub fn plan_call<'c>(
     Some(order)
 }
 
+/// Where the arguments of a call go, for a callee with `*args` or
+/// `**kwargs`: `(parameter, keyword, value)` in source order, the keyword
+/// set for values packed into the `**` parameter. `None` when the call
+/// unpacks (`*x`, `**x`) or does not match the parameters.
+pub fn plan_packed_call<'c>(
+    params: &[crate::semanal::ParamSig],
+    c: &'c ast::ExprCall,
+) -> Option<Vec<(usize, Option<&'c str>, &'c ast::Expr)>> {
+    if has_unpacking(c) {
+        return None;
+    }
+    let star = params.iter().position(|p| p.kind == ParamKind::Star);
+    let star2 = params.iter().position(|p| p.kind == ParamKind::Star2);
+    let positional: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == ParamKind::Positional)
+        .map(|(i, _)| i)
+        .collect();
+    let mut given = vec![false; params.len()];
+    let mut order = vec![];
+    for (i, a) in c.args.iter().enumerate() {
+        let slot = match positional.get(i) {
+            Some(&slot) => slot,
+            None => star?,
+        };
+        given[slot] = true;
+        order.push((slot, None, a));
+    }
+    let mut packed_names: Vec<&str> = vec![];
+    for k in &c.keywords {
+        let name = k.arg.as_ref()?.as_str();
+        let named = params.iter().position(|p| {
+            p.name == name && !p.pos_only && !matches!(p.kind, ParamKind::Star | ParamKind::Star2)
+        });
+        match named {
+            Some(idx) if !given[idx] => {
+                given[idx] = true;
+                order.push((idx, None, &k.value));
+            }
+            Some(_) => return None,
+            None => {
+                let slot = star2?;
+                if packed_names.contains(&name) {
+                    return None;
+                }
+                packed_names.push(name);
+                order.push((slot, Some(name), &k.value));
+            }
+        }
+    }
+    let missing = params.iter().zip(&given).any(|(p, g)| {
+        !g && !p.has_default && !matches!(p.kind, ParamKind::Star | ParamKind::Star2)
+    });
+    (!missing).then_some(order)
+}
+
 impl IrBuilder<'_> {
+    /// Evaluate the arguments of a packed call plan in source order: the
+    /// values for `*args` into a tuple, those for `**kwargs` into a new dict.
+    pub fn packed_args(
+        &mut self,
+        params: &[crate::semanal::ParamSig],
+        plan: &[(usize, Option<&str>, &ast::Expr)],
+    ) -> Vec<ValueId> {
+        let mut values: Vec<Vec<(Option<&str>, ValueId)>> = vec![vec![]; params.len()];
+        for (idx, keyword, e) in plan {
+            let v = match params[*idx].kind {
+                ParamKind::Star | ParamKind::Star2 => {
+                    let v = self.expr(e);
+                    self.b.boxed(v)
+                }
+                _ => {
+                    let t = self.opts.mapper.param_rtype(&params[*idx]);
+                    self.expr_as(e, &t)
+                }
+            };
+            values[*idx].push((*keyword, v));
+        }
+        let mut out = vec![];
+        for (p, vs) in params.iter().zip(values) {
+            let t = self.opts.mapper.param_rtype(p);
+            let v = match p.kind {
+                ParamKind::Star => {
+                    let mut args = vec![self.b.ssize(vs.len() as i64)];
+                    args.extend(vs.iter().map(|(_, v)| *v));
+                    self.b.prim_named(Internal::BuildTuple, &args)
+                }
+                ParamKind::Star2 => {
+                    let mut args = vec![self.b.ssize(vs.len() as i64)];
+                    for (k, v) in &vs {
+                        args.push(self.b.str_lit(k.unwrap_or_default()));
+                        args.push(*v);
+                    }
+                    self.b.prim_named(Internal::BuildDict, &args)
+                }
+                _ => match vs.first() {
+                    Some((_, v)) => *v,
+                    None => self
+                        .b
+                        .add(Op::LoadErrorValue { rtype: t.clone() }, t.clone()),
+                },
+            };
+            out.push(self.b.coerce(v, &t));
+        }
+        out
+    }
+
     /// Evaluate the arguments of a planned call in source order; omitted
     /// optional parameters get their type's error value.
     pub fn planned_args(
