@@ -157,7 +157,12 @@ impl<'a> IrBuilder<'a> {
         spec: Option<ValueId>,
     ) -> ValueId {
         let plain = spec.is_none();
-        if plain && conversion == ast::ConversionFlag::None && self.b.rtype(x) == RType::Int {
+        let str_of_int = matches!(
+            conversion,
+            ast::ConversionFlag::None | ast::ConversionFlag::Str
+        );
+        if plain && str_of_int && self.b.rtype(x) == RType::Int {
+            // An exact str, which formats as itself.
             return self.to_str(x);
         }
         let x = match conversion {
