@@ -607,6 +607,8 @@ PyObject *CPySequence_RMultiply(CPyTagged n, PyObject *seq);
 PyObject *CPySequenceTuple_GetItem(PyObject *tuple, CPyTagged index);
 /* The position of item `index` of a tuple of `n` items; -1 with IndexError. */
 Py_ssize_t CPyTuple_ItemIndex(CPyTagged index, Py_ssize_t n);
+/* list(range(start, end, step)). */
+PyObject *CPyList_FromRange(CPyTagged start, CPyTagged end, CPyTagged step);
 PyObject *CPySequenceTuple_GetSlice(PyObject *tuple, CPyTagged start, CPyTagged end);
 PyObject *CPyObject_GetSlice(PyObject *obj, CPyTagged start, CPyTagged end);
 
@@ -620,6 +622,7 @@ PyObject *CPyDict_GetItem(PyObject *dict, PyObject *key);
 int CPyDict_SetItem(PyObject *dict, PyObject *key, PyObject *value);
 PyObject *CPyDict_Get(PyObject *dict, PyObject *key, PyObject *fallback);
 int CPyDict_Contains(PyObject *dict, PyObject *key);
+PyObject *CPyDict_KeysList(PyObject *dict);
 int CPySet_Contains(PyObject *set, PyObject *key);
 
 /* ------------------------------------------------------------------------

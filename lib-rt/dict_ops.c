@@ -101,6 +101,15 @@ PyObject *CPyDict_Get(PyObject *dict, PyObject *key, PyObject *fallback) {
     return r;
 }
 
+PyObject *CPyDict_KeysList(PyObject *dict) {
+    /* An exact dict's keys are copied directly; a subclass may iterate
+     * differently. */
+    if (PyDict_CheckExact(dict)) {
+        return PyDict_Keys(dict);
+    }
+    return PySequence_List(dict);
+}
+
 int CPyDict_Contains(PyObject *dict, PyObject *key) {
     if (PyDict_CheckExact(dict)) {
         return PyDict_Contains(dict, key);

@@ -486,3 +486,54 @@ PyObject *CPyList_Copy(PyObject *list) {
     }
     return PyList_GetSlice(list, 0, PyList_GET_SIZE(list));
 }
+
+PyObject *CPyList_FromRange(CPyTagged start, CPyTagged end, CPyTagged step) {
+    if (CPyTagged_CheckShort(start) && CPyTagged_CheckShort(end) && CPyTagged_CheckShort(step) &&
+        step != 0) {
+        Py_ssize_t lo = CPyTagged_ShortAsSsize_t(start);
+        Py_ssize_t hi = CPyTagged_ShortAsSsize_t(end);
+        Py_ssize_t st = CPyTagged_ShortAsSsize_t(step);
+        /* The number of items, as range computes it (no overflow: the
+         * bounds are short ints, far inside Py_ssize_t). */
+        Py_ssize_t n = 0;
+        if (st > 0 && lo < hi) {
+            n = (hi - lo - 1) / st + 1;
+        } else if (st < 0 && lo > hi) {
+            n = (lo - hi - 1) / (-st) + 1;
+        }
+        PyObject *list = PyList_New(n);
+        if (list == NULL) {
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = PyLong_FromSsize_t(lo + i * st);
+            if (item == NULL) {
+                Py_DECREF(list);
+                return NULL;
+            }
+            PyList_SET_ITEM(list, i, item);
+        }
+        return list;
+    }
+    PyObject *bounds = PyTuple_New(3);
+    if (bounds == NULL) {
+        return NULL;
+    }
+    CPyTagged values[3] = {start, end, step};
+    for (int i = 0; i < 3; i++) {
+        PyObject *v = CPyTagged_AsObject(values[i]);
+        if (v == NULL) {
+            Py_DECREF(bounds);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(bounds, i, v);
+    }
+    PyObject *r = PyObject_Call((PyObject *)&PyRange_Type, bounds, NULL);
+    Py_DECREF(bounds);
+    if (r == NULL) {
+        return NULL;
+    }
+    PyObject *list = PySequence_List(r);
+    Py_DECREF(r);
+    return list;
+}

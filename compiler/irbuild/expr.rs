@@ -1942,6 +1942,34 @@ impl<'a> IrBuilder<'a> {
         Some(self.b.call(func, args, ret))
     }
 
+    /// `list(range(...))` of int bounds: the list filled directly.
+    fn list_of_range(&mut self, c: &ast::ExprCall) -> Option<ValueId> {
+        let [arg] = c.args.as_slice() else {
+            return None;
+        };
+        let Some(("range", args)) = self.builtin_callee(arg) else {
+            return None;
+        };
+        let ints = args.iter().all(|a| {
+            matches!(
+                self.rtype_of(&self.type_of(a)),
+                RType::Int | RType::Bool | RType::Bit
+            )
+        });
+        if args.is_empty() || args.len() > 3 || !ints {
+            return None;
+        }
+        let mut bounds: Vec<ValueId> = args.iter().map(|a| self.expr_as(a, &RType::Int)).collect();
+        if bounds.len() == 1 {
+            bounds.insert(0, self.b.int(0));
+        }
+        if bounds.len() == 2 {
+            bounds.push(self.b.int(1));
+        }
+        self.set_line(c);
+        Some(self.b.prim_named(Internal::ListFromRange, &bounds))
+    }
+
     /// The builtin class a module-level type alias `name` stands for
     /// (`OrderedCollection = list`).
     fn builtin_class_alias(&self, name: &str) -> Option<String> {
@@ -1967,6 +1995,11 @@ impl<'a> IrBuilder<'a> {
         }
         if let Some(v) = self.builtin_genexpr_call(name, c) {
             return Some(v);
+        }
+        if name == "list" {
+            if let Some(v) = self.list_of_range(c) {
+                return Some(v);
+            }
         }
         let key = Key::function(Module::Builtins, name)?;
         let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();

@@ -150,7 +150,7 @@ impl<'a> IrBuilder<'a> {
     }
 
     /// The builtin function a plain call (no keywords or unpacking) calls.
-    fn builtin_callee<'e>(&self, e: &'e ast::Expr) -> Option<(&'static str, &'e [ast::Expr])> {
+    pub fn builtin_callee<'e>(&self, e: &'e ast::Expr) -> Option<(&'static str, &'e [ast::Expr])> {
         let ast::Expr::Call(c) = e else { return None };
         let ast::Expr::Name(n) = &*c.func else {
             return None;

@@ -148,6 +148,7 @@ spelled! {
         TupleItemIndex => "tuple.item_index",
         ClampToI64 => "int.clamp_to_i64",
         StrOrdAt => "str.ord_at",
+        ListFromRange => "list.from_range",
         NewDispatchCache => "dispatch.new_cache",
         SingleDispatchFind => "dispatch.find",
         GetAttr => "generic.getattr",
