@@ -801,6 +801,22 @@ impl<'a> IrBuilder<'a> {
             (Some(ch), None) => (&c.comparators[0], ch),
             _ => return None,
         };
+        let code = self.char_code_at(item)?;
+        let want = self.b.int(ch as i64);
+        let v = self.b.add(
+            Op::ComparisonOp {
+                op: kind,
+                lhs: code,
+                rhs: want,
+            },
+            RType::Bit,
+        );
+        Some(self.b.coerce(v, &RType::Bool))
+    }
+
+    /// `ord(s[i])` read directly for `s[i]` of a str with an int index:
+    /// the code of the character (IndexError as the item would raise).
+    fn char_code_at(&mut self, item: &ast::Expr) -> Option<ValueId> {
         let ast::Expr::Subscript(s) = item else {
             return None;
         };
@@ -814,17 +830,7 @@ impl<'a> IrBuilder<'a> {
         let text = self.expr_as(&s.value, &RType::STR);
         let index = self.expr_as(&s.slice, &RType::Int);
         self.set_line(s);
-        let code = self.b.prim_named(Internal::StrOrdAt, &[text, index]);
-        let want = self.b.int(ch as i64);
-        let v = self.b.add(
-            Op::ComparisonOp {
-                op: kind,
-                lhs: code,
-                rhs: want,
-            },
-            RType::Bit,
-        );
-        Some(self.b.coerce(v, &RType::Bool))
+        Some(self.b.prim_named(Internal::StrOrdAt, &[text, index]))
     }
 
     /// `a == b` / `a != b` of two members of an enum class whose members
@@ -1998,6 +2004,11 @@ impl<'a> IrBuilder<'a> {
         }
         if name == "list" {
             if let Some(v) = self.list_of_range(c) {
+                return Some(v);
+            }
+        }
+        if let ("ord", [arg]) = (name, c.args.as_slice()) {
+            if let Some(v) = self.char_code_at(arg) {
                 return Some(v);
             }
         }
