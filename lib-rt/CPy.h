@@ -504,6 +504,8 @@ PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
 int CPyStr_Compare(PyObject *a, PyObject *b);
 PyObject *CPyStr_Build(Py_ssize_t n, ...);
+/* What `for member in cls` iterates for an enum class `cls`. */
+PyObject *CPyEnum_Iterable(PyObject *cls);
 /* functools.singledispatch calls (dispatch_ops.c) */
 PyObject *CPySingleDispatch_NewCache(void);
 PyObject *CPySingleDispatch_Find(PyObject *cache, PyObject *func, PyObject *arg);

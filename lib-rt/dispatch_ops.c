@@ -1,6 +1,6 @@
 /*
  * dispatch_ops.c: calls of functools.singledispatch functions with a
- * per-type cache.
+ * per-type cache, and iteration over enum classes.
  *
  * A call site keeps a cache (a capsule in a static of the module) from
  * the type of the first argument to the implementation functools chose
@@ -123,4 +123,64 @@ PyObject *CPySingleDispatch_Find(PyObject *capsule, PyObject *func, PyObject *ar
         Py_CLEAR(impl);
     }
     return impl;
+}
+
+/* ---- enum classes ---- */
+
+/* The members of enum class `cls` in definition order (aliases left out), as
+ * `EnumType.__iter__` gives them, in a tuple; for a class whose metaclass
+ * iterates some other way, the iterator it gives. */
+PyObject *CPyEnum_Iterable(PyObject *cls) {
+    static PyObject *standard_iter = NULL;
+    static PyObject *iter_name = NULL;
+    if (standard_iter == NULL) {
+        PyObject *module = PyImport_ImportModule("enum");
+        if (module == NULL) {
+            return NULL;
+        }
+        PyObject *meta = PyObject_GetAttrString(module, "EnumMeta");
+        Py_DECREF(module);
+        if (meta == NULL) {
+            return NULL;
+        }
+        iter_name = PyUnicode_InternFromString("__iter__");
+        standard_iter = iter_name != NULL && PyType_Check(meta)
+                            ? _PyType_Lookup((PyTypeObject *)meta, iter_name)
+                            : NULL;
+        Py_XINCREF(standard_iter);
+        Py_DECREF(meta);
+        if (standard_iter == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "enum.EnumMeta has no __iter__");
+            }
+            return NULL;
+        }
+    }
+    if (_PyType_Lookup(Py_TYPE(cls), iter_name) != standard_iter) {
+        return PyObject_GetIter(cls);
+    }
+    PyObject *names = PyObject_GetAttrString(cls, "_member_names_");
+    PyObject *map = names != NULL ? PyObject_GetAttrString(cls, "_member_map_") : NULL;
+    PyObject *members = NULL;
+    if (map != NULL && PyList_CheckExact(names) && PyDict_Check(map)) {
+        Py_ssize_t n = PyList_GET_SIZE(names);
+        members = PyTuple_New(n);
+        for (Py_ssize_t i = 0; members != NULL && i < n; i++) {
+            PyObject *m = PyDict_GetItemWithError(map, PyList_GET_ITEM(names, i));
+            if (m == NULL) {
+                if (!PyErr_Occurred()) {
+                    PyErr_SetObject(PyExc_KeyError, PyList_GET_ITEM(names, i));
+                }
+                Py_CLEAR(members);
+                break;
+            }
+            Py_INCREF(m);
+            PyTuple_SET_ITEM(members, i, m);
+        }
+    } else if (map != NULL) {
+        members = PyObject_GetIter(cls);
+    }
+    Py_XDECREF(names);
+    Py_XDECREF(map);
+    return members;
 }

@@ -1029,7 +1029,7 @@ impl<'a> Checker<'a> {
         let it = self.expr(iter);
         self.havoc(body);
         let head = self.flow.clone();
-        self.assign(target, None, &item_type(&it));
+        self.assign(target, None, &self.program.iteration_item(&it));
         let breaks = self.loop_body(body);
         self.flow = head;
         let mut bound = vec![];

@@ -14,6 +14,7 @@
 use rustpython_parser::ast;
 
 use super::program::Program;
+use crate::types::Type;
 
 /// The classes of `enum` that make their subclasses enums.
 const ENUM_BASES: &[&str] = &["Enum", "IntEnum", "Flag", "IntFlag", "StrEnum", "ReprEnum"];
@@ -133,6 +134,15 @@ impl Program {
     pub fn is_identity_enum(&self, full: &str) -> bool {
         let (mro, _) = self.mro(full);
         self.is_enum(full) && mro.iter().all(|c| c.enum_identity)
+    }
+
+    /// The type of the items iterating over a value of type `t` gives:
+    /// an enum class gives its members.
+    pub fn iteration_item(&self, t: &Type) -> Type {
+        match t {
+            Type::TypeObj(c) if self.is_enum(c) => Type::Instance(c.clone(), vec![]),
+            other => super::check::item_type(other),
+        }
     }
 
     /// Is `name` a member of enum class `full`?

@@ -836,7 +836,7 @@ impl Checker<'_> {
             let item = if g.is_async {
                 Type::Any
             } else {
-                super::check::item_type(&it)
+                self.program.iteration_item(&it)
             };
             self.bind_loop_target(&g.target, &item);
             for cond in &g.ifs {

@@ -195,6 +195,14 @@ impl<'a> IrBuilder<'a> {
         if let Some(w) = self.dict_view_walk(iter) {
             return w;
         }
+        if let Type::TypeObj(class) = self.type_of(iter) {
+            if self.opts.program.is_enum(&class) {
+                // The members in order, as the enum metaclass iterates them.
+                let cls = self.expr(iter);
+                let members = self.b.prim_named(Internal::EnumIterable, &[cls]);
+                return self.value_walk(members, RType::OBJECT);
+            }
+        }
         let item = self.rtype_of(&self.type_of(iter).iter_item());
         let v = self.expr(iter);
         self.value_walk(v, item)

@@ -149,6 +149,7 @@ spelled! {
         ClampToI64 => "int.clamp_to_i64",
         StrOrdAt => "str.ord_at",
         ListFromRange => "list.from_range",
+        EnumIterable => "enum.iterable",
         NewDispatchCache => "dispatch.new_cache",
         SingleDispatchFind => "dispatch.find",
         GetAttr => "generic.getattr",

@@ -531,6 +531,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(op(O::GetItem), &[A::Tuple, A::Int], OBJ, "CPySequenceTuple_GetItem", E::Magic),
     p(internal(I::NewDispatchCache), &[], OBJ, "CPySingleDispatch_NewCache", E::Magic),
     p(internal(I::SingleDispatchFind), &[A::Obj, A::Obj, A::Obj], OBJ, "CPySingleDispatch_Find", E::Magic),
+    p(internal(I::EnumIterable), &[A::Obj], OBJ, "CPyEnum_Iterable", E::Magic),
     p(internal(I::ListFromRange), &[A::Int, A::Int, A::Int], Ret::Obj(K::List), "CPyList_FromRange", E::Magic),
     p(internal(I::StrOrdAt), &[A::Str, A::Int], Ret::Int, "CPyStr_OrdAt", E::Magic),
     p(internal(I::ClampToI64), &[A::Int], Ret::I64, "CPyTagged_ClampToInt64", E::Never),
