@@ -498,8 +498,22 @@ PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index);
 /* ord() of a str: TypeError unless it has exactly one character. */
 CPyTagged CPyStr_Ord(PyObject *s);
 PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end);
+void CPy_RaiseIndexError(CPyTagged index, const char *message);
 /* The code of character `index` of `s` (IndexError as `s[index]`). */
-CPyTagged CPyStr_OrdAt(PyObject *s, CPyTagged index);
+static inline CPyTagged CPyStr_OrdAt(PyObject *s, CPyTagged index) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(index))) {
+        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+        if (i < 0) {
+            i += n;
+        }
+        if (CPY_LIKELY(i >= 0 && i < n)) {
+            return (CPyTagged)PyUnicode_READ_CHAR(s, i) << 1;
+        }
+    }
+    CPy_RaiseIndexError(index, "string index out of range");
+    return CPY_INT_TAG;
+}
 PyObject *CPyStr_Append(PyObject *a, PyObject *b);
 char CPyStr_Equal(PyObject *a, PyObject *b);
 int CPyStr_Compare(PyObject *a, PyObject *b);
@@ -510,7 +524,20 @@ PyObject *CPyEnum_Iterable(PyObject *cls);
 PyObject *CPySingleDispatch_NewCache(void);
 PyObject *CPySingleDispatch_Find(PyObject *cache, PyObject *func, PyObject *arg);
 /* bytes (bytes_ops.c) */
-CPyTagged CPyBytes_GetItem(PyObject *b, CPyTagged index);
+CPyTagged CPyBytes_GetItemSlow(PyObject *b, CPyTagged index);
+static inline CPyTagged CPyBytes_GetItem(PyObject *b, CPyTagged index) {
+    if (CPY_LIKELY(PyBytes_CheckExact(b) && CPyTagged_CheckShort(index))) {
+        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
+        Py_ssize_t n = PyBytes_GET_SIZE(b);
+        if (i < 0) {
+            i += n;
+        }
+        if (CPY_LIKELY(i >= 0 && i < n)) {
+            return (CPyTagged)(unsigned char)PyBytes_AS_STRING(b)[i] << 1;
+        }
+    }
+    return CPyBytes_GetItemSlow(b, index);
+}
 PyObject *CPyBytes_GetSlice(PyObject *b, CPyTagged start, CPyTagged end);
 CPyTagged CPyBytes_Len(PyObject *b);
 PyObject *CPyBytes_Join(PyObject *sep, PyObject *items);

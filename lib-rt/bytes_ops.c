@@ -7,17 +7,10 @@
  */
 #include "CPy.h"
 
-CPyTagged CPyBytes_GetItem(PyObject *b, CPyTagged index) {
-    if (CPY_LIKELY(PyBytes_CheckExact(b) && CPyTagged_CheckShort(index))) {
-        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
-        Py_ssize_t n = PyBytes_GET_SIZE(b);
-        if (i < 0) {
-            i += n;
-        }
-        if (i >= 0 && i < n) {
-            return (CPyTagged)(unsigned char)PyBytes_AS_STRING(b)[i] << 1;
-        }
-        CPy_RaiseIndexError(index, "index out of range");
+CPyTagged CPyBytes_GetItemSlow(PyObject *b, CPyTagged index) {
+    if (PyBytes_CheckExact(b) && CPyTagged_CheckShort(index)) {
+        /* Out of range (the inline fast path took the others). */
+        PyErr_SetString(PyExc_IndexError, "index out of range");
         return CPY_INT_TAG;
     }
     PyObject *key = CPyTagged_AsObject(index);

@@ -59,21 +59,6 @@ PyObject *CPyStr_GetItem(PyObject *s, CPyTagged index) {
     return NULL;
 }
 
-CPyTagged CPyStr_OrdAt(PyObject *s, CPyTagged index) {
-    if (CPyTagged_CheckShort(index)) {
-        Py_ssize_t i = CPyTagged_ShortAsSsize_t(index);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-        if (i < 0) {
-            i += n;
-        }
-        if (i >= 0 && i < n) {
-            return (CPyTagged)PyUnicode_READ_CHAR(s, i) << 1;
-        }
-    }
-    CPy_RaiseIndexError(index, "string index out of range");
-    return CPY_INT_TAG;
-}
-
 PyObject *CPyStr_GetSlice(PyObject *s, CPyTagged start, CPyTagged end) {
     if (CPY_UNLIKELY(!PyUnicode_CheckExact(s))) {
         return CPyObject_GetSlice(s, start, end);
