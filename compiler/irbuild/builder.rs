@@ -419,34 +419,30 @@ impl Builder {
         }
     }
 
+    /// The op of the current block that defines `v`, if any.
+    fn defined_here(&self, v: ValueId) -> Option<&Op> {
+        let insts = &self.f.block(self.cur).insts;
+        insts.iter().rev().find(|i| i.result == v).map(|i| &i.op)
+    }
+
     /// The value of `v` if the current block loads it as a (short) `int`
     /// constant.
     pub fn int_constant(&self, v: ValueId) -> Option<i64> {
-        let insts = &self.f.block(self.cur).insts;
-        insts
-            .iter()
-            .rev()
-            .find(|i| i.result == v)
-            .and_then(|i| match i.op {
-                Op::LoadInt {
-                    value,
-                    rtype: RType::Int,
-                } => Some(value),
-                _ => None,
-            })
+        match self.defined_here(v)? {
+            Op::LoadInt {
+                value,
+                rtype: RType::Int,
+            } => Some(*value),
+            _ => None,
+        }
     }
 
     /// The value of `v` if the current block loads it as a float constant.
     pub fn float_constant(&self, v: ValueId) -> Option<f64> {
-        let insts = &self.f.block(self.cur).insts;
-        insts
-            .iter()
-            .rev()
-            .find(|i| i.result == v)
-            .and_then(|i| match i.op {
-                Op::LoadFloat(c) => Some(c),
-                _ => None,
-            })
+        match self.defined_here(v)? {
+            Op::LoadFloat(c) => Some(*c),
+            _ => None,
+        }
     }
 
     /// The value of `v` if it is an `int` constant just loaded (so that

@@ -903,13 +903,27 @@ impl<'a> IrBuilder<'a> {
             self.b.branch(eq, found, next);
             self.b.activate(next);
         }
-        let missing = self.b.bool_const(negate);
-        self.b.assign(result, missing);
-        self.b.goto(done);
-        self.b.activate(found);
-        let present = self.b.bool_const(!negate);
-        self.b.assign(result, present);
-        self.b.goto(done);
+        self.finish_test_chain(result, negate, found, done)
+    }
+
+    /// The end of a chain of tests into `result`: the current block (every
+    /// test passed on) gives `through`, block `jumped` (a test decided)
+    /// gives `!through`; both continue at `done`.
+    fn finish_test_chain(
+        &mut self,
+        result: ValueId,
+        through: bool,
+        jumped: BlockId,
+        done: BlockId,
+    ) -> ValueId {
+        for (block, value) in [(None, through), (Some(jumped), !through)] {
+            if let Some(b) = block {
+                self.b.activate(b);
+            }
+            let v = self.b.bool_const(value);
+            self.b.assign(result, v);
+            self.b.goto(done);
+        }
         self.b.activate(done);
         result
     }
@@ -1051,15 +1065,7 @@ impl<'a> IrBuilder<'a> {
             self.b.branch(eq, next, differ);
             self.b.activate(next);
         }
-        let same = self.b.bool_const(eq_result);
-        self.b.assign(result, same);
-        self.b.goto(done);
-        self.b.activate(differ);
-        let other = self.b.bool_const(!eq_result);
-        self.b.assign(result, other);
-        self.b.goto(done);
-        self.b.activate(done);
-        result
+        self.finish_test_chain(result, eq_result, differ, done)
     }
 
     pub fn compare_pair(&mut self, op: ast::CmpOp, l: ValueId, r: ValueId) -> ValueId {
