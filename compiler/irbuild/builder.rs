@@ -167,6 +167,11 @@ impl Builder {
         )
     }
 
+    /// `lhs <op> rhs` of two unboxed values of one type, as a `bit`.
+    pub fn compare(&mut self, op: CmpKind, lhs: ValueId, rhs: ValueId) -> ValueId {
+        self.add(Op::ComparisonOp { op, lhs, rhs }, RType::Bit)
+    }
+
     /// A `bit` constant (0 or 1).
     pub fn bit(&mut self, v: i64) -> ValueId {
         self.add(

@@ -803,14 +803,7 @@ impl<'a> IrBuilder<'a> {
         };
         let code = self.char_code_at(item)?;
         let want = self.b.int(ch as i64);
-        let v = self.b.add(
-            Op::ComparisonOp {
-                op: kind,
-                lhs: code,
-                rhs: want,
-            },
-            RType::Bit,
-        );
+        let v = self.b.compare(kind, code, want);
         Some(self.b.coerce(v, &RType::Bool))
     }
 
@@ -1078,14 +1071,7 @@ impl<'a> IrBuilder<'a> {
         // An int equals a short constant exactly when their tagged words do.
         let constant = self.b.int_constant(l).or(self.b.int_constant(r));
         if let (Some(k), Some(_), RType::Int, RType::Int) = (eq_kind, constant, &lt, &rt) {
-            let v = self.b.add(
-                Op::ComparisonOp {
-                    op: k,
-                    lhs: l,
-                    rhs: r,
-                },
-                RType::Bit,
-            );
+            let v = self.b.compare(k, l, r);
             return self.b.coerce(v, &RType::Bool);
         }
         if matches!(op, ast::CmpOp::Eq | ast::CmpOp::NotEq)
@@ -1102,14 +1088,7 @@ impl<'a> IrBuilder<'a> {
                 } else {
                     CmpKind::Ne
                 };
-                let v = self.b.add(
-                    Op::ComparisonOp {
-                        op: k,
-                        lhs: lo,
-                        rhs: ro,
-                    },
-                    RType::Bit,
-                );
+                let v = self.b.compare(k, lo, ro);
                 // Keep both operands alive across the pointer comparison.
                 self.b.add(Op::KeepAlive(vec![lo, ro]), RType::Void);
                 return self.b.coerce(v, &RType::Bool);
@@ -1155,14 +1134,7 @@ impl<'a> IrBuilder<'a> {
                 ast::CmpOp::Gt => CmpKind::Sgt,
                 _ => CmpKind::Sge,
             };
-            let v = self.b.add(
-                Op::ComparisonOp {
-                    op: k,
-                    lhs: l,
-                    rhs: r,
-                },
-                RType::Bit,
-            );
+            let v = self.b.compare(k, l, r);
             return self.b.coerce(v, &RType::Bool);
         }
         if intish(&lt) && intish(&rt) {

@@ -454,13 +454,13 @@ impl<'a> IrBuilder<'a> {
                 if *reverse {
                     let not_negative = self.b.new_block();
                     let zero = self.b.ssize(0);
-                    let ge = compare(&mut self.b, CmpKind::Sge, *idx, zero);
+                    let ge = self.b.compare(CmpKind::Sge, *idx, zero);
                     self.b.branch(ge, not_negative, ended);
                     self.b.activate(not_negative);
                 }
                 // The sequence may have shrunk: the size is read each time.
                 let n = self.seq_size(*seq);
-                let inside = compare(&mut self.b, CmpKind::Slt, *idx, n);
+                let inside = self.b.compare(CmpKind::Slt, *idx, n);
                 self.b.branch(inside, go_on, ended);
             }
             Walk::Index {
@@ -781,9 +781,4 @@ fn ssize_step(b: &mut Builder, v: ValueId, op: IntOpKind) -> ValueId {
         },
         RType::SsizeT,
     )
-}
-
-/// A native comparison of two C integers.
-fn compare(b: &mut Builder, op: CmpKind, lhs: ValueId, rhs: ValueId) -> ValueId {
-    b.add(Op::ComparisonOp { op, lhs, rhs }, RType::Bit)
 }
