@@ -72,6 +72,14 @@ struct Cli {
     /// false with --multi-file].
     #[arg(long, value_name = "BOOL", requires = "generate_only")]
     include_runtime_files: Option<bool>,
+    /// Where the incremental build keeps what it knows of each module
+    /// [default: BUILD_DIR/cache].
+    #[arg(long, value_name = "DIR", env = "MYPYC_CACHE_DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Check and lower every module again, ignoring (and then refreshing)
+    /// the cache.
+    #[arg(long)]
+    no_incremental: bool,
     #[command(flatten)]
     mypy: MypyArgs,
 }
@@ -276,6 +284,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|| cli.build_dir.join("manifest.json"))
         }),
         include_runtime_files: cli.include_runtime_files,
+        cache_dir: cli.cache_dir,
+        incremental: !cli.no_incremental,
         mypy,
     };
     report(driver::compile(&opts))

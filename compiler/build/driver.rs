@@ -14,7 +14,12 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 use rayon::prelude::*;
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::build::cache::{hash_bytes, BuildRecord, Cache, OutputStamp};
 use crate::build::extensions::write_if_changed;
+use crate::build::graph::BuildGraph;
+use crate::build::incremental::{decide, indirect_deps, ModuleNow};
 use crate::build::interface::ModuleInterface;
 use crate::build::mypy_config::MypyOptions;
 use crate::checker::program::Program;
@@ -58,6 +63,10 @@ pub struct Options {
     /// With `manifest`: compile the runtime as one source including all its
     /// files (None: yes unless `multi_file`, as mypyc).
     pub include_runtime_files: Option<bool>,
+    /// The incremental build's cache (None: `cache` in `build_dir`).
+    pub cache_dir: Option<PathBuf>,
+    /// Use the cache to skip modules that did not change.
+    pub incremental: bool,
     /// mypy's options (flags and configuration file).
     pub mypy: MypyOptions,
 }
@@ -79,6 +88,8 @@ impl Default for Options {
             group_name: None,
             manifest: None,
             include_runtime_files: None,
+            cache_dir: None,
+            incremental: true,
             mypy: MypyOptions::default(),
         }
     }
@@ -228,12 +239,20 @@ fn derive_tables(front: &FrontEnd, opts: &Options) -> Derived {
 
 /// The interface of every checked module, in `front`'s order.
 pub fn module_interfaces(front: &FrontEnd, opts: &Options) -> Vec<ModuleInterface> {
-    let d = derive_tables(front, opts);
+    interfaces_with(front, &derive_tables(front, opts))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The interface of each module of `front` (None where the program has
+/// no entry for it), from the tables derived for the build.
+fn interfaces_with(front: &FrontEnd, d: &Derived) -> Vec<Option<ModuleInterface>> {
     front
         .modules
         .iter()
         .zip(d.symbols_of.iter().zip(&d.mappers).zip(&d.finals_of))
-        .filter_map(|(c, ((symbols, mapper), finals))| {
+        .map(|(c, ((symbols, mapper), finals))| {
             let name = &c.source.name;
             let checked = front.program.interface(name)?;
             let compiled = crate::irbuild::interface::compiled_interface(
@@ -250,13 +269,26 @@ pub fn module_interfaces(front: &FrontEnd, opts: &Options) -> Vec<ModuleInterfac
 /// Lower checked modules to IR, each knowing the symbols of all the others
 /// (cross-module direct calls); diagnostics of all modules, sorted.
 pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, Vec<Diagnostic>> {
+    let derived = derive_tables(front, opts);
+    let lowered = lower_selected(front, opts, &derived, &|_| true)?;
+    Ok(lowered.into_iter().flatten().collect())
+}
+
+/// Lower the modules of `front` that `selected` accepts (None for the
+/// others, in `front`'s order), with the tables derived for the whole build.
+fn lower_selected(
+    front: &FrontEnd,
+    opts: &Options,
+    derived: &Derived,
+    selected: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Option<ModuleIR>>, Vec<Diagnostic>> {
     let checked = &front.modules;
     let Derived {
         prepared,
         mappers,
         symbols_of,
         finals_of,
-    } = derive_tables(front, opts);
+    } = derived;
     if opts.verbose {
         for class in &prepared.not_native {
             eprintln!("{}", class.note());
@@ -265,7 +297,7 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
     let cross_module = !opts.separate && opts.groups.is_empty();
     let all: BuildModules = checked
         .iter()
-        .zip(&symbols_of)
+        .zip(symbols_of)
         .map(|(c, symbols)| {
             let entry = (
                 symbols.clone(),
@@ -285,12 +317,13 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
     ));
     let mut modules = vec![];
     let mut errors = vec![];
-    for (((c, own_symbols), mapper), own_finals) in checked
-        .iter()
-        .zip(&symbols_of)
-        .zip(&mappers)
-        .zip(&finals_of)
+    for (((c, own_symbols), mapper), own_finals) in
+        checked.iter().zip(symbols_of).zip(mappers).zip(finals_of)
     {
+        if !selected(&c.source.name) {
+            modules.push(None);
+            continue;
+        }
         let finals = if cross_module {
             all_finals.clone()
         } else {
@@ -310,7 +343,7 @@ pub fn lower_modules(front: &FrontEnd, opts: &Options) -> Result<Vec<ModuleIR>, 
         };
         let symbols = ir_opts.imports.symbols_seen_by(own_symbols);
         match build_module(&c.parsed, &symbols, &ir_opts) {
-            Ok(m) => modules.push(m),
+            Ok(m) => modules.push(Some(m)),
             Err(e) => errors.extend(e),
         }
     }
@@ -353,24 +386,7 @@ pub fn lower_groups(
 ) -> Result<Vec<GroupIR>, Vec<Diagnostic>> {
     let checked = check_sources(sources, &opts.mypy)?;
     let modules = lower_modules(&checked, opts)?;
-    let mut parts = partition(
-        sources,
-        opts.separate || !opts.groups.is_empty(),
-        &opts.groups,
-    )
-    .map_err(build_error)?;
-    if let Some(name) = &opts.group_name {
-        match parts.as_mut_slice() {
-            [(only, _)] => *only = name.clone(),
-            _ => {
-                return Err(build_error(format!(
-                    "--group-name {name} needs a single group, but the build has {}",
-                    parts.len()
-                )))
-            }
-        }
-    }
-    Ok(parts
+    Ok(build_partition(sources, opts)?
         .into_iter()
         .map(|(name, members)| GroupIR {
             name,
@@ -466,6 +482,24 @@ pub fn check_program(
     sources: &[SourceModule],
     mypy: &MypyOptions,
 ) -> Result<Checked, Vec<Diagnostic>> {
+    load_sources(sources, mypy)?.check(&|_| true, mypy)
+}
+
+/// The sources after the checker's first phase (`checker::Loaded`), with
+/// the library sources it read (path, content hash) and the module of
+/// every path diagnostics may name.
+pub struct LoadedSources {
+    pub loaded: crate::checker::Loaded,
+    pub libraries: Vec<(String, String)>,
+    modules_of_paths: std::collections::HashMap<String, String>,
+}
+
+/// Read and parse every source and build the program's tables (the
+/// checker's first phase); parse errors stop here.
+pub fn load_sources(
+    sources: &[SourceModule],
+    mypy: &MypyOptions,
+) -> Result<LoadedSources, Vec<Diagnostic>> {
     let mut inputs = vec![];
     for src in sources {
         let text = std::fs::read_to_string(&src.path).map_err(|e| {
@@ -489,6 +523,7 @@ pub fn check_program(
     // The modules of diagnostics' paths: the sources and the library
     // modules the checker finds.
     let modules = std::cell::RefCell::new(std::collections::HashMap::new());
+    let libraries = std::cell::RefCell::new(vec![]);
     for i in &inputs {
         modules.borrow_mut().insert(i.path.clone(), i.name.clone());
     }
@@ -496,17 +531,46 @@ pub fn check_program(
         let found = find_library_source(&roots, name);
         if let Some(f) = &found {
             modules.borrow_mut().insert(f.path.clone(), f.name.clone());
+            let hash = crate::build::cache::hash_bytes(f.text.as_bytes());
+            libraries.borrow_mut().push((f.path.clone(), hash));
         }
         found
     };
-    let annotations = |module: &str| mypy.for_module(module).annotations;
-    let mut checked = crate::checker::check_program_with(&inputs, &find, &annotations);
-    let modules = modules.into_inner();
-    checked.diags = mypy.filter(std::mem::take(&mut checked.diags), &|path| {
-        modules.get(path).cloned()
-    });
-    errors_only(&checked.diags)?;
-    Ok(checked)
+    let loaded = crate::checker::load_program(&inputs, &find);
+    let sources = LoadedSources {
+        loaded,
+        libraries: libraries.into_inner(),
+        modules_of_paths: modules.into_inner(),
+    };
+    let parse_errors = sources
+        .loaded
+        .diagnostics()
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error);
+    if parse_errors {
+        let diags = sources.loaded.diagnostics().to_vec();
+        return Err(mypy.filter(diags, &|path| sources.modules_of_paths.get(path).cloned()));
+    }
+    Ok(sources)
+}
+
+impl LoadedSources {
+    /// The checker's second phase for the modules `selected` accepts: the
+    /// checked program, or its errors.
+    pub fn check(
+        self,
+        selected: &dyn Fn(&str) -> bool,
+        mypy: &MypyOptions,
+    ) -> Result<Checked, Vec<Diagnostic>> {
+        let annotations = |module: &str| mypy.for_module(module).annotations;
+        let mut checked = self.loaded.check_bodies(selected, &annotations);
+        let modules = self.modules_of_paths;
+        checked.diags = mypy.filter(std::mem::take(&mut checked.diags), &|path| {
+            modules.get(path).cloned()
+        });
+        errors_only(&checked.diags)?;
+        Ok(checked)
+    }
 }
 
 /// The directories the compiled modules' top-level packages are in: where
@@ -563,6 +627,8 @@ pub fn check_only(files: &[PathBuf], mypy: &MypyOptions) -> Result<(), Vec<Diagn
 
 /// Compile the given targets: front end, IR, transforms, C, then either
 /// the extension modules or (with `opts.manifest`) the manifest of them.
+/// With `opts.incremental`, a build directory's cache skips the modules
+/// that did not change (`build::incremental`).
 pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     if let Some(n) = opts.jobs {
         // Only the first configuration of the global pool takes effect.
@@ -571,7 +637,139 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
             .build_global();
     }
     let sources = collect_sources(&opts.files)?;
-    let mut groups = lower_groups(&sources, opts)?;
+    if opts.manifest.is_some() {
+        let groups = lower_groups(&sources, opts)?;
+        return finish_build(opts, groups).map(|_| ());
+    }
+    let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
+    let cache_root = opts
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| opts.build_dir.join("cache"));
+    let cache = Cache::open(&cache_root, cfg.version).map_err(build_error)?;
+    let build_hash = build_options_hash(opts);
+    if opts.incremental && up_to_date(&cache, &sources, &build_hash) {
+        if opts.verbose {
+            eprintln!("mypyc: nothing to do (sources, options and outputs unchanged)");
+        }
+        return Ok(());
+    }
+    cache.clear_build_record();
+    let loaded = load_sources(&sources, &opts.mypy)?;
+    let libraries = loaded.libraries.clone();
+    let mut front = untyped_front_end(&loaded, &sources)?;
+    let parts = build_partition(&sources, opts)?;
+    let derived = derive_tables(&front, opts);
+    let group_of = group_members(&sources, &parts);
+    let mut now = BTreeMap::new();
+    let mut interface_json = HashMap::new();
+    let options_hash = module_options_hash(opts, &libraries);
+    for (c, interface) in front.modules.iter().zip(interfaces_with(&front, &derived)) {
+        let name = &c.source.name;
+        let json = interface.map(|i| i.to_json()).unwrap_or_default();
+        let (group, members) = &group_of[name];
+        let text = std::fs::read(&c.source.path).unwrap_or_default();
+        let module = ModuleNow {
+            meta: crate::build::cache::source_meta(&c.source.path, &text, &options_hash),
+            link_hash: crate::build::incremental::link_hash(&json, group, members),
+        };
+        now.insert(name.clone(), module);
+        interface_json.insert(name.clone(), json);
+    }
+    let graph = BuildGraph::new(front.modules.iter().map(|c| {
+        let is_package = c
+            .source
+            .path
+            .file_name()
+            .is_some_and(|n| n == "__init__.py");
+        let imports =
+            crate::checker::library::imported_modules(&c.source.name, is_package, &c.parsed.body);
+        (c.source.name.as_str(), imports)
+    }));
+    let group_list: Vec<(String, Vec<String>)> = parts
+        .iter()
+        .map(|(g, members)| {
+            (
+                g.clone(),
+                members.iter().map(|&i| sources[i].name.clone()).collect(),
+            )
+        })
+        .collect();
+    let decision = decide(
+        opts.incremental.then_some(&cache),
+        &graph,
+        &now,
+        &group_list,
+    );
+    if opts.verbose {
+        for m in &decision.stale {
+            eprintln!("mypyc: {m} is stale: {}", decision.reasons[m]);
+        }
+        for m in &decision.stale {
+            eprintln!("mypyc: rechecked {m}");
+        }
+    }
+    let stale = &decision.stale;
+    let checked = loaded.check(&|m| stale.contains(m), &opts.mypy)?;
+    attach_types(&mut front, checked);
+    let lowered = lower_selected(&front, opts, &derived, &|m| stale.contains(m))?;
+    let compiled: BTreeSet<String> = now.keys().cloned().collect();
+    let mut fresh_ir = decision.fresh_ir;
+    let mut modules = vec![];
+    for (c, ir) in front.modules.iter().zip(lowered) {
+        let name = &c.source.name;
+        let ir = match ir {
+            Some(ir) => {
+                let mut meta = now[name].meta.clone();
+                meta.interface_hash = now[name].link_hash.clone();
+                let link = |d: &str| (d.to_string(), now[d].link_hash.clone());
+                meta.deps = graph.deps(name).map(link).collect();
+                let indirect = indirect_deps(name, &c.types, &front.program, &compiled);
+                meta.indirect_deps = indirect
+                    .iter()
+                    .filter(|d| !meta.deps.contains_key(*d))
+                    .map(|d| link(d))
+                    .collect();
+                if let Err(e) = cache.store(name, meta, &interface_json[name], &ir) {
+                    if opts.verbose {
+                        eprintln!("mypyc: not cached: {e}");
+                    }
+                }
+                ir
+            }
+            None => fresh_ir
+                .remove(name)
+                .ok_or_else(|| build_error(format!("lost the IR of {name}")))?,
+        };
+        modules.push(ir);
+    }
+    let groups = parts
+        .into_iter()
+        .map(|(name, members)| GroupIR {
+            name,
+            modules: members.iter().map(|&i| modules[i].clone()).collect(),
+        })
+        .collect();
+    let outputs = finish_build(opts, groups)?;
+    let record = BuildRecord {
+        format: 0,
+        compiler: String::new(),
+        options_hash: build_hash,
+        sources: source_hashes(&sources),
+        libraries,
+        outputs: outputs.iter().filter_map(|p| OutputStamp::of(p)).collect(),
+    };
+    if let Err(e) = cache.store_build_record(record) {
+        if opts.verbose {
+            eprintln!("mypyc: not cached: {e}");
+        }
+    }
+    Ok(())
+}
+
+/// Transforms, `ops.txt`, C and then the extension modules (their paths),
+/// or with `opts.manifest` the manifest (no paths).
+fn finish_build(opts: &Options, mut groups: Vec<GroupIR>) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     transform_groups(&mut groups);
     let ops: String = groups.iter().map(format_group).collect();
     write_if_changed(&opts.build_dir.join("ops.txt"), ops.as_bytes()).map_err(build_error)?;
@@ -587,7 +785,8 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         .map(|(g, l)| crate::codegen::generate_group_linked(g, &codegen_opts, l))
         .collect();
     if let Some(path) = &opts.manifest {
-        return generate_only(opts, &generated, path).map_err(build_error);
+        generate_only(opts, &generated, path).map_err(build_error)?;
+        return Ok(vec![]);
     }
     let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
     let build_opts = crate::build::cc::BuildOptions {
@@ -613,7 +812,145 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
             eprintln!("mypyc: wrote {}", o.display());
         }
     }
-    Ok(())
+    Ok(outputs.into_iter().flatten().collect())
+}
+
+/// Did the last build (by the cache's record) compile exactly these
+/// sources, with these options, against the same library sources, and
+/// are its outputs as it left them?
+fn up_to_date(cache: &Cache, sources: &[SourceModule], build_hash: &str) -> bool {
+    let Some(record) = cache.build_record() else {
+        return false;
+    };
+    record.options_hash == build_hash
+        && record.sources == source_hashes(sources)
+        && record
+            .libraries
+            .iter()
+            .all(|(path, hash)| std::fs::read(path).is_ok_and(|t| &hash_bytes(&t) == hash))
+        && !record.outputs.is_empty()
+        && record.outputs.iter().all(OutputStamp::holds)
+}
+
+/// (module, path, content hash) of each source, in build order.
+fn source_hashes(sources: &[SourceModule]) -> Vec<(String, String, String)> {
+    sources
+        .iter()
+        .map(|s| {
+            let hash = std::fs::read(&s.path).map_or(String::new(), |t| hash_bytes(&t));
+            (s.name.clone(), s.path.to_string_lossy().to_string(), hash)
+        })
+        .collect()
+}
+
+/// The options that shape a module's IR, with the library sources the
+/// checker read (their types reach the compiled code).
+fn module_options_hash(opts: &Options, libraries: &[(String, String)]) -> String {
+    let text = format!(
+        "{:?}|{}|{}|{:?}|{}|{:?}|{:?}|{:?}",
+        opts.python,
+        opts.strip_asserts,
+        opts.separate,
+        opts.groups,
+        opts.multi_file,
+        opts.group_name,
+        opts.mypy,
+        libraries
+    );
+    hash_bytes(text.as_bytes())
+}
+
+/// Everything about the options that shapes a build's outputs.
+fn build_options_hash(opts: &Options) -> String {
+    let text = format!(
+        "{}|{}|{}|{:?}",
+        module_options_hash(opts, &[]),
+        opts.opt_level,
+        opts.debug_level,
+        opts.build_dir
+    );
+    hash_bytes(text.as_bytes())
+}
+
+/// The build's groups: (name, indexes of their sources).
+fn build_partition(
+    sources: &[SourceModule],
+    opts: &Options,
+) -> Result<Vec<(String, Vec<usize>)>, Vec<Diagnostic>> {
+    let mut parts = partition(
+        sources,
+        opts.separate || !opts.groups.is_empty(),
+        &opts.groups,
+    )
+    .map_err(build_error)?;
+    if let Some(name) = &opts.group_name {
+        match parts.as_mut_slice() {
+            [(only, _)] => *only = name.clone(),
+            _ => {
+                return Err(build_error(format!(
+                    "--group-name {name} needs a single group, but the build has {}",
+                    parts.len()
+                )))
+            }
+        }
+    }
+    Ok(parts)
+}
+
+/// Module name -> (its group's name, the group's members).
+fn group_members(
+    sources: &[SourceModule],
+    parts: &[(String, Vec<usize>)],
+) -> HashMap<String, (String, Vec<String>)> {
+    let mut out = HashMap::new();
+    for (group, members) in parts {
+        let names: Vec<String> = members.iter().map(|&i| sources[i].name.clone()).collect();
+        for n in &names {
+            out.insert(n.clone(), (group.clone(), names.clone()));
+        }
+    }
+    out
+}
+
+/// The front end of the loaded sources before their bodies are checked:
+/// each module's parse (prepared for irbuild) with an empty type map, and
+/// the program's tables.
+fn untyped_front_end(
+    loaded: &LoadedSources,
+    sources: &[SourceModule],
+) -> Result<FrontEnd, Vec<Diagnostic>> {
+    let mut modules = vec![];
+    for (source, parsed) in loaded.loaded.parsed_sources() {
+        let mut parsed = parsed.clone();
+        crate::parse::drop_replaced_overloads(&mut parsed.body);
+        crate::parse::lower_async(&mut parsed);
+        let Some(src) = sources.iter().find(|s| s.name == source.name) else {
+            return Err(build_error(format!("lost module {}", source.name)));
+        };
+        modules.push(CheckedModule {
+            source: src.clone(),
+            parsed,
+            types: Arc::new(TypeMap::default()),
+        });
+    }
+    Ok(FrontEnd {
+        modules,
+        program: Arc::new(loaded.loaded.program().clone()),
+    })
+}
+
+/// Give the modules of `front` the type maps the checker found.
+fn attach_types(front: &mut FrontEnd, checked: Checked) {
+    let mut types: HashMap<String, TypeMap> = checked
+        .sources
+        .into_iter()
+        .map(|c| (c.source.name, c.types))
+        .collect();
+    for m in &mut front.modules {
+        if let Some(t) = types.remove(&m.source.name) {
+            m.types = Arc::new(t);
+        }
+    }
 }
 
 /// Writes the C of every group and the runtime into the build directory,

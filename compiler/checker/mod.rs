@@ -132,6 +132,26 @@ pub fn check_program_with(
     find_source: &dyn Fn(&str) -> Option<CheckSource>,
     annotation_checks: &dyn Fn(&str) -> annotations::AnnotationChecks,
 ) -> Checked {
+    load_program(sources, find_source).check_bodies(&|_| true, annotation_checks)
+}
+
+/// A program after its first phase: every module parsed and the program's
+/// tables built (symbols, classes, signatures, inferred module variables
+/// and attributes: what other modules see of each module). No function
+/// body or module body has been checked yet.
+pub struct Loaded {
+    modules: Vec<ProgramModule>,
+    /// The names of the given sources (the modules that get type maps).
+    given: std::collections::HashSet<String>,
+    program: program::Program,
+    diags: Vec<crate::diagnostics::Diagnostic>,
+}
+
+/// The first phase of checking `sources` (see `Loaded`).
+pub fn load_program(
+    sources: &[CheckSource],
+    find_source: &dyn Fn(&str) -> Option<CheckSource>,
+) -> Loaded {
     let builtins = program::builtin_names();
     let mut diags = vec![];
     let modules = load_modules(sources, find_source, &mut diags);
@@ -153,52 +173,99 @@ pub fn check_program_with(
     infer_module_variables(&mut prog, &mods, &builtins, &stubs);
     program::refresh_imports(&mut prog, &mods);
     infer_attributes(&mut prog, &mods, &builtins, &stubs);
-    let given: std::collections::HashSet<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-    let mut types_of: std::collections::HashMap<String, typemap::TypeMap> = Default::default();
-    for pm in modules.iter().filter(|m| m.report) {
-        let (s, m) = (&pm.source, &pm.parsed);
-        let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
-        let ignores = ignore::Ignores::scan(&s.text, first_line);
-        let mut found = vec![];
-        for (name, at, suggestions) in names::undefined_names(&m.body, &builtins) {
-            let (line, col) = m.lines.line_col(at.into());
-            let (message, code) = messages::name_not_defined(&name, &suggestions);
-            if !ignores.silenced(line, code) {
-                found.push(
-                    crate::diagnostics::Diagnostic::error(&m.path, line, col, message)
-                        .with_code(code),
-                );
+    drop(mods);
+    Loaded {
+        given: sources.iter().map(|s| s.name.clone()).collect(),
+        modules,
+        program: prog,
+        diags,
+    }
+}
+
+impl Loaded {
+    /// The diagnostics so far (parse errors).
+    pub fn diagnostics(&self) -> &[crate::diagnostics::Diagnostic] {
+        &self.diags
+    }
+
+    /// The program's tables.
+    pub fn program(&self) -> &program::Program {
+        &self.program
+    }
+
+    /// The given sources that parsed, with their parses (in the order given).
+    pub fn parsed_sources(
+        &self,
+    ) -> impl Iterator<Item = (&CheckSource, &crate::parse::ParsedModule)> {
+        self.modules
+            .iter()
+            .filter(|m| self.given.contains(&m.source.name))
+            .map(|m| (&m.source, &m.parsed))
+    }
+
+    /// The second phase: check the bodies of the modules `selected` accepts
+    /// (library modules and the others are not reported on); the given
+    /// sources that were not checked get empty type maps.
+    pub fn check_bodies(
+        self,
+        selected: &dyn Fn(&str) -> bool,
+        annotation_checks: &dyn Fn(&str) -> annotations::AnnotationChecks,
+    ) -> Checked {
+        let builtins = program::builtin_names();
+        let Loaded {
+            modules,
+            given,
+            program: prog,
+            mut diags,
+        } = self;
+        let mut types_of: std::collections::HashMap<String, typemap::TypeMap> = Default::default();
+        for pm in modules
+            .iter()
+            .filter(|m| m.report && selected(&m.source.name))
+        {
+            let (s, m) = (&pm.source, &pm.parsed);
+            let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
+            let ignores = ignore::Ignores::scan(&s.text, first_line);
+            let mut found = vec![];
+            for (name, at, suggestions) in names::undefined_names(&m.body, &builtins) {
+                let (line, col) = m.lines.line_col(at.into());
+                let (message, code) = messages::name_not_defined(&name, &suggestions);
+                if !ignores.silenced(line, code) {
+                    found.push(
+                        crate::diagnostics::Diagnostic::error(&m.path, line, col, message)
+                            .with_code(code),
+                    );
+                }
+            }
+            let mut c = check::Checker::new(&prog, &s.name, m, &ignores, &builtins);
+            c.module_body(&m.body);
+            found.extend(c.diags);
+            found.extend(annotations::missing_annotations(
+                m,
+                annotation_checks(&s.name),
+                &ignores,
+            ));
+            if given.contains(s.name.as_str()) {
+                types_of.insert(s.name.clone(), c.types);
+            }
+            found.sort_by_key(|d| (d.line, d.col));
+            diags.extend(found);
+        }
+        let mut checked = vec![];
+        for pm in modules {
+            if given.contains(&pm.source.name) {
+                checked.push(CheckedSource {
+                    types: types_of.remove(&pm.source.name).unwrap_or_default(),
+                    source: pm.source,
+                    parsed: pm.parsed,
+                });
             }
         }
-        let mut c = check::Checker::new(&prog, &s.name, m, &ignores, &builtins);
-        c.module_body(&m.body);
-        found.extend(c.diags);
-        found.extend(annotations::missing_annotations(
-            m,
-            annotation_checks(&s.name),
-            &ignores,
-        ));
-        if given.contains(s.name.as_str()) {
-            types_of.insert(s.name.clone(), c.types);
+        Checked {
+            diags,
+            program: prog,
+            sources: checked,
         }
-        found.sort_by_key(|d| (d.line, d.col));
-        diags.extend(found);
-    }
-    drop(mods);
-    let mut checked = vec![];
-    for pm in modules {
-        if let Some(types) = types_of.remove(&pm.source.name) {
-            checked.push(CheckedSource {
-                source: pm.source,
-                parsed: pm.parsed,
-                types,
-            });
-        }
-    }
-    Checked {
-        diags,
-        program: prog,
-        sources: checked,
     }
 }
 

@@ -97,6 +97,14 @@ pub struct TypeMap {
 }
 
 impl TypeMap {
+    /// Every type recorded (expressions' and declared variables'), in no
+    /// particular order.
+    pub fn all_types(&self) -> impl Iterator<Item = &Type> {
+        self.exprs
+            .values()
+            .chain(self.scopes.values().flat_map(|s| s.values()))
+    }
+
     /// The type of `e` where it is evaluated. A later record of the same
     /// node (checked again in another context) replaces an earlier one.
     pub fn record(&mut self, e: &ast::Expr, t: &Type) {

@@ -12,11 +12,15 @@ use super::ops::{FuncRef, Op, StructRef};
 use super::rtypes::RType;
 
 /// A value of a function: argument, register or op result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub struct ValueId(pub u32);
 
 /// A basic block of a function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub struct BlockId(pub u32);
 
 impl ValueId {
@@ -44,7 +48,7 @@ impl fmt::Display for BlockId {
 }
 
 /// How a value comes into existence.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq)]
 pub enum ValueKind {
     /// The n-th argument of the function (also a register: it may be reassigned).
     Arg(usize),
@@ -55,7 +59,7 @@ pub enum ValueKind {
     OpResult,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq)]
 pub struct ValueData {
     pub rtype: RType,
     pub kind: ValueKind,
@@ -65,7 +69,7 @@ pub struct ValueData {
 }
 
 /// An op together with the source line it came from (for tracebacks).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct Inst {
     pub op: Op,
     /// The value this op defines (of type `Void` when it produces nothing).
@@ -74,7 +78,7 @@ pub struct Inst {
     pub line: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct BasicBlock {
     pub insts: Vec<Inst>,
     /// Where exceptions raised by ops of this block go (a `try` handler);
@@ -126,11 +130,27 @@ pub struct FuncDecl {
     pub has_wrapper: bool,
     /// Source line of the `def` (for tracebacks of argument errors). Not
     /// part of a module's interface: only the module's own code uses it.
-    #[serde(skip)]
+    #[serde(with = "line_in_binary_only")]
     pub line: u32,
     /// Defined inside another function: not in the module's method table
     /// (its function objects are made where the `def` runs).
     pub nested: bool,
+}
+
+/// A source line in serialized IR: kept in the cache's binary form of a
+/// module's IR, written as 0 in JSON (interfaces), so that moving code
+/// does not change a module's interface hash.
+mod line_in_binary_only {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(line: &u32, s: S) -> Result<S::Ok, S::Error> {
+        let line = if s.is_human_readable() { 0 } else { *line };
+        s.serialize_u32(line)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        u32::deserialize(d)
+    }
 }
 
 impl FuncDecl {
@@ -145,7 +165,7 @@ impl FuncDecl {
 }
 
 /// A function body in IR.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct FuncIR {
     pub decl: FuncDecl,
     /// Source file path (for tracebacks).
@@ -166,7 +186,7 @@ pub struct FuncIR {
 }
 
 /// The state struct of a generator's resume function.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct SuspendState {
     pub strct: StructRef,
     pub fields: Vec<(String, RType)>,

@@ -8,7 +8,7 @@ use super::rtypes::RType;
 /// whose fields are typed C members. Closures keep the variables they share
 /// with their enclosing function in one, and generators keep their state in
 /// one between steps.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct StructDef {
     /// Unique within its module; see `StructRef`.
     pub name: String,
@@ -16,7 +16,7 @@ pub struct StructDef {
 }
 
 /// One compiled Python module.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct ModuleIR {
     /// Fully qualified module name (`pkg.mod`).
     pub name: String,
@@ -47,7 +47,7 @@ impl ModuleIR {
 }
 
 /// A group of modules compiled into one shared library.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct GroupIR {
     /// The group's name; the library is `<name>__mypyc`.
     pub name: String,

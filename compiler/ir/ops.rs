@@ -25,7 +25,7 @@ use super::func::{BlockId, ValueId};
 use super::rtypes::RType;
 
 /// How an op signals that it raised an exception.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// The op never fails.
     Never,
@@ -44,7 +44,7 @@ pub enum ErrorKind {
 
 /// A literal constant stored in the module's static literal table and
 /// created once at module init. `LoadLiteral` yields a borrowed reference.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub enum Literal {
     Str(String),
     Bytes(Vec<u8>),
@@ -62,7 +62,7 @@ pub enum Literal {
 
 /// Operators of `IntOp` (C integer arithmetic on unboxed native ints,
 /// including the tagged representation when irbuild knows it is safe).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IntOpKind {
     Add,
     Sub,
@@ -94,7 +94,7 @@ impl IntOpKind {
 }
 
 /// Comparison operators for `ComparisonOp` (C comparisons; result is `Bit`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CmpKind {
     Eq,
     Ne,
@@ -131,7 +131,7 @@ impl CmpKind {
 
 /// Operators of `FloatOp` (C double arithmetic). `Mod` is Python's float
 /// modulo, emitted through a runtime helper.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FloatOpKind {
     Add,
     Sub,
@@ -141,7 +141,7 @@ pub enum FloatOpKind {
 }
 
 /// What a `Branch` tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BranchKind {
     /// Branch to `true_label` if the (Bit/Bool/CInt) value is nonzero.
     Bool,
@@ -151,7 +151,9 @@ pub enum BranchKind {
 }
 
 /// A native struct type of the group (see `ir::module::StructDef`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub struct StructRef {
     pub module: String,
     pub name: String,
@@ -195,7 +197,7 @@ impl FuncRef {
 
 /// A call to a C function or macro of the runtime (`lib-rt`) or the C API,
 /// as described by a primitive record (see `primitives/`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct CallC {
     pub function: String,
     pub args: Vec<ValueId>,
@@ -208,7 +210,7 @@ pub struct CallC {
 }
 
 /// Which operands an op steals.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq)]
 pub enum Steals {
     None,
     All,
@@ -218,7 +220,9 @@ pub enum Steals {
 
 /// A static variable of the group, owned by a module: module objects of
 /// imports, the module's globals dict, and the module object itself.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
+)]
 pub enum StaticRef {
     /// The `__dict__` of a compiled module (its globals).
     Globals(String),
@@ -257,7 +261,7 @@ impl StaticRef {
 
 /// One IR operation. See the module comment for the refcount and error
 /// conventions.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub enum Op {
     // ---- control ops (exactly one, last in each block) ----
     Goto(BlockId),

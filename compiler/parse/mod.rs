@@ -71,6 +71,7 @@ impl LineIndex {
 }
 
 /// A parsed module with its position index.
+#[derive(Clone)]
 pub struct ParsedModule {
     pub path: String,
     pub body: Vec<ast::Stmt>,

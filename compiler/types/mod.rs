@@ -124,6 +124,31 @@ pub struct FnType {
 }
 
 impl Type {
+    /// The full names of the classes, modules and type variables `self`
+    /// mentions (with repeats), for the modules a type depends on.
+    pub fn named_parts<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Type::Module(n) | Type::TypeObj(n) | Type::TypeVar(n) => out.push(n),
+            Type::Instance(n, args) => {
+                out.push(n);
+                args.iter().for_each(|a| a.named_parts(out));
+            }
+            Type::List(t) | Type::Set(t) | Type::FrozenSet(t) | Type::VarTuple(t) => {
+                t.named_parts(out)
+            }
+            Type::Dict(k, v) => {
+                k.named_parts(out);
+                v.named_parts(out);
+            }
+            Type::Tuple(ts) | Type::Union(ts) => ts.iter().for_each(|t| t.named_parts(out)),
+            Type::Function(f) => {
+                f.params.iter().flatten().for_each(|p| p.named_parts(out));
+                f.ret.named_parts(out);
+            }
+            _ => {}
+        }
+    }
+
     pub fn list(t: Type) -> Type {
         Type::List(Box::new(t))
     }
