@@ -11,21 +11,22 @@
 #[path = "runner/mod.rs"]
 mod runner;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use runner::compare::{describe_difference, normalize_output, split_lines};
 use runner::execute::{
-    is_compiled_module, run_case, separate_groups, skip_reason, CaseResult, CompileMode,
-    ExecConfig, Status,
+    is_compiled_module, run_case, separate_groups, separate_groups_at_step, skip_reason,
+    CaseResult, CompileMode, ExecConfig, Status,
 };
 use runner::python::PythonInfo;
 use runner::session::{
     find_test_files, format_result, passing_ids, ratchet_regressions, run_cases, run_session,
     SessionOptions, Summary,
 };
-use runner::testfile::{parse_cases, parse_file, TestCase, VersionCondition};
+use runner::testfile::{parse_cases, parse_file, FileOperation, TestCase, VersionCondition};
 
 // ---------------------------------------------------------------- parsing
 
@@ -135,7 +136,7 @@ fn minimum_python_from_name_and_file() {
 }
 
 #[test]
-fn multi_step_cases_are_detected_and_skipped() {
+fn multi_step_cases_are_detected_and_run() {
     let cases = parse(
         "[case testA]\npass\n[file other.py]\nx = 1\n[file other.py.2]\nx = 2\n\
          [case testB]\npass\n[out]\n[out2]\nb\n\
@@ -143,9 +144,110 @@ fn multi_step_cases_are_detected_and_skipped() {
     );
     for case in &cases {
         assert!(case.multi_step, "{}", case.name);
-        assert!(skip_reason(case, (3, 11)).unwrap().contains("multi-step"));
+        assert!(skip_reason(case, (3, 11)).is_none(), "{}", case.name);
+        assert_eq!(case.step_count(), 2, "{}", case.name);
     }
-    assert_eq!(cases[0].files.len(), 1, "step-2 files are not written");
+    assert_eq!(cases[0].files.len(), 1, "step-2 files are not step-1 files");
+    assert_eq!(cases[0].files[0].contents, "x = 1");
+}
+
+#[test]
+fn parses_steps_operations_and_expectations() {
+    let cases = parse(
+        "[case testSteps]\n\
+         import other\n\
+         [file other.py]\n\
+         x = 1\n\
+         [file gone.py]\n\
+         [file other.py.2]\n\
+         x = 2\n\
+         [delete gone.py.2]\n\
+         [file pkg/other_new.py.3]\n\
+         y = 3\n\
+         [file other.py.3]\n\
+         x = 3\n\
+         [out]\n\
+         one\n\
+         [out2]\n\
+         two\n\
+         [out2 version>=3.99]\n\
+         future\n\
+         [out4]\n\
+         four\n\
+         [rechecked other, native]\n\
+         [stale2 other]\n\
+         [rechecked3]\n\
+         [stale other]\n",
+    );
+    let case = &cases[0];
+    assert!(case.format_error.is_none(), "{:?}", case.format_error);
+    assert_eq!(case.step_count(), 4, "[out4] makes a fourth step");
+    assert_eq!(
+        case.operations(2),
+        vec![
+            FileOperation::Write {
+                path: "other.py".to_string(),
+                contents: "x = 2".to_string()
+            },
+            FileOperation::Delete {
+                path: "gone.py".to_string()
+            },
+        ]
+    );
+    assert_eq!(
+        case.operations(3),
+        vec![
+            FileOperation::Write {
+                path: "pkg/other_new.py".to_string(),
+                contents: "y = 3".to_string()
+            },
+            FileOperation::Write {
+                path: "other.py".to_string(),
+                contents: "x = 3".to_string()
+            },
+        ]
+    );
+    assert!(case.operations(4).is_empty());
+    assert_eq!(case.expected_output_of_step(1, (3, 11)), strings(&["one"]));
+    assert_eq!(case.expected_output_of_step(2, (3, 11)), strings(&["two"]));
+    assert_eq!(
+        case.expected_output_of_step(2, (3, 99)),
+        strings(&["future"])
+    );
+    assert!(
+        case.expected_output_of_step(3, (3, 11)).is_empty(),
+        "no [out3]: nothing"
+    );
+    assert_eq!(case.expected_output_of_step(4, (3, 11)), strings(&["four"]));
+    let set = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    // [rechecked] is about step 2, [rechecked2] (from [stale2]) step 3.
+    assert_eq!(case.expected_rechecked(1), None);
+    assert_eq!(case.expected_rechecked(2), Some(&set(&["native", "other"])));
+    assert_eq!(case.expected_rechecked(3), Some(&set(&["other"])));
+    assert_eq!(case.expected_rechecked(4), Some(&set(&[])));
+    assert_eq!(case.expected_rechecked(5), None);
+    assert_eq!(case.stale.get(&1), Some(&set(&["other"])));
+
+    let bad = parse(
+        "[case testStaleNotRechecked]\n[rechecked a]\n[stale b]\n\
+         [case testDeleteStep1]\n[delete x.py.1]\n\
+         [case testDeleteNoStep]\n[delete x.py]\n\
+         [case testFileStep1]\n[file x.py.1]\n\
+         [case testEscape]\n[file ../x.py.2]\n",
+    );
+    for case in &bad {
+        assert!(
+            case.format_error.is_some(),
+            "{} should be a format error",
+            case.name
+        );
+    }
+    assert!(bad[0]
+        .format_error
+        .as_ref()
+        .unwrap()
+        .message
+        .contains("subset"));
 }
 
 #[test]
@@ -169,6 +271,11 @@ fn compiled_module_convention() {
     assert!(!is_compiled_module("interp.py"));
     assert!(!is_compiled_module("pkg/__init__.py"));
     assert!(!is_compiled_module("other.pyi"));
+    // Packages named other* are compiled (their __init__), as upstream.
+    assert!(is_compiled_module("other_pkg/__init__.py"));
+    assert!(is_compiled_module("pkg/other_sub/__init__.py"));
+    assert!(!is_compiled_module("other_pkg/helper.py"));
+    assert!(!is_compiled_module("__init__.py"));
 }
 
 #[test]
@@ -205,6 +312,36 @@ fn separate_mode_flags_follow_the_case() {
         ]
     );
     assert!(separate_groups("# separate2: []\n").is_empty());
+}
+
+#[test]
+fn separate_groups_per_step() {
+    let source = "# separate: [([\"other_a.py\", \"other_b.py\"], \"stuff\")]\n# separate2: []\n# separate3: [([\"native.py\", \"other_b.py\"], \"g3\")]\nx = 1\n";
+    let stuff = vec![("stuff".to_string(), strings(&["other_a.py", "other_b.py"]))];
+    assert_eq!(separate_groups_at_step(source, 1), stuff);
+    assert!(separate_groups_at_step(source, 2).is_empty());
+    assert_eq!(
+        separate_groups_at_step(source, 3),
+        vec![("g3".to_string(), strings(&["native.py", "other_b.py"]))]
+    );
+    assert_eq!(
+        separate_groups_at_step(source, 4),
+        stuff,
+        "back to # separate:"
+    );
+    let cases = parse(&format!("[case testG]\n{source}"));
+    let modules = strings(&["native.py", "other_a.py", "other_b.py"]);
+    assert_eq!(
+        CompileMode::Separate.flags_at_step(&cases[0], &modules, 2),
+        strings(&["--separate"])
+    );
+    assert_eq!(
+        CompileMode::Separate.flags_at_step(&cases[0], &modules, 3),
+        strings(&["--separate", "--group", "g3=native.py,other_b.py"])
+    );
+    assert!(CompileMode::Default
+        .flags_at_step(&cases[0], &modules, 3)
+        .is_empty());
 }
 
 /// The corpus that the runner exists for: every case must parse.
@@ -425,9 +562,11 @@ def test_x() -> None:
     pass
 
 [case testSteps]
-x = 1
+def test_one() -> None:
+    pass
 [file native.py.2]
-x = 2
+def test_two() -> None:
+    pass
 "#;
 
 fn status_of(results: &[CaseResult], name: &str) -> (Status, String) {
@@ -468,10 +607,10 @@ fn interpreted_verdicts_with_noop_compiler() {
     let (st, why) = status_of(&results, "testFuture_python9_0");
     assert_eq!(st, Status::Skip);
     assert!(why.contains("needs Python 9.0+"), "{why}");
-    assert_eq!(status_of(&results, "testSteps").0, Status::Skip);
+    assert_eq!(status_of(&results, "testSteps").0, Status::Pass);
     assert_eq!(
         Summary::of(&results).to_string(),
-        "3 passed, 4 failed, 3 skipped"
+        "4 passed, 4 failed, 2 skipped"
     );
 }
 
@@ -539,7 +678,7 @@ fn compiler_gets_build_dir_opt_level_and_compiled_modules() {
     );
     let test = s.file(
         "run-sample.test",
-        "[case testA]\nimport other\ndef test_a() -> None:\n    pass\n[file other.py]\n[file pkg/__init__.py]\n[file pkg/other_sub.py]\n[file interp.py]\n",
+        "[case testA]\nimport other\ndef test_a() -> None:\n    pass\n[file other.py]\n[file pkg/__init__.py]\n[file pkg/other_sub.py]\n[file interp.py]\n[file other_pkg/__init__.py]\n",
     );
     let case = &parse_file(&test).unwrap().cases[0];
     let mut cfg = config(&logger);
@@ -552,7 +691,14 @@ fn compiler_gets_build_dir_opt_level_and_compiled_modules() {
     assert!(args[1].ends_with("/build"), "{}", args[1]);
     assert_eq!(
         &args[2..],
-        ["-O", "2", "native.py", "other.py", "pkg/other_sub.py"]
+        [
+            "-O",
+            "2",
+            "native.py",
+            "other.py",
+            "pkg/other_sub.py",
+            "other_pkg/__init__.py"
+        ]
     );
     let listing = std::fs::read_to_string(format!("{}.cwd", log.display())).unwrap();
     for name in [
@@ -568,6 +714,421 @@ fn compiler_gets_build_dir_opt_level_and_compiled_modules() {
             "{name} missing in {listing}"
         );
     }
+}
+
+// ---------------------------------------------------------------- steps
+
+/// A driver that prints the case directory's `.so` files and
+/// `*_interpreted.py` copies, `other_a.py` (not imported: the stand-in
+/// compiler's extensions are empty files) and `helper.y`.
+const LISTING_DRIVER: &str = "[file driver.py]\n\
+import glob, os\n\
+print(sorted(glob.glob('**/*.so', recursive=True)))\n\
+print(sorted(glob.glob('**/*_interpreted.py', recursive=True)))\n\
+print(open('other_a.py').read())\n\
+if os.path.exists('helper.py'):\n\
+\x20   import helper\n\
+\x20   print('y', helper.y)\n";
+
+#[test]
+fn steps_replace_create_and_delete_files() {
+    let s = Scratch::new();
+    let log = s.path("args.log");
+    // Logs its arguments and leaves a (fake) extension per compiled module,
+    // as a real compiler would.
+    let compiler = s.script(
+        "fake",
+        &format!(
+            "echo \"$@\" >> '{}'\nfor a in \"$@\"; do case \"$a\" in *.py) touch \"${{a%.py}}.so\";; esac; done",
+            log.display()
+        ),
+    );
+    let test = s.file(
+        "run-steps.test",
+        &format!(
+            "[case testSteps]\n\
+             x = 1\n\
+             [file other_a.py]\n\
+             x = 1\n\
+             [file other_b.py]\n\
+             [file helper.py]\n\
+             y = 1\n\
+             {LISTING_DRIVER}\
+             [file other_a.py.2]\n\
+             x = 2\n\
+             [file helper.py.2]\n\
+             y = 2\n\
+             [delete other_b.py.2]\n\
+             [file pkg/other_c.py.3]\n\
+             [delete helper.py.3]\n\
+             [out]\n\
+             \\['native.so', 'other_a.so', 'other_b.so']\n\
+             \\['other_a_interpreted.py', 'other_b_interpreted.py']\n\
+             x = 1\n\
+             y 1\n\
+             [out2]\n\
+             \\['native.so', 'other_a.so']\n\
+             \\['other_a_interpreted.py']\n\
+             x = 2\n\
+             y 2\n\
+             [out3]\n\
+             \\['native.so', 'other_a.so', 'pkg/other_c.so']\n\
+             \\['other_a_interpreted.py', 'pkg/pkg.other_c_interpreted.py']\n\
+             x = 2\n"
+        ),
+    );
+    let case = &parse_file(&test).unwrap().cases[0];
+    let keep = s.path("kept");
+    let mut cfg = config(&compiler);
+    cfg.keep_failed = Some(keep.clone());
+    let r = run_case(case, &cfg);
+    assert_eq!(r.status, Status::Pass, "{r:?}");
+    // The compiled modules follow the files of each step; default mode
+    // passes no -v.
+    let calls: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert!(
+        calls[0].ends_with(" native.py other_a.py other_b.py"),
+        "{}",
+        calls[0]
+    );
+    assert!(calls[1].ends_with(" native.py other_a.py"), "{}", calls[1]);
+    assert!(
+        calls[2].ends_with(" native.py other_a.py pkg/other_c.py"),
+        "{}",
+        calls[2]
+    );
+    assert!(calls.iter().all(|c| !c.contains(" -v")), "{calls:?}");
+    // The same build directory every step.
+    let build_dirs: BTreeSet<&str> = calls.iter().map(|c| c.split(' ').nth(1).unwrap()).collect();
+    assert_eq!(build_dirs.len(), 1, "{calls:?}");
+    assert!(!keep.exists(), "nothing kept for a passing case");
+}
+
+#[test]
+fn a_failing_later_step_is_named_and_kept() {
+    let s = Scratch::new();
+    // Fails only once other.py says so, which it does from step 2.
+    let compiler = s.script(
+        "picky",
+        "if grep -q bad other.py; then echo 'other.py:1:1: error: bad step  [misc]' >&2; exit 1; fi",
+    );
+    let test = s.file(
+        "run-steps.test",
+        "[case testCompileFails]\n\
+         import other\n\
+         [file other.py]\n\
+         good = 1\n\
+         [file other.py.2]\n\
+         bad = 1\n\
+         [file other.py.3]\n\
+         good = 3\n\
+         [file driver.py]\n\
+         import native\n\
+         [case testOutputFails]\n\
+         import other\n\
+         print(other.v)\n\
+         [file other.py]\n\
+         v = 1\n\
+         [file other.py.2]\n\
+         v = 2\n\
+         [file driver.py]\n\
+         import native\n\
+         [out]\n\
+         1\n\
+         [out2]\n\
+         3\n\
+         [case testStepWithoutOut]\n\
+         print('hi')\n\
+         [file driver.py]\n\
+         import native\n\
+         [file native.py.2]\n\
+         print('hi')\n\
+         [out]\n\
+         hi\n\
+         [out3]\n\
+         hi\n",
+    );
+    let cases = parse_file(&test).unwrap().cases;
+    let keep = s.path("kept");
+    let mut cfg = config(&compiler);
+    cfg.keep_failed = Some(keep.clone());
+    let results = run_cases(&cases, &cfg, 2, |_| {});
+
+    let (st, why) = status_of(&results, "testCompileFails");
+    assert_eq!(st, Status::Fail);
+    assert!(
+        why.starts_with("step 2: compile error: other.py:1:1: error: bad step"),
+        "{why}"
+    );
+    // The directory as it was after the failing step.
+    let kept = keep.join("run-steps.test__testCompileFails");
+    assert_eq!(
+        std::fs::read_to_string(kept.join("other.py")).unwrap(),
+        "bad = 1"
+    );
+
+    let (st, why) = status_of(&results, "testOutputFails");
+    assert_eq!(st, Status::Fail);
+    assert!(
+        why.starts_with("step 2: line 1: expected \"3\", got \"2\""),
+        "{why}"
+    );
+
+    // No [out2]: step 2 must print nothing (upstream's
+    // `output2.get(step, [])`).
+    let (st, why) = status_of(&results, "testStepWithoutOut");
+    assert_eq!(st, Status::Fail);
+    assert!(
+        why.starts_with("step 2: unexpected extra output at line 1: \"hi\""),
+        "{why}"
+    );
+}
+
+#[test]
+fn same_size_change_in_a_later_step_is_seen() {
+    // Python's .pyc files record the source's mtime in seconds and its
+    // size: without the runner moving a rewritten file's mtime on, a
+    // same-size change made within the same second would run the stale
+    // bytecode. The same holds for the interpreted copies of compiled
+    // modules. (The driver writes bytecode even when the environment says
+    // not to.)
+    let s = Scratch::new();
+    let noop = s.script("noop", "exit 0");
+    let test = s.file(
+        "run-steps.test",
+        "[case testSameSize]\n\
+         [file helper.py]\n\
+         v = 1\n\
+         [file helper.py.2]\n\
+         v = 2\n\
+         [file helper.py.3]\n\
+         v = 3\n\
+         [file other_a.py]\n\
+         w = 1\n\
+         [file other_a.py.2]\n\
+         w = 2\n\
+         [file other_a.py.3]\n\
+         w = 3\n\
+         [file driver.py]\n\
+         import sys\n\
+         sys.dont_write_bytecode = False\n\
+         import helper, other_a_interpreted\n\
+         print(helper.v, other_a_interpreted.w)\n\
+         [out]\n\
+         1 1\n\
+         [out2]\n\
+         2 2\n\
+         [out3]\n\
+         3 3\n",
+    );
+    let case = &parse_file(&test).unwrap().cases[0];
+    let r = run_case(case, &config(&noop));
+    assert_eq!(r.status, Status::Pass, "{r:?}");
+}
+
+/// A stand-in compiler that, under `-v`, reports the modules listed in
+/// the case's `report.txt` as re-checked (the case says per step what the
+/// "compiler" re-checks), and logs its arguments.
+fn rechecking_compiler(s: &Scratch) -> (PathBuf, PathBuf) {
+    let log = s.path("args.log");
+    let compiler = s.script(
+        "rechecker",
+        &format!(
+            "echo \"$@\" >> '{}'\n\
+             case \" $* \" in *\" -v \"*) if [ -f report.txt ]; then awk '{{print \"mypyc: rechecked \" $0}}' report.txt >&2; fi;; esac\n\
+             echo 'mypyc: wrote native.so' >&2",
+            log.display()
+        ),
+    );
+    (compiler, log)
+}
+
+const RECHECKED_CASES: &str = "[case testMatch]\n\
+[file driver.py]\n\
+import native\n\
+import other_a\n\
+[file other_a.py]\n\
+[file other_a.py.2]\n\
+x = 1\n\
+[file report.txt.2]\n\
+other_a\n\
+builtins\n\
+typing\n\
+__main__\n\
+native\n\
+[rechecked native, other_a]\n\
+[case testMismatch]\n\
+import other_a\n\
+[file driver.py]\n\
+import native\n\
+[file other_a.py]\n\
+[file other_a.py.2]\n\
+x = 1\n\
+[file report.txt.2]\n\
+native\n\
+other_b\n\
+[file other_b.py]\n\
+[rechecked native, other_a]\n\
+[case testNotReported]\n\
+import other_a\n\
+[file driver.py]\n\
+import native\n\
+[file other_a.py]\n\
+[file other_a.py.2]\n\
+x = 1\n\
+[rechecked other_a]\n\
+[case testThirdStep]\n\
+import other_a\n\
+[file driver.py]\n\
+import native\n\
+[file other_a.py]\n\
+[file other_a.py.2]\n\
+x = 1\n\
+[file report.txt.2]\n\
+other_a\n\
+[file other_a.py.3]\n\
+x = 2\n\
+[file report.txt.3]\n\
+other_a\n\
+[rechecked other_a]\n\
+[rechecked2 native, other_a]\n";
+
+#[test]
+fn rechecked_modules_are_compared_in_separate_mode() {
+    let s = Scratch::new();
+    let (compiler, log) = rechecking_compiler(&s);
+    let test = s.file("run-steps.test", RECHECKED_CASES);
+    let cases = parse_file(&test).unwrap().cases;
+    let mut cfg = config(&compiler);
+    cfg.mode = CompileMode::Separate;
+    let results = run_cases(&cases, &cfg, 1, |_| {});
+
+    // Stub and standard-library modules and __main__ are not compared.
+    let (st, why) = status_of(&results, "testMatch");
+    assert_eq!(st, Status::Pass, "{why}");
+    let (st, why) = status_of(&results, "testMismatch");
+    assert_eq!(st, Status::Fail);
+    assert_eq!(
+        why,
+        "step 2: [rechecked ...]: compiler rechecked (native, other_b), expected (native, other_a)"
+    );
+    let details = &results
+        .iter()
+        .find(|r| r.id.ends_with("testMismatch"))
+        .unwrap()
+        .details;
+    assert_eq!(
+        details,
+        &strings(&["not rechecked: other_a", "rechecked unexpectedly: other_b"])
+    );
+    let (st, why) = status_of(&results, "testNotReported");
+    assert_eq!(st, Status::Fail);
+    assert_eq!(
+        why,
+        "step 2: [rechecked ...]: compiler did not report rechecked modules (expected other_a)"
+    );
+    // [rechecked2] is about step 3.
+    let (st, why) = status_of(&results, "testThirdStep");
+    assert_eq!(st, Status::Fail);
+    assert_eq!(
+        why,
+        "step 3: [rechecked2 ...]: compiler rechecked (other_a), expected (native, other_a)"
+    );
+    // -v only in the steps whose re-checked modules are compared.
+    let calls = std::fs::read_to_string(&log).unwrap();
+    let verbose: Vec<bool> = calls.lines().map(|c| c.contains(" -v ")).collect();
+    assert_eq!(
+        verbose,
+        [false, true, false, true, false, true, false, true, true],
+        "{calls}"
+    );
+}
+
+#[test]
+fn rechecked_modules_are_not_compared_in_default_mode() {
+    let s = Scratch::new();
+    let (compiler, log) = rechecking_compiler(&s);
+    let test = s.file("run-steps.test", RECHECKED_CASES);
+    let cases = parse_file(&test).unwrap().cases;
+    let results = run_cases(&cases, &config(&compiler), 1, |_| {});
+    for r in &results {
+        assert_eq!(r.status, Status::Pass, "{r:?}");
+    }
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(calls.lines().count(), 9);
+    assert!(!calls.contains(" -v "), "{calls}");
+}
+
+#[test]
+fn verbose_lines_stay_out_of_compile_failures() {
+    let s = Scratch::new();
+    let compiler = s.script(
+        "failing",
+        "echo 'mypyc: rechecked native' >&2\n\
+         echo 'native.py:1:0: note: class \"C\" is not a native class: reasons' >&2\n\
+         if [ -f broken ]; then echo 'native.py:2:1: error: broken  [misc]' >&2; exit 1; fi",
+    );
+    let test = s.file(
+        "run-steps.test",
+        "[case testBreaks]\npass\n[file driver.py]\nimport native\n[file broken.2]\n[rechecked native]\n",
+    );
+    let case = &parse_file(&test).unwrap().cases[0];
+    let mut cfg = config(&compiler);
+    cfg.mode = CompileMode::Separate;
+    let r = run_case(case, &cfg);
+    assert_eq!(r.status, Status::Fail);
+    assert_eq!(
+        r.reason,
+        "step 2: compile error: native.py:2:1: error: broken  [misc]"
+    );
+    assert_eq!(
+        r.details,
+        strings(&["native.py:2:1: error: broken  [misc]"])
+    );
+}
+
+#[test]
+fn separate_groups_change_between_steps() {
+    let s = Scratch::new();
+    let log = s.path("args.log");
+    let logger = s.script("logger", &format!("echo \"$@\" >> '{}'", log.display()));
+    let test = s.file(
+        "run-steps.test",
+        "[case testGroups]\n\
+         # separate: [([\"other_a.py\", \"other_b.py\"], \"stuff\")]\n\
+         # separate2: []\n\
+         import other_a, other_b\n\
+         [file other_a.py]\n\
+         [file other_b.py]\n\
+         [file other_a.py.2]\n\
+         [file other_b.py.3]\n\
+         [file driver.py]\n\
+         import native\n",
+    );
+    let case = &parse_file(&test).unwrap().cases[0];
+    let mut cfg = config(&logger);
+    cfg.mode = CompileMode::Separate;
+    let r = run_case(case, &cfg);
+    assert_eq!(r.status, Status::Pass, "{r:?}");
+    let calls: Vec<String> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    let group = "--separate --group stuff=other_a.py,other_b.py native.py other_a.py other_b.py";
+    assert!(calls[0].ends_with(group), "{}", calls[0]);
+    assert!(
+        calls[1].ends_with(" --separate native.py other_a.py other_b.py"),
+        "{}",
+        calls[1]
+    );
+    assert!(calls[2].ends_with(group), "{}", calls[2]);
 }
 
 fn run_binary(args: &[&str]) -> (i32, Vec<String>) {

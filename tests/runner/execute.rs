@@ -5,10 +5,21 @@
 //! The layout follows upstream so that cases behave the same: the main
 //! module is `native.py` and is also copied to `interpreted.py`; every file
 //! whose base name starts with `other` and ends in `.py` is compiled too (and
-//! copied to `<dotted name>_interpreted.py`); all other files (`driver.py`,
-//! `interp.py`, packages' `__init__.py`, ...) stay interpreted. Cases without
+//! copied to `<dotted name>_interpreted.py`), and so is the `__init__.py` of
+//! a package whose name starts with `other`; all other files (`driver.py`,
+//! `interp.py`, other packages' `__init__.py`, ...) stay interpreted. Cases without
 //! a `driver.py` get the default driver, which calls every `test_*`
 //! function. A case passes when the output matches and the driver exits 0.
+//!
+//! A multi-step (incremental) case runs its steps one after the other in
+//! the same directory, with the same build directory: before step N the
+//! `[file X.N]` sections are written and the `[delete X.N]` paths deleted
+//! (files not mentioned keep the previous step's contents), the modules
+//! compiled in step N (from the files present then) are recompiled, and the
+//! driver's output is compared with `[outN]` (nothing if the case has
+//! none). With `--separate`, the modules the compiler reports re-checking
+//! are compared with the step's `[rechecked ...]` set. A failure names its
+//! step (`step 2: ...`).
 
 use std::fs;
 use std::io::{Read, Seek, SeekFrom};
@@ -18,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use super::compare::{describe_difference, normalize_output, split_lines};
 use super::python::PythonInfo;
-use super::testfile::TestCase;
+use super::testfile::{FileOperation, TestCase};
 
 /// Everything needed to run cases, shared by all of them.
 #[derive(Debug, Clone)]
@@ -87,14 +98,19 @@ impl CompileMode {
     /// The compiler flags of this mode for `case`, whose compiled modules
     /// are `modules` (paths relative to the case directory).
     pub fn flags(self, case: &TestCase, modules: &[String]) -> Vec<String> {
-        let separate = self == CompileMode::Separate || case.name.ends_with("_separate");
+        self.flags_at_step(case, modules, 1)
+    }
+
+    /// The compiler flags of this mode for step `step` of `case` (the
+    /// groups of a `# separateN:` line apply to step N).
+    pub fn flags_at_step(self, case: &TestCase, modules: &[String], step: u32) -> Vec<String> {
         let mut flags = vec![];
         if self == CompileMode::MultiFile {
             flags.push("--multi-file".to_string());
         }
-        if separate {
+        if self.is_separate(case) {
             flags.push("--separate".to_string());
-            for (name, files) in separate_groups(&case.main_source) {
+            for (name, files) in separate_groups_at_step(&case.main_source, step) {
                 let files: Vec<&String> = files.iter().filter(|f| modules.contains(f)).collect();
                 if !files.is_empty() {
                     let list: Vec<&str> = files.iter().map(|f| f.as_str()).collect();
@@ -105,16 +121,34 @@ impl CompileMode {
         }
         flags
     }
+
+    /// Whether `case` is compiled with `--separate` in this mode. This is
+    /// also upstream's incremental mode, the only one in which a case's
+    /// `[rechecked ...]` expectations are checked.
+    pub fn is_separate(self, case: &TestCase) -> bool {
+        self == CompileMode::Separate || case.name.ends_with("_separate")
+    }
 }
 
 /// The explicit groups of a `# separate: [(["a.py", "b.py"], "name"), ...]`
 /// line (upstream's way for a case to choose its groups in separate mode):
 /// (group name, files). No such line: no explicit groups.
 pub fn separate_groups(source: &str) -> Vec<(String, Vec<String>)> {
-    let Some(spec) = source
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("# separate:"))
-    else {
+    separate_groups_at_step(source, 1)
+}
+
+/// The explicit groups of step `step`: those of a `# separateN:` line for
+/// N = `step` if there is one, else of the `# separate:` line (as
+/// upstream's `get_separate`, which reads the lines from the case's main
+/// module as it is in step 1). `# separate2: []` means no explicit groups
+/// in step 2 (every module on its own).
+pub fn separate_groups_at_step(source: &str, step: u32) -> Vec<(String, Vec<String>)> {
+    let find = |marker: &str| {
+        source
+            .lines()
+            .find_map(|l| l.find(marker).map(|i| &l[i + marker.len()..]))
+    };
+    let Some(spec) = find(&format!("# separate{step}:")).or_else(|| find("# separate:")) else {
         return vec![];
     };
     let mut groups = vec![];
@@ -208,9 +242,6 @@ pub fn skip_reason(case: &TestCase, python_version: (u32, u32)) -> Option<String
             ));
         }
     }
-    if case.multi_step {
-        return Some("multi-step (incremental) case: not supported yet".to_string());
-    }
     None
 }
 
@@ -301,23 +332,286 @@ fn fail(reason: String) -> Verdict {
 }
 
 fn compile_and_run(case: &TestCase, config: &ExecConfig, dir: &Path) -> Verdict {
-    let compiled = match write_case_files(case, config, dir) {
-        Ok(c) => c,
+    let mut files = match write_case_files(case, config, dir) {
+        Ok(f) => f,
         Err(e) => return fail(format!("cannot write case files: {e}")),
     };
-    if let Some(verdict) = compile(config, case, dir, &compiled) {
-        return verdict;
+    let steps = case.step_count();
+    let mut compiled = Vec::new();
+    for step in 1..=steps {
+        if let Err(verdict) = run_step(case, config, dir, step, &mut files, &mut compiled) {
+            return if steps > 1 {
+                name_step(step, verdict)
+            } else {
+                verdict
+            };
+        }
     }
-    if config.require_extension && !config.python.has_extension(dir, "native") {
-        return fail("compiler exited 0 but left no native extension module".to_string());
+    match config.probe {
+        Some(probe) => run_probe(probe, case, dir, config, &compiled),
+        None => Verdict::Pass,
     }
-    match run_driver(case, config, dir) {
-        Verdict::Pass => match config.probe {
-            Some(probe) => run_probe(probe, case, dir, config, &compiled),
-            None => Verdict::Pass,
+}
+
+/// "step N: " before the reason of a failure of a multi-step case.
+fn name_step(step: u32, verdict: Verdict) -> Verdict {
+    match verdict {
+        Verdict::Fail { reason, details } => Verdict::Fail {
+            reason: format!("step {step}: {reason}"),
+            details,
         },
-        verdict => verdict,
+        Verdict::Pass => Verdict::Pass,
     }
+}
+
+/// One step of a case, as upstream's `run_case_step`: bring the files up to
+/// date (steps 2, 3, ...: the case's `[file X.N]` and `[delete X.N]`
+/// sections), compile the modules compiled in this step in the same
+/// directory with the same build directory (so the compiler's cache and
+/// outputs of the previous step are there), run the driver in a fresh
+/// Python process and compare its output with the step's `[out]`/`[outN]`;
+/// in separate (incremental) mode, compare the modules the compiler
+/// re-checked with the step's `[rechecked ...]` section.
+///
+/// `files` are the case's files in the directory (relative paths, without
+/// `native.py`), `compiled` the modules compiled by the previous step; both
+/// are updated.
+///
+/// Upstream also pushes the build directory's mtimes back a second and
+/// sleeps a second between steps, for setuptools' mtime-based rebuild
+/// decisions; the compiler under test decides from content stamps, and
+/// the runner moves the mtimes of the files it rewrites on instead (see
+/// `write_and_fudge_mtime`), so neither is done here.
+fn run_step(
+    case: &TestCase,
+    config: &ExecConfig,
+    dir: &Path,
+    step: u32,
+    files: &mut Vec<String>,
+    compiled: &mut Vec<String>,
+) -> Result<(), Verdict> {
+    if step >= 2 {
+        for op in case.operations(step) {
+            apply_operation(dir, &op, files)
+                .map_err(|e| fail(format!("cannot update the case files: {e}")))?;
+        }
+    }
+    let now = compiled_modules(files);
+    prepare_step(config, dir, compiled, &now)
+        .map_err(|e| fail(format!("cannot write case files: {e}")))?;
+    *compiled = now;
+    let expected_rechecked = match case.expected_rechecked(step) {
+        Some(modules) if config.mode.is_separate(case) => Some(modules),
+        _ => None,
+    };
+    // `-v` makes the compiler report the modules it re-checked; it is
+    // passed only when they are compared, and its other lines are left
+    // out of failure reports.
+    let verbose = expected_rechecked.is_some();
+    let output = compile(config, case, dir, compiled, step, verbose)?;
+    if config.require_extension && !config.python.has_extension(dir, "native") {
+        return Err(fail(
+            "compiler exited 0 but left no native extension module".to_string(),
+        ));
+    }
+    let driver = run_driver(case, config, dir, step);
+    if matches!(driver, Verdict::Fail { .. }) {
+        return Err(driver);
+    }
+    match expected_rechecked {
+        Some(expected) => check_rechecked(step, expected, &output, dir),
+        None => Ok(()),
+    }
+}
+
+/// Apply one file operation of a later step to the case directory and to
+/// the list of the case's files.
+fn apply_operation(dir: &Path, op: &FileOperation, files: &mut Vec<String>) -> std::io::Result<()> {
+    match op {
+        FileOperation::Write { path, contents } => {
+            write_and_fudge_mtime(&dir.join(path), contents)?;
+            if path != "native.py" && !files.contains(path) {
+                files.push(path.clone());
+            }
+        }
+        FileOperation::Delete { path } => {
+            let full = dir.join(path);
+            if full.is_dir() {
+                fs::remove_dir_all(&full)?;
+                let prefix = format!("{}/", path.trim_end_matches('/'));
+                files.retain(|f| !f.starts_with(&prefix));
+            } else {
+                fs::remove_file(&full).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("cannot delete {path}: {e}"))
+                })?;
+                files.retain(|f| f != path);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Write `contents` to `path`; when the file existed, its new mtime is the
+/// old one plus a second (upstream's `write_and_fudge_mtime`): with a
+/// coarse mtime a same-size change made within the same second would
+/// otherwise look unchanged to mtime-based caches (the compiler's, and
+/// Python's `.pyc` files of interpreted modules).
+fn write_and_fudge_mtime(path: &Path, contents: &str) -> std::io::Result<()> {
+    let old = fs::metadata(path).and_then(|m| m.modified()).ok();
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(path, contents)?;
+    if let Some(old) = old {
+        let file = fs::File::options().write(true).open(path)?;
+        file.set_modified(old + Duration::from_secs(1))?;
+    }
+    Ok(())
+}
+
+/// Native first, then the case's compiled modules in file order.
+fn compiled_modules(files: &[String]) -> Vec<String> {
+    std::iter::once("native.py".to_string())
+        .chain(files.iter().filter(|f| is_compiled_module(f)).cloned())
+        .collect()
+}
+
+/// Before compiling a step: the extension modules of modules compiled in
+/// the previous step but not in this one (deleted modules) are removed, so
+/// that a stale extension cannot shadow anything (Python prefers an
+/// extension to a `.py`), and so are the interpreted copies of deleted
+/// modules; compiled `other*.py` modules get their `<dotted
+/// name>_interpreted.py` copies of this step's contents (as upstream makes
+/// them at every step; a changed copy's mtime moves on as a changed case
+/// file's does, where upstream sleeps a second between steps); the default
+/// driver is put in place when the case has no `driver.py`.
+fn prepare_step(
+    config: &ExecConfig,
+    dir: &Path,
+    previous: &[String],
+    now: &[String],
+) -> std::io::Result<()> {
+    for module in previous.iter().filter(|m| !now.contains(m)) {
+        let base = module.trim_end_matches(".py");
+        for suffix in [config.python.ext_suffix.as_str(), ".so", ".abi3.so"] {
+            remove_if_present(&dir.join(format!("{base}{suffix}")))?;
+        }
+        if let Some(copy) = interpreted_copy(module) {
+            if !dir.join(module).exists() {
+                remove_if_present(&dir.join(copy))?;
+            }
+        }
+    }
+    for module in now {
+        if let Some(copy) = interpreted_copy(module) {
+            let contents = fs::read_to_string(dir.join(module))?;
+            let copy = dir.join(copy);
+            if fs::read_to_string(&copy).ok().as_ref() != Some(&contents) {
+                write_and_fudge_mtime(&copy, &contents)?;
+            }
+        }
+    }
+    if !dir.join("driver.py").is_file() {
+        fs::copy(&config.default_driver, dir.join("driver.py"))?;
+    }
+    Ok(())
+}
+
+fn remove_if_present(path: &Path) -> std::io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The interpreted copy of a compiled `other*.py` module, beside it:
+/// `pkg/other_a.py` → `pkg/pkg.other_a_interpreted.py` (upstream names it
+/// after the dotted module name). `native.py`'s copy is `interpreted.py`,
+/// written once with the case's first version of it, as upstream does;
+/// packages get no copy.
+fn interpreted_copy(module: &str) -> Option<String> {
+    let base = module.rsplit('/').next().unwrap_or(module);
+    if module == "native.py" || !base.starts_with("other") || !base.ends_with(".py") {
+        return None;
+    }
+    let dotted = module.trim_end_matches(".py").replace('/', ".");
+    Some(match module.rsplit_once('/') {
+        Some((parent, _)) => format!("{parent}/{dotted}_interpreted.py"),
+        None => format!("{dotted}_interpreted.py"),
+    })
+}
+
+/// Compare the modules the compiler reported re-checking (`mypyc:
+/// rechecked <module>` lines under `-v`) with the step's `[rechecked ...]`
+/// set. As upstream's `assert_module_equivalence`, `__main__` is ignored;
+/// and only the case's own modules count (those with a `.py`/`.pyi` file in
+/// the case directory): upstream's type checker has the stub and standard
+/// library modules in its cache after step 1, so they are never among the
+/// re-checked modules it compares, whatever our compiler does with its own
+/// stubs.
+fn check_rechecked(
+    step: u32,
+    expected: &std::collections::BTreeSet<String>,
+    compiler_output: &[String],
+    dir: &Path,
+) -> Result<(), Verdict> {
+    let label = if step == 2 {
+        "rechecked".to_string()
+    } else {
+        format!("rechecked{}", step - 1)
+    };
+    let reported: Vec<&str> = compiler_output
+        .iter()
+        .filter_map(|l| l.strip_prefix("mypyc: rechecked "))
+        .map(str::trim)
+        .collect();
+    let want: Vec<&str> = expected.iter().map(String::as_str).collect();
+    // A compiler that re-checked nothing reports nothing: an empty
+    // expectation cannot tell that from a compiler that does not report.
+    if reported.is_empty() && !expected.is_empty() {
+        return Err(fail(format!(
+            "[{label} ...]: compiler did not report rechecked modules (expected {})",
+            want.join(", ")
+        )));
+    }
+    let actual: std::collections::BTreeSet<&str> = reported
+        .into_iter()
+        .filter(|m| *m != "__main__" && is_case_module(dir, m))
+        .collect();
+    let got: Vec<&str> = actual.into_iter().collect();
+    if got == want {
+        return Ok(());
+    }
+    let missing: Vec<&str> = want.iter().filter(|m| !got.contains(m)).copied().collect();
+    let extra: Vec<&str> = got.iter().filter(|m| !want.contains(m)).copied().collect();
+    let mut details = vec![];
+    if !missing.is_empty() {
+        details.push(format!("not rechecked: {}", missing.join(", ")));
+    }
+    if !extra.is_empty() {
+        details.push(format!("rechecked unexpectedly: {}", extra.join(", ")));
+    }
+    Err(Verdict::Fail {
+        reason: format!(
+            "[{label} ...]: compiler rechecked ({}), expected ({})",
+            got.join(", "),
+            want.join(", ")
+        ),
+        details,
+    })
+}
+
+/// True if the dotted `module` has its source in the case directory.
+fn is_case_module(dir: &Path, module: &str) -> bool {
+    let base = module.replace('.', "/");
+    [
+        format!("{base}.py"),
+        format!("{base}.pyi"),
+        format!("{base}/__init__.py"),
+        format!("{base}/__init__.pyi"),
+    ]
+    .iter()
+    .any(|p| dir.join(p).is_file())
 }
 
 /// How long the wrong-types probe of one case may run.
@@ -393,8 +687,9 @@ fn run_probe(
     }
 }
 
-/// Write the case's files; return the paths of the modules to compile
-/// (relative to `dir`, `native.py` first).
+/// Write the files of the case's first step; return the paths of the
+/// case's own files (relative to `dir`, in file order; `native.py` and the
+/// runner's additions not included).
 fn write_case_files(
     case: &TestCase,
     config: &ExecConfig,
@@ -404,39 +699,40 @@ fn write_case_files(
     fs::write(dir.join("native.py"), &case.main_source)?;
     fs::write(dir.join("interpreted.py"), &case.main_source)?;
     fs::copy(&config.testutil, dir.join("testutil.py"))?;
-    let mut compiled = vec!["native.py".to_string()];
+    let mut files = vec![];
     for file in &case.files {
         let path = dir.join(&file.path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
         fs::write(&path, &file.contents)?;
-        if is_compiled_module(&file.path) {
-            compiled.push(file.path.clone());
-            let dotted = file.path.trim_end_matches(".py").replace('/', ".");
-            let copy = path.with_file_name(format!("{dotted}_interpreted.py"));
-            fs::write(copy, &file.contents)?;
-        }
+        files.push(file.path.clone());
     }
-    if !case.files.iter().any(|f| f.path == "driver.py") {
-        fs::copy(&config.default_driver, dir.join("driver.py"))?;
-    }
-    Ok(compiled)
+    Ok(files)
 }
 
-/// Modules named `other*.py` are compiled together with `native`.
+/// Modules named `other*.py`, and packages named `other*` (their
+/// `__init__.py`), are compiled together with `native`.
 pub fn is_compiled_module(path: &str) -> bool {
-    let base = path.rsplit('/').next().unwrap_or(path);
+    let mut parts = path.rsplit('/');
+    let base = parts.next().unwrap_or(path);
+    if base == "__init__.py" {
+        return parts.next().is_some_and(|pkg| pkg.starts_with("other"));
+    }
     base.starts_with("other") && base.ends_with(".py")
 }
 
-/// Run the compiler; None when it succeeded.
+/// Run the compiler for step `step`; its output lines when it succeeded.
+/// With `verbose`, the compiler gets `-v`, and the lines only `-v` prints
+/// are left out of a failure's reason and details.
 fn compile(
     config: &ExecConfig,
     case: &TestCase,
     dir: &Path,
     modules: &[String],
-) -> Option<Verdict> {
+    step: u32,
+    verbose: bool,
+) -> Result<Vec<String>, Verdict> {
     let mut cmd = Command::new(&config.mypyc);
     cmd.current_dir(dir)
         .arg("--build-dir")
@@ -446,33 +742,48 @@ fn compile(
     if config.pass_python {
         cmd.arg("--python").arg(&config.python.exe);
     }
-    cmd.args(config.mode.flags(case, modules));
+    if verbose {
+        cmd.arg("-v");
+    }
+    cmd.args(config.mode.flags_at_step(case, modules, step));
     cmd.args(modules);
     let run = match run_with_timeout(&mut cmd, config.compile_timeout) {
         Ok(r) => r,
         Err(e) => {
-            return Some(fail(format!(
+            return Err(fail(format!(
                 "cannot run compiler {}: {e}",
                 config.mypyc.display()
             )))
         }
     };
-    let lines = split_lines(&run.output);
+    let mut lines = split_lines(&run.output);
+    if run.status.is_some_and(|s| s.success()) {
+        return Ok(lines);
+    }
+    if verbose {
+        lines.retain(|l| !is_verbose_line(l));
+    }
     let reason = match run.status {
         None => format!(
             "compiler timed out after {} s",
             config.compile_timeout.as_secs()
         ),
-        Some(status) if status.success() => return None,
         Some(status) => match signal_of(status) {
             Some(sig) => format!("compiler crashed ({})", describe_signal(sig)),
             None => first_diagnostic(&lines),
         },
     };
-    Some(Verdict::Fail {
+    Err(Verdict::Fail {
         reason,
         details: head(&lines, 10),
     })
+}
+
+/// A line the compiler prints only under `-v`: `mypyc: ...` reports and
+/// the notes on classes that are not native.
+fn is_verbose_line(line: &str) -> bool {
+    line.starts_with("mypyc: ")
+        || (line.contains(": note: class \"") && line.contains("\" is not a native class"))
 }
 
 /// "compile error: <first error line>".
@@ -495,7 +806,7 @@ fn head(lines: &[String], n: usize) -> Vec<String> {
     out
 }
 
-fn run_driver(case: &TestCase, config: &ExecConfig, dir: &Path) -> Verdict {
+fn run_driver(case: &TestCase, config: &ExecConfig, dir: &Path, step: u32) -> Verdict {
     let mut cmd = Command::new(&config.python.exe);
     cmd.current_dir(dir)
         .arg("driver.py")
@@ -509,7 +820,7 @@ fn run_driver(case: &TestCase, config: &ExecConfig, dir: &Path) -> Verdict {
         Err(e) => return fail(format!("cannot run {}: {e}", config.python.exe)),
     };
     let actual = normalize_output(&run.output, &dir.to_string_lossy());
-    let expected = case.expected_output(config.python.version);
+    let expected = case.expected_output_of_step(step, config.python.version);
     let difference = describe_difference(&expected, &actual);
     let status = match run.status {
         None => {

@@ -14,12 +14,15 @@
 //! - every section loses trailing whitespace on each line and trailing
 //!   blank lines;
 //! - `[file X.N]`, `[delete X.N]` and `[outN]` (N >= 2) describe later steps
-//!   of an incremental (multi-step) case.
+//!   of an incremental (multi-step) case; `[rechecked ...]`/`[stale ...]`
+//!   (for step 2), `[recheckedN ...]`/`[staleN ...]` (for step N+1) name the
+//!   modules the compiler is expected to re-check in that step.
 //!
 //! Parsing never panics: malformed input becomes a `FormatError` attached to
 //! the file (bad case headers) or to the case (bad sections), so the runner
 //! can report it as a failure of that case.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -53,6 +56,19 @@ pub struct TestCase {
     pub outputs: Vec<OutputSection>,
     /// True if the case has steps after the first (`[file x.py.2]`, `[out2]`, ...).
     pub multi_step: bool,
+    /// `[file X.N]` sections (N >= 2), in file order.
+    pub step_files: Vec<StepFile>,
+    /// `[delete X.N]` sections (N >= 2): (N, X), in file order.
+    pub deleted: Vec<(u32, String)>,
+    /// `[rechecked ...]` sets by pass number (the format's numbering:
+    /// pass 1 is `[rechecked]`/`[rechecked1]` and describes step 2). A pass
+    /// with `[stale ...]` but no `[rechecked ...]` gets the stale set, as in
+    /// the format's reference implementation.
+    pub rechecked: BTreeMap<u32, BTreeSet<String>>,
+    /// `[stale ...]` sets by pass number (modules whose public interface
+    /// changed). Parsed and validated (a subset of the rechecked set), but
+    /// not checked: the compiler does not report them.
+    pub stale: BTreeMap<u32, BTreeSet<String>>,
     /// A problem with the case's sections; the case cannot run.
     pub format_error: Option<FormatError>,
 }
@@ -72,6 +88,24 @@ pub struct CaseFile {
     /// Relative path inside the case directory, with `/` separators.
     pub path: String,
     pub contents: String,
+}
+
+/// A `[file PATH.N]` section: `PATH` gets `contents` before step `step`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepFile {
+    pub step: u32,
+    /// Relative path inside the case directory (without the `.N`).
+    pub path: String,
+    pub contents: String,
+}
+
+/// What happens to the case directory before a later step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileOperation {
+    /// Create or replace the file.
+    Write { path: String, contents: String },
+    /// Delete the file (or directory, with everything in it).
+    Delete { path: String },
 }
 
 /// An `[out]`/`[outN]` section.
@@ -114,12 +148,60 @@ impl TestCase {
     /// last `[out]` section whose conditions hold, or nothing (no `[out]`
     /// means the case must print nothing).
     pub fn expected_output(&self, version: PyVersion) -> Vec<String> {
+        self.expected_output_of_step(1, version)
+    }
+
+    /// The expected output of `step` (`[out]` for step 1, `[outN]` for step
+    /// N): the last such section whose conditions hold, or nothing. As
+    /// upstream (`testcase.output2.get(step, [])`), a step without its
+    /// `[outN]` must print nothing.
+    pub fn expected_output_of_step(&self, step: u32, version: PyVersion) -> Vec<String> {
         self.outputs
             .iter()
             .rev()
-            .find(|o| o.step == 1 && o.conditions.iter().all(|c| c.holds(version)))
+            .find(|o| o.step == step && o.conditions.iter().all(|c| c.holds(version)))
             .map(|o| o.lines.clone())
             .unwrap_or_default()
+    }
+
+    /// How many steps the case has: the largest N of its `[file X.N]`,
+    /// `[delete X.N]` and `[outN]` sections, at least 1.
+    pub fn step_count(&self) -> u32 {
+        let files = self.step_files.iter().map(|f| f.step);
+        let deletes = self.deleted.iter().map(|d| d.0);
+        let outputs = self.outputs.iter().map(|o| o.step);
+        files
+            .chain(deletes)
+            .chain(outputs)
+            .max()
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// The file operations before `step` (>= 2): the writes in file order,
+    /// then the deletions, as upstream performs them.
+    pub fn operations(&self, step: u32) -> Vec<FileOperation> {
+        let writes =
+            self.step_files
+                .iter()
+                .filter(|f| f.step == step)
+                .map(|f| FileOperation::Write {
+                    path: f.path.clone(),
+                    contents: f.contents.clone(),
+                });
+        let deletes = self
+            .deleted
+            .iter()
+            .filter(|d| d.0 == step)
+            .map(|d| FileOperation::Delete { path: d.1.clone() });
+        writes.chain(deletes).collect()
+    }
+
+    /// The modules expected to be re-checked when building `step` (>= 2):
+    /// `[rechecked]` for step 2, `[rechecked2]` for step 3, ...; None when
+    /// the case says nothing about that step.
+    pub fn expected_rechecked(&self, step: u32) -> Option<&BTreeSet<String>> {
+        self.rechecked.get(&step.checked_sub(1)?)
     }
 
     /// The minimum Python version from a `_pythonX_Y` name suffix, or from a
@@ -280,6 +362,10 @@ fn build_case(
         files: Vec::new(),
         outputs: Vec::new(),
         multi_step: false,
+        step_files: Vec::new(),
+        deleted: Vec::new(),
+        rechecked: BTreeMap::new(),
+        stale: BTreeMap::new(),
         format_error: None,
     };
     for section in sections {
@@ -290,10 +376,34 @@ fn build_case(
             });
         }
     }
+    if let Err(message) = complete_step_expectations(&mut case) {
+        case.format_error.get_or_insert(FormatError {
+            line: header_line,
+            message,
+        });
+    }
     case
 }
 
+/// The format's rules relating `[stale]` and `[rechecked]`: a pass with
+/// only `[staleN]` rechecks its stale modules, and the stale modules must be
+/// among the rechecked ones.
+fn complete_step_expectations(case: &mut TestCase) -> Result<(), String> {
+    for (pass, stale) in &case.stale {
+        let rechecked = case.rechecked.entry(*pass).or_insert_with(|| stale.clone());
+        if !stale.is_subset(rechecked) {
+            return Err(format!(
+                "stale modules after pass {pass} must be a subset of rechecked modules"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn apply_section(case: &mut TestCase, id: &str, section: &Section) -> Result<(), String> {
+    if let Some((kind, pass)) = step_expectation(id) {
+        return apply_step_expectation(case, kind, pass, section);
+    }
     match id {
         "case" => case.main_source = section.data.join("\n"),
         "file" | "outfile" => {
@@ -301,8 +411,23 @@ fn apply_section(case: &mut TestCase, id: &str, section: &Section) -> Result<(),
                 .arg
                 .clone()
                 .ok_or_else(|| format!("[{id}] needs a path"))?;
-            if step_suffix(&path).is_some() {
+            if let Some((target, step)) = split_step_suffix(&path) {
                 case.multi_step = true;
+                // `[outfile X.N]` (files a mypy step is expected to write)
+                // has no meaning for run cases.
+                if id == "file" {
+                    if step < 2 {
+                        return Err(format!(
+                            "[file {path}]: steps after the first are 2, 3, ..."
+                        ));
+                    }
+                    check_relative(target)?;
+                    case.step_files.push(StepFile {
+                        step,
+                        path: target.to_string(),
+                        contents: section.data.join("\n"),
+                    });
+                }
             } else if id == "file" {
                 check_relative(&path)?;
                 case.files.push(CaseFile {
@@ -311,14 +436,53 @@ fn apply_section(case: &mut TestCase, id: &str, section: &Section) -> Result<(),
                 });
             }
         }
-        "delete" => case.multi_step = true,
+        "delete" => {
+            let arg = section.arg.as_deref().unwrap_or_default();
+            let Some((target, step)) = split_step_suffix(arg) else {
+                return Err(format!("invalid delete section [delete {arg}]"));
+            };
+            if step < 2 {
+                return Err(format!("can't delete during step {step}"));
+            }
+            check_relative(target)?;
+            case.multi_step = true;
+            case.deleted.push((step, target.to_string()));
+        }
         // mypy's type-checking fixtures and incremental-mode expectations:
         // they carry no meaning for running the compiled code.
         "fixture" | "builtins" | "typing" | "triggered" | "targets" => {}
-        _ if is_step_expectation(id) => case.multi_step = true,
         _ if id.starts_with("out") => apply_out(case, id, section)?,
         _ => return Err(format!("unknown section [{id}]")),
     }
+    Ok(())
+}
+
+/// `[rechecked a, b]`, `[stale2 a]`, ...: a set of module names.
+fn apply_step_expectation(
+    case: &mut TestCase,
+    kind: &str,
+    pass: u32,
+    section: &Section,
+) -> Result<(), String> {
+    if pass == 0 {
+        return Err(format!("[{kind}0]: passes are numbered from 1"));
+    }
+    let modules: BTreeSet<String> = section
+        .arg
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_string)
+        .collect();
+    case.multi_step = true;
+    let map = if kind == "stale" {
+        &mut case.stale
+    } else {
+        &mut case.rechecked
+    };
+    map.insert(pass, modules);
     Ok(())
 }
 
@@ -343,11 +507,18 @@ fn apply_out(case: &mut TestCase, id: &str, section: &Section) -> Result<(), Str
     Ok(())
 }
 
-/// `[staleN ...]`, `[recheckedN ...]`: expectations about incremental steps.
-fn is_step_expectation(id: &str) -> bool {
-    ["stale", "rechecked"].iter().any(|p| {
-        id.strip_prefix(p)
-            .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+/// `[staleN ...]`, `[recheckedN ...]`: expectations about incremental
+/// steps. Some((kind, pass number)); no digits is pass 1.
+fn step_expectation(id: &str) -> Option<(&'static str, u32)> {
+    ["stale", "rechecked"].into_iter().find_map(|p| {
+        let digits = id.strip_prefix(p)?;
+        if digits.is_empty() {
+            Some((p, 1))
+        } else if digits.chars().all(|c| c.is_ascii_digit()) {
+            Some((p, digits.parse().ok()?))
+        } else {
+            None
+        }
     })
 }
 
@@ -377,13 +548,13 @@ fn parse_out_args(arg: Option<&str>) -> Result<Vec<VersionCondition>, String> {
     Ok(conditions)
 }
 
-/// `foo.py.2` → Some(2).
-fn step_suffix(path: &str) -> Option<u32> {
-    let (_, last) = path.rsplit_once('.')?;
-    if last.is_empty() || !last.chars().all(|c| c.is_ascii_digit()) {
+/// `foo.py.2` → Some(("foo.py", 2)).
+fn split_step_suffix(path: &str) -> Option<(&str, u32)> {
+    let (target, last) = path.rsplit_once('.')?;
+    if target.is_empty() || last.is_empty() || !last.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    last.parse().ok()
+    Some((target, last.parse().ok()?))
 }
 
 /// Case files must stay inside the case directory.
