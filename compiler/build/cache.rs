@@ -177,23 +177,26 @@ impl Cache {
     }
 
     /// Store a module: data files first, then the meta record naming them.
+    /// A module only checked (not compiled) has no interface or IR.
     pub fn store(
         &self,
         module: &str,
         mut meta: ModuleMeta,
-        interface_json: &str,
-        ir: &ModuleIR,
+        data: Option<(&str, &ModuleIR)>,
     ) -> Result<(), String> {
-        let ir_bytes = bincode::serialize(ir).map_err(|e| format!("cannot serialize IR: {e}"))?;
         meta.format = CACHE_FORMAT;
         meta.compiler = self.compiler.clone();
-        meta.ir_file_hash = hash_bytes(&ir_bytes);
-        meta.interface_file_hash = hash_bytes(interface_json.as_bytes());
-        self.write(
-            &self.file(module, "interface.json"),
-            interface_json.as_bytes(),
-        )?;
-        self.write(&self.file(module, "ir"), &ir_bytes)?;
+        if let Some((interface_json, ir)) = data {
+            let ir_bytes =
+                bincode::serialize(ir).map_err(|e| format!("cannot serialize IR: {e}"))?;
+            meta.ir_file_hash = hash_bytes(&ir_bytes);
+            meta.interface_file_hash = hash_bytes(interface_json.as_bytes());
+            self.write(
+                &self.file(module, "interface.json"),
+                interface_json.as_bytes(),
+            )?;
+            self.write(&self.file(module, "ir"), &ir_bytes)?;
+        }
         let meta_json = serde_json::to_vec(&meta).map_err(|e| e.to_string())?;
         self.write(&self.file(module, "meta.json"), &meta_json)
     }
@@ -258,7 +261,7 @@ mod tests {
         let text = "class C:\n    x: float = 1e400\n\ndef f(c: C) -> float:\n    return c.x * 2\n";
         let ir = crate::build::driver::lower_module(&src, text, &Default::default()).unwrap();
         let meta = source_meta(Path::new("m.py"), b"x = 1\n", "opts");
-        cache.store("m", meta, "{}", &ir).unwrap();
+        cache.store("m", meta, Some(("{}", &ir))).unwrap();
         let meta = cache.meta("m").unwrap();
         assert_eq!(cache.ir("m", &meta).unwrap(), ir);
         // A truncated IR file no longer matches its meta record.

@@ -661,31 +661,50 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     let parts = build_partition(&sources, opts)?;
     let derived = derive_tables(&front, opts);
     let group_of = group_members(&sources, &parts);
+    let options_hash = module_options_hash(opts);
     let mut now = BTreeMap::new();
     let mut interface_json = HashMap::new();
-    let options_hash = module_options_hash(opts, &libraries);
     for (c, interface) in front.modules.iter().zip(interfaces_with(&front, &derived)) {
         let name = &c.source.name;
         let json = interface.map(|i| i.to_json()).unwrap_or_default();
         let (group, members) = &group_of[name];
         let text = std::fs::read(&c.source.path).unwrap_or_default();
         let module = ModuleNow {
+            compiled: true,
             meta: crate::build::cache::source_meta(&c.source.path, &text, &options_hash),
             link_hash: crate::build::incremental::link_hash(&json, group, members),
         };
         now.insert(name.clone(), module);
         interface_json.insert(name.clone(), json);
     }
-    let graph = BuildGraph::new(front.modules.iter().map(|c| {
+    let mut imports = vec![];
+    for (source, parsed) in loaded.loaded.followed_sources() {
+        // A module only checked is known to its dependents by its source.
+        let module = ModuleNow {
+            compiled: false,
+            meta: crate::build::cache::source_meta(
+                Path::new(&source.path),
+                source.text.as_bytes(),
+                &options_hash,
+            ),
+            link_hash: hash_bytes(source.text.as_bytes()),
+        };
+        now.insert(source.name.clone(), module);
+        imports.push((source.name.clone(), source.is_package, &parsed.body));
+    }
+    for c in &front.modules {
         let is_package = c
             .source
             .path
             .file_name()
             .is_some_and(|n| n == "__init__.py");
-        let imports =
-            crate::checker::library::imported_modules(&c.source.name, is_package, &c.parsed.body);
-        (c.source.name.as_str(), imports)
+        imports.push((c.source.name.clone(), is_package, &c.parsed.body));
+    }
+    let graph = BuildGraph::new(imports.iter().map(|(name, is_package, body)| {
+        let imported = crate::checker::library::imported_modules(name, *is_package, body);
+        (name.as_str(), imported)
     }));
+    drop(imports);
     let group_list: Vec<(String, Vec<String>)> = parts
         .iter()
         .map(|(g, members)| {
@@ -713,28 +732,45 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     let checked = loaded.check(&|m| stale.contains(m), &opts.mypy)?;
     attach_types(&mut front, checked);
     let lowered = lower_selected(&front, opts, &derived, &|m| stale.contains(m))?;
-    let compiled: BTreeSet<String> = now.keys().cloned().collect();
+    let compiled: BTreeSet<String> = front
+        .modules
+        .iter()
+        .map(|c| c.source.name.clone())
+        .collect();
+    let meta_of = |name: &str, types: Option<&TypeMap>| {
+        let mut meta = now[name].meta.clone();
+        meta.interface_hash = now[name].link_hash.clone();
+        let link = |d: &str| (d.to_string(), now[d].link_hash.clone());
+        meta.deps = graph.deps(name).map(link).collect();
+        if let Some(types) = types {
+            let indirect = indirect_deps(name, types, &front.program, &compiled);
+            meta.indirect_deps = indirect
+                .iter()
+                .filter(|d| !meta.deps.contains_key(*d))
+                .map(|d| link(d))
+                .collect();
+        }
+        meta
+    };
+    let store =
+        |name: &str, meta: crate::build::cache::ModuleMeta, data: Option<(&str, &ModuleIR)>| {
+            if let Err(e) = cache.store(name, meta, data) {
+                if opts.verbose {
+                    eprintln!("mypyc: not cached: {e}");
+                }
+            }
+        };
+    for name in stale.iter().filter(|m| !compiled.contains(*m)) {
+        store(name, meta_of(name, None), None);
+    }
     let mut fresh_ir = decision.fresh_ir;
     let mut modules = vec![];
     for (c, ir) in front.modules.iter().zip(lowered) {
         let name = &c.source.name;
         let ir = match ir {
             Some(ir) => {
-                let mut meta = now[name].meta.clone();
-                meta.interface_hash = now[name].link_hash.clone();
-                let link = |d: &str| (d.to_string(), now[d].link_hash.clone());
-                meta.deps = graph.deps(name).map(link).collect();
-                let indirect = indirect_deps(name, &c.types, &front.program, &compiled);
-                meta.indirect_deps = indirect
-                    .iter()
-                    .filter(|d| !meta.deps.contains_key(*d))
-                    .map(|d| link(d))
-                    .collect();
-                if let Err(e) = cache.store(name, meta, &interface_json[name], &ir) {
-                    if opts.verbose {
-                        eprintln!("mypyc: not cached: {e}");
-                    }
-                }
+                let meta = meta_of(name, Some(&c.types));
+                store(name, meta, Some((&interface_json[name], &ir)));
                 ir
             }
             None => fresh_ir
@@ -843,11 +879,10 @@ fn source_hashes(sources: &[SourceModule]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The options that shape a module's IR, with the library sources the
-/// checker read (their types reach the compiled code).
-fn module_options_hash(opts: &Options, libraries: &[(String, String)]) -> String {
+/// The options that shape a module's IR.
+fn module_options_hash(opts: &Options) -> String {
     let text = format!(
-        "{:?}|{}|{}|{:?}|{}|{:?}|{:?}|{:?}",
+        "{:?}|{}|{}|{:?}|{}|{:?}|{:?}",
         opts.python,
         opts.strip_asserts,
         opts.separate,
@@ -855,7 +890,6 @@ fn module_options_hash(opts: &Options, libraries: &[(String, String)]) -> String
         opts.multi_file,
         opts.group_name,
         opts.mypy,
-        libraries
     );
     hash_bytes(text.as_bytes())
 }
@@ -864,7 +898,7 @@ fn module_options_hash(opts: &Options, libraries: &[(String, String)]) -> String
 fn build_options_hash(opts: &Options) -> String {
     let text = format!(
         "{}|{}|{}|{:?}",
-        module_options_hash(opts, &[]),
+        module_options_hash(opts),
         opts.opt_level,
         opts.debug_level,
         opts.build_dir

@@ -24,6 +24,8 @@ use crate::ir::ModuleIR;
 
 /// What the build knows of one module before deciding.
 pub struct ModuleNow {
+    /// Whether it is compiled (has IR) or only checked (a followed import).
+    pub compiled: bool,
     /// Its meta record as it would be written now (source, options).
     pub meta: ModuleMeta,
     /// The hash its dependents record (interface and group).
@@ -31,7 +33,7 @@ pub struct ModuleNow {
 }
 
 /// The decision: the stale modules (with why, for `-v`) and the cached IR
-/// of the fresh ones.
+/// of the fresh compiled ones.
 #[derive(Default)]
 pub struct Decision {
     pub stale: BTreeSet<String>,
@@ -67,9 +69,10 @@ pub fn decide(
             .ok_or_else(|| "incremental builds are off".to_string())
             .and_then(|c| fresh_ir(c, name, module, graph, now));
         match verdict {
-            Ok(ir) => {
+            Ok(Some(ir)) => {
                 d.fresh_ir.insert(name.clone(), ir);
             }
+            Ok(None) => {}
             Err(why) => {
                 d.stale.insert(name.clone());
                 d.reasons.insert(name.clone(), why);
@@ -103,14 +106,15 @@ pub fn decide(
     }
 }
 
-/// The cached IR of `name` if the module is fresh; otherwise why not.
+/// If the module is fresh, its cached IR (none for a module only checked);
+/// otherwise why it is stale.
 fn fresh_ir(
     cache: &Cache,
     name: &str,
     module: &ModuleNow,
     graph: &BuildGraph,
     now: &BTreeMap<String, ModuleNow>,
-) -> Result<ModuleIR, String> {
+) -> Result<Option<ModuleIR>, String> {
     let old = cache.meta(name)?;
     let new = &module.meta;
     if old.source_hash != new.source_hash {
@@ -124,16 +128,20 @@ fn fresh_ir(
     }
     let deps: BTreeSet<&str> = graph.deps(name).collect();
     if !deps.iter().copied().eq(old.deps.keys().map(String::as_str)) {
-        return Err("the compiled modules it imports changed".to_string());
+        return Err("the project modules it imports changed".to_string());
     }
     for (dep, hash) in old.deps.iter().chain(&old.indirect_deps) {
         match now.get(dep) {
             Some(d) if &d.link_hash == hash => {}
             Some(_) => return Err(format!("the interface of {dep} changed")),
-            None => return Err(format!("{dep} is no longer compiled")),
+            None => return Err(format!("{dep} is no longer in the build")),
         }
     }
-    cache.ir(name, &old)
+    if module.compiled {
+        cache.ir(name, &old).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 /// The compiled modules (other than `module`) whose types `module`'s code

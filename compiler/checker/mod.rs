@@ -203,6 +203,17 @@ impl Loaded {
             .map(|m| (&m.source, &m.parsed))
     }
 
+    /// The project modules the sources import that are checked but not
+    /// given (followed imports, as mypy checks them), with their parses.
+    pub fn followed_sources(
+        &self,
+    ) -> impl Iterator<Item = (&CheckSource, &crate::parse::ParsedModule)> {
+        self.modules
+            .iter()
+            .filter(|m| m.report && !self.given.contains(&m.source.name))
+            .map(|m| (&m.source, &m.parsed))
+    }
+
     /// The second phase: check the bodies of the modules `selected` accepts
     /// (library modules and the others are not reported on); the given
     /// sources that were not checked get empty type maps.
