@@ -7,12 +7,15 @@ For each package size, optimization level and mode (default: one group;
 `--separate`: one group per module) it times, in a fresh directory made by
 bench/gen_package.py: a clean build, a no-op rebuild, a rebuild after
 editing one function's body (a constant in `scale` of the middle module)
-and after editing one module's interface (a method added to the middle
-module's class, which other modules' classes derive from). For each
+and after editing one module's interface (a method added to the class of
+the module a quarter of the way in, which the classes of other modules
+derive from). For each
 rebuild it reports how many modules the compiler rechecked (its `-v`
-lines `mypyc: rechecked M`) and how many extension files were rewritten,
+lines `mypyc: rechecked M`), how many groups it compiled C for (`mypyc:
+compiled group G`) and how many extension files were rewritten,
 and checks that the compiled package prints what the interpreted one does.
-Prints a markdown table.
+The compiler targets the interpreter running this script (`--python
+sys.executable`), which also runs the package. Prints a markdown table.
 """
 
 import argparse
@@ -30,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def build(compiler, cwd, args):
     start = time.perf_counter()
     proc = subprocess.run(
-        [compiler, "-v", "--build-dir", "build"] + args + ["genpkg"],
+        [compiler, "-v", "--build-dir", "build", "--python", sys.executable] + args + ["genpkg"],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -38,8 +41,10 @@ def build(compiler, cwd, args):
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"build failed in {cwd}:\n{proc.stderr}")
-    rechecked = sum(1 for l in proc.stderr.splitlines() if l.startswith("mypyc: rechecked "))
-    return elapsed, rechecked
+    lines = proc.stderr.splitlines()
+    rechecked = sum(1 for l in lines if l.startswith("mypyc: rechecked "))
+    compiled = sum(1 for l in lines if l.startswith("mypyc: compiled group "))
+    return elapsed, rechecked, compiled
 
 
 def extensions(cwd):
@@ -94,14 +99,16 @@ def measure(compiler, modules, opt, mode):
         row["clean"] = build(compiler, tmp, args)[0]
         assert output(tmp) == interpreted_output(tmp)
         middle = os.path.join(tmp, "genpkg", "mod_%02d.py" % (modules // 2))
+        # A module with subclasses (module i derives from (i-1)//2).
+        quarter = os.path.join(tmp, "genpkg", "mod_%02d.py" % (modules // 4))
         for name, edit in [("noop", None), ("body", edit_body), ("interface", edit_interface)]:
             if edit:
-                edit(middle)
+                edit(quarter if edit is edit_interface else middle)
             before = extensions(tmp)
-            t, rechecked = build(compiler, tmp, args)
+            t, rechecked, compiled = build(compiler, tmp, args)
             after = extensions(tmp)
             rewritten = sum(1 for p, m in after.items() if before.get(p) != m)
-            row[name] = (t, rechecked, rewritten)
+            row[name] = (t, rechecked, compiled, rewritten)
             assert output(tmp) == interpreted_output(tmp), f"{name} rebuild prints otherwise"
         return row
     finally:
@@ -123,8 +130,8 @@ def main():
                 r = measure(compiler, n, opt, mode)
                 cells = [f"{r['clean']:.2f} s"]
                 for k in ["noop", "body", "interface"]:
-                    t, rc, rw = r[k]
-                    cells.append(f"{t:.2f} s ({rc} rechecked, {rw} ext. rewritten)")
+                    t, rc, cg, rw = r[k]
+                    cells.append(f"{t:.2f} s: {rc} rechecked, {cg} groups compiled, {rw} files rewritten")
                 print(f"| {n} | {opt} | {mode} | " + " | ".join(cells) + " |", flush=True)
 
 

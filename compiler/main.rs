@@ -51,7 +51,8 @@ struct Cli {
     /// per group.
     #[arg(long)]
     multi_file: bool,
-    /// Number of parallel C compiler jobs [default: one per core].
+    /// Number of parallel jobs (parsing, checking, lowering, C compiles)
+    /// [default: one per core].
     #[arg(short = 'j', long = "jobs", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
     /// Name the (single) group's library NAME__mypyc instead of deriving
@@ -264,6 +265,11 @@ fn main() -> ExitCode {
         }
     }
     if cli.check_only {
+        if let Some(n) = cli.jobs {
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(usize::from(n))
+                .build_global();
+        }
         return report(driver::check_only(&cli.files, &mypy));
     }
     let opts = Options {

@@ -292,6 +292,19 @@ pub fn build_group(
     outputs: &OutputLayout,
     opts: &BuildOptions,
 ) -> Result<Vec<PathBuf>, String> {
+    let built = build_group_reporting(cfg, generated, build_dir, outputs, opts)?;
+    Ok(built.into_iter().map(|(path, _)| path).collect())
+}
+
+/// As `build_group`, saying of each extension whether it was compiled
+/// (true) or its last build still held (false).
+pub fn build_group_reporting(
+    cfg: &PythonConfig,
+    generated: &GeneratedGroup,
+    build_dir: &Path,
+    outputs: &OutputLayout,
+    opts: &BuildOptions,
+) -> Result<Vec<(PathBuf, bool)>, String> {
     let plans = plan_group(generated, build_dir)?;
     let runtime = if plans.iter().any(|p| p.links_runtime) {
         Some(ensure_runtime(cfg, opts)?)
@@ -319,13 +332,13 @@ fn build_extension(
     plan: &ExtensionPlan,
     dest: &Path,
     runtime: Option<&RuntimeObjects>,
-) -> Result<PathBuf, String> {
+) -> Result<(PathBuf, bool), String> {
     let runtime = runtime.filter(|_| plan.links_runtime);
     let stamp_path = plan.dir.join("stamp");
     let stamp = build_stamp(cfg, opts, ext, dest, runtime);
     let unchanged = fs::read_to_string(&stamp_path).is_ok_and(|old| old == stamp);
     if unchanged && dest.is_file() {
-        return Ok(dest.to_path_buf());
+        return Ok((dest.to_path_buf(), false));
     }
     let _ = fs::remove_file(&stamp_path);
     let own_includes = plan.include_dirs();
@@ -341,7 +354,7 @@ fn build_extension(
     link_shared(cfg, opts, &objects, dest, &obj_dir)?;
     fs::write(&stamp_path, stamp)
         .map_err(|e| format!("cannot write {}: {e}", stamp_path.display()))?;
-    Ok(dest.to_path_buf())
+    Ok((dest.to_path_buf(), true))
 }
 
 /// Identifies everything an extension's build depends on: its C, the

@@ -500,21 +500,23 @@ pub fn load_sources(
     sources: &[SourceModule],
     mypy: &MypyOptions,
 ) -> Result<LoadedSources, Vec<Diagnostic>> {
-    let mut inputs = vec![];
-    for src in sources {
-        let text = std::fs::read_to_string(&src.path).map_err(|e| {
-            vec![Diagnostic::error(
-                &src.display_path,
-                1,
-                1,
-                format!("cannot read file: {e}"),
-            )]
-        })?;
-        inputs.push(check_source(src, text));
-    }
+    let inputs: Vec<crate::checker::CheckSource> = sources
+        .par_iter()
+        .map(|src| {
+            let text = std::fs::read_to_string(&src.path).map_err(|e| {
+                vec![Diagnostic::error(
+                    &src.display_path,
+                    1,
+                    1,
+                    format!("cannot read file: {e}"),
+                )]
+            })?;
+            Ok(check_source(src, text))
+        })
+        .collect::<Result<_, Vec<Diagnostic>>>()?;
     let inline: Vec<Diagnostic> = inputs
-        .iter()
-        .flat_map(|i| crate::build::mypy_config::check_inline(&i.path, &i.text))
+        .par_iter()
+        .flat_map_iter(|i| crate::build::mypy_config::check_inline(&i.path, &i.text))
         .collect();
     if !inline.is_empty() {
         return Err(inline);
@@ -622,7 +624,9 @@ fn find_library_source(roots: &[PathBuf], name: &str) -> Option<crate::checker::
 
 /// Only type-check the given files (`mypyc --check-only`).
 pub fn check_only(files: &[PathBuf], mypy: &MypyOptions) -> Result<(), Vec<Diagnostic>> {
-    check_program(&collect_sources(files)?, mypy).map(|_| ())
+    // The checked program is not needed and the process ends: leave it
+    // to the operating system rather than freeing it piece by piece.
+    check_program(&collect_sources(files)?, mypy).map(std::mem::forget)
 }
 
 /// Compile the given targets: front end, IR, transforms, C, then either
@@ -641,11 +645,12 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         let groups = lower_groups(&sources, opts)?;
         return finish_build(opts, groups).map(|_| ());
     }
-    let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
     let cache_root = opts
         .cache_dir
         .clone()
         .unwrap_or_else(|| opts.build_dir.join("cache"));
+    let cfg = crate::build::python::PythonConfig::query_remembered(&opts.python, &cache_root)
+        .map_err(build_error)?;
     let cache = Cache::open(&cache_root, cfg.version).map_err(build_error)?;
     let build_hash = build_options_hash(opts);
     if opts.incremental && up_to_date(&cache, &sources, &build_hash) {
@@ -701,7 +706,7 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         imports.push((c.source.name.clone(), is_package, &c.parsed.body));
     }
     let graph = BuildGraph::new(imports.iter().map(|(name, is_package, body)| {
-        let imported = crate::checker::library::imported_modules(name, *is_package, body);
+        let imported = crate::checker::library::named_imports(name, *is_package, body);
         (name.as_str(), imported)
     }));
     drop(imports);
@@ -833,21 +838,37 @@ fn finish_build(opts: &Options, mut groups: Vec<GroupIR>) -> Result<Vec<PathBuf>
     };
     // Built once here, so that the parallel group builds share the entry.
     crate::build::runtime_cache::ensure_runtime(&cfg, &build_opts).map_err(build_error)?;
-    let outputs: Vec<Vec<PathBuf>> = groups
+    let outputs: Vec<Vec<(PathBuf, bool)>> = groups
         .par_iter()
         .zip(&generated)
         .map(|(group, gen)| {
             let layout =
                 crate::build::cc::OutputLayout::beside_sources(group, gen, &cfg.ext_suffix)?;
-            crate::build::cc::build_group(&cfg, gen, &opts.build_dir, &layout, &build_opts)
+            crate::build::cc::build_group_reporting(
+                &cfg,
+                gen,
+                &opts.build_dir,
+                &layout,
+                &build_opts,
+            )
         })
         .collect::<Result<_, String>>()
         .map_err(build_error)?;
     if opts.verbose {
-        for o in outputs.iter().flatten() {
-            eprintln!("mypyc: wrote {}", o.display());
+        for (group, built) in groups.iter().zip(&outputs) {
+            if built.iter().any(|(_, compiled)| *compiled) {
+                eprintln!("mypyc: compiled group {}", group.name);
+            }
+            for (path, compiled) in built {
+                let what = if *compiled { "wrote" } else { "kept" };
+                eprintln!("mypyc: {what} {}", path.display());
+            }
         }
     }
+    let outputs: Vec<Vec<PathBuf>> = outputs
+        .into_iter()
+        .map(|b| b.into_iter().map(|(p, _)| p).collect())
+        .collect();
     Ok(outputs.into_iter().flatten().collect())
 }
 

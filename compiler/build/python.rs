@@ -2,7 +2,11 @@
 //! file suffix of extension modules, and its version.
 //!
 //! They come from running the interpreter once (`sysconfig`); the answer is
-//! cached in memory for the rest of the process, per interpreter command.
+//! cached in memory for the rest of the process, per interpreter command,
+//! and (`query_remembered`) on disk per interpreter binary, so that a no-op
+//! rebuild starts no interpreter. A command that resolves to a script (a
+//! version manager's shim) may run a different interpreter each time, so
+//! its answers are never remembered on disk.
 
 use std::collections::HashMap;
 use std::process::Command;
@@ -51,6 +55,39 @@ impl PythonConfig {
         Ok(cfg)
     }
 
+    /// As `query`, remembering answers in `dir/interpreters.json` keyed by
+    /// the identity of the interpreter binary `python` resolves to.
+    pub fn query_remembered(python: &str, dir: &std::path::Path) -> Result<PythonConfig, String> {
+        let Some(identity) = binary_identity(python) else {
+            return Self::query(python);
+        };
+        let file = dir.join("interpreters.json");
+        let mut known: std::collections::BTreeMap<String, String> = std::fs::read(&file)
+            .ok()
+            .and_then(|t| serde_json::from_slice(&t).ok())
+            .unwrap_or_default();
+        if let Some(cfg) = known
+            .get(&identity)
+            .and_then(|t| Self::parse(python, t).ok())
+        {
+            if let Ok(mut c) = cache().lock() {
+                c.insert(python.to_string(), cfg.clone());
+            }
+            return Ok(cfg);
+        }
+        let cfg = Self::query(python)?;
+        let answer = format!(
+            "{}\n{}\n{}\n",
+            cfg.include_dir, cfg.ext_suffix, cfg.version_string
+        );
+        known.insert(identity, answer);
+        if let Ok(json) = serde_json::to_vec(&known) {
+            let _ = std::fs::create_dir_all(dir);
+            let _ = crate::build::driver::write_atomic(&file, &json);
+        }
+        Ok(cfg)
+    }
+
     fn run_query(python: &str) -> Result<PythonConfig, String> {
         let output = Command::new(python)
             .arg("-c")
@@ -90,6 +127,52 @@ impl PythonConfig {
             version_string,
         })
     }
+}
+
+/// What identifies the interpreter binary `python` runs: the path it
+/// resolves to on `PATH`, the size and modification time of the file that
+/// path leads to, and those of a virtual environment's `pyvenv.cfg`. None
+/// when it cannot be found or is a script.
+fn binary_identity(python: &str) -> Option<String> {
+    use std::io::Read;
+    let path = resolve_command(python)?;
+    let mut head = [0u8; 2];
+    std::fs::File::open(&path)
+        .ok()?
+        .read_exact(&mut head)
+        .ok()?;
+    if &head == b"#!" {
+        return None;
+    }
+    let stamp = |p: &std::path::Path| {
+        std::fs::metadata(p).ok().map(|m| {
+            let mtime = m
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{}:{mtime}", m.len())
+        })
+    };
+    let venv = path.parent()?.parent()?.join("pyvenv.cfg");
+    Some(format!(
+        "{}|{}|{}",
+        path.display(),
+        stamp(&path)?,
+        stamp(&venv).unwrap_or_default()
+    ))
+}
+
+/// The file a command names: itself when it holds a `/`, else the first
+/// match on `PATH`.
+fn resolve_command(command: &str) -> Option<std::path::PathBuf> {
+    if command.contains('/') {
+        let p = std::path::PathBuf::from(command);
+        return p.is_file().then_some(p);
+    }
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(command))
+        .find(|p| p.is_file())
 }
 
 #[cfg(test)]

@@ -14,8 +14,12 @@ use crate::types::Type;
 use super::program::{AnnCtx, Program};
 
 /// Record the candidate aliases of `module` in `p.type_aliases`.
-pub fn collect_type_aliases(p: &mut Program, module: &str, body: &[ast::Stmt]) {
-    let counts = super::program::binding_counts(body);
+pub fn collect_type_aliases(
+    p: &mut Program,
+    module: &str,
+    body: &[ast::Stmt],
+    counts: &indexmap::IndexMap<String, usize>,
+) {
     for stmt in body {
         let (name, value) = match stmt {
             ast::Stmt::Assign(a) if a.targets.len() == 1 => match &a.targets[0] {

@@ -97,6 +97,13 @@ impl AttrInference {
         }
     }
 
+    /// Add the findings of another module's pass (about other classes).
+    pub fn join(&mut self, other: AttrInference) {
+        for (key, inferred) in other.found {
+            self.found.entry(key).or_insert(inferred);
+        }
+    }
+
     /// Write the inferred types into the program's classes; whether any
     /// changed.
     pub fn apply(self, p: &mut Program) -> bool {

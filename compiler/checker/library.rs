@@ -55,43 +55,39 @@ pub fn stub_source(module: &str) -> super::CheckSource {
 /// functions), with their parent packages: `import a.b` needs `a` and
 /// `a.b`; `from a import b` needs `a` and perhaps submodule `a.b`.
 pub fn imported_modules(module: &str, is_package: bool, body: &[ast::Stmt]) -> Vec<String> {
-    struct Imports {
-        module: String,
-        is_package: bool,
-        out: Vec<String>,
-    }
-    impl rustpython_ast::Visitor for Imports {
-        crate::visit_whole_tree!();
-        fn visit_stmt_import(&mut self, n: ast::StmtImport) {
-            for a in &n.names {
-                self.out.push(a.name.to_string());
-            }
-        }
-        fn visit_stmt_import_from(&mut self, n: ast::StmtImportFrom) {
+    with_parent_packages(named_imports(module, is_package, body))
+}
+
+/// The absolute names `body`'s imports name (also inside functions), each
+/// once, in order: `import a.b` names `a.b`; `from a import b` names `a`
+/// and `a.b` (perhaps a submodule). Their parent packages are not named.
+pub fn named_imports(module: &str, is_package: bool, body: &[ast::Stmt]) -> Vec<String> {
+    let mut out = vec![];
+    crate::semanal::scope::for_each_stmt(body, &mut |stmt| match stmt {
+        ast::Stmt::Import(n) => out.extend(n.names.iter().map(|a| a.name.to_string())),
+        ast::Stmt::ImportFrom(n) => {
             let level = n.level.map_or(0, |l| l.to_u32());
-            let src = import_target(&self.module, self.is_package, level, n.module.as_deref());
+            let src = import_target(module, is_package, level, n.module.as_deref());
             if src.is_empty() {
                 return;
             }
-            for a in &n.names {
-                if a.name.as_str() != "*" {
-                    self.out.push(format!("{src}.{}", a.name));
-                }
+            for a in n.names.iter().filter(|a| a.name.as_str() != "*") {
+                out.push(format!("{src}.{}", a.name));
             }
-            self.out.push(src);
+            out.push(src);
         }
-    }
-    let mut v = Imports {
-        module: module.to_string(),
-        is_package,
-        out: vec![],
-    };
-    for s in body {
-        rustpython_ast::Visitor::visit_stmt(&mut v, s.clone());
-    }
+        _ => {}
+    });
+    let mut seen = HashSet::new();
+    out.retain(|n| seen.insert(n.clone()));
+    out
+}
+
+/// `names` with the parent packages of each before it, each once.
+pub fn with_parent_packages(names: Vec<String>) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = vec![];
-    for full in v.out {
+    for full in names {
         let parts: Vec<&str> = full.split('.').collect();
         for i in 1..=parts.len() {
             let prefix = parts[..i].join(".");

@@ -31,6 +31,7 @@ mod similar;
 pub mod typeddict;
 pub mod typemap;
 
+use rayon::prelude::*;
 use rustpython_parser::ast;
 
 use crate::types::Type;
@@ -229,37 +230,26 @@ impl Loaded {
             program: prog,
             mut diags,
         } = self;
-        let mut types_of: std::collections::HashMap<String, typemap::TypeMap> = Default::default();
-        for pm in modules
+        // The modules are checked in parallel (each reads only the shared
+        // tables); their results are kept in module order.
+        let work: Vec<(&ProgramModule, annotations::AnnotationChecks)> = modules
             .iter()
             .filter(|m| m.report && selected(&m.source.name))
+            .map(|m| (m, annotation_checks(&m.source.name)))
+            .collect();
+        let results: Vec<(Vec<crate::diagnostics::Diagnostic>, typemap::TypeMap)> = work
+            .into_par_iter()
+            .map(|(pm, checks)| check_module_body(&prog, pm, checks, &builtins))
+            .collect();
+        let mut types_of: std::collections::HashMap<String, typemap::TypeMap> = Default::default();
+        for (pm, (found, types)) in modules
+            .iter()
+            .filter(|m| m.report && selected(&m.source.name))
+            .zip(results)
         {
-            let (s, m) = (&pm.source, &pm.parsed);
-            let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
-            let ignores = ignore::Ignores::scan(&s.text, first_line);
-            let mut found = vec![];
-            for (name, at, suggestions) in names::undefined_names(&m.body, &builtins) {
-                let (line, col) = m.lines.line_col(at.into());
-                let (message, code) = messages::name_not_defined(&name, &suggestions);
-                if !ignores.silenced(line, code) {
-                    found.push(
-                        crate::diagnostics::Diagnostic::error(&m.path, line, col, message)
-                            .with_code(code),
-                    );
-                }
+            if given.contains(pm.source.name.as_str()) {
+                types_of.insert(pm.source.name.clone(), types);
             }
-            let mut c = check::Checker::new(&prog, &s.name, m, &ignores, &builtins);
-            c.module_body(&m.body);
-            found.extend(c.diags);
-            found.extend(annotations::missing_annotations(
-                m,
-                annotation_checks(&s.name),
-                &ignores,
-            ));
-            if given.contains(s.name.as_str()) {
-                types_of.insert(s.name.clone(), c.types);
-            }
-            found.sort_by_key(|d| (d.line, d.col));
             diags.extend(found);
         }
         let mut checked = vec![];
@@ -280,6 +270,35 @@ impl Loaded {
     }
 }
 
+/// Check one module's body against the program's tables: its diagnostics
+/// (in source order) and the types of its expressions.
+fn check_module_body(
+    prog: &program::Program,
+    pm: &ProgramModule,
+    checks: annotations::AnnotationChecks,
+    builtins: &std::collections::HashSet<String>,
+) -> (Vec<crate::diagnostics::Diagnostic>, typemap::TypeMap) {
+    let (s, m) = (&pm.source, &pm.parsed);
+    let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
+    let ignores = ignore::Ignores::scan(&s.text, first_line);
+    let mut found = vec![];
+    for (name, at, suggestions) in names::undefined_names(&m.body, builtins) {
+        let (line, col) = m.lines.line_col(at.into());
+        let (message, code) = messages::name_not_defined(&name, &suggestions);
+        if !ignores.silenced(line, code) {
+            found.push(
+                crate::diagnostics::Diagnostic::error(&m.path, line, col, message).with_code(code),
+            );
+        }
+    }
+    let mut c = check::Checker::new(prog, &s.name, m, &ignores, builtins);
+    c.module_body(&m.body);
+    found.extend(c.diags);
+    found.extend(annotations::missing_annotations(m, checks, &ignores));
+    found.sort_by_key(|d| (d.line, d.col));
+    (found, c.types)
+}
+
 /// Parse the sources and, transitively, the library modules they import
 /// (sources first, then library modules in the order first imported).
 fn load_modules(
@@ -289,38 +308,49 @@ fn load_modules(
 ) -> Vec<ProgramModule> {
     let mut known: std::collections::HashSet<String> =
         sources.iter().map(|s| s.name.clone()).collect();
-    let mut queue: std::collections::VecDeque<(CheckSource, bool)> =
-        sources.iter().map(|s| (s.clone(), true)).collect();
+    let mut queue: Vec<(CheckSource, bool)> = sources.iter().map(|s| (s.clone(), true)).collect();
     // The builtins stub's classes give the methods of builtin types.
     if known.insert("builtins".to_string()) {
-        queue.push_back((library::stub_source("builtins"), false));
+        queue.push((library::stub_source("builtins"), false));
     }
+    // Breadth first, one level of imports at a time, each level parsed in
+    // parallel: the order is that of a queue.
     let mut out = vec![];
-    while let Some((source, report)) = queue.pop_front() {
-        let parsed = match crate::parse::parse_module(&source.path, &source.text) {
-            Ok(m) => m,
-            Err(d) => {
-                if report {
-                    diags.push(d);
+    let mut level: Vec<(CheckSource, bool)> = queue.into_iter().collect();
+    while !level.is_empty() {
+        let parsed: Vec<_> = std::mem::take(&mut level)
+            .into_par_iter()
+            .map(|(source, report)| {
+                let parsed = crate::parse::parse_module(&source.path, &source.text);
+                (source, report, parsed)
+            })
+            .collect();
+        for (source, report, parsed) in parsed {
+            let parsed = match parsed {
+                Ok(m) => m,
+                Err(d) => {
+                    if report {
+                        diags.push(d);
+                    }
+                    continue;
                 }
-                continue;
+            };
+            for name in library::imported_modules(&source.name, source.is_package, &parsed.body) {
+                if !known.insert(name.clone()) {
+                    continue;
+                }
+                if library::stub(&name).is_some() {
+                    level.push((library::stub_source(&name), false));
+                } else if let Some(found) = find_source(&name) {
+                    level.push((found, true));
+                }
             }
-        };
-        for name in library::imported_modules(&source.name, source.is_package, &parsed.body) {
-            if !known.insert(name.clone()) {
-                continue;
-            }
-            if library::stub(&name).is_some() {
-                queue.push_back((library::stub_source(&name), false));
-            } else if let Some(found) = find_source(&name) {
-                queue.push_back((found, true));
-            }
+            out.push(ProgramModule {
+                source,
+                parsed,
+                report,
+            });
         }
-        out.push(ProgramModule {
-            source,
-            parsed,
-            report,
-        });
     }
     out
 }
@@ -337,13 +367,23 @@ fn infer_attributes(
     attributes::inherit_attr_types(prog);
     let ignores = ignore::Ignores::default();
     for _ in 0..4 {
+        // A module's pass finds only its own classes' attributes: the
+        // modules run in parallel and their findings join in module order.
+        let shared: &program::Program = prog;
+        let per_module: Vec<attributes::AttrInference> = mods
+            .par_iter()
+            .filter(|(n, _)| !stubs.contains(n.as_str()))
+            .map(|(name, m)| {
+                let mut c = check::Checker::new(shared, name, m, &ignores, builtins);
+                c.quiet = true;
+                c.attrs = Some(attributes::AttrInference::default());
+                c.module_body(&m.body);
+                c.attrs.take().unwrap_or_default()
+            })
+            .collect();
         let mut found = attributes::AttrInference::default();
-        for (name, m) in mods.iter().filter(|(n, _)| !stubs.contains(n.as_str())) {
-            let mut c = check::Checker::new(prog, name, m, &ignores, builtins);
-            c.quiet = true;
-            c.attrs = Some(found);
-            c.module_body(&m.body);
-            found = c.attrs.take().unwrap_or_default();
+        for f in per_module {
+            found.join(f);
         }
         let changed = found.apply(prog);
         attributes::inherit_attr_types(prog);

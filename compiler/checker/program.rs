@@ -9,6 +9,7 @@
 //! modules that are not checked) is `Binding::Unknown`, whose type is `Any`,
 //! so that nothing is ever reported about it.
 
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
@@ -23,7 +24,7 @@ use crate::types::{declared_union, union, FnType, Type};
 use super::overloads::overload_groups;
 
 /// A function or method signature with resolved annotation types.
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct Sig {
     pub name: String,
     /// Short name of the class of a method (for messages: `"m" of "C"`).
@@ -41,7 +42,7 @@ pub struct Sig {
 }
 
 /// What a module-level name is bound to.
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub enum Binding {
     Func(Sig),
     /// An `@overload`ed function: its variants.
@@ -508,6 +509,12 @@ impl Program {
 
 /// Names the `builtins` stub defines.
 pub fn builtin_names() -> HashSet<String> {
+    // Parsed once per process: the stub is large.
+    static NAMES: std::sync::OnceLock<HashSet<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(read_builtin_names).clone()
+}
+
+fn read_builtin_names() -> HashSet<String> {
     let src = include_str!("stubs/builtins.pyi");
     let mut out = HashSet::new();
     if let Ok(m) = crate::parse::parse_module("builtins.pyi", src) {
@@ -1048,10 +1055,16 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
         packages,
         ..Default::default()
     };
-    for (name, m) in modules {
-        p.modules.insert(name.clone(), collect_bindings(name, m));
-        collect_final_literals(&mut p, name, &m.body);
-        super::aliases::collect_type_aliases(&mut p, name, &m.body);
+    // How often each module binds each name, found once (in parallel).
+    let counts: Vec<IndexMap<String, usize>> = modules
+        .par_iter()
+        .map(|(_, m)| binding_counts(&m.body))
+        .collect();
+    for ((name, m), counts) in modules.iter().zip(&counts) {
+        p.modules
+            .insert(name.clone(), collect_bindings(name, m, counts));
+        collect_final_literals(&mut p, name, &m.body, counts);
+        super::aliases::collect_type_aliases(&mut p, name, &m.body, counts);
     }
     for (name, m) in modules {
         collect_classes(&mut p, name, &m.body);
@@ -1068,15 +1081,25 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
     }
     // Imports may chain through other modules' imports: resolve a few
     // rounds, before and after signatures are known.
-    let imports = |p: &mut Program| refresh_imports(p, modules);
+    let imports = |p: &mut Program| refresh_imports_counted(p, modules, &counts);
     imports(&mut p);
     for (name, m) in modules {
         fill_class_members(&mut p, name, &m.body, &m.lines);
     }
     super::typeddict::collect_all(&mut p, modules);
     super::dataclasses::complete_dataclasses(&mut p);
-    for (name, m) in modules {
-        fill_function_sigs(&mut p, name, &m.body);
+    // Signatures read only classes, aliases and type variables: every
+    // module's are found in parallel, then bound in module order.
+    let shared = &p;
+    let sigs: Vec<Vec<(String, Binding)>> = modules
+        .par_iter()
+        .zip(&counts)
+        .map(|((name, m), counts)| function_sigs(shared, name, &m.body, counts))
+        .collect();
+    for ((name, _), sigs) in modules.iter().zip(sigs) {
+        if let Some(m) = p.modules.get_mut(name) {
+            m.names.extend(sigs);
+        }
     }
     imports(&mut p);
     p
@@ -1085,9 +1108,13 @@ pub fn build_program(modules: &[(String, &ParsedModule)], packages: HashSet<Stri
 /// `NAME: Final = <literal>` at the top of `module`, `NAME` bound once;
 /// and in the bodies of the module's classes (bound once there, the class
 /// bound once in the module).
-fn collect_final_literals(p: &mut Program, module: &str, body: &[ast::Stmt]) {
-    let counts = binding_counts(body);
-    for (name, v) in final_literal_assignments(body, &counts) {
+fn collect_final_literals(
+    p: &mut Program,
+    module: &str,
+    body: &[ast::Stmt],
+    counts: &IndexMap<String, usize>,
+) {
+    for (name, v) in final_literal_assignments(body, counts) {
         p.final_literals.insert(format!("{module}.{name}"), v);
     }
     for stmt in body {
@@ -1177,22 +1204,16 @@ pub fn binding_counts(body: &[ast::Stmt]) -> IndexMap<String, usize> {
 /// Names any function of the module declares `global` (they may be rebound
 /// anywhere).
 fn scope_globals(body: &[ast::Stmt]) -> Vec<String> {
-    struct G(Vec<String>);
-    impl rustpython_ast::Visitor for G {
-        crate::visit_whole_tree!();
-        fn visit_stmt_global(&mut self, n: ast::StmtGlobal) {
-            self.0.extend(n.names.iter().map(|i| i.to_string()));
+    let mut out = vec![];
+    scope::for_each_stmt(body, &mut |stmt| {
+        if let ast::Stmt::Global(g) = stmt {
+            out.extend(g.names.iter().map(|i| i.to_string()));
         }
-    }
-    let mut g = G(vec![]);
-    for s in body {
-        rustpython_ast::Visitor::visit_stmt(&mut g, s.clone());
-    }
-    g.0
+    });
+    out
 }
 
-fn collect_bindings(name: &str, m: &ParsedModule) -> ModInfo {
-    let counts = binding_counts(&m.body);
+fn collect_bindings(name: &str, m: &ParsedModule, counts: &IndexMap<String, usize>) -> ModInfo {
     let mut info = ModInfo {
         name: name.to_string(),
         ..Default::default()
@@ -1253,8 +1274,14 @@ pub fn import_target(module: &str, is_package: bool, level: u32, target: Option<
     parts.join(".")
 }
 
-fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
-    let counts = binding_counts(body);
+/// Bind the names `module`'s imports bind, from the current tables; says
+/// whether any binding changed.
+fn resolve_imports(
+    p: &mut Program,
+    module: &str,
+    body: &[ast::Stmt],
+    counts: &IndexMap<String, usize>,
+) -> bool {
     let single = |n: &str| counts.get(n) == Some(&1);
     let mut updates: Vec<(String, Binding)> = vec![];
     let mut module_imports: Vec<(String, String)> = vec![];
@@ -1313,7 +1340,10 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
             _ => {}
         }
     }
-    p.type_var_names.extend(type_var_imports);
+    let mut changed = false;
+    for (name, tv) in type_var_imports {
+        changed |= p.type_var_names.insert(name, tv.clone()).as_ref() != Some(&tv);
+    }
     p.foreign_names.extend(foreign);
     p.import_origins.extend(origins);
     // `import os` and `import os.path` both bind `os` to one module.
@@ -1329,9 +1359,13 @@ fn resolve_imports(p: &mut Program, module: &str, body: &[ast::Stmt]) {
     }
     if let Some(m) = p.modules.get_mut(module) {
         for (n, b) in updates {
-            m.names.insert(n, b);
+            if m.names.get(&n) != Some(&b) {
+                m.names.insert(n, b);
+                changed = true;
+            }
         }
     }
+    changed
 }
 
 /// Is `test` a condition mypy takes as always true when type checking
@@ -1743,35 +1777,52 @@ fn is_super_call(e: &ast::Expr) -> bool {
     matches!(&*a.value, ast::Expr::Call(s) if matches!(&*s.func, ast::Expr::Name(n) if n.id.as_str() == "super"))
 }
 
-fn fill_function_sigs(p: &mut Program, module: &str, body: &[ast::Stmt]) {
-    let counts = binding_counts(body);
+/// The signatures of the module-level functions of `body` (bound once,
+/// undecorated, or `@overload`ed), from the tables as they are.
+fn function_sigs(
+    p: &Program,
+    module: &str,
+    body: &[ast::Stmt],
+    counts: &IndexMap<String, usize>,
+) -> Vec<(String, Binding)> {
     let mut sigs = vec![];
-    {
-        let ctx = AnnCtx { program: p, module };
-        for stmt in body {
-            if let Some(d) = DefParts::of(stmt) {
-                if counts.get(d.name) == Some(&1) && d.decorators.is_empty() {
-                    sigs.push((d.name.to_string(), Binding::Func(ctx.sig(&d, None))));
-                }
+    let ctx = AnnCtx { program: p, module };
+    for stmt in body {
+        if let Some(d) = DefParts::of(stmt) {
+            if counts.get(d.name) == Some(&1) && d.decorators.is_empty() {
+                sigs.push((d.name.to_string(), Binding::Func(ctx.sig(&d, None))));
             }
         }
-        let binds = |n: &str| counts.get(n).copied().unwrap_or(0);
-        for g in overload_groups(&ctx, body, None, &binds) {
-            sigs.push((g.name, Binding::Overloaded(g.variants)));
-        }
     }
-    if let Some(m) = p.modules.get_mut(module) {
-        for (n, b) in sigs {
-            m.names.insert(n, b);
-        }
+    let binds = |n: &str| counts.get(n).copied().unwrap_or(0);
+    for g in overload_groups(&ctx, body, None, &binds) {
+        sigs.push((g.name, Binding::Overloaded(g.variants)));
     }
+    sigs
 }
 
 /// Re-resolve `import` and `from` bindings against the current tables.
 pub fn refresh_imports(p: &mut Program, modules: &[(String, &ParsedModule)]) {
+    let counts: Vec<IndexMap<String, usize>> = modules
+        .par_iter()
+        .map(|(_, m)| binding_counts(&m.body))
+        .collect();
+    refresh_imports_counted(p, modules, &counts);
+}
+
+/// `refresh_imports` with each module's binding counts known.
+fn refresh_imports_counted(
+    p: &mut Program,
+    modules: &[(String, &ParsedModule)],
+    counts: &[IndexMap<String, usize>],
+) {
     for _ in 0..3 {
-        for (name, m) in modules {
-            resolve_imports(p, name, &m.body);
+        let mut changed = false;
+        for ((name, m), counts) in modules.iter().zip(counts) {
+            changed |= resolve_imports(p, name, &m.body, counts);
+        }
+        if !changed {
+            break;
         }
     }
 }

@@ -20,7 +20,7 @@ pub enum ParamKind {
     Star2,
 }
 
-#[derive(serde::Serialize, serde::Deserialize, Clone, Debug)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Debug, PartialEq)]
 pub struct ParamSig {
     pub name: String,
     pub ty: Type,

@@ -78,6 +78,23 @@ pub fn pattern_names(p: &ast::Pattern, f: &mut dyn FnMut(&str)) {
     }
 }
 
+/// Call `f` for every statement of `body` and, recursively, of the blocks
+/// nested in it, functions' and classes' bodies included (borrowed: no
+/// clone of the tree, unlike the by-value `rustpython_ast::Visitor`).
+pub fn for_each_stmt<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a ast::Stmt)) {
+    for stmt in body {
+        f(stmt);
+        match stmt {
+            ast::Stmt::FunctionDef(d) => for_each_stmt(&d.body, f),
+            ast::Stmt::AsyncFunctionDef(d) => for_each_stmt(&d.body, f),
+            ast::Stmt::ClassDef(c) => for_each_stmt(&c.body, f),
+            _ => child_blocks(stmt)
+                .into_iter()
+                .for_each(|b| for_each_stmt(b, f)),
+        }
+    }
+}
+
 /// Sub-blocks of a compound statement (not nested defs/classes).
 pub fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {
     match stmt {
