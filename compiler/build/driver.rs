@@ -185,18 +185,12 @@ struct Derived {
 fn derive_tables(front: &FrontEnd, opts: &Options) -> Derived {
     let checked = &front.modules;
     let prepared = prepare_native_classes(front, opts);
-    let cross_module = !opts.separate && opts.groups.is_empty();
-    let mapper_of = |module: &str| {
-        let native = prepared
-            .table
-            .classes
-            .iter()
-            .filter(|(_, n)| cross_module || n.ir.module == module)
-            .map(|(full, _)| full.clone())
-            .collect();
-        Arc::new(crate::irbuild::mapper::Mapper::new(native).with_named_tuples(&front.program))
-    };
-    let mappers: Vec<_> = checked.iter().map(|c| mapper_of(&c.source.name)).collect();
+    // Every module sees every native class of the build natively (other
+    // groups' classes through their exports tables).
+    let native = prepared.table.classes.keys().cloned().collect();
+    let mapper =
+        Arc::new(crate::irbuild::mapper::Mapper::new(native).with_named_tuples(&front.program));
+    let mappers: Vec<_> = checked.iter().map(|_| mapper.clone()).collect();
     let mut symbols_of = vec![];
     for (c, mapper) in checked.iter().zip(&mappers) {
         let names = prepared
@@ -280,7 +274,7 @@ fn lower_selected(
     front: &FrontEnd,
     opts: &Options,
     derived: &Derived,
-    selected: &dyn Fn(&str) -> bool,
+    selected: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<Option<ModuleIR>>, Vec<Diagnostic>> {
     let checked = &front.modules;
     let Derived {
@@ -315,35 +309,43 @@ fn lower_selected(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
     ));
+    // Each module is lowered on the thread pool: the tables are shared and
+    // read-only, and the results keep `front`'s order.
+    let results: Vec<Result<Option<ModuleIR>, Vec<Diagnostic>>> = checked
+        .par_iter()
+        .zip(symbols_of)
+        .zip(mappers)
+        .zip(finals_of)
+        .map(|(((c, own_symbols), mapper), own_finals)| {
+            if !selected(&c.source.name) {
+                return Ok(None);
+            }
+            let finals = if cross_module {
+                all_finals.clone()
+            } else {
+                Arc::new(crate::irbuild::finals::FinalStatics::new(
+                    own_finals.clone(),
+                ))
+            };
+            let imports =
+                ImportTable::resolve(&package_of(&c.source), &c.parsed.body, &all, funcs.clone());
+            let ir_opts = IrOptions {
+                strip_asserts: opts.strip_asserts,
+                imports: Arc::new(imports),
+                types: c.types.clone(),
+                mapper: mapper.clone(),
+                program: front.program.clone(),
+                finals,
+            };
+            let symbols = ir_opts.imports.symbols_seen_by(own_symbols);
+            build_module(&c.parsed, &symbols, &ir_opts).map(Some)
+        })
+        .collect();
     let mut modules = vec![];
     let mut errors = vec![];
-    for (((c, own_symbols), mapper), own_finals) in
-        checked.iter().zip(symbols_of).zip(mappers).zip(finals_of)
-    {
-        if !selected(&c.source.name) {
-            modules.push(None);
-            continue;
-        }
-        let finals = if cross_module {
-            all_finals.clone()
-        } else {
-            Arc::new(crate::irbuild::finals::FinalStatics::new(
-                own_finals.clone(),
-            ))
-        };
-        let imports =
-            ImportTable::resolve(&package_of(&c.source), &c.parsed.body, &all, funcs.clone());
-        let ir_opts = IrOptions {
-            strip_asserts: opts.strip_asserts,
-            imports: Arc::new(imports),
-            types: c.types.clone(),
-            mapper: mapper.clone(),
-            program: front.program.clone(),
-            finals,
-        };
-        let symbols = ir_opts.imports.symbols_seen_by(own_symbols);
-        match build_module(&c.parsed, &symbols, &ir_opts) {
-            Ok(m) => modules.push(Some(m)),
+    for r in results {
+        match r {
+            Ok(m) => modules.push(m),
             Err(e) => errors.extend(e),
         }
     }
@@ -356,17 +358,15 @@ fn lower_selected(
     }
 }
 
-/// Decide which classes of the build are native and lay them out. With
-/// several groups, a module only sees its own native classes (other
-/// groups' classes are used through the generic object protocol).
+/// Decide which classes of the build are native and lay them out.
 fn prepare_native_classes(front: &FrontEnd, opts: &Options) -> crate::irbuild::prepare::Prepared {
     let modules: Vec<(String, &crate::parse::ParsedModule)> = front
         .modules
         .iter()
         .map(|c| (c.source.name.clone(), &c.parsed))
         .collect();
-    let cross_module = !opts.separate && opts.groups.is_empty();
-    crate::irbuild::prepare::prepare_classes(&modules, &front.program, cross_module)
+    let one_group = !opts.separate && opts.groups.is_empty();
+    crate::irbuild::prepare::prepare_classes(&modules, &front.program, one_group)
 }
 
 /// Read, parse and type-check every source: the modules for irbuild, or
@@ -431,14 +431,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 /// and refcount on each function.
 pub fn transform_groups(groups: &mut [GroupIR]) {
     crate::transform::recursion::insert_stack_checks(groups);
-    for group in groups.iter_mut() {
-        for m in &mut group.modules {
-            crate::transform::run_all(&mut m.top_level);
-            for f in &mut m.functions {
-                crate::transform::run_all(f);
-            }
-        }
-    }
+    // Each function is transformed on its own, on the thread pool.
+    groups
+        .par_iter_mut()
+        .flat_map_iter(|g| g.modules.iter_mut())
+        .flat_map_iter(|m| std::iter::once(&mut m.top_level).chain(m.functions.iter_mut()))
+        .for_each(crate::transform::run_all);
 }
 
 /// `transform_groups` for a build of one group.
@@ -561,7 +559,7 @@ impl LoadedSources {
     /// checked program, or its errors.
     pub fn check(
         self,
-        selected: &dyn Fn(&str) -> bool,
+        selected: &(dyn Fn(&str) -> bool + Sync),
         mypy: &MypyOptions,
     ) -> Result<Checked, Vec<Diagnostic>> {
         let annotations = |module: &str| mypy.for_module(module).annotations;
@@ -812,7 +810,8 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
 /// or with `opts.manifest` the manifest (no paths).
 fn finish_build(opts: &Options, mut groups: Vec<GroupIR>) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     transform_groups(&mut groups);
-    let ops: String = groups.iter().map(format_group).collect();
+    let ops: Vec<String> = groups.par_iter().map(format_group).collect();
+    let ops = ops.concat();
     write_if_changed(&opts.build_dir.join("ops.txt"), ops.as_bytes()).map_err(build_error)?;
     let links = group_links(&groups);
     let codegen_opts = crate::codegen::CodegenOptions {
@@ -821,7 +820,7 @@ fn finish_build(opts: &Options, mut groups: Vec<GroupIR>) -> Result<Vec<PathBuf>
         multi_file: opts.multi_file,
     };
     let generated: Vec<_> = groups
-        .iter()
+        .par_iter()
         .zip(&links)
         .map(|(g, l)| crate::codegen::generate_group_linked(g, &codegen_opts, l))
         .collect();

@@ -8,14 +8,15 @@
 //! own), so that a change to one module only rebuilds its library; calls
 //! between groups go through exports tables (`codegen::exports`). The
 //! tables are derived from the IR: a group exports exactly the native
-//! functions that other groups call, in the order they appear in its modules.
+//! functions that other groups call and the native classes their code
+//! uses, in the order they appear in its modules.
 
 use std::path::PathBuf;
 
 use indexmap::{IndexMap, IndexSet};
 
-use crate::codegen::{GroupLinks, ImportedGroup};
-use crate::ir::{FuncRef, GroupIR, Op};
+use crate::codegen::{ExportTable, GroupLinks, ImportedGroup};
+use crate::ir::{ClassIR, FuncRef, GroupIR, Op, RType, StaticRef};
 
 use super::sources::{same_file, SourceModule};
 
@@ -121,79 +122,203 @@ pub fn group_name(sources: &[SourceModule]) -> String {
     format!("g{:012x}", h & 0xffff_ffff_ffff)
 }
 
-/// Functions of other groups each group calls: for each group, the
-/// (providing group index, function) pairs, in first-use order.
-fn cross_group_calls(groups: &[GroupIR]) -> Vec<IndexSet<(usize, FuncRef)>> {
-    let owner: IndexMap<&str, usize> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(gi, g)| g.modules.iter().map(move |m| (m.name.as_str(), gi)))
-        .collect();
-    groups
-        .iter()
-        .enumerate()
-        .map(|(gi, g)| {
-            let mut used = IndexSet::new();
-            let funcs = g
-                .modules
-                .iter()
-                .flat_map(|m| std::iter::once(&m.top_level).chain(&m.functions));
-            for f in funcs {
-                for op in f.blocks.iter().flat_map(|b| b.insts.iter().map(|i| &i.op)) {
-                    let Op::Call { func, .. } = op else {
-                        continue;
-                    };
-                    match owner.get(func.module.as_str()) {
-                        Some(&other) if other != gi => {
-                            used.insert((other, func.clone()));
-                        }
-                        _ => {}
-                    }
+/// What a group uses of other groups: native functions it calls (or puts
+/// in its classes' vtables) and native classes its code touches, each with
+/// the index of the group that defines it, in first-use order.
+#[derive(Default)]
+struct GroupUses {
+    funcs: IndexSet<(usize, FuncRef)>,
+    classes: IndexSet<(usize, String)>,
+}
+
+/// The module-to-group and class-to-group maps of a build.
+struct Owners<'a> {
+    module: IndexMap<&'a str, usize>,
+    class: IndexMap<String, (usize, &'a ClassIR)>,
+}
+
+impl<'a> Owners<'a> {
+    fn of(groups: &'a [GroupIR]) -> Owners<'a> {
+        let mut module = IndexMap::new();
+        let mut class = IndexMap::new();
+        for (gi, g) in groups.iter().enumerate() {
+            for m in &g.modules {
+                module.insert(m.name.as_str(), gi);
+                for c in &m.classes {
+                    class.insert(c.full_name(), (gi, c));
                 }
             }
-            used
-        })
-        .collect()
+        }
+        Owners { module, class }
+    }
+}
+
+/// Every native class named by `t` (inside unions and tuples too).
+fn classes_in(t: &RType, out: &mut Vec<String>) {
+    match t {
+        RType::Instance(c) => out.push(c.clone()),
+        RType::Union(items) | RType::Tuple(items) => {
+            for i in items {
+                classes_in(i, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The native classes the code and classes of group `g` name.
+fn classes_named(g: &GroupIR) -> Vec<String> {
+    let mut out = vec![];
+    for m in &g.modules {
+        for c in &m.classes {
+            out.extend(c.base.iter().cloned());
+            for (_, t) in &c.attrs {
+                classes_in(t, &mut out);
+            }
+        }
+        for st in &m.structs {
+            for (_, t) in &st.fields {
+                classes_in(t, &mut out);
+            }
+        }
+        for f in std::iter::once(&m.top_level).chain(&m.functions) {
+            for p in &f.decl.params {
+                classes_in(&p.rtype, &mut out);
+            }
+            classes_in(&f.decl.ret, &mut out);
+            for v in &f.values {
+                classes_in(&v.rtype, &mut out);
+            }
+            for (_, t) in f.suspend.iter().flat_map(|s| &s.fields) {
+                classes_in(t, &mut out);
+            }
+            for op in f.blocks.iter().flat_map(|b| b.insts.iter().map(|i| &i.op)) {
+                match op {
+                    Op::GetAttr { class, .. }
+                    | Op::SetAttr { class, .. }
+                    | Op::MethodCall { class, .. }
+                    | Op::NewInstance(class)
+                    | Op::LoadStatic(StaticRef::Type(class))
+                    | Op::InitStatic {
+                        target: StaticRef::Type(class),
+                        ..
+                    } => out.push(class.clone()),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What group `gi` uses of the other groups.
+fn group_uses(owners: &Owners, gi: usize, g: &GroupIR) -> GroupUses {
+    let mut uses = GroupUses::default();
+    let funcs = g
+        .modules
+        .iter()
+        .flat_map(|m| std::iter::once(&m.top_level).chain(&m.functions));
+    let called = funcs
+        .flat_map(|f| f.blocks.iter().flat_map(|b| b.insts.iter().map(|i| &i.op)))
+        .filter_map(|op| match op {
+            Op::Call { func, .. } => Some(func),
+            _ => None,
+        });
+    let in_vtables = g
+        .modules
+        .iter()
+        .flat_map(|m| &m.classes)
+        .flat_map(|c| &c.vtable)
+        .map(|v| &v.decl.func);
+    for func in called.chain(in_vtables) {
+        match owners.module.get(func.module.as_str()) {
+            Some(&other) if other != gi => {
+                uses.funcs.insert((other, func.clone()));
+            }
+            _ => {}
+        }
+    }
+    for class in classes_named(g) {
+        match owners.class.get(&class) {
+            Some(&(other, _)) if other != gi => {
+                uses.classes.insert((other, class));
+            }
+            _ => {}
+        }
+    }
+    uses
 }
 
 /// How each group links with the others: what it exports and imports.
 pub fn group_links(groups: &[GroupIR]) -> Vec<GroupLinks> {
-    let used = cross_group_calls(groups);
-    let exported: Vec<IndexSet<&FuncRef>> = (0..groups.len())
-        .map(|gi| {
-            used.iter()
-                .flat_map(|u| u.iter())
-                .filter(|(g, _)| *g == gi)
-                .map(|(_, f)| f)
-                .collect()
-        })
-        .collect();
-    // Each group's table, in the order of its functions (deterministic).
-    let tables: Vec<Vec<crate::ir::FuncDecl>> = groups
+    if groups.len() < 2 {
+        return vec![GroupLinks::default(); groups.len()];
+    }
+    let owners = Owners::of(groups);
+    let uses: Vec<GroupUses> = groups
         .iter()
-        .zip(&exported)
-        .map(|(g, wanted)| {
-            g.decls()
-                .filter(|d| wanted.contains(&d.func))
-                .cloned()
-                .collect()
+        .enumerate()
+        .map(|(gi, g)| group_uses(&owners, gi, g))
+        .collect();
+    // Each group's table, in the order of its functions and classes
+    // (deterministic whatever order the uses were found in).
+    let tables: Vec<ExportTable> = groups
+        .iter()
+        .enumerate()
+        .map(|(gi, g)| {
+            let funcs: IndexSet<&FuncRef> = uses
+                .iter()
+                .flat_map(|u| &u.funcs)
+                .filter(|(p, _)| *p == gi)
+                .map(|(_, f)| f)
+                .collect();
+            let classes: IndexSet<&String> = uses
+                .iter()
+                .flat_map(|u| &u.classes)
+                .filter(|(p, _)| *p == gi)
+                .map(|(_, c)| c)
+                .collect();
+            ExportTable {
+                funcs: g
+                    .decls()
+                    .filter(|d| funcs.contains(&d.func))
+                    .cloned()
+                    .collect(),
+                classes: g
+                    .modules
+                    .iter()
+                    .flat_map(|m| &m.classes)
+                    .map(|c| c.full_name())
+                    .filter(|c| classes.contains(c))
+                    .collect(),
+            }
         })
         .collect();
-    used.iter()
+    uses.iter()
         .enumerate()
         .map(|(gi, u)| {
-            let providers: IndexSet<usize> = u.iter().map(|(g, _)| *g).collect();
-            let mut providers: Vec<usize> = providers.into_iter().collect();
-            providers.sort();
+            let providers: std::collections::BTreeSet<usize> = u
+                .funcs
+                .iter()
+                .map(|(p, _)| *p)
+                .chain(u.classes.iter().map(|(p, _)| *p))
+                .collect();
             GroupLinks {
                 exports: tables[gi].clone(),
                 imports: providers
                     .into_iter()
                     .map(|p| ImportedGroup {
                         group: groups[p].name.clone(),
-                        decls: tables[p].clone(),
+                        table: tables[p].clone(),
                     })
                     .collect(),
+                foreign_classes: owners
+                    .class
+                    .iter()
+                    .filter(|(name, _)| u.classes.iter().any(|(_, c)| c == *name))
+                    .map(|(_, (_, c))| (*c).clone())
+                    .collect(),
+                other_groups: true,
             }
         })
         .collect()
@@ -267,12 +392,12 @@ mod tests {
         let names = |ds: &[crate::ir::FuncDecl]| -> Vec<String> {
             ds.iter().map(|d| d.c_native_name()).collect()
         };
-        assert_eq!(names(&links[0].exports), ["CPyDef_a___f"]);
+        assert_eq!(names(&links[0].exports.funcs), ["CPyDef_a___f"]);
         assert!(links[0].imports.is_empty());
         assert!(links[1].exports.is_empty());
         assert_eq!(links[1].imports.len(), 1);
         assert_eq!(links[1].imports[0].group, "a");
-        assert_eq!(names(&links[1].imports[0].decls), ["CPyDef_a___f"]);
+        assert_eq!(names(&links[1].imports[0].table.funcs), ["CPyDef_a___f"]);
         // One group: nothing crosses a group boundary.
         let one = GroupIR {
             name: "g".into(),

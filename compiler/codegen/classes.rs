@@ -154,7 +154,7 @@ fn native_header(builtin_base: Option<&str>) -> &'static str {
     }
 }
 
-fn setup_function(class: &str) -> String {
+pub(super) fn setup_function(class: &str) -> String {
     format!("{}_setup", crate::ir::class_mangled(class))
 }
 
@@ -184,6 +184,23 @@ fn layout_segments(c: &ClassIR) -> Vec<&[(String, RType)]> {
 pub fn class_declaration(c: &ClassIR) -> String {
     let full = c.full_name();
     let mut e = Emitter::new();
+    e.raw(&instance_struct(c));
+    e.line(format!(
+        "PyObject *{}(PyObject *type_obj);",
+        setup_function(&full)
+    ));
+    e.line(format!(
+        "PyObject *{}(PyObject *bases, PyObject *ns);",
+        crate::ir::class_create_function(&full)
+    ));
+    e.finish()
+}
+
+/// The instance struct of a class (also declared by the groups that use a
+/// class of another group).
+pub fn instance_struct(c: &ClassIR) -> String {
+    let full = c.full_name();
+    let mut e = Emitter::new();
     e.open("typedef struct");
     match &c.builtin_base {
         Some(b) => e.line(format!("{b} base;")),
@@ -201,24 +218,18 @@ pub fn class_declaration(c: &ClassIR) -> String {
         }
     }
     e.close(format!(" {};", class_struct_name(&full)));
-    e.line(format!(
-        "PyObject *{}(PyObject *type_obj);",
-        setup_function(&full)
-    ));
-    e.line(format!(
-        "PyObject *{}(PyObject *bases, PyObject *ns);",
-        crate::ir::class_create_function(&full)
-    ));
     e.finish()
 }
 
 /// The vtable, slot functions, descriptors and type spec of a class.
-pub fn class_definition(c: &ClassIR) -> String {
+/// `imported` says which native functions come from another group's
+/// exports table: their vtable slots are filled when the class is created.
+pub fn class_definition(c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) -> String {
     let full = c.full_name();
     let m = c.mangled();
     let st = class_struct_name(&full);
     let mut e = Emitter::new();
-    emit_vtable(&mut e, c);
+    emit_vtable(&mut e, c, imported);
     emit_setup(&mut e, c);
     e.open(format!(
         "static PyObject *{m}_new(PyTypeObject *type, PyObject *args, PyObject *kwds)"
@@ -315,6 +326,7 @@ pub fn class_definition(c: &ClassIR) -> String {
         names.iter().map(|n| format!(", {n}")).collect::<String>()
     ));
     e.line("if (attrs == NULL) return NULL;");
+    emit_imported_slots(&mut e, c, imported);
     e.line(format!(
         "PyObject *type = CPyType_FromNativeSpec(&{m}_spec, bases, ns, attrs);"
     ));
@@ -328,10 +340,10 @@ pub fn class_definition(c: &ClassIR) -> String {
     e.finish()
 }
 
-fn emit_vtable(e: &mut Emitter, c: &ClassIR) {
+fn emit_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) {
     let m = c.mangled();
     if c.allow_interpreted_subclasses {
-        emit_glue_vtable(e, c);
+        emit_glue_vtable(e, c, imported);
     }
     e.open(format!(
         "static CPyVTableItem {m}_vtable[{}] =",
@@ -341,9 +353,34 @@ fn emit_vtable(e: &mut Emitter, c: &ClassIR) {
         e.line("NULL,");
     }
     for v in &c.vtable {
-        e.line(format!("(CPyVTableItem){},", v.decl.c_native_name()));
+        e.line(vtable_item(&v.decl, imported));
     }
     e.close(";");
+}
+
+/// A vtable initializer item: the function, or NULL for one of another
+/// group (whose address is known at run time only).
+fn vtable_item(decl: &FuncDecl, imported: &dyn Fn(&FuncDecl) -> bool) -> String {
+    if imported(decl) {
+        format!("NULL, /* {} */", decl.c_native_name())
+    } else {
+        format!("(CPyVTableItem){},", decl.c_native_name())
+    }
+}
+
+/// Fill the vtable slots whose functions come from another group.
+fn emit_imported_slots(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) {
+    let m = c.mangled();
+    for (i, v) in c.vtable.iter().enumerate() {
+        if !imported(&v.decl) {
+            continue;
+        }
+        let f = v.decl.c_native_name();
+        e.line(format!("{m}_vtable[{i}] = (CPyVTableItem){f};"));
+        if c.allow_interpreted_subclasses && !(v.getter || has_glue(&v.decl)) {
+            e.line(format!("{m}_glue_vtable[{i}] = (CPyVTableItem){f};"));
+        }
+    }
 }
 
 /// Can a glue function forward calls of this method through Python?
@@ -356,7 +393,7 @@ fn has_glue(decl: &FuncDecl) -> bool {
 
 /// The vtable for instances of Python subclasses: each method is a glue
 /// function with the native signature that calls the method by name.
-fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR) {
+fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) {
     let m = c.mangled();
     for (i, v) in c.vtable.iter().enumerate() {
         if v.getter {
@@ -376,7 +413,7 @@ fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR) {
         if v.getter || has_glue(&v.decl) {
             e.line(format!("(CPyVTableItem){m}_glue{i},"));
         } else {
-            e.line(format!("(CPyVTableItem){},", v.decl.c_native_name()));
+            e.line(vtable_item(&v.decl, imported));
         }
     }
     e.close(";");

@@ -117,9 +117,8 @@ fn obj_kind_python_name(k: ObjKind) -> &'static str {
 /// its native subclasses), when no class among them lets interpreted code
 /// subclass it (their `tp_new` refuses Python subclasses) and they are few.
 /// A type check against one of these compares the object's type with each
-/// instead of walking its MRO (as mypyc does). Native subclasses live in
-/// the base's group (a class of another group that derives from it is a
-/// Python class, which cannot be instantiated).
+/// instead of walking its MRO (as mypyc does). Only a build of one group
+/// knows every subclass of a class: with other groups, no family is exact.
 #[derive(Debug, Default)]
 pub struct ExactTypes(std::collections::BTreeMap<String, Vec<String>>);
 

@@ -1,19 +1,24 @@
 //! Exports tables: how groups compiled into different shared libraries
-//! call each other's native functions (`--separate`).
+//! use each other's native functions and classes (`--separate`).
 //!
-//! A group that other groups call publishes an *exports table*: a struct of
-//! pointers to the native functions they use, in a capsule attribute
-//! `exports` of its library. A consuming group declares the same struct
-//! (generated from the same list of declarations, so the layouts agree),
-//! keeps a copy of it, and names each imported function with a macro
+//! A group that other groups use publishes an *exports table*: a struct of
+//! pointers to the native functions they call and, for each native class
+//! they use, to the class's type object static and its allocation function,
+//! in a capsule attribute `exports` of its library. A consuming group
+//! declares the same struct (generated from the same table, so the layouts
+//! agree), keeps a copy of it, and names each imported item with a macro
 //! (`#define CPyDef_f (*exports_G.CPyDef_f)`), so the code of its functions
-//! is the same as for a call within the group. The copy is filled by
+//! is the same as for a use within the group. It also declares the
+//! instance structs of the classes it uses (from the same `ClassIR`s), so
+//! attribute access and vtable calls are direct. The copy is filled by
 //! `CPyGroupImports`, which every module init of the consuming group runs
 //! after the library is loaded and before the module body: importing only
 //! the other groups' libraries (top-level modules whose init runs no Python
-//! code), it cannot re-enter a package `__init__` half way through.
+//! code), it cannot re-enter a package `__init__` half way through. A type
+//! object is read through its pointer at each use, as the class statement
+//! that creates it runs later, in its module's body.
 
-use crate::ir::FuncDecl;
+use crate::ir::{class_type_static, ClassIR, FuncDecl};
 
 use super::ctypes::{c_string_literal, declaration, mangle_module};
 use super::emitter::Emitter;
@@ -25,28 +30,66 @@ pub const IMPORTS_INIT: &str = "CPyGroupImports";
 /// The capsule attribute of a group library holding its exports table.
 pub const EXPORTS_ATTR: &str = "exports";
 
-/// The native functions one group uses from another.
+/// What one group offers the others, in table order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExportTable {
+    /// Native functions.
+    pub funcs: Vec<FuncDecl>,
+    /// Native classes (full names): each gives its type object and its
+    /// allocation function.
+    pub classes: Vec<String>,
+}
+
+impl ExportTable {
+    pub fn is_empty(&self) -> bool {
+        self.funcs.is_empty() && self.classes.is_empty()
+    }
+
+    /// The C name of every item (a macro in consuming groups).
+    fn names(&self) -> Vec<String> {
+        let funcs = self.funcs.iter().map(|d| d.c_native_name());
+        let classes = self
+            .classes
+            .iter()
+            .flat_map(|c| [class_type_static(c), super::classes::setup_function(c)]);
+        funcs.chain(classes).collect()
+    }
+}
+
+/// What one group uses of another's exports table.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportedGroup {
     /// The providing group's name.
     pub group: String,
-    /// Its whole exports table, in table order.
-    pub decls: Vec<FuncDecl>,
+    /// Its whole exports table.
+    pub table: ExportTable,
 }
 
 /// How a group links with the other groups of a build.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupLinks {
-    /// The group's own functions other groups call, in table order.
-    pub exports: Vec<FuncDecl>,
-    /// The groups whose functions this group calls.
+    /// What the group offers other groups.
+    pub exports: ExportTable,
+    /// The groups whose functions or classes this group uses.
     pub imports: Vec<ImportedGroup>,
+    /// The native classes of other groups this group's code uses (their
+    /// instance structs are declared here), bases first.
+    pub foreign_classes: Vec<ClassIR>,
+    /// The build has other groups, which may derive native subclasses
+    /// from this group's classes (so their subclasses are not all known
+    /// here).
+    pub other_groups: bool,
 }
 
 impl GroupLinks {
     /// Declarations of every imported function (for collecting types).
     pub fn imported_decls(&self) -> impl Iterator<Item = &FuncDecl> {
-        self.imports.iter().flat_map(|g| g.decls.iter())
+        self.imports.iter().flat_map(|g| g.table.funcs.iter())
+    }
+
+    /// Is `decl` a function of another group (named by a macro here)?
+    pub fn is_imported(&self, decl: &FuncDecl) -> bool {
+        self.imported_decls().any(|d| d.func == decl.func)
     }
 }
 
@@ -74,13 +117,20 @@ fn pointer_field(decl: &FuncDecl) -> String {
 }
 
 /// `struct export_table_<group> { ... };`
-pub fn table_struct(group: &str, decls: &[FuncDecl]) -> String {
+pub fn table_struct(group: &str, table: &ExportTable) -> String {
     let mut e = Emitter::new();
     e.open(format!("struct {}", struct_name(group)));
-    for d in decls {
+    for d in &table.funcs {
         e.line(format!("{};", pointer_field(d)));
     }
-    if decls.is_empty() {
+    for c in &table.classes {
+        e.line(format!("PyObject **{};", class_type_static(c)));
+        e.line(format!(
+            "PyObject *(*{})(PyObject *);",
+            super::classes::setup_function(c)
+        ));
+    }
+    if table.is_empty() {
         e.line("char unused;");
     }
     e.close(";");
@@ -92,14 +142,13 @@ pub fn table_struct(group: &str, decls: &[FuncDecl]) -> String {
 pub fn imports_header(links: &GroupLinks) -> String {
     let mut out = String::new();
     for g in &links.imports {
-        out.push_str(&table_struct(&g.group, &g.decls));
+        out.push_str(&table_struct(&g.group, &g.table));
         out.push_str(&format!(
             "extern struct {} {};\n",
             struct_name(&g.group),
             copy_name(&g.group)
         ));
-        for d in &g.decls {
-            let name = d.c_native_name();
+        for name in g.table.names() {
             out.push_str(&format!(
                 "#define {name} (*{}.{name})\n",
                 copy_name(&g.group)
@@ -157,13 +206,13 @@ pub fn emit_imports_init(e: &mut Emitter, links: &GroupLinks) {
 
 /// The library init's part publishing the group's own table (nothing when
 /// no other group uses it). Jumps to `fail` on error.
-pub fn emit_publish_exports(e: &mut Emitter, group: &str, exports: &[FuncDecl], lib: &str) {
+pub fn emit_publish_exports(e: &mut Emitter, group: &str, exports: &ExportTable, lib: &str) {
     if exports.is_empty() {
         return;
     }
     e.open(format!("static struct {} table =", struct_name(group)));
-    for d in exports {
-        e.line(format!("&{},", d.c_native_name()));
+    for name in exports.names() {
+        e.line(format!("&{name},"));
     }
     e.close(";");
     let capsule = c_string_literal(format!("{lib}.{EXPORTS_ATTR}").as_bytes());

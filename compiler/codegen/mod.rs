@@ -25,12 +25,13 @@ pub mod structs;
 pub mod wrapper;
 
 use indexmap::IndexSet;
+use rayon::prelude::*;
 
 use crate::ir::{FuncIR, GroupIR, ModuleIR, Op, RType, StaticRef};
 
 use ctypes::{collect_tuple_types, mangle_module, tuple_struct_definition};
 use emitter::Emitter;
-pub use exports::{GroupLinks, ImportedGroup};
+pub use exports::{ExportTable, GroupLinks, ImportedGroup};
 use literals::{LiteralTable, TABLE};
 use module_init::{GroupStatics, GLOBALS_INIT};
 
@@ -137,19 +138,27 @@ pub fn generate_group_linked(
             links,
         )
     );
-    let mut module_files = vec![];
-    let exact = std::sync::Arc::new(ctypes::ExactTypes::of_group(group));
-    for m in &group.modules {
-        let mut contents = emit_module_file(m, &literals, &exact);
-        if !shared {
-            contents.push('\n');
-            contents.push_str(&module_init::emit_plain_pyinit(m));
-        }
-        module_files.push(CFile {
-            name: format!("module__{}.c", mangle_module(&m.name)),
-            contents,
-        });
-    }
+    let exact = std::sync::Arc::new(if links.other_groups {
+        ctypes::ExactTypes::default()
+    } else {
+        ctypes::ExactTypes::of_group(group)
+    });
+    // The modules' C on the thread pool, in the group's order.
+    let module_files: Vec<CFile> = group
+        .modules
+        .par_iter()
+        .map(|m| {
+            let mut contents = emit_module_file(m, &literals, &exact, links);
+            if !shared {
+                contents.push('\n');
+                contents.push_str(&module_init::emit_plain_pyinit(m));
+            }
+            CFile {
+                name: format!("module__{}.c", mangle_module(&m.name)),
+                contents,
+            }
+        })
+        .collect();
     let mut files = vec![header];
     if opts.multi_file {
         files.push(CFile {
@@ -234,16 +243,27 @@ fn collect_literals(group: &GroupIR) -> LiteralTable {
     table
 }
 
+fn group_classes(group: &GroupIR) -> impl Iterator<Item = &crate::ir::ClassIR> {
+    group.modules.iter().flat_map(|m| m.classes.iter())
+}
+
+/// The statics the group defines: its classes' type objects and those its
+/// ops use (the type objects of other groups' classes come from their
+/// exports tables).
 fn collect_static_refs(group: &GroupIR) -> IndexSet<StaticRef> {
     let mut refs = IndexSet::new();
-    for m in &group.modules {
-        for c in &m.classes {
-            refs.insert(StaticRef::Type(c.full_name()));
-        }
+    let own: IndexSet<String> = group_classes(group).map(|c| c.full_name()).collect();
+    for c in &own {
+        refs.insert(StaticRef::Type(c.clone()));
     }
     for f in group_funcs(group) {
         for op in all_ops(f) {
             match op {
+                Op::LoadStatic(StaticRef::Type(c))
+                | Op::InitStatic {
+                    target: StaticRef::Type(c),
+                    ..
+                } if !own.contains(c) => {}
                 Op::LoadStatic(s) | Op::InitStatic { target: s, .. } => {
                     refs.insert(s.clone());
                 }
@@ -282,10 +302,10 @@ fn collect_tuples(group: &GroupIR, links: &GroupLinks) -> IndexSet<RType> {
                 collect_tuple_types(t, &mut out);
             }
         }
-        for c in &m.classes {
-            for (_, t) in &c.attrs {
-                collect_tuple_types(t, &mut out);
-            }
+    }
+    for c in group_classes(group).chain(&links.foreign_classes) {
+        for (_, t) in &c.attrs {
+            collect_tuple_types(t, &mut out);
         }
     }
     out
@@ -330,6 +350,9 @@ fn emit_header(
         e.raw(&tuple_struct_definition(&t));
     }
     e.raw(&exports::imports_header(links));
+    for c in &links.foreign_classes {
+        e.raw(&classes::instance_struct(c));
+    }
     if !links.exports.is_empty() {
         e.raw(&exports::table_struct(&group.name, &links.exports));
     }
@@ -388,6 +411,7 @@ fn emit_module_file(
     m: &ModuleIR,
     literals: &LiteralTable,
     exact: &std::sync::Arc<ctypes::ExactTypes>,
+    links: &GroupLinks,
 ) -> String {
     let source = m.source_file.replace("*/", "* /");
     let mut out = format!(
@@ -402,7 +426,7 @@ fn emit_module_file(
     out.push_str(&func::emit_docs(module_funcs(m)));
     for c in &m.classes {
         out.push('\n');
-        out.push_str(&classes::class_definition(c));
+        out.push_str(&classes::class_definition(c, &|d| links.is_imported(d)));
     }
     for f in module_funcs(m) {
         out.push('\n');

@@ -19,8 +19,8 @@
 //! the whole build is one group (the statics of a group are shared by all
 //! its C files). With several groups, a module only sees its own statics
 //! and reads other modules' `Final` names through the module dict, typed
-//! by the checker, as it uses other groups' classes through the object
-//! protocol.
+//! by the checker (exports tables carry functions and classes, not
+//! statics).
 
 use indexmap::IndexMap;
 use rustpython_parser::ast;

@@ -138,10 +138,15 @@ struct ClassSource<'a> {
     def: &'a ast::StmtClassDef,
 }
 
+/// Decide which classes of `modules` are native and lay them out.
+/// `subclasses_known`: the build is one group, so every native subclass of
+/// a class is among `modules`; otherwise a class of another group may
+/// derive from any of them, and, as in mypyc, no attribute is taken as
+/// always defined (a subclass's `__init__` may leave it unset).
 pub fn prepare_classes(
     modules: &[(String, &ParsedModule)],
     checked: &Program,
-    cross_module: bool,
+    subclasses_known: bool,
 ) -> Prepared {
     let mut program = checked.clone();
     program.erase_type_vars();
@@ -151,11 +156,13 @@ pub fn prepare_classes(
     // Every round lays out the classes still native or demotes one of them
     // (`layout_all` only lays out those), so this ends.
     loop {
-        settle_bases(&program, &sources, &traits, &mut cands, cross_module);
-        let names = visible_names(&program, modules, &cands.native, cross_module);
-        match layout_all(&program, &sources, &traits, &cands.native, cross_module) {
+        settle_bases(&program, &sources, &traits, &mut cands);
+        let names = visible_names(&program, modules, &cands.native);
+        match layout_all(&program, &sources, &traits, &cands.native) {
             Ok(mut table) => {
-                defined::mark_always_defined(&mut table, &sources);
+                if subclasses_known {
+                    defined::mark_always_defined(&mut table, &sources);
+                }
                 let open = open_traits(&program, &sources, &traits, &cands.native);
                 table.traits.retain(|t| !open.contains(t));
                 return Prepared {
@@ -498,13 +505,12 @@ fn settle_bases(
     sources: &IndexMap<String, ClassSource>,
     traits: &IndexSet<String>,
     cands: &mut Candidates,
-    cross_module: bool,
 ) {
     loop {
         let mut drop: Vec<(String, String)> = vec![];
         for (full, src) in sources {
             if cands.native.contains(full) {
-                let why = unusable_base(program, sources, src, traits, &cands.native, cross_module);
+                let why = unusable_base(program, src, traits, &cands.native);
                 drop.extend(why.map(|r| (full.clone(), r)));
             } else if !traits.contains(full) {
                 drop.extend(native_bases_of(program, src, &cands.native));
@@ -522,25 +528,16 @@ fn settle_bases(
 /// Why the base of native class `src` keeps it from being native, if it does.
 fn unusable_base(
     program: &Program,
-    sources: &IndexMap<String, ClassSource>,
     src: &ClassSource,
     traits: &IndexSet<String>,
     native: &IndexSet<String>,
-    cross_module: bool,
 ) -> Option<String> {
     let b = match base_of(program, src, traits) {
         Ok(b) => b?,
         Err(why) => return Some(why),
     };
     let short = b.rsplit('.').next().unwrap_or("");
-    let same_module = sources.get(&b).is_some_and(|s| s.module == src.module);
-    if !native.contains(&b) {
-        Some(format!("its base \"{short}\" is not a native class"))
-    } else if !(cross_module || same_module) {
-        Some(format!("its base \"{short}\" is compiled in another group"))
-    } else {
-        None
-    }
+    (!native.contains(&b)).then(|| format!("its base \"{short}\" is not a native class"))
 }
 
 /// The native classes that class `src`, which is not native, derives from
@@ -589,15 +586,12 @@ fn visible_names(
     program: &Program,
     modules: &[(String, &ParsedModule)],
     native: &IndexSet<String>,
-    cross_module: bool,
 ) -> IndexMap<String, NativeNames> {
     let module_of = |full: &str| full.rsplit_once('.').map(|(m, _)| m.to_string());
     let mut out = IndexMap::new();
     for (name, _) in modules {
         let mut names = NativeNames::new();
-        let visible = |full: &str| {
-            native.contains(full) && (cross_module || module_of(full).as_deref() == Some(name))
-        };
+        let visible = |full: &str| native.contains(full);
         if let Some(info) = program.modules.get(name) {
             for (bound, b) in &info.names {
                 match b {
@@ -606,7 +600,7 @@ fn visible_names(
                     }
                     Binding::Module(md) => {
                         for full in native.iter() {
-                            if module_of(full).as_deref() == Some(md.as_str()) && visible(full) {
+                            if module_of(full).as_deref() == Some(md.as_str()) {
                                 let short = full.rsplit('.').next().unwrap_or("");
                                 names.insert(format!("{bound}.{short}"), full.clone());
                             }
@@ -628,12 +622,12 @@ fn layout_all(
     sources: &IndexMap<String, ClassSource>,
     traits: &IndexSet<String>,
     native: &IndexSet<String>,
-    cross_module: bool,
 ) -> Result<ClassTable, (String, String)> {
     let mut table = ClassTable {
         traits: traits.iter().cloned().collect(),
         ..Default::default()
     };
+    let mapper = Mapper::new(native.iter().cloned().collect()).with_named_tuples(program);
     let mut pending: Vec<String> = native.iter().cloned().collect();
     while !pending.is_empty() {
         let before = pending.len();
@@ -645,8 +639,6 @@ fn layout_all(
                 Some(b) if !table.classes.contains_key(b) => rest.push(full),
                 _ => {
                     let base_class = base.as_ref().and_then(|b| table.classes.get(b));
-                    let mapper =
-                        module_mapper(native, &src.module, cross_module).with_named_tuples(program);
                     let trait_srcs = trait_closure(program, src, traits)
                         .into_iter()
                         .filter_map(|t| sources.get(&t))
@@ -665,19 +657,6 @@ fn layout_all(
         pending = rest;
     }
     Ok(table)
-}
-
-/// The mapper of the checker's types in `module`: the native classes it
-/// sees natively (all of them in one group, else its own).
-pub fn module_mapper(native: &IndexSet<String>, module: &str, cross_module: bool) -> Mapper {
-    let own = |full: &str| full.rsplit_once('.').is_some_and(|(m, _)| m == module);
-    Mapper::new(
-        native
-            .iter()
-            .filter(|c| cross_module || own(c))
-            .cloned()
-            .collect(),
-    )
 }
 
 /// The signature of method `def` of native class `full` (of `module`), as
