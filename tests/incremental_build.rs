@@ -330,3 +330,35 @@ fn random_edits_rebuild_as_clean_builds_do() {
 fn random_edits_rebuild_as_clean_builds_do_with_separate_groups() {
     check_sequence(&["--separate"], 29, 8);
 }
+
+/// A module created where an import was looked for and not found makes the
+/// next build see it (the no-op check remembers where it looked).
+#[test]
+fn a_module_created_where_an_import_was_missing_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(
+        pkg.join("user.py"),
+        "try:\n    import pkg.helper  # type: ignore\n    WHO = str(pkg.helper.X)\nexcept ImportError:\n    WHO = \"none\"\n\ndef who() -> str:\n    return WHO\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("main.py"),
+        "from pkg.user import who\nprint(who())\n",
+    )
+    .unwrap();
+    compile(dir.path(), &[], &[]);
+    assert_eq!(run_main(dir.path()), "none\n");
+    let noop = compile(dir.path(), &[], &[]);
+    assert!(String::from_utf8_lossy(&noop.stderr).contains("nothing to do"));
+    std::fs::write(pkg.join("helper.py"), "X = 7\n").unwrap();
+    let after = compile(dir.path(), &[], &[]);
+    assert!(
+        rechecked(&after).contains(&"pkg.user".to_string()),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
+    assert_eq!(run_main(dir.path()), "7\n");
+}

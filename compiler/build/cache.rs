@@ -112,6 +112,10 @@ pub struct BuildRecord {
     pub sources: Vec<(String, String, String)>,
     /// (path, content hash) of the library sources the checker read.
     pub libraries: Vec<(String, String)>,
+    /// Paths where the checker looked for an imported module and found
+    /// none: a file created there changes what the build sees.
+    #[serde(default)]
+    pub missing: Vec<String>,
     pub outputs: Vec<OutputStamp>,
 }
 

@@ -489,6 +489,8 @@ pub fn check_program(
 pub struct LoadedSources {
     pub loaded: crate::checker::Loaded,
     pub libraries: Vec<(String, String)>,
+    /// The paths where an imported module was looked for and not found.
+    pub missing: Vec<String>,
     modules_of_paths: std::collections::HashMap<String, String>,
 }
 
@@ -524,11 +526,12 @@ pub fn load_sources(
     // modules the checker finds.
     let modules = std::cell::RefCell::new(std::collections::HashMap::new());
     let libraries = std::cell::RefCell::new(vec![]);
+    let missing = std::cell::RefCell::new(vec![]);
     for i in &inputs {
         modules.borrow_mut().insert(i.path.clone(), i.name.clone());
     }
     let find = |name: &str| {
-        let found = find_library_source(&roots, name);
+        let found = find_library_source(&roots, name, &mut missing.borrow_mut());
         if let Some(f) = &found {
             modules.borrow_mut().insert(f.path.clone(), f.name.clone());
             let hash = crate::build::cache::hash_bytes(f.text.as_bytes());
@@ -540,6 +543,7 @@ pub fn load_sources(
     let sources = LoadedSources {
         loaded,
         libraries: libraries.into_inner(),
+        missing: missing.into_inner(),
         modules_of_paths: modules.into_inner(),
     };
     let parse_errors = sources
@@ -594,7 +598,13 @@ fn search_roots(sources: &[SourceModule]) -> Vec<PathBuf> {
 
 /// A Python source for module `name` on the search path (`name.py` or a
 /// package's `__init__.py`), to be type-checked, not compiled.
-fn find_library_source(roots: &[PathBuf], name: &str) -> Option<crate::checker::CheckSource> {
+/// The source of module `name` in the first of `roots` that has it; the
+/// paths tried before are added to `missing`.
+fn find_library_source(
+    roots: &[PathBuf],
+    name: &str,
+    missing: &mut Vec<String>,
+) -> Option<crate::checker::CheckSource> {
     let rel: PathBuf = name.split('.').collect();
     for root in roots {
         let base = if root.as_os_str().is_empty() {
@@ -607,13 +617,16 @@ fn find_library_source(roots: &[PathBuf], name: &str) -> Option<crate::checker::
             (base.join("__init__.py"), true),
         ];
         for (path, is_package) in candidates {
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                return Some(crate::checker::CheckSource {
-                    name: name.to_string(),
-                    path: path.to_string_lossy().to_string(),
-                    text,
-                    is_package,
-                });
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    return Some(crate::checker::CheckSource {
+                        name: name.to_string(),
+                        path: path.to_string_lossy().to_string(),
+                        text,
+                        is_package,
+                    })
+                }
+                Err(_) => missing.push(path.to_string_lossy().to_string()),
             }
         }
     }
@@ -660,6 +673,7 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
     cache.clear_build_record();
     let loaded = load_sources(&sources, &opts.mypy)?;
     let libraries = loaded.libraries.clone();
+    let missing = loaded.missing.clone();
     let mut front = untyped_front_end(&loaded, &sources)?;
     let parts = build_partition(&sources, opts)?;
     let derived = derive_tables(&front, opts);
@@ -796,6 +810,7 @@ pub fn compile(opts: &Options) -> Result<(), Vec<Diagnostic>> {
         options_hash: build_hash,
         sources: source_hashes(&sources),
         libraries,
+        missing,
         outputs: outputs.iter().filter_map(|p| OutputStamp::of(p)).collect(),
     };
     if let Err(e) = cache.store_build_record(record) {
@@ -884,6 +899,7 @@ fn up_to_date(cache: &Cache, sources: &[SourceModule], build_hash: &str) -> bool
             .libraries
             .iter()
             .all(|(path, hash)| std::fs::read(path).is_ok_and(|t| &hash_bytes(&t) == hash))
+        && record.missing.iter().all(|p| !Path::new(p).exists())
         && !record.outputs.is_empty()
         && record.outputs.iter().all(OutputStamp::holds)
 }
