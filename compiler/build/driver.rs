@@ -492,6 +492,8 @@ pub struct LoadedSources {
     /// The paths where an imported module was looked for and not found.
     pub missing: Vec<String>,
     modules_of_paths: std::collections::HashMap<String, String>,
+    /// Each source module's inline configuration (`# mypy:` comments).
+    inline: std::collections::HashMap<String, crate::build::mypy_config::InlineSettings>,
 }
 
 /// Read and parse every source and build the program's tables (the
@@ -545,6 +547,13 @@ pub fn load_sources(
         libraries: libraries.into_inner(),
         missing: missing.into_inner(),
         modules_of_paths: modules.into_inner(),
+        inline: inputs
+            .iter()
+            .map(|i| {
+                let settings = crate::build::mypy_config::InlineSettings::of(&i.text);
+                (i.name.clone(), settings)
+            })
+            .collect(),
     };
     let parse_errors = sources
         .loaded
@@ -566,7 +575,14 @@ impl LoadedSources {
         selected: &(dyn Fn(&str) -> bool + Sync),
         mypy: &MypyOptions,
     ) -> Result<Checked, Vec<Diagnostic>> {
-        let annotations = |module: &str| mypy.for_module(module).annotations;
+        let inline = &self.inline;
+        let annotations = |module: &str| {
+            let mut options = mypy.for_module(module);
+            if let Some(settings) = inline.get(module) {
+                settings.apply(&mut options);
+            }
+            options.annotations
+        };
         let mut checked = self.loaded.check_bodies(selected, &annotations);
         let modules = self.modules_of_paths;
         checked.diags = mypy.filter(std::mem::take(&mut checked.diags), &|path| {

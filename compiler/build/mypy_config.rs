@@ -471,11 +471,51 @@ impl MypyOptions {
     }
 }
 
-/// Checks a module's inline configuration comments (`# mypy: ...` at the
-/// start of a line, mypy's syntax: `flag, no-flag, key="a,b"`): an option
-/// this compiler cannot honour is an error at its line. The checker
-/// applies `ignore-errors` and `disable-error-code` itself.
+/// Checks a module's inline configuration comments: an option this
+/// compiler cannot honour is an error at its line. The checker applies
+/// `ignore-errors` and `disable-error-code` itself; the build applies the
+/// annotation checks (`InlineSettings`).
 pub fn check_inline(path: &str, text: &str) -> Vec<Diagnostic> {
+    inline_entries(text)
+        .into_iter()
+        .filter_map(|(lineno, effect)| {
+            effect
+                .err()
+                .map(|message| Diagnostic::error(path, lineno, 0, message))
+        })
+        .collect()
+}
+
+/// The settings of a module's inline configuration comments, which apply
+/// on top of the configuration files' for that module.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct InlineSettings(Vec<Setting>);
+
+impl InlineSettings {
+    /// The settings of the comments of module source `text` (those this
+    /// compiler cannot honour are `check_inline`'s errors).
+    pub fn of(text: &str) -> InlineSettings {
+        let settings = inline_entries(text)
+            .into_iter()
+            .filter_map(|(_, effect)| match effect {
+                Ok(Effect::Apply(s)) => Some(s),
+                _ => None,
+            })
+            .collect();
+        InlineSettings(settings)
+    }
+
+    pub fn apply(&self, to: &mut ModuleOptions) {
+        for s in &self.0 {
+            s.apply(to);
+        }
+    }
+}
+
+/// Each entry of the inline configuration comments (`# mypy: ...` at the
+/// start of a line, mypy's syntax: `flag, no-flag, key="a,b"`) with its
+/// line: what it means, or why it cannot be honoured.
+fn inline_entries(text: &str) -> Vec<(u32, Result<Effect, String>)> {
     const PREFIX: &str = "# mypy: ";
     let mut out = vec![];
     for (i, line) in text.lines().enumerate() {
@@ -483,38 +523,38 @@ pub fn check_inline(path: &str, text: &str) -> Vec<Diagnostic> {
             continue;
         };
         let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let mut error = |message: String| out.push(Diagnostic::error(path, lineno, 0, message));
         for entry in split_directive(rest) {
-            let (name, value) = match entry.split_once('=') {
-                Some((n, v)) => (n.trim(), ConfigValue::Str(v.trim().to_string())),
-                None => (entry.as_str(), ConfigValue::Bool(true)),
-            };
-            let mut key = name.replace('-', "_");
-            let mut value = value;
-            if key == "strict" {
-                error("Setting \"strict\" not supported in inline configuration: specify it in a configuration file instead, or set individual inline flags (see \"mypy -h\" for the list of flags enabled in strict mode)".into());
-                continue;
-            }
-            if key == "python_version" {
-                error("python_version not supported in inline configuration".into());
-                continue;
-            }
-            if classify(&key, &value).is_none() {
-                if let Some(base) = key.strip_prefix("no_").map(str::to_string) {
-                    if classify(&base, &ConfigValue::Bool(false)).is_some() {
-                        key = base;
-                        value = ConfigValue::Bool(false);
-                    }
-                }
-            }
-            match classify(&key, &value) {
-                Some(Ok(_)) => {}
-                Some(Err(e)) => error(e),
-                None => error(format!("Unrecognized option: {key} = {value}")),
-            }
+            out.push((lineno, inline_entry(&entry)));
         }
     }
     out
+}
+
+fn inline_entry(entry: &str) -> Result<Effect, String> {
+    let (name, value) = match entry.split_once('=') {
+        Some((n, v)) => (n.trim(), ConfigValue::Str(v.trim().to_string())),
+        None => (entry, ConfigValue::Bool(true)),
+    };
+    let mut key = name.replace('-', "_");
+    let mut value = value;
+    if key == "strict" {
+        return Err("Setting \"strict\" not supported in inline configuration: specify it in a configuration file instead, or set individual inline flags (see \"mypy -h\" for the list of flags enabled in strict mode)".into());
+    }
+    if key == "python_version" {
+        return Err("python_version not supported in inline configuration".into());
+    }
+    if classify(&key, &value).is_none() {
+        if let Some(base) = key.strip_prefix("no_").map(str::to_string) {
+            if classify(&base, &ConfigValue::Bool(false)).is_some() {
+                key = base;
+                value = ConfigValue::Bool(false);
+            }
+        }
+    }
+    match classify(&key, &value) {
+        Some(effect) => effect,
+        None => Err(format!("Unrecognized option: {key} = {value}")),
+    }
 }
 
 /// Splits an inline configuration at commas outside double quotes.
@@ -831,6 +871,26 @@ mod tests {
         std::fs::remove_file(&py).unwrap();
         let err = MypyOptions::load(&flags, &sub).unwrap_err();
         assert!(err.starts_with("--allow-redefinition"), "{err}");
+    }
+
+    #[test]
+    fn inline_annotation_settings_apply_over_the_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let flags = MypyFlags {
+            settings: vec![("strict".into(), ConfigValue::Bool(true))],
+            config_file: None,
+        };
+        let opts = MypyOptions::load(&flags, dir.path()).unwrap();
+        let mut o = opts.for_module("m");
+        assert!(o.annotations.untyped_defs && o.annotations.incomplete_defs);
+        let inline = InlineSettings::of(
+            "# mypy: allow-untyped-defs, allow-incomplete-defs\n# mypy: frobnicate\n",
+        );
+        inline.apply(&mut o);
+        assert!(!o.annotations.untyped_defs && !o.annotations.incomplete_defs);
+        let mut o = opts.for_module("m");
+        InlineSettings::of("# mypy: no-disallow-untyped-defs\n").apply(&mut o);
+        assert!(!o.annotations.untyped_defs && o.annotations.incomplete_defs);
     }
 
     #[test]

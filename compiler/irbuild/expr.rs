@@ -97,6 +97,15 @@ impl<'a> IrBuilder<'a> {
         }
     }
 
+    /// An expression whose value is dropped (an expression statement): not
+    /// refined to the checker's type, as nothing reads it (a Python callee
+    /// may return something else than it declares, e.g. a mock), as mypyc.
+    pub fn expr_discarded(&mut self, e: &ast::Expr) -> ValueId {
+        self.set_line(e);
+        let ty = self.type_of(e);
+        self.expr_inner(e, &ty)
+    }
+
     /// Is `want` a narrower representation of a value of RType `have` (an
     /// object known more precisely, an item of a union, a subclass)?
     fn refines(&self, have: &RType, want: &RType) -> bool {
@@ -1540,11 +1549,14 @@ impl<'a> IrBuilder<'a> {
     ) {
         let saved = self.b.locals.clone();
         let saved_types = self.local_types.clone();
-        self.comprehension_loops(gens, 0, body);
         let mut targets = vec![];
         for g in gens {
             crate::semanal::scope::target_names(&g.target, &mut |n| targets.push(n.to_string()));
         }
+        let depth = self.comprehension_targets.len();
+        self.comprehension_targets.extend(targets.iter().cloned());
+        self.comprehension_loops(gens, 0, body);
+        self.comprehension_targets.truncate(depth);
         for t in targets {
             match saved.get(&t) {
                 Some(v) => {

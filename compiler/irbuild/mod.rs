@@ -91,6 +91,11 @@ pub struct IrBuilder<'a> {
     pub closure: nested::ClosureCtx,
     /// In a generator's resume function: its generator-object argument.
     pub generator: Option<ValueId>,
+    /// The targets of the comprehensions being lowered (innermost last):
+    /// registers of the comprehension's own scope, whatever an enclosing
+    /// scope binds to the same names (an environment variable, a class
+    /// namespace entry).
+    pub comprehension_targets: Vec<String>,
     pub opts: IrOptions,
 }
 
@@ -121,6 +126,7 @@ impl<'a> IrBuilder<'a> {
             current_class: None,
             first_param: None,
             class_ns: None,
+            comprehension_targets: vec![],
             class_being_built: None,
             class_finals: vec![],
             method_defs: vec![],
@@ -184,7 +190,8 @@ impl<'a> IrBuilder<'a> {
     }
 
     pub fn is_local_name(&self, name: &str) -> bool {
-        !self.is_top_level && self.local_names.iter().any(|n| n == name)
+        self.is_comprehension_target(name)
+            || (!self.is_top_level && self.local_names.iter().any(|n| n == name))
     }
 }
 

@@ -179,6 +179,9 @@ impl<'a> IrBuilder<'a> {
     /// a cell variable of this function, or a free variable of it that an
     /// enclosing function shares.
     fn env_slot(&mut self, name: &str) -> Option<EnvSlot> {
+        if self.is_comprehension_target(name) {
+            return None;
+        }
         if let Some((info, env)) = &self.closure.own {
             if let Some(index) = info.index(name) {
                 return Some(EnvSlot {
@@ -211,6 +214,12 @@ impl<'a> IrBuilder<'a> {
             index,
             own: false,
         })
+    }
+
+    /// Is `name` a target of a comprehension being lowered (a register of
+    /// the comprehension's scope)?
+    pub fn is_comprehension_target(&self, name: &str) -> bool {
+        self.comprehension_targets.iter().any(|n| n == name)
     }
 
     /// Does `name` live in an environment (this function's or an enclosing one's)?

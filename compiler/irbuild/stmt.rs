@@ -22,7 +22,7 @@ impl<'a> IrBuilder<'a> {
         use ast::Stmt as S;
         match s {
             S::Expr(e) => {
-                self.expr(&e.value);
+                self.expr_discarded(&e.value);
             }
             S::Pass(_) => {}
             S::Assign(a) => {
@@ -264,6 +264,12 @@ impl<'a> IrBuilder<'a> {
 
     /// Bind a name to a value in the current scope (local register or global).
     pub fn bind_name(&mut self, name: &str, v: ValueId) {
+        if self.is_comprehension_target(name) {
+            if let Some(reg) = self.b.locals.get(name).copied() {
+                self.b.assign(reg, v);
+                return;
+            }
+        }
         if let Some((ns, names)) = &mut self.class_ns {
             if !names.iter().any(|n| n == name) {
                 names.push(name.to_string());
