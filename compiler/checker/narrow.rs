@@ -24,14 +24,7 @@ impl Checker<'_> {
             ast::Expr::Attribute(a) => Some(format!("{}.{}", self.key(&a.value)?, a.attr)),
             ast::Expr::Subscript(s) => {
                 let base = self.key(&s.value)?;
-                match &*s.slice {
-                    ast::Expr::Constant(c) => match &c.value {
-                        ast::Constant::Int(i) => Some(format!("{base}[{i}]")),
-                        ast::Constant::Str(t) => Some(format!("{base}[{t:?}]")),
-                        _ => None,
-                    },
-                    _ => None,
-                }
+                Some(format!("{base}[{}]", literal_index_key(&s.slice)?))
             }
             ast::Expr::NamedExpr(n) => self.key(&n.target),
             _ => None,
@@ -429,6 +422,27 @@ impl Checker<'_> {
             }
             _ => None,
         }
+    }
+}
+
+/// The part of a narrowing key that stands for a literal index: `1`,
+/// `-1` (as mypy, an index written negative is its own expression, not
+/// the item it happens to reach) or a quoted string key.
+fn literal_index_key(slice: &ast::Expr) -> Option<String> {
+    match slice {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(i) => Some(i.to_string()),
+            ast::Constant::Str(t) => Some(format!("{t:?}")),
+            _ => None,
+        },
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => match &*u.operand {
+            ast::Expr::Constant(c) => match &c.value {
+                ast::Constant::Int(i) => Some(format!("-{i}")),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
     }
 }
 
