@@ -418,7 +418,7 @@ pub fn bind_class_params(owner: &ClassInfo, args: &[Type], m: &Member) -> Member
 }
 
 impl Sig {
-    fn map_types(&mut self, f: &dyn Fn(&Type) -> Type) {
+    pub(super) fn map_types(&mut self, f: &dyn Fn(&Type) -> Type) {
         for p in &mut self.params {
             p.ty = f(&p.ty);
         }
