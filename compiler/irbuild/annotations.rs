@@ -135,26 +135,28 @@ impl<'a> IrBuilder<'a> {
             // a class at runtime) and the rest.
             _ => return Erased::Builtin("type"),
         }
-        let Some(name) = head_name else {
+        if !matches!(head, ast::Expr::Name(_) | ast::Expr::Attribute(_)) {
             return Erased::Builtin("type");
-        };
+        }
         if matches!(
-            name,
-            "Any"
-                | "Optional"
-                | "Union"
-                | "Literal"
-                | "Type"
-                | "type"
-                | "Callable"
-                | "Tuple"
-                | "tuple"
-                | "NoReturn"
-                | "Never"
-                | "Self"
-                | "LiteralString"
-                | "TypeGuard"
-                | "Concatenate"
+            head_name,
+            Some(
+                "Any"
+                    | "Optional"
+                    | "Union"
+                    | "Literal"
+                    | "Type"
+                    | "type"
+                    | "Callable"
+                    | "Tuple"
+                    | "tuple"
+                    | "NoReturn"
+                    | "Never"
+                    | "Self"
+                    | "LiteralString"
+                    | "TypeGuard"
+                    | "Concatenate"
+            )
         ) {
             return Erased::Builtin("type");
         }
