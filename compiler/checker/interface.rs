@@ -31,7 +31,6 @@ pub struct CheckedInterface {
     pub type_vars: Vec<(String, TypeVarInfo)>,
     pub type_var_names: Vec<(String, String)>,
     pub typed_dicts: Vec<(String, TypedDictInfo)>,
-    pub foreign_names: Vec<(String, String)>,
     pub import_origins: Vec<(String, String)>,
     pub final_literals: Vec<(String, ExprSource)>,
     pub class_final_literals: Vec<(String, ExprSource)>,
@@ -124,7 +123,6 @@ impl Program {
             type_vars: self.owned_copy(module, &self.type_vars, false),
             type_var_names: self.owned_copy(module, &self.type_var_names, false),
             typed_dicts: self.owned_copy(module, &self.typed_dicts, false),
-            foreign_names: self.owned_copy(module, &self.foreign_names, true),
             import_origins: self.owned_copy(module, &self.import_origins, true),
             final_literals: exprs(&self.final_literals),
             class_final_literals: exprs(&self.class_final_literals),
@@ -147,7 +145,6 @@ impl Program {
         self.type_vars.extend(i.type_vars);
         self.type_var_names.extend(i.type_var_names);
         self.typed_dicts.extend(i.typed_dicts);
-        self.foreign_names.extend(i.foreign_names);
         self.import_origins.extend(i.import_origins);
         for (k, e) in i.final_literals {
             self.final_literals.insert(k, e.parse()?);

@@ -1,6 +1,8 @@
 //! Narrowing: what a condition tells about the expressions it tests, on
 //! its true and false branches. Understood: `x is None`, `x is not None`,
 //! `isinstance(x, C)` (builtin or program classes, or tuples of them),
+//! `x is y` and `x == y` between instances of program classes (both sides
+//! narrowed to what their types share), equality with a literal,
 //! truthiness, and `not`/`and`/`or` of those. Any other condition makes the
 //! non-primitive references it mentions `Any` on both branches, since mypy
 //! may narrow them in ways the checker does not follow.
@@ -24,14 +26,7 @@ impl Checker<'_> {
             ast::Expr::Attribute(a) => Some(format!("{}.{}", self.key(&a.value)?, a.attr)),
             ast::Expr::Subscript(s) => {
                 let base = self.key(&s.value)?;
-                match &*s.slice {
-                    ast::Expr::Constant(c) => match &c.value {
-                        ast::Constant::Int(i) => Some(format!("{base}[{i}]")),
-                        ast::Constant::Str(t) => Some(format!("{base}[{t:?}]")),
-                        _ => None,
-                    },
-                    _ => None,
-                }
+                Some(format!("{base}[{}]", literal_index_key(&s.slice)?))
             }
             ast::Expr::NamedExpr(n) => self.key(&n.target),
             _ => None,
@@ -311,6 +306,9 @@ impl Checker<'_> {
                     (subject, other)
                 };
                 if !is_none(other) {
+                    if let Some(n) = self.identity_narrowing(c) {
+                        return Some(n);
+                    }
                     return self.equality_narrowing(c);
                 }
                 let k = self.key(subject)?;
@@ -377,6 +375,132 @@ impl Checker<'_> {
         }
     }
 
+    /// `x is y` between values of classes whose relations the checker
+    /// knows (and `x == y` when neither class defines its own equality):
+    /// where it holds, each operand that is a reference has the type its
+    /// type shares with the other's, as mypy narrows both to their meet
+    /// (`b is a` with `b: B` and `B` a subclass of `a`'s `A` makes `a` a
+    /// `B`; items of a union unrelated to the other side drop out; nothing
+    /// shared leaves the type alone); where it does not hold, nothing
+    /// changes. Against `Any`, an operand is `Any` where the test holds.
+    /// `None` for other operand types (singletons among them), which the
+    /// general rules handle.
+    fn identity_narrowing(
+        &mut self,
+        c: &ast::ExprCompare,
+    ) -> Option<Vec<(String, Branch, Branch)>> {
+        let holds_if_true = match c.ops[0] {
+            ast::CmpOp::Is | ast::CmpOp::Eq => true,
+            ast::CmpOp::IsNot | ast::CmpOp::NotEq => false,
+            _ => return None,
+        };
+        let equality = matches!(c.ops[0], ast::CmpOp::Eq | ast::CmpOp::NotEq);
+        let (left, right) = (&*c.left, &c.comparators[0]);
+        let (lt, rt) = (self.quiet_expr(left), self.quiet_expr(right));
+        let any = matches!(lt, Type::Any) || matches!(rt, Type::Any);
+        let items = if any {
+            None
+        } else {
+            let (li, ri) = (self.plain_class_items(&lt)?, self.plain_class_items(&rt)?);
+            if equality && (self.has_own_equality(&li) || self.has_own_equality(&ri)) {
+                return None;
+            }
+            Some((li, ri))
+        };
+        let mut out = vec![];
+        for (i, (e, t)) in [(left, &lt), (right, &rt)].into_iter().enumerate() {
+            let Some(k) = self.key(e) else { continue };
+            let holds = match &items {
+                None => Type::Any,
+                Some((li, ri)) => {
+                    let (own, other) = if i == 0 { (li, ri) } else { (ri, li) };
+                    let shared = self.shared_items(own, other)?;
+                    if shared.is_empty() {
+                        t.clone()
+                    } else {
+                        union(shared)
+                    }
+                }
+            };
+            let (yes, no) = (Some(holds), Some(t.clone()));
+            out.push(if holds_if_true {
+                (k, yes, no)
+            } else {
+                (k, no, yes)
+            });
+        }
+        Some(out)
+    }
+
+    /// The items of `t` (itself, or the items of a union) if each is
+    /// `object`, `None` or an instance of a non-generic class of the
+    /// program whose ancestry is completely known (not a protocol, not an
+    /// enum, whose members are singletons).
+    fn plain_class_items(&self, t: &Type) -> Option<Vec<Type>> {
+        let items = match t {
+            Type::Union(items) => items.clone(),
+            other => vec![other.clone()],
+        };
+        let plain = |item: &Type| match item {
+            Type::Object | Type::None => true,
+            Type::Instance(full, args) => {
+                args.is_empty()
+                    && self
+                        .program
+                        .classes
+                        .get(full)
+                        .is_some_and(|info| !info.is_protocol)
+                    && !self.program.is_enum(full)
+                    && self.program.mro(full).1
+            }
+            _ => false,
+        };
+        items.iter().all(plain).then_some(items)
+    }
+
+    /// Does a class among `items` (or an ancestor) define `__eq__` or
+    /// `__ne__`?
+    fn has_own_equality(&self, items: &[Type]) -> bool {
+        items.iter().any(|item| match item {
+            Type::Instance(full, _) => self.program.mro(full).0.iter().any(|info| {
+                info.members.contains_key("__eq__") || info.members.contains_key("__ne__")
+            }),
+            _ => false,
+        })
+    }
+
+    /// What plain items `own` and `other` share: of each pair, the one that
+    /// is a subtype of the other; unrelated pairs share nothing. `None` if
+    /// a relation is not known.
+    fn shared_items(&self, own: &[Type], other: &[Type]) -> Option<Vec<Type>> {
+        let mut out: Vec<Type> = vec![];
+        for s in own {
+            for t in other {
+                let shared = if self.plain_subtype(s, t)? {
+                    s
+                } else if self.plain_subtype(t, s)? {
+                    t
+                } else {
+                    continue;
+                };
+                if !out.contains(shared) {
+                    out.push(shared.clone());
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Is plain item `s` a subtype of plain item `t`?
+    fn plain_subtype(&self, s: &Type, t: &Type) -> Option<bool> {
+        match (s, t) {
+            _ if s == t => Some(true),
+            (_, Type::Object) => Some(true),
+            (Type::Instance(a, _), Type::Instance(b, _)) => self.program.derives(a, b),
+            _ => Some(false),
+        }
+    }
+
     fn isinstance_narrowing(&mut self, c: &ast::ExprCall) -> Option<Vec<(String, Branch, Branch)>> {
         match &*c.func {
             ast::Expr::Name(n)
@@ -429,6 +553,27 @@ impl Checker<'_> {
             }
             _ => None,
         }
+    }
+}
+
+/// The part of a narrowing key that stands for a literal index: `1`,
+/// `-1` (as mypy, an index written negative is its own expression, not
+/// the item it happens to reach) or a quoted string key.
+fn literal_index_key(slice: &ast::Expr) -> Option<String> {
+    match slice {
+        ast::Expr::Constant(c) => match &c.value {
+            ast::Constant::Int(i) => Some(i.to_string()),
+            ast::Constant::Str(t) => Some(format!("{t:?}")),
+            _ => None,
+        },
+        ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => match &*u.operand {
+            ast::Expr::Constant(c) => match &c.value {
+                ast::Constant::Int(i) => Some(format!("-{i}")),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
     }
 }
 

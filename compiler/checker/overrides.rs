@@ -31,9 +31,15 @@ impl Checker<'_> {
             let Some(Member::Method(sig, MethodKind::Instance)) = info.members.get(d.name) else {
                 continue;
             };
-            let sig = sig.clone();
+            // Both methods as methods of this class's instances.
+            let receiver = self.program.self_type(full);
+            let Some(sig) = bind_self(sig, &receiver) else {
+                continue;
+            };
             for (base, bsig) in self.overridden(full, d.name) {
-                self.compare_override(&d, &sig, &base, &bsig);
+                if let Some(bsig) = bind_self(&bsig, &receiver) {
+                    self.compare_override(&d, &sig, &base, &bsig);
+                }
             }
         }
     }
@@ -123,6 +129,37 @@ impl Checker<'_> {
             break;
         }
     }
+}
+
+/// Method `sig` bound to instances of type `receiver`: a type variable
+/// that annotates `self` (`def clone(self: _P) -> _P`) stands for the
+/// receiver's type everywhere in the signature, as mypy binds `self`
+/// before it compares an override with its supertype's method. `None`
+/// when the annotation of `self` uses type variables another way (not
+/// followed, so not compared).
+fn bind_self(sig: &Sig, receiver: &Type) -> Option<Sig> {
+    let Some(first) = sig.params.first() else {
+        return Some(sig.clone());
+    };
+    let mut vars = vec![];
+    first.ty.collect_type_vars(&mut vars);
+    if vars.is_empty() {
+        return Some(sig.clone());
+    }
+    let Type::TypeVar(var) = &first.ty else {
+        return None;
+    };
+    let mut bound = sig.clone();
+    bound.map_types(&|t| {
+        t.map_type_vars(&|n| {
+            if n == var {
+                receiver.clone()
+            } else {
+                Type::TypeVar(n.to_string())
+            }
+        })
+    });
+    Some(bound)
 }
 
 fn definite(t: &Type) -> bool {

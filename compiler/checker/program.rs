@@ -192,6 +192,20 @@ impl Program {
         }
     }
 
+    /// What full name `full` (`module.name`) finally refers to, following
+    /// the `from` imports that re-export it (`pkg.compat.List` bound by
+    /// `from typing import List` in `pkg.compat` is `typing.List`).
+    pub fn reexport_origin(&self, full: &str) -> String {
+        let mut current = full;
+        for _ in 0..MAX_REEXPORTS {
+            match self.import_origins.get(current) {
+                Some(origin) if origin != current => current = origin,
+                _ => break,
+            }
+        }
+        current.to_string()
+    }
+
     /// May attribute `attr` of module `m` exist although the module's
     /// tables do not bind it (a package's submodule that is not checked)?
     pub fn may_have_submodule(&self, m: &str) -> bool {
@@ -220,9 +234,6 @@ pub struct Program {
     pub type_var_names: IndexMap<String, String>,
     /// The TypedDict classes (see `typeddict`), by full name.
     pub typed_dicts: IndexMap<String, super::typeddict::TypedDictInfo>,
-    /// Names imported from modules that are not checked (`from
-    /// collections.abc import Set as S`): `module.S` to `collections.abc.Set`.
-    pub foreign_names: HashMap<String, String>,
     /// Every name a `from` import binds, to what it imports: `module.S` to
     /// `collections.abc.Set`.
     pub import_origins: HashMap<String, String>,
@@ -407,7 +418,7 @@ pub fn bind_class_params(owner: &ClassInfo, args: &[Type], m: &Member) -> Member
 }
 
 impl Sig {
-    fn map_types(&mut self, f: &dyn Fn(&Type) -> Type) {
+    pub(super) fn map_types(&mut self, f: &dyn Fn(&Type) -> Type) {
         for p in &mut self.params {
             p.ty = f(&p.ty);
         }
@@ -569,44 +580,56 @@ impl AnnCtx<'_> {
     }
 
     /// The typing-level name an expression refers to (`List`, `int`, ...),
-    /// if it is not bound to something of the program.
+    /// if it is not bound to something of the program: a name of `typing`,
+    /// `typing_extensions`, `mypy_extensions`, `collections.abc` or the
+    /// builtins, however imported (`typing.List`, `from typing import List
+    /// as L`, or through a module that imports it), or a name the module
+    /// binds by no import the tables follow (a conditional import). A name
+    /// of another module (`ast.Tuple`, `from ast import Tuple`) is none:
+    /// only its own module says what it is.
     pub fn head_name(&self, e: &ast::Expr) -> Option<String> {
         if let Some(n) = self.builtins_stub_name(e) {
             return Some(n);
         }
+        if let Some(full) = self.referent(e) {
+            return typing_level_name(&self.program.reexport_origin(&full));
+        }
         match e {
             ast::Expr::Name(n) => match self.program.binding(self.module, n.id.as_str()) {
-                Binding::Unknown => {
-                    let key = format!("{}.{}", self.module, n.id);
-                    match self.program.foreign_names.get(&key) {
-                        Some(origin) => Some(typing_form(origin)),
-                        None => Some(n.id.to_string()),
-                    }
-                }
-                _ => {
-                    let known = self
-                        .program
-                        .modules
-                        .get(self.module)
-                        .is_some_and(|m| m.names.contains_key(n.id.as_str()));
-                    if known {
-                        None
-                    } else {
-                        Some(n.id.to_string())
-                    }
-                }
+                Binding::Unknown => Some(n.id.to_string()),
+                _ => None,
             },
-            ast::Expr::Attribute(a) => match &*a.value {
-                ast::Expr::Name(m) if self.is_program_module(m.id.as_str()) => None,
-                value => {
-                    let qualifier = crate::semanal::scope::dotted_name(value);
-                    Some(typing_form(&format!(
-                        "{}.{}",
-                        qualifier.unwrap_or_default(),
-                        a.attr
-                    )))
-                }
-            },
+            _ => None,
+        }
+    }
+
+    /// The full name (`ast.Tuple`, `typing.List`) a name or attribute in
+    /// an annotation refers to, where the source says it: a name bound by
+    /// a `from` import, or an attribute of a module, found through what the
+    /// module's name is bound to (`import typing as t`, `from collections
+    /// import abc`) or else as written (`ast.Tuple` of an unchecked `ast`).
+    fn referent(&self, e: &ast::Expr) -> Option<String> {
+        match e {
+            ast::Expr::Name(n) => self
+                .program
+                .import_origins
+                .get(&format!("{}.{}", self.module, n.id))
+                .cloned(),
+            ast::Expr::Attribute(a) => {
+                let qualifier = match &*a.value {
+                    ast::Expr::Name(m) => match self.program.binding(self.module, m.id.as_str()) {
+                        Binding::Module(md) => md,
+                        _ => self
+                            .program
+                            .import_origins
+                            .get(&format!("{}.{}", self.module, m.id))
+                            .cloned()
+                            .unwrap_or_else(|| m.id.to_string()),
+                    },
+                    value => self.referent(value)?,
+                };
+                Some(format!("{qualifier}.{}", a.attr))
+            }
             _ => None,
         }
     }
@@ -621,10 +644,6 @@ impl AnnCtx<'_> {
             return Some(full.clone());
         }
         (self.head_name(e).as_deref() == Some("AnyStr")).then(|| ANY_STR.to_string())
-    }
-
-    fn is_program_module(&self, name: &str) -> bool {
-        matches!(self.program.binding(self.module, name), Binding::Module(_))
     }
 
     /// In the builtins stub, a name of the stub itself: annotations there
@@ -808,14 +827,18 @@ pub fn literal_value(e: &ast::Expr) -> Option<Type> {
     }
 }
 
-/// The typing form a qualified name stands for: its last component, except
-/// that `collections.abc.Set` is `typing.AbstractSet` (not `set`).
-fn typing_form(qualified: &str) -> String {
-    let last = qualified.rsplit('.').next().unwrap_or(qualified);
-    if last == "Set" && qualified.ends_with("abc.Set") {
-        "AbstractSet".to_string()
-    } else {
-        last.to_string()
+/// The typing-level name of what full name `full` refers to: the name
+/// itself for the members of the modules that define typing forms and
+/// builtin types (`collections.abc.Set` is `typing.AbstractSet`, not
+/// `set`), `dataclasses`' field markers; `None` for anything else.
+fn typing_level_name(full: &str) -> Option<String> {
+    let (module, name) = full.rsplit_once('.')?;
+    match module {
+        "typing" | "typing_extensions" | "mypy_extensions" | "builtins" => Some(name.to_string()),
+        "collections.abc" if name == "Set" => Some("AbstractSet".to_string()),
+        "collections.abc" => Some(name.to_string()),
+        "dataclasses" if matches!(name, "InitVar" | "KW_ONLY") => Some(name.to_string()),
+        _ => None,
     }
 }
 
@@ -1016,6 +1039,10 @@ impl AnnCtx<'_> {
 /// `typing.AnyStr`, the predefined type variable constrained to `str` and
 /// `bytes`.
 pub const ANY_STR: &str = "typing.AnyStr";
+
+/// How many re-exporting `from` imports `Program::reexport_origin`
+/// follows (a cycle of imports ends there).
+const MAX_REEXPORTS: usize = 16;
 
 /// Record the module's `T = TypeVar("T", ...)` definitions.
 fn collect_type_vars(p: &mut Program, module: &str, body: &[ast::Stmt]) {
@@ -1286,7 +1313,6 @@ fn resolve_imports(
     let mut updates: Vec<(String, Binding)> = vec![];
     let mut module_imports: Vec<(String, String)> = vec![];
     let mut type_var_imports: Vec<(String, String)> = vec![];
-    let mut foreign: Vec<(String, String)> = vec![];
     let mut origins: Vec<(String, String)> = vec![];
     for stmt in with_type_checking_blocks(body) {
         match stmt {
@@ -1314,10 +1340,6 @@ fn resolve_imports(
                     origins.push((format!("{module}.{bound}"), format!("{src}.{}", a.name)));
                 }
                 if !p.modules.contains_key(&src) {
-                    for a in &i.names {
-                        let bound = a.asname.as_ref().unwrap_or(&a.name);
-                        foreign.push((format!("{module}.{bound}"), format!("{src}.{}", a.name)));
-                    }
                     continue;
                 }
                 for a in &i.names {
@@ -1344,7 +1366,6 @@ fn resolve_imports(
     for (name, tv) in type_var_imports {
         changed |= p.type_var_names.insert(name, tv.clone()).as_ref() != Some(&tv);
     }
-    p.foreign_names.extend(foreign);
     p.import_origins.extend(origins);
     // `import os` and `import os.path` both bind `os` to one module.
     for (bound, target) in &module_imports {

@@ -11,6 +11,7 @@
 use rustpython_parser::ast;
 
 use super::IrBuilder;
+use crate::checker::program::AnnCtx;
 use crate::ir::ValueId;
 use crate::primitives::Internal;
 use crate::types::Type;
@@ -88,11 +89,13 @@ impl<'a> IrBuilder<'a> {
             ast::Expr::Subscript(s) => &*s.value,
             other => other,
         };
-        let head_name = match head {
-            ast::Expr::Name(n) => Some(n.id.as_str()),
-            ast::Expr::Attribute(a) => Some(a.attr.as_str()),
-            _ => None,
-        };
+        // The typing form the head names (`typing.Tuple`, not `ast.Tuple`).
+        let head_name = AnnCtx {
+            program: &self.opts.program,
+            module: &self.module.name,
+        }
+        .head_name(head);
+        let head_name = head_name.as_deref();
         // Qualifiers: the type is their argument's.
         if let (
             ast::Expr::Subscript(s),
@@ -132,26 +135,28 @@ impl<'a> IrBuilder<'a> {
             // a class at runtime) and the rest.
             _ => return Erased::Builtin("type"),
         }
-        let Some(name) = head_name else {
+        if !matches!(head, ast::Expr::Name(_) | ast::Expr::Attribute(_)) {
             return Erased::Builtin("type");
-        };
+        }
         if matches!(
-            name,
-            "Any"
-                | "Optional"
-                | "Union"
-                | "Literal"
-                | "Type"
-                | "type"
-                | "Callable"
-                | "Tuple"
-                | "tuple"
-                | "NoReturn"
-                | "Never"
-                | "Self"
-                | "LiteralString"
-                | "TypeGuard"
-                | "Concatenate"
+            head_name,
+            Some(
+                "Any"
+                    | "Optional"
+                    | "Union"
+                    | "Literal"
+                    | "Type"
+                    | "type"
+                    | "Callable"
+                    | "Tuple"
+                    | "tuple"
+                    | "NoReturn"
+                    | "Never"
+                    | "Self"
+                    | "LiteralString"
+                    | "TypeGuard"
+                    | "Concatenate"
+            )
         ) {
             return Erased::Builtin("type");
         }
