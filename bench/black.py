@@ -84,7 +84,8 @@ def main():
     input_path, nlines = big_input(args.black_src, work)
     rows = []
     interp_dir = os.path.join(work, "interpreted")
-    shutil.copytree(args.black_src, interp_dir)
+    pristine = shutil.ignore_patterns("*.so", "build", "__pycache__")
+    shutil.copytree(args.black_src, interp_dir, ignore=pristine)
     t, out_lines, compiled = format_time(args.python, interp_dir, input_path, args.runs)
     assert not compiled
     rows.append(("interpreted", None, t))
@@ -92,7 +93,7 @@ def main():
         name, cmd = spec.split("=", 1)
         cmd = os.path.abspath(cmd)
         d = os.path.join(work, name)
-        shutil.copytree(args.black_src, d)
+        shutil.copytree(args.black_src, d, ignore=pristine)
         files, mypy_args = compiled_modules(d)
         env = dict(os.environ, MYPYC_OPT_LEVEL=args.opt)
         start = time.perf_counter()

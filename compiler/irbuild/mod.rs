@@ -483,14 +483,6 @@ pub fn build_module(
     let mut setup_functions = vec![];
     for stmt in &parsed.body {
         match stmt {
-            ast::Stmt::FunctionDef(def) => {
-                let key = crate::semanal::def_key(&module_defs, def.name.as_str());
-                module_defs.push(def.name.to_string());
-                let sig = module.func(&key).or_else(|| module.decorated.get(&key));
-                if let Some(sig) = sig {
-                    build(def, sig, None);
-                }
-            }
             ast::Stmt::ClassDef(c) => {
                 let Some(Symbol::Class(info)) = module.symbols.get(c.name.as_str()) else {
                     let msg = format!(
@@ -563,7 +555,18 @@ pub fn build_module(
                     }
                 }
             }
-            _ => {}
+            // Functions defined here or in its compound statements
+            // (conditional definitions), numbered as the symbols number them.
+            _ => {
+                crate::semanal::scope::for_each_scope_def(std::slice::from_ref(stmt), &mut |def| {
+                    let key = crate::semanal::def_key(&module_defs, def.name.as_str());
+                    module_defs.push(def.name.to_string());
+                    let sig = module.func(&key).or_else(|| module.decorated.get(&key));
+                    if let Some(sig) = sig {
+                        build(def, sig, None);
+                    }
+                })
+            }
         }
     }
     errors.extend(class_errors);

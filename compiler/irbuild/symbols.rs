@@ -94,19 +94,6 @@ pub fn module_symbols(
     let mut defined: Vec<String> = vec![];
     for stmt in &parsed.body {
         match stmt {
-            ast::Stmt::FunctionDef(def) => {
-                let mut sig = sig_of(def);
-                let key = def_key(&defined, def.name.as_str());
-                defined.push(def.name.to_string());
-                if count(def.name.as_str()) > 1 || !def.decorator_list.is_empty() {
-                    sig.name = key.clone();
-                    syms.decorated.insert(key, sig);
-                    syms.symbols
-                        .insert(def.name.to_string(), Symbol::Var(Type::Any));
-                } else {
-                    syms.symbols.insert(def.name.to_string(), Symbol::Func(sig));
-                }
-            }
             ast::Stmt::ClassDef(c) if count(c.name.as_str()) == 1 => {
                 let mut methods = IndexMap::new();
                 for item in &c.body {
@@ -123,7 +110,22 @@ pub fn module_symbols(
                 };
                 syms.symbols.insert(c.name.to_string(), Symbol::Class(info));
             }
-            _ => {}
+            ast::Stmt::ClassDef(_) => {}
+            // Functions defined here or in its compound statements
+            // (conditional definitions), in the order lowering meets them.
+            _ => scope::for_each_scope_def(std::slice::from_ref(stmt), &mut |def| {
+                let mut sig = sig_of(def);
+                let key = def_key(&defined, def.name.as_str());
+                defined.push(def.name.to_string());
+                if count(def.name.as_str()) > 1 || !def.decorator_list.is_empty() {
+                    sig.name = key.clone();
+                    syms.decorated.insert(key, sig);
+                    syms.symbols
+                        .insert(def.name.to_string(), Symbol::Var(Type::Any));
+                } else {
+                    syms.symbols.insert(def.name.to_string(), Symbol::Func(sig));
+                }
+            }),
         }
     }
     let mut variables: Vec<String> = vec![];

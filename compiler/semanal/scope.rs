@@ -95,6 +95,40 @@ pub fn for_each_stmt<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a ast::Stmt)
     }
 }
 
+/// Call `f` for every function defined in the scope of `body` (a module or
+/// class body): its own `def`s and those in its compound statements (`if`,
+/// `try`, loops, `with`, `match`), in source order, not those nested in
+/// functions or classes. The order is the one lowering meets them in, which
+/// numbers redefinitions (`semanal::def_key`).
+pub fn for_each_scope_def<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a ast::StmtFunctionDef)) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::FunctionDef(d) => f(d),
+            ast::Stmt::Try(s) => {
+                for_each_scope_def(&s.body, f);
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    for_each_scope_def(&h.body, f);
+                }
+                for_each_scope_def(&s.orelse, f);
+                for_each_scope_def(&s.finalbody, f);
+            }
+            ast::Stmt::TryStar(s) => {
+                for_each_scope_def(&s.body, f);
+                for h in &s.handlers {
+                    let ast::ExceptHandler::ExceptHandler(h) = h;
+                    for_each_scope_def(&h.body, f);
+                }
+                for_each_scope_def(&s.orelse, f);
+                for_each_scope_def(&s.finalbody, f);
+            }
+            _ => child_blocks(stmt)
+                .into_iter()
+                .for_each(|b| for_each_scope_def(b, f)),
+        }
+    }
+}
+
 /// Sub-blocks of a compound statement (not nested defs/classes).
 pub fn child_blocks(stmt: &ast::Stmt) -> Vec<&[ast::Stmt]> {
     match stmt {
