@@ -8,7 +8,9 @@ DIR is an unpacked black sdist (see tests/real_programs/black.py, which
 also makes a virtual environment with black's dependencies: pass its
 python). For each compiler, a copy of DIR is compiled with the modules and
 mypy flags black's wheel uses (`-O` from --opt; the real mypyc reads
-MYPYC_OPT_LEVEL), timing the build; then each build, and the interpreted
+MYPYC_OPT_LEVEL; the `[tool.mypy]` configuration is passed with
+--config-file, as the real mypyc's setuptools run cannot have black's
+pyproject.toml in its directory), timing the build; then each build, and the interpreted
 sources, format the same input: black's own sources concatenated into one
 file of about 10k lines, formatted from a string (`black.format_str`) in a
 fresh process, best of --runs. Prints a markdown table.
@@ -95,11 +97,22 @@ def main():
         d = os.path.join(work, name)
         shutil.copytree(args.black_src, d, ignore=pristine)
         files, mypy_args = compiled_modules(d)
+        # The real mypyc runs setuptools in the current directory, which
+        # would read black's pyproject.toml as a setuptools project (hatch
+        # metadata it rejects): the mypy configuration moves aside and is
+        # named explicitly, for both compilers.
+        # Both run in `src` (the real mypyc writes each extension at its
+        # module's path under the current directory).
+        os.rename(os.path.join(d, "pyproject.toml"), os.path.join(d, "mypy-config.toml"))
+        mypy_args = ["--config-file", "../mypy-config.toml"] + mypy_args
+        files = [os.path.relpath(f, "src") for f in files]
         env = dict(os.environ, MYPYC_OPT_LEVEL=args.opt)
         start = time.perf_counter()
         extra = ["--python", args.python] if name != "mypyc" else []
-        subprocess.run([cmd] + extra + mypy_args + files, cwd=d, env=env, check=True,
-                       capture_output=True)
+        proc = subprocess.run([cmd] + extra + mypy_args + files, cwd=os.path.join(d, "src"),
+                              env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"{name} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
         build = time.perf_counter() - start
         t, lines, compiled = format_time(args.python, d, input_path, args.runs)
         assert compiled, f"{name}: black.linegen is not compiled"

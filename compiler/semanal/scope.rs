@@ -102,31 +102,36 @@ pub fn for_each_stmt<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a ast::Stmt)
 /// numbers redefinitions (`semanal::def_key`).
 pub fn for_each_scope_def<'a>(body: &'a [ast::Stmt], f: &mut dyn FnMut(&'a ast::StmtFunctionDef)) {
     for stmt in body {
-        match stmt {
-            ast::Stmt::FunctionDef(d) => f(d),
-            ast::Stmt::Try(s) => {
-                for_each_scope_def(&s.body, f);
-                for h in &s.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    for_each_scope_def(&h.body, f);
-                }
-                for_each_scope_def(&s.orelse, f);
-                for_each_scope_def(&s.finalbody, f);
+        let blocks = match stmt {
+            ast::Stmt::FunctionDef(d) => {
+                f(d);
+                continue;
             }
+            ast::Stmt::Try(s) => try_blocks_in_order(&s.body, &s.handlers, &s.orelse, &s.finalbody),
             ast::Stmt::TryStar(s) => {
-                for_each_scope_def(&s.body, f);
-                for h in &s.handlers {
-                    let ast::ExceptHandler::ExceptHandler(h) = h;
-                    for_each_scope_def(&h.body, f);
-                }
-                for_each_scope_def(&s.orelse, f);
-                for_each_scope_def(&s.finalbody, f);
+                try_blocks_in_order(&s.body, &s.handlers, &s.orelse, &s.finalbody)
             }
-            _ => child_blocks(stmt)
-                .into_iter()
-                .for_each(|b| for_each_scope_def(b, f)),
-        }
+            _ => child_blocks(stmt),
+        };
+        blocks.into_iter().for_each(|b| for_each_scope_def(b, f));
     }
+}
+
+/// The blocks of a `try` statement in source order.
+fn try_blocks_in_order<'a>(
+    body: &'a [ast::Stmt],
+    handlers: &'a [ast::ExceptHandler],
+    orelse: &'a [ast::Stmt],
+    finalbody: &'a [ast::Stmt],
+) -> Vec<&'a [ast::Stmt]> {
+    let mut out = vec![body];
+    for h in handlers {
+        let ast::ExceptHandler::ExceptHandler(h) = h;
+        out.push(&h.body);
+    }
+    out.push(orelse);
+    out.push(finalbody);
+    out
 }
 
 /// Sub-blocks of a compound statement (not nested defs/classes).
