@@ -923,7 +923,13 @@ typedef PyObject *(*CPyFastcallFunc)(PyObject *, PyObject *const *, Py_ssize_t, 
 PyObject *CPy_CallFastcallPrepend(CPyFastcallFunc fn, PyObject *first, PyObject *args,
                                   PyObject *kwds);
 int CPy_NativeInit(PyObject *self, PyObject *args, PyObject *kwds, int has_new);
-void CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new);
+typedef PyObject *(*CPySetupFunc)(PyObject *);
+int CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new,
+                                  CPySetupFunc setup);
+PyObject *CPy_SetupNative(PyObject *cls);
+PyObject *CPy_NewAbstract(PyTypeObject *type);
+PyObject *CPy_CallInheritedNew(PyObject *owner, PyTypeObject *type, PyObject *args,
+                               PyObject *kwds);
 PyObject *CPy_CallReverseOpMethod(PyObject *left, PyObject *right, const char *op,
                                   const char *method);
 /* Native classes derived from builtin exceptions (their instances start

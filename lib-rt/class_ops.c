@@ -410,7 +410,18 @@ static int cpy_native_init_done(PyObject *self, PyObject *args, PyObject *kwds) 
     return 0;
 }
 
-void CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new) {
+/* The key of a native type's own dict under which a capsule holds its
+ * setup function (classes that define or inherit `__new__`). */
+static PyObject *cpy_setup_key(void) {
+    static PyObject *key = NULL;
+    if (key == NULL) {
+        key = PyUnicode_InternFromString("__mypyc_setup__");
+    }
+    return key;
+}
+
+int CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new,
+                                  CPySetupFunc setup) {
     PyTypeObject *t = (PyTypeObject *)type;
     /* A `__new__` in the namespace made this `slot_tp_new`. */
     t->tp_new = tp_new;
@@ -418,6 +429,62 @@ void CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_n
         t->tp_init = cpy_native_init_done;
     }
     PyType_Modified(t);
+    if (setup == NULL) {
+        return 0;
+    }
+    PyObject *key = cpy_setup_key();
+    PyObject *capsule = key != NULL ? PyCapsule_New((void *)setup, NULL, NULL) : NULL;
+    if (capsule == NULL) {
+        return -1;
+    }
+    int r = PyObject_SetAttr(type, key, capsule);
+    Py_DECREF(capsule);
+    return r;
+}
+
+PyObject *CPy_SetupNative(PyObject *cls) {
+    if (PyType_Check(cls)) {
+        PyObject *key = cpy_setup_key();
+        if (key == NULL) {
+            return NULL;
+        }
+        /* The type's own entry: a base's setup would allocate the base's
+         * layout. */
+        PyObject *capsule = PyDict_GetItemWithError(((PyTypeObject *)cls)->tp_dict, key);
+        if (capsule != NULL && PyCapsule_CheckExact(capsule)) {
+            CPySetupFunc setup = (CPySetupFunc)PyCapsule_GetPointer(capsule, NULL);
+            return setup == NULL ? NULL : setup(cls);
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    return PyObject_CallMethod((PyObject *)&PyBaseObject_Type, "__new__", "O", cls);
+}
+
+PyObject *CPy_CallInheritedNew(PyObject *owner, PyTypeObject *type, PyObject *args,
+                               PyObject *kwds) {
+    PyObject *new = PyObject_GetAttrString(owner, "__new__");
+    if (new == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *all = PyTuple_New(n + 1);
+    if (all == NULL) {
+        Py_DECREF(new);
+        return NULL;
+    }
+    Py_INCREF(type);
+    PyTuple_SET_ITEM(all, 0, (PyObject *)type);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyTuple_GET_ITEM(args, i);
+        Py_INCREF(item);
+        PyTuple_SET_ITEM(all, i + 1, item);
+    }
+    PyObject *result = PyObject_Call(new, all, kwds);
+    Py_DECREF(all);
+    Py_DECREF(new);
+    return result;
 }
 
 /* Call `fn` (a METH_FASTCALL | METH_KEYWORDS wrapper) with `first` and
@@ -530,6 +597,67 @@ static void cpy_native_finalize(PyObject *self) {
  * tuple for `object`), with the class namespace `ns` (methods, properties,
  * class variables, docstring) installed by attribute assignment, which
  * also updates the type slots of dunder methods. */
+/* The metaclass of a native class: `type`, or `ABCMeta` for one derived
+ * from `abc.ABC` (the type was made by `type`, as PyType_FromSpecWithBases
+ * makes every type, and becomes an instance of `ABCMeta` here, as mypyc
+ * does it); other metaclasses are refused. Sets *is_abc. */
+static int cpy_apply_metaclass(PyObject *type, PyObject *bases, int *is_abc) {
+    *is_abc = 0;
+    PyTypeObject *meta = _PyType_CalculateMetaclass(&PyType_Type, bases);
+    if (meta == NULL) {
+        return -1;
+    }
+    if (meta == &PyType_Type) {
+        return 0;
+    }
+    PyObject *module = PyObject_GetAttrString((PyObject *)meta, "__module__");
+    int abc = module != NULL && PyUnicode_Check(module) &&
+              PyUnicode_CompareWithASCIIString(module, "abc") == 0 &&
+              strcmp(meta->tp_name, "ABCMeta") == 0;
+    Py_XDECREF(module);
+    PyErr_Clear();
+    if (!abc) {
+        PyErr_Format(PyExc_TypeError, "compiled class %.200s cannot have the metaclass '%.200s'",
+                     ((PyTypeObject *)type)->tp_name, meta->tp_name);
+        return -1;
+    }
+    Py_INCREF(meta);
+    Py_SET_TYPE(type, meta);
+    *is_abc = 1;
+    return 0;
+}
+
+/* What `ABCMeta.__new__` does after creating the class: its registry and
+ * `__abstractmethods__`. */
+static int cpy_abc_init(PyObject *type) {
+    PyObject *abc = PyImport_ImportModule("_abc");
+    if (abc == NULL) {
+        return -1;
+    }
+    PyObject *res = PyObject_CallMethod(abc, "_abc_init", "O", type);
+    Py_DECREF(abc);
+    if (res == NULL) {
+        return -1;
+    }
+    Py_DECREF(res);
+    return 0;
+}
+
+PyObject *CPy_NewAbstract(PyTypeObject *type) {
+    /* `object.__new__` raises the interpreter's message. */
+    PyObject *empty = PyTuple_New(0);
+    if (empty == NULL) {
+        return NULL;
+    }
+    PyObject *obj = PyBaseObject_Type.tp_new(type, empty, NULL);
+    Py_DECREF(empty);
+    if (obj != NULL) {
+        Py_DECREF(obj);
+        PyErr_Format(PyExc_TypeError, "Can't instantiate abstract class %.200s", type->tp_name);
+    }
+    return NULL;
+}
+
 PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *orig_bases, PyObject *ns,
                                  PyObject *attrs) {
     /* PEP 560 bases (`Generic[T]`) as in a class statement. */
@@ -542,6 +670,10 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *orig_bases, PyObje
         return NULL;
     }
     PyObject *type = PyType_FromSpecWithBases(spec, PyTuple_GET_SIZE(bases) ? bases : NULL);
+    int is_abc = 0;
+    if (type != NULL && cpy_apply_metaclass(type, bases, &is_abc) < 0) {
+        Py_CLEAR(type);
+    }
     Py_DECREF(bases);
     if (type == NULL) {
         return NULL;
@@ -619,5 +751,9 @@ PyObject *CPyType_FromNativeSpec(PyType_Spec *spec, PyObject *orig_bases, PyObje
         return NULL;
     }
     Py_DECREF(res);
+    if (is_abc && cpy_abc_init(type) < 0) {
+        Py_DECREF(type);
+        return NULL;
+    }
     return type;
 }

@@ -603,6 +603,13 @@ impl AnnCtx<'_> {
         }
     }
 
+    /// The full name of what `e` names where it is defined (through
+    /// re-exports): `abc.ABC` for `ABC` imported from `abc`.
+    pub fn origin(&self, e: &ast::Expr) -> Option<String> {
+        self.referent(e)
+            .map(|full| self.program.reexport_origin(&full))
+    }
+
     /// The full name (`ast.Tuple`, `typing.List`) a name or attribute in
     /// an annotation refers to, where the source says it: a name bound by
     /// a `from` import, or an attribute of a module, found through what the

@@ -23,7 +23,7 @@
 //! set after the namespace is installed (a `__new__` or `__init__` there
 //! would have made them the interpreter's slot functions).
 
-use crate::ir::{class_struct_name, class_type_static, ArgKind, ClassIR, FuncDecl, RType};
+use crate::ir::{class_struct_name, class_type_static, ArgKind, ClassIR, FuncDecl, FuncRef, RType};
 
 use super::conv::{branch_error_condition, emit_box, emit_dec_ref, emit_unbox};
 use super::ctypes::{
@@ -222,9 +222,10 @@ pub fn instance_struct(c: &ClassIR) -> String {
 }
 
 /// The vtable, slot functions, descriptors and type spec of a class.
-/// `imported` says which native functions come from another group's
-/// exports table: their vtable slots are filled when the class is created.
-pub fn class_definition(c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) -> String {
+/// Native functions from another group's exports table (`links`) have
+/// their vtable slots filled when the class is created.
+pub fn class_definition(c: &ClassIR, links: &super::exports::GroupLinks) -> String {
+    let imported = &|f: &FuncRef| links.is_imported_func(f);
     let full = c.full_name();
     let m = c.mangled();
     let st = class_struct_name(&full);
@@ -234,6 +235,8 @@ pub fn class_definition(c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) -> St
     e.open(format!(
         "static PyObject *{m}_new(PyTypeObject *type, PyObject *args, PyObject *kwds)"
     ));
+    // A class with abstract methods (an `abc.ABC`), as `object.__new__`.
+    e.line("if (unlikely(type->tp_flags & Py_TPFLAGS_IS_ABSTRACT)) return CPy_NewAbstract(type);");
     e.open(format!(
         "if (type != (PyTypeObject *){})",
         class_type_static(&full)
@@ -256,6 +259,11 @@ pub fn class_definition(c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) -> St
     }
     e.close("");
     match &c.new_method {
+        // Another group's `__new__`: its wrapper is not linked here.
+        Some(f) if links.is_foreign_class(&new_method_owner(f)) => e.line(format!(
+            "PyObject *self = CPy_CallInheritedNew({}, type, args, kwds);",
+            class_type_static(&new_method_owner(f))
+        )),
         Some(f) => e.line(format!(
             "PyObject *self = CPy_CallFastcallPrepend(CPyPy_{}, (PyObject *)type, args, kwds);",
             f.mangled()
@@ -331,16 +339,29 @@ pub fn class_definition(c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) -> St
         "PyObject *type = CPyType_FromNativeSpec(&{m}_spec, bases, ns, attrs);"
     ));
     e.line("Py_DECREF(attrs);");
-    e.line(format!(
-        "if (type != NULL) CPyType_SetNativeConstruction(type, {m}_new, {});",
+    // Classes with `__new__` keep their setup where `object.__new__(cls)`
+    // in an inherited `__new__` finds it (`CPy_SetupNative`).
+    let setup = match c.new_method {
+        Some(_) => setup_function(&full),
+        None => "NULL".into(),
+    };
+    e.open(format!(
+        "if (type != NULL && CPyType_SetNativeConstruction(type, {m}_new, {}, {setup}) < 0)",
         u8::from(c.init_in_new())
     ));
+    e.line("Py_CLEAR(type);");
+    e.close("");
     e.line("return type;");
     e.close("");
     e.finish()
 }
 
-fn emit_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) {
+/// The class that defines `__new__` function `f`.
+fn new_method_owner(f: &FuncRef) -> String {
+    format!("{}.{}", f.module, f.class.as_deref().unwrap_or_default())
+}
+
+fn emit_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncRef) -> bool) {
     let m = c.mangled();
     if c.allow_interpreted_subclasses {
         emit_glue_vtable(e, c, imported);
@@ -360,8 +381,8 @@ fn emit_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> boo
 
 /// A vtable initializer item: the function, or NULL for one of another
 /// group (whose address is known at run time only).
-fn vtable_item(decl: &FuncDecl, imported: &dyn Fn(&FuncDecl) -> bool) -> String {
-    if imported(decl) {
+fn vtable_item(decl: &FuncDecl, imported: &dyn Fn(&FuncRef) -> bool) -> String {
+    if imported(&decl.func) {
         format!("NULL, /* {} */", decl.c_native_name())
     } else {
         format!("(CPyVTableItem){},", decl.c_native_name())
@@ -369,10 +390,10 @@ fn vtable_item(decl: &FuncDecl, imported: &dyn Fn(&FuncDecl) -> bool) -> String 
 }
 
 /// Fill the vtable slots whose functions come from another group.
-fn emit_imported_slots(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) {
+fn emit_imported_slots(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncRef) -> bool) {
     let m = c.mangled();
     for (i, v) in c.vtable.iter().enumerate() {
-        if !imported(&v.decl) {
+        if !imported(&v.decl.func) {
             continue;
         }
         let f = v.decl.c_native_name();
@@ -393,7 +414,7 @@ fn has_glue(decl: &FuncDecl) -> bool {
 
 /// The vtable for instances of Python subclasses: each method is a glue
 /// function with the native signature that calls the method by name.
-fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncDecl) -> bool) {
+fn emit_glue_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncRef) -> bool) {
     let m = c.mangled();
     for (i, v) in c.vtable.iter().enumerate() {
         if v.getter {

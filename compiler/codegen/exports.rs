@@ -18,7 +18,7 @@
 //! object is read through its pointer at each use, as the class statement
 //! that creates it runs later, in its module's body.
 
-use crate::ir::{class_type_static, ClassIR, FuncDecl};
+use crate::ir::{class_type_static, ClassIR, FuncDecl, FuncRef};
 
 use super::ctypes::{c_string_literal, declaration, mangle_module};
 use super::emitter::Emitter;
@@ -89,7 +89,17 @@ impl GroupLinks {
 
     /// Is `decl` a function of another group (named by a macro here)?
     pub fn is_imported(&self, decl: &FuncDecl) -> bool {
-        self.imported_decls().any(|d| d.func == decl.func)
+        self.is_imported_func(&decl.func)
+    }
+
+    /// Is `func` a function of another group's exports table?
+    pub fn is_imported_func(&self, func: &FuncRef) -> bool {
+        self.imported_decls().any(|d| d.func == *func)
+    }
+
+    /// Is `class` (a full name) a native class of another group?
+    pub fn is_foreign_class(&self, class: &str) -> bool {
+        self.foreign_classes.iter().any(|c| c.full_name() == class)
     }
 }
 

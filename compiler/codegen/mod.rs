@@ -426,7 +426,7 @@ fn emit_module_file(
     out.push_str(&func::emit_docs(module_funcs(m)));
     for c in &m.classes {
         out.push('\n');
-        out.push_str(&classes::class_definition(c, &|d| links.is_imported(d)));
+        out.push_str(&classes::class_definition(c, links));
     }
     for f in module_funcs(m) {
         out.push('\n');

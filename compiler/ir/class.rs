@@ -68,10 +68,14 @@ pub struct ClassIR {
     /// `@mypyc_attr(acyclic=True)`: instances cannot be part of reference
     /// cycles, so the type opts out of cyclic GC (not inherited).
     pub acyclic: bool,
-    /// The class's own `__new__` (a static or class method): the type's
-    /// `tp_new` calls it (its first argument the type), and its
-    /// `super().__new__(cls)` allocates the native instance.
+    /// The `__new__` (a static or class method) of the class or its
+    /// nearest native base defining one: the type's `tp_new` calls it (its
+    /// first argument the type), and its `super().__new__(cls)` allocates
+    /// an instance of whichever class it is given.
     pub new_method: Option<FuncRef>,
+    /// Derives from `abc.ABC` (itself or a native base): the type is an
+    /// `ABCMeta`, so `isinstance` also consults the ABC's registry.
+    pub is_abc: bool,
     /// Plain methods exposed to Python as method descriptors of the type
     /// (`PyMethodDef`s), in definition order: (Python name, function).
     pub py_methods: Vec<(String, FuncRef)>,

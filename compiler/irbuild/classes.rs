@@ -1002,10 +1002,11 @@ impl IrBuilder<'_> {
         Some(self.b.call(func, args, ret))
     }
 
-    /// `super().__new__(cls)` or `object.__new__(cls)` in the `__new__` of a
-    /// native class: a new instance (attributes unset but for class-body
-    /// defaults), after checking that `cls` is the class itself (no class
-    /// derives from one with `__new__`, see `prepare.rs`).
+    /// `object.__new__(cls)`, or `super().__new__(cls)` where the bases have
+    /// no `__new__`, in the `__new__` of a native class: a new instance (attributes unset
+    /// but for class-body defaults) of `cls`, which is the class itself or
+    /// a native subclass inheriting the method (allocated by its own setup,
+    /// `CPy_SetupNative`).
     fn native_object_new(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
         if a.attr.as_str() != "__new__" || self.b.f.decl.func.name != "__new__" {
             return None;
@@ -1015,15 +1016,23 @@ impl IrBuilder<'_> {
             return None;
         }
         let full = format!("{}.{}", self.module.name, class);
-        self.module
-            .classes
+        let classes = &self.module.classes;
+        let ir = &classes
             .get(&full)
             .filter(|n| n.ir.module == self.module.name)?
-            .ir
-            .new_method
-            .as_ref()?;
+            .ir;
+        let own = ir.new_method.as_ref()?;
+        let base_has_new = ir
+            .base
+            .as_ref()
+            .and_then(|b| classes.get(b))
+            .is_some_and(|b| b.ir.new_method.is_some());
+        if own.class.as_deref() != Some(class.as_str()) {
+            return None;
+        }
+        // `super().__new__` of a class whose base has one calls that one.
         let base_ok = match &*a.value {
-            ast::Expr::Call(s) => self.is_plain_super(s),
+            ast::Expr::Call(s) => self.is_plain_super(s) && !base_has_new,
             ast::Expr::Name(n) => n.id.as_str() == "object" && !self.is_local_name("object"),
             _ => false,
         };
@@ -1077,14 +1086,10 @@ impl IrBuilder<'_> {
         let obj = self.b.add(Op::NewInstance(full), rt);
         self.b.assign(result, obj);
         self.b.goto(done);
-        // Another class: `object.__new__(cls)` as the interpreter runs it
-        // (which refuses classes that are not plain Python classes).
+        // A subclass, or another class (`object.__new__(cls)` as the
+        // interpreter runs it).
         self.b.activate(generic);
-        let globals = self.b.globals();
-        let key = self.b.str_lit("object");
-        let object = self.b.prim_named(Internal::GlobalsGet, &[globals, key]);
-        let name = self.b.str_lit("__new__");
-        let v = self.call_method_values(object, name, vec![cls], vec![]);
+        let v = self.b.prim_named(Internal::SetupNative, &[cls]);
         self.b.assign(result, v);
         self.b.goto(done);
         self.b.activate(done);
@@ -1425,6 +1430,10 @@ impl IrBuilder<'_> {
             return None;
         }
         let full = self.module.native_names.get(n.id.as_str())?.clone();
+        if self.module.classes.get(&full)?.ir.is_abc {
+            // The ABC's registry may name other classes.
+            return None;
+        }
         let v = self.expr(x);
         let v = self.b.boxed(v);
         let t = self

@@ -226,6 +226,7 @@ spelled! {
         GetExcInfo => "generic.get_exc_info",
         KeepPropagating => "generic.keep_propagating",
         ClassCreate => "generic.class_create",
+        SetupNative => "class.setup_native",
         InstanceMethod => "generic.instance_method",
         ListIadd => "generic.list_iadd",
         MergeKwarg => "generic.merge_kwarg",

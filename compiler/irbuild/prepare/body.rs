@@ -452,6 +452,16 @@ fn assign_member(
         .type_comment(a)
         .and_then(crate::parse::type_comment_expr);
     let attr_ib = attr_ib_type(&a.value).filter(|_| is_dataclass(c));
+    // `x: T` declared earlier without a value: this is its default, as
+    // `x: T = value` would be.
+    let declared = m
+        .attrs
+        .iter_mut()
+        .find(|(n, ann, v)| *n == name && ann.is_some() && v.is_none());
+    if let Some((_, _, default)) = declared.filter(|_| comment.is_none() && attr_ib.is_none()) {
+        *default = value();
+        return Ok(());
+    }
     if name == "__new__" {
         return Err("it assigns __new__".into());
     } else if name == "__deletable__" {

@@ -78,6 +78,8 @@ struct Layout<'a> {
     init: Option<(FuncSig, FuncRef)>,
     properties: IndexMap<String, VtableMethod>,
     has_defaults: bool,
+    /// One of the class's own bases is `abc.ABC`.
+    abc_base: bool,
 }
 
 impl<'a> Layout<'a> {
@@ -102,6 +104,13 @@ impl<'a> Layout<'a> {
             init: base.and_then(|b| b.init.clone()),
             properties: base.map(|b| b.properties.clone()).unwrap_or_default(),
             has_defaults: base.is_some_and(|b| b.ir.defaults_setup.is_some()),
+            abc_base: {
+                let ctx = AnnCtx {
+                    program,
+                    module: &src.module,
+                };
+                src.def.bases.iter().any(|b| super::is_abc_base(b, &ctx))
+            },
         })
     }
 
@@ -473,7 +482,13 @@ impl<'a> Layout<'a> {
             acyclic: has_mypyc_flag(src.def, "acyclic")
                 && base.is_none_or(|b| b.ir.acyclic)
                 && builtin_base.is_none(),
-            new_method: self.body.new_method.then(|| own("__new__")),
+            // Inherited `__new__` allocates with the class's own setup
+            // (`CPy_SetupNative`).
+            is_abc: base.is_some_and(|b| b.ir.is_abc) || self.abc_base,
+            new_method: match self.body.new_method {
+                true => Some(own("__new__")),
+                false => base.and_then(|b| b.ir.new_method.clone()),
+            },
             py_methods: descriptor_methods(src, &self.body),
             builtin_base,
         };

@@ -9,12 +9,14 @@
 //! its base `object`, one other native class or a builtin exception whose
 //! instances are a plain `PyBaseExceptionObject` (`EXCEPTION_BASES`: the
 //! layout then starts with the exception's struct, and the class accepts
-//! Python subclasses, as interpreted exception classes do), a body of methods,
-//! attribute declarations and class variables, and no dunder that changes
-//! how attributes are looked up (`__getattr__`, `__setattr__`, ...). A
-//! `__new__` (static or class method) is native when no class derives
-//! from its class: its `super().__new__(cls)` allocates with the class's
-//! own layout and vtable. Every other class is built the way
+//! Python subclasses, as interpreted exception classes do), besides which
+//! it may list `abc.ABC` (no layout; the type becomes an `ABCMeta`), a
+//! body of methods, attribute declarations and class variables, and no
+//! dunder that changes how attributes are looked up (`__getattr__`,
+//! `__setattr__`, ...). A `__new__` (static or class method) is native
+//! and inherited by native subclasses: its `object.__new__(cls)` allocates
+//! with the layout and vtable of whichever class `cls` is. Every other
+//! class is built the way
 //! the interpreter builds it (see `classes.rs`), with compiled methods:
 //! slower, with the same behaviour. A class that other non-native classes
 //! derive from, or whose subclasses override a method with a different
@@ -317,38 +319,49 @@ fn module_class_defs<'a>(
     }
 }
 
-/// Classes that define `__new__` but cannot be native, and why: their
-/// `__new__` allocates with the class's own layout and vtable, so no class
-/// may derive from them (natively or in Python), and dataclasses generate
-/// what `__new__` would have to run.
+/// Classes that define or inherit `__new__` but cannot be native, and why:
+/// a Python subclass would be allocated without it, and dataclasses
+/// generate what `__new__` would have to run.
 fn new_method_blockers(
     program: &Program,
     sources: &IndexMap<String, ClassSource>,
     traits: &IndexSet<String>,
 ) -> Vec<(String, String)> {
-    let mut derived: IndexMap<String, String> = IndexMap::new();
-    for s in sources.values() {
-        if let Ok(Some(b)) = base_of(program, s, traits) {
-            derived.entry(b).or_insert_with(|| s.def.name.to_string());
-        }
-    }
+    let bases: IndexMap<&String, String> = sources
+        .iter()
+        .filter_map(|(full, s)| Some((full, base_of(program, s, traits).ok()??)))
+        .collect();
+    let defines_new = |full: &String| {
+        sources
+            .get(full)
+            .is_some_and(|s| body_members(s.parsed, s.def).is_ok_and(|m| m.new_method))
+    };
     let mut out = vec![];
     for (full, s) in sources {
-        if !body_members(s.parsed, s.def).is_ok_and(|m| m.new_method) {
+        // The chain of bases within the build (bounded: bases form no
+        // cycle in a checked program).
+        let chain = std::iter::successors(Some(full), |c| bases.get(c)).take(sources.len() + 1);
+        let Some(owner) = chain.into_iter().find(|c| defines_new(c)) else {
             continue;
-        }
-        let why = if let Some(sub) = derived.get(full) {
-            format!("it defines __new__ and class \"{sub}\" derives from it")
-        } else if allows_interpreted_subclasses(s.def) {
-            "it defines __new__ and allows interpreted subclasses".into()
+        };
+        let what = match owner == full {
+            true => "it defines __new__".to_string(),
+            false => format!("it inherits __new__ from \"{}\"", short_name(owner)),
+        };
+        let why = if allows_interpreted_subclasses(s.def) {
+            format!("{what} and allows interpreted subclasses")
         } else if is_dataclass(s.def) {
-            "it is a dataclass that defines __new__".into()
+            format!("it is a dataclass and {}", what.trim_start_matches("it "))
         } else {
             continue;
         };
         out.push((full.clone(), why));
     }
     out
+}
+
+fn short_name(full: &str) -> &str {
+    full.rsplit('.').next().unwrap_or(full)
 }
 
 /// The native base of a class: Ok(None) for `object`, Ok(Some(full)) for a
@@ -416,7 +429,7 @@ fn layout_bases<'s>(
     src.def
         .bases
         .iter()
-        .filter(|b| !is_generic_base(b))
+        .filter(|b| !is_generic_base(b) && !is_abc_base(b, ctx))
         .filter(|b| {
             !ctx.class_of(base_head(b))
                 .is_some_and(|c| traits.contains(&c))
@@ -489,6 +502,12 @@ fn base_head(b: &ast::Expr) -> &ast::Expr {
 }
 
 /// `Generic[...]` / `typing.Generic[...]`.
+/// Is base `b` `abc.ABC`? It has no layout; the class gets its metaclass
+/// `ABCMeta` when it is created (`CPyType_FromNativeSpec`).
+pub(super) fn is_abc_base(b: &ast::Expr, ctx: &AnnCtx) -> bool {
+    ctx.origin(b).as_deref() == Some("abc.ABC")
+}
+
 fn is_generic_base(b: &ast::Expr) -> bool {
     match b {
         ast::Expr::Subscript(s) => {
