@@ -394,15 +394,35 @@ fn infer_attributes(
 }
 
 /// The types of module-level variables (annotation or first assignment),
-/// found by a quiet pass over each module's top level, so that functions
-/// (and other modules) see them.
+/// found by quiet passes over each module's top level, so that functions
+/// (and other modules) see them. A value read from a module whose
+/// variables a pass has not typed yet (`syms: Final = pygram.symbols`,
+/// checked before `pygram`) is `Any` in that pass: passes repeat while they
+/// type more variables (a few, for chains of such reads).
 fn infer_module_variables(
     prog: &mut program::Program,
     mods: &[(String, &crate::parse::ParsedModule)],
     builtins: &std::collections::HashSet<String>,
     stubs: &std::collections::HashSet<&str>,
 ) {
+    const MAX_PASSES: usize = 4;
+    for _ in 0..MAX_PASSES {
+        if !infer_module_variables_once(prog, mods, builtins, stubs) {
+            break;
+        }
+    }
+}
+
+/// One pass of `infer_module_variables`: did it type a variable that was
+/// unknown or `Any` before?
+fn infer_module_variables_once(
+    prog: &mut program::Program,
+    mods: &[(String, &crate::parse::ParsedModule)],
+    builtins: &std::collections::HashSet<String>,
+    stubs: &std::collections::HashSet<&str>,
+) -> bool {
     let ignores = ignore::Ignores::default();
+    let mut changed = false;
     for (name, m) in mods {
         let (declared, finals) = {
             let mut c = check::Checker::new(prog, name, m, &ignores, builtins);
@@ -420,7 +440,16 @@ fn infer_module_variables(
                 {
                     continue;
                 }
-                if let Some(b @ program::Binding::Unknown) = info.names.get_mut(&var) {
+                let b = info.names.get_mut(&var);
+                let open = match &b {
+                    Some(program::Binding::Unknown) => true,
+                    Some(program::Binding::Var { ty: old, .. }) => {
+                        *old == Type::Any && ty != Type::Any
+                    }
+                    _ => false,
+                };
+                if let (true, Some(b)) = (open, b) {
+                    changed |= ty != Type::Any;
                     *b = program::Binding::Var {
                         is_final: finals.contains(&var),
                         ty,
@@ -429,4 +458,5 @@ fn infer_module_variables(
             }
         }
     }
+    changed
 }

@@ -219,9 +219,13 @@ impl Checker<'_> {
         }
         let Some(k) = self.key(o) else { return };
         let t = self.quiet_expr(o);
-        if self.equality_may_narrow(&t) {
-            out.push(k);
+        if !self.equality_may_narrow(&t) {
+            // Nor a union through it: a tag that equality narrows has a
+            // literal, enum or `None` type in some item (`x.type == n`
+            // with `type: int` everywhere leaves `x` alone).
+            return;
         }
+        out.push(k);
         let mut parent = match o {
             ast::Expr::Attribute(a) => Some(&*a.value),
             ast::Expr::Subscript(s) => Some(&*s.value),
