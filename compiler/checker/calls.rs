@@ -1044,6 +1044,7 @@ fn value_callee(t: &Type, module: &str) -> Callee {
             ret: ft.ret.clone(),
             has_ret: true,
             no_return: false,
+            type_guard: None,
             is_generator: false,
             is_async: false,
         },

@@ -490,7 +490,25 @@ impl<'a> Checker<'a> {
                     self.report(&*a.value, msg::incompatible_assignment(&result, &d));
                 }
             }
-            self.flow.narrowed.insert(n.id.to_string(), Type::Any);
+            // The variable holds the result (as after `x = x + 1`); where
+            // the checker cannot tell, `Any`.
+            let name = n.id.to_string();
+            match self.declared_of(&name) {
+                Some(d)
+                    if d != Type::Any
+                        && !has_any(&result)
+                        && compatible(&result, &d, self.program) =>
+                {
+                    if result == d {
+                        self.flow.narrowed.remove(&name);
+                    } else {
+                        self.flow.narrowed.insert(name, result);
+                    }
+                }
+                _ => {
+                    self.flow.narrowed.insert(name, Type::Any);
+                }
+            }
         } else if let Some(k) = self.key(&a.target) {
             self.invalidate(&k);
         }
@@ -832,6 +850,9 @@ impl<'a> Checker<'a> {
                 if d != Type::Any && *vt != d && !self.program.lacks_type_args(vt) {
                     let t = if has_any(vt) { Type::Any } else { vt.clone() };
                     self.flow.narrowed.insert(name.to_string(), t);
+                } else {
+                    // The declared type again (an earlier narrowing ends).
+                    self.flow.narrowed.remove(name);
                 }
             }
         }

@@ -192,6 +192,7 @@ fn method_sig(info: &ClassInfo, name: &str, params: Vec<ParamSig>, ret: Type) ->
         ret,
         has_ret: true,
         no_return: false,
+        type_guard: None,
         is_generator: false,
         is_async: false,
     }

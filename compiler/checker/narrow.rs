@@ -245,6 +245,29 @@ impl Checker<'_> {
         }
     }
 
+    /// `f(x, ...)` of a module function declared `-> TypeGuard[T]`: where
+    /// true, `x` is a `T`; where false, it keeps its type (as in mypy).
+    fn type_guard_narrowing(&mut self, c: &ast::ExprCall) -> Option<Vec<(String, Branch, Branch)>> {
+        let ast::Expr::Name(n) = &*c.func else {
+            return None;
+        };
+        if self.frame.locals.contains(n.id.as_str()) {
+            return None;
+        }
+        let super::program::Binding::Func(sig) = self.program.binding(self.module, n.id.as_str())
+        else {
+            return None;
+        };
+        let guarded = sig.type_guard?;
+        let first = c
+            .args
+            .first()
+            .filter(|a| !matches!(a, ast::Expr::Starred(_)))?;
+        let k = self.key(first)?;
+        let t = self.quiet_expr(first);
+        Some(vec![(k, Some(guarded), Some(t))])
+    }
+
     /// Can mypy's equality, identity or membership narrowing change the
     /// type of an operand of type `t`?
     fn equality_may_narrow(&self, t: &Type) -> bool {
@@ -324,7 +347,9 @@ impl Checker<'_> {
                     _ => None,
                 }
             }
-            ast::Expr::Call(c) => self.isinstance_narrowing(c),
+            ast::Expr::Call(c) => self
+                .isinstance_narrowing(c)
+                .or_else(|| self.type_guard_narrowing(c)),
             ast::Expr::NamedExpr(_)
             | ast::Expr::Name(_)
             | ast::Expr::Attribute(_)

@@ -37,6 +37,10 @@ pub struct Sig {
     pub has_ret: bool,
     /// Declared `NoReturn`/`Never`: a call never returns.
     pub no_return: bool,
+    /// Declared `TypeGuard[T]`: where a call of it is true, its first
+    /// argument is a `T` (the call's value is a `bool`).
+    #[serde(default)]
+    pub type_guard: Option<Type>,
     pub is_generator: bool,
     pub is_async: bool,
 }
@@ -603,6 +607,15 @@ impl AnnCtx<'_> {
         }
     }
 
+    /// `T` of a return annotation `TypeGuard[T]` (typing or
+    /// typing_extensions).
+    fn type_guard_of(&self, r: &ast::Expr) -> Option<Type> {
+        let ast::Expr::Subscript(s) = r else {
+            return None;
+        };
+        (self.head_name(&s.value).as_deref() == Some("TypeGuard")).then(|| self.resolve(&s.slice))
+    }
+
     /// The full name of what `e` names where it is defined (through
     /// re-exports): `abc.ABC` for `ABC` imported from `abc`.
     pub fn origin(&self, e: &ast::Expr) -> Option<String> {
@@ -1019,7 +1032,11 @@ impl AnnCtx<'_> {
             .and_then(|r| self.head_name(r))
             .is_some_and(|n| n == "NoReturn" || n == "Never");
         let is_generator = is_generator(d.body);
-        let ret = d.returns.map_or(Type::Any, |r| self.resolve(r));
+        let type_guard = d.returns.and_then(|r| self.type_guard_of(r));
+        let ret = match type_guard {
+            Some(_) => Type::Bool,
+            None => d.returns.map_or(Type::Any, |r| self.resolve(r)),
+        };
         // A generator returns a generator object: only the protocols it
         // implements describe it (mypy reports other annotations).
         let ret = match ret {
@@ -1037,6 +1054,7 @@ impl AnnCtx<'_> {
             ret,
             has_ret: d.returns.is_some(),
             no_return,
+            type_guard,
             is_generator,
             is_async: d.is_async,
         }
@@ -1623,6 +1641,7 @@ fn named_tuple_constructor(ctx: &AnnCtx, c: &ast::StmtClassDef) -> Sig {
         ret: Type::None,
         has_ret: true,
         no_return: false,
+        type_guard: None,
         is_generator: false,
         is_async: false,
     }
