@@ -265,7 +265,7 @@ impl Checker<'_> {
             .filter(|a| !matches!(a, ast::Expr::Starred(_)))?;
         let k = self.key(first)?;
         let t = self.quiet_expr(first);
-        Some(vec![(k, Some(guarded), Some(t))])
+        Some(vec![(k, Some(*guarded), Some(t))])
     }
 
     /// Can mypy's equality, identity or membership narrowing change the

@@ -40,7 +40,7 @@ pub struct Sig {
     /// Declared `TypeGuard[T]`: where a call of it is true, its first
     /// argument is a `T` (the call's value is a `bool`).
     #[serde(default)]
-    pub type_guard: Option<Type>,
+    pub type_guard: Option<Box<Type>>,
     pub is_generator: bool,
     pub is_async: bool,
 }
@@ -1032,7 +1032,7 @@ impl AnnCtx<'_> {
             .and_then(|r| self.head_name(r))
             .is_some_and(|n| n == "NoReturn" || n == "Never");
         let is_generator = is_generator(d.body);
-        let type_guard = d.returns.and_then(|r| self.type_guard_of(r));
+        let type_guard = d.returns.and_then(|r| self.type_guard_of(r)).map(Box::new);
         let ret = match type_guard {
             Some(_) => Type::Bool,
             None => d.returns.map_or(Type::Any, |r| self.resolve(r)),
