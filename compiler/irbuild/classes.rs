@@ -706,21 +706,32 @@ impl IrBuilder<'_> {
     }
 
     /// `x.attr` where `x` is a union of native classes that all have the
-    /// native attribute: a type test per class and that class's field
-    /// read, as mypyc does.
+    /// native attribute or property: a type test per class and that
+    /// class's field read or getter call, as mypyc does.
     fn union_get_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
         let classes = self.union_classes(&a.value)?;
         let attr = a.attr.as_str();
-        let fields: Vec<RType> = classes
+        let table = self.module.classes.clone();
+        let reads: Vec<UnionRead> = classes
             .iter()
-            .map(|c| self.module.classes.get(c)?.ir.attr_type(attr).cloned())
+            .map(|c| {
+                let info = table.get(c)?;
+                match info.ir.attr_type(attr) {
+                    Some(t) => Some(UnionRead::Field(t.clone())),
+                    None => info
+                        .properties
+                        .get(attr)
+                        .map(|p| UnionRead::Property(info, p)),
+                }
+            })
             .collect::<Option<_>>()?;
         let result = self.rtype_of(&self.type_of(&ast::Expr::Attribute(a.clone())));
         let obj = self.expr(&a.value);
         self.set_line(a);
         Some(
-            self.union_dispatch(obj, &classes, result, &mut |this, o, i| {
-                this.get_attr(o, classes[i].clone(), attr, fields[i].clone())
+            self.union_dispatch(obj, &classes, result, &mut |this, o, i| match &reads[i] {
+                UnionRead::Field(t) => this.get_attr(o, classes[i].clone(), attr, t.clone()),
+                UnionRead::Property(info, p) => this.property_getter_call(info, attr, p, o),
             }),
         )
     }
@@ -824,8 +835,21 @@ impl IrBuilder<'_> {
         let info = classes.get(&class)?;
         let p = info.properties.get(a.attr.as_str())?;
         let obj = self.expr_as(&a.value, &RType::Instance(class.clone()));
-        let ret = self.rtype_of(&p.sig.ret);
         self.set_line(a);
+        Some(self.property_getter_call(info, a.attr.as_str(), p, obj))
+    }
+
+    /// The call of property `p`'s getter on `obj`, an instance of native
+    /// class `info`.
+    fn property_getter_call(
+        &mut self,
+        info: &crate::irbuild::class_table::NativeClass,
+        attr: &str,
+        p: &crate::irbuild::class_table::VtableMethod,
+        obj: ValueId,
+    ) -> ValueId {
+        let ret = self.rtype_of(&p.sig.ret);
+        let class = info.ir.full_name();
         let op = if info.is_final {
             Op::Call {
                 func: info.ir.vtable[p.slot].decl.func.clone(),
@@ -836,14 +860,14 @@ impl IrBuilder<'_> {
             Op::MethodCall {
                 obj,
                 class,
-                method: a.attr.to_string(),
+                method: attr.to_string(),
                 slot: p.slot,
                 args: vec![],
                 ret: ret.clone(),
                 builtin_base: info.ir.builtin_base.clone(),
             }
         };
-        Some(self.b.add(op, ret))
+        self.b.add(op, ret)
     }
 
     fn get_attr(&mut self, obj: ValueId, class: String, attr: &str, t: RType) -> ValueId {
@@ -1451,6 +1475,15 @@ impl IrBuilder<'_> {
             RType::Bit,
         ))
     }
+}
+
+/// How `x.attr` reads from one class of a union (`union_get_attr`).
+enum UnionRead<'t> {
+    Field(RType),
+    Property(
+        &'t crate::irbuild::class_table::NativeClass,
+        &'t crate::irbuild::class_table::VtableMethod,
+    ),
 }
 
 /// The class (short name) and `def` that attribute `attr` of native
