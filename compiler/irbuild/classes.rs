@@ -1281,6 +1281,35 @@ impl IrBuilder<'_> {
 
     /// A call of native method `method` (`m`) of `class` on `obj`: direct
     /// when no subclass can override it, else through the vtable.
+    /// The truth value of `v`, an instance of native class `class` whose
+    /// class defines (or inherits) `__bool__` or `__len__`: a call through
+    /// the vtable, as `bool(v)` would make through the type's slot.
+    pub fn native_truth(&mut self, v: ValueId, class: &str) -> Option<ValueId> {
+        let table = self.module.classes.clone();
+        let returns = |this: &Self, m: &crate::irbuild::class_table::VtableMethod, t: RType| {
+            m.sig.params.len() == 1 && this.rtype_of(&m.sig.ret) == t
+        };
+        if let Some(m) = table.method(class, "__bool__") {
+            return match returns(self, m, RType::Bool) {
+                true => self.emit_method_call(class, "__bool__", m, v, vec![]),
+                false => None,
+            };
+        }
+        let m = table
+            .method(class, "__len__")
+            .filter(|m| returns(self, m, RType::Int))?;
+        let n = self.emit_method_call(class, "__len__", m, v, vec![])?;
+        let zero = self.b.int(0);
+        Some(self.b.add(
+            Op::ComparisonOp {
+                op: CmpKind::Ne,
+                lhs: n,
+                rhs: zero,
+            },
+            RType::Bit,
+        ))
+    }
+
     fn emit_method_call(
         &mut self,
         class: &str,

@@ -712,6 +712,13 @@ impl<'a> IrBuilder<'a> {
                     RType::Bit,
                 )
             }
+            RType::Instance(class) => match self.native_truth(v, &class) {
+                Some(t) => t,
+                None => {
+                    let o = self.b.boxed(v);
+                    self.b.prim_named(Internal::IsTrue, &[o])
+                }
+            },
             _ => {
                 let o = self.b.boxed(v);
                 self.b.prim_named(Internal::IsTrue, &[o])
