@@ -173,11 +173,7 @@ fn classes_named(g: &GroupIR) -> Vec<String> {
         for c in &m.classes {
             out.extend(c.base.iter().cloned());
             // An inherited `__new__` is called through its class.
-            out.extend(
-                c.new_method
-                    .iter()
-                    .filter_map(|f| f.class.as_ref().map(|k| format!("{}.{k}", f.module))),
-            );
+            out.extend(c.new_method.iter().filter_map(FuncRef::class_full_name));
             for (_, t) in &c.attrs {
                 classes_in(t, &mut out);
             }

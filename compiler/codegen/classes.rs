@@ -258,17 +258,22 @@ pub fn class_definition(c: &ClassIR, links: &super::exports::GroupLinks) -> Stri
         e.line("return NULL;");
     }
     e.close("");
-    match &c.new_method {
-        // Another group's `__new__`: its wrapper is not linked here.
-        Some(f) if links.is_foreign_class(&new_method_owner(f)) => e.line(format!(
+    // Another group's `__new__`: its wrapper is not linked here.
+    let foreign_owner = c
+        .new_method
+        .as_ref()
+        .and_then(FuncRef::class_full_name)
+        .filter(|owner| links.is_foreign_class(owner));
+    match (&c.new_method, foreign_owner) {
+        (Some(_), Some(owner)) => e.line(format!(
             "PyObject *self = CPy_CallInheritedNew({}, type, args, kwds);",
-            class_type_static(&new_method_owner(f))
+            class_type_static(&owner)
         )),
-        Some(f) => e.line(format!(
+        (Some(f), None) => e.line(format!(
             "PyObject *self = CPy_CallFastcallPrepend(CPyPy_{}, (PyObject *)type, args, kwds);",
             f.mangled()
         )),
-        None => e.line(format!(
+        (None, _) => e.line(format!(
             "PyObject *self = {}((PyObject *)type);",
             setup_function(&full)
         )),
@@ -354,11 +359,6 @@ pub fn class_definition(c: &ClassIR, links: &super::exports::GroupLinks) -> Stri
     e.line("return type;");
     e.close("");
     e.finish()
-}
-
-/// The class that defines `__new__` function `f`.
-fn new_method_owner(f: &FuncRef) -> String {
-    format!("{}.{}", f.module, f.class.as_deref().unwrap_or_default())
 }
 
 fn emit_vtable(e: &mut Emitter, c: &ClassIR, imported: &dyn Fn(&FuncRef) -> bool) {

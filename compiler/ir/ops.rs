@@ -193,6 +193,11 @@ impl FuncRef {
         s.push_str(&self.name);
         s
     }
+
+    /// The full name (`mod.Class`) of the class of a method.
+    pub fn class_full_name(&self) -> Option<String> {
+        self.class.as_ref().map(|c| format!("{}.{c}", self.module))
+    }
 }
 
 /// A call to a C function or macro of the runtime (`lib-rt`) or the C API,

@@ -1026,11 +1026,11 @@ impl IrBuilder<'_> {
         Some(self.b.call(func, args, ret))
     }
 
-    /// `object.__new__(cls)`, or `super().__new__(cls)` where the bases have
-    /// no `__new__`, in the `__new__` of a native class: a new instance (attributes unset
-    /// but for class-body defaults) of `cls`, which is the class itself or
-    /// a native subclass inheriting the method (allocated by its own setup,
-    /// `CPy_SetupNative`).
+    /// `object.__new__(cls)`, or `super().__new__(cls)` where the bases
+    /// have no `__new__`, in the `__new__` of a native class: a new
+    /// instance (attributes unset but for class-body defaults) of `cls`,
+    /// which is the class itself or a native subclass inheriting the method
+    /// (allocated by its own setup, `CPy_SetupNative`).
     fn native_object_new(&mut self, a: &ast::ExprAttribute, c: &ast::ExprCall) -> Option<ValueId> {
         if a.attr.as_str() != "__new__" || self.b.f.decl.func.name != "__new__" {
             return None;
@@ -1279,8 +1279,6 @@ impl IrBuilder<'_> {
         Some(self.b.call(func, args, self.rtype_of(&sig.ret)))
     }
 
-    /// A call of native method `method` (`m`) of `class` on `obj`: direct
-    /// when no subclass can override it, else through the vtable.
     /// The truth value of `v`, an instance of native class `class` whose
     /// class defines (or inherits) `__bool__` or `__len__`: a call through
     /// the vtable, as `bool(v)` would make through the type's slot.
@@ -1310,6 +1308,8 @@ impl IrBuilder<'_> {
         ))
     }
 
+    /// A call of native method `method` (`m`) of `class` on `obj`: direct
+    /// when no subclass can override it, else through the vtable.
     fn emit_method_call(
         &mut self,
         class: &str,

@@ -646,6 +646,11 @@ impl<'a> IrBuilder<'a> {
 
     /// The truth value of a lowered value, as a Bit/Bool.
     pub fn truth_value(&mut self, v: ValueId) -> ValueId {
+        if let RType::Instance(class) = self.b.rtype(v) {
+            if let Some(t) = self.native_truth(v, &class) {
+                return t;
+            }
+        }
         match self.b.rtype(v) {
             RType::Bool | RType::Bit => v,
             RType::None => self.b.bit(0),
@@ -712,13 +717,6 @@ impl<'a> IrBuilder<'a> {
                     RType::Bit,
                 )
             }
-            RType::Instance(class) => match self.native_truth(v, &class) {
-                Some(t) => t,
-                None => {
-                    let o = self.b.boxed(v);
-                    self.b.prim_named(Internal::IsTrue, &[o])
-                }
-            },
             _ => {
                 let o = self.b.boxed(v);
                 self.b.prim_named(Internal::IsTrue, &[o])

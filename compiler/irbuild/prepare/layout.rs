@@ -482,9 +482,9 @@ impl<'a> Layout<'a> {
             acyclic: has_mypyc_flag(src.def, "acyclic")
                 && base.is_none_or(|b| b.ir.acyclic)
                 && builtin_base.is_none(),
-            // Inherited `__new__` allocates with the class's own setup
-            // (`CPy_SetupNative`).
             is_abc: base.is_some_and(|b| b.ir.is_abc) || self.abc_base,
+            // An inherited `__new__` allocates with the class's own setup
+            // (`CPy_SetupNative`).
             new_method: match self.body.new_method {
                 true => Some(own("__new__")),
                 false => base.and_then(|b| b.ir.new_method.clone()),

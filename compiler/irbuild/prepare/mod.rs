@@ -331,29 +331,30 @@ fn new_method_blockers(
         .iter()
         .filter_map(|(full, s)| Some((full, base_of(program, s, traits).ok()??)))
         .collect();
-    let defines_new = |full: &String| {
-        sources
-            .get(full)
-            .is_some_and(|s| body_members(s.parsed, s.def).is_ok_and(|m| m.new_method))
-    };
+    let defines_new: IndexSet<&String> = sources
+        .iter()
+        .filter(|(_, s)| body_members(s.parsed, s.def).is_ok_and(|m| m.new_method))
+        .map(|(full, _)| full)
+        .collect();
     let mut out = vec![];
     for (full, s) in sources {
+        let (interpreted, dataclass) = (allows_interpreted_subclasses(s.def), is_dataclass(s.def));
+        if !interpreted && !dataclass {
+            continue;
+        }
         // The chain of bases within the build (bounded: bases form no
         // cycle in a checked program).
-        let chain = std::iter::successors(Some(full), |c| bases.get(c)).take(sources.len() + 1);
-        let Some(owner) = chain.into_iter().find(|c| defines_new(c)) else {
+        let mut chain = std::iter::successors(Some(full), |c| bases.get(c)).take(sources.len() + 1);
+        let Some(owner) = chain.find(|c| defines_new.contains(c)) else {
             continue;
         };
         let what = match owner == full {
-            true => "it defines __new__".to_string(),
-            false => format!("it inherits __new__ from \"{}\"", short_name(owner)),
+            true => "defines __new__".to_string(),
+            false => format!("inherits __new__ from \"{}\"", short_name(owner)),
         };
-        let why = if allows_interpreted_subclasses(s.def) {
-            format!("{what} and allows interpreted subclasses")
-        } else if is_dataclass(s.def) {
-            format!("it is a dataclass and {}", what.trim_start_matches("it "))
-        } else {
-            continue;
+        let why = match interpreted {
+            true => format!("it {what} and allows interpreted subclasses"),
+            false => format!("it is a dataclass and {what}"),
         };
         out.push((full.clone(), why));
     }
@@ -555,7 +556,7 @@ fn unusable_base(
         Ok(b) => b?,
         Err(why) => return Some(why),
     };
-    let short = b.rsplit('.').next().unwrap_or("");
+    let short = short_name(&b);
     (!native.contains(&b)).then(|| format!("its base \"{short}\" is not a native class"))
 }
 
