@@ -658,11 +658,34 @@ int CPySet_Contains(PyObject *set, PyObject *key);
  * Generic objects
  * ------------------------------------------------------------------------ */
 
-PyObject *CPy_Call(PyObject *callable, Py_ssize_t nargs, ...);
-PyObject *CPy_CallKw(PyObject *callable, Py_ssize_t nargs, PyObject *kwnames, ...);
-PyObject *CPy_CallMethod(PyObject *obj, PyObject *name, Py_ssize_t nargs, ...);
-PyObject *CPy_CallMethodKw(PyObject *obj, PyObject *name, Py_ssize_t nargs,
-                           PyObject *kwnames, ...);
+/* Calls with their arguments listed in the call: the arguments go into an
+ * array on the caller's stack (slot 0 is scratch for the callee, as
+ * PY_VECTORCALL_ARGUMENTS_OFFSET allows) and the call is one vectorcall,
+ * with no packing through C varargs. `nargs` counts the positional
+ * arguments; keyword values follow them, named by `kwnames`. */
+static inline PyObject *CPy_VectorcallArray(PyObject *callable, PyObject **args,
+                                            Py_ssize_t nargs, PyObject *kwnames) {
+    return PyObject_Vectorcall(callable, args + 1,
+                               (size_t)nargs | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
+}
+
+/* args[1] is the receiver. */
+static inline PyObject *CPy_VectorcallMethodArray(PyObject *name, PyObject **args,
+                                                  Py_ssize_t nargs, PyObject *kwnames) {
+    return PyObject_VectorcallMethod(name, args + 1,
+                                     (size_t)(nargs + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                     kwnames);
+}
+
+#define CPy_Call(callable, nargs, ...) \
+    CPy_VectorcallArray((callable), (PyObject *[]){NULL, ##__VA_ARGS__}, (nargs), NULL)
+#define CPy_CallKw(callable, nargs, kwnames, ...) \
+    CPy_VectorcallArray((callable), (PyObject *[]){NULL, ##__VA_ARGS__}, (nargs), (kwnames))
+#define CPy_CallMethod(obj, name, nargs, ...) \
+    CPy_VectorcallMethodArray((name), (PyObject *[]){NULL, (obj), ##__VA_ARGS__}, (nargs), NULL)
+#define CPy_CallMethodKw(obj, name, nargs, kwnames, ...)                                   \
+    CPy_VectorcallMethodArray((name), (PyObject *[]){NULL, (obj), ##__VA_ARGS__}, (nargs), \
+                              (kwnames))
 PyObject *CPyIter_Next(PyObject *iter);
 
 static inline char CPy_NoErrOccurred(void) {

@@ -1,8 +1,9 @@
 /*
  * generic_ops.c: operations on values of unknown type (PyObject *).
  *
- * Owns calls with C varargs (packed into vectorcall argument arrays),
- * method calls, iteration, truthiness, rich comparison, isinstance,
+ * Owns method calls by C string name with C varargs (packed into
+ * vectorcall argument arrays; CPy.h's CPy_Call family builds its arrays
+ * at the call site), iteration, truthiness, rich comparison, isinstance,
  * str()/repr() and generic len(). Results that Python code can observe
  * (e.g. `nan == nan` is False) follow the interpreter, not C shortcuts.
  */
@@ -42,24 +43,6 @@ static Py_ssize_t cpy_kwcount(PyObject *kwnames) {
     return kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
 }
 
-static PyObject *cpy_vcall(PyObject *callable, Py_ssize_t nargs, PyObject *kwnames,
-                           va_list ap) {
-    Py_ssize_t total = nargs + cpy_kwcount(kwnames);
-    cpy_argbuf buf;
-    PyObject **args = cpy_argbuf_init(&buf, total);
-    if (args == NULL) {
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < total; i++) {
-        args[i] = va_arg(ap, PyObject *);
-    }
-    PyObject *r = PyObject_Vectorcall(callable, args,
-                                      (size_t)nargs | PY_VECTORCALL_ARGUMENTS_OFFSET,
-                                      kwnames);
-    cpy_argbuf_free(&buf);
-    return r;
-}
-
 static PyObject *cpy_vcall_method(PyObject *obj, PyObject *name, Py_ssize_t nargs,
                                   PyObject *kwnames, va_list ap) {
     Py_ssize_t total = 1 + nargs + cpy_kwcount(kwnames);
@@ -75,39 +58,6 @@ static PyObject *cpy_vcall_method(PyObject *obj, PyObject *name, Py_ssize_t narg
     PyObject *r = PyObject_VectorcallMethod(
         name, args, (size_t)(nargs + 1) | PY_VECTORCALL_ARGUMENTS_OFFSET, kwnames);
     cpy_argbuf_free(&buf);
-    return r;
-}
-
-PyObject *CPy_Call(PyObject *callable, Py_ssize_t nargs, ...) {
-    va_list ap;
-    va_start(ap, nargs);
-    PyObject *r = cpy_vcall(callable, nargs, NULL, ap);
-    va_end(ap);
-    return r;
-}
-
-PyObject *CPy_CallKw(PyObject *callable, Py_ssize_t nargs, PyObject *kwnames, ...) {
-    va_list ap;
-    va_start(ap, kwnames);
-    PyObject *r = cpy_vcall(callable, nargs, kwnames, ap);
-    va_end(ap);
-    return r;
-}
-
-PyObject *CPy_CallMethod(PyObject *obj, PyObject *name, Py_ssize_t nargs, ...) {
-    va_list ap;
-    va_start(ap, nargs);
-    PyObject *r = cpy_vcall_method(obj, name, nargs, NULL, ap);
-    va_end(ap);
-    return r;
-}
-
-PyObject *CPy_CallMethodKw(PyObject *obj, PyObject *name, Py_ssize_t nargs,
-                           PyObject *kwnames, ...) {
-    va_list ap;
-    va_start(ap, kwnames);
-    PyObject *r = cpy_vcall_method(obj, name, nargs, kwnames, ap);
-    va_end(ap);
     return r;
 }
 

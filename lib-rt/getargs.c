@@ -220,6 +220,20 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     PyObject *star = NULL;
     PyObject *kwargs = NULL;
 
+    /* The common call: positional arguments only, as many as the function
+     * takes (or fewer, down to the required ones), no *args, **kwargs or
+     * keyword-only parameters. Nothing can fail. */
+    if ((kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0) && total == p->num_pos &&
+        !p->has_star && !p->has_star2 && nargs >= p->num_required_pos && nargs <= p->num_pos) {
+        Py_ssize_t i = 0;
+        for (; i < nargs; i++) {
+            out[i] = args[i];
+        }
+        for (; i < total; i++) {
+            out[i] = NULL;
+        }
+        return 1;
+    }
     if (cpy_parser_intern(parser) < 0) {
         return 0;
     }

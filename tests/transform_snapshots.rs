@@ -5,7 +5,7 @@
 use mypyc::ir::pprint::format_func;
 use mypyc::ir::{
     ArgKind, BlockId, BranchKind, CallC, CmpKind, ErrorKind, FuncDecl, FuncIR, FuncRef, IntOpKind,
-    Literal, Op, Param, RType, Steals, ValueId, ValueKind,
+    Literal, ObjKind, Op, Param, RType, Steals, ValueId, ValueKind,
 };
 use mypyc::transform::{check_refcounts, run_all};
 
@@ -666,4 +666,112 @@ fn deleted_in_try_then_read_in_handler() {
     b.at(handler);
     b.ret(x);
     insta::assert_snapshot!(b.finish());
+}
+
+/// `k = unbox(int, o)` in one block, then `box(k)` later: the box is `o`.
+fn unbox_then_box(b: &mut Builder, o: ValueId) -> ValueId {
+    let r = b.op(
+        Op::Unbox {
+            src: o,
+            rtype: RType::Int,
+        },
+        RType::Int,
+    );
+    let k = b.reg("k", RType::Int);
+    b.assign(k, r);
+    k
+}
+
+fn box_int(b: &mut Builder, k: ValueId) -> ValueId {
+    b.op(
+        Op::Box {
+            src: k,
+            rtype: RType::Object(ObjKind::IntObj),
+        },
+        RType::Object(ObjKind::IntObj),
+    )
+}
+
+#[test]
+fn unboxed_int_boxed_again_reuses_its_object() {
+    // o = g(); k: int = o; h(k * 2); return box(k)  -> returns o itself
+    let mut b = Builder::new("f", &[], OBJ);
+    let o = b.call("g", &[], OBJ);
+    let k = unbox_then_box(&mut b, o);
+    b.call("h", &[k], RType::None);
+    let boxed = box_int(&mut b, k);
+    b.ret(boxed);
+    let text = b.finish();
+    assert!(text.contains("reuse_boxed("), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn int_boxed_after_its_object_changed_is_boxed_anew() {
+    // o = g(); k: int = o; o = g(); return box(k): o no longer holds k.
+    let mut b = Builder::new("f", &[], OBJ);
+    let o = b.reg("o", OBJ);
+    let first = b.call("g", &[], OBJ);
+    b.assign(o, first);
+    let k = unbox_then_box(&mut b, o);
+    let second = b.call("g", &[], OBJ);
+    b.assign(o, second);
+    let boxed = box_int(&mut b, k);
+    b.ret(boxed);
+    let text = b.finish();
+    assert!(!text.contains("reuse_boxed("), "{text}");
+    assert!(text.contains("box(int_obj, k)"), "{text}");
+}
+
+#[test]
+fn int_unboxed_on_one_path_only_is_boxed_anew() {
+    // if c: k = unbox(a) else: k = 5; return box(k)
+    let mut b = Builder::new("f", &[("c", RType::Bool), ("a", OBJ)], OBJ);
+    let (then_b, else_b, join) = (b.block(), b.block(), b.block());
+    let k = b.reg("k", RType::Int);
+    b.branch(b.arg(0), then_b, else_b);
+    b.at(then_b);
+    let r = b.op(
+        Op::Unbox {
+            src: b.arg(1),
+            rtype: RType::Int,
+        },
+        RType::Int,
+    );
+    b.assign(k, r);
+    b.goto(join);
+    b.at(else_b);
+    let five = b.int(5);
+    b.assign(k, five);
+    b.goto(join);
+    b.at(join);
+    let boxed = box_int(&mut b, k);
+    b.ret(boxed);
+    let text = b.finish();
+    assert!(!text.contains("reuse_boxed("), "{text}");
+}
+
+#[test]
+fn register_unboxed_from_two_objects_reuses_the_current_one() {
+    // k = unbox(a); h(box(k)); k = unbox(b2); return box(k)
+    // Each box gets the object k was last unboxed from.
+    let mut b = Builder::new("f", &[("a", OBJ), ("b2", OBJ)], OBJ);
+    let a = b.arg(0);
+    let k = unbox_then_box(&mut b, a);
+    let first = box_int(&mut b, k);
+    b.call("h", &[first], RType::None);
+    let r = b.op(
+        Op::Unbox {
+            src: b.arg(1),
+            rtype: RType::Int,
+        },
+        RType::Int,
+    );
+    b.assign(k, r);
+    let second = box_int(&mut b, k);
+    b.ret(second);
+    let text = b.finish();
+    assert!(text.contains("reuse_boxed(a)"), "{text}");
+    assert!(text.contains("reuse_boxed(b2)"), "{text}");
+    assert!(!text.contains("box(int_obj, k)"), "{text}");
 }

@@ -364,6 +364,7 @@ impl FuncEmitter<'_> {
             Op::Unbox { src, rtype } => {
                 emit_unbox(&mut self.e, &dest, &self.names[src.index()], rtype)
             }
+            Op::ReuseBoxed(src) => self.e.line(format!("{dest} = {};", self.name(*src))),
             Op::Cast { src, rtype } => {
                 let from = self.rtype(*src).clone();
                 emit_cast(&mut self.e, &dest, &self.names[src.index()], &from, rtype)

@@ -128,7 +128,7 @@ pub fn emit_wrapper(
             e.close("");
         }
     }
-    e.line("if (!CPyArg_Parse(args, nargs, kwnames, &parser, obj)) return NULL;");
+    emit_parse_call(&mut e, &slots);
     let operator = is_operator_method(decl);
     for (i, p) in decl.params.iter().enumerate() {
         // An operator method given an operand of another type returns
@@ -195,6 +195,27 @@ pub fn emit_wrapper(
     e.line("return NULL;");
     e.close("");
     e.finish()
+}
+
+/// Binds the arguments to `obj`. A function with positional parameters
+/// only, called with all of them by position (the common call), binds them
+/// inline; every other call goes through `CPyArg_Parse`.
+fn emit_parse_call(e: &mut Emitter, slots: &ParamSlots) {
+    let parse = "!CPyArg_Parse(args, nargs, kwnames, &parser, obj)";
+    if slots.names.len() != slots.num_pos || slots.has_star || slots.has_star2 {
+        e.line(format!("if ({parse}) return NULL;"));
+        return;
+    }
+    e.open(format!(
+        "if (likely(kwnames == NULL && PyVectorcall_NARGS(nargs) == {}))",
+        slots.num_pos
+    ));
+    for i in 0..slots.num_pos {
+        e.line(format!("obj[{i}] = args[{i}];"));
+    }
+    e.else_if(parse);
+    e.line("return NULL;");
+    e.close("");
 }
 
 fn emit_parser(e: &mut Emitter, decl: &FuncDecl, slots: &ParamSlots) {

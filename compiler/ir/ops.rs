@@ -420,6 +420,10 @@ pub enum Op {
         src: ValueId,
         rtype: RType,
     },
+    /// The object an unboxed value was unboxed from, standing in for a
+    /// `Box` of that value (`transform::reuse_boxed`): the same int object
+    /// again instead of a new one. Steals `src`; never fails.
+    ReuseBoxed(ValueId),
     /// Unbox a `PyObject *` into `rtype`, raising `TypeError` if the object
     /// has the wrong type. Error kind: Magic/MagicOverlapping.
     Unbox {
@@ -568,7 +572,7 @@ impl Op {
             | Op::ComparisonOp { lhs, rhs, .. }
             | Op::FloatOp { lhs, rhs, .. }
             | Op::FloatComparisonOp { lhs, rhs, .. } => vec![*lhs, *rhs],
-            Op::FloatNeg(v) => vec![*v],
+            Op::FloatNeg(v) | Op::ReuseBoxed(v) => vec![*v],
             Op::KeepAlive(vs) => vs.clone(),
             Op::IncRef(v) => vec![*v],
             Op::DecRef { src, .. } => vec![*src],
@@ -614,7 +618,7 @@ impl Op {
             | Op::ComparisonOp { lhs, rhs, .. }
             | Op::FloatOp { lhs, rhs, .. }
             | Op::FloatComparisonOp { lhs, rhs, .. } => vec![lhs, rhs],
-            Op::FloatNeg(v) => vec![v],
+            Op::FloatNeg(v) | Op::ReuseBoxed(v) => vec![v],
             Op::KeepAlive(vs) => vs.iter_mut().collect(),
             Op::IncRef(v) => vec![v],
             Op::DecRef { src, .. } => vec![src],
@@ -628,7 +632,7 @@ impl Op {
             Op::InitStatic { value, .. } => vec![*value],
             Op::SetAttr { value, .. } => vec![*value],
             Op::Return(v) => vec![*v],
-            Op::Cast { src, .. } => vec![*src],
+            Op::Cast { src, .. } | Op::ReuseBoxed(src) => vec![*src],
             Op::CallC(c) => match &c.steals {
                 Steals::None => vec![],
                 Steals::All => c.args.clone(),

@@ -1,5 +1,7 @@
 //! The transforms mypyc runs on each function after irbuild, in order:
 //!
+//! 0. `reuse_boxed`: boxes of ints that were unboxed from an object still
+//!    at hand become that object (an optimization mypyc does not have);
 //! 1. `uninit`: checks that raise `UnboundLocalError` for reads of locals
 //!    that may be unassigned;
 //! 2. `signals`: a countdown to a poll for pending signals (Ctrl-C) in
@@ -20,6 +22,7 @@ pub mod cleanup;
 pub mod exceptions;
 pub mod recursion;
 pub mod refcount;
+pub mod reuse_boxed;
 pub mod signals;
 pub mod suspend;
 pub mod uninit;
@@ -38,6 +41,7 @@ pub fn run_all(f: &mut FuncIR) {
     // Blocks unreachable even through handler links (code after `return`)
     // would only get spurious uninit checks.
     cleanup::remove_unreachable(f, ErrorEdges::Implicit);
+    reuse_boxed::reuse_boxed_ints(f);
     insert_uninit_checks(f);
     signals::insert_signal_polls(f);
     suspend::lower_suspensions(f);
