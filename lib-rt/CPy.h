@@ -216,8 +216,40 @@ static inline CPyTagged CPyTagged_BorrowFromObject(PyObject *o) {
     }
     return CPyTagged_BorrowFromObjectSlow(o);
 }
-PyObject *CPyTagged_AsObject(CPyTagged x);
-PyObject *CPyTagged_StealAsObject(CPyTagged x);
+/* Boxing an int: the interpreter's cached small ints (-5..256) come from a
+ * table filled on first use (no call); others are new objects. */
+#define CPY_SMALL_INT_MIN (-5)
+#define CPY_SMALL_INT_COUNT 262
+extern PyObject *CPy_SmallInts[CPY_SMALL_INT_COUNT];
+PyObject *CPyLong_FromLongLongSlow(long long v);
+
+static inline PyObject *CPyLong_FromLongLong(long long v) {
+    unsigned long long i = (unsigned long long)v - (unsigned long long)CPY_SMALL_INT_MIN;
+    if (CPY_LIKELY(i < CPY_SMALL_INT_COUNT)) {
+        PyObject *o = CPy_SmallInts[i];
+        if (CPY_LIKELY(o != NULL)) {
+            Py_INCREF(o);
+            return o;
+        }
+    }
+    return CPyLong_FromLongLongSlow(v);
+}
+
+static inline PyObject *CPyTagged_StealAsObject(CPyTagged x) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(x))) {
+        return CPyLong_FromLongLong(CPyTagged_ShortAsSsize_t(x));
+    }
+    return CPyTagged_LongAsObject(x);
+}
+
+static inline PyObject *CPyTagged_AsObject(CPyTagged x) {
+    if (CPY_LIKELY(CPyTagged_CheckShort(x))) {
+        return CPyLong_FromLongLong(CPyTagged_ShortAsSsize_t(x));
+    }
+    PyObject *o = CPyTagged_LongAsObject(x);
+    Py_INCREF(o);
+    return o;
+}
 Py_ssize_t CPyTagged_AsSsize_t(CPyTagged x);
 
 /* Out-of-line slow paths: boxed operands, overflow, errors. */

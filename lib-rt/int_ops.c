@@ -82,20 +82,17 @@ CPyTagged CPyTagged_BorrowFromObjectSlow(PyObject *o) {
     return (CPyTagged)o | CPY_INT_TAG;
 }
 
-PyObject *CPyTagged_AsObject(CPyTagged x) {
-    if (CPyTagged_CheckShort(x)) {
-        return PyLong_FromSsize_t(CPyTagged_ShortAsSsize_t(x));
-    }
-    PyObject *o = CPyTagged_LongAsObject(x);
-    Py_INCREF(o);
-    return o;
-}
+PyObject *CPy_SmallInts[CPY_SMALL_INT_COUNT];
 
-PyObject *CPyTagged_StealAsObject(CPyTagged x) {
-    if (CPyTagged_CheckShort(x)) {
-        return PyLong_FromSsize_t(CPyTagged_ShortAsSsize_t(x));
+PyObject *CPyLong_FromLongLongSlow(long long v) {
+    PyObject *o = PyLong_FromLongLong(v);
+    unsigned long long i = (unsigned long long)v - (unsigned long long)CPY_SMALL_INT_MIN;
+    if (i < CPY_SMALL_INT_COUNT && o != NULL && CPy_SmallInts[i] == NULL) {
+        /* The interpreter's own cached object: keep a reference for good. */
+        Py_INCREF(o);
+        CPy_SmallInts[i] = o;
     }
-    return CPyTagged_LongAsObject(x);
+    return o;
 }
 
 Py_ssize_t CPyTagged_AsSsize_t(CPyTagged x) {

@@ -775,3 +775,22 @@ fn register_unboxed_from_two_objects_reuses_the_current_one() {
     assert!(text.contains("reuse_boxed(b2)"), "{text}");
     assert!(!text.contains("box(int_obj, k)"), "{text}");
 }
+
+#[test]
+fn unread_assignments_and_boxes_are_dropped() {
+    // k: int = arg; _ = box(k); u = g(); return k
+    // The box into `_` goes; the call into the unread `u` stays.
+    let mut b = Builder::new("f", &[("k", RType::Int)], RType::Int);
+    let k = b.arg(0);
+    let boxed = box_int(&mut b, k);
+    let underscore = b.reg("_", OBJ);
+    b.assign(underscore, boxed);
+    let called = b.call("g", &[], OBJ);
+    let u = b.reg("u", OBJ);
+    b.assign(u, called);
+    b.ret(k);
+    let text = b.finish();
+    assert!(!text.contains("box("), "{text}");
+    assert!(!text.contains("_ ="), "{text}");
+    assert!(text.contains("g()"), "{text}");
+}

@@ -58,11 +58,9 @@ pub fn emit_box(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             e.line(format!("Py_INCREF({dest});"));
         }
         RType::Float => e.line(format!("{dest} = PyFloat_FromDouble({src});")),
-        RType::I64 | RType::I32 | RType::I16 | RType::U8 => {
-            e.line(format!("{dest} = PyLong_FromLongLong((long long){src});"))
+        RType::I64 | RType::I32 | RType::I16 | RType::U8 | RType::CInt | RType::SsizeT => {
+            e.line(format!("{dest} = CPyLong_FromLongLong((long long){src});"))
         }
-        RType::CInt => e.line(format!("{dest} = PyLong_FromLong((long){src});")),
-        RType::SsizeT => e.line(format!("{dest} = PyLong_FromSsize_t({src});")),
         RType::CStr => e.line(format!("{dest} = PyUnicode_FromString({src});")),
         RType::Object(_) | RType::Union(_) | RType::Instance(_) => {
             e.line(format!("{dest} = {src};"));

@@ -1971,6 +1971,20 @@ impl<'a> IrBuilder<'a> {
         Some(self.b.prim_named(Internal::ListFromRange, &bounds))
     }
 
+    /// `list(t)` of an unboxed tuple: the list built from its items, without
+    /// boxing the tuple first.
+    fn list_of_unboxed_tuple(&mut self, t: ValueId) -> Option<ValueId> {
+        if !matches!(self.b.rtype(t), RType::Tuple(_)) {
+            return None;
+        }
+        let items = self.tuple_items(t);
+        let mut args = vec![self.b.ssize(items.len() as i64)];
+        for item in items {
+            args.push(self.b.boxed(item));
+        }
+        Some(self.b.prim_named(Internal::BuildList, &args))
+    }
+
     /// The builtin class a module-level type alias `name` stands for
     /// (`OrderedCollection = list`).
     fn builtin_class_alias(&self, name: &str) -> Option<String> {
@@ -2009,6 +2023,11 @@ impl<'a> IrBuilder<'a> {
         }
         let key = Key::function(Module::Builtins, name)?;
         let args: Vec<ValueId> = c.args.iter().map(|a| self.expr(a)).collect();
+        if let ("list", [t], true) = (name, args.as_slice(), c.keywords.is_empty()) {
+            if let Some(v) = self.list_of_unboxed_tuple(*t) {
+                return Some(v);
+            }
+        }
         // `bool` operands become `int` only when no record takes them as
         // they are (a record taking an object sees the bool itself:
         // `isinstance(True, bool)`, `str(True)`).

@@ -432,6 +432,13 @@ impl<'a> IrBuilder<'a> {
 
     pub(super) fn inplace_op(&mut self, op: Operator, l: ValueId, r: ValueId) -> ValueId {
         let plain = op.plain();
+        // `str += str` appends in place when `l` holds the only reference.
+        if op == Operator::InPlaceAdd
+            && self.b.rtype(l) == RType::STR
+            && self.b.rtype(r) == RType::STR
+        {
+            return self.b.prim_named(Internal::StrIadd, &[l, r]);
+        }
         // Unboxed and immutable operands: the in-place operator is the plain one.
         let immutable = matches!(
             self.b.rtype(l),

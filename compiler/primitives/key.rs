@@ -229,6 +229,7 @@ spelled! {
         SetupNative => "class.setup_native",
         InstanceMethod => "generic.instance_method",
         ListIadd => "generic.list_iadd",
+        StrIadd => "str.iadd",
         MergeKwarg => "generic.merge_kwarg",
         MergeKwargs => "generic.merge_kwargs",
         CallStar => "generic.call_star",

@@ -660,6 +660,18 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(internal(I::InstanceMethod), &[A::Obj], OBJ, "CPy_InstanceMethod", E::Magic),
     // `list += iterable`: extends in place, returns the list (new ref).
     p(internal(I::ListIadd), &[A::List, A::Obj], Ret::Obj(K::List), "PySequence_InPlaceConcat", E::Magic),
+    // `s += t` on strs: steals `s`, resized in place when nothing else
+    // holds it (as the interpreter does).
+    Primitive {
+        key: internal(I::StrIadd),
+        args: &[A::Str, A::Str],
+        var_args: false,
+        ret: Ret::Obj(K::Str),
+        c_function: "CPyStr_Append",
+        error_kind: E::Magic,
+        steals: &[0],
+        is_borrowed: false,
+    },
     p(internal(I::MergeKwarg), &[A::Dict, A::Str, A::Obj], Ret::CInt, "CPyDict_MergeKwarg", E::NegInt),
     p(internal(I::MergeKwargs), &[A::Dict, A::Obj], Ret::CInt, "CPyDict_MergeKwargs", E::NegInt),
     p(internal(I::CallStar), &[A::Obj, A::Tuple, A::Dict], OBJ, "PyObject_Call", E::Magic),

@@ -1,6 +1,8 @@
 //! The transforms mypyc runs on each function after irbuild, in order:
 //!
-//! 0. `reuse_boxed`: boxes of ints that were unboxed from an object still
+//! 0. `unread`: effect-free ops (assignments, boxes, constants) whose
+//!    values nothing reads are dropped (the `_` of `for _ in ...`);
+//!    `reuse_boxed`: boxes of ints that were unboxed from an object still
 //!    at hand become that object (an optimization mypyc does not have);
 //! 1. `uninit`: checks that raise `UnboundLocalError` for reads of locals
 //!    that may be unassigned;
@@ -26,6 +28,7 @@ pub mod reuse_boxed;
 pub mod signals;
 pub mod suspend;
 pub mod uninit;
+pub mod unread;
 
 use crate::analysis::ErrorEdges;
 use crate::ir::FuncIR;
@@ -41,6 +44,7 @@ pub fn run_all(f: &mut FuncIR) {
     // Blocks unreachable even through handler links (code after `return`)
     // would only get spurious uninit checks.
     cleanup::remove_unreachable(f, ErrorEdges::Implicit);
+    unread::drop_unread_values(f);
     reuse_boxed::reuse_boxed_ints(f);
     insert_uninit_checks(f);
     signals::insert_signal_polls(f);
