@@ -663,6 +663,10 @@ PyObject *CPyList_Pop(PyObject *list);
 PyObject *CPyList_PopIndex(PyObject *list, CPyTagged index);
 PyObject *CPyList_GetSlice(PyObject *list, CPyTagged start, CPyTagged end);
 PyObject *CPyList_Extend(PyObject *list, PyObject *iterable);
+/* `x in seq` for an int `x`: exact int items compared by value without a
+ * call (or a box); other items, and list or tuple subclasses, as the
+ * interpreter compares them. 1, 0, or -1 with an exception set. */
+int CPySequence_ContainsInt(PyObject *seq, CPyTagged x);
 PyObject *CPySequence_Multiply(PyObject *seq, CPyTagged n);
 PyObject *CPySequence_RMultiply(CPyTagged n, PyObject *seq);
 PyObject *CPySequenceTuple_GetItem(PyObject *tuple, CPyTagged index);
@@ -682,6 +686,9 @@ PyObject *CPySet_Build(Py_ssize_t n, ...);
 PyObject *CPyDict_GetItem(PyObject *dict, PyObject *key);
 int CPyDict_SetItem(PyObject *dict, PyObject *key, PyObject *value);
 PyObject *CPyDict_Get(PyObject *dict, PyObject *key, PyObject *fallback);
+/* `dict.setdefault(key, EMPTY)`, EMPTY made only if `key` is missing:
+ * kind 0 a list, 1 a dict, 2 a set. */
+PyObject *CPyDict_SetDefaultEmpty(PyObject *dict, PyObject *key, Py_ssize_t kind);
 int CPyDict_Contains(PyObject *dict, PyObject *key);
 PyObject *CPyDict_KeysList(PyObject *dict);
 int CPySet_Contains(PyObject *set, PyObject *key);

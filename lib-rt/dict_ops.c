@@ -209,6 +209,26 @@ PyObject *CPyDict_SetDefault(PyObject *dict, PyObject *key, PyObject *value) {
     return r;
 }
 
+PyObject *CPyDict_SetDefaultEmpty(PyObject *dict, PyObject *key, Py_ssize_t kind) {
+    if (CPY_LIKELY(PyDict_CheckExact(dict))) {
+        PyObject *found = PyDict_GetItemWithError(dict, key);
+        if (found != NULL) {
+            Py_INCREF(found);
+            return found;
+        }
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    PyObject *empty = kind == 0 ? PyList_New(0) : kind == 1 ? PyDict_New() : PySet_New(NULL);
+    if (empty == NULL) {
+        return NULL;
+    }
+    PyObject *r = CPyDict_SetDefault(dict, key, empty);
+    Py_DECREF(empty);
+    return r;
+}
+
 PyObject *CPyDict_SetDefaultWithNone(PyObject *dict, PyObject *key) {
     return CPyDict_SetDefault(dict, key, Py_None);
 }

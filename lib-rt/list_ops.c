@@ -537,3 +537,35 @@ PyObject *CPyList_FromRange(CPyTagged start, CPyTagged end, CPyTagged step) {
     Py_DECREF(r);
     return list;
 }
+
+int CPySequence_ContainsInt(PyObject *seq, CPyTagged x) {
+    PyObject *boxed = NULL;
+    int found = 0;
+    if (!PyList_CheckExact(seq) && !PyTuple_CheckExact(seq)) {
+        boxed = CPyTagged_AsObject(x);
+        if (boxed == NULL) return -1;
+        found = PySequence_Contains(seq, boxed);
+        Py_DECREF(boxed);
+        return found;
+    }
+    /* Sizes and items are read again after each call: an item's __eq__
+     * may change the list. */
+    for (Py_ssize_t i = 0; found == 0 && i < Py_SIZE(seq); i++) {
+        PyObject *item = PySequence_Fast_ITEMS(seq)[i];
+        Py_ssize_t v;
+        if (PyLong_CheckExact(item) && CPyLong_SmallValue(item, &v)) {
+            /* A one-digit value: a long-form `x` never has one. */
+            if (CPyTagged_CheckShort(x) && v == CPyTagged_ShortAsSsize_t(x)) return 1;
+            continue;
+        }
+        if (boxed == NULL) {
+            boxed = CPyTagged_AsObject(x);
+            if (boxed == NULL) return -1;
+        }
+        Py_INCREF(item);
+        found = PyObject_RichCompareBool(item, boxed, Py_EQ);
+        Py_DECREF(item);
+    }
+    Py_XDECREF(boxed);
+    return found;
+}

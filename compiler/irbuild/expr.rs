@@ -1971,6 +1971,37 @@ impl<'a> IrBuilder<'a> {
         Some(self.b.prim_named(Internal::ListFromRange, &bounds))
     }
 
+    /// `d.setdefault(k, [])` (or `{}`, `set()`) on a dict: the empty
+    /// container is made only when `k` is missing (making it has no other
+    /// effect, so when is not observable).
+    fn setdefault_empty(&mut self, recv: ValueId, c: &ast::ExprCall) -> Option<ValueId> {
+        if self.b.rtype(recv) != RType::DICT {
+            return None;
+        }
+        let [key, empty] = c.args.as_slice() else {
+            return None;
+        };
+        let kind = match empty {
+            ast::Expr::List(l) if l.elts.is_empty() => 0,
+            ast::Expr::Dict(d) if d.keys.is_empty() => 1,
+            ast::Expr::Call(call) if call.args.is_empty() && call.keywords.is_empty() => {
+                match self.builtin_callee(empty) {
+                    Some(("set", [])) => 2,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let k = self.expr(key);
+        let k = self.b.boxed(k);
+        let kind = self.b.ssize(kind);
+        self.set_line(c);
+        Some(
+            self.b
+                .prim_named(Internal::DictSetDefaultEmpty, &[recv, k, kind]),
+        )
+    }
+
     /// `list(t)` of an unboxed tuple: the list built from its items, without
     /// boxing the tuple first.
     fn list_of_unboxed_tuple(&mut self, t: ValueId) -> Option<ValueId> {
@@ -2070,6 +2101,11 @@ impl<'a> IrBuilder<'a> {
             c.keywords.is_empty() && !c.args.iter().any(|x| matches!(x, ast::Expr::Starred(_)));
         if plain && a.attr.as_str() == "join" {
             if let Some(v) = self.join_genexpr_call(recv, c) {
+                return v;
+            }
+        }
+        if plain && a.attr.as_str() == "setdefault" {
+            if let Some(v) = self.setdefault_empty(recv, c) {
                 return v;
             }
         }

@@ -215,6 +215,11 @@ impl<'a> IrBuilder<'a> {
                 self.index_walk(v, false, item)
             }
             RType::Object(ObjKind::Dict) => self.dict_walk(v, DictView::Keys, item, RType::OBJECT),
+            // An unboxed tuple: boxed once, then walked by index.
+            RType::Tuple(_) => {
+                let o = self.b.boxed(v);
+                self.index_walk(o, false, item)
+            }
             _ => {
                 let o = self.b.boxed(v);
                 let it = self.b.prim_named(Internal::GetIter, &[o]);

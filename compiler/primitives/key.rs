@@ -230,6 +230,7 @@ spelled! {
         InstanceMethod => "generic.instance_method",
         ListIadd => "generic.list_iadd",
         StrIadd => "str.iadd",
+        DictSetDefaultEmpty => "dict.setdefault_empty",
         MergeKwarg => "generic.merge_kwarg",
         MergeKwargs => "generic.merge_kwargs",
         CallStar => "generic.call_star",

@@ -336,6 +336,8 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(op(O::In), &[A::Dict, A::Obj], Ret::CInt, "CPyDict_Contains", E::NegInt),
     p(op(O::In), &[A::Set, A::Obj], Ret::CInt, "CPySet_Contains", E::NegInt),
     p(op(O::In), &[A::Str, A::Str], Ret::CInt, "CPyStr_Contains", E::NegInt),
+    p(op(O::In), &[A::List, A::Int], Ret::CInt, "CPySequence_ContainsInt", E::NegInt),
+    p(op(O::In), &[A::Tuple, A::Int], Ret::CInt, "CPySequence_ContainsInt", E::NegInt),
     p(op(O::In), &[A::Obj, A::Obj], Ret::CInt, "PySequence_Contains", E::NegInt),
     // ---- builtins ----
     p(builtin("ord"), &[A::Str], Ret::Int, "CPyStr_Ord", E::Magic),
@@ -504,6 +506,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     // ---- dict methods ----
     p(method(K::Dict, "get"), &[A::Dict, A::Obj], OBJ, "CPyDict_GetWithNone", E::Magic),
     p(method(K::Dict, "get"), &[A::Dict, A::Obj, A::Obj], OBJ, "CPyDict_Get", E::Magic),
+    p(internal(I::DictSetDefaultEmpty), &[A::Dict, A::Obj, A::Ssize], OBJ, "CPyDict_SetDefaultEmpty", E::Magic),
     p(method(K::Dict, "setdefault"), &[A::Dict, A::Obj], OBJ, "CPyDict_SetDefaultWithNone", E::Magic),
     p(method(K::Dict, "setdefault"), &[A::Dict, A::Obj, A::Obj], OBJ, "CPyDict_SetDefault", E::Magic),
     p(method(K::Dict, "pop"), &[A::Dict, A::Obj], OBJ, "CPyDict_Pop", E::Magic),
