@@ -573,6 +573,9 @@ static inline CPyTagged CPyBytes_GetItem(PyObject *b, CPyTagged index) {
 PyObject *CPyBytes_GetSlice(PyObject *b, CPyTagged start, CPyTagged end);
 CPyTagged CPyBytes_Len(PyObject *b);
 PyObject *CPyBytes_Join(PyObject *sep, PyObject *items);
+/* `a + b` of bytes: exact bytes copied into a new object without the
+ * number protocol; anything else (bytearray) as `PyNumber_Add`. */
+PyObject *CPyBytes_Concat(PyObject *a, PyObject *b);
 PyObject *CPyBytes_Split(PyObject *b);
 PyObject *CPyBytes_SplitSep(PyObject *b, PyObject *sep);
 /* format(s, "") of a str: an exact str is its own formatting. */

@@ -165,3 +165,27 @@ PyObject *CPyBytes_SplitSep(PyObject *b, PyObject *sep) {
     }
     return cpy_bytes_split_sep(b, PyBytes_AS_STRING(sep), m);
 }
+
+PyObject *CPyBytes_Concat(PyObject *a, PyObject *b) {
+    if (!PyBytes_CheckExact(a) || !PyBytes_CheckExact(b)) {
+        return PyNumber_Add(a, b);
+    }
+    Py_ssize_t na = PyBytes_GET_SIZE(a), nb = PyBytes_GET_SIZE(b);
+    if (nb == 0) {
+        Py_INCREF(a);
+        return a;
+    }
+    if (na == 0) {
+        Py_INCREF(b);
+        return b;
+    }
+    if (na > PY_SSIZE_T_MAX - nb) {
+        return PyErr_NoMemory();
+    }
+    PyObject *r = PyBytes_FromStringAndSize(NULL, na + nb);
+    if (r != NULL) {
+        memcpy(PyBytes_AS_STRING(r), PyBytes_AS_STRING(a), (size_t)na);
+        memcpy(PyBytes_AS_STRING(r) + na, PyBytes_AS_STRING(b), (size_t)nb);
+    }
+    return r;
+}

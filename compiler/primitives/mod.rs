@@ -297,6 +297,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(op(O::Pow), &[A::Float, A::Float], Ret::Float, "CPyFloat_Pow", E::MagicOverlapping),
     // ---- str ----
     p(op(O::Add), &[A::Str, A::Str], Ret::Obj(K::Str), "PyUnicode_Concat", E::Magic),
+    p(op(O::Add), &[A::Bytes, A::Bytes], Ret::Obj(K::Bytes), "CPyBytes_Concat", E::Magic),
     p(op(O::Eq), &[A::Str, A::Str], Ret::Bool, "CPyStr_Equal", E::Never),
     p(op(O::Mul), &[A::Str, A::Int], Ret::Obj(K::Str), "CPyStr_Multiply", E::Magic),
     p(op(O::Mul), &[A::List, A::Int], Ret::Obj(K::List), "CPySequence_Multiply", E::Magic),
