@@ -661,7 +661,18 @@ static inline char CPyList_SetItem(PyObject *list, CPyTagged index, PyObject *v)
     return CPyList_SetItemSlow(list, index, v);
 }
 
-int CPyList_Append(PyObject *list, PyObject *v);
+/* Appending to an exact list with spare capacity stores the item in place
+ * (what list.append does after its checks); otherwise PyList_Append. */
+static inline int CPyList_Append(PyObject *list, PyObject *v) {
+    Py_ssize_t n = Py_SIZE(list);
+    if (CPY_LIKELY(PyList_CheckExact(list) && n < ((PyListObject *)list)->allocated)) {
+        Py_INCREF(v);
+        PyList_SET_ITEM(list, n, v);
+        Py_SET_SIZE(list, n + 1);
+        return 0;
+    }
+    return PyList_Append(list, v);
+}
 PyObject *CPyList_Pop(PyObject *list);
 PyObject *CPyList_PopIndex(PyObject *list, CPyTagged index);
 PyObject *CPyList_GetSlice(PyObject *list, CPyTagged start, CPyTagged end);
@@ -1186,7 +1197,13 @@ static inline char CPyMath_IsFinite(double x) {
 }
 
 /* list methods (list_ops.c) */
-char CPyList_AppendMethod(PyObject *list, PyObject *v);
+char CPyList_AppendSlow(PyObject *list, PyObject *v);
+static inline char CPyList_AppendMethod(PyObject *list, PyObject *v) {
+    if (CPY_LIKELY(PyList_CheckExact(list))) {
+        return CPyList_Append(list, v) < 0 ? 2 : 1;
+    }
+    return CPyList_AppendSlow(list, v);
+}
 char CPyList_ExtendMethod(PyObject *list, PyObject *iterable);
 char CPyList_Insert(PyObject *list, CPyTagged index, PyObject *v);
 char CPyList_Remove(PyObject *list, PyObject *v);

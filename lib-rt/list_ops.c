@@ -54,9 +54,6 @@ char CPyList_SetItemSlow(PyObject *list, CPyTagged index, PyObject *v) {
     return 0;
 }
 
-int CPyList_Append(PyObject *list, PyObject *v) {
-    return PyList_Append(list, v);
-}
 
 /* Remove and return (new ref) item i of a list, 0 <= i < len. */
 static PyObject *cpy_list_take(PyObject *list, Py_ssize_t i) {
@@ -339,10 +336,8 @@ PyObject *CPySequence_UnpackStar(PyObject *iterable, Py_ssize_t before, Py_ssize
 
 /* ---- list methods ---- */
 
-char CPyList_AppendMethod(PyObject *list, PyObject *v) {
-    if (CPY_LIKELY(PyList_CheckExact(list))) {
-        return PyList_Append(list, v) < 0 ? 2 : 1;
-    }
+/* list.append on a list subclass: its own method. */
+char CPyList_AppendSlow(PyObject *list, PyObject *v) {
     return CPy_NoneResult(CPy_CallMethodName(list, "append", 1, v));
 }
 
