@@ -78,6 +78,16 @@ pub struct Inst {
     pub line: u32,
 }
 
+impl Inst {
+    /// The value this inst defines: an `Assign`'s register, else its result.
+    pub fn defined(&self) -> ValueId {
+        match &self.op {
+            Op::Assign { dest, .. } => *dest,
+            _ => self.result,
+        }
+    }
+}
+
 #[derive(serde::Serialize, serde::Deserialize, Clone, Debug, Default, PartialEq)]
 pub struct BasicBlock {
     pub insts: Vec<Inst>,

@@ -137,10 +137,7 @@ impl Emitter<'_> {
                 self.inc_ref(src);
             }
         }
-        let dest = match &inst.op {
-            Op::Assign { dest, .. } => *dest,
-            _ => inst.result,
-        };
+        let dest = inst.defined();
         let is_assign = matches!(inst.op, Op::Assign { .. }) && !self_assign;
         if is_assign && !pre_borrow.contains_value(dest) && pre_live.contains_value(dest) {
             self.dec_ref(dest, pre_defined);

@@ -49,14 +49,6 @@ struct BoxedSource {
     generators_of: Vec<Vec<ValueId>>,
 }
 
-/// The value an inst defines: an `Assign`'s register or the op's result.
-fn defined(inst: &Inst) -> ValueId {
-    match &inst.op {
-        Op::Assign { dest, .. } => *dest,
-        _ => inst.result,
-    }
-}
-
 /// `Some((int value, object))` if `inst` unboxes an `int`.
 fn int_unbox(inst: &Inst) -> Option<(ValueId, ValueId)> {
     match &inst.op {
@@ -127,7 +119,7 @@ fn copies_in_block(
                 out.push((inst.result, *dest, obj));
             }
         }
-        let d = defined(inst);
+        let d = inst.defined();
         if d == obj || d == value {
             return;
         }
@@ -148,7 +140,7 @@ impl Analysis for BoxedSource {
     }
 
     fn transfer(&self, _f: &FuncIR, inst: &Inst, gk: &mut GenKill) {
-        for &g in &self.killed_by[defined(inst).index()] {
+        for &g in &self.killed_by[inst.defined().index()] {
             gk.kill(g);
         }
         if self.generated[inst.result.index()].is_some() {

@@ -14,7 +14,7 @@
 //! Runs first, before the other transforms: they only ever see reads that
 //! exist, so the refcount transform releases nothing for a dropped value.
 
-use crate::ir::{FuncIR, Inst, Op, ValueId};
+use crate::ir::{FuncIR, Op};
 
 /// Does `op` have no effect besides defining its value (and never fail)?
 fn only_defines(op: &Op) -> bool {
@@ -37,14 +37,6 @@ fn only_defines(op: &Op) -> bool {
     )
 }
 
-/// The value an inst defines: an `Assign`'s register or the op's result.
-fn defined(inst: &Inst) -> ValueId {
-    match &inst.op {
-        Op::Assign { dest, .. } => *dest,
-        _ => inst.result,
-    }
-}
-
 /// Drop the effect-free ops whose values no op reads.
 pub fn drop_unread_values(f: &mut FuncIR) {
     let mut reads = vec![0usize; f.values.len()];
@@ -58,7 +50,7 @@ pub fn drop_unread_values(f: &mut FuncIR) {
         let mut dropped = false;
         for block in &mut f.blocks {
             block.insts.retain(|inst| {
-                let unread = only_defines(&inst.op) && reads[defined(inst).index()] == 0;
+                let unread = only_defines(&inst.op) && reads[inst.defined().index()] == 0;
                 if unread {
                     for v in inst.op.sources() {
                         reads[v.index()] -= 1;
