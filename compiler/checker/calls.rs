@@ -112,11 +112,10 @@ impl Checker<'_> {
             }
             Callee::Class(full) => {
                 let made = self.check_constructor(c, &full, &call);
-                // A `__new__` may return anything.
-                match self.program.lookup_member(&full, "__new__") {
-                    _ if self.is_named_tuple(&full) => made,
-                    Lookup::Missing => made,
-                    _ => Type::Any,
+                if self.is_named_tuple(&full) {
+                    made
+                } else {
+                    self.constructed(&full, made)
                 }
             }
             Callee::Overloaded {
@@ -575,6 +574,27 @@ impl Checker<'_> {
         self.report(c, (message, code));
         for (attr, _) in attrs.iter().filter(|(_, implicit)| *implicit) {
             self.note(c, code, msg::implicitly_abstract(attr));
+        }
+    }
+
+    /// What calling class `full` makes, given `made`, the instance its
+    /// `__init__` describes. As in mypy, a `__new__` changes it only by
+    /// declaring an instance type compatible with `made` (a subclass); an
+    /// unannotated `__new__`, or one declared to return `Any` or an
+    /// unrelated type, still makes `made`. A `__new__` that is not a method
+    /// may return anything.
+    fn constructed(&self, full: &str, made: Type) -> Type {
+        match self.program.lookup_member(full, "__new__") {
+            Lookup::Missing => made,
+            Lookup::Found(Member::Method(sig, _), _) => match sig.ret {
+                ret @ (Type::Instance(..) | Type::Tuple(..))
+                    if sig.has_ret && super::compat::compatible(&ret, &made, self.program) =>
+                {
+                    ret
+                }
+                _ => made,
+            },
+            _ => Type::Any,
         }
     }
 

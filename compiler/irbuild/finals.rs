@@ -229,6 +229,28 @@ impl IrBuilder<'_> {
         v
     }
 
+    /// The type object of native class `full`, read under module-level
+    /// name `shown`: NameError while the class statement (or the import)
+    /// has not run yet.
+    pub fn load_class_static(&mut self, full: String, shown: &str) -> ValueId {
+        let (unset, ok) = (self.b.new_block(), self.b.new_block());
+        let v = self
+            .b
+            .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT);
+        self.branch_rare(v, BranchKind::IsError, unset, ok);
+        self.b.activate(unset);
+        self.b.add(
+            Op::RaiseStandardError {
+                class: "NameError".into(),
+                message: Some(format!("name '{shown}' is not defined")),
+            },
+            RType::Bit,
+        );
+        self.b.add(Op::Unreachable, RType::Void);
+        self.b.activate(ok);
+        v
+    }
+
     pub fn branch_rare(&mut self, value: ValueId, kind: BranchKind, t: BlockId, f: BlockId) {
         self.b.add(
             Op::Branch {

@@ -54,6 +54,10 @@ pub struct ModuleSymbols {
     /// Module-level names declared `Final` (reading one that was never set
     /// raises mypyc's NameError "value for final name ... was not set").
     pub finals: Vec<String>,
+    /// Names bound once at module level (a class statement or an import)
+    /// to a native class, with its full name: reads load the class's type
+    /// object, not the globals (mypy refuses rebinding a class name).
+    pub static_classes: IndexMap<String, String>,
 }
 
 impl ModuleSymbols {
@@ -90,6 +94,11 @@ pub fn module_symbols(
         *counts.entry(n.to_string()).or_default() += 1
     });
     let count = |n: &str| counts.get(n).copied().unwrap_or(0);
+    syms.static_classes = native_names
+        .iter()
+        .filter(|(bound, _)| count(bound) == 1)
+        .map(|(bound, full)| (bound.clone(), full.clone()))
+        .collect();
     let sig_of = |def: &ast::StmtFunctionDef| mapper.func_sig(program, name, parsed, def);
     let mut defined: Vec<String> = vec![];
     for stmt in &parsed.body {
