@@ -379,6 +379,9 @@ impl<'a> IrBuilder<'a> {
         if let Some(s) = self.module_final_static(name) {
             return self.load_final_static(s, name);
         }
+        if let Some(full) = self.module.static_classes.get(name).cloned() {
+            return self.load_class_static(full, name);
+        }
         let globals = self.b.globals();
         let key = self.b.str_lit(name);
         let get = if self.module.finals.iter().any(|n| n == name) {
@@ -760,6 +763,9 @@ impl<'a> IrBuilder<'a> {
             if let Some(v) = self.in_tuple_display(c) {
                 return v;
             }
+            if let Some(v) = self.in_set_display(c) {
+                return v;
+            }
             if let Some(v) = self.identity_enum_eq(c) {
                 return v;
             }
@@ -897,6 +903,106 @@ impl<'a> IrBuilder<'a> {
         let x = self.expr(&c.left);
         let items: Vec<ValueId> = t.elts.iter().map(|e| self.expr(e)).collect();
         Some(self.contains_items(x, items, negate))
+    }
+
+    /// `x in {a, b, c}` (and `not in`) with a set display. An int among
+    /// ints is compared with each in order, as for a tuple (int equality
+    /// agrees with int hashing), without building the set; items that are
+    /// all constants make a frozenset built once, at module init (as
+    /// mypyc's precomputed set literals). Others build the set.
+    fn in_set_display(&mut self, c: &ast::ExprCompare) -> Option<ValueId> {
+        let ast::Expr::Set(set) = &c.comparators[0] else {
+            return None;
+        };
+        let negate = match c.ops[0] {
+            ast::CmpOp::In => false,
+            ast::CmpOp::NotIn => true,
+            _ => return None,
+        };
+        if set.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
+            return None;
+        }
+        let is_int = |b: &Self, e: &ast::Expr| match b.type_of(e) {
+            Type::Literal(lit) => matches!(lit.base(), Type::Int | Type::Bool),
+            t => matches!(t, Type::Int | Type::Bool),
+        };
+        if set.elts.len() <= MAX_UNROLLED_ITEMS
+            && is_int(self, &c.left)
+            && set.elts.iter().all(|e| is_int(self, e))
+        {
+            let x = self.expr(&c.left);
+            let items: Vec<ValueId> = set.elts.iter().map(|e| self.expr(e)).collect();
+            return Some(self.contains_items(x, items, negate));
+        }
+        if let Some(items) = set
+            .elts
+            .iter()
+            .map(|e| self.constant_literal(e))
+            .collect::<Option<Vec<_>>>()
+        {
+            let x = self.expr(&c.left);
+            let t = RType::Object(ObjKind::FrozenSet);
+            let value = Literal::FrozenSet(items);
+            let lit = self.b.add(
+                Op::LoadLiteral {
+                    value,
+                    rtype: t.clone(),
+                },
+                t,
+            );
+            return Some(self.compare_pair(c.ops[0], x, lit));
+        }
+        None
+    }
+
+    /// The constant `e` denotes, when it is a hashable literal (a number,
+    /// string, bytes, bool or None, or a module-level `Final` name bound to
+    /// one, here or in an imported module).
+    fn constant_literal(&self, e: &ast::Expr) -> Option<Literal> {
+        let program = &self.opts.program;
+        match e {
+            ast::Expr::Constant(k) => match &k.value {
+                ast::Constant::Int(i) => Some(Literal::Int(i.to_string())),
+                ast::Constant::Str(s) => Some(Literal::Str(s.clone())),
+                ast::Constant::Bytes(b) => Some(Literal::Bytes(b.clone())),
+                ast::Constant::Float(f) => Some(Literal::Float(*f)),
+                ast::Constant::Bool(b) => Some(Literal::Bool(*b)),
+                ast::Constant::None => Some(Literal::None),
+                _ => None,
+            },
+            ast::Expr::UnaryOp(u) if matches!(u.op, ast::UnaryOp::USub) => {
+                match self.constant_literal(&u.operand)? {
+                    Literal::Int(text) if !text.starts_with('-') => {
+                        Some(Literal::Int(format!("-{text}")))
+                    }
+                    Literal::Float(f) => Some(Literal::Float(-f)),
+                    _ => None,
+                }
+            }
+            ast::Expr::Name(n) => {
+                let name = n.id.as_str();
+                if self.is_local_name(name) || self.closure_has(name) || self.is_class_ns_name(name)
+                {
+                    return None;
+                }
+                self.constant_literal(program.final_literal(&self.module.name, name)?)
+            }
+            ast::Expr::Attribute(a) => {
+                let ast::Expr::Name(m) = &*a.value else {
+                    return None;
+                };
+                if self.is_local_name(m.id.as_str()) || self.closure_has(m.id.as_str()) {
+                    return None;
+                }
+                let crate::checker::program::Binding::Module(md) =
+                    program.binding(&self.module.name, m.id.as_str())
+                else {
+                    return None;
+                };
+                self.constant_literal(program.final_literal(&md, a.attr.as_str())?)
+            }
+            _ => None,
+        }
     }
 
     /// Is `x` one of `items` (`not in` when `negate`)? Compared in order

@@ -39,6 +39,7 @@ pub enum Arg {
     List,
     Dict,
     Set,
+    FrozenSet,
     Tuple,
     Bytes,
     /// Any boxed object (the operand is boxed if needed).
@@ -70,6 +71,7 @@ impl Arg {
             Arg::List => RType::LIST,
             Arg::Dict => RType::DICT,
             Arg::Set => RType::Object(ObjKind::Set),
+            Arg::FrozenSet => RType::Object(ObjKind::FrozenSet),
             Arg::Tuple => RType::Object(ObjKind::Tuple),
             Arg::Bytes => RType::Object(ObjKind::Bytes),
             Arg::Obj => RType::OBJECT,
@@ -336,6 +338,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     // "in" operands are (container, item), as the C functions take them.
     p(op(O::In), &[A::Dict, A::Obj], Ret::CInt, "CPyDict_Contains", E::NegInt),
     p(op(O::In), &[A::Set, A::Obj], Ret::CInt, "CPySet_Contains", E::NegInt),
+    p(op(O::In), &[A::FrozenSet, A::Obj], Ret::CInt, "CPySet_Contains", E::NegInt),
     p(op(O::In), &[A::Str, A::Str], Ret::CInt, "CPyStr_Contains", E::NegInt),
     p(op(O::In), &[A::List, A::Int], Ret::CInt, "CPySequence_ContainsInt", E::NegInt),
     p(op(O::In), &[A::Tuple, A::Int], Ret::CInt, "CPySequence_ContainsInt", E::NegInt),
