@@ -999,6 +999,11 @@ typedef PyObject *(*CPyFastcallFunc)(PyObject *, PyObject *const *, Py_ssize_t, 
 PyObject *CPy_CallFastcallPrepend(CPyFastcallFunc fn, PyObject *first, PyObject *args,
                                   PyObject *kwds);
 int CPy_NativeInit(PyObject *self, PyObject *args, PyObject *kwds, int has_new);
+/* CPy_NativeInit where type `own` has the native `__init__` whose wrapper
+ * is `init`: an instance of exactly `own` (whose `__init__` Python code
+ * has not replaced) calls the wrapper directly. */
+int CPy_NativeInitOwn(PyObject *self, PyObject *args, PyObject *kwds, int has_new,
+                      PyObject *own, CPyFastcallFunc init);
 typedef PyObject *(*CPySetupFunc)(PyObject *);
 int CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_new,
                                   CPySetupFunc setup);

@@ -387,18 +387,27 @@ PyObject *CPyTrait_New(void) {
 /* ---- construction of native instances (mypyc's protocol) ----------- */
 
 /* `f(self, *args, **kwds)`; new ref. */
+/* Arguments of a call built on the caller's stack up to this many. */
+#define CPY_STACK_ARGS 8
+
 static PyObject *cpy_call_with_self(PyObject *f, PyObject *self, PyObject *args, PyObject *kwds) {
     Py_ssize_t n = PyTuple_GET_SIZE(args);
-    PyObject **stack = (PyObject **)PyMem_Malloc((size_t)(1 + n) * sizeof(PyObject *));
-    if (stack == NULL) {
-        return PyErr_NoMemory();
+    PyObject *small[CPY_STACK_ARGS];
+    PyObject **stack = small;
+    if (n + 1 > CPY_STACK_ARGS) {
+        stack = (PyObject **)PyMem_Malloc((size_t)(1 + n) * sizeof(PyObject *));
+        if (stack == NULL) {
+            return PyErr_NoMemory();
+        }
     }
     stack[0] = self;
     for (Py_ssize_t i = 0; i < n; i++) {
         stack[i + 1] = PyTuple_GET_ITEM(args, i);
     }
     PyObject *result = PyObject_VectorcallDict(f, stack, (size_t)(1 + n), kwds);
-    PyMem_Free(stack);
+    if (stack != small) {
+        PyMem_Free(stack);
+    }
     return result;
 }
 
@@ -442,7 +451,19 @@ int CPyType_SetNativeConstruction(PyObject *type, newfunc tp_new, int init_in_ne
     return r;
 }
 
+/* The setup functions CPy_SetupNative found last, by type (each type held
+ * by a strong reference, so that its address is not reused while cached). */
+#define CPY_SETUP_CACHE 4
+static PyObject *cpy_setup_types[CPY_SETUP_CACHE];
+static CPySetupFunc cpy_setup_funcs[CPY_SETUP_CACHE];
+static int cpy_setup_next;
+
 PyObject *CPy_SetupNative(PyObject *cls) {
+    for (int i = 0; i < CPY_SETUP_CACHE; i++) {
+        if (cpy_setup_types[i] == cls) {
+            return cpy_setup_funcs[i](cls);
+        }
+    }
     if (PyType_Check(cls)) {
         PyObject *key = cpy_setup_key();
         if (key == NULL) {
@@ -453,7 +474,15 @@ PyObject *CPy_SetupNative(PyObject *cls) {
         PyObject *capsule = PyDict_GetItemWithError(((PyTypeObject *)cls)->tp_dict, key);
         if (capsule != NULL && PyCapsule_CheckExact(capsule)) {
             CPySetupFunc setup = (CPySetupFunc)PyCapsule_GetPointer(capsule, NULL);
-            return setup == NULL ? NULL : setup(cls);
+            if (setup == NULL) {
+                return NULL;
+            }
+            int slot = cpy_setup_next;
+            cpy_setup_next = (slot + 1) % CPY_SETUP_CACHE;
+            Py_INCREF(cls);
+            Py_XSETREF(cpy_setup_types[slot], cls);
+            cpy_setup_funcs[slot] = setup;
+            return setup(cls);
         }
         if (PyErr_Occurred()) {
             return NULL;
@@ -493,9 +522,13 @@ PyObject *CPy_CallFastcallPrepend(CPyFastcallFunc fn, PyObject *first, PyObject 
                                   PyObject *kwds) {
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     Py_ssize_t nkw = kwds != NULL ? PyDict_GET_SIZE(kwds) : 0;
-    PyObject **stack = (PyObject **)PyMem_Malloc((size_t)(1 + n + nkw) * sizeof(PyObject *));
-    if (stack == NULL) {
-        return PyErr_NoMemory();
+    PyObject *small[CPY_STACK_ARGS];
+    PyObject **stack = small;
+    if (1 + n + nkw > CPY_STACK_ARGS) {
+        stack = (PyObject **)PyMem_Malloc((size_t)(1 + n + nkw) * sizeof(PyObject *));
+        if (stack == NULL) {
+            return PyErr_NoMemory();
+        }
     }
     stack[0] = first;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -505,7 +538,9 @@ PyObject *CPy_CallFastcallPrepend(CPyFastcallFunc fn, PyObject *first, PyObject 
     if (nkw > 0) {
         kwnames = PyTuple_New(nkw);
         if (kwnames == NULL) {
-            PyMem_Free(stack);
+            if (stack != small) {
+                PyMem_Free(stack);
+            }
             return NULL;
         }
         PyObject *key, *value;
@@ -519,7 +554,9 @@ PyObject *CPy_CallFastcallPrepend(CPyFastcallFunc fn, PyObject *first, PyObject 
     }
     PyObject *result = fn(NULL, stack, 1 + n, kwnames);
     Py_XDECREF(kwnames);
-    PyMem_Free(stack);
+    if (stack != small) {
+        PyMem_Free(stack);
+    }
     return result;
 }
 
@@ -532,11 +569,28 @@ int CPy_NativeInit(PyObject *self, PyObject *args, PyObject *kwds, int has_new) 
     if (type->tp_init != cpy_native_init_done) {
         return 0;
     }
-    PyObject *init = PyObject_GetAttrString((PyObject *)type, "__init__");
-    if (init == NULL) {
+    static PyObject *name = NULL;
+    if (name == NULL && (name = PyUnicode_InternFromString("__init__")) == NULL) {
         return -1;
     }
-    PyObject *object_init = PyDict_GetItemString(PyBaseObject_Type.tp_dict, "__init__");
+    /* As `type.__init__` reads it: a plain function from the MRO (the
+     * type's method cache makes this a lookup without a call); anything
+     * else through its descriptor. */
+    PyObject *init = _PyType_Lookup(type, name);
+    if (init != NULL && PyInstanceMethod_Check(init)) {
+        /* Read from a class, an instance method is its function. */
+        init = PyInstanceMethod_GET_FUNCTION(init);
+        Py_INCREF(init);
+    } else if (init != NULL && (PyFunction_Check(init) || Py_TYPE(init)->tp_descr_get == NULL ||
+                                Py_IS_TYPE(init, &PyMethodDescr_Type))) {
+        Py_INCREF(init);
+    } else {
+        init = PyObject_GetAttr((PyObject *)type, name);
+        if (init == NULL) {
+            return -1;
+        }
+    }
+    PyObject *object_init = _PyType_Lookup(&PyBaseObject_Type, name);
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     Py_ssize_t nkw = kwds != NULL ? PyDict_GET_SIZE(kwds) : 0;
     if (init == object_init) {
@@ -556,6 +610,20 @@ int CPy_NativeInit(PyObject *self, PyObject *args, PyObject *kwds, int has_new) 
         PyErr_Format(PyExc_TypeError, "__init__() should return None, not '%.200s'",
                      Py_TYPE(result)->tp_name);
         Py_DECREF(result);
+        return -1;
+    }
+    Py_DECREF(result);
+    return 0;
+}
+
+int CPy_NativeInitOwn(PyObject *self, PyObject *args, PyObject *kwds, int has_new,
+                      PyObject *own, CPyFastcallFunc init) {
+    PyTypeObject *type = Py_TYPE(self);
+    if ((PyObject *)type != own || type->tp_init != cpy_native_init_done) {
+        return CPy_NativeInit(self, args, kwds, has_new);
+    }
+    PyObject *result = CPy_CallFastcallPrepend(init, self, args, kwds);
+    if (result == NULL) {
         return -1;
     }
     Py_DECREF(result);

@@ -200,6 +200,7 @@ fn classes_named(g: &GroupIR) -> Vec<String> {
                     | Op::SetAttr { class, .. }
                     | Op::MethodCall { class, .. }
                     | Op::NewInstance(class)
+                    | Op::IsInstance { class, .. }
                     | Op::LoadStatic(StaticRef::Type(class))
                     | Op::InitStatic {
                         target: StaticRef::Type(class),

@@ -287,10 +287,28 @@ pub fn class_definition(c: &ClassIR, links: &super::exports::GroupLinks) -> Stri
     if c.init_in_new() {
         // As mypyc: `__init__` runs here (`tp_init` does nothing), so that
         // `cls.__new__(cls, ...)` gives an initialized instance.
-        e.open(format!(
-            "if (PyObject_TypeCheck(self, type) && CPy_NativeInit(self, args, kwds, {}) < 0)",
-            u8::from(c.new_method.is_some())
-        ));
+        let has_new = u8::from(c.new_method.is_some());
+        // The class's own `__init__` (defined or inherited natively), when
+        // its wrapper is linked here: called without a lookup for
+        // instances of exactly this class.
+        let init = c
+            .vtable
+            .iter()
+            .find(|v| v.name == "__init__" && v.glue_target.is_none() && !v.getter)
+            .map(|v| &v.decl.func)
+            .filter(|f| {
+                f.class_full_name()
+                    .is_some_and(|owner| !links.is_foreign_class(&owner))
+            });
+        let call = match init {
+            Some(f) => format!(
+                "CPy_NativeInitOwn(self, args, kwds, {has_new}, (PyObject *){}, CPyPy_{})",
+                class_type_static(&full),
+                f.mangled()
+            ),
+            None => format!("CPy_NativeInit(self, args, kwds, {has_new})"),
+        };
+        e.open(format!("if (PyObject_TypeCheck(self, type) && {call} < 0)"));
         e.line("Py_DECREF(self);");
         e.line("return NULL;");
         e.close("");

@@ -158,6 +158,20 @@ impl ExactTypes {
     }
 }
 
+/// The C condition `isinstance(obj, class)` for native class `class`: the
+/// exact comparisons of its family when known, else a subtype check (false
+/// while the type object is not created yet).
+pub fn instance_check(obj: &str, class: &str, exact: &ExactTypes) -> String {
+    match exact.0.get(class) {
+        Some(_) => object_check(obj, &RType::Instance(class.to_string()), exact)
+            .unwrap_or_else(|| "1".into()),
+        None => format!(
+            "CPy_TypeCheck({obj}, {})",
+            crate::ir::class_type_static(class)
+        ),
+    }
+}
+
 /// The C condition checking that the object `obj` may be stored in a value
 /// of the boxed type `t`; `None` when every object qualifies.
 pub fn object_check(obj: &str, t: &RType, exact: &ExactTypes) -> Option<String> {

@@ -369,6 +369,10 @@ impl FuncEmitter<'_> {
                 let from = self.rtype(*src).clone();
                 emit_cast(&mut self.e, &dest, &self.names[src.index()], &from, rtype)
             }
+            Op::IsInstance { obj, class } => {
+                let test = super::ctypes::instance_check(self.name(*obj), class, &self.e.exact);
+                self.e.line(format!("{dest} = {test};"));
+            }
             Op::TupleSet { items, rtype } => self.emit_tuple_set(&dest, items, rtype),
             Op::TupleGet { src, index, rtype } => {
                 self.e

@@ -437,6 +437,13 @@ pub enum Op {
         src: ValueId,
         rtype: RType,
     },
+    /// `isinstance(obj, class)` for native class `class` (a bit; false
+    /// while the class statement has not run): codegen compares the type
+    /// exactly when the class's family is known and small.
+    IsInstance {
+        obj: ValueId,
+        class: String,
+    },
     /// Build an unboxed tuple struct. Borrows items (the struct gets new refs).
     TupleSet {
         items: Vec<ValueId>,
@@ -566,6 +573,7 @@ impl Op {
             | Op::Unbox { src, .. }
             | Op::Cast { src, .. }
             | Op::TupleGet { src, .. }
+            | Op::IsInstance { obj: src, .. }
             | Op::IntConvert { src, .. } => vec![*src],
             Op::TupleSet { items, .. } => items.clone(),
             Op::IntOp { lhs, rhs, .. }
@@ -612,6 +620,7 @@ impl Op {
             | Op::Unbox { src, .. }
             | Op::Cast { src, .. }
             | Op::TupleGet { src, .. }
+            | Op::IsInstance { obj: src, .. }
             | Op::IntConvert { src, .. } => vec![src],
             Op::TupleSet { items, .. } => items.iter_mut().collect(),
             Op::IntOp { lhs, rhs, .. }

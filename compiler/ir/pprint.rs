@@ -139,6 +139,7 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
         Op::Box { src, rtype } => format!("box({rtype}, {})", n(*src)),
         Op::Unbox { src, rtype } => format!("unbox({rtype}, {})", n(*src)),
         Op::Cast { src, rtype } => format!("cast({rtype}, {})", n(*src)),
+        Op::IsInstance { obj, class } => format!("isinstance({}, {class})", n(*obj)),
         Op::ReuseBoxed(src) => format!("reuse_boxed({})", n(*src)),
         Op::TupleSet { items, .. } => format!("({})", join(f, items)),
         Op::TupleGet { src, index, .. } => format!("{}[{index}]", n(*src)),

@@ -398,7 +398,10 @@ impl<'a> IrBuilder<'a> {
             let wrap = self.b.prim_named(Internal::GlobalsGet, &[globals, key]);
             self.call_values(wrap, vec![f])
         } else if in_class && decorators.is_empty() {
-            self.b.prim_named(Internal::InstanceMethod, &[f])
+            // A compiled function binds as a method itself (and, as a
+            // method descriptor, lets the interpreter's slot functions call
+            // a dunder without making a bound method).
+            f
         } else {
             self.apply_decorators(decorators, f)
         };
@@ -1488,21 +1491,8 @@ impl IrBuilder<'_> {
             return None;
         }
         let v = self.expr(x);
-        let v = self.b.boxed(v);
-        let t = self
-            .b
-            .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT);
-        Some(self.b.add(
-            Op::CallC(CallC {
-                function: "CPy_TypeCheck".into(),
-                args: vec![v, t],
-                ret: RType::Bit,
-                error_kind: ErrorKind::Never,
-                steals: Steals::None,
-                is_borrowed: false,
-            }),
-            RType::Bit,
-        ))
+        let obj = self.b.boxed(v);
+        Some(self.b.add(Op::IsInstance { obj, class: full }, RType::Bit))
     }
 }
 
