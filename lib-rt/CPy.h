@@ -879,8 +879,6 @@ int CPyDict_MergeKwargs(PyObject *kwargs, PyObject *mapping);
  * then call metaclass(name, bases, namespace). New ref, NULL on error. */
 PyObject *CPyClass_Create(PyObject *name, PyObject *bases, PyObject *ns, PyObject *meta,
                           PyObject *kwargs);
-/* Wrap a callable so that it binds as a method (PyInstanceMethod_New). */
-PyObject *CPy_InstanceMethod(PyObject *func);
 
 /* ------------------------------------------------------------------------
  * Argument parsing for wrappers

@@ -158,10 +158,6 @@ static PyObject *cpy_create_class(PyObject *name, PyObject *bases, PyObject *ns,
     return cls;
 }
 
-PyObject *CPy_InstanceMethod(PyObject *func) {
-    return PyInstanceMethod_New(func);
-}
-
 tuple_T3OOO CPy_GetExcInfo(void) {
     tuple_T3OOO info;
     PyErr_GetExcInfo(&info.f0, &info.f1, &info.f2);

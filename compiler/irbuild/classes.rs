@@ -789,19 +789,11 @@ impl IrBuilder<'_> {
         let done = self.b.new_block();
         for (i, class) in classes.iter().enumerate() {
             let other = (i + 1 < classes.len()).then(|| {
-                let t = self.b.add(
-                    Op::LoadStatic(StaticRef::Type(class.clone())),
-                    RType::OBJECT,
-                );
                 let is = self.b.add(
-                    Op::CallC(CallC {
-                        function: "CPy_TypeCheck".into(),
-                        args: vec![obj, t],
-                        ret: RType::Bit,
-                        error_kind: ErrorKind::Never,
-                        steals: Steals::None,
-                        is_borrowed: false,
-                    }),
+                    Op::IsInstance {
+                        obj,
+                        class: class.clone(),
+                    },
                     RType::Bit,
                 );
                 let (yes, no) = (self.b.new_block(), self.b.new_block());

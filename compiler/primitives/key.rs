@@ -227,7 +227,6 @@ spelled! {
         KeepPropagating => "generic.keep_propagating",
         ClassCreate => "generic.class_create",
         SetupNative => "class.setup_native",
-        InstanceMethod => "generic.instance_method",
         ListIadd => "generic.list_iadd",
         StrIadd => "str.iadd",
         DictSetDefaultEmpty => "dict.setdefault_empty",

@@ -664,7 +664,6 @@ pub static PRIMITIVES: &[Primitive] = &[
     p(internal(I::ClassCreate), &[A::Str, A::Tuple, A::Dict, A::Obj, A::Obj], OBJ, "CPyClass_Create", E::Magic),
     // `object.__new__(cls)` in the `__new__` of a native class.
     p(internal(I::SetupNative), &[A::Obj], OBJ, "CPy_SetupNative", E::Magic),
-    p(internal(I::InstanceMethod), &[A::Obj], OBJ, "CPy_InstanceMethod", E::Magic),
     // `list += iterable`: extends in place, returns the list (new ref).
     p(internal(I::ListIadd), &[A::List, A::Obj], Ret::Obj(K::List), "PySequence_InPlaceConcat", E::Magic),
     // `s += t` on strs: steals `s`, resized in place when nothing else
