@@ -354,6 +354,7 @@ fn to_str_func(m: &str) -> FuncIR {
         Op::Cast {
             src: x,
             rtype: RType::STR,
+            borrow: false,
         },
         RType::STR,
         24,

@@ -164,6 +164,7 @@ impl Gen {
                     Op::Cast {
                         src,
                         rtype: RType::STR,
+                        borrow: false,
                     },
                     RType::STR,
                 );

@@ -82,33 +82,44 @@ fn undefined_message(class: &str, name: &str) -> String {
 }
 
 /// `dest = obj.attr` (a new reference), or AttributeError and the error value.
-pub fn emit_get_attr(e: &mut Emitter, dest: &str, obj: &str, class: &str, attr: &str, t: &RType) {
-    e.open(format!(
-        "if (unlikely({}))",
-        unset_test(class, obj, attr, t)
-    ));
-    e.line(format!(
-        "PyErr_SetString(PyExc_AttributeError, {});",
-        c_string_literal(undefined_message(class, attr).as_bytes())
-    ));
-    e.line(format!("{dest} = {};", error_value(t)));
-    e.else_branch();
-    e.line(format!("{dest} = {};", member(class, obj, attr)));
-    super::conv::emit_inc_ref(e, dest, t);
-    e.close("");
+/// A read of attribute `attr` of `obj`, an instance of native class
+/// `class`: a new reference, or the field's own when `borrow`.
+pub struct AttrRead<'a> {
+    pub obj: &'a str,
+    pub class: &'a str,
+    pub attr: &'a str,
+    pub rtype: &'a RType,
+    pub borrow: bool,
 }
 
-/// `dest = obj.attr` (a new reference) of an always-defined attribute.
-pub fn emit_get_defined_attr(
-    e: &mut Emitter,
-    dest: &str,
-    obj: &str,
-    class: &str,
-    attr: &str,
-    t: &RType,
-) {
-    e.line(format!("{dest} = {};", member(class, obj, attr)));
-    super::conv::emit_inc_ref(e, dest, t);
+impl AttrRead<'_> {
+    /// `dest = obj.attr`, raising AttributeError if it is unset.
+    pub fn emit_checked(&self, e: &mut Emitter, dest: &str) {
+        let (class, attr, t) = (self.class, self.attr, self.rtype);
+        e.open(format!(
+            "if (unlikely({}))",
+            unset_test(class, self.obj, attr, t)
+        ));
+        e.line(format!(
+            "PyErr_SetString(PyExc_AttributeError, {});",
+            c_string_literal(undefined_message(class, attr).as_bytes())
+        ));
+        e.line(format!("{dest} = {};", error_value(t)));
+        e.else_branch();
+        self.emit_defined(e, dest);
+        e.close("");
+    }
+
+    /// `dest = obj.attr` of an always-defined attribute.
+    pub fn emit_defined(&self, e: &mut Emitter, dest: &str) {
+        e.line(format!(
+            "{dest} = {};",
+            member(self.class, self.obj, self.attr)
+        ));
+        if !self.borrow {
+            super::conv::emit_inc_ref(e, dest, self.rtype);
+        }
+    }
 }
 
 /// `obj.attr = value` (the value's reference moves into the attribute).

@@ -255,7 +255,9 @@ fn emit_unbox_items(
 /// type is of its other item exactly when it is not `None` (values of a
 /// type are always of one of its items), which is cheaper to test than a
 /// subclass check.
-pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, from: &RType, t: &RType) {
+/// `dest = src` after a check that `src` (of type `from`) is a `t`; on
+/// failure a TypeError, and `src` is released when `steals`.
+pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, from: &RType, t: &RType, steals: bool) {
     let boxed = if t.is_boxed() { t.clone() } else { t.boxed() };
     let not_none = match from {
         RType::Union(items) if items.len() == 2 && items.contains(&RType::None) => {
@@ -278,7 +280,9 @@ pub fn emit_cast(e: &mut Emitter, dest: &str, src: &str, from: &RType, t: &RType
                 "CPy_TypeError(\"{}\", {src});",
                 python_type_name(&boxed)
             ));
-            e.line(format!("Py_DECREF({src});"));
+            if steals {
+                e.line(format!("Py_DECREF({src});"));
+            }
             e.line(format!("{dest} = NULL;"));
             e.close("");
         }

@@ -273,19 +273,20 @@ impl FuncEmitter<'_> {
                 attr,
                 rtype,
                 checked,
+                borrow,
             } => {
                 let obj = self.name(*obj).to_string();
+                let field = super::classes::AttrRead {
+                    obj: &obj,
+                    class,
+                    attr,
+                    rtype,
+                    borrow: *borrow,
+                };
                 if *checked {
-                    super::classes::emit_get_attr(&mut self.e, &dest, &obj, class, attr, rtype);
+                    field.emit_checked(&mut self.e, &dest);
                 } else {
-                    super::classes::emit_get_defined_attr(
-                        &mut self.e,
-                        &dest,
-                        &obj,
-                        class,
-                        attr,
-                        rtype,
-                    );
+                    field.emit_defined(&mut self.e, &dest);
                 }
             }
             Op::SetAttr {
@@ -365,9 +366,10 @@ impl FuncEmitter<'_> {
                 emit_unbox(&mut self.e, &dest, &self.names[src.index()], rtype)
             }
             Op::ReuseBoxed(src) => self.e.line(format!("{dest} = {};", self.name(*src))),
-            Op::Cast { src, rtype } => {
+            Op::Cast { src, rtype, borrow } => {
                 let from = self.rtype(*src).clone();
-                emit_cast(&mut self.e, &dest, &self.names[src.index()], &from, rtype)
+                let src = &self.names[src.index()];
+                emit_cast(&mut self.e, &dest, src, &from, rtype, !*borrow)
             }
             Op::IsInstance { obj, class } => {
                 let test = super::ctypes::instance_check(self.name(*obj), class, &self.e.exact);

@@ -376,7 +376,8 @@ pub enum Op {
         value: ValueId,
     },
     /// Read attribute `attr` of an instance of native class `class` (a
-    /// struct field): a new reference. When `checked`, raises
+    /// struct field): a new reference, or with `borrow` the reference the
+    /// field holds (`transform::borrow`). When `checked`, raises
     /// `AttributeError` if the attribute is unset (error kind
     /// Magic/MagicOverlapping); an always-defined attribute is read
     /// without the check and never fails.
@@ -386,6 +387,7 @@ pub enum Op {
         attr: String,
         rtype: RType,
         checked: bool,
+        borrow: bool,
     },
     /// Store `value` (stolen; converted to the attribute's type by
     /// irbuild) into an attribute of a native instance, releasing the old
@@ -432,10 +434,13 @@ pub enum Op {
     },
     /// Checked cast between object types (e.g. object -> str), raising
     /// `TypeError` on mismatch. Steals `src`: the result owns the reference
-    /// (codegen emits `dest = src` after the check, no incref).
+    /// (codegen emits `dest = src` after the check, no incref). With
+    /// `borrow` (`transform::borrow`) it steals nothing and the result
+    /// borrows `src`'s reference.
     Cast {
         src: ValueId,
         rtype: RType,
+        borrow: bool,
     },
     /// `isinstance(obj, class)` for native class `class` (a bit; false
     /// while the class statement has not run): codegen compares the type
@@ -641,7 +646,10 @@ impl Op {
             Op::InitStatic { value, .. } => vec![*value],
             Op::SetAttr { value, .. } => vec![*value],
             Op::Return(v) => vec![*v],
-            Op::Cast { src, .. } | Op::ReuseBoxed(src) => vec![*src],
+            Op::Cast {
+                src, borrow: false, ..
+            }
+            | Op::ReuseBoxed(src) => vec![*src],
             Op::CallC(c) => match &c.steals {
                 Steals::None => vec![],
                 Steals::All => c.args.clone(),
@@ -661,6 +669,7 @@ impl Op {
     pub fn is_borrowed(&self) -> bool {
         match self {
             Op::LoadLiteral { .. } | Op::LoadStatic(_) => true,
+            Op::GetAttr { borrow, .. } | Op::Cast { borrow, .. } => *borrow,
             Op::CallC(c) => c.is_borrowed,
             _ => false,
         }

@@ -105,7 +105,9 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
         },
         Op::NewStruct(st) => format!("new {}", st.name),
         Op::NewInstance(c) => format!("new_instance {c}"),
-        Op::GetAttr { obj, attr, .. } => format!("{}.{attr}", n(*obj)),
+        Op::GetAttr {
+            obj, attr, borrow, ..
+        } => format!("{}.{attr}{}", n(*obj), borrowed_mark(*borrow)),
         Op::SetAttr {
             obj, attr, value, ..
         } => format!("{}.{attr} = {}", n(*obj), n(*value)),
@@ -138,7 +140,9 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
         }
         Op::Box { src, rtype } => format!("box({rtype}, {})", n(*src)),
         Op::Unbox { src, rtype } => format!("unbox({rtype}, {})", n(*src)),
-        Op::Cast { src, rtype } => format!("cast({rtype}, {})", n(*src)),
+        Op::Cast { src, rtype, borrow } => {
+            format!("cast({rtype}, {}){}", n(*src), borrowed_mark(*borrow))
+        }
         Op::IsInstance { obj, class } => format!("isinstance({}, {class})", n(*obj)),
         Op::ReuseBoxed(src) => format!("reuse_boxed({})", n(*src)),
         Op::TupleSet { items, .. } => format!("({})", join(f, items)),
@@ -241,4 +245,13 @@ pub fn format_module(m: &ModuleIR) -> String {
         out.push_str(&format_func(f));
     }
     out
+}
+
+/// How the printed IR marks a borrowed result.
+fn borrowed_mark(borrow: bool) -> &'static str {
+    if borrow {
+        " :: borrowed"
+    } else {
+        ""
+    }
 }

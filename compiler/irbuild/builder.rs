@@ -411,6 +411,7 @@ impl Builder {
                         Op::Cast {
                             src: v,
                             rtype: target.clone(),
+                            borrow: false,
                         },
                         target.clone(),
                     )

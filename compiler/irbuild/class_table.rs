@@ -16,7 +16,9 @@ pub struct VtableMethod {
     /// Signature with the receiver as first parameter.
     pub sig: FuncSig,
     pub slot: usize,
-    /// Declared `@final`: no subclass overrides it.
+    /// No subclass overrides it, so calls are direct: declared `@final`,
+    /// or, in a build that knows every subclass, overridden by none
+    /// (`ClassTable::mark_unoverridden_methods`).
     pub is_final: bool,
 }
 
@@ -80,5 +82,43 @@ impl ClassTable {
 
     pub fn property(&self, class: &str, name: &str) -> Option<&VtableMethod> {
         self.get(class)?.properties.get(name)
+    }
+
+    /// Mark final the methods that no subclass overrides, as mypyc does
+    /// when it knows every subclass (a build of one group): their calls
+    /// are direct, which the C compiler may inline. Not for traits (any
+    /// class may implement them) or for classes whose family admits
+    /// Python subclasses.
+    pub fn mark_unoverridden_methods(&mut self) {
+        let implementation = |c: &NativeClass, method: &str| {
+            let m = c.methods.get(method)?;
+            Some(c.ir.vtable.get(m.slot)?.decl.func.clone())
+        };
+        let mut finals: Vec<(String, String)> = vec![];
+        for (name, class) in &self.classes {
+            if self.traits.contains(name) {
+                continue;
+            }
+            let family: Vec<&NativeClass> = self
+                .classes
+                .iter()
+                .filter(|(sub, _)| self.is_subclass(sub, name))
+                .map(|(_, c)| c)
+                .collect();
+            if family.iter().any(|c| c.ir.allow_interpreted_subclasses) {
+                continue;
+            }
+            for method in class.methods.keys() {
+                let own = implementation(class, method);
+                if own.is_some() && family.iter().all(|c| implementation(c, method) == own) {
+                    finals.push((name.clone(), method.clone()));
+                }
+            }
+        }
+        for (class, method) in finals {
+            if let Some(m) = self.classes.get_mut(&class).and_then(|c| c.methods.get_mut(&method)) {
+                m.is_final = true;
+            }
+        }
     }
 }

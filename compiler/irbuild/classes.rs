@@ -877,6 +877,7 @@ impl IrBuilder<'_> {
             attr: attr.to_string(),
             rtype: t.clone(),
             checked,
+            borrow: false,
         };
         self.b.add(op, t)
     }

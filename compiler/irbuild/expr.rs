@@ -890,11 +890,7 @@ impl<'a> IrBuilder<'a> {
         let ast::Expr::Tuple(t) = &c.comparators[0] else {
             return None;
         };
-        let negate = match c.ops[0] {
-            ast::CmpOp::In => false,
-            ast::CmpOp::NotIn => true,
-            _ => return None,
-        };
+        let negate = membership_negated(c.ops[0])?;
         if t.elts.len() > MAX_UNROLLED_ITEMS
             || t.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_)))
         {
@@ -914,11 +910,7 @@ impl<'a> IrBuilder<'a> {
         let ast::Expr::Set(set) = &c.comparators[0] else {
             return None;
         };
-        let negate = match c.ops[0] {
-            ast::CmpOp::In => false,
-            ast::CmpOp::NotIn => true,
-            _ => return None,
-        };
+        let negate = membership_negated(c.ops[0])?;
         if set.elts.iter().any(|e| matches!(e, ast::Expr::Starred(_))) {
             return None;
         }
@@ -988,17 +980,7 @@ impl<'a> IrBuilder<'a> {
                 self.constant_literal(program.final_literal(&self.module.name, name)?)
             }
             ast::Expr::Attribute(a) => {
-                let ast::Expr::Name(m) = &*a.value else {
-                    return None;
-                };
-                if self.is_local_name(m.id.as_str()) || self.closure_has(m.id.as_str()) {
-                    return None;
-                }
-                let crate::checker::program::Binding::Module(md) =
-                    program.binding(&self.module.name, m.id.as_str())
-                else {
-                    return None;
-                };
+                let md = self.attribute_base_module(a)?;
                 self.constant_literal(program.final_literal(&md, a.attr.as_str())?)
             }
             _ => None,
@@ -1995,23 +1977,28 @@ impl<'a> IrBuilder<'a> {
     /// `m.NAME` of a module-level `Final` name of module `m`: its literal
     /// value, or its static.
     fn module_final_attr(&mut self, a: &ast::ExprAttribute) -> Option<ValueId> {
+        let md = self.attribute_base_module(a)?;
+        let program = self.opts.program.clone();
+        if let Some(lit) = program.final_literal(&md, a.attr.as_str()) {
+            return Some(self.literal_value(lit));
+        }
+        let s = self.opts.finals.get(&format!("{md}.{}", a.attr))?;
+        Some(self.load_final_static(s, a.attr.as_str()))
+    }
+
+    /// The module `a`'s base names, when it is a module-level name bound
+    /// to an imported module (`m` in `m.NAME`).
+    fn attribute_base_module(&self, a: &ast::ExprAttribute) -> Option<String> {
         let ast::Expr::Name(m) = &*a.value else {
             return None;
         };
         if self.is_local_name(m.id.as_str()) || self.closure_has(m.id.as_str()) {
             return None;
         }
-        let program = self.opts.program.clone();
-        let crate::checker::program::Binding::Module(md) =
-            program.binding(&self.module.name, m.id.as_str())
-        else {
-            return None;
-        };
-        if let Some(lit) = program.final_literal(&md, a.attr.as_str()) {
-            return Some(self.literal_value(lit));
+        match self.opts.program.binding(&self.module.name, m.id.as_str()) {
+            crate::checker::program::Binding::Module(md) => Some(md),
+            _ => None,
         }
-        let s = self.opts.finals.get(&format!("{md}.{}", a.attr))?;
-        Some(self.load_final_static(s, a.attr.as_str()))
     }
 
     pub fn is_class_ns_name(&self, name: &str) -> bool {
@@ -2668,5 +2655,15 @@ pub fn target_types(target: &ast::Expr, t: &Type, out: &mut Vec<(String, Type)>)
     }
     if elts.is_empty() {
         crate::semanal::scope::target_names(target, &mut |n| out.push((n.to_string(), Type::Any)));
+    }
+}
+
+/// Whether a membership comparison is negated: `Some(false)` for `in`,
+/// `Some(true)` for `not in`, `None` for other operators.
+fn membership_negated(op: ast::CmpOp) -> Option<bool> {
+    match op {
+        ast::CmpOp::In => Some(false),
+        ast::CmpOp::NotIn => Some(true),
+        _ => None,
     }
 }

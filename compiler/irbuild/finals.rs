@@ -217,14 +217,7 @@ impl IrBuilder<'_> {
             }
         };
         self.b.activate(unset);
-        self.b.add(
-            Op::RaiseStandardError {
-                class: "NameError".into(),
-                message: Some(format!("value for final name \"{shown}\" was not set")),
-            },
-            RType::Bit,
-        );
-        self.b.add(Op::Unreachable, RType::Void);
+        self.raise_name_error(format!("value for final name \"{shown}\" was not set"));
         self.b.activate(ok);
         v
     }
@@ -239,16 +232,21 @@ impl IrBuilder<'_> {
             .add(Op::LoadStatic(StaticRef::Type(full)), RType::OBJECT);
         self.branch_rare(v, BranchKind::IsError, unset, ok);
         self.b.activate(unset);
+        self.raise_name_error(format!("name '{shown}' is not defined"));
+        self.b.activate(ok);
+        v
+    }
+
+    /// Raise `NameError(message)` and end the current block.
+    fn raise_name_error(&mut self, message: String) {
         self.b.add(
             Op::RaiseStandardError {
                 class: "NameError".into(),
-                message: Some(format!("name '{shown}' is not defined")),
+                message: Some(message),
             },
             RType::Bit,
         );
         self.b.add(Op::Unreachable, RType::Void);
-        self.b.activate(ok);
-        v
     }
 
     pub fn branch_rare(&mut self, value: ValueId, kind: BranchKind, t: BlockId, f: BlockId) {

@@ -782,6 +782,28 @@ pub fn generic(key: impl Into<Key>) -> Option<&'static Primitive> {
     records(key.into()).first().copied()
 }
 
+/// C functions of records that run no Python code and release nothing
+/// before they return, whatever their operands: element reads, writes
+/// (the replaced item is released last) and sizes of lists and tuples.
+/// An operand of a call of one may be a borrowed reference
+/// (`transform::borrow`).
+const CODE_FREE: &[&str] = &[
+    "CPyList_GetItem",
+    "CPyList_GetItemInt64",
+    "CPyList_GetItemUnsafe",
+    "CPyList_SetItem",
+    "CPyList_SetItemInt64",
+    "CPyList_Size",
+    "CPyList_Len",
+    "CPyTuple_GetItemUnsafe",
+    "CPySequenceTuple_GetItem",
+];
+
+/// Does the C function `c_function` run no Python code (`CODE_FREE`)?
+pub fn runs_no_python_code(c_function: &str) -> bool {
+    CODE_FREE.contains(&c_function)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

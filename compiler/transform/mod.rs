@@ -4,6 +4,8 @@
 //!    values nothing reads are dropped (the `_` of `for _ in ...`);
 //!    `reuse_boxed`: boxes of ints that were unboxed from an object still
 //!    at hand become that object (an optimization mypyc does not have);
+//!    `borrow`: field reads and casts used once, right away, by a field
+//!    access borrow their reference (no incref/decref);
 //! 1. `uninit`: checks that raise `UnboundLocalError` for reads of locals
 //!    that may be unassigned;
 //! 2. `signals`: a countdown to a poll for pending signals (Ctrl-C) in
@@ -19,6 +21,7 @@
 //! `cleanup` drops unreachable blocks and renumbers blocks in layout order;
 //! `check` verifies the reference counting of the result (tests, debugging).
 
+pub mod borrow;
 pub mod check;
 pub mod cleanup;
 pub mod exceptions;
@@ -46,6 +49,7 @@ pub fn run_all(f: &mut FuncIR) {
     cleanup::remove_unreachable(f, ErrorEdges::Implicit);
     unread::drop_unread_values(f);
     reuse_boxed::reuse_boxed_ints(f);
+    borrow::borrow_temporaries(f);
     insert_uninit_checks(f);
     signals::insert_signal_polls(f);
     suspend::lower_suspensions(f);

@@ -164,6 +164,7 @@ pub fn prepare_classes(
             Ok(mut table) => {
                 if subclasses_known {
                     defined::mark_always_defined(&mut table, &sources);
+                    table.mark_unoverridden_methods();
                 }
                 let open = open_traits(&program, &sources, &traits, &cands.native);
                 table.traits.retain(|t| !open.contains(t));
