@@ -116,7 +116,11 @@ impl ClassTable {
             }
         }
         for (class, method) in finals {
-            if let Some(m) = self.classes.get_mut(&class).and_then(|c| c.methods.get_mut(&method)) {
+            if let Some(m) = self
+                .classes
+                .get_mut(&class)
+                .and_then(|c| c.methods.get_mut(&method))
+            {
                 m.is_final = true;
             }
         }
