@@ -94,27 +94,34 @@ impl ClassTable {
             let m = c.methods.get(method)?;
             Some(c.ir.vtable.get(m.slot)?.decl.func.clone())
         };
-        let mut finals: Vec<(String, String)> = vec![];
-        for (name, class) in &self.classes {
-            if self.traits.contains(name) {
-                continue;
-            }
-            let family: Vec<&NativeClass> = self
-                .classes
-                .iter()
-                .filter(|(sub, _)| self.is_subclass(sub, name))
-                .map(|(_, c)| c)
-                .collect();
-            if family.iter().any(|c| c.ir.allow_interpreted_subclasses) {
-                continue;
-            }
-            for method in class.methods.keys() {
-                let own = implementation(class, method);
-                if own.is_some() && family.iter().all(|c| implementation(c, method) == own) {
-                    finals.push((name.clone(), method.clone()));
+        // (class, method) pairs some class of the family overrides, or
+        // whose family admits Python subclasses: found by walking up from
+        // every class to its ancestors.
+        let mut open: std::collections::HashSet<(&str, &str)> = Default::default();
+        for (sub_name, sub) in &self.classes {
+            let mut cur = Some(sub_name.as_str());
+            while let Some(name) = cur {
+                let Some(class) = self.get(name) else { break };
+                for method in class.methods.keys() {
+                    let own = implementation(class, method);
+                    if sub.ir.allow_interpreted_subclasses
+                        || own.is_none()
+                        || implementation(sub, method) != own
+                    {
+                        open.insert((name, method));
+                    }
                 }
+                cur = class.ir.base.as_deref();
             }
         }
+        let finals: Vec<(String, String)> = self
+            .classes
+            .iter()
+            .filter(|(name, _)| !self.traits.contains(name))
+            .flat_map(|(name, class)| class.methods.keys().map(move |m| (name, m)))
+            .filter(|(name, m)| !open.contains(&(name.as_str(), m.as_str())))
+            .map(|(name, m)| (name.clone(), m.clone()))
+            .collect();
         for (class, method) in finals {
             if let Some(m) = self
                 .classes

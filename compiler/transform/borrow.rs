@@ -78,17 +78,21 @@ fn borrowable_until(f: &FuncIR, b: usize, i: usize, uses: &[u32]) -> Option<usiz
     None
 }
 
-/// The value whose reference a borrowing form of `op` would borrow.
-fn owner(op: &Op) -> Option<ValueId> {
+/// The value whose reference `op` borrows (`Some((owner, true))`) or, in
+/// its borrowing form, would borrow (`Some((owner, false))`).
+fn owner_of(op: &Op) -> Option<(ValueId, bool)> {
     match op {
-        Op::GetAttr {
-            obj, borrow: false, ..
-        } => Some(*obj),
-        Op::Cast {
-            src, borrow: false, ..
-        } => Some(*src),
+        Op::GetAttr { obj, borrow, .. } => Some((*obj, *borrow)),
+        Op::Cast { src, borrow, .. } => Some((*src, *borrow)),
         _ => None,
     }
+}
+
+/// The owner a not yet borrowing `op` would borrow from.
+fn owner(op: &Op) -> Option<ValueId> {
+    owner_of(op)
+        .filter(|(_, borrowed)| !borrowed)
+        .map(|(o, _)| o)
 }
 
 fn set_borrow(op: &mut Op) {
@@ -143,15 +147,9 @@ fn owner_chain(insts: &[Inst], i: usize) -> Vec<ValueId> {
             .iter()
             .rev()
             .find(|d| d.result == o)
-            .and_then(|d| match &d.op {
-                Op::GetAttr {
-                    obj, borrow: true, ..
-                } => Some(*obj),
-                Op::Cast {
-                    src, borrow: true, ..
-                } => Some(*src),
-                _ => None,
-            });
+            .and_then(|d| owner_of(&d.op))
+            .filter(|(_, borrowed)| *borrowed)
+            .map(|(owner, _)| owner);
     }
     chain
 }
