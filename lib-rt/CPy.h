@@ -216,10 +216,13 @@ static inline CPyTagged CPyTagged_BorrowFromObject(PyObject *o) {
     }
     return CPyTagged_BorrowFromObjectSlow(o);
 }
-/* Boxing an int: the interpreter's cached small ints (-5..256) come from a
- * table filled on first use (no call); others are new objects. */
+/* Boxing an int: ints in -5..1023 come from a table filled on first use (no
+ * call): the interpreter's cached small ints up to 256, and above that one
+ * object per value kept for good, so boxing values such as grammar symbol
+ * numbers or small counts does not allocate. (The language leaves the
+ * identity of equal ints unspecified.) Others are new objects. */
 #define CPY_SMALL_INT_MIN (-5)
-#define CPY_SMALL_INT_COUNT 262
+#define CPY_SMALL_INT_COUNT 1029
 extern PyObject *CPy_SmallInts[CPY_SMALL_INT_COUNT];
 PyObject *CPyLong_FromLongLongSlow(long long v);
 
@@ -817,6 +820,54 @@ char CPy_PollSignals(void);
  * ------------------------------------------------------------------------ */
 
 PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name);
+
+/* A call site's cache of one global name: the value found and the versions
+ * of the globals dict (and, for a name found in builtins, of the builtins
+ * dict) it was found in. Every change to a dict gives it a new version, so
+ * while both versions match, the value is what a lookup would find, and
+ * the dict still holds it (the cache's reference is borrowed). Versions
+ * are the interpreter's dict version tags (3.14 dropped them: there the
+ * cache is never filled). */
+typedef struct {
+    PyObject *globals;
+    uint64_t globals_version;
+    uint64_t builtins_version;
+    PyObject *value;
+} CPyGlobalsCache;
+
+#if PY_VERSION_HEX < 0x030E0000 && !defined(Py_GIL_DISABLED)
+#define CPY_DICT_VERSIONS 1
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+static inline uint64_t CPyDict_Version(PyObject *dict) {
+    return ((PyDictObject *)dict)->ma_version_tag;
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+#endif
+
+/* The dict of the `builtins` module once a lookup has needed it. */
+extern PyObject *CPy_BuiltinsDict;
+PyObject *CPyGlobals_GetSlow(PyObject *globals, PyObject *name, CPyGlobalsCache *cache);
+
+/* `CPyGlobals_Get` through the call site's cache. New ref. */
+static inline PyObject *CPyGlobals_GetCached(PyObject *globals, PyObject *name,
+                                             CPyGlobalsCache *cache) {
+#ifdef CPY_DICT_VERSIONS
+    if (CPY_LIKELY(cache->globals == globals
+                   && CPyDict_Version(globals) == cache->globals_version
+                   && (cache->builtins_version == 0
+                       || CPyDict_Version(CPy_BuiltinsDict) == cache->builtins_version))) {
+        Py_INCREF(cache->value);
+        return cache->value;
+    }
+#endif
+    return CPyGlobals_GetSlow(globals, name, cache);
+}
+
 /* A module-level Final name: the globals dict only; NameError
  * "value for final name "x" was not set" if missing. New ref. */
 PyObject *CPyGlobals_GetFinal(PyObject *globals, PyObject *name);
@@ -1150,6 +1201,37 @@ PyObject *CPyStr_Chr(CPyTagged x);
 CPyTagged CPyObject_Hash(PyObject *o);
 CPyTagged CPyTagged_Id(PyObject *o);
 PyObject *CPyObject_GetAttr3(PyObject *o, PyObject *name, PyObject *fallback);
+
+/* A call site's cache of an attribute read from a class object (`E.member`
+ * of a class the checker does not know, e.g. an enum of an untyped
+ * module): the class (a strong reference), its version tag and its
+ * metaclass's, and the value, a plain object (no `__get__`) found in the
+ * class's MRO. Changing the class, a base or the metaclass gives it a new
+ * version tag, so while both tags match, the value is what the lookup
+ * would return and the class still holds it. */
+typedef struct {
+    PyObject *cls;
+    unsigned int cls_version;
+    unsigned int meta_version;
+    PyObject *value;
+} CPyClassAttrCache;
+
+PyObject *CPyObject_GetAttrSlow(PyObject *obj, PyObject *name, CPyClassAttrCache *cache);
+
+/* `getattr(obj, name)` through the call site's cache. New ref. */
+static inline PyObject *CPyObject_GetAttrCached(PyObject *obj, PyObject *name,
+                                                CPyClassAttrCache *cache) {
+    if (obj == cache->cls
+            && ((PyTypeObject *)obj)->tp_version_tag == cache->cls_version
+            && Py_TYPE(obj)->tp_version_tag == cache->meta_version) {
+        Py_INCREF(cache->value);
+        return cache->value;
+    }
+    if (!PyType_Check(obj)) {
+        return PyObject_GetAttr(obj, name);
+    }
+    return CPyObject_GetAttrSlow(obj, name, cache);
+}
 char CPyObject_HasAttr(PyObject *o, PyObject *name);
 char CPyObject_SetAttrNone(PyObject *o, PyObject *name, PyObject *value);
 PyObject *CPySequence_Sorted(PyObject *iterable);

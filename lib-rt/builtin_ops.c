@@ -178,6 +178,47 @@ PyObject *CPyObject_GetAttr3(PyObject *o, PyObject *name, PyObject *fallback) {
     return r;
 }
 
+/* Does reading an attribute of a class whose metaclass is `meta` look in
+ * the class's MRO as `type.__getattribute__` does? (A metaclass may add a
+ * `__getattr__`, consulted only for names not found.) */
+static int cpy_type_lookup_is_standard(PyTypeObject *meta) {
+    if (meta->tp_getattro == PyType_Type.tp_getattro) {
+        return 1;
+    }
+    static PyObject *getattribute;
+    if (getattribute == NULL) {
+        getattribute = PyUnicode_InternFromString("__getattribute__");
+        if (getattribute == NULL) {
+            PyErr_Clear();
+            return 0;
+        }
+    }
+    PyObject *own = _PyType_Lookup(meta, getattribute);
+    return own != NULL && own == _PyType_Lookup(&PyType_Type, getattribute);
+}
+
+PyObject *CPyObject_GetAttrSlow(PyObject *obj, PyObject *name, CPyClassAttrCache *cache) {
+    PyObject *v = PyObject_GetAttr(obj, name);
+    if (v == NULL || !PyType_Check(obj) || !PyUnicode_CheckExact(name)) {
+        return v;
+    }
+    PyTypeObject *cls = (PyTypeObject *)obj, *meta = Py_TYPE(obj);
+    if (Py_TYPE(v)->tp_descr_get != NULL
+            || !cpy_type_lookup_is_standard(meta)
+            || _PyType_Lookup(meta, name) != NULL
+            || _PyType_Lookup(cls, name) != v
+            || !PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG)
+            || !PyType_HasFeature(meta, Py_TPFLAGS_VALID_VERSION_TAG)) {
+        return v;
+    }
+    Py_INCREF(obj);
+    Py_XSETREF(cache->cls, obj);
+    cache->cls_version = cls->tp_version_tag;
+    cache->meta_version = meta->tp_version_tag;
+    cache->value = v;
+    return v;
+}
+
 char CPyObject_HasAttr(PyObject *o, PyObject *name) {
     int found;
     PyObject *r = cpy_lookup_attr(o, name, &found);

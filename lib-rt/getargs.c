@@ -11,7 +11,9 @@
  * method's receiver is not counted in the messages.
  *
  * Parameter names are interned once per parser, so keyword matching is a
- * pointer comparison in the common case.
+ * pointer comparison in the common case. A call is bound in one pass; only
+ * a call that does not bind is walked parameter by parameter to find the
+ * message.
  */
 #include "CPy.h"
 
@@ -212,6 +214,73 @@ static int cpy_bind_keywords(const CPyArgParser *p, PyObject *const *values,
     return 0;
 }
 
+/* Bind a call in one pass when it binds: positional arguments in order,
+ * then each keyword to its parameter (by pointer, else by string value).
+ * 1: bound (`*kwargs_out` holds the extra keywords when the function takes
+ * **kwargs); 0: the call does not bind (nothing set: the caller reports
+ * it as mypyc does); -1: error. */
+static int cpy_try_bind(const CPyArgParser *p, PyObject *const *args, Py_ssize_t nargs,
+                        PyObject *kwnames, PyObject **out, PyObject **kwargs_out) {
+    int total = cpy_parser_total(p);
+    if (nargs > p->num_pos && !p->has_star) {
+        return 0;
+    }
+    Py_ssize_t npos = nargs < p->num_pos ? nargs : p->num_pos;
+    Py_ssize_t i = 0;
+    for (; i < npos; i++) {
+        out[i] = args[i];
+    }
+    for (; i < total; i++) {
+        out[i] = NULL;
+    }
+    Py_ssize_t nkw = kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *const *kwvalues = args + nargs;
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        if (!PyUnicode_Check(key)) {
+            return 0;
+        }
+        int found = -1;
+        for (int j = p->num_posonly; j < total && found < 0; j++) {
+            if (p->interned[j] == key) {
+                found = j;
+            }
+        }
+        for (int j = p->num_posonly; j < total && found < 0; j++) {
+            if (PyUnicode_Compare(p->interned[j], key) == 0) {
+                found = j;
+            }
+        }
+        if (found >= 0) {
+            if (out[found] != NULL) {
+                return 0;
+            }
+            out[found] = kwvalues[k];
+            continue;
+        }
+        if (!p->has_star2) {
+            return 0;
+        }
+        if (*kwargs_out == NULL && (*kwargs_out = PyDict_New()) == NULL) {
+            return -1;
+        }
+        if (PyDict_SetItem(*kwargs_out, key, kwvalues[k]) < 0) {
+            return -1;
+        }
+    }
+    for (int j = 0; j < p->num_required_pos; j++) {
+        if (out[j] == NULL) {
+            return 0;
+        }
+    }
+    for (int j = p->num_pos; j < total; j++) {
+        if (out[j] == NULL && p->kwonly_required != NULL && p->kwonly_required[j - p->num_pos]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
                  CPyArgParser *parser, PyObject **out) {
     const CPyArgParser *p = parser;
@@ -240,17 +309,36 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
     if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) == 0) {
         kwnames = NULL;
     }
-    if (cpy_check_call(p, args, nargs, kwnames) < 0) {
-        return 0;
+    int bound = cpy_try_bind(p, args, nargs, kwnames, out, &kwargs);
+    if (bound < 0) {
+        goto fail;
     }
-    for (int i = 0; i < total; i++) {
-        out[i] = NULL;
+    if (bound == 0) {
+        /* Say why, as mypyc does; should the check accept the call after
+         * all, bind it parameter by parameter. */
+        Py_CLEAR(kwargs);
+        if (cpy_check_call(p, args, nargs, kwnames) < 0) {
+            return 0;
+        }
+        for (int i = 0; i < total; i++) {
+            out[i] = NULL;
+        }
+        Py_ssize_t npos = nargs < p->num_pos ? nargs : p->num_pos;
+        for (Py_ssize_t i = 0; i < npos; i++) {
+            out[i] = args[i];
+        }
+        if (p->has_star2 && (kwargs = PyDict_New()) == NULL) {
+            goto fail;
+        }
+        if (kwnames != NULL && cpy_bind_keywords(p, args + nargs, kwnames, out, kwargs) < 0) {
+            goto fail;
+        }
     }
-    Py_ssize_t npos = nargs < p->num_pos ? nargs : p->num_pos;
-    for (Py_ssize_t i = 0; i < npos; i++) {
-        out[i] = args[i];
+    if (p->has_star2 && kwargs == NULL && (kwargs = PyDict_New()) == NULL) {
+        goto fail;
     }
     if (p->has_star) {
+        Py_ssize_t npos = nargs < p->num_pos ? nargs : p->num_pos;
         star = PyTuple_New(nargs - npos);
         if (star == NULL) {
             goto fail;
@@ -259,15 +347,6 @@ int CPyArg_Parse(PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
             Py_INCREF(args[i]);
             PyTuple_SET_ITEM(star, i - npos, args[i]);
         }
-    }
-    if (p->has_star2) {
-        kwargs = PyDict_New();
-        if (kwargs == NULL) {
-            goto fail;
-        }
-    }
-    if (kwnames != NULL && cpy_bind_keywords(p, args + nargs, kwnames, out, kwargs) < 0) {
-        goto fail;
     }
     if (p->has_star) {
         out[total] = star;

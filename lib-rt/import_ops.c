@@ -58,6 +58,47 @@ PyObject *CPyGlobals_Get(PyObject *globals, PyObject *name) {
     return NULL;
 }
 
+PyObject *CPy_BuiltinsDict;
+
+PyObject *CPyGlobals_GetSlow(PyObject *globals, PyObject *name, CPyGlobalsCache *cache) {
+    cache->globals = NULL;
+    if (!PyDict_CheckExact(globals)) {
+        return CPyGlobals_Get(globals, name);
+    }
+    PyObject *v = PyDict_GetItemWithError(globals, name);
+    uint64_t builtins_version = 0;
+    if (v == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        PyObject *builtins = CPy_GetBuiltins();
+        if (builtins == NULL) {
+            return NULL;
+        }
+        CPy_BuiltinsDict = PyModule_GetDict(builtins);
+        v = PyDict_GetItemWithError(CPy_BuiltinsDict, name);
+        if (v == NULL) {
+            if (!PyErr_Occurred()) {
+                PyErr_Format(PyExc_NameError, "name '%U' is not defined", name);
+            }
+            return NULL;
+        }
+#ifdef CPY_DICT_VERSIONS
+        builtins_version = CPyDict_Version(CPy_BuiltinsDict);
+#endif
+    }
+#ifdef CPY_DICT_VERSIONS
+    /* Versions count up from 1, so 0 can mean "found in globals". */
+    cache->globals = globals;
+    cache->globals_version = CPyDict_Version(globals);
+    cache->builtins_version = builtins_version;
+    cache->value = v;
+#endif
+    (void)builtins_version;
+    Py_INCREF(v);
+    return v;
+}
+
 PyObject *CPyGlobals_GetFinal(PyObject *globals, PyObject *name) {
     PyObject *v = PyObject_GetItem(globals, name);
     if (v == NULL && PyErr_ExceptionMatches(PyExc_KeyError)) {

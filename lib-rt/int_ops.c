@@ -88,7 +88,8 @@ PyObject *CPyLong_FromLongLongSlow(long long v) {
     PyObject *o = PyLong_FromLongLong(v);
     unsigned long long i = (unsigned long long)v - (unsigned long long)CPY_SMALL_INT_MIN;
     if (i < CPY_SMALL_INT_COUNT && o != NULL && CPy_SmallInts[i] == NULL) {
-        /* The interpreter's own cached object: keep a reference for good. */
+        /* The interpreter's own cached object, or (above 256) a new one:
+         * keep a reference for good. */
         Py_INCREF(o);
         CPy_SmallInts[i] = o;
     }

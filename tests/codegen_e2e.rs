@@ -59,6 +59,7 @@ fn call_c(
         error_kind,
         steals: Steals::None,
         is_borrowed: false,
+        site_cache: None,
     };
     f.push(b, Op::CallC(c), ret, 1)
 }
@@ -397,6 +398,7 @@ fn store_globals_top_level(m: &str) -> FuncIR {
         Op::Box {
             src: n,
             rtype: RType::OBJECT,
+            steal: false,
         },
         RType::OBJECT,
         1,

@@ -63,6 +63,7 @@ fn callc(function: &str, args: Vec<ValueId>, ret: RType, error_kind: ErrorKind) 
         error_kind,
         steals: Steals::None,
         is_borrowed: false,
+        site_cache: None,
     }
 }
 

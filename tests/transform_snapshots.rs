@@ -117,6 +117,7 @@ impl Builder {
             error_kind,
             steals,
             is_borrowed: false,
+            site_cache: None,
         };
         self.op(Op::CallC(c), ret)
     }
@@ -515,6 +516,7 @@ fn keep_alive_extends_lifetime() {
         error_kind: ErrorKind::Magic,
         steals: Steals::None,
         is_borrowed: true,
+        site_cache: None,
     };
     let p = b.op(Op::CallC(c), OBJ);
     b.call("h", &[p], RType::None);
@@ -574,7 +576,14 @@ fn tuple_values_and_unboxed_arithmetic() {
     b.at(yes);
     b.ret(u);
     b.at(no);
-    let boxed = b.op(Op::Box { src: u, rtype: OBJ }, OBJ);
+    let boxed = b.op(
+        Op::Box {
+            src: u,
+            rtype: OBJ,
+            steal: false,
+        },
+        OBJ,
+    );
     let unboxed = b.op(
         Op::Unbox {
             src: boxed,
@@ -687,6 +696,7 @@ fn box_int(b: &mut Builder, k: ValueId) -> ValueId {
         Op::Box {
             src: k,
             rtype: RType::Object(ObjKind::IntObj),
+            steal: false,
         },
         RType::Object(ObjKind::IntObj),
     )

@@ -70,6 +70,39 @@ pub fn emit_box(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
     }
 }
 
+/// `dest = box(src)` taking over `src`'s references: an unboxed tuple's
+/// items move into the new tuple object (and are released if it cannot be
+/// allocated). Other types box as `emit_box` does, then release `src`.
+pub fn emit_box_stealing(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
+    let RType::Tuple(items) = t else {
+        emit_box(e, dest, src, t);
+        emit_dec_ref(e, src, t, false);
+        return;
+    };
+    e.line(format!("{dest} = PyTuple_New({});", items.len()));
+    if items.is_empty() {
+        return;
+    }
+    e.open(format!("if (likely({dest} != NULL))"));
+    for (i, item) in items.iter().enumerate() {
+        let tmp = e.temp("item");
+        e.open("");
+        e.line(format!("PyObject *{tmp};"));
+        let field = format!("{src}.f{i}");
+        match item {
+            RType::Int => e.line(format!("{tmp} = CPyTagged_StealAsObject({field});")),
+            RType::Tuple(_) => emit_box_stealing(e, &tmp, &field, item),
+            _ if item.is_boxed() => e.line(format!("{tmp} = {field};")),
+            _ => emit_box(e, &tmp, &field, item),
+        }
+        e.line(format!("PyTuple_SET_ITEM({dest}, {i}, {tmp});"));
+        e.close("");
+    }
+    e.else_branch();
+    emit_dec_ref(e, src, t, false);
+    e.close("");
+}
+
 fn emit_box_tuple(e: &mut Emitter, dest: &str, src: &str, items: &[RType]) {
     e.line(format!("{dest} = PyTuple_New({});", items.len()));
     if items.is_empty() {

@@ -14,7 +14,8 @@ use crate::ir::{
 };
 
 use super::conv::{
-    branch_error_condition, emit_box, emit_cast, emit_dec_ref, emit_inc_ref, emit_unbox,
+    branch_error_condition, emit_box, emit_box_stealing, emit_cast, emit_dec_ref, emit_inc_ref,
+    emit_unbox,
 };
 use super::ctypes::{
     c_double_literal, c_identifier_fragment, c_int_literal, c_string_literal, declaration,
@@ -22,6 +23,7 @@ use super::ctypes::{
 };
 use super::emitter::Emitter;
 use super::literals::LiteralTable;
+use super::moves::{tuple_moves, TupleMoves};
 use super::statics::{globals_static, static_name};
 
 /// The C names of a function's values: `cpy_r_<name>` for named registers
@@ -107,6 +109,8 @@ struct FuncEmitter<'a> {
     literals: &'a LiteralTable,
     globals: String,
     e: Emitter,
+    /// Item moves out of tuples in the block being emitted.
+    moves: TupleMoves,
 }
 
 /// Emits the full definition of a native function.
@@ -122,6 +126,7 @@ pub fn emit_function(
         names,
         literals,
         e: Emitter::with_exact(exact.clone()),
+        moves: TupleMoves::default(),
     };
     fe.emit();
     fe.e.finish()
@@ -150,6 +155,7 @@ impl FuncEmitter<'_> {
         for (pos, b) in order.iter().enumerate() {
             let next = order.get(pos + 1).copied();
             self.e.raw_line(format!("CPyL{}: ;", b.0));
+            self.moves = tuple_moves(self.f, self.f.block(*b));
             for inst in &self.f.block(*b).insts {
                 self.emit_inst(inst, next);
             }
@@ -358,9 +364,14 @@ impl FuncEmitter<'_> {
                 emit_dec_ref(&mut self.e, "old", &t, true);
                 self.e.close("");
             }
-            Op::Box { src, .. } => {
+            Op::Box { src, steal, .. } => {
                 let t = self.rtype(*src).clone();
-                emit_box(&mut self.e, &dest, self.names[src.index()].as_str(), &t);
+                let src = self.names[src.index()].as_str();
+                if *steal {
+                    emit_box_stealing(&mut self.e, &dest, src, &t);
+                } else {
+                    emit_box(&mut self.e, &dest, src, &t);
+                }
             }
             Op::Unbox { src, rtype } => {
                 emit_unbox(&mut self.e, &dest, &self.names[src.index()], rtype)
@@ -375,11 +386,13 @@ impl FuncEmitter<'_> {
                 let test = super::ctypes::instance_check(self.name(*obj), class, &self.e.exact);
                 self.e.line(format!("{dest} = {test};"));
             }
-            Op::TupleSet { items, rtype } => self.emit_tuple_set(&dest, items, rtype),
+            Op::TupleSet { items, .. } => self.emit_tuple_set(&dest, items),
             Op::TupleGet { src, index, rtype } => {
                 self.e
                     .line(format!("{dest} = {}.f{index};", self.name(*src)));
-                emit_inc_ref(&mut self.e, &dest, rtype);
+                if !self.moves.moved_reads.contains(&inst.result) {
+                    emit_inc_ref(&mut self.e, &dest, rtype);
+                }
             }
             Op::IntOp {
                 op,
@@ -432,7 +445,17 @@ impl FuncEmitter<'_> {
             }
             Op::DecRef { src, xdec } => {
                 let t = self.rtype(*src).clone();
-                emit_dec_ref(&mut self.e, &self.names[src.index()], &t, *xdec);
+                let name = &self.names[src.index()];
+                match (&t, self.moves.skipped_items.get(&inst.result)) {
+                    (RType::Tuple(items), Some(moved)) => {
+                        for (i, item) in items.iter().enumerate() {
+                            if !moved.contains(&i) {
+                                emit_dec_ref(&mut self.e, &format!("{name}.f{i}"), item, *xdec);
+                            }
+                        }
+                    }
+                    _ => emit_dec_ref(&mut self.e, name, &t, *xdec),
+                }
             }
         }
     }
@@ -453,9 +476,23 @@ impl FuncEmitter<'_> {
     }
 
     fn emit_call_c(&mut self, dest: &str, has_dest: bool, c: &CallC) {
-        let call = format!("{}({})", c.function, self.arg_list(&c.args));
         let has_dest = has_dest && !matches!(c.ret, RType::Void);
+        let Some(cache_type) = &c.site_cache else {
+            let call = format!("{}({})", c.function, self.arg_list(&c.args));
+            self.emit_call(dest, has_dest, &call);
+            return;
+        };
+        // The site's cache is a function-local static, zero until first use.
+        let cache = self.e.temp("cache");
+        let mut args = self.arg_list(&c.args);
+        if !args.is_empty() {
+            args.push_str(", ");
+        }
+        self.e.open("");
+        self.e.line(format!("static {cache_type} {cache};"));
+        let call = format!("{}({args}&{cache})", c.function);
         self.emit_call(dest, has_dest, &call);
+        self.e.close("");
     }
 
     fn emit_init_static(&mut self, target: &StaticRef, value: ValueId) {
@@ -464,7 +501,7 @@ impl FuncEmitter<'_> {
         self.e.line(format!("{s} = {};", self.name(value)));
     }
 
-    fn emit_tuple_set(&mut self, dest: &str, items: &[ValueId], rtype: &RType) {
+    fn emit_tuple_set(&mut self, dest: &str, items: &[ValueId]) {
         if items.is_empty() {
             self.e.line(format!("{dest}.empty_struct_error_flag = 0;"));
             return;
@@ -472,7 +509,6 @@ impl FuncEmitter<'_> {
         for (i, item) in items.iter().enumerate() {
             self.e.line(format!("{dest}.f{i} = {};", self.name(*item)));
         }
-        emit_inc_ref(&mut self.e, dest, rtype);
     }
 
     fn emit_int_op(

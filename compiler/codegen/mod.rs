@@ -20,6 +20,7 @@ pub mod exports;
 pub mod func;
 pub mod literals;
 pub mod module_init;
+pub mod moves;
 pub mod statics;
 pub mod structs;
 pub mod wrapper;

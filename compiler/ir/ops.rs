@@ -212,6 +212,11 @@ pub struct CallC {
     pub steals: Steals,
     /// Does the function return a borrowed reference?
     pub is_borrowed: bool,
+    /// The C type of a zero-initialized static that codegen allocates for
+    /// this call site and passes by pointer as the last argument (a cache
+    /// the C function keeps between calls from the site).
+    #[serde(default)]
+    pub site_cache: Option<String>,
 }
 
 /// Which operands an op steals.
@@ -417,10 +422,13 @@ pub enum Op {
     /// body defaults stored, `__init__` not yet called. New reference;
     /// error kind Magic.
     NewInstance(String),
-    /// Box an unboxed value into a new `PyObject *`. Never fails.
+    /// Box an unboxed value into a new `PyObject *`. Never fails. With
+    /// `steal` (set for unboxed tuples) the op takes over `src`'s
+    /// references: the items move into the new tuple object.
     Box {
         src: ValueId,
         rtype: RType,
+        steal: bool,
     },
     /// The object an unboxed value was unboxed from, standing in for a
     /// `Box` of that value (`transform::reuse_boxed`): the same int object
@@ -449,7 +457,8 @@ pub enum Op {
         obj: ValueId,
         class: String,
     },
-    /// Build an unboxed tuple struct. Borrows items (the struct gets new refs).
+    /// Build an unboxed tuple struct. Steals its items (the struct owns
+    /// them: an item used again later is `inc_ref`'d first).
     TupleSet {
         items: Vec<ValueId>,
         rtype: RType,
@@ -650,6 +659,10 @@ impl Op {
                 src, borrow: false, ..
             }
             | Op::ReuseBoxed(src) => vec![*src],
+            Op::Box {
+                src, steal: true, ..
+            } => vec![*src],
+            Op::TupleSet { items, .. } => items.clone(),
             Op::CallC(c) => match &c.steals {
                 Steals::None => vec![],
                 Steals::All => c.args.clone(),

@@ -138,7 +138,10 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
             };
             format!("{}({}){}", c.function, join(f, &c.args), steals)
         }
-        Op::Box { src, rtype } => format!("box({rtype}, {})", n(*src)),
+        Op::Box { src, rtype, steal } => {
+            let steals = if *steal { " [steals]" } else { "" };
+            format!("box({rtype}, {}){steals}", n(*src))
+        }
         Op::Unbox { src, rtype } => format!("unbox({rtype}, {})", n(*src)),
         Op::Cast { src, rtype, borrow } => {
             format!("cast({rtype}, {}){}", n(*src), borrowed_mark(*borrow))

@@ -268,10 +268,12 @@ impl Builder {
             v
         };
         let bt = self.rtype(v).boxed();
+        let steal = matches!(self.rtype(v), RType::Tuple(_));
         self.add(
             Op::Box {
                 src: v,
                 rtype: bt.clone(),
+                steal,
             },
             bt,
         )
@@ -389,6 +391,7 @@ impl Builder {
                 Op::Box {
                     src: v,
                     rtype: target.clone(),
+                    steal: false,
                 },
                 target.clone(),
             ),

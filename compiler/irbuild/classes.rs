@@ -585,6 +585,7 @@ impl<'a> IrBuilder<'a> {
                     error_kind: ErrorKind::Magic,
                     steals: Steals::None,
                     is_borrowed: false,
+                    site_cache: None,
                 }),
                 RType::OBJECT,
             );
@@ -599,6 +600,7 @@ impl<'a> IrBuilder<'a> {
                     error_kind: ErrorKind::Magic,
                     steals: Steals::None,
                     is_borrowed: false,
+                    site_cache: None,
                 }),
                 RType::OBJECT,
             );
@@ -633,6 +635,7 @@ impl<'a> IrBuilder<'a> {
                         error_kind: ErrorKind::Magic,
                         steals: Steals::None,
                         is_borrowed: false,
+                        site_cache: None,
                     }),
                     RType::OBJECT,
                 );

@@ -110,6 +110,9 @@ pub struct Primitive {
     /// Indexes of stolen operands.
     pub steals: &'static [usize],
     pub is_borrowed: bool,
+    /// The C type of a per-call-site cache the C function takes by pointer
+    /// after its operands (see `CallC::site_cache`).
+    pub site_cache: Option<&'static str>,
 }
 
 impl Primitive {
@@ -128,6 +131,7 @@ impl Primitive {
             error_kind: self.error_kind,
             steals,
             is_borrowed: self.is_borrowed,
+            site_cache: self.site_cache.map(str::to_string),
         }
     }
 }
@@ -193,6 +197,7 @@ const fn p(
         error_kind,
         steals: &[],
         is_borrowed: false,
+        site_cache: None,
     }
 }
 
@@ -206,6 +211,7 @@ const fn var(key: Key, args: &'static [Arg], ret: Ret, c_function: &'static str)
         error_kind: E::Magic,
         steals: &[],
         is_borrowed: false,
+        site_cache: None,
     }
 }
 
@@ -240,6 +246,12 @@ const fn internal(i: Internal) -> Key {
 /// A record whose result is a borrowed reference.
 const fn borrowed(mut prim: Primitive) -> Primitive {
     prim.is_borrowed = true;
+    prim
+}
+
+/// A record whose C function keeps a cache of type `c_type` per call site.
+const fn cached(mut prim: Primitive, c_type: &'static str) -> Primitive {
+    prim.site_cache = Some(c_type);
     prim
 }
 
@@ -558,6 +570,7 @@ pub static PRIMITIVES: &[Primitive] = &[
         error_kind: E::False,
         steals: &[2],
         is_borrowed: false,
+        site_cache: None,
     },
     Primitive {
         key: op(O::SetItem),
@@ -568,12 +581,15 @@ pub static PRIMITIVES: &[Primitive] = &[
         error_kind: E::False,
         steals: &[2],
         is_borrowed: false,
+        site_cache: None,
     },
     p(op(O::SetItem), &[A::Dict, A::Obj, A::Obj], Ret::CInt, "CPyDict_SetItem", E::NegInt),
     p(op(O::SetItem), &[A::Obj, A::Obj, A::Obj], Ret::CInt, "PyObject_SetItem", E::NegInt),
     p(op(O::DelItem), &[A::Obj, A::Obj], Ret::CInt, "PyObject_DelItem", E::NegInt),
     // ---- generic object operations used by the builder ----
-    p(internal(I::GetAttr), &[A::Obj, A::Obj], OBJ, "PyObject_GetAttr", E::Magic),
+    // Reads from class objects are cached while the class and its
+    // metaclass are unchanged.
+    cached(p(internal(I::GetAttr), &[A::Obj, A::Obj], OBJ, "CPyObject_GetAttrCached", E::Magic), "CPyClassAttrCache"),
     p(internal(I::SetAttr), &[A::Obj, A::Obj, A::Obj], Ret::CInt, "PyObject_SetAttr", E::NegInt),
     p(internal(I::DelAttr), &[A::Obj, A::Obj], Ret::CInt, "PyObject_DelAttr", E::NegInt),
     p(internal(I::RichCompare), &[A::Obj, A::Obj, A::CInt], OBJ, "PyObject_RichCompare", E::Magic),
@@ -634,7 +650,9 @@ pub static PRIMITIVES: &[Primitive] = &[
     var(internal(I::BuildDict), &[A::Ssize], Ret::Obj(K::Dict), "CPyDict_Build"),
     var(internal(I::BuildSet), &[A::Ssize], Ret::Obj(K::Set), "CPySet_Build"),
     var(internal(I::BuildStr), &[A::Ssize], Ret::Obj(K::Str), "CPyStr_Build"),
-    p(internal(I::GlobalsGet), &[A::Dict, A::Str], OBJ, "CPyGlobals_Get", E::Magic),
+    // A name of the module's globals (else of builtins): cached while
+    // neither dict changes.
+    cached(p(internal(I::GlobalsGet), &[A::Dict, A::Str], OBJ, "CPyGlobals_GetCached", E::Magic), "CPyGlobalsCache"),
     p(internal(I::FinalGet), &[A::Dict, A::Str], OBJ, "CPyGlobals_GetFinal", E::Magic),
     p(internal(I::GlobalsSet), &[A::Dict, A::Str, A::Obj], Ret::CInt, "CPyGlobals_Set", E::NegInt),
     p(internal(I::GlobalsDel), &[A::Dict, A::Str], Ret::CInt, "CPyGlobals_Del", E::NegInt),
@@ -656,6 +674,7 @@ pub static PRIMITIVES: &[Primitive] = &[
         error_kind: E::Never,
         steals: &[0],
         is_borrowed: false,
+        site_cache: None,
     },
     p(internal(I::ExceptionMatches), &[A::Obj], Ret::Bit, "CPy_ExceptionMatches", E::Never),
     p(internal(I::GetExcValue), &[], OBJ, "CPy_GetExcValue", E::Never),
@@ -677,6 +696,7 @@ pub static PRIMITIVES: &[Primitive] = &[
         error_kind: E::Magic,
         steals: &[0],
         is_borrowed: false,
+        site_cache: None,
     },
     p(internal(I::MergeKwarg), &[A::Dict, A::Str, A::Obj], Ret::CInt, "CPyDict_MergeKwarg", E::NegInt),
     p(internal(I::MergeKwargs), &[A::Dict, A::Obj], Ret::CInt, "CPyDict_MergeKwargs", E::NegInt),
