@@ -564,7 +564,7 @@ fn runtime_dir() -> Option<PathBuf> {
 fn options(cache: &Path) -> BuildOptions {
     BuildOptions {
         opt_level: 1,
-        debug: false,
+        debug_level: 0,
         cache_dir: Some(cache.to_path_buf()),
         runtime_dir: runtime_dir(),
     }

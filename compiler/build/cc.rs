@@ -32,8 +32,9 @@ use super::runtime_cache::{content_hash, ensure_runtime, RuntimeObjects};
 pub struct BuildOptions {
     /// `-O` level, 0-3.
     pub opt_level: u32,
-    /// Emit debug info (`-g`).
-    pub debug: bool,
+    /// Debug information level (`-g1`..`-g3`, as mypyc passes its
+    /// `debug_level`); 0 for none.
+    pub debug_level: u8,
     /// Runtime object cache root; `None`: `$MYPYC_CACHE_DIR`, else
     /// `$XDG_CACHE_HOME/mypyc-rs`, else `~/.cache/mypyc-rs`.
     pub cache_dir: Option<PathBuf>,
@@ -46,7 +47,7 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             opt_level: 3,
-            debug: false,
+            debug_level: 0,
             cache_dir: None,
             runtime_dir: None,
         }
@@ -175,7 +176,7 @@ fn configured_build(
     b.target(&triple)
         .host(&triple)
         .opt_level(opts.opt_level.min(3))
-        .debug(opts.debug)
+        .debug(cfg!(target_env = "msvc") && opts.debug_level > 0)
         .out_dir(out_dir)
         .cargo_metadata(false)
         .cargo_warnings(false)
@@ -189,6 +190,11 @@ fn configured_build(
     }
     for flag in extension_cflags() {
         b.flag(flag);
+    }
+    if !cfg!(target_env = "msvc") && opts.debug_level > 0 {
+        // Full debug info (the cc crate's `-g`) makes large extensions
+        // compile much more slowly; mypyc passes the level it was given.
+        b.flag(format!("-g{}", opts.debug_level.min(3)));
     }
     b
 }
@@ -372,7 +378,7 @@ fn build_stamp(
         cfg.include_dir,
         cfg.version_string,
         opts.opt_level,
-        opts.debug,
+        opts.debug_level,
         dest.display(),
         runtime
             .map(|r| r.dir.display().to_string())

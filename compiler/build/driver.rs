@@ -862,7 +862,7 @@ fn finish_build(opts: &Options, mut groups: Vec<GroupIR>) -> Result<Vec<PathBuf>
     let cfg = crate::build::python::PythonConfig::query(&opts.python).map_err(build_error)?;
     let build_opts = crate::build::cc::BuildOptions {
         opt_level: opts.opt_level as u32,
-        debug: opts.debug_level > 0,
+        debug_level: opts.debug_level,
         cache_dir: None,
         runtime_dir: None,
     };

@@ -109,7 +109,7 @@ fn cache_key(cfg: &PythonConfig, opts: &BuildOptions, sources: &[(String, String
     let cflags = std::env::var("CFLAGS").unwrap_or_default();
     let header = format!(
         "mypyc-runtime-v1\0{}\0{}\0{}\0{}\0{compiler}\0{cflags}\0",
-        cfg.include_dir, cfg.version_string, opts.opt_level, opts.debug
+        cfg.include_dir, cfg.version_string, opts.opt_level, opts.debug_level
     );
     data.extend_from_slice(header.as_bytes());
     for (name, text) in sources {

@@ -336,18 +336,26 @@ impl FuncEmitter<'_> {
                 strct,
                 field,
                 rtype,
+                take,
             } => {
                 let src = super::structs::field_expr(strct, self.name(*obj), *field);
                 self.e.line(format!("{dest} = {src};"));
-                self.e.open(format!("if (!({}))", error_test(&dest, rtype)));
-                emit_inc_ref(&mut self.e, &dest, rtype);
-                self.e.close("");
+                if *take {
+                    if rtype.is_refcounted() {
+                        self.e.line(format!("{src} = {};", error_value(rtype)));
+                    }
+                } else {
+                    self.e.open(format!("if (!({}))", error_test(&dest, rtype)));
+                    emit_inc_ref(&mut self.e, &dest, rtype);
+                    self.e.close("");
+                }
             }
             Op::SetField {
                 obj,
                 strct,
                 field,
                 value,
+                steal,
             } => {
                 let t = self.rtype(*value).clone();
                 let slot = super::structs::field_expr(strct, self.name(*obj), *field);
@@ -355,7 +363,7 @@ impl FuncEmitter<'_> {
                 self.e.open("");
                 self.e.line(format!("{} = {slot};", declaration(&t, "old")));
                 // A saved local may be unset (its error value).
-                if t.is_refcounted() {
+                if t.is_refcounted() && !*steal {
                     self.e.open(format!("if (!({}))", error_test(&v, &t)));
                     emit_inc_ref(&mut self.e, &v, &t);
                     self.e.close("");

@@ -366,19 +366,24 @@ pub enum Op {
     Suspend(ValueId),
     /// Read field `field` (of type `rtype`) of a native struct object: a new
     /// reference, or the field's error value when it is unset. Never fails.
+    /// With `take`, the field's own reference moves to the result and the
+    /// field is left unset (a generator restoring its saved values).
     GetField {
         obj: ValueId,
         strct: StructRef,
         field: usize,
         rtype: RType,
+        take: bool,
     },
     /// Store `value` into a field of a native struct object, releasing the
-    /// old value. Borrows `value` (the field takes a new reference).
+    /// old value. Borrows `value` (the field takes a new reference), or
+    /// with `steal` takes it over (a generator saving its live values).
     SetField {
         obj: ValueId,
         strct: StructRef,
         field: usize,
         value: ValueId,
+        steal: bool,
     },
     /// Read attribute `attr` of an instance of native class `class` (a
     /// struct field): a new reference, or with `borrow` the reference the
@@ -662,6 +667,9 @@ impl Op {
             Op::Box {
                 src, steal: true, ..
             } => vec![*src],
+            Op::SetField {
+                value, steal: true, ..
+            } => vec![*value],
             Op::TupleSet { items, .. } => items.clone(),
             Op::CallC(c) => match &c.steals {
                 Steals::None => vec![],

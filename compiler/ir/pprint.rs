@@ -123,14 +123,25 @@ pub fn format_op(f: &FuncIR, op: &Op) -> String {
         }
         Op::Suspend(v) => format!("suspend {}", n(*v)),
         Op::GetField {
-            obj, strct, field, ..
-        } => format!("{}.{}#{field}", n(*obj), strct.name),
+            obj,
+            strct,
+            field,
+            take,
+            ..
+        } => {
+            let take = if *take { " [take]" } else { "" };
+            format!("{}.{}#{field}{take}", n(*obj), strct.name)
+        }
         Op::SetField {
             obj,
             strct,
             field,
             value,
-        } => format!("{}.{}#{field} = {}", n(*obj), strct.name, n(*value)),
+            steal,
+        } => {
+            let steals = if *steal { " [steals]" } else { "" };
+            format!("{}.{}#{field} = {}{steals}", n(*obj), strct.name, n(*value))
+        }
         Op::CallC(c) => {
             let steals = match &c.steals {
                 Steals::None => "",

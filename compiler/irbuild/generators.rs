@@ -58,6 +58,7 @@ pub fn build_generator(
                 strct: strct.clone(),
                 field: i,
                 value: reg,
+                steal: false,
             },
             RType::Void,
         );
@@ -122,6 +123,7 @@ pub fn build_generator(
                 strct: strct.clone(),
                 field: i,
                 rtype: rtype.clone(),
+                take: false,
             },
             rtype.clone(),
         );

@@ -158,6 +158,7 @@ impl<'a> IrBuilder<'a> {
                 strct: info.strct.clone(),
                 field: index,
                 value: v,
+                steal: false,
             },
             RType::Void,
         );
@@ -170,6 +171,7 @@ impl<'a> IrBuilder<'a> {
                 strct: info.strct.clone(),
                 field: index,
                 rtype: info.rtype(index),
+                take: false,
             },
             info.rtype(index),
         )

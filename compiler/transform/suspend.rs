@@ -175,6 +175,7 @@ fn split_at(
             strct: state.strct.clone(),
             field,
             value: v,
+            steal: true,
         };
         push(f, b, op, RType::Void, line);
     }
@@ -201,6 +202,7 @@ fn split_at(
             strct: state.strct.clone(),
             field,
             rtype: rtype.clone(),
+            take: true,
         };
         let loaded = push(f, resume, op, rtype, line);
         push(
