@@ -66,7 +66,7 @@ pub fn emit_box(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
             e.line(format!("{dest} = {src};"));
             e.line(format!("Py_INCREF({dest});"));
         }
-        RType::Tuple(items) => emit_box_tuple(e, dest, src, items),
+        RType::Tuple(items) => emit_box_tuple(e, dest, src, items, false),
     }
 }
 
@@ -74,11 +74,16 @@ pub fn emit_box(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
 /// items move into the new tuple object (and are released if it cannot be
 /// allocated). Other types box as `emit_box` does, then release `src`.
 pub fn emit_box_stealing(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
-    let RType::Tuple(items) = t else {
-        emit_box(e, dest, src, t);
-        emit_dec_ref(e, src, t, false);
-        return;
-    };
+    match t {
+        RType::Tuple(items) => emit_box_tuple(e, dest, src, items, true),
+        _ => {
+            emit_box(e, dest, src, t);
+            emit_dec_ref(e, src, t, false);
+        }
+    }
+}
+
+fn emit_box_tuple(e: &mut Emitter, dest: &str, src: &str, items: &[RType], steal: bool) {
     e.line(format!("{dest} = PyTuple_New({});", items.len()));
     if items.is_empty() {
         return;
@@ -90,6 +95,7 @@ pub fn emit_box_stealing(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
         e.line(format!("PyObject *{tmp};"));
         let field = format!("{src}.f{i}");
         match item {
+            _ if !steal => emit_box(e, &tmp, &field, item),
             RType::Int => e.line(format!("{tmp} = CPyTagged_StealAsObject({field});")),
             RType::Tuple(_) => emit_box_stealing(e, &tmp, &field, item),
             _ if item.is_boxed() => e.line(format!("{tmp} = {field};")),
@@ -98,24 +104,9 @@ pub fn emit_box_stealing(e: &mut Emitter, dest: &str, src: &str, t: &RType) {
         e.line(format!("PyTuple_SET_ITEM({dest}, {i}, {tmp});"));
         e.close("");
     }
-    e.else_branch();
-    emit_dec_ref(e, src, t, false);
-    e.close("");
-}
-
-fn emit_box_tuple(e: &mut Emitter, dest: &str, src: &str, items: &[RType]) {
-    e.line(format!("{dest} = PyTuple_New({});", items.len()));
-    if items.is_empty() {
-        return;
-    }
-    e.open(format!("if (likely({dest} != NULL))"));
-    for (i, item) in items.iter().enumerate() {
-        let tmp = e.temp("item");
-        e.open("");
-        e.line(format!("PyObject *{tmp};"));
-        emit_box(e, &tmp, &format!("{src}.f{i}"), item);
-        e.line(format!("PyTuple_SET_ITEM({dest}, {i}, {tmp});"));
-        e.close("");
+    if steal {
+        e.else_branch();
+        emit_dec_ref(e, src, &RType::Tuple(items.to_vec()), false);
     }
     e.close("");
 }

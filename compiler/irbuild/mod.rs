@@ -498,10 +498,12 @@ pub fn build_module(
                     .get(&full)
                     .filter(|n| n.ir.module == module.name);
                 let mut method_defs: Vec<String> = vec![];
-                for item in &c.body {
-                    let ast::Stmt::FunctionDef(def) = item else {
-                        continue;
-                    };
+                // Also the definitions under compound statements of the body
+                // (`if sys.version_info ...:`, `try:`), in the order the
+                // class body's lowering meets them.
+                let mut defs = vec![];
+                crate::semanal::scope::for_each_scope_def(&c.body, &mut |d| defs.push(d));
+                for def in defs {
                     let key = crate::semanal::def_key(&method_defs, def.name.as_str());
                     method_defs.push(def.name.to_string());
                     // Each definition of a name (overloads, property setters)
