@@ -244,7 +244,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let cwd = std::env::current_dir().unwrap_or_default();
     let mypy = match MypyOptions::load(&cli.mypy.flags(), &cwd) {
-        Ok(m) => m,
+        Ok(mut m) => {
+            m.target_version = mypyc::build::python::PythonConfig::query(&cli.python)
+                .ok()
+                .map(|c| c.version);
+            m
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;

@@ -541,7 +541,8 @@ pub fn load_sources(
         }
         found
     };
-    let loaded = crate::checker::load_program(&inputs, &find);
+    let mut loaded = crate::checker::load_program(&inputs, &find);
+    loaded.set_target_version(mypy.target_version);
     let sources = LoadedSources {
         loaded,
         libraries: libraries.into_inner(),

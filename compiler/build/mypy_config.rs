@@ -83,6 +83,10 @@ pub struct MypyOptions {
     pub unchecked: Vec<String>,
     /// Warnings about the configuration, in mypy's words.
     pub warnings: Vec<String>,
+    /// `(major, minor)` of the Python the program is built for, which
+    /// decides `sys.version_info` checks as mypy's `python_version` does
+    /// (`None`: such checks stay undecided).
+    pub target_version: Option<(u32, u32)>,
 }
 
 /// The mypy flags of a command line (`mypyc --strict ...`), in the terms

@@ -27,6 +27,7 @@ mod overrides;
 mod partial;
 pub mod program;
 mod protocols;
+pub mod reachability;
 mod similar;
 pub mod typeddict;
 pub mod typemap;
@@ -146,6 +147,14 @@ pub struct Loaded {
     given: std::collections::HashSet<String>,
     program: program::Program,
     diags: Vec<crate::diagnostics::Diagnostic>,
+}
+
+impl Loaded {
+    /// The version of the Python the program is built for (see
+    /// `reachability`).
+    pub fn set_target_version(&mut self, version: Option<(u32, u32)>) {
+        self.program.target.version = version;
+    }
 }
 
 /// The first phase of checking `sources` (see `Loaded`).
@@ -282,7 +291,7 @@ fn check_module_body(
     let first_line = m.body.first().map_or(u32::MAX, |st| m.line_of(st));
     let ignores = ignore::Ignores::scan(&s.text, first_line);
     let mut found = vec![];
-    for (name, at, suggestions) in names::undefined_names(&m.body, builtins) {
+    for (name, at, suggestions) in names::undefined_names(&m.body, builtins, &prog.target) {
         let (line, col) = m.lines.line_col(at.into());
         let (message, code) = messages::name_not_defined(&name, &suggestions);
         if !ignores.silenced(line, code) {

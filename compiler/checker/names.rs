@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use rustpython_ast::Visitor;
 use rustpython_parser::ast;
 
+use super::reachability::{condition_value, Target};
 use crate::semanal::scope;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,9 @@ struct Scope {
 struct NameCheck<'a> {
     scopes: Vec<Scope>,
     builtins: &'a HashSet<String>,
+    /// Decides the version and platform checks whose ruled-out branch is
+    /// not resolved (as mypy, which finds it unreachable).
+    target: &'a Target,
     open: bool,
     /// (name, start offset, similar names) of each undefined name read.
     undefined: Vec<(String, u32, Vec<String>)>,
@@ -295,6 +299,16 @@ fn tparam_names(params: &[ast::TypeParam]) -> Vec<String> {
 }
 
 impl Visitor for NameCheck<'_> {
+    fn visit_stmt_if(&mut self, node: ast::StmtIf) {
+        let value = condition_value(&node.test, self.target);
+        self.visit_expr(*node.test);
+        let taken = match value {
+            Some(true) => node.body,
+            Some(false) => node.orelse,
+            None => node.body.into_iter().chain(node.orelse).collect(),
+        };
+        taken.into_iter().for_each(|s| self.visit_stmt(s));
+    }
     fn visit_expr_name(&mut self, node: ast::ExprName) {
         let name = node.id.as_str();
         if matches!(node.ctx, ast::ExprContext::Load) && !self.defined(name) {
@@ -390,6 +404,7 @@ fn is_dunder(name: &str) -> bool {
 pub fn undefined_names(
     body: &[ast::Stmt],
     builtins: &HashSet<String>,
+    target: &Target,
 ) -> Vec<(String, u32, Vec<String>)> {
     let (mut names, tparams) = block_names(body);
     names.extend(all_globals(body));
@@ -403,6 +418,7 @@ pub fn undefined_names(
             names,
         }],
         builtins,
+        target,
         open,
         undefined: vec![],
     };

@@ -56,11 +56,22 @@ impl Checker<'_> {
             }
             ast::Expr::BoolOp(b) => self.condition_boolop_typed(b),
             // As mypy: the branch a constant condition rules out is
-            // unreachable (and not checked).
+            // unreachable (and not checked); so is the one a version or
+            // platform check rules out for the target.
             ast::Expr::Constant(c) if matches!(c.value, ast::Constant::Bool(_)) => {
                 let (mut t, mut f) = (self.flow.clone(), self.flow.clone());
                 match c.value {
                     ast::Constant::Bool(true) => f.dead = true,
+                    _ => t.dead = true,
+                }
+                (t, f, Type::Bool)
+            }
+            _ if super::reachability::condition_value(e, &self.program.target).is_some() => {
+                let value = super::reachability::condition_value(e, &self.program.target);
+                self.expr(e);
+                let (mut t, mut f) = (self.flow.clone(), self.flow.clone());
+                match value {
+                    Some(true) => f.dead = true,
                     _ => t.dead = true,
                 }
                 (t, f, Type::Bool)

@@ -227,6 +227,9 @@ pub struct ModInfo {
 
 #[derive(Clone, Debug, Default)]
 pub struct Program {
+    /// What the program is checked for (decides `sys.version_info` and
+    /// `sys.platform` conditions).
+    pub target: super::reachability::Target,
     pub modules: IndexMap<String, ModInfo>,
     /// Modules that are packages (`__init__.py`).
     pub packages: HashSet<String>,
