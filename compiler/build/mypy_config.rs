@@ -291,12 +291,7 @@ fn classify(key: &str, value: &ConfigValue) -> Option<Result<Effect, String>> {
             _ => unsupported("only follow_imports = normal or silent is supported"),
         },
         "platform" => {
-            let here = match std::env::consts::OS {
-                "macos" => "darwin",
-                "windows" => "win32",
-                other => other,
-            };
-            if value.to_string().trim() == here {
+            if value.to_string().trim() == crate::checker::reachability::host_platform() {
                 Some(Ok(Effect::Same))
             } else {
                 unsupported("only the platform being built for is supported")
