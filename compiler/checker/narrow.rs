@@ -66,20 +66,20 @@ impl Checker<'_> {
                 }
                 (t, f, Type::Bool)
             }
-            _ if super::reachability::condition_value(e, &self.program.target).is_some() => {
-                let value = super::reachability::condition_value(e, &self.program.target);
-                self.expr(e);
+            _ => {
+                let decided = super::reachability::condition_value(e, &self.program.target);
+                let vt = self.expr(e);
+                let Some(value) = decided else {
+                    let (t, f) = self.narrow_by(e, &vt);
+                    return (t, f, vt);
+                };
                 let (mut t, mut f) = (self.flow.clone(), self.flow.clone());
-                match value {
-                    Some(true) => f.dead = true,
-                    _ => t.dead = true,
+                if value {
+                    f.dead = true;
+                } else {
+                    t.dead = true;
                 }
                 (t, f, Type::Bool)
-            }
-            _ => {
-                let vt = self.expr(e);
-                let (t, f) = self.narrow_by(e, &vt);
-                (t, f, vt)
             }
         }
     }
